@@ -1,0 +1,380 @@
+"""The domain model. Money is Decimal, deadlines are dates, timestamps are aware UTC datetimes.
+
+Organisations form a hierarchy (city → district → town, with departments under each); ``path`` is a
+materialised path (``/1/4/9/``) so "this organisation and everything under it" is one indexed prefix match.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from trackers.states import ObligationState, ReviewStatus
+
+
+class OrgKind(StrEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    TOWN = "town"
+    DEPARTMENT = "department"
+    COMMITTEE = "committee"  # development-zone management committee (管委会)
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    INVESTMENT = "investment"
+    FINANCE = "finance"
+    DEPARTMENT = "department"
+    EVALUATOR = "evaluator"
+
+
+class DocumentStatus(StrEnum):
+    QUEUED = "queued"
+    EXTRACTING = "extracting"
+    EXTRACTED = "extracted"
+    FAILED = "failed"
+
+
+class AgreementKind(StrEnum):
+    INVESTMENT_PROMOTION = "investment_promotion"
+    PPP = "ppp"
+    POLICY_COMMITMENT = "policy_commitment"
+    PROCUREMENT = "procurement"
+    OTHER = "other"
+
+
+class PartyRole(StrEnum):
+    GOVERNMENT = "government"
+    COUNTERPARTY = "counterparty"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class FailureKind(StrEnum):
+    GOVERNMENT_BREACH = "government_breach"  # 政务失信: counts against government integrity
+    COUNTERPARTY_DEFAULT = "counterparty_default"  # basis for clawing back incentives
+
+
+class Organisation(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    kind = fields.CharEnumField(OrgKind, max_length=20)
+    uscc = fields.CharField(max_length=18, null=True, unique=True)
+    parent: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    path = fields.CharField(max_length=255, default="/", db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organisation"
+        unique_together = (("parent_id", "name"),)
+
+
+class Counterparty(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    uscc = fields.CharField(max_length=18, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "counterparty"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=100, default="")
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=20)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="users", on_delete=fields.RESTRICT
+    )
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "user"
+
+
+class ApiToken(Model):
+    """Bearer tokens for programs. Only the SHA-256 of the token is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", related_name="tokens")
+    name = fields.CharField(max_length=100)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    read_only = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+
+
+class UserSession(Model):
+    """Browser sessions; the cookie carries a random id whose SHA-256 is stored here."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", related_name="sessions")
+    session_hash = fields.CharField(max_length=64, unique=True)
+    csrf_token = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "user_session"
+
+
+class LoginAttempt(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, db_index=True)
+    succeeded = fields.BooleanField()
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "login_attempt"
+
+
+class Document(Model):
+    id = fields.IntField(primary_key=True)
+    sha256 = fields.CharField(max_length=64, unique=True)
+    filename = fields.CharField(max_length=255)
+    media_type = fields.CharField(max_length=120)
+    size = fields.BigIntField()
+    pages = fields.IntField(null=True)
+    pages_done = fields.IntField(default=0)
+    status = fields.CharEnumField(DocumentStatus, max_length=20, default=DocumentStatus.QUEUED, db_index=True)
+    failure_code = fields.CharField(max_length=40, null=True)
+    failure_reason = fields.TextField(null=True)
+    kind_hint = fields.CharField(max_length=30, null=True)
+    signed_on_hint = fields.DateField(null=True)
+    extractor_version = fields.CharField(max_length=40, null=True)
+    language = fields.CharField(max_length=8, null=True)
+    ocr = fields.BooleanField(default=False)
+    text = fields.TextField(null=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="documents", on_delete=fields.RESTRICT
+    )
+    uploaded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="documents", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    extracted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "document"
+
+
+class Agreement(Model):
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(AgreementKind, max_length=30)
+    title = fields.CharField(max_length=500, null=True)
+    signed_on = fields.DateField(null=True)
+    value = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
+    currency = fields.CharField(max_length=3, default="CNY")
+    document: fields.ForeignKeyRelation[Document] = fields.ForeignKeyField(
+        "models.Document", related_name="agreements", on_delete=fields.RESTRICT
+    )
+    extractor_version = fields.CharField(max_length=40)
+    owning_department: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="owned_agreements", on_delete=fields.RESTRICT
+    )
+    district: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="district_agreements", null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agreement"
+        unique_together = (("document_id", "extractor_version"),)
+
+
+class AgreementParty(Model):
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="parties", on_delete=fields.CASCADE
+    )
+    label = fields.CharField(max_length=50, null=True)
+    name = fields.CharField(max_length=300, null=True)
+    role = fields.CharEnumField(PartyRole, max_length=20)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="agreement_parties", null=True, on_delete=fields.SET_NULL
+    )
+    counterparty: fields.ForeignKeyNullableRelation[Counterparty] = fields.ForeignKeyField(
+        "models.Counterparty", related_name="agreement_parties", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "agreement_party"
+
+
+class AgreementEvent(Model):
+    """An event obligations can be anchored on: signing, land handed over, completion accepted …"""
+
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="events", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=40)
+    description = fields.CharField(max_length=300, default="")
+    occurred_on = fields.DateField()
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agreement_event"
+
+
+class Obligation(Model):
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="obligations", on_delete=fields.CASCADE
+    )
+    document: fields.ForeignKeyRelation[Document] = fields.ForeignKeyField(
+        "models.Document", related_name="obligations", on_delete=fields.RESTRICT
+    )
+    ordinal = fields.IntField()  # position in the extraction: (agreement, ordinal) is the idempotency key
+    page = fields.IntField(null=True)
+    start = fields.IntField()
+    end = fields.IntField()
+    quote = fields.TextField()
+    obligor_label = fields.CharField(max_length=50, null=True)
+    obligor_name = fields.CharField(max_length=300, null=True)
+    obligor_role = fields.CharEnumField(PartyRole, max_length=20)
+    responsible = fields.JSONField(default=list)  # unit names as written, lead first
+    owner: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="obligations", on_delete=fields.RESTRICT
+    )
+    category = fields.CharField(max_length=30, default="other", db_index=True)
+    action = fields.TextField(default="")
+    amount = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
+    currency = fields.CharField(max_length=3, null=True)
+    amount_text = fields.CharField(max_length=200, null=True)
+    deadline_kind = fields.CharField(max_length=12, default="none")
+    deadline_text = fields.CharField(max_length=300, null=True)
+    nominal_date = fields.DateField(null=True)  # the date the text sets (Civil Code arts. 201-202)
+    due_date = fields.DateField(null=True, db_index=True)  # after moving off rest days (art. 203)
+    due_provisional = fields.BooleanField(default=False)
+    offset_value = fields.IntField(null=True)
+    offset_unit = fields.CharField(max_length=10, null=True)
+    anchor = fields.CharField(max_length=12, null=True)
+    anchor_text = fields.CharField(max_length=300, null=True)
+    recurrence = fields.CharField(max_length=100, null=True)
+    conditions = fields.JSONField(default=list)
+    penalty = fields.TextField(null=True)
+    confidence = fields.FloatField(default=0.0)
+    review_status = fields.CharEnumField(ReviewStatus, max_length=12, default=ReviewStatus.PROPOSED, db_index=True)
+    state = fields.CharEnumField(ObligationState, max_length=24, default=ObligationState.PENDING, db_index=True)
+    reviewed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="reviewed_obligations", null=True, on_delete=fields.SET_NULL
+    )
+    reviewed_at = fields.DatetimeField(null=True)
+    parent: fields.ForeignKeyNullableRelation[Obligation] = fields.ForeignKeyField(
+        "models.Obligation", related_name="instances", null=True, on_delete=fields.CASCADE
+    )
+    amount_fulfilled = fields.DecimalField(max_digits=20, decimal_places=2, default=0)
+    fulfilled_on = fields.DateField(null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "obligation"
+        unique_together = (("agreement_id", "ordinal"),)
+
+
+class FulfilmentEvidence(Model):
+    id = fields.IntField(primary_key=True)
+    obligation: fields.ForeignKeyRelation[Obligation] = fields.ForeignKeyField(
+        "models.Obligation", related_name="evidence", on_delete=fields.CASCADE
+    )
+    note = fields.TextField(default="")
+    fulfilled_on = fields.DateField()
+    amount = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
+    file_sha256 = fields.CharField(max_length=64, null=True)
+    file_name = fields.CharField(max_length=255, null=True)
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="evidence", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "fulfilment_evidence"
+
+
+class ObligationWarning(Model):
+    """An early warning, issued once per obligation and window."""
+
+    id = fields.IntField(primary_key=True)
+    obligation: fields.ForeignKeyRelation[Obligation] = fields.ForeignKeyField(
+        "models.Obligation", related_name="warnings", on_delete=fields.CASCADE
+    )
+    window_days = fields.IntField()
+    due_date = fields.DateField()
+    issued_on = fields.DateField()
+
+    class Meta:
+        table = "obligation_warning"
+        unique_together = (("obligation_id", "window_days", "due_date"),)
+
+
+class IntegrityFailure(Model):
+    """政务失信记录 (government breach) or counterparty default, created by the sweep or a complaint."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(FailureKind, max_length=24)
+    obligation: fields.ForeignKeyRelation[Obligation] = fields.ForeignKeyField(
+        "models.Obligation", related_name="failures", on_delete=fields.RESTRICT
+    )
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="failures", on_delete=fields.RESTRICT
+    )
+    obligor_name = fields.CharField(max_length=300, null=True)
+    promised_to = fields.CharField(max_length=300, null=True)
+    state = fields.CharField(max_length=24, default="detected", db_index=True)
+    severity = fields.CharField(max_length=12, default="general")
+    source = fields.CharField(max_length=20, default="sweep")  # sweep | complaint | manual
+    due_date = fields.DateField()
+    detected_on = fields.DateField()
+    days_late = fields.IntField(default=0)
+    amount_outstanding = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
+    clause = fields.TextField()
+    rectification_plan = fields.TextField(null=True)
+    rectification_deadline = fields.DateField(null=True)
+    rectified_on = fields.DateField(null=True)
+    published_from = fields.DateField(null=True)
+    published_until = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "integrity_failure"
+        unique_together = (("obligation_id", "kind"),)
+
+
+class AuditLog(Model):
+    """Append-only: every state change, who made it, when, before and after."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
+    )
+    actor_label = fields.CharField(max_length=100)
+    action = fields.CharField(max_length=60)
+    entity = fields.CharField(max_length=40)
+    entity_id = fields.IntField(null=True)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+
+    class Meta:
+        table = "audit_log"
+        indexes = (("entity", "entity_id"),)

@@ -1,0 +1,77 @@
+"""Settings from the environment, read in one place into a frozen object passed to ``create_app``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("CHENGXIN_DATA_DIR", "data")).resolve()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path = field(default_factory=_default_data_dir)
+    database_url: str = ""  # default: SQLite file under data_dir
+    redis_url: str | None = None  # None: jobs run in-process
+    storage_dir: Path | None = None  # default: data_dir / "files"
+    secret_key: str = ""
+    session_hours: int = 8
+    max_upload_mb: int = 100
+    max_pages: int = 2000
+    extraction_timeout_s: int = 300
+    job_timeout_s: int = 600
+    worker_poll_delay_s: float = 0.05
+    worker_max_jobs: int = 4
+    grace_days_government: int = 0
+    debug: bool = False
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite://{self.data_dir / 'chengxin.sqlite3'}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "files"
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        data_dir = Path(env.get("CHENGXIN_DATA_DIR", "data")).resolve()
+        secret = env.get("CHENGXIN_SECRET_KEY") or _persistent_secret(data_dir)
+        storage = env.get("CHENGXIN_STORAGE_DIR")
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("CHENGXIN_DATABASE_URL", ""),
+            redis_url=env.get("CHENGXIN_REDIS_URL") or None,
+            storage_dir=Path(storage).resolve() if storage else None,
+            secret_key=secret,
+            session_hours=int(env.get("CHENGXIN_SESSION_HOURS", "8")),
+            max_upload_mb=int(env.get("CHENGXIN_MAX_UPLOAD_MB", "100")),
+            max_pages=int(env.get("CHENGXIN_MAX_PAGES", "2000")),
+            extraction_timeout_s=int(env.get("CHENGXIN_EXTRACTION_TIMEOUT", "300")),
+            job_timeout_s=int(env.get("CHENGXIN_JOB_TIMEOUT", "600")),
+            worker_poll_delay_s=float(env.get("CHENGXIN_WORKER_POLL_DELAY", "0.05")),
+            worker_max_jobs=int(env.get("CHENGXIN_WORKER_MAX_JOBS", "4")),
+            grace_days_government=int(env.get("CHENGXIN_GRACE_DAYS", "0")),
+            debug=env.get("CHENGXIN_DEBUG", "") in ("1", "true", "yes"),
+        )
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    """A random secret kept in the data directory, so sessions survive restarts of a local install."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
