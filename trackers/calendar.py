@@ -174,7 +174,7 @@ def re_resolve(nominal: date, calendar: WorkCalendar) -> DueDate:
 
 
 def add_workdays(anchor: date, n: int, calendar: WorkCalendar | None = None) -> DueDate:
-    """"N个工作日内": the N-th working day after ``anchor`` (the anchor day itself is not counted).
+    """ "N个工作日内": the N-th working day after ``anchor`` (the anchor day itself is not counted).
     ``nominal`` is the anchor."""
     if n < 1:
         raise InvalidPeriod(f"a working-day period needs n >= 1, got {n}", value=n, unit="workday")
