@@ -9,7 +9,8 @@
           ├── NotPermitted          the actor's role may not cause this event (or not on others' records)
           ├── MissingFacts          the event needs facts that were not given; ``missing`` names them
           ├── InadmissibleObjection an objection reason the rules never accept; ``objection_reason``
-          └── PeriodClosed          the event came after its period ended; ``closed_on``
+          ├── PeriodClosed          the event came after its period ended; ``closed_on``
+          └── TooEarly              the event is not possible yet; ``opens_on``
 
 The web app maps ``TransitionError`` subclasses to 409/403/422 problem responses by ``code``.
 """
@@ -90,3 +91,13 @@ class PeriodClosed(TransitionError):
     ) -> None:
         super().__init__(reason, state=state, event=event, actor_role=actor_role)
         self.closed_on = closed_on
+
+
+class TooEarly(TransitionError):
+    code = "too_early"
+
+    def __init__(
+        self, reason: str, *, state: str, event: str, actor_role: str | None = None, opens_on: date
+    ) -> None:
+        super().__init__(reason, state=state, event=event, actor_role=actor_role)
+        self.opens_on = opens_on
