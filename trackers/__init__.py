@@ -65,6 +65,7 @@ from trackers.failures import (
     repair_eligible,
     repair_opens_on,
     severity,
+    severity_after,
 )
 from trackers.lifecycle import (
     FulfilmentProgress,
@@ -80,6 +81,7 @@ from trackers.roles import ActorRole, PartyRole
 from trackers.scoring import FailureTally, Grade, IntegrityScore, PeriodCounts, ScoringPolicy, integrity_score
 from trackers.states import OPEN_STATES, ObligationState, ReviewStatus
 from trackers.sweep import (
+    RECORDED_ROLES,
     GracePolicy,
     SweepPlan,
     SweepPolicy,
@@ -96,6 +98,7 @@ from trackers.sweep import (
 
 __all__ = [
     "OPEN_STATES",
+    "RECORDED_ROLES",
     "ActorRole",
     "CalendarCoverage",
     "DueDate",
@@ -179,5 +182,6 @@ __all__ = [
     "resolve_due",
     "resolve_offset",
     "severity",
+    "severity_after",
     "warning_band",
 ]

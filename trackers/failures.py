@@ -190,6 +190,11 @@ def escalates(old: FailureState, new: FailureState) -> bool:
     return old == St.RECTIFICATION_ORDERED and new in FINDING_STATES
 
 
+def severity_after(old: FailureState, new: FailureState, current: Severity) -> Severity:
+    """The severity to store after a transition: escalated when ``escalates(old, new)``."""
+    return escalate(current) if escalates(old, new) else current
+
+
 @dataclass(frozen=True, slots=True)
 class SeverityThresholds:
     """Reaching any "serious" threshold → serious; else any "general" one → general; else minor.

@@ -134,8 +134,16 @@ def _permitted(event: ObligationEvent, actor_role: ActorRole, *, responsible: bo
     return not (event in EVIDENCE_EVENTS and actor_role in OWN_EVIDENCE_ONLY and not responsible)
 
 
-def fulfilment_state(due: date | None, fulfilled_on: date) -> ObligationState:
-    """fulfilled if on or before the (effective) due date or there is none, else fulfilled_late."""
+def fulfilment_state(
+    due: date | None,
+    fulfilled_on: date,
+    amount_due: Decimal | None = None,
+    amount_paid: Decimal | None = None,
+) -> ObligationState:
+    """fulfilled if on or before the (effective) due date or there is none, else fulfilled_late. With
+    amounts: less than ``amount_due`` paid is partially_fulfilled (nothing paid: pending)."""
+    if amount_due is not None and amount_paid is not None and amount_paid < amount_due:
+        return S.PARTIALLY_FULFILLED if amount_paid > 0 else S.PENDING
     return S.FULFILLED if due is None or fulfilled_on <= due else S.FULFILLED_LATE
 
 
@@ -147,11 +155,14 @@ def apply(
     responsible: bool = False,
     fulfilled_on: date | None = None,
     due: date | None = None,
+    today: date | None = None,
 ) -> ObligationState:
     """The state after ``event``. ``responsible``: the actor's organisation is responsible for the
-    obligation. ``fulfil`` needs ``fulfilled_on`` and the effective ``due`` date (None: no deadline).
+    obligation. ``fulfil`` needs ``fulfilled_on`` and the effective ``due`` date (None: no deadline); with
+    ``today`` given, a fulfilment dated after ``today`` is refused.
 
-    Raises ``NotPermitted`` (role), ``InvalidTransition`` (state), ``MissingFacts`` (fulfil without date)."""
+    Raises ``NotPermitted`` (role), ``InvalidTransition`` (state, or a future fulfilment date),
+    ``MissingFacts`` (fulfil without its date)."""
     if not _permitted(event, actor_role, responsible=responsible):
         why = "only on obligations of its own organisation" if event in PERMISSIONS[actor_role] else "never"
         raise NotPermitted(
@@ -170,6 +181,13 @@ def apply(
                 event=event,
                 actor_role=actor_role,
                 missing=("fulfilled_on",),
+            )
+        if today is not None and fulfilled_on > today:
+            raise InvalidTransition(
+                f"a fulfilment cannot be dated {fulfilled_on}, after today ({today})",
+                state=state,
+                event=event,
+                actor_role=actor_role,
             )
         return fulfilment_state(due, fulfilled_on)
     return target

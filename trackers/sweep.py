@@ -21,6 +21,10 @@ Defaults (``SweepPolicy()``):
   before the breach creates an integrity-failure record; counterparty contracts carry their own cure
   periods, so their obligations are breached the day after the due date.
 
+Obligations of a ``RECORDED_ROLES`` obligor (the government) that a breach step moves get an
+integrity-failure record: ``failures.new_failure(FailureSource.SWEEP)`` (state ``detected``), in the same
+transaction (``INSERT … SELECT … RETURNING`` on the UPDATE's rows).
+
 Running a plan (one transaction, steps in the given order)::
 
     for step in plan.steps:
@@ -54,6 +58,7 @@ DEFAULT_GRACE_BY_ROLE: Mapping[str, int] = MappingProxyType(
     {PartyRole.GOVERNMENT: 30, PartyRole.COUNTERPARTY: 0, PartyRole.OTHER: 30, PartyRole.UNKNOWN: 30}
 )
 
+RECORDED_ROLES = frozenset({PartyRole.GOVERNMENT})  # breaches of these obligors become failure records
 SWEPT_STATES = frozenset({S.PENDING, S.DUE_SOON, S.PARTIALLY_FULFILLED, S.OVERDUE})
 WARNED_STATES = frozenset({S.PENDING, S.DUE_SOON, S.PARTIALLY_FULFILLED})
 _RANK = {S.PENDING: 0, S.PARTIALLY_FULFILLED: 0, S.DUE_SOON: 1, S.OVERDUE: 2, S.BREACHED: 3}

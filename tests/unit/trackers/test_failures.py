@@ -40,6 +40,7 @@ from trackers.failures import (
     publication_window,
     repair_eligible,
     severity,
+    severity_after,
 )
 from trackers.roles import ActorRole
 
@@ -471,3 +472,16 @@ def test_failure_sweep_plan_matches_the_event() -> None:
         Sv.GENERAL: Sv.SERIOUS,
         Sv.SERIOUS: Sv.SERIOUS,
     }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "current", "expected"),
+    [
+        (St.RECTIFICATION_ORDERED, St.FOUND, Sv.MINOR, Sv.GENERAL),
+        (St.RECTIFICATION_ORDERED, St.FOUND_RECTIFIED, Sv.GENERAL, Sv.SERIOUS),
+        (St.VERIFIED, St.FOUND, Sv.MINOR, Sv.MINOR),
+        (St.RECTIFICATION_ORDERED, St.RECTIFIED, Sv.GENERAL, Sv.GENERAL),
+    ],
+)
+def test_severity_after(old: FailureState, new: FailureState, current: Severity, expected: Severity) -> None:
+    assert severity_after(old, new, current) == expected

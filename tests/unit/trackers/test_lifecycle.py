@@ -202,3 +202,33 @@ def test_fulfilment_progress(
     amount_due: str, payments: list[Payment], due: date | None, expected: FulfilmentProgress
 ) -> None:
     assert fulfilment_progress(Decimal(amount_due), payments, due=due) == expected
+
+
+@pytest.mark.parametrize(
+    ("due", "fulfilled_on", "amount_due", "amount_paid", "expected"),
+    [
+        (D(2024, 12, 31), D(2024, 12, 31), Decimal(100), Decimal(100), S.FULFILLED),
+        (D(2024, 12, 31), D(2025, 1, 2), Decimal(100), Decimal(120), S.FULFILLED_LATE),
+        (D(2024, 12, 31), D(2024, 12, 30), Decimal(100), Decimal(40), S.PARTIALLY_FULFILLED),
+        (D(2024, 12, 31), D(2024, 12, 30), Decimal(100), Decimal(0), S.PENDING),
+        (D(2024, 12, 31), D(2025, 1, 2), None, None, S.FULFILLED_LATE),
+    ],
+)
+def test_fulfilment_state_with_amounts(
+    due: date,
+    fulfilled_on: date,
+    amount_due: Decimal | None,
+    amount_paid: Decimal | None,
+    expected: ObligationState,
+) -> None:
+    assert fulfilment_state(due, fulfilled_on, amount_due, amount_paid) == expected
+
+
+def test_a_fulfilment_cannot_be_dated_in_the_future() -> None:
+    with pytest.raises(InvalidTransition):
+        apply(
+            S.PENDING, E.FULFIL, actor_role=R.ADMIN, fulfilled_on=D(2025, 2, 6), due=None, today=D(2025, 2, 5)
+        )
+    assert apply(
+        S.PENDING, E.FULFIL, actor_role=R.ADMIN, fulfilled_on=D(2025, 2, 5), today=D(2025, 2, 5)
+    ) == (S.FULFILLED)
