@@ -29,5 +29,10 @@ class ObligationState(StrEnum):
 
 
 OPEN_STATES = frozenset(
-    {ObligationState.PENDING, ObligationState.DUE_SOON, ObligationState.OVERDUE, ObligationState.PARTIALLY_FULFILLED}
+    {
+        ObligationState.PENDING,
+        ObligationState.DUE_SOON,
+        ObligationState.OVERDUE,
+        ObligationState.PARTIALLY_FULFILLED,
+    }
 )
