@@ -1,0 +1,1 @@
+"""HTTP API controllers: parse input, call one service, convert the result."""

@@ -1,0 +1,76 @@
+"""/api/agreements: agreements with their parties and obligation counts; recording events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from tortoise.functions import Count
+
+from app.api.schemas import AgreementRead, EventRequest, EventResponse, Page, agreement_read
+from app.errors import NotFound
+from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role
+from app.security import STAFF, Principal
+from app.services import obligations as svc
+
+EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+
+
+async def _counts(agreement_ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = await (
+        Obligation.filter(agreement_id__in=agreement_ids)
+        .annotate(n=Count("id"))
+        .group_by("agreement_id", "review_status", "state")
+        .values("agreement_id", "review_status", "state", "n")
+    )
+    out: dict[int, dict[str, int]] = {i: {} for i in agreement_ids}
+    for r in rows:
+        key = r["state"] if r["review_status"] == "confirmed" else r["review_status"]
+        out[r["agreement_id"]][key] = out[r["agreement_id"]].get(key, 0) + r["n"]
+    return out
+
+
+class AgreementController(Controller):
+    path = "/api/agreements"
+    tags = ["agreements"]
+
+    @get("/", opt={"roles": STAFF})
+    async def list_agreements(
+        self,
+        principal: Principal,
+        kind: AgreementKind | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page:
+        query = Agreement.filter(owning_department__path__startswith=principal.scope_path)
+        if principal.role == Role.DEPARTMENT:
+            query = Agreement.filter(obligations__owner__path__startswith=principal.scope_path).distinct()
+        if kind:
+            query = query.filter(kind=kind)
+        total = await query.count()
+        rows = await query.order_by("-id").offset(offset).limit(limit)
+        ids = [a.id for a in rows]
+        counts = await _counts(ids)
+        parties: dict[int, list[AgreementParty]] = {i: [] for i in ids}
+        for p in await AgreementParty.filter(agreement_id__in=ids).order_by("id"):
+            parties[p.agreement_id].append(p)  # type: ignore[attr-defined]
+        return Page(items=[agreement_read(a, parties[a.id], counts[a.id]) for a in rows], total=total,
+                    limit=limit, offset=offset)
+
+    @get("/{agreement_id:int}", opt={"roles": STAFF})
+    async def get_agreement(self, principal: Principal, agreement_id: int) -> AgreementRead:
+        agreement = await Agreement.filter(id=agreement_id, owning_department__path__startswith=principal.scope_path).first()
+        if agreement is None and principal.role == Role.DEPARTMENT:
+            agreement = await Agreement.filter(id=agreement_id, obligations__owner__path__startswith=principal.scope_path).first()
+        if agreement is None:
+            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
+        return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
+
+    @post("/{agreement_id:int}/events", opt={"roles": EVENT_RECORDERS}, status_code=201)
+    async def record_event(self, principal: Principal, agreement_id: int, data: EventRequest) -> EventResponse:
+        """Record an event (土地交付, 竣工验收 …); obligations anchored on it get their dates."""
+        event, resolved = await svc.record_event(principal, agreement_id, data.kind, data.occurred_on,
+                                                 data.description, data.anchor_texts)
+        return EventResponse(id=event.id, kind=event.kind, occurred_on=event.occurred_on, resolved_obligations=resolved)

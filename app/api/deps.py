@@ -1,0 +1,36 @@
+"""Dependencies every controller uses: the caller, the settings, the file store and the job queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+
+from app.queue import ArqQueue, InProcessQueue
+from app.security import Principal, require_user
+from app.settings import Settings
+from app.storage import FileStore
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    return require_user(request)
+
+
+async def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+async def provide_store(state: State) -> FileStore:
+    store: FileStore = state.store
+    return store
+
+
+async def provide_queue(state: State) -> InProcessQueue | ArqQueue:
+    queue: InProcessQueue | ArqQueue = state.queue
+    return queue
+
+
+def page_args(limit: int, offset: int) -> tuple[int, int]:
+    return limit, offset

@@ -1,0 +1,129 @@
+"""/api/documents: upload, status and progress, the extracted text, the original file."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+
+from app.api.schemas import DocumentRead, Page, document_read
+from app.errors import Conflict, InvalidInput
+from app.models import AgreementKind, DocumentStatus
+from app.queue import ArqQueue, InProcessQueue
+from app.security import STAFF, UPLOADERS, Principal
+from app.services import documents as svc
+from app.settings import Settings
+from app.storage import FileStore
+
+UPLOAD_FIELDS = {"file", "kind", "signed_on"}
+
+
+class DocumentController(Controller):
+    path = "/api/documents"
+    tags = ["documents"]
+
+    @post("/", opt={"roles": UPLOADERS}, status_code=202)
+    async def upload(
+        self,
+        principal: Principal,
+        settings: Settings,
+        store: FileStore,
+        queue: InProcessQueue | ArqQueue,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Response[DocumentRead]:
+        """Upload a contract or plan (PDF, DOCX or TXT). Stored durably before answering 202; identical bytes
+        return the existing document (200). Extraction runs as a job; poll the document's URL."""
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("Send the document as the multipart field 'file'.",
+                               errors=[{"key": "file", "message": "required"}])
+        unknown = sorted(set(data) - UPLOAD_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown form fields: {', '.join(unknown)}.")
+        kind = _parse_kind(data.get("kind"))
+        signed_on = _parse_date(data.get("signed_on"))
+        content = await upload.read()
+        document, created = await svc.upload_document(
+            principal, svc.Upload(upload.filename, content, upload.content_type, kind, signed_on), store,
+            settings.max_upload_mb * 1024 * 1024,
+        )
+        if created:
+            await queue.enqueue_extraction(document.id)
+        return Response(document_read(document), status_code=202 if created else 200,
+                        headers={"Location": f"/api/documents/{document.id}"})
+
+    @get("/", opt={"roles": STAFF})
+    async def list_documents(
+        self,
+        principal: Principal,
+        status: DocumentStatus | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page:
+        rows, total = await svc.list_documents(principal, status, limit, offset)
+        return Page(items=[document_read(d) for d in rows], total=total, limit=limit, offset=offset)
+
+    @get("/{document_id:int}", opt={"roles": STAFF})
+    async def get_document(self, principal: Principal, document_id: int) -> DocumentRead:
+        return document_read(await svc.get_document(principal, document_id))
+
+    @get("/{document_id:int}/text", opt={"roles": STAFF})
+    async def get_text(self, principal: Principal, document_id: int) -> dict[str, Any]:
+        document = await svc.get_document(principal, document_id)
+        return {"id": document.id, "status": str(document.status), "text": document.text or ""}
+
+    @get("/{document_id:int}/file", opt={"roles": STAFF}, media_type="application/octet-stream")
+    async def download(self, principal: Principal, store: FileStore, document_id: int) -> Response[bytes]:
+        document = await svc.get_document(principal, document_id)
+        return Response(
+            store.get(document.sha256),
+            media_type=document.media_type if document.media_type in _SAFE_TYPES else "application/octet-stream",
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(document.filename)}",
+                     "X-Content-Type-Options": "nosniff"},
+        )
+
+    @post("/{document_id:int}/retry", opt={"roles": UPLOADERS}, status_code=202)
+    async def retry(self, principal: Principal, queue: InProcessQueue | ArqQueue, document_id: int) -> DocumentRead:
+        """Queue a failed document for extraction again (e.g. after the extractor was improved)."""
+        document = await svc.get_document(principal, document_id)
+        if document.status != DocumentStatus.FAILED:
+            raise Conflict(f"Only failed documents can be retried; this one is {document.status}.")
+        document.status = DocumentStatus.QUEUED
+        await document.save(update_fields=["status", "updated_at"])
+        await queue.enqueue_extraction(document.id)
+        return document_read(document)
+
+
+_SAFE_TYPES = {"application/pdf", "text/plain",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+def _parse_kind(value: Any) -> AgreementKind | None:
+    if value in (None, "", "auto"):
+        return None
+    try:
+        return AgreementKind(str(value))
+    except ValueError:
+        allowed = ", ".join(k.value for k in AgreementKind)
+        raise InvalidInput(f"Unknown document kind {value!r}; use one of: auto, {allowed}.",
+                           errors=[{"key": "kind", "message": "unknown"}]) from None
+
+
+def _parse_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"signed_on must be a date as YYYY-MM-DD, not {value!r}.",
+                           errors=[{"key": "signed_on", "message": "not a date"}]) from None

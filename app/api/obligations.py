@@ -1,0 +1,83 @@
+"""/api/obligations: list and read within scope, review (confirm / edit / reject), record fulfilment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+
+from app.api.schemas import FulfilmentRequest, ObligationPatch, ObligationRead, Page, ReviewRequest, obligation_read
+from app.models import PartyRole, Role
+from app.security import REVIEWERS, STAFF, Principal
+from app.services import obligations as svc
+from trackers import ObligationState, ReviewStatus
+
+FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
+
+
+class ObligationController(Controller):
+    path = "/api/obligations"
+    tags = ["obligations"]
+
+    @get("/", opt={"roles": STAFF})
+    async def list_obligations(
+        self,
+        principal: Principal,
+        review_status: ReviewStatus | None = None,
+        tracking_state: Annotated[ObligationState | None, Parameter(query="state")] = None,
+        agreement_id: int | None = None,
+        document_id: int | None = None,
+        obligor_role: PartyRole | None = None,
+        due_before: date | None = None,
+        due_after: date | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page:
+        flt = svc.ObligationFilter(review_status, tracking_state, agreement_id, document_id, obligor_role, due_before, due_after)
+        rows, total = await svc.list_obligations(principal, flt, limit, offset)
+        return Page(items=[obligation_read(o) for o in rows], total=total, limit=limit, offset=offset)
+
+    @get("/{obligation_id:int}", opt={"roles": STAFF})
+    async def get_obligation(self, principal: Principal, obligation_id: int) -> ObligationRead:
+        return obligation_read(await svc.get_obligation(principal, obligation_id))
+
+    @patch("/{obligation_id:int}", opt={"roles": REVIEWERS})
+    async def edit(self, principal: Principal, obligation_id: int, data: ObligationPatch) -> ObligationRead:
+        """Edit obligor, category, amount, deadline or owner; optionally confirm or reject in the same call."""
+        fields = {f for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET} - {"review_status"}
+        values = {f: getattr(data, f) for f in fields}
+        edit = svc.ObligationEdit(**values, fields_set=frozenset(fields))
+        current = await svc.get_obligation(principal, obligation_id)
+        decision = data.review_status if data.review_status is not msgspec.UNSET else ReviewStatus(current.review_status)
+        (row,) = await svc.review(principal, [obligation_id], decision, edit)
+        return obligation_read(row)
+
+    @post("/{obligation_id:int}/confirm", opt={"roles": REVIEWERS}, status_code=200)
+    async def confirm(self, principal: Principal, obligation_id: int) -> ObligationRead:
+        (row,) = await svc.review(principal, [obligation_id], ReviewStatus.CONFIRMED)
+        return obligation_read(row)
+
+    @post("/{obligation_id:int}/reject", opt={"roles": REVIEWERS}, status_code=200)
+    async def reject(self, principal: Principal, obligation_id: int) -> ObligationRead:
+        (row,) = await svc.review(principal, [obligation_id], ReviewStatus.REJECTED)
+        return obligation_read(row)
+
+    @post("/review", opt={"roles": REVIEWERS}, status_code=200)
+    async def review_bulk(self, principal: Principal, data: ReviewRequest) -> list[ObligationRead]:
+        """Confirm or reject many proposed obligations at once (all or none)."""
+        if data.decision == ReviewStatus.PROPOSED:
+            from app.errors import InvalidInput
+
+            raise InvalidInput("decision must be 'confirmed' or 'rejected'.")
+        rows = await svc.review(principal, list(dict.fromkeys(data.ids)), data.decision)
+        return [obligation_read(o) for o in rows]
+
+    @post("/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS}, status_code=200)
+    async def fulfil(self, principal: Principal, obligation_id: int, data: FulfilmentRequest) -> ObligationRead:
+        """Record evidence of fulfilment (a note, the date, an amount for money duties; partial amounts add up)."""
+        row = await svc.record_fulfilment(principal, obligation_id, data.fulfilled_on, data.note, data.amount,
+                                          today=date.today())
+        return obligation_read(row)

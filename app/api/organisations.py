@@ -1,0 +1,30 @@
+"""/api/organisations: the hierarchy of governments and departments."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+
+from app.api.schemas import OrganisationCreate, OrganisationRead, organisation_read
+from app.errors import InvalidInput
+from app.models import Organisation, OrgKind
+from app.security import ADMIN_ONLY, STAFF, Principal
+from app.services.organisations import create_organisation
+
+
+class OrganisationController(Controller):
+    path = "/api/organisations"
+    tags = ["organisations"]
+
+    @get("/", opt={"roles": STAFF})
+    async def list_organisations(self, principal: Principal) -> list[OrganisationRead]:
+        rows = await Organisation.filter(path__startswith=principal.scope_path).order_by("path")
+        return [organisation_read(o) for o in rows]
+
+    @post("/", opt={"roles": ADMIN_ONLY}, status_code=201)
+    async def create(self, principal: Principal, data: OrganisationCreate) -> OrganisationRead:
+        try:
+            kind = OrgKind(data.kind)
+        except ValueError:
+            raise InvalidInput(f"Unknown organisation kind {data.kind!r}.",
+                               errors=[{"key": "kind", "message": "unknown"}]) from None
+        return organisation_read(await create_organisation(data.name, kind, data.parent_id, data.uscc, principal))

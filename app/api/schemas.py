@@ -1,0 +1,276 @@
+"""Request and response shapes (msgspec structs) and the conversions from models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+
+from app.models import Agreement, AgreementParty, Document, IntegrityFailure, Obligation, Organisation, PartyRole
+from trackers import ObligationState, ReviewStatus
+
+
+class Page(msgspec.Struct):
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+
+
+class DocumentRead(msgspec.Struct):
+    id: int
+    url: str
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+    status: str
+    pages: int | None
+    pages_done: int
+    progress: float | None
+    failure_code: str | None
+    failure_reason: str | None
+    language: str | None
+    ocr: bool
+    extractor_version: str | None
+    created_at: datetime
+    extracted_at: datetime | None
+
+
+def document_read(d: Document) -> DocumentRead:
+    progress = round(d.pages_done / d.pages, 3) if d.pages else None
+    return DocumentRead(
+        id=d.id, url=f"/api/documents/{d.id}", sha256=d.sha256, filename=d.filename, media_type=d.media_type,
+        size=d.size, status=str(d.status), pages=d.pages, pages_done=d.pages_done, progress=progress,
+        failure_code=d.failure_code, failure_reason=d.failure_reason, language=d.language, ocr=d.ocr,
+        extractor_version=d.extractor_version, created_at=d.created_at, extracted_at=d.extracted_at,
+    )
+
+
+class DeadlineRead(msgspec.Struct):
+    kind: str
+    text: str | None
+    nominal_date: date | None
+    due_date: date | None
+    provisional: bool
+    offset_value: int | None
+    offset_unit: str | None
+    anchor: str | None
+    anchor_text: str | None
+    recurrence: str | None
+
+
+class ObligationRead(msgspec.Struct):
+    id: int
+    agreement_id: int
+    document_id: int
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    obligor_label: str | None
+    obligor_name: str | None
+    obligor_role: str
+    responsible: list[str]
+    owner_id: int
+    owner_name: str | None
+    category: str
+    action: str
+    amount: Decimal | None
+    currency: str | None
+    amount_text: str | None
+    amount_fulfilled: Decimal
+    deadline: DeadlineRead
+    conditions: list[str]
+    penalty: str | None
+    confidence: float
+    review_status: str
+    state: str
+    fulfilled_on: date | None
+    version: int
+
+
+def obligation_read(o: Obligation) -> ObligationRead:
+    owner = o.owner if isinstance(o.owner, Organisation) else None
+    return ObligationRead(
+        id=o.id, agreement_id=o.agreement_id, document_id=o.document_id,  # type: ignore[attr-defined]
+        page=o.page, start=o.start, end=o.end, quote=o.quote, obligor_label=o.obligor_label,
+        obligor_name=o.obligor_name, obligor_role=str(o.obligor_role), responsible=list(o.responsible or []),
+        owner_id=o.owner_id, owner_name=owner.name if owner else None,  # type: ignore[attr-defined]
+        category=o.category, action=o.action, amount=o.amount, currency=o.currency, amount_text=o.amount_text,
+        amount_fulfilled=o.amount_fulfilled,
+        deadline=DeadlineRead(
+            kind=o.deadline_kind, text=o.deadline_text, nominal_date=o.nominal_date, due_date=o.due_date,
+            provisional=o.due_provisional, offset_value=o.offset_value, offset_unit=o.offset_unit,
+            anchor=o.anchor, anchor_text=o.anchor_text, recurrence=o.recurrence,
+        ),
+        conditions=list(o.conditions or []), penalty=o.penalty, confidence=o.confidence,
+        review_status=str(o.review_status), state=str(o.state), fulfilled_on=o.fulfilled_on, version=o.version,
+    )
+
+
+class PartyRead(msgspec.Struct):
+    label: str | None
+    name: str | None
+    role: str
+    organisation_id: int | None
+
+
+def party_read(p: AgreementParty) -> PartyRead:
+    return PartyRead(label=p.label, name=p.name, role=str(p.role), organisation_id=p.organisation_id)  # type: ignore[attr-defined]
+
+
+class AgreementRead(msgspec.Struct):
+    id: int
+    kind: str
+    title: str | None
+    signed_on: date | None
+    document_id: int
+    owning_department_id: int
+    district_id: int | None
+    parties: list[PartyRead]
+    obligations: dict[str, int]
+
+
+def agreement_read(a: Agreement, parties: list[AgreementParty], counts: dict[str, int]) -> AgreementRead:
+    return AgreementRead(
+        id=a.id, kind=str(a.kind), title=a.title, signed_on=a.signed_on, document_id=a.document_id,  # type: ignore[attr-defined]
+        owning_department_id=a.owning_department_id, district_id=a.district_id,  # type: ignore[attr-defined]
+        parties=[party_read(p) for p in parties], obligations=counts,
+    )
+
+
+class OrganisationRead(msgspec.Struct):
+    id: int
+    name: str
+    kind: str
+    uscc: str | None
+    parent_id: int | None
+    path: str
+
+
+def organisation_read(o: Organisation) -> OrganisationRead:
+    return OrganisationRead(id=o.id, name=o.name, kind=str(o.kind), uscc=o.uscc, parent_id=o.parent_id, path=o.path)  # type: ignore[attr-defined]
+
+
+class FailureRead(msgspec.Struct):
+    id: int
+    kind: str
+    obligation_id: int
+    organisation_id: int
+    obligor_name: str | None
+    promised_to: str | None
+    state: str
+    severity: str
+    source: str
+    due_date: date
+    detected_on: date
+    days_late: int
+    amount_outstanding: Decimal | None
+    clause: str
+    rectification_deadline: date | None
+
+
+def failure_read(f: IntegrityFailure) -> FailureRead:
+    return FailureRead(
+        id=f.id, kind=str(f.kind), obligation_id=f.obligation_id, organisation_id=f.organisation_id,  # type: ignore[attr-defined]
+        obligor_name=f.obligor_name, promised_to=f.promised_to, state=f.state, severity=f.severity, source=f.source,
+        due_date=f.due_date, detected_on=f.detected_on, days_late=f.days_late,
+        amount_outstanding=f.amount_outstanding, clause=f.clause, rectification_deadline=f.rectification_deadline,
+    )
+
+
+class PublicFailureRead(msgspec.Struct):
+    """What the public sees: no internal notes, no personal data."""
+
+    id: int
+    organisation: str
+    promised_to: str | None
+    severity: str
+    due_date: date
+    days_late: int
+    amount_outstanding: Decimal | None
+    clause: str
+    published_from: date | None
+    published_until: date | None
+
+
+# ---- requests -------------------------------------------------------------------------------------------
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: NonEmpty
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class LoginResponse(msgspec.Struct):
+    username: str
+    role: str
+    organisation_id: int
+    csrf_token: str
+
+
+class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: NonEmpty
+    read_only: bool = True
+    days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
+
+
+class TokenResponse(msgspec.Struct):
+    token: str
+    read_only: bool
+
+
+class ReviewRequest(msgspec.Struct, forbid_unknown_fields=True):
+    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=1000)]
+    decision: ReviewStatus
+
+
+class ObligationPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    obligor_name: str | None | msgspec.UnsetType = msgspec.UNSET
+    obligor_role: PartyRole | msgspec.UnsetType = msgspec.UNSET
+    category: str | msgspec.UnsetType = msgspec.UNSET
+    action: Annotated[str, msgspec.Meta(max_length=2000)] | msgspec.UnsetType = msgspec.UNSET
+    amount: Annotated[Decimal, msgspec.Meta(ge=0)] | None | msgspec.UnsetType = msgspec.UNSET
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | msgspec.UnsetType = msgspec.UNSET
+    nominal_date: date | None | msgspec.UnsetType = msgspec.UNSET
+    owner_id: int | msgspec.UnsetType = msgspec.UNSET
+    review_status: ReviewStatus | msgspec.UnsetType = msgspec.UNSET
+
+
+class FulfilmentRequest(msgspec.Struct, forbid_unknown_fields=True):
+    fulfilled_on: date
+    note: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+    amount: Annotated[Decimal, msgspec.Meta(gt=0)] | None = None
+
+
+class EventRequest(msgspec.Struct, forbid_unknown_fields=True):
+    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    occurred_on: date
+    description: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    anchor_texts: list[Annotated[str, msgspec.Meta(max_length=100)]] = []
+
+
+class EventResponse(msgspec.Struct):
+    id: int
+    kind: str
+    occurred_on: date
+    resolved_obligations: int
+
+
+class SweepRequest(msgspec.Struct, forbid_unknown_fields=True):
+    as_of: date
+
+
+class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: NonEmpty
+    kind: str
+    parent_id: int | None = None
+    uscc: str | None = None
+
+
+STATES = [s.value for s in ObligationState]

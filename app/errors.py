@@ -1,0 +1,148 @@
+"""Domain errors of the application and their one mapping to RFC 9457 problem responses.
+
+    AppError                    base: ``status``, ``title``, ``detail``, optional structured ``extra``
+     ├── NotFound               404: unknown id, or an object outside the caller's scope
+     ├── Forbidden              403: the caller's role may not do this
+     ├── Unauthenticated        401
+     ├── InvalidInput           422: a field failed validation (``extra["errors"]`` lists them)
+     ├── Conflict               409: wrong state for this transition, stale version, duplicate
+     ├── PayloadTooLarge        413
+     └── RateLimited            429
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from trackers.errors import TrackerError
+
+log = logging.getLogger("chengxin")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class AppError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(AppError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(AppError):
+    status = 403
+    title = "Forbidden"
+
+
+class Unauthenticated(AppError):
+    status = 401
+    title = "Authentication required"
+
+
+class InvalidInput(AppError):
+    status = 422
+    title = "Invalid input"
+
+
+class Conflict(AppError):
+    status = 409
+    title = "Conflict"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    title = "Payload too large"
+
+
+class RateLimited(AppError):
+    status = 429
+    title = "Too many requests"
+
+
+def problem(status: int, title: str, detail: str, instance: str | None = None, **extra: Any) -> Response[Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
+    return problem(exc.status, exc.title, exc.detail, request.url.path, **exc.extra)
+
+
+def tracker_error_handler(request: Request[Any, Any, Any], exc: TrackerError) -> Response[Any]:
+    from trackers.errors import MissingFacts, NotPermitted
+
+    if isinstance(exc, NotPermitted):
+        status, title = 403, "Forbidden"
+    elif isinstance(exc, MissingFacts):
+        status, title = 422, "Invalid input"
+    else:
+        status, title = 409, "Invalid state transition"
+    return problem(status, title, getattr(exc, "reason", str(exc)), request.url.path, code=getattr(exc, "code", None))
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException) and exc.extra:
+        extra["errors"] = exc.extra
+        status, title = 422, "Invalid input"
+    else:
+        status, title = exc.status_code, _TITLES.get(exc.status_code, "Error")
+    if status == HTTP_500_INTERNAL_SERVER_ERROR:
+        log.exception("internal error on %s", request.url.path, exc_info=exc)
+        return problem(500, "Internal server error", "An unexpected error occurred; it has been logged.")
+    return problem(status, title, str(exc.detail), request.url.path, **extra)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("internal error on %s", request.url.path, exc_info=exc)
+    return problem(500, "Internal server error", "An unexpected error occurred; it has been logged.")
+
+
+_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+}
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    AppError: app_error_handler,
+    TrackerError: tracker_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}
+
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_JSON",
+    "AppError",
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "PayloadTooLarge",
+    "RateLimited",
+    "Unauthenticated",
+    "problem",
+]

@@ -1,0 +1,86 @@
+"""Where jobs go: arq on Redis when ``CHENGXIN_REDIS_URL`` is set, otherwise the same job functions run
+in-process as asyncio tasks (one process, no Redis: the embedded default)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+import extractors
+from app.settings import Settings
+
+log = logging.getLogger("chengxin.queue")
+
+
+def extraction_job_id(document_id: int) -> str:
+    """Stable per document and extractor version: enqueueing twice never runs the job twice at once."""
+    return f"extract:{document_id}:{extractors.EXTRACTOR_VERSION}"
+
+
+class JobQueue(Protocol):
+    async def enqueue_extraction(self, document_id: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessQueue:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._tasks: dict[str, asyncio.Task[object]] = {}
+        self._semaphore = asyncio.Semaphore(max(1, settings.worker_max_jobs))
+
+    async def enqueue_extraction(self, document_id: int) -> None:
+        from app.services.extraction import run_extraction
+
+        job_id = extraction_job_id(document_id)
+        if job_id in self._tasks and not self._tasks[job_id].done():
+            return
+
+        async def run() -> object:
+            async with self._semaphore:
+                return await run_extraction(document_id, self.settings)
+
+        task = asyncio.create_task(run(), name=job_id)
+        self._tasks[job_id] = task
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[object]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("job %s failed", task.get_name(), exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for every job queued so far (the demo and tests use this)."""
+        while pending := [t for t in self._tasks.values() if not t.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.drain()
+
+
+class ArqQueue:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool: object | None = None
+
+    async def _redis(self):  # type: ignore[no-untyped-def]
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
+        if self._pool is None:
+            assert self.settings.redis_url
+            self._pool = await create_pool(RedisSettings.from_dsn(self.settings.redis_url))
+        return self._pool
+
+    async def enqueue_extraction(self, document_id: int) -> None:
+        pool = await self._redis()
+        await pool.enqueue_job("extract_document", document_id, _job_id=extraction_job_id(document_id))
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()  # type: ignore[attr-defined]
+            self._pool = None
+
+
+def make_queue(settings: Settings) -> InProcessQueue | ArqQueue:
+    return ArqQueue(settings) if settings.redis_url else InProcessQueue(settings)

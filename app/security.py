@@ -1,0 +1,192 @@
+"""Authentication (session cookie or bearer token), the role guard and CSRF for cookie sessions.
+
+Every route handler declares who may call it in ``opt["roles"]``: a set of roles, or ``PUBLIC``.
+A handler without that declaration is refused to everyone (secure by default; a test walks the routes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import Forbidden, Unauthenticated
+from app.models import ApiToken, Organisation, OrgKind, Role, User, UserSession
+
+SESSION_COOKIE = "chengxin_session"
+CSRF_COOKIE = "chengxin_csrf"
+CSRF_HEADER = "x-csrf-token"
+PUBLIC = "public"
+
+STAFF = frozenset(Role)
+REVIEWERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+UPLOADERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+ADMIN_ONLY = frozenset({Role.ADMIN})
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller, as every service sees it."""
+
+    user_id: int
+    username: str
+    role: Role
+    organisation_id: int
+    organisation_path: str  # "/1/4/": scope covers this organisation and everything under it
+    scope_path: str = "/"  # objects owned by organisations whose path starts with this are visible
+    read_only: bool = False
+    via_token: bool = False
+
+    def can_see(self, owner_path: str) -> bool:
+        return owner_path.startswith(self.scope_path)
+
+
+GOVERNMENT_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN)
+
+
+async def scope_path_for(role: Role, org: Organisation) -> str:
+    """Admins see everything; departments see their own subtree; the bureaus and evaluators see the
+    subtree of the government (city, district or town) they belong to."""
+    if role == Role.ADMIN:
+        return "/"
+    if role == Role.DEPARTMENT or org.kind in GOVERNMENT_KINDS:
+        return org.path
+    ids = [int(x) for x in org.path.strip("/").split("/") if x]
+    ancestors = {o.id: o for o in await Organisation.filter(id__in=ids)}
+    for org_id in reversed(ids):
+        ancestor = ancestors.get(org_id)
+        if ancestor and ancestor.kind in GOVERNMENT_KINDS:
+            return ancestor.path
+    return org.path
+
+
+async def principal_for(user: User, *, read_only: bool = False, via_token: bool = False) -> Principal:
+    org: Organisation = await user.organisation
+    role = Role(user.role)
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        role=role,
+        organisation_id=org.id,
+        organisation_path=org.path,
+        scope_path=await scope_path_for(role, org),
+        read_only=read_only or role == Role.EVALUATOR,
+        via_token=via_token,
+    )
+
+
+async def new_session(user: User, hours: int) -> tuple[str, UserSession]:
+    raw = secrets.token_urlsafe(32)
+    session = await UserSession.create(
+        user=user,
+        session_hash=sha256_hex(raw),
+        csrf_token=secrets.token_urlsafe(24),
+        expires_at=datetime.now(UTC) + timedelta(hours=hours),
+    )
+    return raw, session
+
+
+async def new_api_token(user: User, name: str, *, read_only: bool, days: int | None = None) -> str:
+    raw = "cx_" + secrets.token_urlsafe(32)
+    expires = datetime.now(UTC) + timedelta(days=days) if days else None
+    await ApiToken.create(user=user, name=name, token_hash=sha256_hex(raw), read_only=read_only, expires_at=expires)
+    return raw
+
+
+async def authenticate(scope: Scope) -> Principal | None:
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    now = datetime.now(UTC)
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        token = await ApiToken.get_or_none(token_hash=sha256_hex(auth[7:].strip()), revoked_at=None).select_related(
+            "user"
+        )
+        if token is None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
+            return None
+        return await principal_for(token.user, read_only=token.read_only, via_token=True)
+    raw = _cookie(headers.get("cookie", ""), SESSION_COOKIE)
+    if raw:
+        session = await UserSession.get_or_none(session_hash=sha256_hex(raw)).select_related("user")
+        if session and session.expires_at > now and session.user.is_active:
+            return await principal_for(session.user)
+    return None
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class AuthMiddleware:
+    """Resolves the caller into ``scope["user"]`` (``None`` when anonymous); never rejects by itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["user"] = await authenticate(scope)
+        await self.app(scope, receive, send)
+
+
+class SessionCSRFMiddleware(CSRFMiddleware):
+    """Double-submit CSRF for cookie sessions; programs using bearer tokens carry no cookies and skip it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers", []))
+            if headers.get(b"authorization", b"").lower().startswith(b"bearer ") and b"cookie" not in headers:
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    roles = handler.opt.get("roles")
+    if roles == PUBLIC:
+        return
+    if roles is None:
+        raise Forbidden("This endpoint declares no roles and is closed to everyone.")
+    principal: Principal | None = connection.scope.get("user")
+    if principal is None:
+        raise Unauthenticated("Log in or send a valid bearer token.")
+    if principal.role not in roles:
+        raise Forbidden(f"The role '{principal.role}' may not use this endpoint.")
+    if principal.read_only and connection.scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS"):
+        raise Forbidden("This API token is read-only.")
+
+
+def require_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    principal: Principal | None = connection.scope.get("user")
+    if principal is None:
+        raise Unauthenticated("Log in or send a valid bearer token.")
+    return principal

@@ -1,0 +1,1 @@
+"""Use cases. Controllers, jobs and the CLI call these; each writes inside one transaction."""

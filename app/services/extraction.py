@@ -1,0 +1,188 @@
+"""Running the extractor over a stored document and writing its agreement and proposed obligations.
+
+Idempotent: the agreement is keyed by (document, extractor version) and its obligations by ordinal, all
+written in one transaction, so a re-run (a retried or restarted job) changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from tortoise.transactions import in_transaction
+
+import extractors
+from app.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    Document,
+    DocumentStatus,
+    Obligation,
+    Organisation,
+    PartyRole,
+)
+from app.services import audit
+from app.services.obligations import deadline_fields
+from app.services.organisations import district_of, match_organisation
+from app.settings import Settings
+from app.storage import FileStore
+
+log = logging.getLogger("chengxin.extraction")
+
+PROGRESS_INTERVAL_S = 0.25
+INTERNAL_FAILURE = "处理该文件时发生内部错误，已记录，请联系管理员 (an internal error occurred; it has been logged)"
+
+
+def extract_options(document: Document, settings: Settings) -> extractors.ExtractOptions:
+    kind = extractors.DocumentKind(document.kind_hint) if document.kind_hint else None
+    return extractors.ExtractOptions(
+        filename=document.filename,
+        media_type=document.media_type,
+        kind=kind,
+        signed_on=document.signed_on_hint,
+        limits=extractors.Limits(
+            max_bytes=settings.max_upload_mb * 1024 * 1024,
+            max_pages=settings.max_pages,
+            timeout_seconds=float(settings.extraction_timeout_s),
+        ),
+    )
+
+
+async def run_extraction(document_id: int, settings: Settings) -> DocumentStatus:
+    """The body of the extraction job. Returns the document's final status."""
+    document = await Document.get_or_none(id=document_id)
+    if document is None:
+        log.warning("document %s vanished before extraction", document_id)
+        return DocumentStatus.FAILED
+    version = extractors.EXTRACTOR_VERSION
+    if document.status == DocumentStatus.EXTRACTED and document.extractor_version == version:
+        return DocumentStatus.EXTRACTED
+    await Document.filter(id=document_id).update(
+        status=DocumentStatus.EXTRACTING, pages_done=0, failure_code=None, failure_reason=None
+    )
+    store = FileStore(settings.files_dir)
+    loop = asyncio.get_running_loop()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:  # called from the worker thread
+        now = time.monotonic()
+        if done < total and now - last[0] < PROGRESS_INTERVAL_S:
+            return
+        last[0] = now
+        asyncio.run_coroutine_threadsafe(_record_progress(document_id, done, total), loop)
+
+    try:
+        data = store.get(document.sha256)
+        result = await asyncio.to_thread(extractors.extract, data, extract_options(document, settings), progress)
+    except extractors.ExtractionError as exc:
+        await _fail(document, exc.code, exc.reason)
+        return DocumentStatus.FAILED
+    except FileNotFoundError:
+        await _fail(document, "missing_file", "存储的原始文件丢失，请重新上传 (the stored file is missing; upload it again)")
+        return DocumentStatus.FAILED
+    except Exception:
+        log.exception("extraction of document %s failed", document_id)
+        await _fail(document, "internal", INTERNAL_FAILURE)
+        return DocumentStatus.FAILED
+    await save_extraction(document, result)
+    return DocumentStatus.EXTRACTED
+
+
+async def _record_progress(document_id: int, done: int, total: int) -> None:
+    try:
+        await Document.filter(id=document_id, status=DocumentStatus.EXTRACTING).update(pages_done=done, pages=total)
+    except Exception:  # progress is informative only; never let it break an extraction
+        log.debug("progress update for document %s failed", document_id, exc_info=True)
+
+
+async def _fail(document: Document, code: str, reason: str) -> None:
+    await Document.filter(id=document.id).update(status=DocumentStatus.FAILED, failure_code=code, failure_reason=reason)
+    await audit.record(None, "document.failed", "document", document.id, {"status": document.status},
+                       {"status": DocumentStatus.FAILED, "reason": reason})
+
+
+async def save_extraction(document: Document, result: extractors.ExtractionResult) -> Agreement:
+    info = result.document
+    owner = await Organisation.get(id=document.organisation_id)  # type: ignore[attr-defined]
+    district = await district_of(owner)
+    async with in_transaction():
+        existing = await Agreement.get_or_none(document_id=document.id, extractor_version=result.extractor_version)
+        if existing is not None:
+            return existing
+        agreement = await Agreement.create(
+            kind=AgreementKind(str(info.kind)),
+            title=info.title,
+            signed_on=info.signed_on,
+            document=document,
+            extractor_version=result.extractor_version,
+            owning_department=owner,
+            district=district,
+        )
+        parties = [
+            AgreementParty(
+                agreement=agreement,
+                label=p.label,
+                name=p.name,
+                role=PartyRole(p.role),
+                organisation=await match_organisation(p.name, owner) if p.role == "government" else None,
+            )
+            for p in info.parties
+        ]
+        if parties:
+            await AgreementParty.bulk_create(parties)
+        rows = []
+        for ordinal, ob in enumerate(result.obligations):
+            responsible_org = None
+            if ob.obligor.role == "government":
+                for name in (ob.obligor.name, *ob.responsible):
+                    responsible_org = await match_organisation(name, owner)
+                    if responsible_org:
+                        break
+            rows.append(
+                Obligation(
+                    agreement=agreement,
+                    document=document,
+                    ordinal=ordinal,
+                    page=ob.page,
+                    start=ob.start,
+                    end=ob.end,
+                    quote=ob.text,
+                    obligor_label=ob.obligor.label,
+                    obligor_name=(ob.obligor.name or "")[:300] or None,
+                    obligor_role=PartyRole(ob.obligor.role),
+                    responsible=list(ob.responsible),
+                    owner=responsible_org or owner,
+                    category=str(ob.category),
+                    action=ob.action,
+                    amount=Decimal(str(ob.amount.value)) if ob.amount else None,
+                    currency=ob.amount.currency if ob.amount else None,
+                    amount_text=ob.amount.text[:200] if ob.amount else None,
+                    conditions=list(ob.conditions),
+                    penalty=ob.penalty,
+                    confidence=ob.confidence,
+                    **deadline_fields(ob.deadline, info.signed_on),
+                )
+            )
+        if rows:
+            await Obligation.bulk_create(rows, batch_size=500)
+        await Document.filter(id=document.id).update(
+            status=DocumentStatus.EXTRACTED,
+            pages=info.pages,
+            pages_done=info.pages,
+            language=info.language,
+            ocr=info.ocr,
+            text=result.text,
+            extractor_version=result.extractor_version,
+            extracted_at=datetime.now(UTC),
+            failure_code=None,
+            failure_reason=None,
+        )
+        await audit.record(None, "document.extracted", "document", document.id, {"status": document.status},
+                           {"status": DocumentStatus.EXTRACTED, "agreement": agreement.id, "obligations": len(rows)})
+    return agreement
+
+

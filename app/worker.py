@@ -1,0 +1,73 @@
+"""The arq worker: extraction jobs and the daily sweep (``chengxin worker``)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Worker
+
+from app.db import tortoise_config
+from app.settings import Settings
+
+log = logging.getLogger("chengxin.worker")
+
+
+async def extract_document(ctx: dict[str, Any], document_id: int) -> str:
+    from app.services.extraction import run_extraction
+
+    status = await run_extraction(document_id, ctx["settings"])
+    return str(status)
+
+
+async def sweep_daily(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, Any]:
+    from app.services.sweep import sweep_obligations
+
+    report = await sweep_obligations(date.fromisoformat(as_of) if as_of else date.today())
+    return report.to_dict()
+
+
+async def requeue_unfinished(ctx: dict[str, Any]) -> int:
+    """Documents left queued or extracting (e.g. after a crash) are enqueued again; the stable job id
+    keeps a job that is still queued or running from being duplicated."""
+    from app.models import Document, DocumentStatus
+    from app.queue import extraction_job_id
+
+    count = 0
+    for doc_id in await Document.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]).values_list(
+        "id", flat=True
+    ):
+        if await ctx["redis"].enqueue_job("extract_document", doc_id, _job_id=extraction_job_id(doc_id)):
+            count += 1
+    return count
+
+
+def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
+    from tortoise import Tortoise
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
+        ctx["settings"] = settings
+        requeued = await requeue_unfinished(ctx)
+        if requeued:
+            log.info("requeued %d unfinished documents", requeued)
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await Tortoise.close_connections()
+
+    assert settings.redis_url, "the worker needs CHENGXIN_REDIS_URL"
+    return Worker(
+        functions=[extract_document, sweep_daily],
+        cron_jobs=[cron(sweep_daily, hour={1}, minute={5}, unique=True)],  # type: ignore[arg-type]
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        on_startup=startup,
+        on_shutdown=shutdown,
+        poll_delay=settings.worker_poll_delay_s,  # arq's 0.5 s default caps a worker at 200 jobs/s
+        max_jobs=settings.worker_max_jobs,
+        job_timeout=settings.job_timeout_s,
+        burst=burst,
+        handle_signals=not burst,
+    )
