@@ -11,11 +11,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Router, get
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from tortoise import Tortoise
@@ -62,15 +62,29 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             if init_db:
                 await Tortoise.close_connections()
 
-    csrf = CSRFConfig(secret=settings.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
-                      cookie_httponly=False, exclude_from_csrf_key="exclude_from_csrf")
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
+        cookie_httponly=False,
+        exclude_from_csrf_key="exclude_from_csrf",
+    )
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
     return Litestar(
         route_handlers=[
-            health, AuthController, DocumentController, ObligationController, AgreementController,
-            OrganisationController, FailureController, PublicFailureController, SweepController, UIController,
-            create_static_files_router(path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC},
-                                       include_in_schema=False),
+            health,
+            AuthController,
+            DocumentController,
+            ObligationController,
+            AgreementController,
+            OrganisationController,
+            FailureController,
+            PublicFailureController,
+            SweepController,
+            UIController,
+            create_static_files_router(
+                path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
+            ),
         ],
         dependencies={
             "principal": Provide(provide_principal),
@@ -84,9 +98,13 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
         lifespan=[lifespan],
         state=_state(settings),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
-        openapi_config=OpenAPIConfig(title="chengxin API", version="0.1.0", path="/schema",
-                                     render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
-                                     openapi_router=Router(path="/schema", route_handlers=[], opt={"roles": PUBLIC})),
+        openapi_config=OpenAPIConfig(
+            title="chengxin API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"roles": PUBLIC}),
+        ),
         request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 1024 * 1024,
         debug=settings.debug,
     )

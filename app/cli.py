@@ -12,10 +12,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from app import clock
 from app.settings import Settings
 
-cli = typer.Typer(help="chengxin (诚信): track the promises local governments make.", no_args_is_help=True,
-                  add_completion=False)
+cli = typer.Typer(
+    help="chengxin (诚信): track the promises local governments make.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 user_cli = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
 
@@ -82,8 +86,14 @@ def _serve(host: str, port: int, workers: int) -> None:
     from granian.constants import Interfaces
 
     typer.echo(f"serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
-    Granian("app.asgi:create_app", address=host, port=port, interface=Interfaces.ASGI, factory=True,
-            workers=workers).serve()
+    Granian(
+        "app.asgi:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        factory=True,
+        workers=workers,
+    ).serve()
 
 
 @cli.command()
@@ -121,7 +131,9 @@ def extract(
         typer.echo(f"cannot read {path}: {exc.strerror}", err=True)
         raise typer.Exit(1) from None
     try:
-        result = extractors.extract(data, extractors.ExtractOptions(filename=path.name, kind=doc_kind, signed_on=anchor))
+        result = extractors.extract(
+            data, extractors.ExtractOptions(filename=path.name, kind=doc_kind, signed_on=anchor)
+        )
     except extractors.ExtractionError as exc:
         typer.echo(exc.reason, err=True)
         raise typer.Exit(1) from None
@@ -130,8 +142,10 @@ def extract(
         return
     for i, ob in enumerate(result.obligations, 1):
         d = ob.deadline
-        typer.echo(f"{i:3d}. [{ob.obligor.role}] {ob.obligor.name or ob.obligor.label or '?'}: {ob.text[:80]}"
-                   f"  → {d.date or d.text or '-'}")
+        typer.echo(
+            f"{i:3d}. [{ob.obligor.role}] {ob.obligor.name or ob.obligor.label or '?'}: {ob.text[:80]}"
+            f"  → {d.date or d.text or '-'}"
+        )
 
 
 @cli.command()
@@ -169,10 +183,12 @@ def deadline_json(phrase: str, anchor: date | None) -> dict[str, Any]:
 
 
 @cli.command()
-def sweep(as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None) -> None:
+def sweep(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
+) -> None:
     """Move obligations to their state for a date, issue warnings, record integrity failures."""
     settings = Settings.from_env()
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = date.fromisoformat(as_of) if as_of else clock.today()
 
     async def body() -> dict[str, Any]:
         from app.services.sweep import sweep_obligations
@@ -197,8 +213,11 @@ def user_add(
     settings = Settings.from_env()
 
     async def body() -> str:
-        org = await (Organisation.get_or_none(id=int(organisation)) if organisation.isdigit()
-                     else Organisation.get_or_none(name=organisation))
+        org = await (
+            Organisation.get_or_none(id=int(organisation))
+            if organisation.isdigit()
+            else Organisation.get_or_none(name=organisation)
+        )
         if org is None:
             raise typer.BadParameter(f"no organisation {organisation!r}")
         user = await add_user(username, password, Role(role), org.id, display_name)
@@ -232,7 +251,7 @@ def demo(
     from app.demo import run_demo
 
     settings = Settings.from_env()
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = date.fromisoformat(as_of) if as_of else clock.today()
     summary = _run(settings, lambda: run_demo(settings, day, ROOT / "examples"))
     typer.echo(summary)
     if serve_after:

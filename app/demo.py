@@ -24,7 +24,13 @@ from trackers import ReviewStatus
 DEMO_PASSWORD = "chengxin-demo"
 
 CITY = "佛山市"
-DEPARTMENTS = ["市投资促进局", "市财政局", "市发展改革局", "市政务服务数据管理局", "市绩效管理试点工作领导小组办公室"]
+DEPARTMENTS = [
+    "市投资促进局",
+    "市财政局",
+    "市发展改革局",
+    "市政务服务数据管理局",
+    "市绩效管理试点工作领导小组办公室",
+]
 DISTRICTS = {"南海区": ["南海区投资促进局", "南海区财政局"], "顺德区": ["顺德区投资促进局"]}
 USERS = [
     ("admin", Role.ADMIN, CITY),
@@ -61,8 +67,13 @@ async def run_demo(settings: Settings, as_of: date, examples: Path) -> str:
         from app.models import AgreementKind
 
         data = (examples / entry["file"]).read_bytes()
-        upload = Upload(entry["file"], data, "application/pdf", AgreementKind(entry["kind"]),
-                        date.fromisoformat(entry["signed_on"]) if entry.get("signed_on") else None)
+        upload = Upload(
+            entry["file"],
+            data,
+            "application/pdf",
+            AgreementKind(entry["kind"]),
+            date.fromisoformat(entry["signed_on"]) if entry.get("signed_on") else None,
+        )
         document, _ = await upload_document(uploader, upload, store, settings.max_upload_mb * 1024 * 1024)
         await run_extraction(document.id, settings)
     await confirm_all(uploader)
@@ -83,9 +94,15 @@ async def summary(as_of: date, sweep: dict[str, object]) -> str:
     for d in await Document.all().order_by("id"):
         n = await Obligation.filter(document_id=d.id).count()
         reason = f"  ({d.failure_reason})" if d.failure_reason else ""
-        lines.append(f"  #{d.id:<3} {d.filename:<40} {d.status!s:<10} pages {d.pages or '?':>3}  obligations {n:>3}{reason}")
+        lines.append(
+            f"  #{d.id:<3} {d.filename:<40} {d.status!s:<10} pages {d.pages or '?':>3}  obligations {n:>3}{reason}"
+        )
     lines += ["", "Obligations by status"]
-    by_state = await Obligation.annotate(n=Count("id")).group_by("review_status", "state").values("review_status", "state", "n")
+    by_state = (
+        await Obligation.annotate(n=Count("id"))
+        .group_by("review_status", "state")
+        .values("review_status", "state", "n")
+    )
     for row in sorted(by_state, key=lambda r: (r["review_status"], r["state"])):
         label = row["state"] if row["review_status"] == "confirmed" else row["review_status"]
         lines.append(f"  {label:<22} {row['n']:>5}")
@@ -95,12 +112,17 @@ async def summary(as_of: date, sweep: dict[str, object]) -> str:
         obligors[(str(name or label or "(not named)"), str(role))] += 1
     for (name, role), n in obligors.most_common(15):
         lines.append(f"  {name[:30]:<32} {role:<13} {n:>5}")
-    failures = await IntegrityFailure.annotate(n=Count("id")).group_by("kind", "severity").values("kind", "severity", "n")
+    failures = (
+        await IntegrityFailure.annotate(n=Count("id")).group_by("kind", "severity").values("kind", "severity", "n")
+    )
     lines += ["", "Integrity failures"]
     if not failures:
         lines.append("  none")
     for row in sorted(failures, key=lambda r: (r["kind"], r["severity"])):
         lines.append(f"  {row['kind']:<22} {row['severity']:<8} {row['n']:>5}")
-    lines += ["", f"Sweep: {json.dumps(sweep, ensure_ascii=False)}",
-              f"Users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in USERS)]
+    lines += [
+        "",
+        f"Sweep: {json.dumps(sweep, ensure_ascii=False)}",
+        f"Users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in USERS),
+    ]
     return "\n".join(lines)

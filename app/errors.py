@@ -1,13 +1,13 @@
 """Domain errors of the application and their one mapping to RFC 9457 problem responses.
 
-    AppError                    base: ``status``, ``title``, ``detail``, optional structured ``extra``
-     ├── NotFound               404: unknown id, or an object outside the caller's scope
-     ├── Forbidden              403: the caller's role may not do this
-     ├── Unauthenticated        401
-     ├── InvalidInput           422: a field failed validation (``extra["errors"]`` lists them)
-     ├── Conflict               409: wrong state for this transition, stale version, duplicate
-     ├── PayloadTooLarge        413
-     └── RateLimited            429
+AppError                    base: ``status``, ``title``, ``detail``, optional structured ``extra``
+ ├── NotFound               404: unknown id, or an object outside the caller's scope
+ ├── Forbidden              403: the caller's role may not do this
+ ├── Unauthenticated        401
+ ├── InvalidInput           422: a field failed validation (``extra["errors"]`` lists them)
+ ├── Conflict               409: wrong state for this transition, stale version, duplicate
+ ├── PayloadTooLarge        413
+ └── RateLimited            429
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Protocol
+from abc import ABC, abstractmethod
 
 import extractors
 from app.settings import Settings
@@ -18,13 +18,15 @@ def extraction_job_id(document_id: int) -> str:
     return f"extract:{document_id}:{extractors.EXTRACTOR_VERSION}"
 
 
-class JobQueue(Protocol):
+class JobQueue(ABC):
+    @abstractmethod
     async def enqueue_extraction(self, document_id: int) -> None: ...
 
+    @abstractmethod
     async def close(self) -> None: ...
 
 
-class InProcessQueue:
+class InProcessQueue(JobQueue):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._tasks: dict[str, asyncio.Task[object]] = {}
@@ -58,7 +60,7 @@ class InProcessQueue:
         await self.drain()
 
 
-class ArqQueue:
+class ArqQueue(JobQueue):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._pool: object | None = None
@@ -82,5 +84,5 @@ class ArqQueue:
             self._pool = None
 
 
-def make_queue(settings: Settings) -> InProcessQueue | ArqQueue:
+def make_queue(settings: Settings) -> JobQueue:
     return ArqQueue(settings) if settings.redis_url else InProcessQueue(settings)

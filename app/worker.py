@@ -10,6 +10,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
+from app import clock
 from app.db import tortoise_config
 from app.settings import Settings
 
@@ -26,7 +27,7 @@ async def extract_document(ctx: dict[str, Any], document_id: int) -> str:
 async def sweep_daily(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, Any]:
     from app.services.sweep import sweep_obligations
 
-    report = await sweep_obligations(date.fromisoformat(as_of) if as_of else date.today())
+    report = await sweep_obligations(date.fromisoformat(as_of) if as_of else clock.today())
     return report.to_dict()
 
 

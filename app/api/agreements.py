@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from tortoise.functions import Count
 
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
 from app.api.schemas import AgreementRead, EventRequest, EventResponse, Page, agreement_read
 from app.errors import NotFound
 from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role
-from app.security import STAFF, Principal
+from app.security import STAFF
 from app.services import obligations as svc
 
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
@@ -38,8 +39,8 @@ class AgreementController(Controller):
     @get("/", opt={"roles": STAFF})
     async def list_agreements(
         self,
-        principal: Principal,
-        kind: AgreementKind | None = None,
+        principal: CurrentUser,
+        kind: FromQuery[AgreementKind | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
@@ -55,22 +56,33 @@ class AgreementController(Controller):
         parties: dict[int, list[AgreementParty]] = {i: [] for i in ids}
         for p in await AgreementParty.filter(agreement_id__in=ids).order_by("id"):
             parties[p.agreement_id].append(p)  # type: ignore[attr-defined]
-        return Page(items=[agreement_read(a, parties[a.id], counts[a.id]) for a in rows], total=total,
-                    limit=limit, offset=offset)
+        return Page(
+            items=[agreement_read(a, parties[a.id], counts[a.id]) for a in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
 
     @get("/{agreement_id:int}", opt={"roles": STAFF})
-    async def get_agreement(self, principal: Principal, agreement_id: int) -> AgreementRead:
-        agreement = await Agreement.filter(id=agreement_id, owning_department__path__startswith=principal.scope_path).first()
+    async def get_agreement(self, principal: CurrentUser, agreement_id: FromPath[int]) -> AgreementRead:
+        agreement = await Agreement.filter(
+            id=agreement_id, owning_department__path__startswith=principal.scope_path
+        ).first()
         if agreement is None and principal.role == Role.DEPARTMENT:
-            agreement = await Agreement.filter(id=agreement_id, obligations__owner__path__startswith=principal.scope_path).first()
+            agreement = await Agreement.filter(
+                id=agreement_id, obligations__owner__path__startswith=principal.scope_path
+            ).first()
         if agreement is None:
             raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
         parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
         return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
 
     @post("/{agreement_id:int}/events", opt={"roles": EVENT_RECORDERS}, status_code=201)
-    async def record_event(self, principal: Principal, agreement_id: int, data: EventRequest) -> EventResponse:
+    async def record_event(
+        self, principal: CurrentUser, agreement_id: FromPath[int], data: JSONBody[EventRequest]
+    ) -> EventResponse:
         """Record an event (土地交付, 竣工验收 …); obligations anchored on it get their dates."""
-        event, resolved = await svc.record_event(principal, agreement_id, data.kind, data.occurred_on,
-                                                 data.description, data.anchor_texts)
+        event, resolved = await svc.record_event(
+            principal, agreement_id, data.kind, data.occurred_on, data.description, data.anchor_texts
+        )
         return EventResponse(id=event.id, kind=event.kind, occurred_on=event.occurred_on, resolved_obligations=resolved)

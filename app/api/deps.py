@@ -6,8 +6,9 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
-from app.queue import ArqQueue, InProcessQueue
+from app.queue import JobQueue
 from app.security import Principal, require_user
 from app.settings import Settings
 from app.storage import FileStore
@@ -27,10 +28,16 @@ async def provide_store(state: State) -> FileStore:
     return store
 
 
-async def provide_queue(state: State) -> InProcessQueue | ArqQueue:
-    queue: InProcessQueue | ArqQueue = state.queue
+async def provide_queue(state: State) -> JobQueue:
+    queue: JobQueue = state.queue
     return queue
 
 
 def page_args(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
+
+
+CurrentUser = NamedDependency[Principal]
+AppSettings = NamedDependency[Settings]
+Store = NamedDependency[FileStore]
+Queue = NamedDependency[JobQueue]

@@ -8,16 +8,14 @@ from typing import Annotated, Any
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, FromQuery, Parameter
 
+from app.api.deps import AppSettings, CurrentUser, Queue, Store
 from app.api.schemas import DocumentRead, Page, document_read
 from app.errors import Conflict, InvalidInput
 from app.models import AgreementKind, DocumentStatus
-from app.queue import ArqQueue, InProcessQueue
-from app.security import STAFF, UPLOADERS, Principal
+from app.security import STAFF, UPLOADERS
 from app.services import documents as svc
-from app.settings import Settings
-from app.storage import FileStore
 
 UPLOAD_FIELDS = {"file", "kind", "signed_on"}
 
@@ -29,18 +27,20 @@ class DocumentController(Controller):
     @post("/", opt={"roles": UPLOADERS}, status_code=202)
     async def upload(
         self,
-        principal: Principal,
-        settings: Settings,
-        store: FileStore,
-        queue: InProcessQueue | ArqQueue,
+        principal: CurrentUser,
+        settings: AppSettings,
+        store: Store,
+        queue: Queue,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[DocumentRead]:
         """Upload a contract or plan (PDF, DOCX or TXT). Stored durably before answering 202; identical bytes
         return the existing document (200). Extraction runs as a job; poll the document's URL."""
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
-            raise InvalidInput("Send the document as the multipart field 'file'.",
-                               errors=[{"key": "file", "message": "required"}])
+            raise InvalidInput(
+                "Send the document as the multipart field 'file'.",
+                errors=[{"key": "file", "message": "required"}],
+            )
         unknown = sorted(set(data) - UPLOAD_FIELDS)
         if unknown:
             raise InvalidInput(f"Unknown form fields: {', '.join(unknown)}.")
@@ -48,19 +48,24 @@ class DocumentController(Controller):
         signed_on = _parse_date(data.get("signed_on"))
         content = await upload.read()
         document, created = await svc.upload_document(
-            principal, svc.Upload(upload.filename, content, upload.content_type, kind, signed_on), store,
+            principal,
+            svc.Upload(upload.filename, content, upload.content_type, kind, signed_on),
+            store,
             settings.max_upload_mb * 1024 * 1024,
         )
         if created:
             await queue.enqueue_extraction(document.id)
-        return Response(document_read(document), status_code=202 if created else 200,
-                        headers={"Location": f"/api/documents/{document.id}"})
+        return Response(
+            document_read(document),
+            status_code=202 if created else 200,
+            headers={"Location": f"/api/documents/{document.id}"},
+        )
 
     @get("/", opt={"roles": STAFF})
     async def list_documents(
         self,
-        principal: Principal,
-        status: DocumentStatus | None = None,
+        principal: CurrentUser,
+        status: FromQuery[DocumentStatus | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
@@ -68,26 +73,28 @@ class DocumentController(Controller):
         return Page(items=[document_read(d) for d in rows], total=total, limit=limit, offset=offset)
 
     @get("/{document_id:int}", opt={"roles": STAFF})
-    async def get_document(self, principal: Principal, document_id: int) -> DocumentRead:
+    async def get_document(self, principal: CurrentUser, document_id: FromPath[int]) -> DocumentRead:
         return document_read(await svc.get_document(principal, document_id))
 
     @get("/{document_id:int}/text", opt={"roles": STAFF})
-    async def get_text(self, principal: Principal, document_id: int) -> dict[str, Any]:
+    async def get_text(self, principal: CurrentUser, document_id: FromPath[int]) -> dict[str, Any]:
         document = await svc.get_document(principal, document_id)
         return {"id": document.id, "status": str(document.status), "text": document.text or ""}
 
     @get("/{document_id:int}/file", opt={"roles": STAFF}, media_type="application/octet-stream")
-    async def download(self, principal: Principal, store: FileStore, document_id: int) -> Response[bytes]:
+    async def download(self, principal: CurrentUser, store: Store, document_id: FromPath[int]) -> Response[bytes]:
         document = await svc.get_document(principal, document_id)
         return Response(
             store.get(document.sha256),
             media_type=document.media_type if document.media_type in _SAFE_TYPES else "application/octet-stream",
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(document.filename)}",
-                     "X-Content-Type-Options": "nosniff"},
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(document.filename)}",
+                "X-Content-Type-Options": "nosniff",
+            },
         )
 
     @post("/{document_id:int}/retry", opt={"roles": UPLOADERS}, status_code=202)
-    async def retry(self, principal: Principal, queue: InProcessQueue | ArqQueue, document_id: int) -> DocumentRead:
+    async def retry(self, principal: CurrentUser, queue: Queue, document_id: FromPath[int]) -> DocumentRead:
         """Queue a failed document for extraction again (e.g. after the extractor was improved)."""
         document = await svc.get_document(principal, document_id)
         if document.status != DocumentStatus.FAILED:
@@ -98,8 +105,11 @@ class DocumentController(Controller):
         return document_read(document)
 
 
-_SAFE_TYPES = {"application/pdf", "text/plain",
-               "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+_SAFE_TYPES = {
+    "application/pdf",
+    "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def _quote(name: str) -> str:
@@ -115,8 +125,10 @@ def _parse_kind(value: Any) -> AgreementKind | None:
         return AgreementKind(str(value))
     except ValueError:
         allowed = ", ".join(k.value for k in AgreementKind)
-        raise InvalidInput(f"Unknown document kind {value!r}; use one of: auto, {allowed}.",
-                           errors=[{"key": "kind", "message": "unknown"}]) from None
+        raise InvalidInput(
+            f"Unknown document kind {value!r}; use one of: auto, {allowed}.",
+            errors=[{"key": "kind", "message": "unknown"}],
+        ) from None
 
 
 def _parse_date(value: Any) -> date | None:
@@ -125,5 +137,7 @@ def _parse_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput(f"signed_on must be a date as YYYY-MM-DD, not {value!r}.",
-                           errors=[{"key": "signed_on", "message": "not a date"}]) from None
+        raise InvalidInput(
+            f"signed_on must be a date as YYYY-MM-DD, not {value!r}.",
+            errors=[{"key": "signed_on", "message": "not a date"}],
+        ) from None

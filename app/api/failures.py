@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 from tortoise.expressions import Q
 
-from app.api.schemas import FailureRead, Page, PublicFailureRead, SweepRequest, failure_read
+from app import clock
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.schemas import Page, PublicFailureRead, SweepRequest, failure_read
 from app.models import FailureKind, IntegrityFailure
-from app.security import ADMIN_ONLY, PUBLIC, STAFF, Principal
+from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services.sweep import sweep_obligations
 
 
@@ -22,8 +23,8 @@ class FailureController(Controller):
     @get("/", opt={"roles": STAFF})
     async def list_failures(
         self,
-        principal: Principal,
-        kind: FailureKind | None = None,
+        principal: CurrentUser,
+        kind: FromQuery[FailureKind | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
@@ -47,7 +48,7 @@ class PublicFailureController(Controller):
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
         """Published government integrity-failure records: no internal notes, no personal data."""
-        today = date.today()
+        today = clock.today()
         query = IntegrityFailure.filter(
             kind=FailureKind.GOVERNMENT_BREACH, published_from__lte=today, published_until__gt=today
         ).select_related("organisation")
@@ -56,9 +57,18 @@ class PublicFailureController(Controller):
         total = await query.count()
         rows = await query.order_by("-published_from", "-id").offset(offset).limit(limit)
         items = [
-            PublicFailureRead(id=f.id, organisation=f.organisation.name, promised_to=f.promised_to, severity=f.severity,
-                              due_date=f.due_date, days_late=f.days_late, amount_outstanding=f.amount_outstanding,
-                              clause=f.clause, published_from=f.published_from, published_until=f.published_until)
+            PublicFailureRead(
+                id=f.id,
+                organisation=f.organisation.name,
+                promised_to=f.promised_to,
+                severity=f.severity,
+                due_date=f.due_date,
+                days_late=f.days_late,
+                amount_outstanding=f.amount_outstanding,
+                clause=f.clause,
+                published_from=f.published_from,
+                published_until=f.published_until,
+            )
             for f in rows
         ]
         return Page(items=items, total=total, limit=limit, offset=offset)
@@ -69,9 +79,7 @@ class SweepController(Controller):
     tags = ["tracking"]
 
     @post("/", opt={"roles": ADMIN_ONLY}, status_code=200)
-    async def run(self, principal: Principal, data: SweepRequest) -> dict[str, object]:
+    async def run(self, principal: CurrentUser, data: JSONBody[SweepRequest]) -> dict[str, object]:
         """Run the deadline sweep for a date (the daily job does this for today)."""
         del principal
         return (await sweep_obligations(data.as_of)).to_dict()
-
-

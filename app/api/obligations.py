@@ -7,11 +7,20 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
-from app.api.schemas import FulfilmentRequest, ObligationPatch, ObligationRead, Page, ReviewRequest, obligation_read
+from app import clock
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.schemas import (
+    FulfilmentRequest,
+    ObligationPatch,
+    ObligationRead,
+    Page,
+    ReviewRequest,
+    obligation_read,
+)
 from app.models import PartyRole, Role
-from app.security import REVIEWERS, STAFF, Principal
+from app.security import REVIEWERS, STAFF
 from app.services import obligations as svc
 from trackers import ObligationState, ReviewStatus
 
@@ -25,48 +34,54 @@ class ObligationController(Controller):
     @get("/", opt={"roles": STAFF})
     async def list_obligations(
         self,
-        principal: Principal,
-        review_status: ReviewStatus | None = None,
-        tracking_state: Annotated[ObligationState | None, Parameter(query="state")] = None,
-        agreement_id: int | None = None,
-        document_id: int | None = None,
-        obligor_role: PartyRole | None = None,
-        due_before: date | None = None,
-        due_after: date | None = None,
+        principal: CurrentUser,
+        review_status: FromQuery[ReviewStatus | None] = None,
+        tracking_state: Annotated[ObligationState | None, QueryParameter(name="state")] = None,
+        agreement_id: FromQuery[int | None] = None,
+        document_id: FromQuery[int | None] = None,
+        obligor_role: FromQuery[PartyRole | None] = None,
+        due_before: FromQuery[date | None] = None,
+        due_after: FromQuery[date | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        flt = svc.ObligationFilter(review_status, tracking_state, agreement_id, document_id, obligor_role, due_before, due_after)
+        flt = svc.ObligationFilter(
+            review_status, tracking_state, agreement_id, document_id, obligor_role, due_before, due_after
+        )
         rows, total = await svc.list_obligations(principal, flt, limit, offset)
         return Page(items=[obligation_read(o) for o in rows], total=total, limit=limit, offset=offset)
 
     @get("/{obligation_id:int}", opt={"roles": STAFF})
-    async def get_obligation(self, principal: Principal, obligation_id: int) -> ObligationRead:
+    async def get_obligation(self, principal: CurrentUser, obligation_id: FromPath[int]) -> ObligationRead:
         return obligation_read(await svc.get_obligation(principal, obligation_id))
 
     @patch("/{obligation_id:int}", opt={"roles": REVIEWERS})
-    async def edit(self, principal: Principal, obligation_id: int, data: ObligationPatch) -> ObligationRead:
+    async def edit(
+        self, principal: CurrentUser, obligation_id: FromPath[int], data: JSONBody[ObligationPatch]
+    ) -> ObligationRead:
         """Edit obligor, category, amount, deadline or owner; optionally confirm or reject in the same call."""
         fields = {f for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET} - {"review_status"}
         values = {f: getattr(data, f) for f in fields}
         edit = svc.ObligationEdit(**values, fields_set=frozenset(fields))
         current = await svc.get_obligation(principal, obligation_id)
-        decision = data.review_status if data.review_status is not msgspec.UNSET else ReviewStatus(current.review_status)
+        decision = (
+            data.review_status if data.review_status is not msgspec.UNSET else ReviewStatus(current.review_status)
+        )
         (row,) = await svc.review(principal, [obligation_id], decision, edit)
         return obligation_read(row)
 
     @post("/{obligation_id:int}/confirm", opt={"roles": REVIEWERS}, status_code=200)
-    async def confirm(self, principal: Principal, obligation_id: int) -> ObligationRead:
+    async def confirm(self, principal: CurrentUser, obligation_id: FromPath[int]) -> ObligationRead:
         (row,) = await svc.review(principal, [obligation_id], ReviewStatus.CONFIRMED)
         return obligation_read(row)
 
     @post("/{obligation_id:int}/reject", opt={"roles": REVIEWERS}, status_code=200)
-    async def reject(self, principal: Principal, obligation_id: int) -> ObligationRead:
+    async def reject(self, principal: CurrentUser, obligation_id: FromPath[int]) -> ObligationRead:
         (row,) = await svc.review(principal, [obligation_id], ReviewStatus.REJECTED)
         return obligation_read(row)
 
     @post("/review", opt={"roles": REVIEWERS}, status_code=200)
-    async def review_bulk(self, principal: Principal, data: ReviewRequest) -> list[ObligationRead]:
+    async def review_bulk(self, principal: CurrentUser, data: JSONBody[ReviewRequest]) -> list[ObligationRead]:
         """Confirm or reject many proposed obligations at once (all or none)."""
         if data.decision == ReviewStatus.PROPOSED:
             from app.errors import InvalidInput
@@ -76,8 +91,11 @@ class ObligationController(Controller):
         return [obligation_read(o) for o in rows]
 
     @post("/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS}, status_code=200)
-    async def fulfil(self, principal: Principal, obligation_id: int, data: FulfilmentRequest) -> ObligationRead:
+    async def fulfil(
+        self, principal: CurrentUser, obligation_id: FromPath[int], data: JSONBody[FulfilmentRequest]
+    ) -> ObligationRead:
         """Record evidence of fulfilment (a note, the date, an amount for money duties; partial amounts add up)."""
-        row = await svc.record_fulfilment(principal, obligation_id, data.fulfilled_on, data.note, data.amount,
-                                          today=date.today())
+        row = await svc.record_fulfilment(
+            principal, obligation_id, data.fulfilled_on, data.note, data.amount, today=clock.today()
+        )
         return obligation_read(row)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.params import JSONBody
 
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
 from app.api.schemas import OrganisationCreate, OrganisationRead, organisation_read
 from app.errors import InvalidInput
 from app.models import Organisation, OrgKind
-from app.security import ADMIN_ONLY, STAFF, Principal
+from app.security import ADMIN_ONLY, STAFF
 from app.services.organisations import create_organisation
 
 
@@ -16,15 +18,16 @@ class OrganisationController(Controller):
     tags = ["organisations"]
 
     @get("/", opt={"roles": STAFF})
-    async def list_organisations(self, principal: Principal) -> list[OrganisationRead]:
+    async def list_organisations(self, principal: CurrentUser) -> list[OrganisationRead]:
         rows = await Organisation.filter(path__startswith=principal.scope_path).order_by("path")
         return [organisation_read(o) for o in rows]
 
     @post("/", opt={"roles": ADMIN_ONLY}, status_code=201)
-    async def create(self, principal: Principal, data: OrganisationCreate) -> OrganisationRead:
+    async def create(self, principal: CurrentUser, data: JSONBody[OrganisationCreate]) -> OrganisationRead:
         try:
             kind = OrgKind(data.kind)
         except ValueError:
-            raise InvalidInput(f"Unknown organisation kind {data.kind!r}.",
-                               errors=[{"key": "kind", "message": "unknown"}]) from None
+            raise InvalidInput(
+                f"Unknown organisation kind {data.kind!r}.", errors=[{"key": "kind", "message": "unknown"}]
+            ) from None
         return organisation_read(await create_organisation(data.name, kind, data.parent_id, data.uscc, principal))

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import msgspec
 
-from app.models import Agreement, AgreementParty, Document, IntegrityFailure, Obligation, Organisation, PartyRole
+from app.models import (
+    Agreement,
+    AgreementParty,
+    Document,
+    IntegrityFailure,
+    Obligation,
+    Organisation,
+    PartyRole,
+)
 from trackers import ObligationState, ReviewStatus
 
 
@@ -42,10 +50,23 @@ class DocumentRead(msgspec.Struct):
 def document_read(d: Document) -> DocumentRead:
     progress = round(d.pages_done / d.pages, 3) if d.pages else None
     return DocumentRead(
-        id=d.id, url=f"/api/documents/{d.id}", sha256=d.sha256, filename=d.filename, media_type=d.media_type,
-        size=d.size, status=str(d.status), pages=d.pages, pages_done=d.pages_done, progress=progress,
-        failure_code=d.failure_code, failure_reason=d.failure_reason, language=d.language, ocr=d.ocr,
-        extractor_version=d.extractor_version, created_at=d.created_at, extracted_at=d.extracted_at,
+        id=d.id,
+        url=f"/api/documents/{d.id}",
+        sha256=d.sha256,
+        filename=d.filename,
+        media_type=d.media_type,
+        size=d.size,
+        status=str(d.status),
+        pages=d.pages,
+        pages_done=d.pages_done,
+        progress=progress,
+        failure_code=d.failure_code,
+        failure_reason=d.failure_reason,
+        language=d.language,
+        ocr=d.ocr,
+        extractor_version=d.extractor_version,
+        created_at=d.created_at,
+        extracted_at=d.extracted_at,
     )
 
 
@@ -95,19 +116,44 @@ class ObligationRead(msgspec.Struct):
 def obligation_read(o: Obligation) -> ObligationRead:
     owner = o.owner if isinstance(o.owner, Organisation) else None
     return ObligationRead(
-        id=o.id, agreement_id=o.agreement_id, document_id=o.document_id,  # type: ignore[attr-defined]
-        page=o.page, start=o.start, end=o.end, quote=o.quote, obligor_label=o.obligor_label,
-        obligor_name=o.obligor_name, obligor_role=str(o.obligor_role), responsible=list(o.responsible or []),
-        owner_id=o.owner_id, owner_name=owner.name if owner else None,  # type: ignore[attr-defined]
-        category=o.category, action=o.action, amount=o.amount, currency=o.currency, amount_text=o.amount_text,
+        id=o.id,
+        agreement_id=o.agreement_id,
+        document_id=o.document_id,  # type: ignore[attr-defined]
+        page=o.page,
+        start=o.start,
+        end=o.end,
+        quote=o.quote,
+        obligor_label=o.obligor_label,
+        obligor_name=o.obligor_name,
+        obligor_role=str(o.obligor_role),
+        responsible=list(o.responsible or []),
+        owner_id=o.owner_id,
+        owner_name=owner.name if owner else None,  # type: ignore[attr-defined]
+        category=o.category,
+        action=o.action,
+        amount=o.amount,
+        currency=o.currency,
+        amount_text=o.amount_text,
         amount_fulfilled=o.amount_fulfilled,
         deadline=DeadlineRead(
-            kind=o.deadline_kind, text=o.deadline_text, nominal_date=o.nominal_date, due_date=o.due_date,
-            provisional=o.due_provisional, offset_value=o.offset_value, offset_unit=o.offset_unit,
-            anchor=o.anchor, anchor_text=o.anchor_text, recurrence=o.recurrence,
+            kind=o.deadline_kind,
+            text=o.deadline_text,
+            nominal_date=o.nominal_date,
+            due_date=o.due_date,
+            provisional=o.due_provisional,
+            offset_value=o.offset_value,
+            offset_unit=o.offset_unit,
+            anchor=o.anchor,
+            anchor_text=o.anchor_text,
+            recurrence=o.recurrence,
         ),
-        conditions=list(o.conditions or []), penalty=o.penalty, confidence=o.confidence,
-        review_status=str(o.review_status), state=str(o.state), fulfilled_on=o.fulfilled_on, version=o.version,
+        conditions=list(o.conditions or []),
+        penalty=o.penalty,
+        confidence=o.confidence,
+        review_status=str(o.review_status),
+        state=str(o.state),
+        fulfilled_on=o.fulfilled_on,
+        version=o.version,
     )
 
 
@@ -136,9 +182,15 @@ class AgreementRead(msgspec.Struct):
 
 def agreement_read(a: Agreement, parties: list[AgreementParty], counts: dict[str, int]) -> AgreementRead:
     return AgreementRead(
-        id=a.id, kind=str(a.kind), title=a.title, signed_on=a.signed_on, document_id=a.document_id,  # type: ignore[attr-defined]
-        owning_department_id=a.owning_department_id, district_id=a.district_id,  # type: ignore[attr-defined]
-        parties=[party_read(p) for p in parties], obligations=counts,
+        id=a.id,
+        kind=str(a.kind),
+        title=a.title,
+        signed_on=a.signed_on,
+        document_id=a.document_id,  # type: ignore[attr-defined]
+        owning_department_id=a.owning_department_id,
+        district_id=a.district_id,  # type: ignore[attr-defined]
+        parties=[party_read(p) for p in parties],
+        obligations=counts,
     )
 
 
@@ -175,10 +227,21 @@ class FailureRead(msgspec.Struct):
 
 def failure_read(f: IntegrityFailure) -> FailureRead:
     return FailureRead(
-        id=f.id, kind=str(f.kind), obligation_id=f.obligation_id, organisation_id=f.organisation_id,  # type: ignore[attr-defined]
-        obligor_name=f.obligor_name, promised_to=f.promised_to, state=f.state, severity=f.severity, source=f.source,
-        due_date=f.due_date, detected_on=f.detected_on, days_late=f.days_late,
-        amount_outstanding=f.amount_outstanding, clause=f.clause, rectification_deadline=f.rectification_deadline,
+        id=f.id,
+        kind=str(f.kind),
+        obligation_id=f.obligation_id,
+        organisation_id=f.organisation_id,  # type: ignore[attr-defined]
+        obligor_name=f.obligor_name,
+        promised_to=f.promised_to,
+        state=f.state,
+        severity=f.severity,
+        source=f.source,
+        due_date=f.due_date,
+        detected_on=f.detected_on,
+        days_late=f.days_late,
+        amount_outstanding=f.amount_outstanding,
+        clause=f.clause,
+        rectification_deadline=f.rectification_deadline,
     )
 
 
@@ -231,13 +294,13 @@ class ReviewRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ObligationPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    obligor_name: str | None | msgspec.UnsetType = msgspec.UNSET
+    obligor_name: str | msgspec.UnsetType | None = msgspec.UNSET
     obligor_role: PartyRole | msgspec.UnsetType = msgspec.UNSET
     category: str | msgspec.UnsetType = msgspec.UNSET
     action: Annotated[str, msgspec.Meta(max_length=2000)] | msgspec.UnsetType = msgspec.UNSET
-    amount: Annotated[Decimal, msgspec.Meta(ge=0)] | None | msgspec.UnsetType = msgspec.UNSET
+    amount: Decimal | msgspec.UnsetType | None = msgspec.UNSET
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | msgspec.UnsetType = msgspec.UNSET
-    nominal_date: date | None | msgspec.UnsetType = msgspec.UNSET
+    nominal_date: date | msgspec.UnsetType | None = msgspec.UNSET
     owner_id: int | msgspec.UnsetType = msgspec.UNSET
     review_status: ReviewStatus | msgspec.UnsetType = msgspec.UNSET
 
@@ -245,7 +308,7 @@ class ObligationPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
 class FulfilmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     fulfilled_on: date
     note: Annotated[str, msgspec.Meta(max_length=5000)] = ""
-    amount: Annotated[Decimal, msgspec.Meta(gt=0)] | None = None
+    amount: Decimal | None = None
 
 
 class EventRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -6,19 +6,19 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.utils.scope.state import ScopeState
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
+from litestar.utils.scope.state import ScopeState
 
 from app.api.auth import session_cookie
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
 from app.errors import AppError
 from app.models import Document, Obligation
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, Principal
 from app.services import users
 from app.services.documents import visible_documents
 from app.services.obligations import visible_obligations
-from app.settings import Settings
 
 
 def _csrf(request: Request[Any, Any, Any]) -> str:
@@ -35,7 +35,9 @@ class UIController(Controller):
 
     @post("/login", opt={"roles": PUBLIC})
     async def login_form(
-        self, request: Request[Any, Any, Any], settings: Settings,
+        self,
+        request: Request[Any, Any, Any],
+        settings: AppSettings,
         data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         try:
@@ -58,5 +60,12 @@ class UIController(Controller):
             return Redirect("/login")
         documents = await Document.filter(visible_documents(principal)).distinct().order_by("-id").limit(50)
         obligations = await Obligation.filter(visible_obligations(principal)).order_by("due_date", "id").limit(200)
-        return Template("home.html", context={"csrf": _csrf(request), "user": principal, "documents": documents,
-                                              "obligations": obligations})
+        return Template(
+            "home.html",
+            context={
+                "csrf": _csrf(request),
+                "user": principal,
+                "documents": documents,
+                "obligations": obligations,
+            },
+        )

@@ -35,7 +35,9 @@ def clean_filename(name: str | None) -> str:
     return (base or "document")[:MAX_FILENAME]
 
 
-async def upload_document(principal: Principal, upload: Upload, store: FileStore, max_bytes: int) -> tuple[Document, bool]:
+async def upload_document(
+    principal: Principal, upload: Upload, store: FileStore, max_bytes: int
+) -> tuple[Document, bool]:
     """Store the file and create its document (queued). Identical bytes return the existing document."""
     if not upload.data:
         raise InvalidInput("The uploaded file is empty.", errors=[{"key": "file", "message": "empty file"}])
@@ -58,8 +60,14 @@ async def upload_document(principal: Principal, upload: Upload, store: FileStore
                 organisation_id=principal.organisation_id,
                 uploaded_by_id=principal.user_id,
             )
-            await audit.record(principal, "document.upload", "document", document.id, None,
-                               {"sha256": digest, "filename": document.filename, "size": document.size})
+            await audit.record(
+                principal,
+                "document.upload",
+                "document",
+                document.id,
+                None,
+                {"sha256": digest, "filename": document.filename, "size": document.size},
+            )
     except IntegrityError:  # a concurrent upload of the same bytes won the race
         return await Document.get(sha256=digest), False
     return document, True
@@ -80,7 +88,9 @@ async def get_document(principal: Principal, document_id: int) -> Document:
     return document
 
 
-async def list_documents(principal: Principal, status: DocumentStatus | None, limit: int, offset: int) -> tuple[list[Document], int]:
+async def list_documents(
+    principal: Principal, status: DocumentStatus | None, limit: int, offset: int
+) -> tuple[list[Document], int]:
     query = Document.filter(visible_documents(principal)).distinct()
     if status:
         query = query.filter(status=status)

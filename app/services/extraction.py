@@ -82,7 +82,11 @@ async def run_extraction(document_id: int, settings: Settings) -> DocumentStatus
         await _fail(document, exc.code, exc.reason)
         return DocumentStatus.FAILED
     except FileNotFoundError:
-        await _fail(document, "missing_file", "存储的原始文件丢失，请重新上传 (the stored file is missing; upload it again)")
+        await _fail(
+            document,
+            "missing_file",
+            "存储的原始文件丢失，请重新上传 (the stored file is missing; upload it again)",
+        )
         return DocumentStatus.FAILED
     except Exception:
         log.exception("extraction of document %s failed", document_id)
@@ -101,8 +105,14 @@ async def _record_progress(document_id: int, done: int, total: int) -> None:
 
 async def _fail(document: Document, code: str, reason: str) -> None:
     await Document.filter(id=document.id).update(status=DocumentStatus.FAILED, failure_code=code, failure_reason=reason)
-    await audit.record(None, "document.failed", "document", document.id, {"status": document.status},
-                       {"status": DocumentStatus.FAILED, "reason": reason})
+    await audit.record(
+        None,
+        "document.failed",
+        "document",
+        document.id,
+        {"status": document.status},
+        {"status": DocumentStatus.FAILED, "reason": reason},
+    )
 
 
 async def save_extraction(document: Document, result: extractors.ExtractionResult) -> Agreement:
@@ -181,8 +191,12 @@ async def save_extraction(document: Document, result: extractors.ExtractionResul
             failure_code=None,
             failure_reason=None,
         )
-        await audit.record(None, "document.extracted", "document", document.id, {"status": document.status},
-                           {"status": DocumentStatus.EXTRACTED, "agreement": agreement.id, "obligations": len(rows)})
+        await audit.record(
+            None,
+            "document.extracted",
+            "document",
+            document.id,
+            {"status": document.status},
+            {"status": DocumentStatus.EXTRACTED, "agreement": agreement.id, "obligations": len(rows)},
+        )
     return agreement
-
-

@@ -43,7 +43,11 @@ def deadline_fields(deadline: extractors.Deadline, anchor_date: date | None) -> 
         and deadline.offset.value >= 0
     ):
         resolved = resolve_due(anchor_date, deadline.offset.value, deadline.offset.unit)
-        nominal, due, provisional = resolved.nominal if deadline.offset.unit != "workday" else None, resolved.date, resolved.provisional
+        nominal, due, provisional = (
+            resolved.nominal if deadline.offset.unit != "workday" else None,
+            resolved.date,
+            resolved.provisional,
+        )
     elif nominal is not None:
         resolved = effective_due(nominal)
         due, provisional = resolved.date, resolved.provisional
@@ -94,7 +98,9 @@ async def list_obligations(
 
 
 async def get_obligation(principal: Principal, obligation_id: int) -> Obligation:
-    obligation = await Obligation.filter(visible_obligations(principal), id=obligation_id).prefetch_related("owner").first()
+    obligation = (
+        await Obligation.filter(visible_obligations(principal), id=obligation_id).prefetch_related("owner").first()
+    )
     if obligation is None:
         raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
     return obligation
@@ -102,9 +108,16 @@ async def get_obligation(principal: Principal, obligation_id: int) -> Obligation
 
 def snapshot(ob: Obligation) -> dict[str, Any]:
     return {
-        "review_status": ob.review_status, "state": ob.state, "obligor_name": ob.obligor_name,
-        "obligor_role": ob.obligor_role, "category": ob.category, "amount": ob.amount, "due_date": ob.due_date,
-        "nominal_date": ob.nominal_date, "deadline_kind": ob.deadline_kind, "owner_id": ob.owner_id,  # type: ignore[attr-defined]
+        "review_status": ob.review_status,
+        "state": ob.state,
+        "obligor_name": ob.obligor_name,
+        "obligor_role": ob.obligor_role,
+        "category": ob.category,
+        "amount": ob.amount,
+        "due_date": ob.due_date,
+        "nominal_date": ob.nominal_date,
+        "deadline_kind": ob.deadline_kind,
+        "owner_id": ob.owner_id,  # type: ignore[attr-defined]
         "version": ob.version,
     }
 
@@ -143,8 +156,14 @@ async def review(
             before = snapshot(ob)
             if decision == ReviewStatus.CONFIRMED and ob.review_status == ReviewStatus.REJECTED:
                 raise Conflict(f"Obligation {ob.id} was rejected; it cannot be confirmed.", obligation=ob.id)
-            if decision == ReviewStatus.REJECTED and ob.review_status == ReviewStatus.CONFIRMED and ob.state != ObligationState.PENDING:
-                raise Conflict(f"Obligation {ob.id} is already tracked ({ob.state}); waive it instead.", obligation=ob.id)
+            if (
+                decision == ReviewStatus.REJECTED
+                and ob.review_status == ReviewStatus.CONFIRMED
+                and ob.state != ObligationState.PENDING
+            ):
+                raise Conflict(
+                    f"Obligation {ob.id} is already tracked ({ob.state}); waive it instead.", obligation=ob.id
+                )
             if edit:
                 _apply_edit(ob, edit)
             ob.review_status = decision
@@ -165,7 +184,9 @@ def _apply_edit(ob: Obligation, edit: ObligationEdit) -> None:
         ob.obligor_role = edit.obligor_role
     if "category" in fs and edit.category:
         if edit.category not in {c.value for c in extractors.Category}:
-            raise InvalidInput(f"Unknown category {edit.category!r}.", errors=[{"key": "category", "message": "unknown"}])
+            raise InvalidInput(
+                f"Unknown category {edit.category!r}.", errors=[{"key": "category", "message": "unknown"}]
+            )
         ob.category = edit.category
     if "action" in fs and edit.action is not None:
         ob.action = edit.action
@@ -192,8 +213,14 @@ def _actor_role(principal: Principal) -> ActorRole:
 
 
 async def record_fulfilment(
-    principal: Principal, obligation_id: int, fulfilled_on: date, note: str, amount: Decimal | None,
-    today: date, file_sha256: str | None = None, file_name: str | None = None,
+    principal: Principal,
+    obligation_id: int,
+    fulfilled_on: date,
+    note: str,
+    amount: Decimal | None,
+    today: date,
+    file_sha256: str | None = None,
+    file_name: str | None = None,
 ) -> Obligation:
     """Evidence of (partial) fulfilment. Money duties add up their partial amounts."""
     async with in_transaction():
@@ -203,32 +230,65 @@ async def record_fulfilment(
         if ob.review_status != ReviewStatus.CONFIRMED:
             raise Conflict("Only confirmed obligations are tracked; confirm it first.")
         if amount is not None and amount <= 0:
-            raise InvalidInput("A fulfilment amount must be positive.", errors=[{"key": "amount", "message": "not positive"}])
+            raise InvalidInput(
+                "A fulfilment amount must be positive.", errors=[{"key": "amount", "message": "not positive"}]
+            )
         if not note.strip() and not file_sha256:
-            raise InvalidInput("Fulfilment needs evidence: a note or an attached file.",
-                               errors=[{"key": "note", "message": "required"}])
+            raise InvalidInput(
+                "Fulfilment needs evidence: a note or an attached file.",
+                errors=[{"key": "note", "message": "required"}],
+            )
         before = snapshot(ob)
         role = _actor_role(principal)
         responsible = principal.role != Role.ADMIN  # visible through scope = own organisation's obligation
         await FulfilmentEvidence.create(
-            obligation=ob, note=note, fulfilled_on=fulfilled_on, amount=amount, file_sha256=file_sha256,
-            file_name=file_name, recorded_by_id=principal.user_id,
+            obligation=ob,
+            note=note,
+            fulfilled_on=fulfilled_on,
+            amount=amount,
+            file_sha256=file_sha256,
+            file_name=file_name,
+            recorded_by_id=principal.user_id,
         )
         state = ObligationState(ob.state)
         if ob.amount is not None and amount is not None:
-            payments = [Payment(e.fulfilled_on, e.amount) for e in await FulfilmentEvidence.filter(obligation=ob)
-                        if e.amount is not None]
+            payments = [
+                Payment(e.fulfilled_on, e.amount)
+                for e in await FulfilmentEvidence.filter(obligation=ob)
+                if e.amount is not None
+            ]
             progress = fulfilment_progress(ob.amount, payments, due=ob.due_date)
             event = ObligationEvent.FULFIL if progress.completed_on else ObligationEvent.FULFIL_PARTIALLY
-            apply_event(state, event, actor_role=role, responsible=responsible,
-                        fulfilled_on=progress.completed_on or fulfilled_on, due=ob.due_date, today=today)
-            new_state = progress.state if progress.completed_on else (
-                state if state in (ObligationState.OVERDUE, ObligationState.BREACHED) else ObligationState.PARTIALLY_FULFILLED)
+            apply_event(
+                state,
+                event,
+                actor_role=role,
+                responsible=responsible,
+                fulfilled_on=progress.completed_on or fulfilled_on,
+                due=ob.due_date,
+                today=today,
+            )
+            new_state = (
+                progress.state
+                if progress.completed_on
+                else (
+                    state
+                    if state in (ObligationState.OVERDUE, ObligationState.BREACHED)
+                    else ObligationState.PARTIALLY_FULFILLED
+                )
+            )
             ob.amount_fulfilled = progress.paid
             ob.fulfilled_on = progress.completed_on
         else:
-            new_state = apply_event(state, ObligationEvent.FULFIL, actor_role=role, responsible=responsible,
-                                    fulfilled_on=fulfilled_on, due=ob.due_date, today=today)
+            new_state = apply_event(
+                state,
+                ObligationEvent.FULFIL,
+                actor_role=role,
+                responsible=responsible,
+                fulfilled_on=fulfilled_on,
+                due=ob.due_date,
+                today=today,
+            )
             ob.fulfilled_on = fulfilled_on
         ob.state = new_state
         ob.version = F("version") + 1  # type: ignore[assignment]
@@ -239,7 +299,11 @@ async def record_fulfilment(
 
 
 async def record_event(
-    principal: Principal, agreement_id: int, kind: str, occurred_on: date, description: str,
+    principal: Principal,
+    agreement_id: int,
+    kind: str,
+    occurred_on: date,
+    description: str,
     anchor_texts: list[str] | None = None,
 ) -> tuple[AgreementEvent, int]:
     """Record an event (e.g. land handed over) and give every obligation anchored on it its date.
@@ -248,18 +312,26 @@ async def record_event(
     one of ``anchor_texts`` (e.g. "土地交付"); kind ``signing``/``effective`` resolves those anchors."""
     from app.models import Agreement
 
-    agreement = await Agreement.filter(id=agreement_id, owning_department__path__startswith=principal.scope_path).first()
+    agreement = await Agreement.filter(
+        id=agreement_id, owning_department__path__startswith=principal.scope_path
+    ).first()
     if agreement is None:
         raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
     kind = kind.strip()
     if not kind:
         raise InvalidInput("The event needs a kind.", errors=[{"key": "kind", "message": "required"}])
     async with in_transaction():
-        event = await AgreementEvent.create(agreement=agreement, kind=kind, description=description,
-                                            occurred_on=occurred_on, recorded_by_id=principal.user_id)
+        event = await AgreementEvent.create(
+            agreement=agreement,
+            kind=kind,
+            description=description,
+            occurred_on=occurred_on,
+            recorded_by_id=principal.user_id,
+        )
         needles = [t for t in [description, *(anchor_texts or [])] if t.strip()]
-        query = Obligation.filter(agreement=agreement, deadline_kind="relative", due_date=None,
-                                  offset_unit__in=ANCHORED_UNITS)
+        query = Obligation.filter(
+            agreement=agreement, deadline_kind="relative", due_date=None, offset_unit__in=ANCHORED_UNITS
+        )
         if kind in ("signing", "effective"):
             query = query.filter(anchor=kind)
         candidates = await query
@@ -277,6 +349,12 @@ async def record_event(
             await ob.save(update_fields=["nominal_date", "due_date", "due_provisional", "updated_at"])
             await audit.record(principal, "obligation.anchor_resolved", "obligation", ob.id, before, snapshot(ob))
             resolved += 1
-        await audit.record(principal, "agreement.event", "agreement", agreement.id, None,
-                           {"event": event.id, "kind": kind, "occurred_on": occurred_on, "resolved": resolved})
+        await audit.record(
+            principal,
+            "agreement.event",
+            "agreement",
+            agreement.id,
+            None,
+            {"event": event.id, "kind": kind, "occurred_on": occurred_on, "resolved": resolved},
+        )
     return event, resolved

@@ -12,7 +12,11 @@ from app.uscc import validate_uscc
 
 
 async def create_organisation(
-    name: str, kind: OrgKind, parent_id: int | None = None, uscc: str | None = None, actor: Principal | None = None
+    name: str,
+    kind: OrgKind,
+    parent_id: int | None = None,
+    uscc: str | None = None,
+    actor: Principal | None = None,
 ) -> Organisation:
     name = name.strip()
     if not name:

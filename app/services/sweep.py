@@ -16,7 +16,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 import extractors
-from app.models import Obligation
+from app.models import IntegrityFailure, Obligation, ObligationWarning
 from app.services import audit
 from trackers import ReviewStatus
 from trackers.failures import SeverityThresholds
@@ -34,8 +34,13 @@ class SweepReport:
     defaults: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "moved": self.moved, "warnings": self.warnings,
-                "government_failures": self.failures, "counterparty_defaults": self.defaults}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "moved": self.moved,
+            "warnings": self.warnings,
+            "government_failures": self.failures,
+            "counterparty_defaults": self.defaults,
+        }
 
 
 def _sql(dialect: str, text: str) -> str:
@@ -86,7 +91,7 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
             count = await query.update(state=step.to_state)
             moved[str(step.to_state)] = moved.get(str(step.to_state), 0) + count
 
-        warnings = 0
+        warnings_before = await ObligationWarning.all().using_db(tx).count()
         for w in plan.warnings:
             states, cats = sorted(str(s) for s in w.states), sorted(w.categories)
             sql = (
@@ -96,14 +101,17 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
                 "AND due_date >= ? AND due_date < ? ON CONFLICT DO NOTHING"
             )
             params = [w.window, as_of, ReviewStatus.CONFIRMED.value, *states, *cats, w.due_from, w.due_before]
-            rows, _ = await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
-            warnings += rows
+            await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
+        warnings = await ObligationWarning.all().using_db(tx).count() - warnings_before
 
         t = SeverityThresholds()
         days_late = _days_between(dialect, "?", "o.due_date")
         now = datetime.now(UTC)
         created: dict[str, int] = {}
-        for kind, roles in (("government_breach", sorted(RECORDED_ROLES)), ("counterparty_default", ["counterparty"])):
+        for kind, roles in (
+            ("government_breach", sorted(RECORDED_ROLES)),
+            ("counterparty_default", ["counterparty"]),
+        ):
             prior = (
                 "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
                 "AND p.kind = 'government_breach' AND p.state IN ('found', 'found_rectified'))"
@@ -114,10 +122,12 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
                 "state, severity, source, due_date, detected_on, days_late, amount_outstanding, clause, "
                 "created_at, updated_at) "
                 f"SELECT ?, o.id, o.owner_id, o.obligor_name, "
-                "(SELECT ap.name FROM agreement_party ap WHERE ap.agreement_id = o.agreement_id AND ap.role <> o.obligor_role "
-                "ORDER BY ap.id LIMIT 1), "
-                f"'detected', CASE WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'serious' "
-                f"WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'general' ELSE 'minor' END, "
+                "(SELECT ap.name FROM agreement_party ap WHERE ap.agreement_id = o.agreement_id "
+                "AND ap.role <> o.obligor_role ORDER BY ap.id LIMIT 1), "
+                f"'detected', CASE WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? "
+                "THEN 'serious' "
+                f"WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'general' "
+                "ELSE 'minor' END, "
                 f"'sweep', o.due_date, ?, {days_late}, {outstanding}, o.quote, ?, ? "
                 f"FROM obligation o WHERE o.state = 'breached' AND o.obligor_role IN ({','.join('?' * len(roles))}) "
                 "AND o.due_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrity_failure f "
@@ -125,12 +135,24 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
             )
             params: list[Any] = [
                 kind,
-                t.serious_amount, as_of, t.serious_days_late, t.serious_prior_failures,
-                t.general_amount, as_of, t.general_days_late, t.general_prior_failures,
-                as_of, as_of, now, now, *roles, kind,
+                t.serious_amount,
+                as_of,
+                t.serious_days_late,
+                t.serious_prior_failures,
+                t.general_amount,
+                as_of,
+                t.general_days_late,
+                t.general_prior_failures,
+                as_of,
+                as_of,
+                now,
+                now,
+                *roles,
+                kind,
             ]
-            rows, _ = await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
-            created[kind] = rows
+            before = await IntegrityFailure.filter(kind=kind).using_db(tx).count()
+            await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
+            created[kind] = await IntegrityFailure.filter(kind=kind).using_db(tx).count() - before
         report = SweepReport(as_of, moved, warnings, created["government_breach"], created["counterparty_default"])
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())

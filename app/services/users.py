@@ -15,7 +15,11 @@ MIN_PASSWORD = 8
 
 
 async def add_user(
-    username: str, password: str, role: Role, organisation_id: int, display_name: str = "",
+    username: str,
+    password: str,
+    role: Role,
+    organisation_id: int,
+    display_name: str = "",
     actor: Principal | None = None,
 ) -> User:
     username = username.strip()
@@ -29,7 +33,10 @@ async def add_user(
     if org is None:
         raise NotFound(f"Organisation {organisation_id} does not exist.")
     user = await User.create(
-        username=username, password_hash=hash_password(password), role=role, organisation=org,
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        organisation=org,
         display_name=display_name or username,
     )
     await audit.record(actor, "user.create", "user", user.id, None, {"username": username, "role": role})

@@ -1,0 +1,17 @@
+"""The one place the application reads the clock. Deadlines are Beijing dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in China (a deadline "by 30 June" ends at midnight Beijing time)."""
+    return datetime.now(BEIJING).date()

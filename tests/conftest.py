@@ -1,0 +1,199 @@
+"""Shared fixtures. Database tests run on SQLite always and, when ``CHENGXIN_TEST_DATABASE_URL`` is set,
+on PostgreSQL too (a fresh database per run, tables truncated per test). Redis tests need
+``CHENGXIN_TEST_REDIS_URL`` and run a real arq worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings
+
+PG_URL = os.environ.get("CHENGXIN_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("CHENGXIN_TEST_REDIS_URL")
+
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+
+
+def _pg_admin_and_db(base: str) -> tuple[str, str]:
+    """(URL of the server's maintenance DB, URL of a fresh database for this run)."""
+    prefix, _, _ = base.rpartition("/")
+    return f"{prefix}/postgres", f"{prefix}/chengxin_test_{uuid.uuid4().hex[:10]}"
+
+
+async def _create_pg(admin_url: str, db_url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{db_url.rsplit("/", 1)[1]}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_pg(admin_url: str, db_url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{db_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _forget_cached_sql() -> None:
+    """Tortoise caches INSERT statements per (connection name, table), not per dialect; tests use both
+    SQLite and PostgreSQL under the name "default" in one process, so the cache must be emptied."""
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+
+
+def _migrate(url: str) -> None:
+    from app.cli import migrate_database
+
+    _forget_cached_sql()
+
+    asyncio.run(migrate_database(Settings(database_url=url, secret_key="test")))
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database with every migration applied; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate(f"sqlite://{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str]:
+    assert PG_URL
+    admin, url = _pg_admin_and_db(PG_URL)
+    asyncio.run(_create_pg(admin, url))
+    _migrate(url)
+    yield url
+    asyncio.run(_drop_pg(admin, url))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Settings:
+    if backend == "postgres":
+        url = request.getfixturevalue("migrated_postgres")
+    else:
+        template: Path = request.getfixturevalue("migrated_sqlite")
+        db = tmp_path / "test.sqlite3"
+        shutil.copy(template, db)
+        url = f"sqlite://{db}"
+    return Settings(data_dir=tmp_path, database_url=url, secret_key="test-secret", worker_poll_delay_s=0.01)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Settings]:
+    """Tortoise connected to the test database (emptied first on PostgreSQL)."""
+    from tortoise import Tortoise, connections
+
+    from app.db import tortoise_config
+
+    _forget_cached_sql()
+    await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
+    if settings.db_url.startswith("postgres"):
+        tables = ", ".join(
+            f'"{m._meta.db_table}"' for m in Tortoise.apps["models"].values() if m._meta.db_table != "aerich"
+        )
+        await connections.get("default").execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    try:
+        yield settings
+    finally:
+        await Tortoise.close_connections()
+
+
+# ---- a small city with one user per role ------------------------------------------------------------
+
+
+class City:
+    """Organisations: 佛山市 → 市投资促进局, 市财政局, 市发展改革局, 市评估中心; 南海区 → 南海区发展改革局.
+    One user per role (and a second department user in the district), each with a bearer token."""
+
+    def __init__(self) -> None:
+        self.orgs: dict[str, int] = {}
+        self.tokens: dict[str, str] = {}
+        self.users: dict[str, int] = {}
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+async def city(db: Settings) -> City:
+    from app.models import OrgKind, Role
+    from app.security import new_api_token
+    from app.services.organisations import create_organisation
+    from app.services.users import add_user
+
+    c = City()
+    root = await create_organisation("佛山市", OrgKind.CITY)
+    c.orgs["city"] = root.id
+    for key, name in [
+        ("investment", "市投资促进局"),
+        ("finance", "市财政局"),
+        ("ndrc", "市发展改革局"),
+        ("eval", "市评估中心"),
+    ]:
+        c.orgs[key] = (await create_organisation(name, OrgKind.DEPARTMENT, root.id)).id
+    district = await create_organisation("南海区", OrgKind.DISTRICT, root.id)
+    c.orgs["district"] = district.id
+    c.orgs["district_ndrc"] = (await create_organisation("南海区发展改革局", OrgKind.DEPARTMENT, district.id)).id
+    for who, role, org in [
+        ("admin", Role.ADMIN, "city"),
+        ("investment", Role.INVESTMENT, "investment"),
+        ("finance", Role.FINANCE, "finance"),
+        ("department", Role.DEPARTMENT, "ndrc"),
+        ("district_department", Role.DEPARTMENT, "district_ndrc"),
+        ("evaluator", Role.EVALUATOR, "eval"),
+    ]:
+        user = await add_user(who, PASSWORD, role, c.orgs[org])
+        c.users[who] = user.id
+        c.tokens[who] = await new_api_token(user, "test", read_only=False)
+    return c
+
+
+@pytest.fixture
+async def client(db: Settings) -> AsyncIterator[object]:
+    """An HTTP client calling the app on the test's own event loop (Tortoise connections are per loop)."""
+    import httpx
+
+    from app.asgi import create_app
+    from app.queue import make_queue
+
+    app = create_app(db, init_db=False)
+    app.state.queue = queue = make_queue(db)  # what the lifespan does, on this task
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            http.app = app  # type: ignore[attr-defined]
+            yield http
+    finally:
+        await queue.close()
+
+
+async def wait_for_jobs(client: object) -> None:
+    """Let in-process jobs finish (the in-process queue runs them as tasks on this loop)."""
+    from app.queue import InProcessQueue
+
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    if isinstance(queue, InProcessQueue):
+        await queue.drain()
