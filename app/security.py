@@ -159,12 +159,14 @@ class AuthMiddleware:
 
 
 class SessionCSRFMiddleware(CSRFMiddleware):
-    """Double-submit CSRF for cookie sessions; programs using bearer tokens carry no cookies and skip it."""
+    """Double-submit CSRF for cookie sessions. A request authenticated by a bearer token and carrying no
+    session cookie cannot be forged by another site, so programs skip it."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             headers = dict(scope.get("headers", []))
-            if headers.get(b"authorization", b"").lower().startswith(b"bearer ") and b"cookie" not in headers:
+            bearer = headers.get(b"authorization", b"").lower().startswith(b"bearer ")
+            if bearer and not _cookie(headers.get(b"cookie", b"").decode("latin-1"), SESSION_COOKIE):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)

@@ -18,6 +18,9 @@ from app.settings import Settings
 PG_URL = os.environ.get("CHENGXIN_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("CHENGXIN_TEST_REDIS_URL")
 
+if os.environ.get("CI") and not (PG_URL and REDIS_URL):
+    raise RuntimeError("CI must run the PostgreSQL and Redis tests: set CHENGXIN_TEST_DATABASE_URL and _REDIS_URL")
+
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
 

@@ -1,0 +1,151 @@
+"""Every route, every role: allowed or denied as the route declares, never a server error; and each role
+sees only what its organisation scope covers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from app.models import Role
+from app.security import PUBLIC
+from tests.conftest import City, wait_for_jobs
+from tests.pdfs import agreement_pdf
+
+ROLES = ["admin", "investment", "finance", "department", "evaluator", None]  # None = anonymous
+WRITE = {"POST", "PUT", "PATCH", "DELETE"}
+SKIP_PREFIXES = ("/schema", "/static")
+
+
+def routes(app: Any) -> list[tuple[str, str, Any]]:
+    out = []
+    for route in app.routes:
+        if route.path.startswith(SKIP_PREFIXES):
+            continue
+        for method, handler in getattr(route, "route_handler_map", {}).items():
+            if method in ("OPTIONS", "HEAD"):
+                continue
+            out.append((route.path, method, handler[0] if isinstance(handler, tuple) else handler))
+    return out
+
+
+def concrete(path: str, ids: dict[str, int]) -> str:
+    return re.sub(r"\{(\w+):int\}", lambda m: str(ids.get(m.group(1), 1)), path)
+
+
+async def fixture_ids(client: Any, city: City) -> dict[str, int]:
+    response = await client.post(
+        "/api/documents",
+        files={"file": ("a.pdf", agreement_pdf(), "application/pdf")},
+        data={"signed_on": "2025-03-01"},
+        headers=city.auth("investment"),
+    )
+    await wait_for_jobs(client)
+    doc_id = response.json()["id"]
+    obligations = (await client.get(f"/api/obligations?document_id={doc_id}", headers=city.auth("admin"))).json()
+    first = obligations["items"][0]
+    return {"document_id": doc_id, "obligation_id": first["id"], "agreement_id": first["agreement_id"]}
+
+
+def handler_roles(handler: Any) -> Any:
+    return handler.opt.get("roles")  # merged from app, router, controller and handler
+
+
+def test_every_route_declares_its_roles(db: Any) -> None:
+    from app.asgi import create_app
+
+    app = create_app(db, init_db=False)
+    undeclared = [(p, m) for p, m, h in routes(app) if handler_roles(h) is None]
+    assert undeclared == []
+
+
+async def test_role_matrix(client: Any, city: City) -> None:
+    ids = await fixture_ids(client, city)
+    matrix: dict[tuple[str, str], dict[str, int]] = {}
+    for path, method, handler in routes(client.app):
+        allowed = handler_roles(handler)
+        url = concrete(path, ids)
+        for who in ROLES:
+            headers = city.auth(who) if who else {}
+            response = await client.request(method, url, headers=headers, json={} if method in WRITE else None)
+            status = response.status_code
+            matrix[(method, path)] = {**matrix.get((method, path), {}), str(who): status}
+            assert status < 500, (method, path, who, response.text)
+            if allowed == PUBLIC:  # only a login with wrong credentials answers 401 there
+                csrf_stop = who is None and method in WRITE and not handler.opt.get("exclude_from_csrf")
+                assert status != 403 or csrf_stop, (method, path, who, status)
+                assert status != 401 or path.endswith("login"), (method, path, who, status)
+                continue
+            permitted = who is not None and Role(who) in allowed
+            if who == "evaluator" and method in WRITE and permitted:
+                assert status == 403, (method, path, who, status)  # evaluators are read-only everywhere
+            elif permitted:
+                assert status not in (401, 403), (method, path, who, status, response.text)
+            elif who is None:  # writes without a session are stopped by the CSRF check (403) before the guard
+                assert status in ((401, 403) if method in WRITE else (401,)), (method, path, status)
+            else:
+                assert status == 403, (method, path, who, status, response.text)
+    assert len(matrix) >= 20
+
+
+@pytest.mark.parametrize("who", ["department", "district_department"])
+async def test_department_sees_only_its_own_obligations(client: Any, city: City, who: str) -> None:
+    from app.models import Obligation
+
+    ids = await fixture_ids(client, city)
+    # hand one obligation to the city development-reform bureau, another to the district's
+    await Obligation.filter(id=ids["obligation_id"]).update(owner_id=city.orgs["ndrc"])
+    other = await Obligation.filter(document_id=ids["document_id"]).exclude(id=ids["obligation_id"]).first()
+    assert other is not None
+    await Obligation.filter(id=other.id).update(owner_id=city.orgs["district_ndrc"])
+    mine = ids["obligation_id"] if who == "department" else other.id
+    theirs = other.id if who == "department" else ids["obligation_id"]
+    listing = (await client.get("/api/obligations", headers=city.auth(who))).json()
+    assert [o["id"] for o in listing["items"]] == [mine]
+    assert (await client.get(f"/api/obligations/{mine}", headers=city.auth(who))).status_code == 200
+    assert (await client.get(f"/api/obligations/{theirs}", headers=city.auth(who))).status_code == 404
+    assert (await client.get(f"/api/documents/{ids['document_id']}", headers=city.auth(who))).status_code == 200
+    # the city-wide bureaus see both
+    both = (await client.get("/api/obligations", headers=city.auth("investment"))).json()["total"]
+    assert both >= 2
+
+
+async def test_cookie_session_needs_csrf_for_writes(client: Any, city: City) -> None:
+    from tests.conftest import PASSWORD
+
+    login = await client.post("/api/auth/login", json={"username": "investment", "password": PASSWORD})
+    assert login.status_code == 200
+    csrf_header = login.json()["csrf_token"]
+    assert csrf_header
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 200
+    assert me.json()["role"] == "investment"
+    csrf_cookie = client.cookies.get("chengxin_csrf")
+    assert csrf_cookie  # set by the first safe request
+    body = {"name": "script", "read_only": True}
+    assert (await client.post("/api/auth/tokens", json=body)).status_code == 403
+    ok = await client.post("/api/auth/tokens", json=body, headers={"x-csrf-token": csrf_cookie})
+    assert ok.status_code == 201
+    assert ok.json()["read_only"] is True
+
+
+async def test_login_is_rate_limited(client: Any, city: City) -> None:
+    for _ in range(5):
+        wrong = await client.post("/api/auth/login", json={"username": "finance", "password": "wrong password"})
+        assert wrong.status_code == 401
+    blocked = await client.post("/api/auth/login", json={"username": "finance", "password": "wrong password"})
+    assert blocked.status_code == 429
+    assert blocked.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_read_only_token_cannot_write(client: Any, city: City) -> None:
+    from app.models import User
+    from app.security import new_api_token
+
+    token = await new_api_token(await User.get(username="admin"), "ro", read_only=True)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/documents", headers=headers)).status_code == 200
+    assert (await client.post("/api/sweep", json={"as_of": "2026-01-01"}, headers=headers)).status_code == 403
+    bad = {"Authorization": "Bearer cx_not-a-token"}
+    assert (await client.get("/api/documents", headers=bad)).status_code == 401
