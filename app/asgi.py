@@ -122,4 +122,5 @@ async def requeue_unfinished(queue: InProcessQueue) -> None:
     for doc_id in await Document.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]).values_list(
         "id", flat=True
     ):
+        assert isinstance(doc_id, int)
         await queue.enqueue_extraction(doc_id)

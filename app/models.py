@@ -60,6 +60,7 @@ class FailureKind(StrEnum):
 
 class Organisation(Model):
     id = fields.IntField(primary_key=True)
+    parent_id: int | None
     name = fields.CharField(max_length=200)
     kind = fields.CharEnumField(OrgKind, max_length=20)
     uscc = fields.CharField(max_length=18, null=True, unique=True)
@@ -86,6 +87,7 @@ class Counterparty(Model):
 
 class User(Model):
     id = fields.IntField(primary_key=True)
+    organisation_id: int
     username = fields.CharField(max_length=64, unique=True)
     display_name = fields.CharField(max_length=100, default="")
     password_hash = fields.CharField(max_length=255)
@@ -120,6 +122,7 @@ class UserSession(Model):
     """Browser sessions; the cookie carries a random id whose SHA-256 is stored here."""
 
     id = fields.IntField(primary_key=True)
+    user_id: int
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", related_name="sessions")
     session_hash = fields.CharField(max_length=64, unique=True)
     csrf_token = fields.CharField(max_length=64)
@@ -142,6 +145,8 @@ class LoginAttempt(Model):
 
 class Document(Model):
     id = fields.IntField(primary_key=True)
+    organisation_id: int
+    uploaded_by_id: int | None
     sha256 = fields.CharField(max_length=64, unique=True)
     filename = fields.CharField(max_length=255)
     media_type = fields.CharField(max_length=120)
@@ -173,6 +178,9 @@ class Document(Model):
 
 class Agreement(Model):
     id = fields.IntField(primary_key=True)
+    document_id: int
+    owning_department_id: int
+    district_id: int | None
     kind = fields.CharEnumField(AgreementKind, max_length=30)
     title = fields.CharField(max_length=500, null=True)
     signed_on = fields.DateField(null=True)
@@ -197,6 +205,9 @@ class Agreement(Model):
 
 class AgreementParty(Model):
     id = fields.IntField(primary_key=True)
+    agreement_id: int
+    organisation_id: int | None
+    counterparty_id: int | None
     agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
         "models.Agreement", related_name="parties", on_delete=fields.CASCADE
     )
@@ -235,6 +246,11 @@ class AgreementEvent(Model):
 
 class Obligation(Model):
     id = fields.IntField(primary_key=True)
+    agreement_id: int
+    document_id: int
+    owner_id: int
+    reviewed_by_id: int | None
+    parent_id: int | None
     agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
         "models.Agreement", related_name="obligations", on_delete=fields.CASCADE
     )
@@ -249,7 +265,7 @@ class Obligation(Model):
     obligor_label = fields.CharField(max_length=50, null=True)
     obligor_name = fields.CharField(max_length=300, null=True)
     obligor_role = fields.CharEnumField(PartyRole, max_length=20)
-    responsible = fields.JSONField(default=list)  # unit names as written, lead first
+    responsible: fields.Field[list[str]] = fields.JSONField(default=list)  # unit names as written, lead first
     owner: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="obligations", on_delete=fields.RESTRICT
     )
@@ -268,7 +284,7 @@ class Obligation(Model):
     anchor = fields.CharField(max_length=12, null=True)
     anchor_text = fields.CharField(max_length=300, null=True)
     recurrence = fields.CharField(max_length=100, null=True)
-    conditions = fields.JSONField(default=list)
+    conditions: fields.Field[list[str]] = fields.JSONField(default=list)
     penalty = fields.TextField(null=True)
     confidence = fields.FloatField(default=0.0)
     review_status = fields.CharEnumField(ReviewStatus, max_length=12, default=ReviewStatus.PROPOSED, db_index=True)
@@ -330,6 +346,8 @@ class IntegrityFailure(Model):
     """政务失信记录 (government breach) or counterparty default, created by the sweep or a complaint."""
 
     id = fields.IntField(primary_key=True)
+    obligation_id: int
+    organisation_id: int
     kind = fields.CharEnumField(FailureKind, max_length=24)
     obligation: fields.ForeignKeyRelation[Obligation] = fields.ForeignKeyField(
         "models.Obligation", related_name="failures", on_delete=fields.RESTRICT
@@ -372,8 +390,8 @@ class AuditLog(Model):
     action = fields.CharField(max_length=60)
     entity = fields.CharField(max_length=40)
     entity_id = fields.IntField(null=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    after: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "audit_log"

@@ -6,9 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 import extractors
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from arq.connections import ArqRedis
 
 log = logging.getLogger("chengxin.queue")
 
@@ -63,9 +67,9 @@ class InProcessQueue(JobQueue):
 class ArqQueue(JobQueue):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._pool: object | None = None
+        self._pool: ArqRedis | None = None
 
-    async def _redis(self):  # type: ignore[no-untyped-def]
+    async def _redis(self) -> ArqRedis:
         from arq import create_pool
         from arq.connections import RedisSettings
 
@@ -80,7 +84,7 @@ class ArqQueue(JobQueue):
 
     async def close(self) -> None:
         if self._pool is not None:
-            await self._pool.aclose()  # type: ignore[attr-defined]
+            await self._pool.aclose()
             self._pool = None
 
 

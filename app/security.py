@@ -15,6 +15,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -163,7 +164,7 @@ class SessionCSRFMiddleware(CSRFMiddleware):
     session cookie cannot be forged by another site, so programs skip it."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             headers = dict(scope.get("headers", []))
             bearer = headers.get(b"authorization", b"").lower().startswith(b"bearer ")
             if bearer and not _cookie(headers.get(b"cookie", b"").decode("latin-1"), SESSION_COOKIE):

@@ -41,6 +41,7 @@ async def requeue_unfinished(ctx: dict[str, Any]) -> int:
     for doc_id in await Document.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]).values_list(
         "id", flat=True
     ):
+        assert isinstance(doc_id, int)
         if await ctx["redis"].enqueue_job("extract_document", doc_id, _job_id=extraction_job_id(doc_id)):
             count += 1
     return count
@@ -62,7 +63,7 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     assert settings.redis_url, "the worker needs CHENGXIN_REDIS_URL"
     return Worker(
         functions=[extract_document, sweep_daily],
-        cron_jobs=[cron(sweep_daily, hour={1}, minute={5}, unique=True)],  # type: ignore[arg-type]
+        cron_jobs=[cron(sweep_daily, hour={1}, minute={5}, unique=True)],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         on_startup=startup,
         on_shutdown=shutdown,

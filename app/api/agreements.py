@@ -55,7 +55,7 @@ class AgreementController(Controller):
         counts = await _counts(ids)
         parties: dict[int, list[AgreementParty]] = {i: [] for i in ids}
         for p in await AgreementParty.filter(agreement_id__in=ids).order_by("id"):
-            parties[p.agreement_id].append(p)  # type: ignore[attr-defined]
+            parties[p.agreement_id].append(p)
         return Page(
             items=[agreement_read(a, parties[a.id], counts[a.id]) for a in rows],
             total=total,

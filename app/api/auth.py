@@ -36,11 +36,11 @@ class AuthController(Controller):
     async def login(self, settings: AppSettings, data: JSONBody[LoginRequest]) -> Response[LoginResponse]:
         """Log in with username and password; answers a session cookie and the CSRF token for later writes."""
         raw, session = await svc.login(data.username, data.password, settings.session_hours)
-        user = await User.get(id=session.user_id)  # type: ignore[attr-defined]
+        user = await User.get(id=session.user_id)
         body = LoginResponse(
             username=user.username,
             role=str(user.role),
-            organisation_id=user.organisation_id,  # type: ignore[attr-defined]
+            organisation_id=user.organisation_id,
             csrf_token=session.csrf_token,
         )
         return Response(body, cookies=[session_cookie(raw, settings)])

@@ -118,7 +118,7 @@ def obligation_read(o: Obligation) -> ObligationRead:
     return ObligationRead(
         id=o.id,
         agreement_id=o.agreement_id,
-        document_id=o.document_id,  # type: ignore[attr-defined]
+        document_id=o.document_id,
         page=o.page,
         start=o.start,
         end=o.end,
@@ -128,7 +128,7 @@ def obligation_read(o: Obligation) -> ObligationRead:
         obligor_role=str(o.obligor_role),
         responsible=list(o.responsible or []),
         owner_id=o.owner_id,
-        owner_name=owner.name if owner else None,  # type: ignore[attr-defined]
+        owner_name=owner.name if owner else None,
         category=o.category,
         action=o.action,
         amount=o.amount,
@@ -165,7 +165,7 @@ class PartyRead(msgspec.Struct):
 
 
 def party_read(p: AgreementParty) -> PartyRead:
-    return PartyRead(label=p.label, name=p.name, role=str(p.role), organisation_id=p.organisation_id)  # type: ignore[attr-defined]
+    return PartyRead(label=p.label, name=p.name, role=str(p.role), organisation_id=p.organisation_id)
 
 
 class AgreementRead(msgspec.Struct):
@@ -186,9 +186,9 @@ def agreement_read(a: Agreement, parties: list[AgreementParty], counts: dict[str
         kind=str(a.kind),
         title=a.title,
         signed_on=a.signed_on,
-        document_id=a.document_id,  # type: ignore[attr-defined]
+        document_id=a.document_id,
         owning_department_id=a.owning_department_id,
-        district_id=a.district_id,  # type: ignore[attr-defined]
+        district_id=a.district_id,
         parties=[party_read(p) for p in parties],
         obligations=counts,
     )
@@ -204,7 +204,7 @@ class OrganisationRead(msgspec.Struct):
 
 
 def organisation_read(o: Organisation) -> OrganisationRead:
-    return OrganisationRead(id=o.id, name=o.name, kind=str(o.kind), uscc=o.uscc, parent_id=o.parent_id, path=o.path)  # type: ignore[attr-defined]
+    return OrganisationRead(id=o.id, name=o.name, kind=str(o.kind), uscc=o.uscc, parent_id=o.parent_id, path=o.path)
 
 
 class FailureRead(msgspec.Struct):
@@ -230,7 +230,7 @@ def failure_read(f: IntegrityFailure) -> FailureRead:
         id=f.id,
         kind=str(f.kind),
         obligation_id=f.obligation_id,
-        organisation_id=f.organisation_id,  # type: ignore[attr-defined]
+        organisation_id=f.organisation_id,
         obligor_name=f.obligor_name,
         promised_to=f.promised_to,
         state=f.state,

@@ -117,7 +117,7 @@ async def _fail(document: Document, code: str, reason: str) -> None:
 
 async def save_extraction(document: Document, result: extractors.ExtractionResult) -> Agreement:
     info = result.document
-    owner = await Organisation.get(id=document.organisation_id)  # type: ignore[attr-defined]
+    owner = await Organisation.get(id=document.organisation_id)
     district = await district_of(owner)
     async with in_transaction():
         existing = await Agreement.get_or_none(document_id=document.id, extractor_version=result.extractor_version)

@@ -117,7 +117,7 @@ def snapshot(ob: Obligation) -> dict[str, Any]:
         "due_date": ob.due_date,
         "nominal_date": ob.nominal_date,
         "deadline_kind": ob.deadline_kind,
-        "owner_id": ob.owner_id,  # type: ignore[attr-defined]
+        "owner_id": ob.owner_id,
         "version": ob.version,
     }
 
@@ -167,7 +167,7 @@ async def review(
             if edit:
                 _apply_edit(ob, edit)
             ob.review_status = decision
-            ob.reviewed_by_id = principal.user_id  # type: ignore[attr-defined]
+            ob.reviewed_by_id = principal.user_id
             ob.reviewed_at = now
             ob.version = F("version") + 1  # type: ignore[assignment]
             await ob.save()
@@ -205,7 +205,7 @@ def _apply_edit(ob: Obligation, edit: ObligationEdit) -> None:
             if ob.deadline_kind == "none":
                 ob.deadline_kind = "absolute"
     if "owner_id" in fs and edit.owner_id is not None:
-        ob.owner_id = edit.owner_id  # type: ignore[attr-defined]
+        ob.owner_id = edit.owner_id
 
 
 def _actor_role(principal: Principal) -> ActorRole:

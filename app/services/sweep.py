@@ -100,8 +100,8 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
                 f"AND state IN ({','.join('?' * len(states))}) AND category IN ({','.join('?' * len(cats))}) "
                 "AND due_date >= ? AND due_date < ? ON CONFLICT DO NOTHING"
             )
-            params = [w.window, as_of, ReviewStatus.CONFIRMED.value, *states, *cats, w.due_from, w.due_before]
-            await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
+            warn_params = [w.window, as_of, ReviewStatus.CONFIRMED.value, *states, *cats, w.due_from, w.due_before]
+            await tx.execute_query(_sql(dialect, sql), _params(dialect, warn_params))
         warnings = await ObligationWarning.all().using_db(tx).count() - warnings_before
 
         t = SeverityThresholds()

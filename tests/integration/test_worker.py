@@ -139,8 +139,10 @@ async def test_killed_worker_job_finishes_after_restart_without_duplicates(
 ) -> None:
     from app.models import Agreement, Document, Obligation
 
-    pages = [[f"第{i}页 甲方应当在2025年12月31日前向乙方支付第{i}期扶持资金10万元。", "乙方应于2026年6月30日前建成投产。"]
-             for i in range(1, 301)]
+    pages = [
+        [f"第{i}页 甲方应当在2025年12月31日前向乙方支付第{i}期扶持资金10万元。", "乙方应于2026年6月30日前建成投产。"]
+        for i in range(1, 301)
+    ]
     response = await redis_client.post(
         "/api/documents",
         files={"file": ("long.pdf", make_pdf(pages), "application/pdf")},
