@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.obligations import deadline_fields
-from app.services.organisations import district_of, match_organisation
+from app.services.organisations import counterparty_named, district_of, match_organisation
 from app.settings import Settings
 from app.storage import FileStore
 
@@ -139,6 +139,7 @@ async def save_extraction(document: Document, result: extractors.ExtractionResul
                 name=p.name,
                 role=PartyRole(p.role),
                 organisation=await match_organisation(p.name, owner) if p.role == "government" else None,
+                counterparty=await counterparty_named(p.name) if p.role == "counterparty" else None,
             )
             for p in info.parties
         ]

@@ -85,3 +85,13 @@ async def create_counterparty(name: str, uscc: str | None = None) -> Counterpart
         if existing:
             return existing
     return await Counterparty.create(name=name.strip(), uscc=uscc)
+
+
+async def counterparty_named(name: str | None) -> Counterparty | None:
+    """The enterprise a contract names as a party: found by exact name or registered (without a USCC, which
+    a reviewer adds later)."""
+    name = (name or "").strip()
+    if len(name) < 2 or "_" in name:  # blanks in templates are not enterprises
+        return None
+    existing = await Counterparty.filter(name=name).first()
+    return existing or await Counterparty.create(name=name[:200])

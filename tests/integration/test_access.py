@@ -149,3 +149,11 @@ async def test_read_only_token_cannot_write(client: Any, city: City) -> None:
     assert (await client.post("/api/sweep", json={"as_of": "2026-01-01"}, headers=headers)).status_code == 403
     bad = {"Authorization": "Bearer cx_not-a-token"}
     assert (await client.get("/api/documents", headers=bad)).status_code == 401
+
+
+async def test_openapi_document_covers_every_api_route(client: Any) -> None:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    paths = set(response.json()["paths"])
+    api_routes = {re.sub(r":int\}", "}", p) for p, _, _ in routes(client.app) if p.startswith("/api/")}
+    assert api_routes <= paths, api_routes - paths
