@@ -1,0 +1,96 @@
+"""The parsing child: limits its own resources, parses, and streams messages to the parent.
+
+Messages on the connection, in order::
+
+    ("total", pages)            once, before the first page
+    ("page", RawPage)           one per page, as soon as it is read
+    ("done", peak_rss_kb)       success
+    ("error", code, reason)     an ``ExtractionError`` (code = its class's ``code``), instead of "done"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from multiprocessing.connection import Connection
+
+from extractors.errors import ExtractionError
+from extractors.model import Limits
+from extractors.reading.sniff import DOCX, PDF
+
+MB = 1024 * 1024
+_TOO_MUCH_MEMORY = "文件解析所需内存超过上限 (parsing needs more memory than allowed)"
+_LOOPS = "文件结构异常（循环引用或嵌套过深），无法解析 (the file's structure loops or nests too deeply)"
+_DAMAGED = "文件已损坏或格式不正确，无法解析 (the file is damaged and cannot be parsed)"
+
+
+def limit_resources(limits: Limits) -> None:
+    try:
+        import resource
+    except ImportError:  # not on POSIX: the parent's wall-clock timeout still applies
+        return
+    memory = limits.memory_mb * MB
+    cpu = int(limits.timeout_seconds) + 1
+    for name, soft, hard in (
+        ("RLIMIT_AS", memory, memory),
+        ("RLIMIT_CPU", cpu, cpu + 5),
+        ("RLIMIT_CORE", 0, 0),
+    ):
+        which = getattr(resource, name, None)
+        if which is None:
+            continue
+        try:
+            resource.setrlimit(which, (soft, hard))
+        except (ValueError, OSError):
+            continue
+
+
+def _peak_rss_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def run(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: bool) -> None:
+    """Process entry point: never raises, reports everything on ``conn``."""
+    # a library that prints must not corrupt our caller's stdout (e.g. ``--json`` output)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    limit_resources(limits)
+    try:
+        _parse(conn, data, media_type, limits, ocr)
+        conn.send(("done", _peak_rss_kb()))
+    except ExtractionError as exc:
+        conn.send(("error", exc.code, exc.reason))
+    except MemoryError:
+        data = b""
+        conn.send(("error", "limit_exceeded", _TOO_MUCH_MEMORY))
+    except RecursionError:
+        conn.send(("error", "corrupt", _LOOPS))
+    except Exception:
+        conn.send(("error", "corrupt", _DAMAGED))
+    finally:
+        conn.close()
+
+
+def _parse(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: bool) -> None:
+    if media_type == PDF:
+        from extractors.reading.pdf import read_pdf
+
+        for page in read_pdf(data, limits.max_pages, ocr, lambda total: conn.send(("total", total))):
+            conn.send(("page", page))
+    elif media_type == DOCX:
+        from extractors.reading.docx import read_docx
+
+        conn.send(("total", 1))
+        conn.send(("page", read_docx(data, max_unpacked=limits.memory_mb * MB // 4)))
+    else:
+        raise ExtractionError(f"unsupported media type {media_type}")
