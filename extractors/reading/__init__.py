@@ -24,7 +24,14 @@ from extractors.model import Limits, Page
 from extractors.reading.raw import RawPage
 from extractors.reading.sandbox import parse_in_child
 from extractors.reading.sniff import DOCX, PDF, TEXT, decode_text, sniff_media_type
-from extractors.reading.textclean import Block, page_text, strip_running_lines, to_halfwidth, typical_width
+from extractors.reading.textclean import (
+    Block,
+    ocr_punctuation,
+    page_text,
+    strip_running_lines,
+    to_halfwidth,
+    typical_width,
+)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -77,6 +84,8 @@ def clean(raw: list[RawPage]) -> list[Page]:
     for p in raw:
         blocks: list[Block] | tuple[Block, ...] = next(stripped) if p.wrapped else p.blocks
         text = page_text(blocks, ocr_width if p.ocr else width) if p.wrapped else page_text(blocks)
+        if p.ocr:
+            text = ocr_punctuation(text)
         pages.append(Page(number=p.number, text=text, ocr=p.ocr, tables=p.tables))
     return pages
 

@@ -80,6 +80,21 @@ def repair_pdfium_spacing(text: str, generated: Callable[[int], bool] | None = N
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+_OCR_PUNCTUATION = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕", "?": "？", "!": "！"}
+_ASCII_PUNCT_NEAR_CJK = re.compile(
+    r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[(),;:\[\]?!]|[(\[](?=[\u2e80-\u9fff])"
+    r"|[)\]](?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|$)"
+)
+
+
+def ocr_punctuation(text: str) -> str:
+    """OCR reads Chinese full-width punctuation as ASCII (``部门)``, ``[2021]``); next to CJK it is
+    turned back into full width (（），；：〔〕？！). Only for OCR'd text: a text layer is trusted as is."""
+    return "\n".join(
+        _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _OCR_PUNCTUATION[m.group(0)], line) for line in text.split("\n")
+    )
+
+
 def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.match(to_halfwidth(line.strip())))
 
