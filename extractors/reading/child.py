@@ -1,6 +1,8 @@
 """The parsing child: limits its own resources, parses, and streams messages to the parent.
 
-Messages on the connection, in order::
+Started as ``python -c "...; from extractors.reading.child import main; main()"``: the job arrives on
+stdin as one pickled ``(data, media_type, limits, ocr)``; messages go back on the original stdout, which
+is then pointed at stderr so that a library that prints cannot corrupt the channel. Messages, in order::
 
     ("total", pages)            once, before the first page
     ("page", RawPage)           one per page, as soon as it is read
@@ -63,11 +65,19 @@ def _peak_rss_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+def main() -> None:
+    channel = os.dup(1)
+    with contextlib.suppress(OSError):
+        os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    with Connection(os.dup(0), writable=False) as jobs:
+        data, media_type, limits, ocr = jobs.recv()
+    with Connection(channel, readable=False) as conn:
+        run(conn, data, media_type, limits, ocr)
+
+
 def run(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: bool) -> None:
-    """Process entry point: never raises, reports everything on ``conn``."""
-    # a library that prints must not corrupt our caller's stdout (e.g. ``--json`` output)
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    """Parse under resource limits; never raises, reports everything on ``conn``."""
     limit_resources(limits)
     try:
         _parse(conn, data, media_type, limits, ocr)
@@ -81,8 +91,6 @@ def run(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: boo
         conn.send(("error", "corrupt", _LOOPS))
     except Exception:
         conn.send(("error", "corrupt", _DAMAGED))
-    finally:
-        conn.close()
 
 
 def _parse(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: bool) -> None:

@@ -1,23 +1,25 @@
 """Run a parser in a child process with resource limits; the parent only waits, relays and enforces.
 
-The child (``extractors.reading.child.run``) sets RLIMIT_AS (``Limits.memory_mb``) and RLIMIT_CPU
-(``Limits.timeout_seconds``) on itself; the parent enforces the wall-clock ``Limits.timeout_seconds`` and
-a per-page stall limit, relays progress as pages arrive, and kills the child on any way out. Children are
-forked from a fork server that has pdfplumber and pypdfium2 imported, so a child starts in milliseconds
-(``spawn`` where there is no fork server). A child that dies without a word (segfault in a C parser,
-killed by a limit) becomes a one-line ``ExtractionError``, never a traceback or a hang.
+The child (``extractors.reading.child``) is a fresh interpreter started with ``subprocess`` (not
+``multiprocessing``, whose children re-import the caller's ``__main__`` script). It sets RLIMIT_DATA /
+RLIMIT_AS (``Limits.memory_mb``) and RLIMIT_CPU (``Limits.timeout_seconds``) on itself; the parent
+enforces the wall-clock ``Limits.timeout_seconds`` and a per-page stall limit, relays progress as pages
+arrive, and kills the child on every way out. A child that dies without a word (a C parser crashing,
+a limit's signal) becomes a one-line ``ExtractionError``, never a traceback or a hang.
 
 The monotonic clock is read here only to enforce the time limit; no result depends on it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
-from multiprocessing.context import BaseContext
-from typing import Any
+from multiprocessing.connection import Connection
+from typing import IO, cast
 
 from extractors.errors import (
     CorruptDocument,
@@ -37,19 +39,16 @@ _ERRORS: dict[str, type[ExtractionError]] = {
     for cls in (CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat)
 }
 
-_context: BaseContext | None = None
+_BOOTSTRAP = "import sys; sys.path[:0] = {path!r}; from extractors.reading.child import main; main()"
 
 
-def _get_context() -> BaseContext:
-    global _context
-    if _context is None:
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            forkserver = multiprocessing.get_context("forkserver")
-            forkserver.set_forkserver_preload(["extractors.reading._preload"])
-            _context = forkserver
-        else:
-            _context = multiprocessing.get_context("spawn")
-    return _context
+def _start_child() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _BOOTSTRAP.format(path=[p for p in sys.path if p])],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        close_fds=True,
+    )
 
 
 def _timeout(limits: Limits) -> LimitExceeded:
@@ -58,9 +57,15 @@ def _timeout(limits: Limits) -> LimitExceeded:
 
 
 def _died(exitcode: int | None, limits: Limits) -> ExtractionError:
-    if exitcode is not None and -exitcode in (signal.SIGXCPU, signal.SIGKILL):
-        return _timeout(limits) if -exitcode == signal.SIGXCPU else LimitExceeded(
-            f"文件解析所需内存超过 {limits.memory_mb} MB 上限 (parsing needs more than {limits.memory_mb} MB)"
+    """The child ended without a word: a limit's signal, or a crash in a C parser (pdfium aborts when
+    an allocation fails, so SIGABRT under RLIMIT_DATA means the memory budget ran out)."""
+    signals = {-signal.SIGXCPU: "cpu", -signal.SIGKILL: "memory", -signal.SIGABRT: "memory"}
+    if exitcode is not None and signals.get(exitcode) == "cpu":
+        return _timeout(limits)
+    if exitcode is not None and signals.get(exitcode) == "memory":
+        return LimitExceeded(
+            f"文件解析所需内存超过 {limits.memory_mb} MB 上限，可能是压缩炸弹 "
+            f"(parsing needs more than {limits.memory_mb} MB: a decompression bomb?)"
         )
     return CorruptDocument("文件已损坏，解析程序异常退出 (the file is damaged: the parser crashed on it)")
 
@@ -72,15 +77,17 @@ def parse_in_child(
     ocr: bool,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RawPage]:
-    from extractors.reading import child
-
-    context = _get_context()
-    receiver, sender = context.Pipe(duplex=False)
-    process: Any = context.Process(  # type: ignore[attr-defined]
-        target=child.run, args=(sender, data, media_type, limits, ocr), name="chengxin-reader"
-    )
-    process.start()
-    sender.close()
+    process = _start_child()
+    stdin, stdout = cast(IO[bytes], process.stdin), cast(IO[bytes], process.stdout)
+    receiver = Connection(os.dup(stdout.fileno()), writable=False)
+    stdout.close()
+    try:
+        with Connection(os.dup(stdin.fileno()), readable=False) as jobs:
+            jobs.send((data, media_type, limits, ocr))
+    except OSError:
+        pass  # the child died before reading its job; its exit status says why, below
+    finally:
+        stdin.close()
     deadline = time.monotonic() + limits.timeout_seconds
     pages: list[RawPage] = []
     total = 0
@@ -100,8 +107,11 @@ def parse_in_child(
             try:
                 message = receiver.recv()
             except (EOFError, OSError):
-                process.join(5)
-                raise _died(process.exitcode, limits) from None
+                try:
+                    exitcode = process.wait(5)
+                except subprocess.TimeoutExpired:
+                    exitcode = None
+                raise _died(exitcode, limits) from None
             kind = message[0]
             if kind == "total":
                 total = message[1]
@@ -115,8 +125,7 @@ def parse_in_child(
                 _, code, reason = message
                 raise _ERRORS.get(code, CorruptDocument)(reason)
     finally:
-        receiver.close()
-        if process.is_alive():
+        if process.poll() is None:
             process.kill()
-        process.join()
-        process.close()
+        process.wait()
+        receiver.close()

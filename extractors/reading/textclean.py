@@ -80,7 +80,9 @@ def repair_pdfium_spacing(text: str, generated: Callable[[int], bool] | None = N
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-_OCR_PUNCTUATION = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕", "?": "？", "!": "！"}
+_OCR_PUNCTUATION = {
+    "(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕", "?": "？", "!": "！"
+}
 _ASCII_PUNCT_NEAR_CJK = re.compile(
     r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[(),;:\[\]?!]|[(\[](?=[\u2e80-\u9fff])"
     r"|[)\]](?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|$)"
