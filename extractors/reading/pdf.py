@@ -104,23 +104,29 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
     except Exception as exc:
         raise CorruptDocument(f"PDF 第 {number} 页已损坏 (page {number} of the PDF is damaged)") from exc
     try:
-        paths = images = 0
+        paths = images = texts = 0
         for obj in page.get_objects(max_depth=2):
             if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
                 paths += 1
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-            if paths >= MIN_PATHS_FOR_LAYOUT and images:
+            elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                texts += 1
+            if paths >= MIN_PATHS_FOR_LAYOUT and images and texts:
                 break
         if paths >= MIN_PATHS_FOR_LAYOUT:
             laid_out = _plumber_page(plumber, index)
-            if laid_out is not None and any(line.strip() for block in laid_out[0] for line in block.lines):
+            if laid_out is not None:
                 return RawPage(number, laid_out[0], tables=laid_out[1])
         text = _pdfium_text(page)
         if text.strip():
             return RawPage(number, (Block(tuple(text.split("\n"))),))
+        if texts and paths < MIN_PATHS_FOR_LAYOUT:  # pdfium drops some text (a lone CJK glyph): ask pdfminer
+            laid_out = _plumber_page(plumber, index)
+            if laid_out is not None:
+                return RawPage(number, laid_out[0], tables=laid_out[1])
         annotations = pdfium_c.FPDFPage_GetAnnotCount(page.raw)
-        if ocr and (paths or images or annotations > 0):
+        if ocr and (paths or images or texts or annotations > 0):
             return RawPage(number, (Block(tuple(_ocr_page(document, page))),), ocr=True)
         return RawPage(number, ())
     finally:
@@ -165,7 +171,11 @@ def _plumber_page(plumber: _Plumber, index: int) -> tuple[tuple[Block, ...], tup
     if page is None:
         return None
     try:
-        return _layout(page)
+        blocks, tables = _layout(page)
+        text = "".join(line for block in blocks for line in block.lines)
+        if not text.strip() or text.count("(cid:") * 6 > len(text) / 2:
+            return None  # nothing, or glyph ids without a Unicode mapping: not text
+        return blocks, tables
     except MemoryError:
         raise
     except Exception:

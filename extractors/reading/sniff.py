@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from extractors.errors import CorruptDocument, UnsupportedFormat
@@ -62,21 +63,24 @@ def sniff_media_type(data: bytes) -> str:
     return TEXT
 
 
+_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _plausible(text: str) -> bool:
+    """Mostly Chinese, Latin, digits, punctuation and whitespace: what a document decoded right looks like."""
+    sample = text[:4000]
+    return bool(sample) and len(_PLAUSIBLE.findall(sample)) >= 0.95 * len(sample)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    sample = data[:4096]
-    if len(sample) < 4:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
-        encoding = "utf-16-le"
-    elif even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
-        encoding = "utf-16-be"
-    else:
-        return None
-    try:
-        return data[: len(data) - len(data) % 2].decode(encoding)
-    except UnicodeDecodeError:
-        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return text
+    return None
 
 
 def _looks_like_text(text: str) -> bool:
@@ -98,17 +102,22 @@ def decode_text(data: bytes) -> str | None:
             except UnicodeDecodeError:
                 return None
             return text if _looks_like_text(text) else None
-    text16 = _utf16_without_bom(data)
-    if text16 is not None:
-        return text16 if _looks_like_text(text16) else None
-    if b"\x00" in data[:4096]:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    if b"\x00" in data[:4096]:  # ASCII in UTF-16 has a zero byte; no 8-bit encoding of text has one
+        return _utf16_without_bom(data)
+    try:
+        text = data.decode("utf-8")
         return text if _looks_like_text(text) else None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        if _plausible(text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    text16 = _utf16_without_bom(data)  # UTF-16 Chinese without a single ASCII character
+    if text16 is not None:
+        return text16
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()

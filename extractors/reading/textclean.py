@@ -106,6 +106,12 @@ def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", to_halfwidth(line).replace(" ", "").replace("\u3000", ""))
 
 
+def _may_run(line: str) -> bool:
+    """Running headers and footers are short and are not sentences."""
+    line = line.strip()
+    return len(line) <= 40 and not line.endswith(("。", "；", ";"))
+
+
 _EDGE = 2  # how many lines at the top and at the bottom of a page can be running lines
 
 
@@ -123,7 +129,7 @@ def strip_running_lines(pages: Sequence[Sequence[Block]]) -> list[list[Block]]:
         edges.append(where[:_EDGE] + [w for w in where[-_EDGE:] if w not in where[:_EDGE]])
     counts: Counter[str] = Counter()
     for blocks, where in zip(pages, edges, strict=True):
-        counts.update({_shape(blocks[b].lines[i]) for b, i in where})
+        counts.update({_shape(blocks[b].lines[i]) for b, i in where if _may_run(blocks[b].lines[i])})
     enough = max(3, (len(pages) * 3 + 4) // 5)  # on at least 60 % of the pages, and at least 3 of them
     repeated = {shape for shape, n in counts.items() if n >= enough and len(pages) >= 3}
     out: list[list[Block]] = []
