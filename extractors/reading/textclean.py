@@ -92,9 +92,13 @@ _ASCII_PUNCT_NEAR_CJK = re.compile(
 def ocr_punctuation(text: str) -> str:
     """OCR reads Chinese full-width punctuation as ASCII (``部门)``, ``[2021]``); next to CJK it is
     turned back into full width (（），；：〔〕？！). Only for OCR'd text: a text layer is trusted as is."""
-    return "\n".join(
-        _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _OCR_PUNCTUATION[m.group(0)], line) for line in text.split("\n")
-    )
+    out = []
+    for line in text.split("\n"):
+        line = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _OCR_PUNCTUATION[m.group(0)], line)
+        line = re.sub(r"〔([^\[\]〔〕]*)\]", r"〔\1〕", line)  # close what was opened in full width
+        line = re.sub(r"（([^()（）]*)\)", r"（\1）", line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def is_page_number(line: str) -> bool:

@@ -122,7 +122,8 @@ def one_page(content: bytes, resources: bytes = b"<< /Font << /F1 4 0 R >> >>", 
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources %s >>" % resources,
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources %s >>"
+        % resources,
         4: FONT,
         5: stream(content),
     }
@@ -132,8 +133,15 @@ def one_page(content: bytes, resources: bytes = b"<< /Font << /F1 4 0 R >> >>", 
 
 def many_pages_pdf(count: int) -> bytes:
     """A real page tree of ``count`` pages sharing one content stream (100,000 pages ≈ 10 MB)."""
-    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 3: FONT, 4: stream(b"BT /F1 12 Tf 72 700 Td (p) Tj ET")}
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: FONT,
+        4: stream(b"BT /F1 12 Tf 72 700 Td (p) Tj ET"),
+    }
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 3 0 R >> >> >>"
+    )
     for index in range(count):
         objects[10 + index] = page
     kids = b" ".join(b"%d 0 R" % (10 + index) for index in range(count))
@@ -142,33 +150,39 @@ def many_pages_pdf(count: int) -> bytes:
 
 
 def page_count_lie_pdf() -> bytes:
-    return raw_pdf({
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 100000 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-    })
+    return raw_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 100000 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        }
+    )
 
 
 def page_tree_loop_pdf() -> bytes:
     """The page tree lists itself among its kids."""
-    return raw_pdf({
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R"
-        b" /Resources << /Font << /F1 4 0 R >> >> >>",
-        4: FONT,
-        5: stream(b"BT /F1 12 Tf 72 700 Td (Loop) Tj ET"),
-    })
+    return raw_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R"
+            b" /Resources << /Font << /F1 4 0 R >> >> >>",
+            4: FONT,
+            5: stream(b"BT /F1 12 Tf 72 700 Td (Loop) Tj ET"),
+        }
+    )
 
 
 def self_referencing_object_stream_pdf() -> bytes:
     """An object stream whose own /Length and contents point back at itself."""
-    return raw_pdf({
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R >>",
-        7: b"<< /Type /ObjStm /N 1 /First 4 /Length 7 0 R >>\nstream\n7 0 << /Self 7 0 R >>\nendstream",
-    })
+    return raw_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R >>",
+            7: b"<< /Type /ObjStm /N 1 /First 4 /Length 7 0 R >>\nstream\n7 0 << /Self 7 0 R >>\nendstream",
+        }
+    )
 
 
 def self_drawing_form_pdf() -> bytes:
@@ -183,7 +197,7 @@ def self_drawing_form_pdf() -> bytes:
 
 
 def xobject_laughs_pdf(levels: int = 9, fan_out: int = 10) -> bytes:
-    """"Billion laughs" with form XObjects: each form draws the next one ``fan_out`` times."""
+    """ "Billion laughs" with form XObjects: each form draws the next one ``fan_out`` times."""
     more = {}
     for level in range(levels):
         if level < levels - 1:
@@ -239,7 +253,8 @@ def docx_zip_bomb(megabytes: int = 64) -> bytes:
     xml = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w='
         b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-        + padding + b"<w:p><w:r><w:t>bomb</w:t></w:r></w:p></w:body></w:document>"
+        + padding
+        + b"<w:p><w:r><w:t>bomb</w:t></w:r></w:p></w:body></w:document>"
     )
     return replace_part(docx_file(["x"]), "word/document.xml", xml)
 

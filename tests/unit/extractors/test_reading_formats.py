@@ -18,7 +18,9 @@ def document_text(pages: list[Page]) -> str:
 
 
 def test_text_pdf_pages_carry_numbers_offsets_and_text() -> None:
-    data = text_pdf([["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按时足额缴纳土地出让金。"]])
+    data = text_pdf(
+        [["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按时足额缴纳土地出让金。"]]
+    )
     media_type, pages = read_pages(data, LIMITS)
     assert media_type == PDF
     assert [p.number for p in pages] == [1, 2]
@@ -37,14 +39,18 @@ def test_progress_reaches_the_caller_from_the_child() -> None:
 
 
 def test_wrapped_lines_are_joined_and_paragraphs_kept() -> None:
-    data = text_pdf([[
-        "一、总体要求",
-        "为加快推进政府职能转变，打造市场化、法治化的一流营商环境，根据有关文件要",
-        "求，结合我区实际，制定本方案。",
-        "1.及时承接落实国务院和省、市政府取消、下放和改变管理方式的行政权力事项，",
-        "保障各承接事项有效落实。",
-        "2.严格落实行政许可设定审查制度。",
-    ]])
+    data = text_pdf(
+        [
+            [
+                "一、总体要求",
+                "为加快推进政府职能转变，打造市场化、法治化的一流营商环境，根据有关文件要",
+                "求，结合我区实际，制定本方案。",
+                "1.及时承接落实国务院和省、市政府取消、下放和改变管理方式的行政权力事项，",
+                "保障各承接事项有效落实。",
+                "2.严格落实行政许可设定审查制度。",
+            ]
+        ]
+    )
     _, pages = read_pages(data, LIMITS)
     assert pages[0].text.split("\n") == [
         "一、总体要求",
@@ -106,12 +112,14 @@ def test_owner_password_only_pdf_is_read() -> None:
 
 
 def test_docx_paragraphs_and_tables_in_document_order() -> None:
-    data = docx_file([
-        "合作投资协议书",
-        "甲方应当提供土地。",
-        [["任务", "责任单位", "时限"], ["完成土地平整", "管委会", "2022年3月"]],
-        "乙方应当按期开工。",
-    ])
+    data = docx_file(
+        [
+            "合作投资协议书",
+            "甲方应当提供土地。",
+            [["任务", "责任单位", "时限"], ["完成土地平整", "管委会", "2022年3月"]],
+            "乙方应当按期开工。",
+        ]
+    )
     media_type, pages = read_pages(data, LIMITS)
     assert media_type == DOCX
     assert pages[0].text.split("\n") == [
