@@ -103,8 +103,9 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
         page = document[index]
     except Exception as exc:
         raise CorruptDocument(f"PDF 第 {number} 页已损坏 (page {number} of the PDF is damaged)") from exc
+    textpage = page.get_textpage()
     try:
-        paths = images = texts = 0
+        paths = images = texts = silent = 0
         for obj in page.get_objects(max_depth=2):
             if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
                 paths += 1
@@ -112,40 +113,52 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
                 images += 1
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 texts += 1
-            if paths >= MIN_PATHS_FOR_LAYOUT and images and texts:
-                break
+                silent += not _text_object_text(obj, textpage)
         if paths >= MIN_PATHS_FOR_LAYOUT:
             laid_out = _plumber_page(plumber, index)
             if laid_out is not None:
                 return RawPage(number, laid_out[0], tables=laid_out[1])
-        text = _pdfium_text(page)
-        if text.strip():
+        text = _pdfium_text(textpage)
+        if text.strip() and not silent:
             return RawPage(number, (Block(tuple(text.split("\n"))),))
-        if texts and paths < MIN_PATHS_FOR_LAYOUT:  # pdfium drops some text (a lone CJK glyph): ask pdfminer
+        if texts:  # pdfium dropped text (a text object it has no text for: a lone CJK glyph): ask pdfminer
             laid_out = _plumber_page(plumber, index)
             if laid_out is not None:
                 return RawPage(number, laid_out[0], tables=laid_out[1])
+            if text.strip():
+                return RawPage(number, (Block(tuple(text.split("\n"))),))
         annotations = pdfium_c.FPDFPage_GetAnnotCount(page.raw)
         if ocr and (paths or images or texts or annotations > 0):
             return RawPage(number, (Block(tuple(_ocr_page(document, page))),), ocr=True)
         return RawPage(number, ())
     finally:
+        textpage.close()
         page.close()
 
 
-def _pdfium_text(page: Any) -> str:
+def _text_object_text(obj: Any, textpage: Any) -> str:
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
-    textpage = page.get_textpage()
-    try:
-        text = textpage.get_text_range()
-        if len(text) != pdfium_c.FPDFText_CountChars(textpage.raw):  # characters beyond the BMP shift indices
-            return repair_pdfium_spacing(text)
-        return repair_pdfium_spacing(
-            text, lambda index: bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1)
-        )
-    finally:
-        textpage.close()
+    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, pointer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="ignore")
+
+
+def _pdfium_text(textpage: Any) -> str:
+    import pypdfium2.raw as pdfium_c
+
+    text = textpage.get_text_range()
+    if len(text) != pdfium_c.FPDFText_CountChars(textpage.raw):  # characters beyond the BMP shift indices
+        return repair_pdfium_spacing(text)
+    return repair_pdfium_spacing(
+        text, lambda index: bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1)
+    )
 
 
 def _ocr_page(document: Any, page: Any) -> list[str]:

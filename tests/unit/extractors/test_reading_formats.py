@@ -32,6 +32,12 @@ def test_text_pdf_pages_carry_numbers_offsets_and_text() -> None:
     assert not any(p.ocr for p in pages)
 
 
+def test_a_lone_cjk_glyph_that_pdfium_drops_is_still_read() -> None:
+    _, pages = read_pages(text_pdf([["第一行内容，后面一行只有一个字", "例"], ["。"]]), LIMITS)
+    assert pages[0].text.endswith("例")
+    assert pages[1].text == "。"
+
+
 def test_progress_reaches_the_caller_from_the_child() -> None:
     calls: list[tuple[int, int]] = []
     read_pages(text_pdf([["一"], ["二"], ["三"]]), LIMITS, lambda done, total: calls.append((done, total)))
