@@ -14,8 +14,12 @@ Each pdfplumber page is closed after use so that a long document streams in boun
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,10 +27,12 @@ from extractors.errors import CorruptDocument, EmptyDocument, EncryptedDocument,
 from extractors.reading.raw import RawPage, Table
 from extractors.reading.textclean import Block, repair_pdfium_spacing
 
+PDFMINER_PAGE_SECONDS = 20.0  # pdfminer is pure Python: past this, a page is read by pdfium instead
 MIN_PATHS_FOR_LAYOUT = 3  # vector paths on a page before it is worth pdfplumber's table finder
 OCR_DPI = 200
 MAX_RENDER_PIXELS = 4200  # longest side of a rendered page, whatever its media box claims
 
+_GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CJK_EDGE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -48,6 +54,8 @@ def read_pdf(
                 "文件使用了不支持的加密方式 (the PDF uses an unsupported encryption)"
             ) from exc
         raise CorruptDocument("PDF 文件已损坏或不完整，无法打开 (the PDF is damaged or truncated)") from exc
+    with contextlib.suppress(Exception):
+        document.init_forms()  # before any page is loaded, so that form fields render and can be read
     try:
         total = len(document)
         if total > max_pages:
@@ -67,6 +75,35 @@ def read_pdf(
         document.close()
 
 
+class _TooSlow(BaseException):
+    """Raised by the alarm inside pdfminer; a BaseException so that pdfminer's own handlers let it pass."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python parsing (pdfminer) that spins on a reference loop. Main thread only."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def garbled(text: str) -> bool:
+    """Glyph ids without a Unicode mapping come out as private-use or control characters."""
+    visible = [ch for ch in text if not ch.isspace()]
+    return bool(visible) and len(_GARBLED.findall(text)) > 0.3 * len(visible)
+
+
 class _Plumber:
     """pdfplumber, opened only when a page needs it; None when pdfminer cannot parse the file."""
 
@@ -80,15 +117,23 @@ class _Plumber:
             import pdfplumber
 
             try:
-                self._pdf = pdfplumber.open(io.BytesIO(self._data))
-                self._pages = self._pdf.pages
+                with _time_budget(PDFMINER_PAGE_SECONDS):
+                    self._pdf = pdfplumber.open(io.BytesIO(self._data))
+                    self._pages = self._pdf.pages
             except MemoryError:
                 raise
-            except Exception:
+            except (Exception, _TooSlow):
+                self._pdf = None
                 self._failed = True
         if self._pdf is None or index >= len(self._pages):
             return None
         return self._pages[index]
+
+    def give_up(self) -> None:
+        """pdfminer spun past its budget on this file: the remaining pages go to pdfium."""
+        self.close()
+        self._pdf = None
+        self._failed = True
 
     def close(self) -> None:
         if self._pdf is not None:
@@ -119,6 +164,8 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
             if laid_out is not None:
                 return RawPage(number, laid_out[0], tables=laid_out[1])
         text = _pdfium_text(textpage)
+        if garbled(text):
+            text = ""
         if text.strip() and not silent:
             return RawPage(number, (Block(tuple(text.split("\n"))),))
         if texts:  # pdfium dropped text (a text object it has no text for: a lone CJK glyph): ask pdfminer
@@ -127,6 +174,9 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
                 return RawPage(number, laid_out[0], tables=laid_out[1])
             if text.strip():
                 return RawPage(number, (Block(tuple(text.split("\n"))),))
+        fields = _form_field_lines(document, page)
+        if fields:
+            return RawPage(number, (Block(tuple(fields), joinable=False),))
         annotations = pdfium_c.FPDFPage_GetAnnotCount(page.raw)
         if ocr and (paths or images or texts or annotations > 0):
             return RawPage(number, (Block(tuple(_ocr_page(document, page))),), ocr=True)
@@ -148,6 +198,44 @@ def _text_object_text(obj: Any, textpage: Any) -> str:
     pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
     pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, pointer, size)
     return buffer.raw[: size - 2].decode("utf-16-le", errors="ignore")
+
+
+def _utf16(call: Callable[[Any, int], int]) -> str:
+    import ctypes
+
+    size = call(None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    call(ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="ignore")
+
+
+def _form_field_lines(document: Any, page: Any) -> list[str]:
+    """The values of a page's form fields, top to bottom: the text of a form-only PDF."""
+    import pypdfium2.raw as pdfium_c
+
+    formenv = getattr(document, "formenv", None)
+    found: list[tuple[float, float, str]] = []
+    for index in range(max(0, min(pdfium_c.FPDFPage_GetAnnotCount(page.raw), 10_000))):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
+        if not annot:
+            continue
+        try:
+            subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET and formenv is not None:
+                value = _utf16(functools.partial(pdfium_c.FPDFAnnot_GetFormFieldValue, formenv.raw, annot))
+            elif subtype == pdfium_c.FPDF_ANNOT_FREETEXT:
+                value = _utf16(functools.partial(pdfium_c.FPDFAnnot_GetStringValue, annot, b"Contents"))
+            else:
+                continue
+            rect = pdfium_c.FS_RECTF()
+            pdfium_c.FPDFAnnot_GetRect(annot, rect)
+            if value.strip():
+                found.append((-rect.top, rect.left, value.strip()))
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return [value for _, _, value in sorted(found)]
 
 
 def _pdfium_text(textpage: Any) -> str:
@@ -184,17 +272,22 @@ def _plumber_page(plumber: _Plumber, index: int) -> tuple[tuple[Block, ...], tup
     if page is None:
         return None
     try:
-        blocks, tables = _layout(page)
+        with _time_budget(PDFMINER_PAGE_SECONDS):
+            blocks, tables = _layout(page)
         text = "".join(line for block in blocks for line in block.lines)
-        if not text.strip() or text.count("(cid:") * 6 > len(text) / 2:
+        if not text.strip() or text.count("(cid:") * 6 > len(text) / 2 or garbled(text):
             return None  # nothing, or glyph ids without a Unicode mapping: not text
         return blocks, tables
     except MemoryError:
         raise
+    except _TooSlow:
+        plumber.give_up()
+        return None
     except Exception:
         return None  # pdfminer could not lay this page out; pdfium's text is used instead
     finally:
-        page.close()
+        with contextlib.suppress(Exception):
+            page.close()
 
 
 def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:

@@ -83,6 +83,17 @@ def scanned_pdf(lines: Sequence[str]) -> bytes:
     return buffer.getvalue()
 
 
+def form_pdf(fields: dict[str, str]) -> bytes:
+    """A PDF whose only text is in filled-in form fields (AcroForm widgets), one field per row."""
+    buffer = io.BytesIO()
+    c = _canvas(buffer)
+    for row, (name, value) in enumerate(fields.items()):
+        c.acroForm.textfield(name=name, value=value, x=72, y=700 - 50 * row, width=400, height=20)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
 def encrypted_pdf(data: bytes, user_password: str = "secret", owner_password: str = "owner") -> bytes:
     from pypdf import PdfReader, PdfWriter
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from reading_builders import docx_file, encrypted_pdf, scanned_pdf, table_pdf, text_pdf
+from reading_builders import docx_file, encrypted_pdf, form_pdf, scanned_pdf, table_pdf, text_pdf
 
 from extractors import EmptyDocument, EncryptedDocument, Limits, Page
 from extractors.reading import DOCX, PDF, TEXT, read_pages
@@ -158,3 +158,11 @@ def test_text_files_in_chinese_encodings(encoded: bytes) -> None:
     assert media_type == TEXT
     assert page.text.startswith("第一条 甲方应当于2021年10月前支付款项（人民币100万元）；\n")
     assert page.text.endswith(("Party A shall pay.", "甲方 shall pay."))
+
+
+def test_form_only_pdf_reads_its_field_values() -> None:
+    # reportlab writes form fields in its standard fonts only, hence English values
+    fields = {"party": "Party A: Example Technology Co., Ltd.", "amount": "Total investment CNY 650 million"}
+    _, (page,) = read_pages(form_pdf(fields), LIMITS)
+    assert page.text.split("\n") == list(fields.values())
+    assert not page.ocr

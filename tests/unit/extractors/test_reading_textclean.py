@@ -164,3 +164,30 @@ def test_decode_text_without_bom(data: bytes) -> None:
     text = decode_text(data)
     assert text is not None
     assert "甲方" in text or "纯中文" in text
+
+
+def test_time_budget_interrupts_pure_python_spinning() -> None:
+    from extractors.reading.pdf import _time_budget, _TooSlow
+
+    def spin_under_budget() -> None:
+        with _time_budget(0.05):
+            while True:
+                pass
+
+    with pytest.raises(_TooSlow):
+        spin_under_budget()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\ue001\ue002\ue003 \ue004", True),
+        ("\ufffd\ufffd\ufffd", True),
+        ("甲方应当（一）", False),
+        ("", False),
+    ],
+)
+def test_garbled_text(text: str, expected: bool) -> None:
+    from extractors.reading.pdf import garbled
+
+    assert garbled(text) is expected
