@@ -39,7 +39,18 @@ _ERRORS: dict[str, type[ExtractionError]] = {
     for cls in (CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat)
 }
 
-_BOOTSTRAP = "import sys; sys.path[:0] = {path!r}; from extractors.reading.child import main; main()"
+# The child needs the reading layer only: ``extractors`` is registered as a bare namespace so that its
+# ``__init__`` (the NLP pipeline and whatever models it imports) is not run in every child.
+_BOOTSTRAP = """\
+import importlib.util, sys, types
+sys.path[:0] = {path!r}
+spec = importlib.util.find_spec("extractors")
+package = types.ModuleType("extractors")
+package.__path__ = list(spec.submodule_search_locations)
+sys.modules["extractors"] = package
+from extractors.reading.child import main
+main()
+"""
 
 
 def _start_child() -> subprocess.Popen[bytes]:
