@@ -25,9 +25,9 @@ from extractors.reading.raw import RawPage
 from extractors.reading.sandbox import parse_in_child
 from extractors.reading.sniff import DOCX, PDF, TEXT, decode_text, sniff_media_type
 from extractors.reading.textclean import (
-    Block,
+    join_across_pages,
     ocr_punctuation,
-    page_text,
+    page_paragraphs,
     strip_running_lines,
     to_halfwidth,
     typical_width,
@@ -75,19 +75,41 @@ def read_pages(
 
 
 def clean(raw: list[RawPage]) -> list[Page]:
-    """Raw pages → pages of clean text: running lines removed, wrapped lines joined."""
+    """Raw pages → pages of clean text: running lines removed, wrapped lines joined (across page breaks
+    too), OCR punctuation restored, full-width digits and letters in half width."""
     wrapped = [p for p in raw if p.wrapped]
     stripped = iter(strip_running_lines([p.blocks for p in wrapped]))
-    width = typical_width([p.blocks for p in wrapped if not p.ocr])
-    ocr_width = typical_width([p.blocks for p in wrapped if p.ocr])
+    widths = {
+        False: typical_width([p.blocks for p in wrapped if not p.ocr]),
+        True: typical_width([p.blocks for p in wrapped if p.ocr]),
+    }
+    blocks = [list(next(stripped)) if p.wrapped else list(p.blocks) for p in raw]
+    paragraphs = [
+        page_paragraphs(b, widths[p.ocr]) if p.wrapped else page_paragraphs(b)
+        for p, b in zip(raw, blocks, strict=True)
+    ]
+    for ocr in (False, True):
+        run = [i for i, p in enumerate(raw) if p.wrapped and p.ocr == ocr]
+        for start, end in _consecutive(run):
+            join_across_pages(blocks[start:end], paragraphs[start:end], widths[ocr])
     pages = []
-    for p in raw:
-        blocks: list[Block] | tuple[Block, ...] = next(stripped) if p.wrapped else p.blocks
-        text = page_text(blocks, ocr_width if p.ocr else width) if p.wrapped else page_text(blocks)
+    for p, lines in zip(raw, paragraphs, strict=True):
+        text = to_halfwidth("\n".join(lines))
         if p.ocr:
             text = ocr_punctuation(text)
         pages.append(Page(number=p.number, text=text, ocr=p.ocr, tables=p.tables))
     return pages
+
+
+def _consecutive(indexes: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive indexes as (start, end) slices: [1, 2, 3, 5] → [(1, 4), (5, 6)]."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and runs[-1][1] == index:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    return runs
 
 
 def with_offsets(pages: list[Page]) -> list[Page]:

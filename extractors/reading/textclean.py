@@ -151,6 +151,24 @@ def _width(line: str) -> int:
     return sum(2 if _CJK.match(ch) else 1 for ch in line)
 
 
+def continues(raw_previous: str, paragraph: str, line: str, full_width: int) -> bool:
+    """Whether ``line`` continues ``paragraph``, whose last layout line was ``raw_previous``."""
+    return not (
+        paragraph.endswith(_PARAGRAPH_END)
+        or _CLAUSE_START.match(line)
+        or _width(raw_previous) < 0.8 * full_width
+    )
+
+
+def glue(paragraph: str, line: str) -> str:
+    """Join a wrapped line to its paragraph: no space at a CJK edge, a hyphenated word mended, else one."""
+    if _CJK.match(paragraph[-1]) or _CJK.match(line[0]):
+        return paragraph + line
+    if paragraph.endswith("-") and len(paragraph) > 1 and paragraph[-2].isalpha() and line[0].islower():
+        return paragraph[:-1] + line
+    return paragraph + " " + line
+
+
 def join_wrapped_lines(lines: Sequence[str], full_width: int | None = None) -> list[str]:
     """Join lines that a layout wrapped; keep real paragraph breaks.
 
@@ -163,29 +181,58 @@ def join_wrapped_lines(lines: Sequence[str], full_width: int | None = None) -> l
         return []
     full = full_width or max(_width(line) for line in lines)
     out = [lines[0]]
-    for raw_prev, line in itertools.pairwise(lines):
-        prev = out[-1]
-        if prev.endswith(_PARAGRAPH_END) or _CLAUSE_START.match(line) or _width(raw_prev) < 0.8 * full:
-            out.append(line)
-            continue
-        if _CJK.match(prev[-1]) or _CJK.match(line[0]):
-            out[-1] = prev + line
-        elif prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[0].islower():
-            out[-1] = prev[:-1] + line
+    for raw_previous, line in itertools.pairwise(lines):
+        if continues(raw_previous, out[-1], line, full):
+            out[-1] = glue(out[-1], line)
         else:
-            out[-1] = prev + " " + line
+            out.append(line)
     return out
 
 
-def page_text(blocks: Sequence[Block], full_width: int | None = None) -> str:
-    """The clean text of one page: wrapped lines joined within text blocks, table rows kept as lines."""
+def page_paragraphs(blocks: Sequence[Block], full_width: int | None = None) -> list[str]:
+    """One page's paragraphs: wrapped lines joined within text blocks, table rows kept as lines."""
     out: list[str] = []
     for block in blocks:
         if block.joinable:
             out.extend(join_wrapped_lines(block.lines, full_width))
         else:
             out.extend(line.strip() for line in block.lines if line.strip())
-    return to_halfwidth("\n".join(out))
+    return out
+
+
+def page_text(blocks: Sequence[Block], full_width: int | None = None) -> str:
+    """The clean text of one page: its paragraphs, one a line, digits and letters in half width."""
+    return to_halfwidth("\n".join(page_paragraphs(blocks, full_width)))
+
+
+def _edge_line(blocks: Sequence[Block], last: bool) -> str | None:
+    """The last (or first) line of a page if it is running text, None if a table row stands there."""
+    filled = [b for b in blocks if any(line.strip() for line in b.lines)]
+    if not filled:
+        return None
+    block = filled[-1] if last else filled[0]
+    if not block.joinable:
+        return None
+    lines = [line.strip() for line in block.lines if line.strip()]
+    return lines[-1] if last else lines[0]
+
+
+def join_across_pages(
+    pages: Sequence[Sequence[Block]], paragraphs: list[list[str]], full_width: int | None
+) -> None:
+    """Move the rest of a paragraph that a page break cut back to the page where it began, so that a
+    sentence is never split by a page break (its page is the one it starts on). ``paragraphs`` is
+    changed in place."""
+    if full_width is None:
+        return
+    for index in range(1, len(pages)):
+        last = _edge_line(pages[index - 1], last=True)
+        first = _edge_line(pages[index], last=False)
+        before, after = paragraphs[index - 1], paragraphs[index]
+        if last is None or first is None or not before or not after:
+            continue
+        if continues(last, before[-1], first, full_width):
+            before[-1] = glue(before[-1], after.pop(0))
 
 
 def typical_width(pages: Sequence[Sequence[Block]]) -> int | None:

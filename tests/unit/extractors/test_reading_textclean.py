@@ -9,8 +9,10 @@ from extractors.reading.sniff import decode_text
 from extractors.reading.textclean import (
     Block,
     is_page_number,
+    join_across_pages,
     join_wrapped_lines,
     ocr_punctuation,
+    page_paragraphs,
     repair_pdfium_spacing,
     strip_running_lines,
     to_halfwidth,
@@ -191,3 +193,19 @@ def test_garbled_text(text: str, expected: bool) -> None:
     from extractors.reading.pdf import garbled
 
     assert garbled(text) is expected
+
+
+def test_paragraph_cut_by_a_page_break_goes_back_to_its_first_page() -> None:
+    full = "为加快推进政府职能转变，打造市场化、法治化的一流营商环境，根据有关文件"
+    pages = [
+        [Block(("一、总体要求", full))],
+        [Block(("要求，结合实际，制定本方案。", "二、重点任务"))],
+        [Block(("序号 任务",), joinable=False), Block(("正文",))],
+    ]
+    paragraphs = [page_paragraphs(blocks, 80) for blocks in pages]
+    join_across_pages(pages, paragraphs, 80)
+    assert paragraphs == [
+        ["一、总体要求", full + "要求，结合实际，制定本方案。"],
+        ["二、重点任务"],
+        ["序号 任务", "正文"],
+    ]
