@@ -13,6 +13,7 @@ is then pointed at stderr so that a library that prints cannot corrupt the chann
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from multiprocessing.connection import Connection
@@ -66,6 +67,9 @@ def _peak_rss_kb() -> int:
 
 
 def main() -> None:
+    # pdfminer logs every repaired syntax error of a damaged file; the caller needs one reason, not those
+    for name in ("pdfminer", "pdfplumber", "PIL"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     channel = os.dup(1)
     with contextlib.suppress(OSError):
         os.dup2(2, 1)

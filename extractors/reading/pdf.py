@@ -27,7 +27,7 @@ from extractors.errors import CorruptDocument, EmptyDocument, EncryptedDocument,
 from extractors.reading.raw import RawPage, Table
 from extractors.reading.textclean import Block, repair_pdfium_spacing
 
-PDFMINER_PAGE_SECONDS = 20.0  # pdfminer is pure Python: past this, a page is read by pdfium instead
+PDFMINER_PAGE_SECONDS = 10.0  # pdfminer is pure Python: past this, a page is read by pdfium instead
 MIN_PATHS_FOR_LAYOUT = 3  # vector paths on a page before it is worth pdfplumber's table finder
 OCR_DPI = 200
 MAX_RENDER_PIXELS = 4200  # longest side of a rendered page, whatever its media box claims

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections.abc import Callable
@@ -147,3 +148,23 @@ def test_page_limit_is_checked_before_any_page_is_parsed() -> None:
 def test_blank_pdf_page_is_empty() -> None:
     with pytest.raises(EmptyDocument):
         read_pages(one_page(b""), LIMITS)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_damaged_bytes_give_text_or_a_reason(seed: int) -> None:
+    """Flipped, zeroed and cut bytes in a real PDF: either text or a clean ExtractionError."""
+    rnd = random.Random(seed)
+    data = bytearray(
+        text_pdf([["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按期开工。"]])
+    )
+    for _ in range(rnd.randint(1, 40)):
+        data[rnd.randrange(len(data))] = rnd.randrange(256)
+    if seed % 3 == 0:
+        data = data[: rnd.randrange(200, len(data))]
+    try:
+        _, pages = read_pages(bytes(data), LIMITS, ocr=False)
+    except ExtractionError as error:
+        _check_reason(error)
+    else:
+        text = "\n".join(p.text for p in pages)
+        assert all(text[p.start : p.start + len(p.text)] == p.text for p in pages)
