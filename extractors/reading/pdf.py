@@ -267,12 +267,15 @@ def _ocr_page(document: Any, page: Any) -> list[str]:
         bitmap.close()
 
 
-def _plumber_page(plumber: _Plumber, index: int) -> tuple[tuple[Block, ...], tuple[Table, ...]] | None:
+def _plumber_page(
+    plumber: _Plumber, index: int, budget: float = PDFMINER_PAGE_SECONDS
+) -> tuple[tuple[Block, ...], tuple[Table, ...]] | None:
+    """A page laid out by pdfplumber, or None when pdfminer cannot (in ``budget`` seconds)."""
     page = plumber.page(index)
     if page is None:
         return None
     try:
-        with _time_budget(PDFMINER_PAGE_SECONDS):
+        with _time_budget(budget):
             blocks, tables = _layout(page)
         text = "".join(line for block in blocks for line in block.lines)
         if not text.strip() or text.count("(cid:") * 6 > len(text) / 2 or garbled(text):

@@ -168,3 +168,39 @@ def test_damaged_bytes_give_text_or_a_reason(seed: int) -> None:
     else:
         text = "\n".join(p.text for p in pages)
         assert all(text[p.start : p.start + len(p.text)] == p.text for p in pages)
+
+
+class _SpinningPage:
+    """A pdfplumber page whose layout never ends, as pdfminer's does on some reference loops."""
+
+    closed = False
+
+    def find_tables(self) -> list[object]:
+        while True:
+            pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _FakePlumber:
+    def __init__(self) -> None:
+        self.spinning = _SpinningPage()
+        self.given_up = False
+
+    def page(self, index: int) -> _SpinningPage:
+        return self.spinning
+
+    def give_up(self) -> None:
+        self.given_up = True
+
+
+def test_pdfminer_spinning_on_a_page_falls_back_within_its_budget() -> None:
+    from extractors.reading.pdf import _plumber_page
+
+    plumber = _FakePlumber()
+    started = time.monotonic()
+    assert _plumber_page(plumber, 0, budget=0.2) is None  # type: ignore[arg-type]
+    assert time.monotonic() - started < 2
+    assert plumber.given_up  # the rest of the document goes to pdfium
+    assert plumber.spinning.closed
