@@ -187,20 +187,13 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
 
 
 def _text_object_text(obj: Any, textpage: Any) -> str:
-    import ctypes
-
     import pypdfium2.raw as pdfium_c
 
-    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-    if size <= 2:
-        return ""
-    buffer = ctypes.create_string_buffer(size)
-    pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
-    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, pointer, size)
-    return buffer.raw[: size - 2].decode("utf-16-le", errors="ignore")
+    return _utf16(functools.partial(pdfium_c.FPDFTextObj_GetText, obj.raw, textpage.raw))
 
 
 def _utf16(call: Callable[[Any, int], int]) -> str:
+    """A pdfium string getter's answer: called once for the size, once to fill a UTF-16LE buffer."""
     import ctypes
 
     size = call(None, 0)
@@ -254,7 +247,6 @@ def _ocr_page(document: Any, page: Any) -> list[str]:
 
     width, height = page.get_size()
     scale = min(OCR_DPI / 72, MAX_RENDER_PIXELS / max(width, height, 1))
-    document.init_forms()
     bitmap = page.render(scale=scale, may_draw_forms=True)
     try:
         image = bitmap.to_numpy()
