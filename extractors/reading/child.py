@@ -4,22 +4,27 @@ Started as ``python -c "...; from extractors.reading.child import main; main()"`
 stdin as one pickled ``(data, media_type, limits, ocr)``; messages go back on the original stdout, which
 is then pointed at stderr so that a library that prints cannot corrupt the channel. Messages, in order::
 
-    ("total", pages)            once, before the first page
-    ("page", RawPage)           one per page, as soon as it is read
-    ("done", peak_rss_kb)       success
-    ("error", code, reason)     an ``ExtractionError`` (code = its class's ``code``), instead of "done"
+    ["total", pages]            once, before the first page
+    ["page", RawPage as JSON]   one per page, as soon as it is read (``raw.page_to_json``)
+    ["done", peak_rss_kb]       success
+    ["error", code, reason]     an ``ExtractionError`` (code = its class's ``code``), instead of "done"
+
+each one JSON document in one ``send_bytes`` frame.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sys
 from multiprocessing.connection import Connection
+from typing import Any
 
 from extractors.errors import ExtractionError
 from extractors.model import Limits
+from extractors.reading.raw import page_to_json
 from extractors.reading.sniff import DOCX, PDF
 
 MB = 1024 * 1024
@@ -85,28 +90,32 @@ def run(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: boo
     limit_resources(limits)
     try:
         _parse(conn, data, media_type, limits, ocr)
-        conn.send(("done", _peak_rss_kb()))
+        _send(conn, "done", _peak_rss_kb())
     except ExtractionError as exc:
-        conn.send(("error", exc.code, exc.reason))
+        _send(conn, "error", exc.code, exc.reason)
     except MemoryError:
         data = b""
-        conn.send(("error", "limit_exceeded", _TOO_MUCH_MEMORY))
+        _send(conn, "error", "limit_exceeded", _TOO_MUCH_MEMORY)
     except RecursionError:
-        conn.send(("error", "corrupt", _LOOPS))
+        _send(conn, "error", "corrupt", _LOOPS)
     except Exception:
-        conn.send(("error", "corrupt", _DAMAGED))
+        _send(conn, "error", "corrupt", _DAMAGED)
+
+
+def _send(conn: Connection, *message: Any) -> None:
+    conn.send_bytes(json.dumps(message, ensure_ascii=False).encode("utf-8"))
 
 
 def _parse(conn: Connection, data: bytes, media_type: str, limits: Limits, ocr: bool) -> None:
     if media_type == PDF:
         from extractors.reading.pdf import read_pdf
 
-        for page in read_pdf(data, limits.max_pages, ocr, lambda total: conn.send(("total", total))):
-            conn.send(("page", page))
+        for page in read_pdf(data, limits.max_pages, ocr, lambda total: _send(conn, "total", total)):
+            _send(conn, "page", page_to_json(page))
     elif media_type == DOCX:
         from extractors.reading.docx import read_docx
 
-        conn.send(("total", 1))
-        conn.send(("page", read_docx(data, max_unpacked=limits.memory_mb * MB // 4)))
+        _send(conn, "total", 1)
+        _send(conn, "page", page_to_json(read_docx(data, max_unpacked=limits.memory_mb * MB // 4)))
     else:
         raise ExtractionError(f"unsupported media type {media_type}")

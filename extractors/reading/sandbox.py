@@ -12,6 +12,7 @@ The monotonic clock is read here only to enforce the time limit; no result depen
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -30,9 +31,11 @@ from extractors.errors import (
     UnsupportedFormat,
 )
 from extractors.model import Limits
-from extractors.reading.raw import RawPage
+from extractors.reading.raw import RawPage, page_from_json
 
 PAGE_TIMEOUT_SECONDS = 60.0  # no single page (OCR included) may take longer than this
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one page's text and tables
+_GARBLED_REPLY = "文件解析结果异常，无法读取 (the parser's reply was unreadable)"
 
 _ERRORS: dict[str, type[ExtractionError]] = {
     cls.code: cls
@@ -78,6 +81,8 @@ def _died(exitcode: int | None, limits: Limits) -> ExtractionError:
             f"文件解析所需内存超过 {limits.memory_mb} MB 上限，可能是压缩炸弹 "
             f"(parsing needs more than {limits.memory_mb} MB: a decompression bomb?)"
         )
+    if exitcode == 1:  # ``child.run`` never raises: the interpreter itself could not start it
+        return ExtractionError("文件解析程序无法启动 (the parser process could not start)")
     return CorruptDocument("文件已损坏，解析程序异常退出 (the file is damaged: the parser crashed on it)")
 
 
@@ -116,18 +121,20 @@ def parse_in_child(
                     f"(page {page} took longer than {PAGE_TIMEOUT_SECONDS:g} s)"
                 )
             try:
-                message = receiver.recv()
+                message = json.loads(receiver.recv_bytes(MAX_MESSAGE_BYTES))
             except (EOFError, OSError):
                 try:
                     exitcode = process.wait(5)
                 except subprocess.TimeoutExpired:
                     exitcode = None
                 raise _died(exitcode, limits) from None
+            except ValueError:
+                raise CorruptDocument(_GARBLED_REPLY) from None
             kind = message[0]
             if kind == "total":
-                total = message[1]
+                total = int(message[1])
             elif kind == "page":
-                pages.append(message[1])
+                pages.append(page_from_json(message[1]))
                 if progress is not None:
                     progress(len(pages), max(total, len(pages)))
             elif kind == "done":
