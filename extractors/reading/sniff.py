@@ -17,6 +17,7 @@ _OLD_OFFICE = "这是旧版 Word/Excel 文件，请另存为 .docx 或 PDF 后�
 _IMAGE = "这是一张图片，请扫描成 PDF 后上传 (an image; upload a PDF instead)"
 _ARCHIVE = "这是一个压缩包而不是 PDF、Word 或文本文件 (a compressed archive, not a PDF, DOCX or text file)"
 _OFFICE = "这是 Excel 或 PowerPoint 文件，请另存为 PDF 后上传 (a spreadsheet or slides, not a document)"
+_OFD = "这是 OFD 版式文件，请另存为 PDF 后上传 (an OFD file; save it as PDF)"
 _BROKEN_ZIP = "压缩文件已损坏或不完整，无法打开 (the DOCX/zip file is damaged or truncated)"
 _MARKUP_FILE = "这是网页或 XML 文件，请另存为 PDF 后上传 (a web page or XML file, not a document)"
 _UNKNOWN = "无法识别的文件格式，仅支持 PDF、DOCX 和文本文件 (unsupported file type)"
@@ -51,6 +52,8 @@ def sniff_media_type(data: bytes) -> str:
             return DOCX
         if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
             raise UnsupportedFormat(_OFFICE)
+        if "OFD.xml" in names:
+            raise UnsupportedFormat(_OFD)
         raise UnsupportedFormat(_ARCHIVE)
     for magic, reason in _OTHER_FORMATS:
         if data.startswith(magic):

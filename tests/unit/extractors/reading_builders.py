@@ -283,8 +283,8 @@ def docx_xml_bomb() -> bytes:
     return replace_part(docx_file(["x"]), "word/document.xml", xml)
 
 
-def plain_zip() -> bytes:
+def plain_zip(name: str = "readme.txt") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("readme.txt", "not a document")
+        archive.writestr(name, "not a document")
     return out.getvalue()

@@ -56,6 +56,7 @@ def _check_reason(error: ExtractionError) -> None:
         pytest.param(lambda: b"MZ\x90\x00" + bytes(2000), UnsupportedFormat, id="exe-named-pdf"),
         pytest.param(lambda: b"\x7fELF\x02\x01\x01" + bytes(500), UnsupportedFormat, id="elf"),
         pytest.param(plain_zip, UnsupportedFormat, id="zip-named-pdf"),
+        pytest.param(lambda: plain_zip("OFD.xml"), UnsupportedFormat, id="ofd"),
         pytest.param(
             lambda: b"<!DOCTYPE html>\n<html><body>404 Not Found</body></html>",
             UnsupportedFormat,
