@@ -41,7 +41,8 @@ def recognise_lines(image: Any) -> list[str]:
     boxes = []
     cuts = strip_cuts(ink)
     for top, bottom in itertools.pairwise(cuts):
-        result, _ = _engine()(np.ascontiguousarray(image[top:bottom]))
+        # no angle classifier: pdfium renders pages upright (/Rotate applied); skipping it halves the time
+        result, _ = _engine()(np.ascontiguousarray(image[top:bottom]), use_cls=False)
         for box, text, _score in result or ():
             ys = [point[1] + top for point in box]
             xs = [point[0] for point in box]
