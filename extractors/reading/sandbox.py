@@ -33,7 +33,7 @@ from extractors.errors import (
 from extractors.model import Limits
 from extractors.reading.raw import RawPage, page_from_json
 
-PAGE_TIMEOUT_SECONDS = 60.0  # no single page (OCR included) may take longer than this
+PAGE_TIMEOUT_SECONDS = 120.0  # no single page may take longer (an OCR page takes 5-35 s, loaded machine)
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one page's text and tables
 _GARBLED_REPLY = "文件解析结果异常，无法读取 (the parser's reply was unreadable)"
 
