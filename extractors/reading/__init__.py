@@ -6,7 +6,7 @@ Modules, one concern each:
 
 * ``sniff``     which format the bytes really are; text decoding (UTF-8, UTF-16, GB18030/GBK)
 * ``sandbox``   runs the PDF and DOCX parsers in a child process with resource limits
-* ``child``     the child's side: limits itself, parses, streams pages back
+* ``child``     the child's side: limits itself, parses, streams pages back as JSON (``raw``)
 * ``pdf``       pypdfium2 + pdfplumber hybrid, tables, OCR fallback for pages without a text layer
 * ``docx``      paragraphs and tables in document order, zip-bomb checks
 * ``ocr``       RapidOCR on rendered page images
@@ -45,13 +45,13 @@ def read_pages(
 
     ``Page.start`` is the offset of the page's text in ``"\\n".join(page.text for page in pages)``.
     """
-    if not data.strip():
-        raise EmptyDocument("文件是空的 (the file is empty)")
     if len(data) > limits.max_bytes:
         raise LimitExceeded(
             f"文件超过 {limits.max_bytes // (1024 * 1024)} MB 上限 (the file is larger than "
             f"{limits.max_bytes // (1024 * 1024)} MB)"
         )
+    if not data.strip():
+        raise EmptyDocument("文件是空的 (the file is empty)")
     media_type = sniff_media_type(data)
     if media_type == TEXT:
         text = (decode_text(data) or "").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
