@@ -78,8 +78,8 @@ def _died(exitcode: int | None, limits: Limits) -> ExtractionError:
         return _timeout(limits)
     if exitcode is not None and signals.get(exitcode) == "memory":
         return LimitExceeded(
-            f"文件解析所需内存超过 {limits.memory_mb} MB 上限，可能是压缩炸弹 "
-            f"(parsing needs more than {limits.memory_mb} MB: a decompression bomb?)"
+            f"文件解析所需内存超过 {limits.memory_mb} MB 上限，文件可能被恶意构造 "
+            f"(parsing needs more than {limits.memory_mb} MB: a malformed or malicious file)"
         )
     if exitcode == 1:  # ``child.run`` never raises: the interpreter itself could not start it
         return ExtractionError("文件解析程序无法启动 (the parser process could not start)")
