@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from reading_builders import docx_file, encrypted_pdf, form_pdf, scanned_pdf, table_pdf, text_pdf
@@ -166,3 +169,22 @@ def test_form_only_pdf_reads_its_field_values() -> None:
     _, (page,) = read_pages(form_pdf(fields), LIMITS)
     assert page.text.split("\n") == list(fields.values())
     assert not page.ocr
+
+
+def test_an_unguarded_script_gets_clean_stdout(tmp_path: Path) -> None:
+    """The parsing child neither re-runs the caller's script (no ``if __name__ == "__main__"`` needed)
+    nor prints on the caller's stdout, which ``--json`` output goes to."""
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(text_pdf([["第一条 甲方应当履行义务。"]]))
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from extractors import Limits\n"
+        "from extractors.reading import read_pages\n"
+        f"_, pages = read_pages(open({str(pdf)!r}, 'rb').read(), Limits())\n"
+        "print(repr(pages[0].text))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == repr("第一条 甲方应当履行义务。") + "\n"
