@@ -35,7 +35,7 @@ def detect_language(text: str) -> str:
 
 def extract(data: bytes, options: ExtractOptions | None = None, progress: ProgressCallback | None = None) -> ExtractionResult:
     options = options or ExtractOptions()
-    media_type, pages = read_pages(data, options.limits, progress)
+    media_type, pages = read_pages(data, options.limits, progress, ocr=options.ocr)
     text = "\n".join(p.text for p in pages)
     kind = options.kind or detect_kind(text)
     parties = find_parties(text)

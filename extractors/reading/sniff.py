@@ -1,0 +1,130 @@
+"""Which format a file really is, from its bytes (never from its name), and text decoding."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from extractors.errors import CorruptDocument, UnsupportedFormat
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TEXT = "text/plain"
+
+_PROGRAM = "这是一个可执行程序而不是文档 (an executable program, not a document)"
+_OLD_OFFICE = "这是旧版 Word/Excel 文件，请另存为 .docx 或 PDF 后上传 (an old .doc/.xls file: save as .docx)"
+_IMAGE = "这是一张图片，请扫描成 PDF 后上传 (an image; upload a PDF instead)"
+_ARCHIVE = "这是一个压缩包而不是 PDF、Word 或文本文件 (a compressed archive, not a PDF, DOCX or text file)"
+_OFFICE = "这是 Excel 或 PowerPoint 文件，请另存为 PDF 后上传 (a spreadsheet or slides, not a document)"
+_OFD = "这是 OFD 版式文件，请另存为 PDF 后上传 (an OFD file; save it as PDF)"
+_BROKEN_ZIP = "压缩文件已损坏或不完整，无法打开 (the DOCX/zip file is damaged or truncated)"
+_MARKUP_FILE = "这是网页或 XML 文件，请另存为 PDF 后上传 (a web page or XML file, not a document)"
+_UNKNOWN = "无法识别的文件格式，仅支持 PDF、DOCX 和文本文件 (unsupported file type)"
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"MZ", _PROGRAM),
+    (b"\x7fELF", _PROGRAM),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _OLD_OFFICE),
+    (b"\x89PNG", _IMAGE),
+    (b"\xff\xd8\xff", _IMAGE),
+    (b"GIF8", _IMAGE),
+    (b"II*\x00", _IMAGE),
+    (b"MM\x00*", _IMAGE),
+    (b"Rar!", _ARCHIVE),
+    (b"7z\xbc\xaf", _ARCHIVE),
+    (b"\x1f\x8b", _ARCHIVE),
+    (b"{\\rtf", "这是 RTF 文件，请另存为 .docx 或 PDF 后上传 (an RTF file; save it as .docx or PDF)"),
+)
+_MARKUP = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml", b"<svg", b"<script")
+
+
+def sniff_media_type(data: bytes) -> str:
+    """PDF, DOCX or text; raises ``UnsupportedFormat`` for anything else (an exe, a zip, HTML...)."""
+    if b"%PDF-" in data[:1024]:
+        return PDF
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise CorruptDocument(_BROKEN_ZIP) from exc
+        if "word/document.xml" in names:
+            return DOCX
+        if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
+            raise UnsupportedFormat(_OFFICE)
+        if "OFD.xml" in names:
+            raise UnsupportedFormat(_OFD)
+        raise UnsupportedFormat(_ARCHIVE)
+    for magic, reason in _OTHER_FORMATS:
+        if data.startswith(magic):
+            raise UnsupportedFormat(reason)
+    text = decode_text(data)
+    if text is None:
+        raise UnsupportedFormat(_UNKNOWN)
+    if text.lstrip("\ufeff \t\r\n").lower().encode()[:64].startswith(_MARKUP):
+        raise UnsupportedFormat(_MARKUP_FILE)
+    return TEXT
+
+
+_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _plausible(text: str) -> bool:
+    """Mostly Chinese, Latin, digits, punctuation and whitespace: what a document decoded right looks like."""
+    sample = text[:4000]
+    return bool(sample) and len(_PLAUSIBLE.findall(sample)) >= 0.95 * len(sample)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return text
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return True
+    control = sum(
+        1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or "\x7f" <= ch < "\xa0" or ch == "\ufffd"
+    )
+    return control <= len(sample) * 0.01
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text in UTF-8, UTF-16 (with or without a BOM) or GB18030/GBK; None when it is not text."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if _looks_like_text(text) else None
+    if b"\x00" in data[:4096]:  # ASCII in UTF-16 has a zero byte; no 8-bit encoding of text has one
+        return _utf16_without_bom(data)
+    try:
+        text = data.decode("utf-8")
+        return text if _looks_like_text(text) else None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        if _plausible(text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    text16 = _utf16_without_bom(data)  # UTF-16 Chinese without a single ASCII character
+    if text16 is not None:
+        return text16
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding is None:
+        return None
+    text = data.decode(best.encoding, errors="replace")
+    return text if _looks_like_text(text) else None

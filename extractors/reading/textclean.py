@@ -1,0 +1,244 @@
+"""Structure cleanup for the NLP stage: pure functions over strings.
+
+* ``strip_running_lines`` removes page numbers (``- 3 -``, ``第 3 页 共 10 页``, ``Page 3 of 10``) and
+  running headers/footers (a line repeated at the top or bottom of most pages).
+* ``join_wrapped_lines`` undoes line-wrap artefacts: a line broken between two CJK characters is joined
+  without a space, wrapped English with one; paragraph breaks (a line ending in 。；：!? or a short line,
+  or a next line that starts with a clause number such as 第X条, 一、, （一）, 1., 1.1) are kept.
+* ``to_halfwidth`` maps only full-width digits and ASCII letters to half width. It deliberately is not
+  NFKC, which would also turn （，；％￥ into ASCII.
+* ``repair_pdfium_spacing`` removes the spaces pdfium puts between CJK characters and digits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+_FULLWIDTH_DIGITS_AND_LETTERS = (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+_HALFWIDTH = {cp: cp - 0xFEE0 for cp in _FULLWIDTH_DIGITS_AND_LETTERS}
+
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        [-—–－~·•\s]*\d{1,4}[-—–－~·•\s]*                        # 3, - 3 -, — 3 —
+      | 第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?   # 第 3 页, 第 3 页 共 10 页
+      | 共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页
+      | (?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?         # Page 3, Page 3 of 10
+      | \d{1,4}\s*/\s*\d{1,4}                                    # 3/10
+    )$""",
+    re.X | re.I,
+)
+
+# A line that starts a new paragraph: 第X条/章/节, 一、, （一）, (1), 1., 1、, 1.1, ①, 附件, Article 3.
+_CLAUSE_START = re.compile(
+    r"""^\s*(?:
+        第[一二三四五六七八九十百千零〇\d]+[条章节款项部分编]
+      | [一二三四五六七八九十百零〇]+[、.．]
+      | [（(][一二三四五六七八九十百零〇\d]+[）)]
+      | \d{1,3}(?:[.．]\d{1,3})*[.．、](?!\d)
+      | \d{1,3}(?:[.．]\d{1,3})+\s
+      | [①-⑳⑴-⒇⒈-⒛]
+      | [•·●○■□◆◇▪\-–—*]\s
+      | 附件|附表|抄送|印发
+      | (?:article|section|clause|schedule|annex)\s+\d
+    )""",
+    re.X | re.I,
+)
+_PARAGRAPH_END = tuple("。；：！？;:!?")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_SPACE_NEAR_CJK = re.compile(
+    r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f]) +"
+    r"|(?<=[0-9A-Za-z%.]) +(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Lines of one page region. Table rows are not ``joinable``: each stays its own line."""
+
+    lines: tuple[str, ...]
+    joinable: bool = True
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_HALFWIDTH)
+
+
+def repair_pdfium_spacing(text: str, generated: Callable[[int], bool] | None = None) -> str:
+    """pdfium writes ``2018 年 10 月`` where pdfplumber writes ``2018年10月``: pdfium *generates* a space
+    where glyphs stand apart. A space next to a CJK character goes when ``generated(index)`` says pdfium
+    made it up (every such space when ``generated`` is None); spaces in the content stream stay."""
+    chars = list(text)
+    for match in _SPACE_NEAR_CJK.finditer(text):
+        for index in range(match.start(), match.end()):
+            if generated is None or generated(index):
+                chars[index] = ""
+    text = "".join(chars).replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "").replace("\x02", "")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+_OCR_PUNCTUATION = {
+    "(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕", "?": "？", "!": "！"
+}
+_ASCII_PUNCT_NEAR_CJK = re.compile(
+    r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[(),;:\[\]?!]|[(\[](?=[\u2e80-\u9fff])"
+    r"|[)\]](?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|$)"
+)
+
+
+def ocr_punctuation(text: str) -> str:
+    """OCR reads Chinese full-width punctuation as ASCII (``部门)``, ``[2021]``); next to CJK it is
+    turned back into full width (（），；：〔〕？！). Only for OCR'd text: a text layer is trusted as is."""
+    out = []
+    for line in text.split("\n"):
+        line = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _OCR_PUNCTUATION[m.group(0)], line)
+        line = re.sub(r"〔([^\[\]〔〕]*)\]", r"〔\1〕", line)  # close what was opened in full width
+        line = re.sub(r"（([^()（）]*)\)", r"（\1）", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(to_halfwidth(line.strip())))
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked, so ``第 3 页`` and ``第 4 页`` are the same running line."""
+    return re.sub(r"\d+", "#", to_halfwidth(line).replace(" ", "").replace("\u3000", ""))
+
+
+def _may_run(line: str) -> bool:
+    """Running headers and footers are short and are not sentences."""
+    line = line.strip()
+    return len(line) <= 40 and not line.endswith(("。", "；", ";"))
+
+
+_EDGE = 2  # how many lines at the top and at the bottom of a page can be running lines
+
+
+def strip_running_lines(pages: Sequence[Sequence[Block]]) -> list[list[Block]]:
+    """Drop page numbers and repeated headers/footers found in the first or last lines of each page."""
+    edges: list[list[tuple[int, int]]] = []  # per page: (block index, line index) of its edge lines
+    for blocks in pages:
+        where = [
+            (b, i)
+            for b, block in enumerate(blocks)
+            if block.joinable
+            for i, line in enumerate(block.lines)
+            if line.strip()
+        ]
+        edges.append(where[:_EDGE] + [w for w in where[-_EDGE:] if w not in where[:_EDGE]])
+    counts: Counter[str] = Counter()
+    for blocks, where in zip(pages, edges, strict=True):
+        counts.update({_shape(blocks[b].lines[i]) for b, i in where if _may_run(blocks[b].lines[i])})
+    enough = max(3, (len(pages) * 3 + 4) // 5)  # on at least 60 % of the pages, and at least 3 of them
+    repeated = {shape for shape, n in counts.items() if n >= enough and len(pages) >= 3}
+    out: list[list[Block]] = []
+    for blocks, where in zip(pages, edges, strict=True):
+        drop = {(b, i) for b, i in where
+                if is_page_number(blocks[b].lines[i]) or _shape(blocks[b].lines[i]) in repeated}
+        out.append([
+            Block(tuple(line for i, line in enumerate(block.lines) if (b, i) not in drop), block.joinable)
+            for b, block in enumerate(blocks)
+        ])
+    return out
+
+
+def _width(line: str) -> int:
+    return sum(2 if _CJK.match(ch) else 1 for ch in line)
+
+
+def continues(raw_previous: str, paragraph: str, line: str, full_width: int) -> bool:
+    """Whether ``line`` continues ``paragraph``, whose last layout line was ``raw_previous``."""
+    return not (
+        paragraph.endswith(_PARAGRAPH_END)
+        or _CLAUSE_START.match(line)
+        or _width(raw_previous) < 0.8 * full_width
+    )
+
+
+def glue(paragraph: str, line: str) -> str:
+    """Join a wrapped line to its paragraph: no space at a CJK edge, a hyphenated word mended, else one."""
+    if _CJK.match(paragraph[-1]) or _CJK.match(line[0]):
+        return paragraph + line
+    if paragraph.endswith("-") and len(paragraph) > 1 and paragraph[-2].isalpha() and line[0].islower():
+        return paragraph[:-1] + line
+    return paragraph + " " + line
+
+
+def join_wrapped_lines(lines: Sequence[str], full_width: int | None = None) -> list[str]:
+    """Join lines that a layout wrapped; keep real paragraph breaks.
+
+    ``full_width`` is the display width of a full line (CJK counts 2); by default the widest line's.
+    A line shorter than 80 % of it ends a paragraph (a title, a signature, the last line of a paragraph).
+    """
+    lines = [line.strip() for line in lines]
+    lines = [line for line in lines if line]
+    if not lines:
+        return []
+    full = full_width or max(_width(line) for line in lines)
+    out = [lines[0]]
+    for raw_previous, line in itertools.pairwise(lines):
+        if continues(raw_previous, out[-1], line, full):
+            out[-1] = glue(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
+def page_paragraphs(blocks: Sequence[Block], full_width: int | None = None) -> list[str]:
+    """One page's paragraphs: wrapped lines joined within text blocks, table rows kept as lines."""
+    out: list[str] = []
+    for block in blocks:
+        if block.joinable:
+            out.extend(join_wrapped_lines(block.lines, full_width))
+        else:
+            out.extend(line.strip() for line in block.lines if line.strip())
+    return out
+
+
+def page_text(blocks: Sequence[Block], full_width: int | None = None) -> str:
+    """The clean text of one page: its paragraphs, one a line, digits and letters in half width."""
+    return to_halfwidth("\n".join(page_paragraphs(blocks, full_width)))
+
+
+def _edge_line(blocks: Sequence[Block], last: bool) -> str | None:
+    """The last (or first) line of a page if it is running text, None if a table row stands there."""
+    filled = [b for b in blocks if any(line.strip() for line in b.lines)]
+    if not filled:
+        return None
+    block = filled[-1] if last else filled[0]
+    if not block.joinable:
+        return None
+    lines = [line.strip() for line in block.lines if line.strip()]
+    return lines[-1] if last else lines[0]
+
+
+def join_across_pages(
+    pages: Sequence[Sequence[Block]], paragraphs: list[list[str]], full_width: int | None
+) -> None:
+    """Move the rest of a paragraph that a page break cut back to the page where it began, so that a
+    sentence is never split by a page break (its page is the one it starts on). ``paragraphs`` is
+    changed in place."""
+    if full_width is None:
+        return
+    for index in range(1, len(pages)):
+        last = _edge_line(pages[index - 1], last=True)
+        first = _edge_line(pages[index], last=False)
+        before, after = paragraphs[index - 1], paragraphs[index]
+        if last is None or first is None or not before or not after:
+            continue
+        if continues(last, before[-1], first, full_width):
+            before[-1] = glue(before[-1], after.pop(0))
+
+
+def typical_width(pages: Sequence[Sequence[Block]]) -> int | None:
+    """The display width of a full line across the document: the 90th percentile of text line widths."""
+    widths = sorted(_width(line.strip()) for blocks in pages for block in blocks if block.joinable
+                    for line in block.lines if line.strip())
+    if len(widths) < 5:
+        return None
+    return widths[int(len(widths) * 0.9)]
