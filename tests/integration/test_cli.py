@@ -71,7 +71,7 @@ def test_extract_prints_the_json_contract(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [(b"", "empty"), (b"\x89PNG\r\n\x1a\n" + bytes(64), "unsupported"), (b"%PDF-1.4\n%%EOF garbage", "PDF")],
+    [(b"", "empty"), (b"\x89PNG\r\n\x1a\n" + bytes(64), "image"), (b"%PDF-1.4\n%%EOF garbage", "PDF")],
 )
 def test_extract_fails_with_one_line(tmp_path: Path, content: bytes, fragment: str) -> None:
     bad = tmp_path / "bad.pdf"

@@ -132,7 +132,7 @@ async def test_sweep_records_government_breach(client: Any, city: City) -> None:
     [
         (b"%PDF-1.7\n1 0 obj <<>> garbage", None),
         (b"\x89PNG\r\n\x1a\n" + bytes(200), "unsupported_format"),
-        (b"PK\x03\x04" + bytes(100), "unsupported_format"),
+        (b"PK\x03\x04" + bytes(100), "corrupt"),
     ],
 )
 async def test_bad_files_fail_with_a_reason_and_nothing_else_is_affected(
