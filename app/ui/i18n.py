@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.kind": ("类型", "Kind"),
     "col.signed": ("签订", "Signed"),
     "col.organisation": ("单位", "Organisation"),
+    "col.responsible": ("责任单位", "Responsible organisation"),
     "col.warnings": ("预警", "Warnings"),
     "col.document": ("文件", "Document"),
     "col.days_late": ("逾期天数", "Days late"),

@@ -99,7 +99,8 @@ class DocumentPages(Controller):
         rows.sort(key=lambda o: (o.start, o.id))
         text = document.text or ""
         items = [(o, highlight(text, o.start, o.end)) for o in rows]
-        return page(request, "review.html", document=document, items=items)
+        organisations = await queries.organisations_in_scope(principal)
+        return page(request, "review.html", document=document, items=items, organisations=organisations)
 
     @post("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
     async def review_form(
@@ -110,10 +111,11 @@ class DocumentPages(Controller):
         rows = await Obligation.filter(obligation_svc.visible_obligations(principal), document_id=document.id).order_by(
             "id"
         )
+        in_scope = {org.id for org in await queries.organisations_in_scope(principal)}
         for ob in rows:
             if f"obligor_{ob.id}" not in data:
                 continue
-            edit = _row_edit(ob, data)
+            edit = _row_edit(ob, data, in_scope)
             if edit is not None:
                 await obligation_svc.review(principal, [ob.id], ReviewStatus(ob.review_status), edit)
         selected = [ob.id for ob in rows if data.get(f"sel_{ob.id}") == "1"]
@@ -124,7 +126,7 @@ class DocumentPages(Controller):
         return Redirect(f"/documents/{document.id}/review")
 
 
-def _row_edit(ob: Obligation, data: dict[str, str]) -> obligation_svc.ObligationEdit | None:
+def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> obligation_svc.ObligationEdit | None:
     fields: dict[str, Any] = {}
     obligor = data.get(f"obligor_{ob.id}", "").strip()
     if obligor != (ob.obligor_name or ""):
@@ -138,6 +140,11 @@ def _row_edit(ob: Obligation, data: dict[str, str]) -> obligation_svc.Obligation
     amount = _amount(data.get(f"amount_{ob.id}"), f"amount_{ob.id}")
     if amount != ob.amount:
         fields["amount"] = amount
+    owner = data.get(f"owner_{ob.id}", "")
+    if owner.isdigit() and int(owner) != ob.owner_id:  # type: ignore[attr-defined]
+        if int(owner) not in in_scope:  # the service does not check this itself (yet)
+            raise InvalidInput("The responsible organisation is outside your scope.")
+        fields["owner_id"] = int(owner)
     if not fields:
         return None
     return obligation_svc.ObligationEdit(**fields, fields_set=frozenset(fields))
