@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 48
+WIDTH, HEIGHT = 960, 300
+LEFT, RIGHT, TOP, BOTTOM = 56, 40, 20, 44
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +85,20 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.2f}"
 
 
-def _frame(series: Sequence[tuple[str, float]], rules: Sequence[tuple[float, str]], unit: str, ticks: int) -> tuple:
-    top = nice_max(max([v for _, v in series] + [r for r, _ in rules] + [0]))
+def integer_axis(value: float) -> tuple[float, int]:
+    """(top, number of ticks) for counts: every tick a whole number, at least 0…5."""
+    top = max(nice_max(value), 5.0)
+    return top, 4 if str(int(top))[0] == "2" else 5
+
+
+def _frame(
+    series: Sequence[tuple[str, float]], rules: Sequence[tuple[float, str]], unit: str, ticks: int, integer: bool
+) -> tuple[float, list[Tick], list[Rule]]:
+    highest = max([v for _, v in series] + [r for r, _ in rules] + [0])
+    if integer:
+        top, ticks = integer_axis(highest)
+    else:
+        top = nice_max(highest)
     plot_h = HEIGHT - TOP - BOTTOM
     scale = plot_h / top
     tick_list = [
@@ -97,9 +109,14 @@ def _frame(series: Sequence[tuple[str, float]], rules: Sequence[tuple[float, str
 
 
 def bar_chart(
-    series: Sequence[tuple[str, float]], *, unit: str = "", rules: Sequence[tuple[float, str]] = (), ticks: int = 4
+    series: Sequence[tuple[str, float]],
+    *,
+    unit: str = "",
+    rules: Sequence[tuple[float, str]] = (),
+    ticks: int = 4,
+    integer: bool = False,
 ) -> Chart:
-    scale, tick_list, rule_list = _frame(series, rules, unit, ticks)
+    scale, tick_list, rule_list = _frame(series, rules, unit, ticks, integer)
     plot_w = WIDTH - LEFT - RIGHT
     slot = plot_w / max(len(series), 1)
     bars = []
@@ -123,8 +140,8 @@ def bar_chart(
     )
 
 
-def line_chart(series: Sequence[tuple[str, float]], *, unit: str = "", ticks: int = 4) -> Chart:
-    scale, tick_list, _ = _frame(series, (), unit, ticks)
+def line_chart(series: Sequence[tuple[str, float]], *, unit: str = "", ticks: int = 4, integer: bool = False) -> Chart:
+    scale, tick_list, _ = _frame(series, (), unit, ticks, integer)
     plot_w = WIDTH - LEFT - RIGHT
     step = plot_w / max(len(series) - 1, 1)
     points = [

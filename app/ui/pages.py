@@ -299,7 +299,7 @@ class WorkPages(Controller):
             "evaluate.html",
             flt=flt,
             ratings=rows,
-            trend_chart=charts.line_chart(trend),
+            trend_chart=charts.line_chart(trend, integer=True),
             trend_total=int(sum(v for _, v in trend)),
             upcoming=upcoming,
             organisations=await queries.organisations_in_scope(principal),

@@ -188,7 +188,7 @@ async def ratings(principal: Principal, flt: DashboardFilter) -> list[OrgRating]
         )
         r.rate, r.score, r.grade = scored.fulfilment_rate, scored.score, scored.grade
         out.append(r)
-    out.sort(key=lambda x: (-x.score, x.path))
+    out.sort(key=lambda x: (-x.score, x.due == 0, x.path))  # ties: those with duties due rank first
     return out
 
 

@@ -81,7 +81,7 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
 def page_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     if isinstance(exc, Unauthenticated) and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/login?next={quote(target, safe='')}")
+        return Redirect(f"/login?next_path={quote(target, safe='')}")
     return page(request, "error.html", status_code=exc.status, title=exc.title, detail=exc.detail)
 
 
