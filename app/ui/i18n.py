@@ -185,5 +185,5 @@ def translator(lang: str) -> Callable[..., str]:
 
 def pick_lang(cookie: str | None, accept_language: str | None = None) -> str:
     if cookie in LANGS:
-        return cookie  # type: ignore[return-value]
+        return cookie
     return "zh"

@@ -233,7 +233,7 @@ class AgreementPages(Controller):
             file_sha256=sha,
             file_name=name,
         )
-        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"
+        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"  # type: ignore[attr-defined]
         return Redirect(target)
 
 

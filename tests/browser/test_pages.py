@@ -231,3 +231,35 @@ def _no_server_errors(server: Server) -> object:
     yield
     log = (server.data_dir / "serve.log").read_text()
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_finance_sees_ppp_payment_schedule_as_a_chart(server: Server, browser: object, screens: Screens) -> None:
+    fin = login(browser, server, "finance")
+    assert fin.url.endswith("/finance")
+    assert "尚未建立" in fin.locator(".notice").inner_text()  # PPP phases/milestones: models not there yet
+    fin.goto("/documents")
+    fin.select_option("select[name=kind]", "ppp")
+    fin.set_input_files(
+        "#file-input",
+        files=[
+            {
+                "name": "PPP合同.pdf",
+                "mimeType": "application/pdf",
+                "buffer": agreement_pdf("第七条 甲方应于2027年6月30日前向乙方支付可行性缺口补助200万元。"),
+            }
+        ],
+    )
+    fin.locator("#uploads li .review-link").wait_for(timeout=60_000)
+    fin.locator("#uploads li .review-link").click()
+    fin.wait_for_load_state("networkidle")
+    fin.check("#select-all")
+    fin.click("button[value=confirm]")
+    fin.wait_for_load_state("networkidle")
+    fin.goto("/finance")
+    bars = fin.locator("#schedule-chart svg g.bar")
+    assert bars.count() >= 2
+    labels = fin.locator("#schedule-chart svg text.label").all_text_contents()
+    assert "2027" in labels
+    assert fin.locator("#affordability-chart .chart-empty").count() == 1
+    screens.shot(fin, "finance")
+    fin.context.close()
