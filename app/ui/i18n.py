@@ -125,7 +125,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "finance.title": ("PPP项目与财政承受能力", "PPP projects and fiscal affordability"),
     "finance.projects": ("PPP项目", "PPP projects"),
-    "finance.schedule": ("政府支付责任（按年度）", "Government payment obligations by year"),
+    "finance.schedule": ("政府支付责任（按年度，万元）", "Government payment obligations by year (10,000 yuan)"),
     "finance.affordability": ("财政承受能力（各区、各年度）", "Fiscal affordability by district and year"),
     "finance.no_ppp_model": (
         "PPP项目阶段、里程碑与一般公共预算数据尚未建立，暂无数据。",

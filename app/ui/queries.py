@@ -253,7 +253,8 @@ async def upcoming(
 
 
 async def payment_schedule(principal: Principal) -> list[tuple[str, float]]:
-    """Government-side money obligations of PPP contracts, summed by the year they fall due (yuan)."""
+    """Government-side money obligations of PPP contracts, summed by the year they fall due, in 万元
+    (every year from the first to the last, zeros included)."""
     rows = await (
         Obligation.filter(
             visible_obligations(principal),
@@ -271,8 +272,11 @@ async def payment_schedule(principal: Principal) -> list[tuple[str, float]]:
     for r in rows:
         d = r["due_date"]
         year = d.year if isinstance(d, date) else int(str(d)[:4])
-        by_year[str(year)] += float(r["total"] or 0)
-    return sorted(by_year.items())
+        by_year[str(year)] += float(r["total"] or 0) / 10_000
+    if not by_year:
+        return []
+    years = [int(y) for y in by_year]
+    return [(str(y), round(by_year.get(str(y), 0.0), 2)) for y in range(min(years), max(years) + 1)]
 
 
 @dataclass(frozen=True, slots=True)
