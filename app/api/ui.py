@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from app.api.auth import session_cookie
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
-from app.errors import AppError
+from app.errors import AppError, RateLimited
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, Principal
 from app.services import users
 from app.ui.pages import AgreementPages, DocumentPages, PublicPages, WorkPages
@@ -28,7 +28,7 @@ class UIController(Controller):
 
     @get("/login", opt={"roles": PUBLIC})
     async def login_page(self, request: Request[Any, Any, Any], next_path: FromQuery[str] = "/") -> Template:
-        return page(request, "login.html", error=None, next_path=safe_next(next_path))
+        return page(request, "login.html", error_key=None, next_path=safe_next(next_path))
 
     @post("/login", opt={"roles": PUBLIC})
     async def login_form(
@@ -38,7 +38,8 @@ class UIController(Controller):
         try:
             raw, _ = await users.login(data.get("username", ""), data.get("password", ""), settings.session_hours)
         except AppError as exc:
-            return page(request, "login.html", status_code=exc.status, error=exc.detail, next_path=next_path)
+            message = "login.rate_limited" if isinstance(exc, RateLimited) else "login.failed"
+            return page(request, "login.html", status_code=exc.status, error_key=message, next_path=next_path)
         return Redirect(next_path, cookies=[session_cookie(raw, settings)])
 
     @post("/logout", opt={"roles": STAFF})

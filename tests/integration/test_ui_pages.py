@@ -157,3 +157,20 @@ async def test_evaluation_csv_and_language_switch(client: Any, city: City) -> No
     assert "lang=en" in switch.headers["set-cookie"]
     english = await client.get("/evaluate.csv", headers=city.auth("evaluator"))
     assert english.content.decode("utf-8-sig").startswith("Rank,Organisation")
+
+
+async def test_login_form_says_why_it_failed_and_rate_limits(client: Any, city: City) -> None:
+    page = await client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    statuses = []
+    for _ in range(12):
+        response = await client.post("/login", data={"username": "admin", "password": "wrong", "_csrf_token": token})
+        statuses.append(response.status_code)
+    assert statuses[0] == 401
+    assert (
+        "用户名或密码错误"
+        in (await client.post("/login", data={"username": "x", "password": "y", "_csrf_token": token})).text
+    )
+    assert statuses[-1] == 429
+    blocked = await client.post("/login", data={"username": "admin", "password": PASSWORD, "_csrf_token": token})
+    assert "登录失败次数过多" in blocked.text
