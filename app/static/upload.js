@@ -8,6 +8,7 @@
   var input = document.getElementById("file-input");
   var list = document.getElementById("uploads");
   var label = form.dataset;
+  var failures = JSON.parse(document.getElementById("failure-messages").textContent || "{}");
 
   function csrfToken() {
     var m = document.cookie.match(/(?:^|;\s*)chengxin_csrf=([^;]+)/);
@@ -25,7 +26,10 @@
 
   function statusText(doc) {
     var s = label["status" + doc.status.charAt(0).toUpperCase() + doc.status.slice(1)] || doc.status;
-    if (doc.status === "failed" && doc.failure_reason) s += "：" + doc.failure_reason;
+    if (doc.status === "failed") {
+      // the extractor's reason is already a clerk-facing sentence; the code's message is the fallback
+      s += "：" + (doc.failure_reason || failures[doc.failure_code] || failures.extraction_failed);
+    }
     return s;
   }
 

@@ -75,6 +75,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "severity.minor": ("轻微", "minor"),
     "severity.general": ("一般", "general"),
     "severity.serious": ("严重", "serious"),
+    "failure.unreadable": ("文件无法读取", "The file cannot be read"),
+    "failure.unsupported_format": (
+        "不支持的文件格式（请上传PDF、DOCX或TXT）",
+        "Unsupported format (upload PDF, DOCX or TXT)",
+    ),
+    "failure.encrypted": ("文件已加密，请上传未加密的版本", "The file is password protected"),
+    "failure.corrupt": ("文件已损坏或不完整", "The file is damaged or truncated"),
+    "failure.empty": ("文件中没有可识别的文字", "No text found in the file"),
+    "failure.limit_exceeded": ("文件过大、页数过多或处理超时", "Too large, too many pages or too slow"),
+    "failure.extraction_failed": ("提取失败", "Extraction failed"),
+    "failure.internal": ("系统内部错误，已记录", "Internal error; it has been logged"),
     "upload.title": ("上传合同与政策文件", "Upload contracts and policy plans"),
     "upload.drop": (
         "将PDF/DOCX/TXT文件拖放到此处，或点击选择（可多选）",
@@ -199,6 +210,24 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
+
+
+FAILURE_CODES = (
+    "unreadable",
+    "unsupported_format",
+    "encrypted",
+    "corrupt",
+    "empty",
+    "limit_exceeded",
+    "extraction_failed",
+    "internal",
+)
+
+
+def failure_messages(lang: str) -> dict[str, str]:
+    """Plain-words failure reasons by the extractor's stable ``failure_code``."""
+    t = translator(lang)
+    return {code: t(f"failure.{code}") for code in FAILURE_CODES}
 
 
 def pick_lang(cookie: str | None, accept_language: str | None = None) -> str:

@@ -36,7 +36,7 @@ from app.services import documents as document_svc
 from app.services import obligations as obligation_svc
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
-from app.ui.i18n import LANG_COOKIE, LANGS, translator
+from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
 from app.ui.render import lang_of, page, safe_next
 from app.ui.text import find_snippet, highlight
 from trackers import ReviewStatus
@@ -86,7 +86,13 @@ class DocumentPages(Controller):
     @get("/documents", opt={"roles": UPLOADERS})
     async def documents(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
         rows, _ = await document_svc.list_documents(principal, None, 50, 0)
-        return page(request, "documents.html", documents=rows, kinds=list(AgreementKind))
+        return page(
+            request,
+            "documents.html",
+            documents=rows,
+            kinds=list(AgreementKind),
+            failure_messages=failure_messages(lang_of(request)),
+        )
 
     @get("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
     async def review_page(

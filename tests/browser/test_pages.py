@@ -263,3 +263,25 @@ def test_finance_sees_ppp_payment_schedule_as_a_chart(server: Server, browser: o
     assert fin.locator("#affordability-chart .chart-empty").count() == 1
     screens.shot(fin, "finance")
     fin.context.close()
+
+
+def test_a_bad_file_fails_with_a_reason_in_plain_words(server: Server, browser: object, screens: Screens) -> None:
+    inv = login(browser, server, "investment")
+    inv.set_input_files(
+        "#file-input",
+        files=[
+            {"name": "损坏.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n1 0 obj broken"},
+            {"name": "空白.txt", "mimeType": "text/plain", "buffer": b"   "},
+        ],
+    )
+    items = inv.locator("#uploads li")
+    inv.wait_for_function(
+        "() => [...document.querySelectorAll('#uploads li')].filter(li => li.dataset.status === 'failed'"
+        " || li.querySelector('.status-failed')).length === 2",
+        timeout=60_000,
+    )
+    texts = items.locator(".status").all_inner_texts()
+    assert all(t.startswith("失败：") for t in texts), texts
+    assert any("文件" in t for t in texts)
+    screens.shot(inv, "upload-failed")
+    inv.context.close()
