@@ -126,6 +126,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.rate": ("履约率", "Fulfilment rate"),
     "col.grade": ("诚信等级", "Grade"),
     "col.score": ("得分", "Score"),
+    "col.month": ("月份", "Month"),
     "col.rank": ("排名", "Rank"),
     "col.due_count": ("到期义务", "Due"),
     "col.on_time": ("按期", "On time"),

@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
@@ -310,7 +311,14 @@ class WorkPages(Controller):
             upcoming=upcoming,
             organisations=await queries.organisations_in_scope(principal),
             kinds=list(AgreementKind),
-            query=request.url.query or "",
+            query=urlencode(
+                {
+                    "start": flt.period.start.isoformat(),
+                    "end": flt.period.end.isoformat(),
+                    "kind": flt.kind.value if flt.kind else "",
+                    "org": flt.organisation_id or "",
+                }
+            ),
         )
 
     @get("/evaluate.csv", opt={"roles": EVALUATE_PAGE})
@@ -322,26 +330,41 @@ class WorkPages(Controller):
         end: FromQuery[str] = "",
         kind: FromQuery[str] = "",
         org: FromQuery[str] = "",
+        table: FromQuery[str] = "ranking",
     ) -> Response[bytes]:
+        """The dashboard's tables as CSV (UTF-8 with BOM for Excel): ``table`` = ranking | trend | upcoming."""
         flt = await _dashboard_filter(principal, start, end, kind, org)
         t = translator(lang_of(request))
         buf = io.StringIO()
         out = csv.writer(buf)
-        out.writerow(
-            [t("col.rank"), t("col.organisation"), t("col.due_count"), t("col.on_time"), t("col.late"),
-             t("state.overdue"), t("state.breached"), t("col.breaches"), t("col.rate"), t("col.score"),
-             t("col.grade"), t("filter.from"), t("filter.to")]
-        )  # fmt: skip
-        for i, r in enumerate(await queries.ratings(principal, flt), start=1):
+        if table == "trend":
+            out.writerow([t("col.month"), t("col.breaches")])
+            for month, n in await queries.failures_per_month(principal, flt):
+                out.writerow([month, int(n)])
+        elif table == "upcoming":
+            out.writerow([t("col.due"), t("col.organisation"), t("col.obligor"), t("col.state"), t("col.clause")])
+            for o in await queries.upcoming(principal, clock.today(), flt=flt, limit=1000):
+                out.writerow(
+                    [o.due_date, _csv_cell(o.owner.name), _csv_cell(o.obligor_name or ""), t(f"state.{o.state}"),
+                     _csv_cell(o.quote)]
+                )  # fmt: skip
+        else:
+            table = "ranking"
             out.writerow(
-                [i, _csv_cell(r.name), r.due, r.on_time, r.late, r.overdue, r.breached, r.failure_count,
-                 "" if r.rate is None else f"{r.rate * 100:.1f}%", r.score, r.grade,
-                 flt.period.start.isoformat(), flt.period.end.isoformat()]
+                [t("col.rank"), t("col.organisation"), t("col.due_count"), t("col.on_time"), t("col.late"),
+                 t("state.overdue"), t("state.breached"), t("col.breaches"), t("col.rate"), t("col.score"),
+                 t("col.grade"), t("filter.from"), t("filter.to")]
             )  # fmt: skip
+            for i, r in enumerate(await queries.ratings(principal, flt), start=1):
+                out.writerow(
+                    [i, _csv_cell(r.name), r.due, r.on_time, r.late, r.overdue, r.breached, r.failure_count,
+                     "" if r.rate is None else f"{r.rate * 100:.1f}%", r.score, r.grade,
+                     flt.period.start.isoformat(), flt.period.end.isoformat()]
+                )  # fmt: skip
         return Response(
             ("\ufeff" + buf.getvalue()).encode("utf-8"),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": "attachment; filename=chengxin-evaluation.csv"},
+            headers={"Content-Disposition": f"attachment; filename=chengxin-{table}.csv"},
         )
 
     @get("/search", opt={"roles": STAFF})

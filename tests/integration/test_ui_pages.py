@@ -152,6 +152,10 @@ async def test_evaluation_csv_and_language_switch(client: Any, city: City) -> No
     text = csv_response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("排名,单位,到期义务")
     assert "南海区" in text
+    trend = (await client.get("/evaluate.csv", params={"table": "trend"}, headers=city.auth("evaluator"))).text
+    assert trend.lstrip("\ufeff").startswith("月份,失信记录")
+    upcoming = await client.get("/evaluate.csv", params={"table": "upcoming"}, headers=city.auth("evaluator"))
+    assert upcoming.headers["content-disposition"].endswith("chengxin-upcoming.csv")
     switch = await client.get("/lang/en", params={"next_path": "//evil.example/x"})
     assert switch.headers["location"] == "/"
     assert "lang=en" in switch.headers["set-cookie"]
