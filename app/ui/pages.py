@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.models import (
     Agreement,
     AgreementEvent,
@@ -177,8 +177,6 @@ class AgreementPages(Controller):
     ) -> Template:
         agreement = await Agreement.filter(queries.visible_agreements(principal), id=agreement_id).distinct().first()
         if agreement is None:
-            from app.errors import NotFound
-
             raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
         obligations, _ = await obligation_svc.list_obligations(
             principal, obligation_svc.ObligationFilter(agreement_id=agreement.id), 500, 0
@@ -211,6 +209,23 @@ class AgreementPages(Controller):
         anchors = [*EVENT_KINDS.get(kind, []), *([label] if label else [])]
         await obligation_svc.record_event(principal, agreement_id, kind, occurred_on, description or label, anchors)
         return Redirect(f"/agreements/{agreement_id}")
+
+    @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})
+    async def evidence_file(self, principal: CurrentUser, store: Store, evidence_id: FromPath[int]) -> Response[bytes]:
+        """An attachment of fulfilment evidence, always as a download (never rendered by the browser)."""
+        evidence = await FulfilmentEvidence.get_or_none(id=evidence_id)
+        if evidence is None or not evidence.file_sha256:
+            raise NotFound(f"Evidence {evidence_id} has no attachment.")
+        await obligation_svc.get_obligation(principal, evidence.obligation_id)  # type: ignore[attr-defined]
+        name = quote(evidence.file_name or "evidence", safe="")
+        return Response(
+            store.get(evidence.file_sha256),
+            media_type="application/octet-stream",
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     @post("/obligations/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS})
     async def record_fulfilment(

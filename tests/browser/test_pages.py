@@ -24,6 +24,8 @@ def login(browser: object, server: Server, username: str) -> object:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.dialogs = dialogs
+    page.console_errors = errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -150,6 +152,9 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     production = inv.locator("article.obligation", has_text="建成投产")
     assert "按期履行" in production.inner_text()
     assert "验收报告.txt" in production.locator(".evidence").inner_text()
+    with inv.expect_download() as attachment:
+        production.locator(".evidence a").click()
+    assert attachment.value.path().read_text(encoding="utf-8") == "验收合格"
     screens.shot(inv, "agreement-detail")
 
     # --- admin: sweep for a later date
@@ -215,6 +220,7 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
 
     for p in (evaluator, inv, admin, nanhai, public):
         assert not getattr(p, "dialogs", []), "a script ran from document text"
+        assert not getattr(p, "console_errors", []), "console errors (e.g. CSP violations)"
         p.context.close()
 
 
