@@ -280,12 +280,19 @@ def test_a_bad_file_fails_with_a_reason_in_plain_words(server: Server, browser: 
             {"name": "空白.txt", "mimeType": "text/plain", "buffer": b"   "},
         ],
     )
+    # a third file arrives by drag and drop onto the drop zone
+    dropped = inv.evaluate_handle(
+        "() => { const dt = new DataTransfer();"
+        " dt.items.add(new File(['%PDF-1.4 truncated'], '拖放.pdf', {type: 'application/pdf'})); return dt; }"
+    )
+    inv.dispatch_event("#dropzone", "drop", {"dataTransfer": dropped})
     items = inv.locator("#uploads li")
     inv.wait_for_function(
         "() => [...document.querySelectorAll('#uploads li')].filter(li => li.dataset.status === 'failed'"
-        " || li.querySelector('.status-failed')).length === 2",
+        " || li.querySelector('.status-failed')).length === 3",
         timeout=60_000,
     )
+    assert "拖放.pdf" in items.locator(".name").all_inner_texts()
     texts = items.locator(".status").all_inner_texts()
     assert all(t.startswith("失败：") for t in texts), texts
     assert any("文件" in t for t in texts)
