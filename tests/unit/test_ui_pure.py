@@ -84,3 +84,33 @@ def test_catalogue_has_both_languages() -> None:
     assert pick_lang("en") == "en"
     assert pick_lang("fr") == "zh"
     assert pick_lang(None) == "zh"
+
+
+def test_every_message_the_templates_use_exists() -> None:
+    import re
+    from pathlib import Path
+
+    import app
+    import extractors
+    from app.models import AgreementKind, OrgKind, PartyRole, Role
+    from trackers import FailureState, ObligationState, ReviewStatus, Severity
+
+    used = set()
+    for template in (Path(app.__file__).parent / "templates").glob("*.html"):
+        used |= {
+            k for k in re.findall(r"""\bt\('([a-z_.]+)'""", template.read_text(encoding="utf-8")) if not k.endswith(".")
+        }
+    dynamic = {
+        "state": ObligationState,
+        "review": ReviewStatus,
+        "kind": AgreementKind,
+        "category": extractors.Category,
+        "fstate": FailureState,
+        "severity": Severity,
+        "role": Role,
+        "org": OrgKind,
+        "party": PartyRole,
+    }
+    for prefix, enum in dynamic.items():
+        used |= {f"{prefix}.{member.value}" for member in enum}
+    assert sorted(used - set(MESSAGES)) == []
