@@ -167,6 +167,12 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     failures = int(re.search(r"失信记录: (\d+)", result).group(1))  # type: ignore[union-attr]
     assert failures >= 1
     screens.shot(admin, "sweep")
+    admin.goto("/agreements")
+    glance = admin.locator("#agreements tbody tr").first.locator(".glance")
+    assert "已违约 2" in glance.inner_text()
+    assert "按期履行 1" in glance.inner_text()
+    assert glance.locator("svg rect.seg-breached").count() == 1
+    screens.shot(admin, "agreements-after-sweep")
 
     # --- evaluator: the trend chart and ranking changed; CSV downloads
     evaluator.goto("/evaluate")
