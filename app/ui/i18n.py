@@ -161,6 +161,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fulfil.file": ("附件", "Attachment"),
     "fulfil.evidence": ("履行证据", "Evidence"),
     "my.title": ("我的义务（按到期日）", "My obligations (by due date)"),
+    "warn.days": ("提前{n}天预警", "{n}-day warning"),
     "my.failures": ("本单位失信记录", "Integrity-failure records of my organisation"),
     "my.answer_todo": (
         "整改与异议的在线提交将在失信处置接口上线后开放。",

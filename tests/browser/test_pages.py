@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -15,7 +15,10 @@ from tests.browser.conftest import PASSWORD, Screens, Server
 from tests.pdfs import agreement_pdf
 
 HOSTILE = "第六条 甲方应当在2026年10月31日前向乙方支付奖励资金100万元<img src=x onerror=alert(1)>。"
-SWEEP_DATE = "2026-12-10"
+# A sweep after both government deadlines in the test PDF (2025-12-31 and 2026-10-31 → 2026-11-02) and
+# after today, so the dashboard's default period (ending today or at the latest record) includes it.
+SWEEP_DAY = max(date(2026, 12, 10), clock.today() + timedelta(days=12))
+SWEEP_DATE = SWEEP_DAY.isoformat()
 
 
 def login(browser: object, server: Server, username: str) -> object:
@@ -181,7 +184,7 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
         evaluator.locator("#trend-chart g.point[data-value='0']").count()
         < evaluator.locator("#trend-chart g.point").count()
     )
-    assert "2026-12" in evaluator.locator("#trend-chart svg").inner_html()
+    assert f"{SWEEP_DAY:%Y-%m}" in evaluator.locator("#trend-chart svg").inner_html()
     ranking = evaluator.locator("#ranking").inner_text()
     assert re.search(r"\t[BCD]\n|\t[BCD]$", ranking), ranking  # someone lost their A
     screens.shot(evaluator, "evaluate-after")

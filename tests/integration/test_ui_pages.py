@@ -178,3 +178,39 @@ async def test_login_form_says_why_it_failed_and_rate_limits(client: Any, city: 
     assert statuses[-1] == 429
     blocked = await client.post("/login", data={"username": "admin", "password": PASSWORD, "_csrf_token": token})
     assert "登录失败次数过多" in blocked.text
+
+
+async def test_evidence_attachment_is_scoped_and_downloaded(client: Any, city: City) -> None:
+    doc = await extracted(client, city)
+    token = await form_login(client, "investment")
+    items = (await client.get(f"/api/obligations?document_id={doc}")).json()["items"]
+    production = next(o for o in items if "建成投产" in o["quote"])
+    form = {f"sel_{o['id']}": "1" for o in items} | {"action": "confirm", "_csrf_token": token}
+    assert (await client.post(f"/documents/{doc}/review", data=form)).status_code in (302, 303)
+    response = await client.post(
+        f"/obligations/{production['id']}/fulfilment",
+        data={"_csrf_token": token, "fulfilled_on": "2026-06-20", "note": "已投产"},
+        files={"file": ("<报告>.html", b"<script>alert(1)</script>", "text/html")},
+    )
+    assert response.status_code in (302, 303), response.text
+    from app.models import FulfilmentEvidence
+
+    evidence = await FulfilmentEvidence.get(obligation_id=production["id"])
+    mine = await client.get(f"/evidence/{evidence.id}/file")
+    assert mine.content == b"<script>alert(1)</script>"
+    assert mine.headers["content-type"] == "application/octet-stream"
+    assert mine.headers["content-disposition"].startswith("attachment;")
+    client.cookies.clear()
+    other = await client.get(f"/evidence/{evidence.id}/file", headers=city.auth("district_department"))
+    assert other.status_code == 404
+
+
+async def test_login_redirects_only_to_this_site(client: Any, city: City) -> None:
+    page = await client.get("/login", params={"next_path": "//evil.example/"})
+    assert 'name="next_path" value="/"' in page.text
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    response = await client.post(
+        "/login",
+        data={"username": "evaluator", "password": PASSWORD, "_csrf_token": token, "next_path": "https://evil.example"},
+    )
+    assert response.headers["location"] == "/"
