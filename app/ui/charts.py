@@ -92,10 +92,17 @@ def integer_axis(value: float) -> tuple[float, int]:
 
 
 def _frame(
-    series: Sequence[tuple[str, float]], rules: Sequence[tuple[float, str]], unit: str, ticks: int, integer: bool
+    series: Sequence[tuple[str, float]],
+    rules: Sequence[tuple[float, str]],
+    unit: str,
+    ticks: int,
+    integer: bool,
+    top: float | None = None,
 ) -> tuple[float, list[Tick], list[Rule]]:
     highest = max([v for _, v in series] + [r for r, _ in rules] + [0])
-    if integer:
+    if top is not None:
+        top = max(top, highest)
+    elif integer:
         top, ticks = integer_axis(highest)
     else:
         top = nice_max(highest)
@@ -115,8 +122,10 @@ def bar_chart(
     rules: Sequence[tuple[float, str]] = (),
     ticks: int = 4,
     integer: bool = False,
+    top: float | None = None,
 ) -> Chart:
-    scale, tick_list, rule_list = _frame(series, rules, unit, ticks, integer)
+    """Bars from 0; ``top`` fixes the axis maximum (e.g. 100 for rates) instead of fitting the data."""
+    scale, tick_list, rule_list = _frame(series, rules, unit, ticks, integer, top)
     plot_w = WIDTH - LEFT - RIGHT
     slot = plot_w / max(len(series), 1)
     bars = []

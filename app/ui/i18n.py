@@ -179,6 +179,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evaluate.title": ("履约评价", "Fulfilment evaluation"),
     "evaluate.ranking": ("诚信排名", "Ranking"),
     "evaluate.trend": ("每月失信记录趋势", "Integrity failures per month"),
+    "evaluate.district_rate": ("各区（镇）履约率", "Fulfilment rate by district / town"),
     "evaluate.upcoming": ("即将到期", "Upcoming deadlines"),
     "evaluate.download": ("下载CSV", "Download CSV"),
     "filter.from": ("起", "From"),

@@ -316,12 +316,16 @@ class WorkPages(Controller):
         rows = await queries.ratings(principal, flt)
         trend = await queries.failures_per_month(principal, flt)
         upcoming = await queries.upcoming(principal, clock.today(), flt=flt)
+        district_rates = [
+            (r.name, float(r.rate * 100)) for r in rows if r.kind in ("district", "town") and r.rate is not None
+        ][:12]
         return page(
             request,
             "evaluate.html",
             flt=flt,
             ratings=rows,
             trend_chart=charts.line_chart(trend, integer=True),
+            rate_chart=charts.bar_chart(district_rates, unit="%", top=100.0),
             trend_total=int(sum(v for _, v in trend)),
             upcoming=upcoming,
             organisations=await queries.organisations_in_scope(principal),

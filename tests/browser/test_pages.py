@@ -187,6 +187,7 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     assert f"{SWEEP_DAY:%Y-%m}" in evaluator.locator("#trend-chart svg").inner_html()
     ranking = evaluator.locator("#ranking").inner_text()
     assert re.search(r"\t[BCD]\n|\t[BCD]$", ranking), ranking  # someone lost their A
+    assert "南海区" in evaluator.locator("#rate-chart svg").text_content()  # type: ignore[operator]
     screens.shot(evaluator, "evaluate-after")
     with evaluator.expect_download() as dl:
         evaluator.click("#csv")

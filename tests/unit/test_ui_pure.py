@@ -114,3 +114,9 @@ def test_every_message_the_templates_use_exists() -> None:
     for prefix, enum in dynamic.items():
         used |= {f"{prefix}.{member.value}" for member in enum}
     assert sorted(used - set(MESSAGES)) == []
+
+
+def test_rates_use_a_fixed_hundred_percent_axis() -> None:
+    chart = charts.bar_chart([("南海区", 0.0), ("顺德区", 50.0)], unit="%", top=100.0)
+    assert [t.label for t in chart.ticks] == ["0.0%", "25.0%", "50.0%", "75.0%", "100.0%"]
+    assert chart.bars[1].h == pytest.approx((chart.plot_bottom - chart.plot_top) / 2)
