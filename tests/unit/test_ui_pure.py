@@ -120,3 +120,19 @@ def test_rates_use_a_fixed_hundred_percent_axis() -> None:
     chart = charts.bar_chart([("南海区", 0.0), ("顺德区", 50.0)], unit="%", top=100.0)
     assert [t.label for t in chart.ticks] == ["0.0%", "25.0%", "50.0%", "75.0%", "100.0%"]
     assert chart.bars[1].h == pytest.approx((chart.plot_bottom - chart.plot_top) / 2)
+
+
+def test_every_page_declares_its_roles_and_sends_the_csp() -> None:
+    from app.asgi import create_app
+    from app.settings import Settings
+
+    app = create_app(Settings(secret_key="x"), init_db=False)
+    pages = [r for r in app.routes if not r.path.startswith(("/api", "/schema", "/static", "/health"))]
+    assert len(pages) >= 15
+    for route in pages:
+        for handler in route.route_handlers:  # type: ignore[attr-defined]
+            if handler.http_methods == {"OPTIONS"}:  # Litestar's automatic OPTIONS handler
+                continue
+            assert handler.opt.get("roles"), route.path
+            headers = {h.name for layer in handler.ownership_layers for h in layer.response_headers or []}
+            assert "Content-Security-Policy" in headers, route.path
