@@ -54,8 +54,6 @@ async def main():
 asyncio.run(main())
 """
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="system Chromium (/usr/bin/chromium) is not installed")
-
 
 @dataclass(frozen=True)
 class Server:

@@ -11,8 +11,12 @@ import httpx
 import pytest
 
 from app import clock
-from tests.browser.conftest import PASSWORD, Screens, Server
+from tests.browser.conftest import CHROMIUM, PASSWORD, Screens, Server
 from tests.pdfs import agreement_pdf
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="system Chromium (/usr/bin/chromium) is not installed: apt-get install chromium"
+)
 
 HOSTILE = "第六条 甲方应当在2026年10月31日前向乙方支付奖励资金100万元<img src=x onerror=alert(1)>。"
 # A sweep after both government deadlines in the test PDF (2025-12-31 and 2026-10-31 → 2026-11-02) and
