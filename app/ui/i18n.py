@@ -113,6 +113,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.title": ("审核提取的义务", "Review proposed obligations"),
     "review.source": ("原文", "Source"),
     "review.page": ("第{n}页", "page {n}"),
+    "review.pages_total": ("共{n}页", "{n} pages"),
+    "review.full_text": ("在全文中查看", "in the full text"),
     "review.confirm_selected": ("确认所选", "Confirm selected"),
     "review.reject_selected": ("驳回所选", "Reject selected"),
     "review.save": ("保存修改", "Save edits"),

@@ -39,7 +39,7 @@ from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
 from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
 from app.ui.render import lang_of, page, safe_next
-from app.ui.text import find_snippet, highlight
+from app.ui.text import find_snippet, highlight, segments
 from trackers import ReviewStatus
 
 AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
@@ -108,6 +108,20 @@ class DocumentPages(Controller):
         items = [(o, highlight(text, o.start, o.end)) for o in rows]
         organisations = await queries.organisations_in_scope(principal)
         return page(request, "review.html", document=document, items=items, organisations=organisations)
+
+    @get("/documents/{document_id:int}/text", opt={"roles": AGREEMENT_PAGE})
+    async def document_text(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, document_id: FromPath[int]
+    ) -> Template:
+        """The whole extracted text with every (not rejected) obligation's clause marked."""
+        document = await document_svc.get_document(principal, document_id)
+        spans = await (
+            Obligation.filter(obligation_svc.visible_obligations(principal), document_id=document.id)
+            .exclude(review_status=ReviewStatus.REJECTED)
+            .values_list("start", "end", "id")
+        )
+        parts = segments(document.text or "", [(int(a), int(b), int(i)) for a, b, i in spans])
+        return page(request, "document_text.html", document=document, parts=parts)
 
     @post("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
     async def review_form(

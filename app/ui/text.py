@@ -32,3 +32,29 @@ def find_snippet(text: str, needle: str, window: int = 60) -> Highlight | None:
     if at < 0:
         return None
     return highlight(text, at, at + len(needle), window)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    mark: int | None  # the obligation id whose clause this is, or None for plain text
+
+
+def segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
+    """The whole text cut at the given ``(start, end, id)`` spans, in order. A span overlapping an earlier
+    one is left unmarked here (its own excerpt still shows it); offsets are clamped to the text, since they
+    come from the extractor and are not trusted."""
+    out: list[Segment] = []
+    at = 0
+    n = len(text)
+    for start, end, ident in sorted(spans):
+        start, end = max(start, 0), min(end, n)
+        if end <= start or start < at:
+            continue
+        if start > at:
+            out.append(Segment(text[at:start], None))
+        out.append(Segment(text[start:end], ident))
+        at = end
+    if at < n:
+        out.append(Segment(text[at:], None))
+    return out

@@ -135,6 +135,13 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     subsidy = row_for(inv, "产业扶持资金").locator("select option:checked")
     assert subsidy.inner_text() == "南海区"
     screens.shot(inv, "review-confirmed")
+    n_rows = rows.count()
+    row_for(inv, "产业扶持资金").locator(".source-pane a").click()
+    inv.wait_for_load_state("networkidle")
+    assert "#clause-" in inv.url
+    assert "300万元" in inv.locator("mark.clause:target").inner_text()
+    assert inv.locator("#fulltext mark.clause").count() == n_rows
+    screens.shot(inv, "document-full-text")
 
     # --- agreements: fulfilment at a glance, record an event and a fulfilment with an attachment
     inv.goto("/agreements")

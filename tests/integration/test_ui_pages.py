@@ -214,3 +214,20 @@ async def test_login_redirects_only_to_this_site(client: Any, city: City) -> Non
         data={"username": "evaluator", "password": PASSWORD, "_csrf_token": token, "next_path": "https://evil.example"},
     )
     assert response.headers["location"] == "/"
+
+
+async def test_full_text_marks_every_clause_and_escapes_the_rest(client: Any, city: City) -> None:
+    doc = await extracted(client, city)
+    page = await client.get(f"/documents/{doc}/text", headers=city.auth("investment"))
+    assert page.status_code == 200
+    marks = re.findall(r'<mark class="clause" id="clause-(\d+)"', page.text)
+    ids = [
+        o["id"]
+        for o in (await client.get(f"/api/obligations?document_id={doc}", headers=city.auth("investment"))).json()[
+            "items"
+        ]
+    ]
+    assert sorted(map(int, marks)) == sorted(ids)
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;" in page.text
+    assert (await client.get(f"/documents/{doc}/text", headers=city.auth("evaluator"))).status_code == 403

@@ -136,3 +136,15 @@ def test_every_page_declares_its_roles_and_sends_the_csp() -> None:
             assert handler.opt.get("roles"), route.path
             headers = {h.name for layer in handler.ownership_layers for h in layer.response_headers or []}
             assert "Content-Security-Policy" in headers, route.path
+
+
+def test_segments_cover_the_text_once_and_survive_bad_offsets() -> None:
+    from app.ui.text import Segment, segments
+
+    text = "甲方应付款。乙方应建设。其他。"
+    parts = segments(text, [(6, 12, 2), (0, 6, 1), (3, 8, 3), (50, 60, 4), (-5, 0, 5)])
+    assert "".join(p.text for p in parts) == text
+    assert parts[0] == Segment("甲方应付款。", 1)
+    assert parts[1] == Segment("乙方应建设。", 2)
+    assert parts[2] == Segment("其他。", None)
+    assert segments("", [(0, 3, 1)]) == []
