@@ -56,3 +56,10 @@ def test_timeline_places_milestones_in_order() -> None:
     assert len(xs) == 3
     assert svg.count('class="mark done"') == 2
     assert "竣工验收 2026-03-01" in svg
+
+
+def test_no_template_turns_off_escaping() -> None:
+    for template in TEMPLATES.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert "|safe" not in text.replace(" ", ""), template.name
+        assert "autoescape false" not in text, template.name
