@@ -27,7 +27,7 @@ from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.obligations import ObligationController
 from app.api.organisations import OrganisationController
-from app.api.ui import UIController
+from app.api.ui import ui_router
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
 from app.queue import InProcessQueue, make_queue
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             FailureController,
             PublicFailureController,
             SweepController,
-            UIController,
+            ui_router,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
             ),

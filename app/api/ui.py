@@ -1,50 +1,46 @@
-"""Server-rendered pages (Chinese first). Forms carry CSRF tokens; every value is escaped by Jinja."""
+"""Server-rendered pages (Chinese first, English via the ``lang`` cookie), mounted as one router that adds
+the Content-Security-Policy (self only) to every page and turns domain errors into pages or a login redirect.
+
+Forms carry the CSRF token as ``_csrf_token``; scripts send it as ``x-csrf-token`` from the ``chengxin_csrf``
+cookie. Every value is escaped by Jinja's autoescape; no template marks document or user data ``|safe``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
-from litestar.utils.scope.state import ScopeState
 
 from app.api.auth import session_cookie
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
-from app.errors import AppError
-from app.models import Document, Obligation
+from app.errors import AppError, RateLimited
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, Principal
 from app.services import users
-from app.services.documents import visible_documents
-from app.services.obligations import visible_obligations
-
-
-def _csrf(request: Request[Any, Any, Any]) -> str:
-    token = ScopeState.from_scope(request.scope).csrf_token
-    return token if isinstance(token, str) else ""
+from app.ui.pages import AgreementPages, DocumentPages, PublicPages, WorkPages
+from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
 
 
 class UIController(Controller):
     include_in_schema = False
 
     @get("/login", opt={"roles": PUBLIC})
-    async def login_page(self, request: Request[Any, Any, Any]) -> Template:
-        return Template("login.html", context={"csrf": _csrf(request), "error": None})
+    async def login_page(self, request: Request[Any, Any, Any], next_path: FromQuery[str] = "/") -> Template:
+        return page(request, "login.html", error_key=None, next_path=safe_next(next_path))
 
     @post("/login", opt={"roles": PUBLIC})
     async def login_form(
-        self,
-        request: Request[Any, Any, Any],
-        settings: AppSettings,
-        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        self, request: Request[Any, Any, Any], settings: AppSettings, data: URLEncodedBody[dict[str, str]]
     ) -> Response[Any]:
+        next_path = safe_next(data.get("next_path"))
         try:
             raw, _ = await users.login(data.get("username", ""), data.get("password", ""), settings.session_hours)
         except AppError as exc:
-            return Template("login.html", context={"csrf": _csrf(request), "error": exc.detail}, status_code=exc.status)
-        return Redirect("/", cookies=[session_cookie(raw, settings)])
+            message = "login.rate_limited" if isinstance(exc, RateLimited) else "login.failed"
+            return page(request, "login.html", status_code=exc.status, error_key=message, next_path=next_path)
+        return Redirect(next_path, cookies=[session_cookie(raw, settings)])
 
     @post("/logout", opt={"roles": STAFF})
     async def logout_form(self, request: Request[Any, Any, Any]) -> Redirect:
@@ -54,18 +50,15 @@ class UIController(Controller):
         return Redirect("/login", cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
 
     @get("/", opt={"roles": PUBLIC})
-    async def home(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def home(self, request: Request[Any, Any, Any]) -> Redirect:
         principal: Principal | None = request.scope.get("user")
-        if principal is None:
-            return Redirect("/login")
-        documents = await Document.filter(visible_documents(principal)).distinct().order_by("-id").limit(50)
-        obligations = await Obligation.filter(visible_obligations(principal)).order_by("due_date", "id").limit(200)
-        return Template(
-            "home.html",
-            context={
-                "csrf": _csrf(request),
-                "user": principal,
-                "documents": documents,
-                "obligations": obligations,
-            },
-        )
+        return Redirect(LANDING[principal.role] if principal else "/login")
+
+
+ui_router = Router(
+    path="/",
+    route_handlers=[UIController, DocumentPages, AgreementPages, WorkPages, PublicPages],
+    response_headers=PAGE_HEADERS,
+    exception_handlers={AppError: page_error_handler},
+    include_in_schema=False,
+)

@@ -1,0 +1,518 @@
+"""Page controllers. Each reads its input, calls the same services the JSON API uses (or a read-only
+aggregate from ``app.ui.queries``) and renders a template; forms post back here and redirect (POST → GET)."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie, UploadFile
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Redirect, Template
+from tortoise.expressions import Q
+
+from app import clock
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.errors import InvalidInput, NotFound
+from app.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementKind,
+    Document,
+    FulfilmentEvidence,
+    IntegrityFailure,
+    Obligation,
+    ObligationWarning,
+    Role,
+)
+from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS
+from app.services import documents as document_svc
+from app.services import obligations as obligation_svc
+from app.services.sweep import sweep_obligations
+from app.ui import charts, queries
+from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
+from app.ui.render import lang_of, page, safe_next
+from app.ui.text import find_snippet, highlight, segments
+from trackers import ReviewStatus
+
+AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
+EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
+MY_PAGE = frozenset({Role.ADMIN, Role.DEPARTMENT})
+FINANCE_PAGE = frozenset({Role.ADMIN, Role.FINANCE})
+EVALUATE_PAGE = frozenset({Role.ADMIN, Role.EVALUATOR})
+
+# Event kinds offered in the form, with the anchor phrases obligations are written against.
+EVENT_KINDS: dict[str, list[str]] = {
+    "land_handed_over": ["土地交付", "交付土地", "交付项目用地", "交地", "供地"],
+    "completion_accepted": ["竣工验收", "验收合格", "竣工"],
+    "signing": [],
+}
+
+
+def _date(value: str | None, default: date | None = None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _required_date(value: str | None, key: str) -> date:
+    parsed = _date(value)
+    if parsed is None:
+        raise InvalidInput(f"{key} must be a date as YYYY-MM-DD.", errors=[{"key": key, "message": "not a date"}])
+    return parsed
+
+
+def _amount(value: str | None, key: str) -> Decimal | None:
+    text = (value or "").replace(",", "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(f"{key} must be a number.", errors=[{"key": key, "message": "not a number"}]) from None
+
+
+class DocumentPages(Controller):
+    include_in_schema = False
+
+    @get("/documents", opt={"roles": UPLOADERS})
+    async def documents(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
+        rows, _ = await document_svc.list_documents(principal, None, 50, 0)
+        return page(
+            request,
+            "documents.html",
+            documents=rows,
+            kinds=list(AgreementKind),
+            failure_messages=failure_messages(lang_of(request)),
+        )
+
+    @get("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
+    async def review_page(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, document_id: FromPath[int]
+    ) -> Template:
+        document = await document_svc.get_document(principal, document_id)
+        rows, _ = await obligation_svc.list_obligations(
+            principal, obligation_svc.ObligationFilter(document_id=document_id), 500, 0
+        )
+        rows.sort(key=lambda o: (o.start, o.id))
+        text = document.text or ""
+        items = [(o, highlight(text, o.start, o.end)) for o in rows]
+        organisations = await queries.organisations_in_scope(principal)
+        return page(request, "review.html", document=document, items=items, organisations=organisations)
+
+    @get("/documents/{document_id:int}/text", opt={"roles": AGREEMENT_PAGE})
+    async def document_text(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, document_id: FromPath[int]
+    ) -> Template:
+        """The whole extracted text with every (not rejected) obligation's clause marked."""
+        document = await document_svc.get_document(principal, document_id)
+        spans = await (
+            Obligation.filter(obligation_svc.visible_obligations(principal), document_id=document.id)
+            .exclude(review_status=ReviewStatus.REJECTED)
+            .values_list("start", "end", "id")
+        )
+        parts = segments(document.text or "", [(int(a), int(b), int(i)) for a, b, i in spans])
+        return page(request, "document_text.html", document=document, parts=parts)
+
+    @post("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
+    async def review_form(
+        self, principal: CurrentUser, document_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+    ) -> Redirect:
+        """Save edited obligor / deadline / amount of every changed row, then confirm or reject the ticked ones."""
+        document = await document_svc.get_document(principal, document_id)
+        rows = await Obligation.filter(obligation_svc.visible_obligations(principal), document_id=document.id).order_by(
+            "id"
+        )
+        in_scope = {org.id for org in await queries.organisations_in_scope(principal)}
+        for ob in rows:
+            if f"obligor_{ob.id}" not in data:
+                continue
+            edit = _row_edit(ob, data, in_scope)
+            if edit is not None:
+                await obligation_svc.review(principal, [ob.id], ReviewStatus(ob.review_status), edit)
+        selected = [ob.id for ob in rows if data.get(f"sel_{ob.id}") == "1"]
+        action = data.get("action", "save")
+        if action in ("confirm", "reject") and selected:
+            decision = ReviewStatus.CONFIRMED if action == "confirm" else ReviewStatus.REJECTED
+            await obligation_svc.review(principal, selected, decision)
+        return Redirect(f"/documents/{document.id}/review")
+
+
+def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> obligation_svc.ObligationEdit | None:
+    fields: dict[str, Any] = {}
+    obligor = data.get(f"obligor_{ob.id}", "").strip()
+    if obligor != (ob.obligor_name or ""):
+        fields["obligor_name"] = obligor or None
+    due_text = data.get(f"due_{ob.id}", "").strip()
+    nominal = _date(due_text) if due_text else None
+    if due_text and nominal is None:
+        raise InvalidInput(f"Deadline of obligation {ob.id} must be a date as YYYY-MM-DD.")
+    if nominal != ob.nominal_date and not (nominal is None and ob.nominal_date is None):
+        fields["nominal_date"] = nominal
+    amount = _amount(data.get(f"amount_{ob.id}"), f"amount_{ob.id}")
+    if amount != ob.amount:
+        fields["amount"] = amount
+    owner = data.get(f"owner_{ob.id}", "")
+    if owner.isdigit() and int(owner) != ob.owner_id:  # type: ignore[attr-defined]
+        if int(owner) not in in_scope:  # the service does not check this itself (yet)
+            raise InvalidInput("The responsible organisation is outside your scope.")
+        fields["owner_id"] = int(owner)
+    if not fields:
+        return None
+    return obligation_svc.ObligationEdit(**fields, fields_set=frozenset(fields))
+
+
+class AgreementPages(Controller):
+    include_in_schema = False
+
+    @get("/agreements", opt={"roles": AGREEMENT_PAGE})
+    async def agreements(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, kind: FromQuery[str] = ""
+    ) -> Template:
+        query = Agreement.filter(queries.visible_agreements(principal)).distinct()
+        if kind in {k.value for k in AgreementKind}:
+            query = query.filter(kind=kind)
+        rows = await query.order_by("-id").limit(200).prefetch_related("document")
+        glance = await queries.agreement_glance([a.id for a in rows])
+        return page(request, "agreements.html", agreements=rows, glance=glance, kinds=list(AgreementKind), kind=kind)
+
+    @get("/agreements/{agreement_id:int}", opt={"roles": AGREEMENT_PAGE})
+    async def agreement(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
+    ) -> Template:
+        agreement = await Agreement.filter(queries.visible_agreements(principal), id=agreement_id).distinct().first()
+        if agreement is None:
+            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        obligations, _ = await obligation_svc.list_obligations(
+            principal, obligation_svc.ObligationFilter(agreement_id=agreement.id), 500, 0
+        )
+        obligations = [o for o in obligations if o.review_status != ReviewStatus.REJECTED]
+        evidence: dict[int, list[FulfilmentEvidence]] = defaultdict(list)
+        for e in await FulfilmentEvidence.filter(obligation_id__in=[o.id for o in obligations]).order_by("id"):
+            evidence[e.obligation_id].append(e)  # type: ignore[attr-defined]
+        events = await AgreementEvent.filter(agreement_id=agreement.id).order_by("occurred_on", "id")
+        return page(
+            request,
+            "agreement.html",
+            agreement=agreement,
+            obligations=obligations,
+            evidence=evidence,
+            events=events,
+            event_kinds=list(EVENT_KINDS),
+            can_record=principal.role in EVENT_RECORDERS,
+            can_fulfil=principal.role in FULFILLERS,
+        )
+
+    @post("/agreements/{agreement_id:int}/events", opt={"roles": EVENT_RECORDERS})
+    async def record_event(
+        self, principal: CurrentUser, agreement_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+    ) -> Redirect:
+        kind = data.get("kind", "").strip()
+        occurred_on = _required_date(data.get("occurred_on"), "occurred_on")
+        description = data.get("description", "").strip()
+        label = translator("zh")(f"event.{kind}") if kind in EVENT_KINDS else ""
+        anchors = [*EVENT_KINDS.get(kind, []), *([label] if label else [])]
+        await obligation_svc.record_event(principal, agreement_id, kind, occurred_on, description or label, anchors)
+        return Redirect(f"/agreements/{agreement_id}")
+
+    @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})
+    async def evidence_file(self, principal: CurrentUser, store: Store, evidence_id: FromPath[int]) -> Response[bytes]:
+        """An attachment of fulfilment evidence, always as a download (never rendered by the browser)."""
+        evidence = await FulfilmentEvidence.get_or_none(id=evidence_id)
+        if evidence is None or not evidence.file_sha256:
+            raise NotFound(f"Evidence {evidence_id} has no attachment.")
+        await obligation_svc.get_obligation(principal, evidence.obligation_id)  # type: ignore[attr-defined]
+        name = quote(evidence.file_name or "evidence", safe="")
+        return Response(
+            store.get(evidence.file_sha256),
+            media_type="application/octet-stream",
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @post("/obligations/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS})
+    async def record_fulfilment(
+        self,
+        principal: CurrentUser,
+        store: Store,
+        settings: AppSettings,
+        obligation_id: FromPath[int],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Redirect:
+        ob = await obligation_svc.get_obligation(principal, obligation_id)
+        file = data.get("file")
+        sha = name = None
+        if isinstance(file, UploadFile) and file.filename:
+            content = await file.read()
+            if len(content) > settings.max_upload_mb * 1024 * 1024:
+                raise InvalidInput("The attachment is too large.")
+            if content:
+                sha, name = store.put(content), document_svc.clean_filename(file.filename)
+        await obligation_svc.record_fulfilment(
+            principal,
+            obligation_id,
+            _required_date(str(data.get("fulfilled_on") or ""), "fulfilled_on"),
+            str(data.get("note") or ""),
+            _amount(str(data.get("amount") or ""), "amount"),
+            today=clock.today(),
+            file_sha256=sha,
+            file_name=name,
+        )
+        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"  # type: ignore[attr-defined]
+        return Redirect(target)
+
+
+class WorkPages(Controller):
+    """My obligations (departments), PPP finance, evaluation, search, calendar, sweep."""
+
+    include_in_schema = False
+
+    @get("/my", opt={"roles": MY_PAGE})
+    async def my_obligations(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
+        rows = await (
+            Obligation.filter(
+                obligation_svc.visible_obligations(principal),
+                review_status=ReviewStatus.CONFIRMED,
+                state__in=(*queries.OPEN_STATES, "breached"),
+            )
+            .order_by("due_date", "id")
+            .limit(300)
+            .prefetch_related("owner", "agreement")
+        )
+        rows.sort(key=lambda o: (o.due_date is None, o.due_date or date.max, o.id))
+        warnings: dict[int, list[ObligationWarning]] = defaultdict(list)
+        for w in await ObligationWarning.filter(obligation_id__in=[o.id for o in rows]).order_by("window_days"):
+            warnings[w.obligation_id].append(w)  # type: ignore[attr-defined]
+        failures = await (
+            IntegrityFailure.filter(organisation__path__startswith=principal.scope_path)
+            .order_by("-detected_on", "-id")
+            .limit(100)
+            .prefetch_related("organisation")
+        )
+        return page(request, "my.html", obligations=rows, warnings=warnings, failures=failures)
+
+    @get("/finance", opt={"roles": FINANCE_PAGE})
+    async def finance(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
+        projects = await queries.ppp_projects(principal)
+        schedule = await queries.payment_schedule(principal)
+        ratio = await queries.affordability(principal)
+        return page(
+            request,
+            "finance.html",
+            projects=[(p, charts.timeline(p.milestones)) for p in projects],
+            ppp_agreements=await queries.ppp_agreements(principal),
+            schedule_chart=charts.bar_chart(schedule),
+            ratio_chart=charts.bar_chart(ratio, unit="%", rules=[(5.0, "5%"), (10.0, "10%")]),
+        )
+
+    @get("/evaluate", opt={"roles": EVALUATE_PAGE})
+    async def evaluate(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        org: FromQuery[str] = "",
+    ) -> Template:
+        flt = await _dashboard_filter(principal, start, end, kind, org)
+        rows = await queries.ratings(principal, flt)
+        trend = await queries.failures_per_month(principal, flt)
+        upcoming = await queries.upcoming(principal, clock.today(), flt=flt)
+        district_rates = [
+            (r.name, float(r.rate * 100)) for r in rows if r.kind in ("district", "town") and r.rate is not None
+        ][:12]
+        return page(
+            request,
+            "evaluate.html",
+            flt=flt,
+            ratings=rows,
+            trend_chart=charts.line_chart(trend, integer=True),
+            rate_chart=charts.bar_chart(district_rates, unit="%", top=100.0),
+            trend_total=int(sum(v for _, v in trend)),
+            upcoming=upcoming,
+            organisations=await queries.organisations_in_scope(principal),
+            kinds=list(AgreementKind),
+            query=urlencode(
+                {
+                    "start": flt.period.start.isoformat(),
+                    "end": flt.period.end.isoformat(),
+                    "kind": flt.kind.value if flt.kind else "",
+                    "org": flt.organisation_id or "",
+                }
+            ),
+        )
+
+    @get("/evaluate.csv", opt={"roles": EVALUATE_PAGE})
+    async def evaluate_csv(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        org: FromQuery[str] = "",
+        table: FromQuery[str] = "ranking",
+    ) -> Response[bytes]:
+        """The dashboard's tables as CSV (UTF-8 with BOM for Excel): ``table`` = ranking | trend | upcoming."""
+        flt = await _dashboard_filter(principal, start, end, kind, org)
+        t = translator(lang_of(request))
+        buf = io.StringIO()
+        out = csv.writer(buf)
+        if table == "trend":
+            out.writerow([t("col.month"), t("col.breaches")])
+            for month, n in await queries.failures_per_month(principal, flt):
+                out.writerow([month, int(n)])
+        elif table == "upcoming":
+            out.writerow([t("col.due"), t("col.organisation"), t("col.obligor"), t("col.state"), t("col.clause")])
+            for o in await queries.upcoming(principal, clock.today(), flt=flt, limit=1000):
+                out.writerow(
+                    [o.due_date, _csv_cell(o.owner.name), _csv_cell(o.obligor_name or ""), t(f"state.{o.state}"),
+                     _csv_cell(o.quote)]
+                )  # fmt: skip
+        else:
+            table = "ranking"
+            out.writerow(
+                [t("col.rank"), t("col.organisation"), t("col.due_count"), t("col.on_time"), t("col.late"),
+                 t("state.overdue"), t("state.breached"), t("col.breaches"), t("col.rate"), t("col.score"),
+                 t("col.grade"), t("filter.from"), t("filter.to")]
+            )  # fmt: skip
+            for i, r in enumerate(await queries.ratings(principal, flt), start=1):
+                out.writerow(
+                    [i, _csv_cell(r.name), r.due, r.on_time, r.late, r.overdue, r.breached, r.failure_count,
+                     "" if r.rate is None else f"{r.rate * 100:.1f}%", r.score, r.grade,
+                     flt.period.start.isoformat(), flt.period.end.isoformat()]
+                )  # fmt: skip
+        return Response(
+            ("\ufeff" + buf.getvalue()).encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f"attachment; filename=chengxin-{table}.csv"},
+        )
+
+    @get("/search", opt={"roles": STAFF})
+    async def search(self, request: Request[Any, Any, Any], principal: CurrentUser, q: FromQuery[str] = "") -> Template:
+        q = q.strip()[:100]
+        agreements: list[Agreement] = []
+        obligations: list[Obligation] = []
+        documents: list[tuple[Document, Any]] = []
+        if q:
+            agreements = (
+                await Agreement.filter(queries.visible_agreements(principal), title__icontains=q)
+                .distinct()
+                .order_by("-id")
+                .limit(50)
+            )
+            obligations = (
+                await Obligation.filter(
+                    obligation_svc.visible_obligations(principal),
+                    Q(quote__icontains=q) | Q(action__icontains=q) | Q(obligor_name__icontains=q),
+                )
+                .exclude(review_status=ReviewStatus.REJECTED)
+                .order_by("due_date", "id")
+                .limit(50)
+            )
+            docs = (
+                await Document.filter(document_svc.visible_documents(principal), text__icontains=q)
+                .distinct()
+                .order_by("-id")
+                .limit(30)
+            )
+            documents = [(d, find_snippet(d.text or "", q)) for d in docs]
+        return page(request, "search.html", q=q, agreements=agreements, obligations=obligations, documents=documents)
+
+    @get("/calendar", opt={"roles": STAFF})
+    async def calendar_page(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, month: FromQuery[str] = ""
+    ) -> Template:
+        today = clock.today()
+        first = _date(f"{month}-01") if month else None
+        first = first or today.replace(day=1)
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        rows = await (
+            Obligation.filter(
+                obligation_svc.visible_obligations(principal),
+                due_date__gte=weeks[0][0],
+                due_date__lte=weeks[-1][-1],
+            )
+            .exclude(review_status=ReviewStatus.REJECTED)
+            .order_by("due_date", "id")
+            .limit(1000)
+        )
+        by_day: dict[date, list[Obligation]] = defaultdict(list)
+        for o in rows:
+            if o.due_date:
+                by_day[o.due_date].append(o)
+        prev_month = (first - timedelta(days=1)).replace(day=1)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        return page(
+            request,
+            "calendar.html",
+            first=first,
+            weeks=weeks,
+            by_day=by_day,
+            prev=f"{prev_month:%Y-%m}",
+            next=f"{next_month:%Y-%m}",
+        )
+
+    @get("/sweep", opt={"roles": ADMIN_ONLY})
+    async def sweep_page(self, request: Request[Any, Any, Any]) -> Template:
+        return page(request, "sweep.html", result=None, as_of=clock.today())
+
+    @post("/sweep", opt={"roles": ADMIN_ONLY})
+    async def sweep_form(self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]]) -> Template:
+        as_of = _required_date(data.get("as_of"), "as_of")
+        report = await sweep_obligations(as_of)
+        return page(request, "sweep.html", result=report.to_dict(), as_of=as_of)
+
+
+def _csv_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in free text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+async def _dashboard_filter(principal: Any, start: str, end: str, kind: str, org: str) -> queries.DashboardFilter:
+    today = clock.today()
+    latest = await queries.latest_failure_date(principal)
+    default_end = max(today, latest) if latest else today
+    period_end = _date(end, default_end) or default_end
+    default_start = (period_end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    period_start = _date(start, default_start) or default_start
+    if period_start > period_end:
+        period_start, period_end = period_end, period_start
+    return queries.DashboardFilter(
+        period=queries.Period(period_start, period_end),
+        kind=AgreementKind(kind) if kind in {k.value for k in AgreementKind} else None,
+        organisation_id=int(org) if org.isdigit() else None,
+    )
+
+
+class PublicPages(Controller):
+    include_in_schema = False
+
+    @get("/public", opt={"roles": PUBLIC})
+    async def public_failures(
+        self, request: Request[Any, Any, Any], q: FromQuery[str] = "", page_no: FromQuery[int] = 1
+    ) -> Template:
+        q = q.strip()[:100]
+        page_no = max(page_no, 1)
+        rows, total = await queries.published_failures(clock.today(), q or None, 20, (page_no - 1) * 20)
+        return page(request, "public.html", failures=rows, total=total, q=q, page_no=page_no, pages=(total + 19) // 20)
+
+    @get("/lang/{code:str}", opt={"roles": PUBLIC})
+    async def switch_language(self, code: FromPath[str], next_path: FromQuery[str] = "/") -> Redirect:
+        lang = code if code in LANGS else "zh"
+        return Redirect(
+            safe_next(next_path),
+            cookies=[Cookie(key=LANG_COOKIE, value=lang, path="/", max_age=365 * 24 * 3600, samesite="lax")],
+        )

@@ -1,0 +1,139 @@
+"""Browser tests: the real app (``chengxin serve``) in a subprocess on a free port with its own data
+directory, driven by headless system Chromium through Playwright. Skipped only when /usr/bin/chromium is
+missing (Debian: ``apt-get install -y chromium chromium-driver fonts-noto-cjk``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "chengxin-browser"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+
+# Seeds the demo city's organisations and users, plus a district-government user for 南海区.
+SEED = f"""
+import asyncio
+from tortoise import Tortoise
+from app.db import tortoise_config
+from app.settings import Settings
+from app.demo import seed_city
+from app.models import Role, User
+from app.services.users import add_user
+
+async def main():
+    settings = Settings.from_env()
+    await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
+    orgs = await seed_city()
+    for user in await User.all():
+        from app.security import hash_password
+        user.password_hash = hash_password({PASSWORD!r})
+        await user.save(update_fields=["password_hash"])
+    await add_user("nanhai", {PASSWORD!r}, Role.DEPARTMENT, orgs["南海区"].id, display_name="南海区")
+    await Tortoise.close_connections()
+
+asyncio.run(main())
+"""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    data_dir: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "chengxin.sqlite3"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    env = {**os.environ, "CHENGXIN_DATA_DIR": str(data_dir), "CHENGXIN_SECRET_KEY": "browser-test-secret"}
+    env.pop("CHENGXIN_DATABASE_URL", None)
+    env.pop("CHENGXIN_REDIS_URL", None)
+    cli = [sys.executable, "-c", "from app.cli import main; main()"]
+    subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", SEED], env=env, check=True, capture_output=True, cwd=ROOT)
+    port = _free_port()
+    log = (data_dir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"server did not start: {(data_dir / 'serve.log').read_text()}")
+            time.sleep(0.2)
+        yield Server(url, data_dir)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is open,
+    which would break the session fixtures of other test folders that call ``asyncio.run``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Screens:
+    def __init__(self) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, page: object, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        return path
+
+
+@pytest.fixture(scope="session")
+def screens() -> Screens:
+    return Screens()

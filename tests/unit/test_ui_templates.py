@@ -1,0 +1,65 @@
+"""The chart and timeline macros render real SVG from data (the finance page has no PPP data yet), and
+template text stays escaped."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+import app
+from app.ui import charts
+from app.ui.i18n import translator
+
+TEMPLATES = Path(app.__file__).parent / "templates"
+
+
+def macros() -> object:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+    return env.get_template("_macros.html").module
+
+
+def test_affordability_chart_draws_bars_and_red_lines() -> None:
+    data = [("南海区 2025", 4.2), ("南海区 2026", 7.5), ("顺德区 2026", 11.0)]
+    chart = charts.bar_chart(data, unit="%", rules=[(5.0, "5%"), (10.0, "10%")])
+    svg = str(macros().chart(chart, translator("zh"), "财政承受能力", "ratio"))  # type: ignore[attr-defined]
+    assert svg.count("<rect") == 3
+    assert svg.count('class="rule"') == 2
+    assert "顺德区 2026" in svg
+    assert "11.0%" in svg
+    assert "暂无数据" not in svg
+
+
+def test_empty_chart_says_no_data() -> None:
+    svg = str(macros().chart(charts.bar_chart([]), translator("zh"), "图", "x"))  # type: ignore[attr-defined]
+    assert "暂无数据" in svg
+    assert "<svg" not in svg
+
+
+def test_chart_labels_are_escaped() -> None:
+    chart = charts.line_chart([("<script>alert(1)</script>", 3.0)])
+    svg = str(macros().chart(chart, translator("en"), "<b>t</b>", "x"))  # type: ignore[attr-defined]
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "&lt;b&gt;t&lt;/b&gt;" in svg
+
+
+def test_timeline_places_milestones_in_order() -> None:
+    marks = charts.timeline(
+        [("融资交割", date(2024, 1, 10), True), ("开工", date(2024, 6, 1), True), ("竣工验收", date(2026, 3, 1), False)]
+    )
+    svg = str(macros().timeline(marks, "里程碑"))  # type: ignore[attr-defined]
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
+    assert xs == sorted(xs)
+    assert len(xs) == 3
+    assert svg.count('class="mark done"') == 2
+    assert "竣工验收 2026-03-01" in svg
+
+
+def test_no_template_turns_off_escaping() -> None:
+    for template in TEMPLATES.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert "|safe" not in text.replace(" ", ""), template.name
+        assert "autoescape false" not in text, template.name
