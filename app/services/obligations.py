@@ -145,6 +145,15 @@ async def review(
         raise Forbidden("Only the investment and finance bureaus and administrators review obligations.")
     if not ids:
         raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
+    if edit and "owner_id" in edit.fields_set and edit.owner_id is not None:
+        from app.models import Organisation
+
+        owner = await Organisation.get_or_none(id=edit.owner_id, path__startswith=principal.scope_path)
+        if owner is None:
+            raise InvalidInput(
+                f"Organisation {edit.owner_id} does not exist or is outside your scope.",
+                errors=[{"key": "owner_id", "message": "not in scope"}],
+            )
     async with in_transaction():
         rows = await Obligation.filter(visible_obligations(principal), id__in=ids).select_for_update()
         found = {r.id for r in rows}

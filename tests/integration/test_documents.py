@@ -173,3 +173,19 @@ async def test_empty_upload_and_bad_fields_are_problems(client: Any, city: City)
     assert bad_query.status_code in (400, 422)
     bad_body = await client.post("/api/obligations/review", json={"ids": "x", "decision": "confirmed"}, headers=auth)
     assert bad_body.status_code in (400, 422)
+
+
+async def test_owner_can_only_move_within_scope(client: Any, city: City) -> None:
+    from app.models import Organisation, OrgKind
+
+    doc = await extracted_document(client, city)
+    auth = city.auth("investment")
+    ob = (await client.get(f"/api/obligations?document_id={doc['id']}", headers=auth)).json()["items"][0]
+    elsewhere = await Organisation.create(name="广州市", kind=OrgKind.CITY, path="/")
+    elsewhere.path = f"/{elsewhere.id}/"
+    await elsewhere.save()
+    refused = await client.patch(f"/api/obligations/{ob['id']}", json={"owner_id": elsewhere.id}, headers=auth)
+    assert refused.status_code == 422
+    moved = await client.patch(f"/api/obligations/{ob['id']}", json={"owner_id": city.orgs["ndrc"]}, headers=auth)
+    assert moved.status_code == 200
+    assert moved.json()["owner_id"] == city.orgs["ndrc"]
