@@ -1,58 +1,114 @@
-"""The extraction pipeline: bytes → pages → document facts → obligations."""
+"""The extraction pipeline: bytes → pages → document facts → obligations.
+
+Reading (``extractors.reading``) turns bytes into pages; the spaCy pipeline (``extractors.nlp``) finds
+parties, structure, obligations, deadlines, amounts and categories over the joined page text.
+"""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from pathlib import Path
+from typing import Literal
 
-from extractors.model import DocumentInfo, DocumentKind, ExtractionResult, ExtractOptions
+from extractors.model import (
+    Category,
+    DocumentInfo,
+    DocumentKind,
+    ExtractionResult,
+    ExtractOptions,
+    Obligation,
+    Page,
+)
+from extractors.nlp import annotate
 from extractors.reading import ProgressCallback, read_pages
-from extractors.rules import find_obligations, find_parties
+from extractors.rules import Finding
 
-EXTRACTOR_VERSION = "rules-0.1"
+EXTRACTOR_VERSION = "spacy-rules-0.2"
 
 _KIND_HINTS = (
     (DocumentKind.PPP, re.compile(r"PPP|特许经营|政府和社会资本合作|社会资本|concession", re.I)),
-    (DocumentKind.INVESTMENT_PROMOTION, re.compile(r"招商引资|投资合作协议|投资协议|项目投资|入园|落户")),
-    (DocumentKind.POLICY_COMMITMENT, re.compile(r"实施方案|工作方案|任务分工|条例|办法|通知|意见|要点")),
+    (DocumentKind.INVESTMENT_PROMOTION, re.compile(r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同")),
+    (DocumentKind.POLICY_COMMITMENT, re.compile(r"实施方案|工作方案|任务分工|条例|办法|通知|意见|要点|规定|细则")),
 )
 
 
 def detect_kind(text: str) -> DocumentKind:
     head = text[:3000]
+    title = "\n".join(line for line in head.splitlines()[:4] if line.strip())
+    for kind, pattern in _KIND_HINTS:  # the title decides first, then the opening text
+        if pattern.search(title):
+            return kind
     for kind, pattern in _KIND_HINTS:
         if pattern.search(head):
             return kind
     return DocumentKind.OTHER
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Literal["zh", "en"]:
     sample = text[:5000]
     cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
     return "zh" if cjk >= max(20, len(sample) // 20) else "en"
+
+
+def _action(text: str, finding: Finding) -> str:
+    """A short verb phrase: from the modal on, or the clause start for bare tasks."""
+    start = 0
+    if finding.modal and finding.modal in text:
+        start = text.index(finding.modal)
+    action = re.split(r"[，。；,;]", text[start:].strip(), maxsplit=1)[0]
+    return action[:60]
 
 
 def extract(data: bytes, options: ExtractOptions | None = None, progress: ProgressCallback | None = None) -> ExtractionResult:
     options = options or ExtractOptions()
     media_type, pages = read_pages(data, options.limits, progress)
     text = "\n".join(p.text for p in pages)
+    language = detect_language(text)
     kind = options.kind or detect_kind(text)
-    parties = find_parties(text)
+    doc = annotate(text, kind=kind, language=language, signed_on=options.signed_on)
+    ctx = doc._.chengxin
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)
     info = DocumentInfo(
         sha256=hashlib.sha256(data).hexdigest(),
         pages=sum(1 for p in pages if p.number is not None) or 1,
-        language="zh" if detect_language(text) == "zh" else "en",
+        language=language,
         kind=kind,
         title=title[:200] if title else None,
         signed_on=options.signed_on,
-        parties=parties,
+        parties=ctx.parties,
         media_type=media_type,
         ocr=any(p.ocr for p in pages),
     )
-    obligations = tuple(find_obligations(pages, kind, parties, options.signed_on))
-    return ExtractionResult(document=info, obligations=obligations, text=text, extractor_version=EXTRACTOR_VERSION)
+    starts = [p.start for p in pages]
+    obligations = []
+    for span in doc.spans["obligations"]:
+        finding: Finding = span._.finding
+        clause = text[finding.start:finding.end]
+        obligations.append(
+            Obligation(
+                text=clause,
+                page=_page_of(pages, starts, finding.start),
+                start=finding.start,
+                end=finding.end,
+                obligor=finding.obligor,
+                responsible=finding.responsible,
+                category=span._.category or Category.OTHER,
+                action=_action(clause, finding),
+                deadline=span._.deadline,
+                amount=span._.amount,
+                conditions=finding.conditions,
+                penalty=None,
+                confidence=finding.confidence,
+            )
+        )
+    return ExtractionResult(document=info, obligations=tuple(obligations), text=text, extractor_version=EXTRACTOR_VERSION)
+
+
+def _page_of(pages: list[Page], starts: list[int], offset: int) -> int | None:
+    index = bisect.bisect_right(starts, offset) - 1
+    return pages[max(0, index)].number if pages else None
 
 
 def extract_path(path: str | Path, options: ExtractOptions | None = None, progress: ProgressCallback | None = None) -> ExtractionResult:
