@@ -57,7 +57,7 @@ _CN_DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八�
 _BEFORE = r"(?:之前|以前|前|止|为止)?"
 
 _RECURRING_CN = re.compile(
-    r"每(?:个)?(?P<u>年|季度|季|月|周|星期|半年|旬)|(?P<irr>不定期)|(?P<per>定期)|按(?P<u2>年|季|月)|逐年"
+    r"每(?:个)?(?P<u>年|季度|季|月|周|星期|半年|旬)|(?P<irr>不定期)|(?<!、)(?P<per>定期)(?![^，。；]{0,4}等)|按(?P<u2>年|季|月)|逐年"
     rf"|连续(?P<n>{NUM})年"
 )
 _RECURRING_EN = re.compile(
@@ -123,7 +123,7 @@ _EVENT_AFTER_CN = re.compile(
     r"(?:在|待|于)?(?P<ev>[\u4e00-\u9fff、“”]{0,20}?(?:竣工|投产|建成|完工|开工|验收|交付|取得|签订|签署|批准|到位|生效|"
     r"注册|登记|实施|完成|结束|届满|终止|解除|开业|运营))(?:之后|以后|后)(?![期续])"
 )
-_PERIOD_CN = re.compile(r"在(?:该|上述|前述|此|约定的|规定的)期限内")
+_PERIOD_CN = re.compile(r"在(?:该|上述|前述|此)期限内")
 _BEFORE_HAND_CN = re.compile(r"事先|预先|事前")
 _EVENT_EN = re.compile(
     r"\b(?P<rel>before|prior to|within)\s+(?:the\s+)?(?P<ev>[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*)*)"

@@ -180,13 +180,13 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
 # --------------------------------------------------------------------------------------------- subjects
 #: words that end a Chinese subject noun phrase (prepositions, modals, adverbs and common task verbs)
 _SUBJECT_END = re.compile(
-    r"对(?!外)|在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|同(?!级|志)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
+    r"对(?!外)|在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
     r"应当|应(?![收付用急届诉对变聘征邀])|(?<![重主需纪摘纲提只必首])要(?![求点素件])|须|必须|不得|严禁|禁止|负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
     r"实施|开展|组织|做好|落实|每年|定期|及时|当|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
-    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|办理|完成|受|经|如|若|出让|返还|"
+    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|办理|完成|受(?!理|托)|经(?!济|营|费|办)|如|若|出让|返还|"
 )
-_EN_PARTY = re.compile(
+EN_PARTY = re.compile(
     r"\b(?:the\s+)?(Concessionaire|Authority|Government|Company|Developer|Contractor|Operator|Investor|Grantor|"
     r"Purchaser|Supplier|Lenders?|Independent Engineer|Parties|Party\s+[A-D]|either Party|each Party)\b"
 )
@@ -209,7 +209,7 @@ def subject_of(text: str, english: bool = False) -> str | None:
             end = m2.start()
             break
     np = s[:end] if end is not None else s
-    if len(np) > 60:
+    if len(np) > 90:
         return None
     return np.strip(" ，,") or None
 
@@ -218,7 +218,7 @@ def english_subject(text: str, modal_start: int) -> str | None:
     """The party named closest before an English modal (``the Concessionaire shall``)."""
     before = text[:modal_start]
     last = None
-    for m in _EN_PARTY.finditer(before):
+    for m in EN_PARTY.finditer(before):
         last = m
     if last is None or modal_start - last.end() > 60:
         return None

@@ -18,12 +18,13 @@ responsible-unit note), a directive of a covering notice (请认真组织实施)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import english_subject, is_actor, role_of_name, subject_of
+from extractors.parties import EN_PARTY, english_subject, is_actor, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -33,9 +34,10 @@ STRONG_MODAL = re.compile(
     r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|"
     r"(?<![重主需纪摘纲提只必首不想])要(?![求点素件闻是么害职务领旨])|"
     r"负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|承诺|"
-    r"保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
+    r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
     r"由[^，。；]{1,30}?承担|承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
 )
+BARE_SPLIT_MODAL = re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = re.compile(r"有权|可以|可适当|可(?=[向对在按将于])|享有|有权利|不必|无须|无需")
 REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外")
@@ -128,6 +130,7 @@ class _Scope:
 @dataclass(slots=True)
 class _Group:
     spans: list[Span] = field(default_factory=list)
+    by_deadline: bool = False  # split from the previous clause only by its different deadline
     split_after_deadline: bool = False
 
     @property
@@ -196,18 +199,25 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
         group_text = text[current.start:current.end]
         split = _splits(chunk, group_text, spans[idx + 1:], text, mode)
         deadline = _chunk_deadline(chunk, mode, anchor)
-        if not split and not mode.english and _concrete(deadline) and deadline != current_deadline:
+        time_only = _time_only(chunk, deadline)
+        if not split and not mode.english and _concrete(deadline) and deadline != current_deadline and not time_only:
             stripped = _strip_connector(chunk)
             starts_modal = bool(STRONG_MODAL.match(stripped))
             has_main = any(not _is_condition(text[s.start:s.end]) for s in current.spans)
             group_modal = _modal(group_text, False)
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
-            if has_main and not starts_modal and (strong or mode.plan):
+            adverbial = bool(re.match(r"^(?:在|于|自|从|至|到|截至)", chunk.strip()))
+            if has_main and not starts_modal and not adverbial and (strong or mode.plan):
                 split = True
                 current.split_after_deadline = False
         if not split and current.split_after_deadline and not _concrete(deadline) \
                 and not STRONG_MODAL.match(_strip_connector(chunk)):
             split = True
+            by_deadline = False
+        elif split and not mode.english and _concrete(deadline) and not _splits(chunk, group_text, [], text, mode):
+            by_deadline = True
+        else:
+            by_deadline = False
         if split:
             # conditions written just before the new clause belong to it
             moved: list[Span] = []
@@ -215,7 +225,7 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
                 moved.insert(0, current.spans.pop())
             if current.spans:
                 groups.append(current)
-            current = _Group(spans=[*moved, span])
+            current = _Group(spans=[*moved, span], by_deadline=by_deadline)
             current_deadline = deadline
             current.split_after_deadline = _concrete(deadline) and not mode.english and len(moved) == 0 \
                 and _modal(chunk, False) is None
@@ -226,6 +236,14 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
     if current.spans:
         groups.append(current)
     return groups
+
+
+def _time_only(chunk: str, deadline: Deadline) -> bool:
+    """A chunk that is nothing but a time phrase (到2020年，) belongs to the clause it introduces."""
+    if not _concrete(deadline) or not deadline.text:
+        return False
+    rest = re.sub(r"[，,；;。\s]", "", chunk).replace(re.sub(r"[，,\s]", "", deadline.text), "")
+    return len(rest) <= 2
 
 
 def _chunk_deadline(chunk: str, mode: DocumentMode, anchor: date | None) -> Deadline:
@@ -252,8 +270,11 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
     group_modal = _modal(group_text, False) is not None or _permission(group_text, False) or bool(REFERRAL.search(group_text))
     c = chunk.strip()
     stripped = _strip_connector(c)
-    starts_modal = bool(STRONG_MODAL.match(stripped) or PERMISSION.match(stripped) or REFERRAL.match(stripped))
-    if starts_modal and group_modal:
+    group_strong = _modal(group_text, False)
+    group_permission_only = group_strong is None and _permission(group_text, False)
+    bare = bool(BARE_SPLIT_MODAL.match(stripped) or PERMISSION.match(stripped) or REFERRAL.match(stripped))
+    starts_modal = bool(STRONG_MODAL.match(stripped))
+    if group_modal and (bare or (starts_modal and (CONNECTOR.match(c) or group_permission_only))):
         return True
     if CONNECTOR.match(c) and group_modal:
         m = _modal(c, False)
@@ -331,7 +352,7 @@ def _classify(group_text: str, *, mode: DocumentMode, note: Note | None, notice:
 def _main_chunk(text: str) -> str:
     parts = [p for p in re.split(r"[，,]", text) if p.strip()]
     for p in parts:
-        if not _is_condition(p) and not CONDITION_START.match(p.strip()):
+        if not _is_condition(p):
             return p.strip()
     return parts[0].strip() if parts else text
 
@@ -339,10 +360,13 @@ def _main_chunk(text: str) -> str:
 def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str | None:
     t = group_text.strip()
     if mode.english:
-        m = _modal(t, True)
-        if m:
-            return english_subject(t, m.start())
+        cleaned = EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)
+        for m in EN_MODAL.finditer(cleaned):
+            found = english_subject(t, m.start())
+            if found:
+                return found
         return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
+    t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
     by = BY_WHOM.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
@@ -360,7 +384,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 nq = subject_of(q.strip())
                 if nq and is_actor(nq):
                     return nq
-            label = re.search(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p[: (_modal(p, False) or re.search("$", p)).start()])  # type: ignore[union-attr]
+            label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
             if label:
                 return label.group(0)
         return None
@@ -407,7 +431,9 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     terminal = re.search(r"[。；！？;!?]|\.\s|\.$", b)
     if english:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
-    return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b)
+    if level == "article":
+        return False
+    return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
 
 
 def find_obligations(
@@ -430,6 +456,11 @@ def find_obligations(
     english = mode.english
     default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "unknown")
     counterparty = next((p for p in parties if p.role == "counterparty"), None)
+    if counterparty is None and english:
+        mentions = Counter(m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty")
+        if mentions:
+            label = mentions.most_common(1)[0][0]
+            counterparty = Party(label=label, name=label, role="counterparty")
 
     for para in paras:
         body = text[para.start:para.end]
@@ -500,6 +531,7 @@ def find_obligations(
             spans = chunks(text, s_start, sent.end, english=english)
             if not spans:
                 continue
+            prev_basis: str | None = None
             for group in _group_chunks(text, spans, mode, anchor):
                 g_text = text[group.start:group.end]
                 notice = in_notice and not seen_l1 and not mode.contract
@@ -507,6 +539,9 @@ def find_obligations(
                     g_text, mode=mode, note=note, notice=notice, scope=scope,
                     sub_item_of_obligation=sub_item and list_of_obligation, in_sub_item=sub_item,
                 )
+                if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
+                    basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
+                prev_basis = basis
                 subject = _subject(g_text, mode, modal)
                 if subject:
                     scope.subject = subject
@@ -543,6 +578,8 @@ def find_obligations(
                     if subject is None and scope.subject is None and name:
                         scope.subject = name
                 start, end = group.start, group.end
+                while end > start and text[end - 1] in "，,；;。：:、 \n":
+                    end -= 1
                 if basis == "notice" and NOTICE.search(g_text) and re.search(r"印发|转发|同意", g_text[:NOTICE.search(g_text).start()]):  # type: ignore[union-attr]
                     start = group.start + NOTICE.search(g_text).start()  # type: ignore[union-attr]
                 conditions = tuple(
