@@ -275,6 +275,8 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         link = _CN_LINK.search(pre)
         if after == "期" or (m["post"] is None and link is None):
             continue
+        if re.search(r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre):
+            continue  # a target duration (压缩至1个工作日以内), not a deadline
         if unit_word == "日" and re.search(rf"(?:{NUM})\s*月\s*$", pre):
             continue  # a calendar date such as 3月31日
         if unit_word == "年" and not m["post"] and not (link and link.group(0).strip() in ("后", "之后", "以后", "起")):

@@ -43,7 +43,8 @@ PERMISSION = re.compile(r"有权|可以|可适当|可(?=[向对在按将于])|�
 REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外")
 EXCLUDE = re.compile(
     r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
-    r"一式[^，。；]{0,6}份|协商解决|提交[^，。；]{0,20}仲裁|人民法院(?:起诉|提起诉讼)|未尽事宜|具有同等法律效力|"
+    r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
+    r"未尽事宜|具有同等法律效力|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
 ENCOURAGE = re.compile(r"^(?:国家)?(?:鼓励|支持|引导|倡导)")
@@ -58,7 +59,7 @@ TASK_START = re.compile(
 )
 COMMIT_VERB = re.compile(
     r"(?:提供|返还|支付|付清|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
-    r"解决|投资|建成)(?!的)"
+    r"解决|投资|建成|不低于|不少于|达到)(?!的)"
 )
 CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
@@ -117,6 +118,7 @@ class Finding:
     modal: str | None = None
     conditions: tuple[str, ...] = ()
     confidence: float = 0.5
+    note: str | None = None  # the responsible-unit note (it may state the deadline: 完成时限：…)
 
 
 @dataclass(slots=True)
@@ -173,7 +175,8 @@ def document_mode(text: str, kind: DocumentKind, language: str, signed_on: date 
     paras = paragraphs(text)
     articles = sum(1 for p in paras if p.level == "article")
     title = text.strip().split("\n", 1)[0]
-    regulation = articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles)
+    contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
+    regulation = not contract_kind and (articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles))
     has_notes = any(find_notes(text, p.start, p.end) for p in paras)
     contract = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT) and not regulation
     plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
@@ -477,7 +480,7 @@ def find_obligations(
             if first:
                 lead = findings[pending_lead]
                 findings[pending_lead] = Finding(lead.start, first[0].end, lead.obligor, lead.responsible,
-                                                 lead.basis, lead.modal, lead.conditions, lead.confidence)
+                                                 lead.basis, lead.modal, lead.conditions, lead.confidence, lead.note)
                 skip_first = True
             pending_lead = None
         if level == "l1":
@@ -588,7 +591,8 @@ def find_obligations(
                 )
                 confidence = {"modal": 0.85, "task": 0.8, "notice": 0.8, "liability": 0.75, "duty_section": 0.7,
                               "sub_item": 0.65, "declarative": 0.6, "commitment": 0.6}[basis]
-                findings.append(Finding(start, end, obligor, responsible, basis, modal, conditions, confidence))
+                note_text = text[note.start:note.end] if note is not None else None
+                findings.append(Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text))
         prev_ended_colon = body.strip().endswith(("：", ":"))
         if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
             pending_lead = len(findings) - 1

@@ -108,8 +108,8 @@ def _bracket_depth(s: str) -> int:
     return depth
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    """Join wrapped lines into paragraphs and read each paragraph's clause number."""
+def _group_lines(text: str) -> list[list[Span]]:
+    """Lines grouped into paragraphs (an empty group marks a blank line)."""
     lines = _lines(text)
     width = _layout_width(text, lines)
     groups: list[list[Span]] = []
@@ -126,13 +126,19 @@ def paragraphs(text: str) -> list[Paragraph]:
             if prev and prev[-1] in "，、,（(“" or _bracket_depth(joined_prev) > 0:
                 continues = True
             elif level is None and prev and prev[-1] not in _TERMINAL + "：:.":
-                continues = width is not None or (len(prev) >= 15 and _cjk(prev[-1]) and _cjk(line.lstrip()[:1]))
-            elif level is None and width is not None and len(prev) >= 0.8 * width:
+                continues = width is not None and len(prev) >= 0.6 * width
+            elif level is None and width is not None and len(prev) >= 0.8 * width and prev[-1] not in "：:":
                 continues = True
             if continues:
                 groups[-1].append(span)
                 continue
         groups.append([span])
+    return groups
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Join wrapped lines into paragraphs and read each paragraph's clause number."""
+    groups = _group_lines(text)
     out: list[Paragraph] = []
     for group in groups:
         if not group:
@@ -246,7 +252,7 @@ def _split_top(s: str) -> list[str]:
 
 def parse_note(content: str) -> tuple[str, ...] | None:
     """Units of a responsible-unit note, lead first; None if ``content`` is not such a note."""
-    content = content.strip()
+    content = re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", content.strip())
     if "。" in content or len(content) > 240:
         return None
     if _NOTE_HEAD.search(content):
@@ -304,3 +310,50 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
                 continue
         i += 1
     return out
+
+
+_IDEO = r"[\u4e00-\u9fff0-9０-９]"
+_INNER_SPACE = re.compile(rf"(?<={_IDEO})[ \t\u3000\u00a0]+(?={_IDEO})|(?<=[\u4e00-\u9fff])[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*(?=[\u4e00-\u9fff])")
+
+
+def squash_spaces(text: str) -> str:
+    """Remove spaces (not line breaks) between CJK characters and digits: 安阳市人民政 府 → 安阳市人民政府."""
+    return re.sub(rf"(?<={_IDEO})[ \t\u3000\u00a0]+(?={_IDEO})", "", text)
+
+
+def squash(text: str) -> tuple[str, list[int]]:
+    """The text without line-wrap artefacts, and for each of its characters the original offset.
+
+    Line breaks inside a paragraph (wrapped PDF lines) go — replaced by a space between Latin letters —
+    and so do spaces between CJK characters and digits.
+    """
+    drops: list[tuple[int, int, str]] = []
+    for group in _group_lines(text):
+        for prev, nxt in zip(group, group[1:], strict=False):
+            a, b = prev.end, nxt.start
+            while a > prev.start and text[a - 1] in " \t\u3000":
+                a -= 1
+            while b < nxt.end and text[b] in " \t\u3000":
+                b += 1
+            left, right = text[a - 1:a], text[b:b + 1]
+            latin = bool(re.match(r"[A-Za-z0-9,.;:)]", left) and re.match(r"[A-Za-z0-9(]", right))
+            drops.append((a, b, " " if latin else ""))
+    for m in _INNER_SPACE.finditer(text):
+        if "\n" not in m.group(0):
+            drops.append((m.start(), m.end(), ""))
+    drops.sort()
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for a, b, repl in drops:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        index.extend(range(pos, a))
+        if repl:
+            out.append(repl)
+            index.append(a)
+        pos = b
+    out.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    return "".join(out), index

@@ -15,6 +15,7 @@ spans to ``doc.spans[key]`` and values to ``Span._`` extensions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,7 @@ from extractors.deadlines import resolve_deadline
 from extractors.model import Category, DocumentKind, Party
 from extractors.parties import LABELS, find_parties, role_of_name
 from extractors.rules import DocumentMode, Finding, document_mode, find_obligations
-from extractors.segment import find_notes, paragraphs
+from extractors.segment import find_notes, paragraphs, squash, squash_spaces
 
 __all__ = ["DocContext", "register_extensions"]
 
@@ -142,8 +143,11 @@ class ObligationFinder:
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
         mode = ctx.mode or document_mode(doc.text, ctx.kind, ctx.language, ctx.signed_on)
+        clean, index = squash(doc.text)
         spans = []
-        for finding in find_obligations(doc.text, mode=mode, parties=ctx.parties, anchor=ctx.signed_on):
+        for found in find_obligations(clean, mode=mode, parties=ctx.parties, anchor=ctx.signed_on):
+            # offsets back into the document text
+            finding = dataclasses.replace(found, start=index[found.start], end=index[found.end - 1] + 1)
             span = _char_span(doc, finding.start, finding.end, finding.obligor.role)
             if span is None:
                 continue
@@ -159,8 +163,10 @@ def make_obligation_finder(nlp: Language, name: str, spans_key: str) -> Obligati
 
 
 def finding_text(doc: Doc, span: Span) -> str:
+    """The clause text of an obligation span, without line-wrap spaces between CJK characters."""
     finding: Finding | None = span._.finding
-    return doc.text[finding.start:finding.end] if finding else span.text
+    text = doc.text[finding.start:finding.end] if finding else span.text
+    return squash_spaces(re.sub(r"(?<=[\u4e00-\u9fff\d])\s*\n\s*(?=[\u4e00-\u9fff\d])", "", text))
 
 
 # --------------------------------------------------------------------------------------------- deadlines
@@ -176,8 +182,11 @@ class DeadlineNormalizer:
         year = ctx.mode.year if ctx.mode else None
         default_anchor = "signing" if ctx.mode is None or ctx.mode.contract else None
         for span in doc.spans.get(self.spans_key, []):
-            span._.deadline = resolve_deadline(finding_text(doc, span), ctx.signed_on, year=year,
-                                               default_anchor=default_anchor)
+            deadline = resolve_deadline(finding_text(doc, span), ctx.signed_on, year=year, default_anchor=default_anchor)
+            finding: Finding | None = span._.finding
+            if deadline.kind == "none" and deadline.text is None and finding is not None and finding.note:
+                deadline = resolve_deadline(finding.note, ctx.signed_on, year=year, default_anchor=default_anchor)
+            span._.deadline = deadline
         return doc
 
 
