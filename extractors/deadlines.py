@@ -66,19 +66,29 @@ _RECURRING_EN = re.compile(
     re.I,
 )
 _RECURRENCE = {
-    "年": ("yearly", Offset(1, "year")), "季度": ("quarterly", Offset(3, "month")),
-    "季": ("quarterly", Offset(3, "month")), "月": ("monthly", Offset(1, "month")),
-    "周": ("weekly", Offset(1, "week")), "星期": ("weekly", Offset(1, "week")),
-    "半年": ("half-yearly", Offset(6, "month")), "旬": ("periodic", None),
-    "monthly": ("monthly", Offset(1, "month")), "month": ("monthly", Offset(1, "month")),
-    "annually": ("yearly", Offset(1, "year")), "yearly": ("yearly", Offset(1, "year")),
-    "year": ("yearly", Offset(1, "year")), "quarterly": ("quarterly", Offset(3, "month")),
-    "quarter": ("quarterly", Offset(3, "month")), "weekly": ("weekly", Offset(1, "week")),
+    "年": ("yearly", Offset(1, "year")),
+    "季度": ("quarterly", Offset(3, "month")),
+    "季": ("quarterly", Offset(3, "month")),
+    "月": ("monthly", Offset(1, "month")),
+    "周": ("weekly", Offset(1, "week")),
+    "星期": ("weekly", Offset(1, "week")),
+    "半年": ("half-yearly", Offset(6, "month")),
+    "旬": ("periodic", None),
+    "monthly": ("monthly", Offset(1, "month")),
+    "month": ("monthly", Offset(1, "month")),
+    "annually": ("yearly", Offset(1, "year")),
+    "yearly": ("yearly", Offset(1, "year")),
+    "year": ("yearly", Offset(1, "year")),
+    "quarterly": ("quarterly", Offset(3, "month")),
+    "quarter": ("quarterly", Offset(3, "month")),
+    "weekly": ("weekly", Offset(1, "week")),
     "week": ("weekly", Offset(1, "week")),
 }
 
 _FULL_DATE = re.compile(rf"{_YEAR}\s*年\s*{_CN_MONTH}\s*月\s*{_CN_DAY}\s*[日号]{_BEFORE}")
-_YEAR_MONTH = re.compile(rf"{_YEAR}\s*年\s*{_CN_MONTH}\s*月(?:份)?(?:底|末|中旬|下旬)?{_BEFORE}(?![0-9一二三四五六七八九十]+[日号])")
+_YEAR_MONTH = re.compile(
+    rf"{_YEAR}\s*年\s*{_CN_MONTH}\s*月(?:份)?(?:底|末|中旬|下旬)?{_BEFORE}(?![0-9一二三四五六七八九十]+[日号])"
+)
 _YEAR_QUARTER = re.compile(rf"{_YEAR}\s*年\s*(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?{_BEFORE}")
 _YEAR_HALF = re.compile(rf"{_YEAR}\s*年\s*(?P<h>上半年|年中|下半年){_BEFORE}")
 _YEAR_END = re.compile(
@@ -91,19 +101,35 @@ _THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?:年内|年底前
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _EN_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
-_EN_DATE_1 = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I)
+_EN_DATE_1 = re.compile(
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I
+)
 _EN_DATE_2 = re.compile(rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I)
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 
 _CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
 _CN_OFFSET = re.compile(rf"(?P<n>{NUM})\s*{_CN_UNIT}(?P<post>之内|以内|内|期满|届满)?")
 _CN_UNITS: dict[str, OffsetUnit] = {
-    "个工作日": "workday", "工作日": "workday", "个自然日": "day", "自然日": "day", "个日历日": "day",
-    "日历日": "day", "个月": "month", "天": "day", "日": "day", "周": "week", "星期": "week", "年": "year",
+    "个工作日": "workday",
+    "工作日": "workday",
+    "个自然日": "day",
+    "自然日": "day",
+    "个日历日": "day",
+    "日历日": "day",
+    "个月": "month",
+    "天": "day",
+    "日": "day",
+    "周": "week",
+    "星期": "week",
+    "年": "year",
 }
 _CN_LINK = re.compile(r"(?:之日起|之日后|日起|之后|以后|起|后|不超过|超过|满|届满后|届满)\s*$")
 _CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
-_SIGNING = re.compile(r"签订|签署|签约|签定|签字|订立本|本协议|本合同|date of (?:this|the) agreement|execution|signing|signature", re.I)
+_SIGNING = re.compile(
+    r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
+    r"|date of (?:this|the) agreement|execution|signing|signature",
+    re.I,
+)
 _EFFECTIVE = re.compile(r"生效|effective date", re.I)
 
 _EN_OFFSET = re.compile(
@@ -114,10 +140,18 @@ _EN_OFFSET = re.compile(
     r"(?P<rel>from|after|of|following|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
     re.I,
 )
-_EN_UNITS: dict[str, OffsetUnit] = {"business": "workday", "working": "workday", "day": "day", "week": "week",
-                                    "month": "month", "year": "year"}
+_EN_UNITS: dict[str, OffsetUnit] = {
+    "business": "workday",
+    "working": "workday",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
 
-_EVENT_BEFORE_CN = re.compile(r"(?:在|于|须在|应在|并在|应于|须于)(?P<ev>[^，。；,;]{2,25}?)(?:之前|以前|前)(?![期款述条一年])")
+_EVENT_BEFORE_CN = re.compile(
+    r"(?:在|于|须在|应在|并在|应于|须于)(?P<ev>[^，。；,;]{2,25}?)(?:之前|以前|前)(?![期款述条一年])"
+)
 _EVENT_FROM_CN = re.compile(r"自(?P<ev>[^，。；,;]{2,30}?)之日起(?:算|计算)")
 _EVENT_AFTER_CN = re.compile(
     r"(?:在|待|于)?(?P<ev>[\u4e00-\u9fff、“”]{0,20}?(?:竣工|投产|建成|完工|开工|验收|交付|取得|签订|签署|批准|到位|生效|"
@@ -158,13 +192,13 @@ def _recurring(text: str) -> Deadline | None:
     m = _RECURRING_CN.search(text)
     if m:
         phrase = m.group(0)
-        tail = re.match(rf"[^，。；,;]{{0,12}}?(?:{NUM}月{NUM}日|{NUM}日)(?:前|之前|以前)?", text[m.end():])
+        tail = re.match(rf"[^，。；,;]{{0,12}}?(?:{NUM}月{NUM}日|{NUM}日)(?:前|之前|以前)?", text[m.end() :])
         if tail and m["u"]:
             phrase += tail.group(0)
         if m["irr"]:
             return Deadline(kind="recurring", text=phrase, recurrence="irregular")
         if m["per"]:
-            head = text[max(0, m.start() - 2):m.start()]
+            head = text[max(0, m.start() - 2) : m.start()]
             if head.startswith("每") or head.endswith("每年") or "每" in head:
                 return None  # handled by the 每年 branch
             return Deadline(kind="recurring", text=phrase, recurrence="periodic")
@@ -173,7 +207,7 @@ def _recurring(text: str) -> Deadline | None:
         unit = m["u"] or m["u2"] or "年"
         rec, off = _RECURRENCE[unit]
         if m["u"]:
-            after = text[m.end():m.end() + 2]
+            after = text[m.end() : m.end() + 2]
             if after.startswith("定期"):
                 phrase += "定期"
         return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
@@ -211,10 +245,18 @@ def _absolute(text: str, year: int | None) -> _Found | None:
             found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _YEAR_QUARTER.finditer(text):
         q = parse_int(m["q"])
-        found.append(_Found(m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), 3 * q), text=m.group(0))))
+        found.append(
+            _Found(
+                m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), 3 * q), text=m.group(0))
+            )
+        )
     for m in _YEAR_HALF.finditer(text):
         month = 12 if m["h"] == "下半年" else 6
-        found.append(_Found(m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), month), text=m.group(0))))
+        found.append(
+            _Found(
+                m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), month), text=m.group(0))
+            )
+        )
     for pattern in (_EN_DATE_1, _EN_DATE_2):
         for m in pattern.finditer(text):
             d = _safe_date(int(m["y"]), _MONTHS[m["mon"].lower()], int(m["d"]))
@@ -231,7 +273,7 @@ def _absolute(text: str, year: int | None) -> _Found | None:
 
 def _year_only(text: str, year: int | None) -> _Found | None:
     for m in _YEAR_END.finditer(text):
-        rest = text[m.end():m.end() + 3]
+        rest = text[m.end() : m.end() + 3]
         if re.match(rf"\s*(?:{_CN_MONTH[6:-1]})\s*月|第?[一二三四1-4]季度|上半年|下半年", rest):
             continue
         if not (m["pre"] or m["post"]):
@@ -269,17 +311,23 @@ def _classify_anchor(anchor_text: str, default: Anchor | None) -> Anchor | None:
 def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | None) -> Deadline | None:
     for m in _CN_OFFSET.finditer(text):
         unit_word = m["unit"]
-        after = text[m.end():m.end() + 1]
+        after = text[m.end() : m.end() + 1]
         clause_start = max(text.rfind(sep, 0, m.start()) for sep in "，。；,;：:") + 1
-        pre = text[clause_start:m.start()]
+        pre = text[clause_start : m.start()]
         link = _CN_LINK.search(pre)
         if after == "期" or (m["post"] is None and link is None):
             continue
-        if re.search(r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre):
+        if re.search(
+            r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre
+        ):
             continue  # a target duration (压缩至1个工作日以内), not a deadline
         if unit_word == "日" and re.search(rf"(?:{NUM})\s*月\s*$", pre):
             continue  # a calendar date such as 3月31日
-        if unit_word == "年" and not m["post"] and not (link and link.group(0).strip() in ("后", "之后", "以后", "起")):
+        if (
+            unit_word == "年"
+            and not m["post"]
+            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
+        ):
             continue
         try:
             n = parse_int(m["n"])
@@ -293,7 +341,7 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         phrase_start = clause_start
         if lead:
             phrase_start = clause_start + lead.end() - 1
-            anchor_text = anchor_text[lead.end():]
+            anchor_text = anchor_text[lead.end() :]
         anchor_text = re.sub(r"^(?:应当|应|须|必须|并|但|且)\s*", "", anchor_text.strip())
         anchor_text = re.sub(r"(?:之日|当日|之时)$", "", anchor_text).strip()
         if link and "超过" in link.group(0) and not re.search(r"签|生效", anchor_text):
@@ -303,9 +351,15 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         resolved = None
         if signed_on and anchor in ("signing", "effective"):
             resolved = apply_offset(signed_on, offset)
-        phrase = text[phrase_start:m.end()].strip()
-        return Deadline(kind="relative", date=resolved, text=phrase, offset=offset, anchor=anchor,
-                        anchor_text=anchor_text or None)
+        phrase = text[phrase_start : m.end()].strip()
+        return Deadline(
+            kind="relative",
+            date=resolved,
+            text=phrase,
+            offset=offset,
+            anchor=anchor,
+            anchor_text=anchor_text or None,
+        )
     return None
 
 
@@ -319,7 +373,9 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
     except ValueError:
         return None
     unit_word = m["unit"].lower()
-    unit = _EN_UNITS[unit_word.split()[0].rstrip("s")] if " " in unit_word else _EN_UNITS[unit_word.rstrip("s")]
+    unit = (
+        _EN_UNITS[unit_word.split()[0].rstrip("s")] if " " in unit_word else _EN_UNITS[unit_word.rstrip("s")]
+    )
     rel = m["rel"].lower()
     if rel in ("prior to", "before", "preceding"):
         n = -n
@@ -327,14 +383,22 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
     anchor = _classify_anchor(anchor_text, "signing")
     offset = Offset(n, unit)
     resolved = apply_offset(signed_on, offset) if signed_on and anchor in ("signing", "effective") else None
-    return Deadline(kind="relative", date=resolved, text=m.group(0).strip(), offset=offset, anchor=anchor,
-                    anchor_text=anchor_text)
+    return Deadline(
+        kind="relative",
+        date=resolved,
+        text=m.group(0).strip(),
+        offset=offset,
+        anchor=anchor,
+        anchor_text=anchor_text,
+    )
 
 
 def _event(text: str) -> Deadline | None:
     m = _EVENT_BEFORE_CN.search(text)
     if m:
-        return Deadline(kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"])
+        return Deadline(
+            kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"]
+        )
     m = _EVENT_FROM_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])

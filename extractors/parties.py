@@ -23,32 +23,137 @@ __all__ = [
 ]
 
 #: party labels of contracts (the SpanRuler patterns of the spaCy pipeline are built from these)
-LABELS_ZH = ("甲方", "乙方", "丙方", "丁方", "政府方", "实施机构", "项目公司", "社会资本方", "投资方", "甲乙双方",
-             "双方", "各方", "任何一方", "合同双方")
-LABELS_EN = ("Party A", "Party B", "Party C", "the Government", "the Authority", "the Company", "the Concessionaire",
-             "the Developer", "the Contractor", "the Operator", "the Investor", "the Parties", "either Party",
-             "each Party", "the Grantor", "the Purchaser", "the Supplier", "the Lender", "the Lenders",
-             "Concessionaire", "Authority", "Government", "Company", "Independent Engineer")
+LABELS_ZH = (
+    "甲方",
+    "乙方",
+    "丙方",
+    "丁方",
+    "政府方",
+    "实施机构",
+    "项目公司",
+    "社会资本方",
+    "投资方",
+    "甲乙双方",
+    "双方",
+    "各方",
+    "任何一方",
+    "合同双方",
+)
+LABELS_EN = (
+    "Party A",
+    "Party B",
+    "Party C",
+    "the Government",
+    "the Authority",
+    "the Company",
+    "the Concessionaire",
+    "the Developer",
+    "the Contractor",
+    "the Operator",
+    "the Investor",
+    "the Parties",
+    "either Party",
+    "each Party",
+    "the Grantor",
+    "the Purchaser",
+    "the Supplier",
+    "the Lender",
+    "the Lenders",
+    "Concessionaire",
+    "Authority",
+    "Government",
+    "Company",
+    "Independent Engineer",
+)
 LABELS = LABELS_ZH + LABELS_EN
 
 _OTHER_KW = (
-    "甲乙双方", "合同双方", "双方", "各方", "任何一方", "一方", "行业协会", "商会", "新闻媒体", "被投诉人", "金融机构",
-    "社会组织", "Parties", "either Party", "each Party",
+    "甲乙双方",
+    "合同双方",
+    "双方",
+    "各方",
+    "任何一方",
+    "一方",
+    "行业协会",
+    "商会",
+    "新闻媒体",
+    "被投诉人",
+    "金融机构",
+    "社会组织",
+    "Parties",
+    "either Party",
+    "each Party",
 )
 _GOV_KW = (
-    "人民政府", "政府", "管委会", "管理委员会", "委员会", "办公厅", "办公室", "办事处", "领导小组", "局", "厅", "委",
-    "部门", "机关", "事业单位", "实施机构", "政府方", "财政", "人大", "法院", "检察院", "街道", "国务院", "国家",
-    "支行", "中心", "招商", "审计", "Authority", "Government", "Agency", "Ministry", "Department", "Grantor",
-    "Municipal", "Commission", "Board",
+    "人民政府",
+    "政府",
+    "管委会",
+    "管理委员会",
+    "委员会",
+    "办公厅",
+    "办公室",
+    "办事处",
+    "领导小组",
+    "局",
+    "厅",
+    "委",
+    "部门",
+    "机关",
+    "事业单位",
+    "实施机构",
+    "政府方",
+    "财政",
+    "人大",
+    "法院",
+    "检察院",
+    "街道",
+    "国务院",
+    "国家",
+    "支行",
+    "中心",
+    "招商",
+    "审计",
+    "Authority",
+    "Government",
+    "Agency",
+    "Ministry",
+    "Department",
+    "Grantor",
+    "Municipal",
+    "Commission",
+    "Board",
 )
 _PRIV_KW = (
-    "公司", "企业", "集团", "投资方", "投资者", "投资人", "社会资本", "中标人", "承包人", "承包商", "供应商", "投诉人",
-    "申请人", "厂", "Concessionaire", "Company", "Developer", "Contractor", "Operator", "Investor", "Licensee",
-    "Lessee", "Supplier", "SPV",
+    "公司",
+    "企业",
+    "集团",
+    "投资方",
+    "投资者",
+    "投资人",
+    "社会资本",
+    "中标人",
+    "承包人",
+    "承包商",
+    "供应商",
+    "投诉人",
+    "申请人",
+    "厂",
+    "Concessionaire",
+    "Company",
+    "Developer",
+    "Contractor",
+    "Operator",
+    "Investor",
+    "Licensee",
+    "Lessee",
+    "Supplier",
+    "SPV",
 )
 GOV_WORDS = re.compile("|".join(_GOV_KW))
 _KW = sorted(
-    [(k, "other") for k in _OTHER_KW] + [(k, "government") for k in _GOV_KW] + [(k, "counterparty") for k in _PRIV_KW],
+    [(k, "other") for k in _OTHER_KW]
+    + [(k, "government") for k in _GOV_KW]
+    + [(k, "counterparty") for k in _PRIV_KW],
     key=lambda kv: -len(kv[0]),
 )
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)
@@ -98,10 +203,9 @@ def is_actor(np: str) -> bool:
     np = np.strip()
     if not np:
         return False
-    m = None
-    for m in _KW_RE.finditer(np):
-        pass
-    tail = np[m.end():] if m is not None else ""
+    matches = list(_KW_RE.finditer(np))
+    m = matches[-1] if matches else None
+    tail = np[m.end() :] if m is not None else ""
     if m is not None and re.fullmatch(r"的?(?:主要负责同志|负责同志|工作人员|人员|负责人)", tail):
         return True
     if m is not None and len(tail) <= 4:
@@ -111,22 +215,33 @@ def is_actor(np: str) -> bool:
 
 # --------------------------------------------------------------------------------------------- definitions
 _DEF_ZH = re.compile(
-    r"^\s*(?P<label>甲方|乙方|丙方|丁方)\s*(?:[（(][^）)\n]{0,20}[）)])?[ \t]*[：:][ \t]*(?P<name>[^\n；;]{0,80})", re.M
+    r"^\s*(?P<label>甲方|乙方|丙方|丁方)\s*(?:[（(][^）)\n]{0,20}[）)])?"
+    r"[ \t]*[：:][ \t]*(?P<name>[^\n；;]{0,80})",
+    re.M,
 )
-_DEF_ZH_SHORT = re.compile(r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)[（(]\s*以下(?:简)?称\s*[“\"]?(?P<label>甲方|乙方|丙方|丁方)[”\"]?\s*[）)]")
+_DEF_ZH_SHORT = re.compile(
+    r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)[（(]\s*以下(?:简)?称\s*[“\"]?(?P<label>甲方|乙方|丙方|丁方)[”\"]?\s*[）)]"
+)
 _DEF_EN = re.compile(
-    r"(?P<name>[A-Z][\w&.,' -]{2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*(?:referred to as|called)?\s*(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&.,' -]{2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*"
+    r"(?:referred to as|called)?\s*(?:the\s+)?"
     r"[\"“](?P<label>[A-Z][\w ]{1,30})[\"”]",
 )
 _BLANK = re.compile(r"^[\s_＿.…]*$")
 
 _GOV_CUES = (
-    r"{L}(?:的)?(?:工业)?(?:园区|开发区|管辖)", r"(?:迁入|落户|入驻|进驻|入园)(?:到)?{L}", r"{L}(?:出让|供地|返还|协助|提供出让)",
-    r"由{L}返还", r"支付给{L}", r"授权{L}为",
+    r"{L}(?:的)?(?:工业)?(?:园区|开发区|管辖)",
+    r"(?:迁入|落户|入驻|进驻|入园)(?:到)?{L}",
+    r"{L}(?:出让|供地|返还|协助|提供出让)",
+    r"由{L}返还",
+    r"支付给{L}",
+    r"授权{L}为",
 )
 _PRIV_CUES = (
-    r"{L}(?:迁入|落户|入驻|进驻|投资|注册|招聘|投产|开工)", r"{L}(?:应在|须在)?[^，。；]{0,10}(?:支付|付清|缴纳)(?:给)?(?!{O})",
-    r"{L}(?:作为)?(?:本项目的)?社会资本方", r"{L}[^，。；]{0,6}设立项目公司",
+    r"{L}(?:迁入|落户|入驻|进驻|投资|注册|招聘|投产|开工)",
+    r"{L}(?:应在|须在)?[^，。；]{0,10}(?:支付|付清|缴纳)(?:给)?(?!{O})",
+    r"{L}(?:作为)?(?:本项目的)?社会资本方",
+    r"{L}[^，。；]{0,6}设立项目公司",
 )
 
 
@@ -198,7 +313,10 @@ def subject_of(text: str, english: bool = False) -> str | None:
         return None
     s = text.strip()
     s = re.sub(r"^[（(][^）)]{0,6}[）)]", "", s)
-    m = re.match(r"^由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)", s)
+    m = re.match(
+        r"^由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)",
+        s,
+    )
     if m:
         return m.group(1)
     end = None

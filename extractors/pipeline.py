@@ -29,8 +29,14 @@ EXTRACTOR_VERSION = "spacy-rules-0.2"
 
 _KIND_HINTS = (
     (DocumentKind.PPP, re.compile(r"PPP|特许经营|政府和社会资本合作|社会资本|concession", re.I)),
-    (DocumentKind.INVESTMENT_PROMOTION, re.compile(r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同")),
-    (DocumentKind.POLICY_COMMITMENT, re.compile(r"实施方案|工作方案|任务分工|条例|办法|通知|意见|要点|规定|细则")),
+    (
+        DocumentKind.INVESTMENT_PROMOTION,
+        re.compile(r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同"),
+    ),
+    (
+        DocumentKind.POLICY_COMMITMENT,
+        re.compile(r"实施方案|工作方案|任务分工|条例|办法|通知|意见|要点|规定|细则"),
+    ),
 )
 
 
@@ -61,7 +67,9 @@ def _action(text: str, finding: Finding) -> str:
     return action[:60]
 
 
-def extract(data: bytes, options: ExtractOptions | None = None, progress: ProgressCallback | None = None) -> ExtractionResult:
+def extract(
+    data: bytes, options: ExtractOptions | None = None, progress: ProgressCallback | None = None
+) -> ExtractionResult:
     options = options or ExtractOptions()
     media_type, pages = read_pages(data, options.limits, progress)
     text = "\n".join(p.text for p in pages)
@@ -85,7 +93,7 @@ def extract(data: bytes, options: ExtractOptions | None = None, progress: Progre
     obligations = []
     for span in doc.spans["obligations"]:
         finding: Finding = span._.finding
-        clause = text[finding.start:finding.end]
+        clause = text[finding.start : finding.end]
         obligations.append(
             Obligation(
                 text=clause,
@@ -103,7 +111,9 @@ def extract(data: bytes, options: ExtractOptions | None = None, progress: Progre
                 confidence=finding.confidence,
             )
         )
-    return ExtractionResult(document=info, obligations=tuple(obligations), text=text, extractor_version=EXTRACTOR_VERSION)
+    return ExtractionResult(
+        document=info, obligations=tuple(obligations), text=text, extractor_version=EXTRACTOR_VERSION
+    )
 
 
 def _page_of(pages: list[Page], starts: list[int], offset: int) -> int | None:
@@ -111,7 +121,9 @@ def _page_of(pages: list[Page], starts: list[int], offset: int) -> int | None:
     return pages[max(0, index)].number if pages else None
 
 
-def extract_path(path: str | Path, options: ExtractOptions | None = None, progress: ProgressCallback | None = None) -> ExtractionResult:
+def extract_path(
+    path: str | Path, options: ExtractOptions | None = None, progress: ProgressCallback | None = None
+) -> ExtractionResult:
     path = Path(path)
     options = (options or ExtractOptions()).replace(filename=path.name)
     return extract(path.read_bytes(), options, progress)

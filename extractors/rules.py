@@ -37,7 +37,9 @@ STRONG_MODAL = re.compile(
     r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
     r"由[^，。；]{1,30}?承担|承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
 )
-BARE_SPLIT_MODAL = re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
+BARE_SPLIT_MODAL = re.compile(
+    r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])"
+)
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = re.compile(r"有权|可以|可适当|可(?=[向对在按将于])|享有|有权利|不必|无须|无需")
 REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外")
@@ -52,7 +54,9 @@ LIABILITY = re.compile(
     r"依法追究(?!刑事)[^，。；]{0,6}责任|依法给予处分|给予[^，。；]{0,10}处分|责令(?:限期)?改正|依法(?:予以)?处理|"
     r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
 )
-BY_WHOM = re.compile(r"由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)")
+BY_WHOM = re.compile(
+    r"由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)"
+)
 TASK_START = re.compile(
     r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
     r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
@@ -86,11 +90,14 @@ EN_PASSIVE = re.compile(
     re.I,
 )
 EN_EXCLUDE = re.compile(
-    r"for the avoidance of doubt|\bno\s+(?:\w+\s+){0,2}shall\b|\bshall\s+mean\b|\bmeans\b|\bshall\s+be\s+deemed\b|"
+    r"for the avoidance of doubt|\bno\s+(?:\w+\s+){0,2}shall\b|\bshall\s+mean\b|\bmeans\b|"
+    r"\bshall\s+be\s+deemed\b|"
     r"\bshall\s+be\s+governed\b|arbitration|\bshall\s+stand\s+terminated\b",
     re.I,
 )
-EN_SPLIT = re.compile(r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|subject\s+to)\b", re.I)
+EN_SPLIT = re.compile(
+    r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|subject\s+to)\b", re.I
+)
 EN_AND = re.compile(r"^(?:and|but)\b", re.I)
 EN_SUBJECT_TO_PAYMENT = re.compile(r"^subject\s+to\s+(?:the\s+)?payment", re.I)
 EN_IMPERATIVE = re.compile(r"^[A-Z][a-z]+(?:,|\s)")
@@ -176,16 +183,26 @@ def document_mode(text: str, kind: DocumentKind, language: str, signed_on: date 
     articles = sum(1 for p in paras if p.level == "article")
     title = text.strip().split("\n", 1)[0]
     contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
-    regulation = not contract_kind and (articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles))
+    regulation = not contract_kind and (
+        articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles)
+    )
     has_notes = any(find_notes(text, p.start, p.end) for p in paras)
-    contract = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT) and not regulation
+    contract = (
+        kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
+        and not regulation
+    )
     plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
     year = signed_on.year if signed_on else None
     if year is None:
         m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[:3000])
         year = int(m.group(1)) if m else None
-    return DocumentMode(english=language == "en", regulation=regulation, plan=plan and not contract,
-                        contract=contract, year=year)
+    return DocumentMode(
+        english=language == "en",
+        regulation=regulation,
+        plan=plan and not contract,
+        contract=contract,
+        year=year,
+    )
 
 
 # --------------------------------------------------------------------------------------------- grouping
@@ -194,44 +211,62 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
     current = _Group()
     current_deadline: Deadline | None = None
     for idx, span in enumerate(spans):
-        chunk = text[span.start:span.end]
+        chunk = text[span.start : span.end]
         if not current.spans:
             current.spans.append(span)
             current_deadline = _chunk_deadline(chunk, mode, anchor)
             continue
-        group_text = text[current.start:current.end]
-        split = _splits(chunk, group_text, spans[idx + 1:], text, mode)
+        group_text = text[current.start : current.end]
+        split = _splits(chunk, group_text, spans[idx + 1 :], text, mode)
         deadline = _chunk_deadline(chunk, mode, anchor)
         time_only = _time_only(chunk, deadline)
-        if not split and not mode.english and _concrete(deadline) and deadline != current_deadline and not time_only:
+        if (
+            not split
+            and not mode.english
+            and _concrete(deadline)
+            and deadline != current_deadline
+            and not time_only
+        ):
             stripped = _strip_connector(chunk)
             starts_modal = bool(STRONG_MODAL.match(stripped))
-            has_main = any(not _is_condition(text[s.start:s.end]) for s in current.spans)
+            has_main = any(not _is_condition(text[s.start : s.end]) for s in current.spans)
             group_modal = _modal(group_text, False)
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
             adverbial = bool(re.match(r"^(?:在|于|自|从|至|到|截至)", chunk.strip()))
             if has_main and not starts_modal and not adverbial and (strong or mode.plan):
                 split = True
                 current.split_after_deadline = False
-        if not split and current.split_after_deadline and not _concrete(deadline) \
-                and not STRONG_MODAL.match(_strip_connector(chunk)):
+        if (
+            not split
+            and current.split_after_deadline
+            and not _concrete(deadline)
+            and not STRONG_MODAL.match(_strip_connector(chunk))
+        ):
             split = True
             by_deadline = False
-        elif split and not mode.english and _concrete(deadline) and not _splits(chunk, group_text, [], text, mode):
+        elif (
+            split
+            and not mode.english
+            and _concrete(deadline)
+            and not _splits(chunk, group_text, [], text, mode)
+        ):
             by_deadline = True
         else:
             by_deadline = False
         if split:
             # conditions written just before the new clause belong to it
             moved: list[Span] = []
-            while len(current.spans) > 1 and _is_condition(text[current.spans[-1].start:current.spans[-1].end]):
+            while len(current.spans) > 1 and _is_condition(
+                text[current.spans[-1].start : current.spans[-1].end]
+            ):
                 moved.insert(0, current.spans.pop())
             if current.spans:
                 groups.append(current)
             current = _Group(spans=[*moved, span], by_deadline=by_deadline)
             current_deadline = deadline
-            current.split_after_deadline = _concrete(deadline) and not mode.english and len(moved) == 0 \
-                and _modal(chunk, False) is None
+            current.split_after_deadline = (
+                _concrete(deadline) and not mode.english and len(moved) == 0 and _modal(chunk, False) is None
+            )
         else:
             current.spans.append(span)
             if _concrete(deadline) and not (current_deadline and _concrete(current_deadline)):
@@ -261,7 +296,7 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         if EN_AND.match(c) and _modal(group_text, True):
             look = c
             for s in following[:3]:
-                nxt = text[s.start:s.end].strip()
+                nxt = text[s.start : s.end].strip()
                 if EN_AND.match(nxt) or EN_SPLIT.match(nxt):
                     break
                 look += " " + nxt
@@ -270,7 +305,11 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
     group_has_main = not _is_condition(group_text)
     if not group_has_main:
         return False
-    group_modal = _modal(group_text, False) is not None or _permission(group_text, False) or bool(REFERRAL.search(group_text))
+    group_modal = (
+        _modal(group_text, False) is not None
+        or _permission(group_text, False)
+        or bool(REFERRAL.search(group_text))
+    )
     c = chunk.strip()
     stripped = _strip_connector(c)
     group_strong = _modal(group_text, False)
@@ -287,7 +326,7 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
             return True
     np = subject_of(c)
     if np and is_actor(np) and len(np) < len(c):
-        after = c[len(np):]
+        after = c[len(np) :]
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
             return True
@@ -295,8 +334,16 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
 
 
 # --------------------------------------------------------------------------------------------- decisions
-def _classify(group_text: str, *, mode: DocumentMode, note: Note | None, notice: bool, scope: _Scope,
-              sub_item_of_obligation: bool, in_sub_item: bool) -> tuple[str | None, str | None]:
+def _classify(
+    group_text: str,
+    *,
+    mode: DocumentMode,
+    note: Note | None,
+    notice: bool,
+    scope: _Scope,
+    sub_item_of_obligation: bool,
+    in_sub_item: bool,
+) -> tuple[str | None, str | None]:
     """(basis, modal) of a clause, or (None, None) if it imposes no duty."""
     t = group_text.strip()
     if mode.english:
@@ -305,8 +352,12 @@ def _classify(group_text: str, *, mode: DocumentMode, note: Note | None, notice:
         if EN_SUBJECT_TO_PAYMENT.match(t):
             return "modal", "subject to payment"
         for m in EN_MODAL.finditer(EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)):
-            if english_subject(t, m.start()) or EN_PASSIVE.search(t) or m.start() < 3 \
-                    or re.match(r"(?i)^(?:and|but|provided)", t):
+            if (
+                english_subject(t, m.start())
+                or EN_PASSIVE.search(t)
+                or m.start() < 3
+                or re.match(r"(?i)^(?:and|but|provided)", t)
+            ):
                 return "modal", m.group(0)
         if EN_PERMISSION.search(t):
             return None, None
@@ -318,20 +369,23 @@ def _classify(group_text: str, *, mode: DocumentMode, note: Note | None, notice:
     core = _strip_connector(t)
     if ENCOURAGE.match(core) and note is None:
         return None, None
-    if LIABILITY.search(t):
-        return "liability", LIABILITY.search(t).group(0)  # type: ignore[union-attr]
-    m = _modal(t, False)
-    if REFERRAL.search(t) and (m is None or m.start() > REFERRAL.search(t).start()):  # type: ignore[union-attr]
+    liability = LIABILITY.search(t)
+    if liability:
+        return "liability", liability.group(0)
+    modal = _modal(t, False)
+    referral = REFERRAL.search(t)
+    if referral and (modal is None or modal.start() > referral.start()):
         return None, None
     perm = PERMISSION.search(t)
-    if m and not (perm and perm.start() < m.start() and not note):
-        return "modal", m.group(0)
+    if modal and not (perm and perm.start() < modal.start() and not note):
+        return "modal", modal.group(0)
     if perm and not note:
         return None, None
     if note is not None:
         return "task", None
-    if notice and NOTICE.search(t):
-        return "notice", NOTICE.search(t).group(0)  # type: ignore[union-attr]
+    directive = NOTICE.search(t) if notice else None
+    if directive:
+        return "notice", directive.group(0)
     if scope.duty and scope.owner:
         return "duty_section", None
     if sub_item_of_obligation:
@@ -339,7 +393,12 @@ def _classify(group_text: str, *, mode: DocumentMode, note: Note | None, notice:
     if mode.regulation and not in_sub_item:
         main = _main_chunk(t)
         np = subject_of(main)
-        if np and is_actor(np) and role_of_name(np) == "government" and TASK_START.match(ADVERB.sub("", main[len(np):])):
+        if (
+            np
+            and is_actor(np)
+            and role_of_name(np) == "government"
+            and TASK_START.match(ADVERB.sub("", main[len(np) :]))
+        ):
             return "declarative", None
         if (np is None or not is_actor(np)) and scope.last_was_obligation and TASK_START.match(main):
             return "declarative", None
@@ -407,7 +466,7 @@ def _party(name: str, parties: tuple[Party, ...], default: Role) -> Party:
 
 # --------------------------------------------------------------------------------------------- main loop
 def _addressees(text: str, para: Paragraph) -> tuple[str, ...]:
-    body = text[para.start:para.end].strip().rstrip("：:")
+    body = text[para.start : para.end].strip().rstrip("：:")
     units: list[str] = []
     depth, cur = 0, ""
     for ch in body:
@@ -422,7 +481,11 @@ def _addressees(text: str, para: Paragraph) -> tuple[str, ...]:
             cur += ch
     units.append(cur.strip())
     units = [u for u in units if u]
-    if units and all(len(u) <= 25 for u in units) and any(re.search(r"政府|部门|单位|机构|局|委|办|街道|各", u) for u in units):
+    if (
+        units
+        and all(len(u) <= 25 for u in units)
+        and any(re.search(r"政府|部门|单位|机构|局|委|办|街道|各", u) for u in units)
+    ):
         return tuple(units)
     return ()
 
@@ -460,15 +523,19 @@ def find_obligations(
     default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "unknown")
     counterparty = next((p for p in parties if p.role == "counterparty"), None)
     if counterparty is None and english:
-        mentions = Counter(m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty")
+        mentions = Counter(
+            m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty"
+        )
         if mentions:
             label = mentions.most_common(1)[0][0]
             counterparty = Party(label=label, name=label, role="counterparty")
 
     for para in paras:
-        body = text[para.start:para.end]
+        body = text[para.start : para.end]
         level = para.level
-        sub_item = level in ("alpha", "paren_num") or (level in ("l2", "l3") and prev_ended_colon and not mode.plan)
+        sub_item = level in ("alpha", "paren_num") or (
+            level in ("l2", "l3") and prev_ended_colon and not mode.plan
+        )
         skip_first = False
         if not sub_item:
             list_of_obligation = False
@@ -479,8 +546,17 @@ def find_obligations(
             first = sentences(text, para.start, para.end, english=english)
             if first:
                 lead = findings[pending_lead]
-                findings[pending_lead] = Finding(lead.start, first[0].end, lead.obligor, lead.responsible,
-                                                 lead.basis, lead.modal, lead.conditions, lead.confidence, lead.note)
+                findings[pending_lead] = Finding(
+                    lead.start,
+                    first[0].end,
+                    lead.obligor,
+                    lead.responsible,
+                    lead.basis,
+                    lead.modal,
+                    lead.conditions,
+                    lead.confidence,
+                    lead.note,
+                )
                 skip_first = True
             pending_lead = None
         if level == "l1":
@@ -497,17 +573,21 @@ def find_obligations(
                 scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
             elif level in ("l1", "l2", "chapter", "section", "article") or (level is None and not sub_item):
                 scope = _Scope()
-            if addressees and re.search(r"方案|计划|要点|意见|办法|规划|细则", body) and not re.search(r"[，,]", body):
+            if (
+                addressees
+                and re.search(r"方案|计划|要点|意见|办法|规划|细则", body)
+                and not re.search(r"[，,]", body)
+            ):
                 in_notice = False  # the plan itself begins
             prev_ended_colon = body.strip().endswith(("：", ":"))
             continue
         notes = find_notes(text, para.start, para.end) if not english else []
         regions: list[tuple[int, int, Note | None]] = []
         pos = para.start
-        for note in notes:
-            if note.start > pos:
-                regions.append((pos, note.start, note))
-            pos = note.end
+        for found in notes:
+            if found.start > pos:
+                regions.append((pos, found.start, found))
+            pos = found.end
         if pos < para.end:
             regions.append((pos, para.end, None))
         sent_spans: list[tuple[Span, Note | None]] = []
@@ -518,13 +598,24 @@ def find_obligations(
         for si, (sent, note) in enumerate(sent_spans):
             if si == 0 and skip_first:
                 continue
-            sent_text = text[sent.start:sent.end]
+            sent_text = text[sent.start : sent.end]
             if not re.search(r"[\u4e00-\u9fffA-Za-z]", sent_text):
                 continue
-            if level in ("l1", "l2") and si == 0 and not english and len(sent_text) <= 40 \
-                    and not STRONG_MODAL.search(sent_text) and (len(sent_spans) > 1 or note is None):
+            if (
+                level in ("l1", "l2")
+                and si == 0
+                and not english
+                and len(sent_text) <= 40
+                and not STRONG_MODAL.search(sent_text)
+                and (len(sent_spans) > 1 or note is None)
+            ):
                 continue  # the heading of a task: （一）建立政务诚信专项督导机制。
-            if english and sent_text.rstrip().endswith(".") and len(sent_text.split()) <= 8 and not EN_MODAL.search(sent_text):
+            if (
+                english
+                and sent_text.rstrip().endswith(".")
+                and len(sent_text.split()) <= 8
+                and not EN_MODAL.search(sent_text)
+            ):
                 continue
             # an inline clause number (… 合同. 2.2.1 甲方系…) starts a new scope
             inline = re.match(r"^\d{1,2}(?:\.\d{1,2})+\s*", sent_text)
@@ -536,13 +627,23 @@ def find_obligations(
                 continue
             prev_basis: str | None = None
             for group in _group_chunks(text, spans, mode, anchor):
-                g_text = text[group.start:group.end]
+                g_text = text[group.start : group.end]
                 notice = in_notice and not seen_l1 and not mode.contract
                 basis, modal = _classify(
-                    g_text, mode=mode, note=note, notice=notice, scope=scope,
-                    sub_item_of_obligation=sub_item and list_of_obligation, in_sub_item=sub_item,
+                    g_text,
+                    mode=mode,
+                    note=note,
+                    notice=notice,
+                    scope=scope,
+                    sub_item_of_obligation=sub_item and list_of_obligation,
+                    in_sub_item=sub_item,
                 )
-                if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
+                if (
+                    basis is None
+                    and group.by_deadline
+                    and prev_basis is not None
+                    and not _permission(g_text, english)
+                ):
                     basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
                 prev_basis = basis
                 subject = _subject(g_text, mode, modal)
@@ -564,18 +665,28 @@ def find_obligations(
                 elif basis == "liability":
                     by = BY_WHOM.search(g_text)
                     name = by.group(1) if by else None
-                    obligor = Party(label=None, name=name, role="government") if name else Party(None, None, "government")
+                    obligor = (
+                        Party(label=None, name=name, role="government")
+                        if name
+                        else Party(None, None, "government")
+                    )
                 else:
                     name = subject or scope.subject or (scope.owner if scope.duty else None)
                     if name is None and english and counterparty is not None:
                         name = counterparty.label
-                    if name is None and mode.contract and counterparty is not None and \
-                            re.search(r"到位|付清|投资|缴纳|注册资本", g_text):
+                    if (
+                        name is None
+                        and mode.contract
+                        and counterparty is not None
+                        and re.search(r"到位|付清|投资|缴纳|注册资本", g_text)
+                    ):
                         name = counterparty.label
                     if name:
                         obligor = _party(name, parties, default_role)
                         if english and obligor.role == "unknown":
-                            obligor = Party(label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown")
+                            obligor = Party(
+                                label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown"
+                            )
                     else:
                         obligor = Party(label=None, name=None, role=default_role)
                     if subject is None and scope.subject is None and name:
@@ -583,16 +694,29 @@ def find_obligations(
                 start, end = group.start, group.end
                 while end > start and text[end - 1] in "，,；;。：:、 \n":
                     end -= 1
-                if basis == "notice" and NOTICE.search(g_text) and re.search(r"印发|转发|同意", g_text[:NOTICE.search(g_text).start()]):  # type: ignore[union-attr]
-                    start = group.start + NOTICE.search(g_text).start()  # type: ignore[union-attr]
+                directive = NOTICE.search(g_text) if basis == "notice" else None
+                if directive and re.search(r"印发|转发|同意", g_text[: directive.start()]):
+                    start = group.start + directive.start()  # the directive itself, not the covering sentence
                 conditions = tuple(
-                    text[s.start:s.end].rstrip("，,") for s in chunks(text, start, end, english=english)
-                    if _is_condition(text[s.start:s.end]) and text[s.start:s.end].rstrip("，,").endswith(("的", "时"))
+                    text[s.start : s.end].rstrip("，,")
+                    for s in chunks(text, start, end, english=english)
+                    if _is_condition(text[s.start : s.end])
+                    and text[s.start : s.end].rstrip("，,").endswith(("的", "时"))
                 )
-                confidence = {"modal": 0.85, "task": 0.8, "notice": 0.8, "liability": 0.75, "duty_section": 0.7,
-                              "sub_item": 0.65, "declarative": 0.6, "commitment": 0.6}[basis]
-                note_text = text[note.start:note.end] if note is not None else None
-                findings.append(Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text))
+                confidence = {
+                    "modal": 0.85,
+                    "task": 0.8,
+                    "notice": 0.8,
+                    "liability": 0.75,
+                    "duty_section": 0.7,
+                    "sub_item": 0.65,
+                    "declarative": 0.6,
+                    "commitment": 0.6,
+                }[basis]
+                note_text = text[note.start : note.end] if note is not None else None
+                findings.append(
+                    Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text)
+                )
         prev_ended_colon = body.strip().endswith(("：", ":"))
         if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
             pending_lead = len(findings) - 1
@@ -604,8 +728,11 @@ def _merge_liability(text: str, sents: list[tuple[Span, Note | None]]) -> list[t
     """``…责令改正；拒不改正的，…给予处分`` is one liability item."""
     out: list[tuple[Span, Note | None]] = []
     for span, note in sents:
-        if out and re.match(r"^(?:拒不改正|逾期不改正|逾期未改正|情节严重的，)", text[span.start:span.end]) \
-                and LIABILITY.search(text[out[-1][0].start:out[-1][0].end]):
+        if (
+            out
+            and re.match(r"^(?:拒不改正|逾期不改正|逾期未改正|情节严重的，)", text[span.start : span.end])
+            and LIABILITY.search(text[out[-1][0].start : out[-1][0].end])
+        ):
             out[-1] = (Span(out[-1][0].start, span.end), note)
         else:
             out.append((span, note))

@@ -9,6 +9,7 @@ responsible-unit notes of policy plans. Everything is a character span into the 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -33,14 +34,21 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dotted", re.compile(r"^\d{1,2}(?:\s*[.．]\s*\d{1,2})+[.．]?(?=\s|[\u4e00-\u9fff（(A-Z])\s*")),
     ("l3", re.compile(r"^\d{1,2}\s*[、.．](?!\d)\s*")),
     ("paren_num", re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
-    ("alpha", re.compile(r"^(?:[（(][a-zA-Z][）)]|[a-zA-Z][）).])\s+|^(?:[（(](?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[）)])\s*")),
+    (
+        "alpha",
+        re.compile(
+            r"^(?:[（(][a-zA-Z][）)]|[a-zA-Z][）).])\s+|^(?:[（(](?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[）)])\s*"
+        ),
+    ),
     ("en_article", re.compile(r"^(?:Article|Clause|Section|ARTICLE|CLAUSE|SECTION)\s+\d+(?:\.\d+)*[.:]?\s+")),
 )
 _TERMINAL = "。！？；!?;"
 _OPEN = "（(“「『《【〔[‘"
 _CLOSE = "）)”」』》】〕]’"
 _PAIR = dict(zip(_CLOSE, _OPEN, strict=True))
-_EN_ABBREV = re.compile(r"(?:\b(?:etc|e\.g|i\.e|No|Nos|Rs|Mr|Mrs|Ms|Dr|Co|Ltd|Inc|Art|Cl|Sec|vs|viz|St)|\b[A-Z])$")
+_EN_ABBREV = re.compile(
+    r"(?:\b(?:etc|e\.g|i\.e|No|Nos|Rs|Mr|Mrs|Ms|Dr|Co|Ltd|Inc|Art|Cl|Sec|vs|viz|St)|\b[A-Z])$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +96,7 @@ def _lines(text: str) -> list[Span]:
 
 def _layout_width(text: str, lines: list[Span]) -> int | None:
     """The fixed width of wrapped lines (PDF text), or None for one-paragraph-per-line text."""
-    lengths = sorted(len(text[s.start:s.end].strip()) for s in lines if text[s.start:s.end].strip())
+    lengths = sorted(len(text[s.start : s.end].strip()) for s in lines if text[s.start : s.end].strip())
     if len(lengths) < 8:
         return None
     p90 = lengths[int(len(lengths) * 0.9) - 1]
@@ -114,16 +122,16 @@ def _group_lines(text: str) -> list[list[Span]]:
     width = _layout_width(text, lines)
     groups: list[list[Span]] = []
     for span in lines:
-        line = text[span.start:span.end]
+        line = text[span.start : span.end]
         if not line.strip():
             groups.append([])
             continue
         level, _, _ = strip_marker(line)
         if groups and groups[-1]:
-            prev = text[groups[-1][-1].start:groups[-1][-1].end].rstrip()
-            joined_prev = "".join(text[s.start:s.end] for s in groups[-1])
+            prev = text[groups[-1][-1].start : groups[-1][-1].end].rstrip()
+            joined_prev = "".join(text[s.start : s.end] for s in groups[-1])
             continues = False
-            if prev and prev[-1] in "，、,（(“" or _bracket_depth(joined_prev) > 0:
+            if (prev and prev[-1] in "，、,（(“") or _bracket_depth(joined_prev) > 0:
                 continues = True
             elif level is None and prev and prev[-1] not in _TERMINAL + "：:.":
                 continues = width is not None and len(prev) >= 0.6 * width
@@ -185,8 +193,16 @@ def sentences(text: str, start: int, end: int, *, english: bool = False) -> list
                 nxt = text[i + 1] if i + 1 < end else " "
                 prev = text[sent_start:i]
                 if english:
-                    boundary = nxt.isspace() and not _EN_ABBREV.search(prev) and (
-                        i + 2 >= end or text[i + 2].isupper() or text[i + 2].isdigit() or text[i + 2] in "(\"“")
+                    boundary = (
+                        nxt.isspace()
+                        and not _EN_ABBREV.search(prev)
+                        and (
+                            i + 2 >= end
+                            or text[i + 2].isupper()
+                            or text[i + 2].isdigit()
+                            or text[i + 2] in '("“'
+                        )
+                    )
                 else:
                     boundary = bool(prev) and not prev[-1].isdigit() and (nxt.isspace() or _cjk(nxt))
             if ch == ";" and not english:
@@ -220,7 +236,9 @@ def chunks(text: str, start: int, end: int, *, english: bool = False) -> list[Sp
             stack.append(ch)
         elif ch in _CLOSE and _closes(stack, ch):
             stack.pop()
-        elif not stack and (ch in "，" or (ch == "," and (english or i + 1 >= end or not text[i + 1].isdigit()))):
+        elif not stack and (
+            ch in "，" or (ch == "," and (english or i + 1 >= end or not text[i + 1].isdigit()))
+        ):
             out.append(Span(chunk_start, i + 1))
             chunk_start = i + 1
     if chunk_start < end:
@@ -228,9 +246,15 @@ def chunks(text: str, start: int, end: int, *, english: bool = False) -> list[Sp
     return [s for s in (_trim(text, s) for s in out) if s.end > s.start]
 
 
-_NOTE_HEAD = re.compile(r"(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]")
-_NOTE_TAIL = re.compile(r"(?:按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|牵头负责|负责落实|牵头|负责)\s*$")
-_UNIT_JUNK = re.compile(r"(?:及其他有关部门|及其他相关部门|等有关部门|等相关部门|等部门|等单位|及有关部门|等)$")
+_NOTE_HEAD = re.compile(
+    r"(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
+)
+_NOTE_TAIL = re.compile(
+    r"(?:按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|牵头负责|负责落实|牵头|负责)\s*$"
+)
+_UNIT_JUNK = re.compile(
+    r"(?:及其他有关部门|及其他相关部门|等有关部门|等相关部门|等部门|等单位|及有关部门|等)$"
+)
 _SPLIT_UNITS = re.compile(r"[、，,；;]")
 
 
@@ -258,12 +282,15 @@ def parse_note(content: str) -> tuple[str, ...] | None:
     if _NOTE_HEAD.search(content):
         lead: list[str] = []
         rest: list[str] = []
-        for part in re.split(r"[；;]|(?=(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：])", content):
+        for part in re.split(
+            r"[；;]|(?=(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：])",
+            content,
+        ):
             m = _NOTE_HEAD.search(part)
             if not m:
                 continue
-            units = [_clean_unit(u) for u in _split_top(part[m.end():])]
-            if part[m.start():m.start() + 2] in ("牵头", "主办") and not lead:
+            units = [_clean_unit(u) for u in _split_top(part[m.end() :])]
+            if part[m.start() : m.start() + 2] in ("牵头", "主办") and not lead:
                 lead.extend(u for u in units if u)
             else:
                 rest.extend(u for u in units if u)
@@ -303,7 +330,7 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
                         break
                 j += 1
             if j < end:
-                units = parse_note(text[i + 1:j])
+                units = parse_note(text[i + 1 : j])
                 if units:
                     out.append(Note(i, j + 1, units))
                 i = j + 1
@@ -313,7 +340,10 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
 
 
 _IDEO = r"[\u4e00-\u9fff0-9０-９]"
-_INNER_SPACE = re.compile(rf"(?<={_IDEO})[ \t\u3000\u00a0]+(?={_IDEO})|(?<=[\u4e00-\u9fff])[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*(?=[\u4e00-\u9fff])")
+_INNER_SPACE = re.compile(
+    rf"(?<={_IDEO})[ \t\u3000\u00a0]+(?={_IDEO})"
+    r"|(?<=[\u4e00-\u9fff])[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*(?=[\u4e00-\u9fff])"
+)
 
 
 def squash_spaces(text: str) -> str:
@@ -329,13 +359,13 @@ def squash(text: str) -> tuple[str, list[int]]:
     """
     drops: list[tuple[int, int, str]] = []
     for group in _group_lines(text):
-        for prev, nxt in zip(group, group[1:], strict=False):
+        for prev, nxt in itertools.pairwise(group):
             a, b = prev.end, nxt.start
             while a > prev.start and text[a - 1] in " \t\u3000":
                 a -= 1
             while b < nxt.end and text[b] in " \t\u3000":
                 b += 1
-            left, right = text[a - 1:a], text[b:b + 1]
+            left, right = text[a - 1 : a], text[b : b + 1]
             latin = bool(re.match(r"[A-Za-z0-9,.;:)]", left) and re.match(r"[A-Za-z0-9(]", right))
             drops.append((a, b, " " if latin else ""))
     for m in _INNER_SPACE.finditer(text):

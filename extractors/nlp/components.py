@@ -7,7 +7,8 @@ spans to ``doc.spans[key]`` and values to ``Span._`` extensions.
 
     chengxin_parties      party labels and bodies (PhraseMatcher)        → doc.spans["parties"]
     chengxin_structure    paragraphs with clause numbers, unit notes     → doc.spans["paragraphs"], ["notes"]
-    chengxin_obligations  obligation clauses, obligor, responsible units → doc.spans["obligations"], span._.finding
+    chengxin_obligations  obligation clauses, obligor, responsible units → doc.spans["obligations"],
+                                                                           span._.finding
     chengxin_deadlines    Civil-Code deadline of each obligation         → span._.deadline
     chengxin_amounts      money figure of each obligation               → span._.amount
     chengxin_category     obligation category (trained textcat)          → span._.category
@@ -29,7 +30,7 @@ from spacy.util import filter_spans
 
 from extractors.amounts import find_amount
 from extractors.deadlines import resolve_deadline
-from extractors.model import Category, DocumentKind, Party
+from extractors.model import Anchor, Category, DocumentKind, Party
 from extractors.parties import LABELS, find_parties, role_of_name
 from extractors.rules import DocumentMode, Finding, document_mode, find_obligations
 from extractors.segment import find_notes, paragraphs, squash, squash_spaces
@@ -165,7 +166,7 @@ def make_obligation_finder(nlp: Language, name: str, spans_key: str) -> Obligati
 def finding_text(doc: Doc, span: Span) -> str:
     """The clause text of an obligation span, without line-wrap spaces between CJK characters."""
     finding: Finding | None = span._.finding
-    text = doc.text[finding.start:finding.end] if finding else span.text
+    text = doc.text[finding.start : finding.end] if finding else span.text
     return squash_spaces(re.sub(r"(?<=[\u4e00-\u9fff\d])\s*\n\s*(?=[\u4e00-\u9fff\d])", "", text))
 
 
@@ -180,12 +181,16 @@ class DeadlineNormalizer:
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
         year = ctx.mode.year if ctx.mode else None
-        default_anchor = "signing" if ctx.mode is None or ctx.mode.contract else None
+        default_anchor: Anchor | None = "signing" if ctx.mode is None or ctx.mode.contract else None
         for span in doc.spans.get(self.spans_key, []):
-            deadline = resolve_deadline(finding_text(doc, span), ctx.signed_on, year=year, default_anchor=default_anchor)
+            deadline = resolve_deadline(
+                finding_text(doc, span), ctx.signed_on, year=year, default_anchor=default_anchor
+            )
             finding: Finding | None = span._.finding
             if deadline.kind == "none" and deadline.text is None and finding is not None and finding.note:
-                deadline = resolve_deadline(finding.note, ctx.signed_on, year=year, default_anchor=default_anchor)
+                deadline = resolve_deadline(
+                    finding.note, ctx.signed_on, year=year, default_anchor=default_anchor
+                )
             span._.deadline = deadline
         return doc
 
@@ -216,13 +221,24 @@ def make_amount_normalizer(nlp: Language, name: str, spans_key: str) -> AmountNo
 
 # --------------------------------------------------------------------------------------------- category
 _KEYWORD_CATEGORIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
-    (Category.COMPLIANCE, re.compile(r"^[^，。]{0,30}(?:不得|严禁|禁止)|遵守|保密|\bshall not\b|comply", re.I)),
-    (Category.PAYMENT, re.compile(r"支付|付款|付清|返还|补贴|奖励|费用|款项|利息|\bpa(?:y|id|yable|yment)\b|\bfee\b|damages", re.I)),
+    (
+        Category.COMPLIANCE,
+        re.compile(r"^[^，。]{0,30}(?:不得|严禁|禁止)|遵守|保密|\bshall not\b|comply", re.I),
+    ),
+    (
+        Category.PAYMENT,
+        re.compile(
+            r"支付|付款|付清|返还|补贴|奖励|费用|款项|利息|\bpa(?:y|id|yable|yment)\b|\bfee\b|damages", re.I
+        ),
+    ),
     (Category.LAND, re.compile(r"土地|用地|厂房|出让|地块|\bland\b|\bsite\b", re.I)),
     (Category.INVESTMENT, re.compile(r"投资|注册资本|资本金|融资|到位|financial close|equity", re.I)),
     (Category.APPROVAL, re.compile(r"审批|许可|报批|备案|登记|注册|户籍|证照|approval|permit", re.I)),
     (Category.CONSTRUCTION, re.compile(r"建设|开工|竣工|施工|工程|construct|complet", re.I)),
-    (Category.REPORTING, re.compile(r"报告|公开|公示|通报|告知|反馈|汇报|notify|notice|inform|report|submit", re.I)),
+    (
+        Category.REPORTING,
+        re.compile(r"报告|公开|公示|通报|告知|反馈|汇报|notify|notice|inform|report|submit", re.I),
+    ),
     (Category.HANDOVER, re.compile(r"移交|handover|hand over|transfer of", re.I)),
     (Category.OPERATION, re.compile(r"运营|维护|运行|operation|maintenance", re.I)),
     (Category.GOVERNANCE, re.compile(r"机制|制度|监督|考核|评价|督导|体系|责任制|检查|supervis", re.I)),
@@ -256,7 +272,9 @@ class CategoryClassifier:
         if self.model is not None and texts:
             for span, text, cat_doc in zip(spans, texts, self.model.pipe(texts), strict=True):
                 label, score = max(cat_doc.cats.items(), key=lambda kv: kv[1])
-                category = Category(label) if label in Category.__members__.values() else keyword_category(text)
+                category = (
+                    Category(label) if label in Category.__members__.values() else keyword_category(text)
+                )
                 span._.category = category
                 span._.category_score = float(score)
         else:
