@@ -15,11 +15,12 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
+from thinc.api import fix_random_seed
 
 from extractors.model import Category
 
@@ -87,7 +88,7 @@ def train(
 def _fit(rows: list[tuple[str, str]], epochs: int, seed: int) -> Language:
     fix_random_seed(seed)
     nlp = spacy.blank("zh")
-    textcat = nlp.add_pipe("textcat", config={"model": TEXTCAT_MODEL})
+    textcat: Any = nlp.add_pipe("textcat", config={"model": TEXTCAT_MODEL})
     for label in LABELS:
         textcat.add_label(label)
     examples = _examples(nlp, rows)
@@ -96,7 +97,8 @@ def _fit(rows: list[tuple[str, str]], epochs: int, seed: int) -> Language:
     for _ in range(epochs):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=16):
+        for i in range(0, len(examples), 16):
+            batch = examples[i : i + 16]
             nlp.update(batch, sgd=optimizer, losses=losses)
     return nlp
 
