@@ -71,10 +71,12 @@ EN_NUMBER_WORD = r"(?:" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r
 
 
 def _parse_cn_below_10k(text: str) -> int:
+    if text and not any(ch in CN_SMALL_UNITS for ch in text):
+        return int("".join(str(CN_DIGITS.get(ch, 0)) for ch in text))  # positional: 二〇二〇 → 2020
     total, current = 0, 0
     for ch in text:
         if ch in CN_DIGITS:
-            current = current * 10 + CN_DIGITS[ch] if current and ch not in "零〇○" else CN_DIGITS[ch]
+            current = CN_DIGITS[ch]
         elif ch in CN_SMALL_UNITS:
             total += (current or 1) * CN_SMALL_UNITS[ch]
             current = 0
