@@ -46,7 +46,7 @@ REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有�
 EXCLUDE = re.compile(
     r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
-    r"未尽事宜|具有同等法律效力|"
+    r"未尽事宜|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
 ENCOURAGE = re.compile(r"^(?:国家)?(?:鼓励|支持|引导|倡导)")
@@ -404,7 +404,7 @@ def _classify(
             return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
-        if BY_WHOM.search(t) or (np and re.search(r"甲方|乙方|丙方|项目公司|社会资本方", np)):
+        if BY_WHOM.search(t) or (np and re.match(r"甲方|乙方|丙方|项目公司|社会资本方", np)):
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
@@ -439,7 +439,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            return np
+            owner = re.match(r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)的", np)
+            return owner.group(1) if owner else np
         if np is None or not is_actor(np):
             # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
             for q in parts[:i]:

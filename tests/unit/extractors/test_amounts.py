@@ -34,7 +34,14 @@ def test_amounts(text: str, value: float, currency: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["每亩12万元", "土地价格为3万元/亩", "支付给甲方_万元", "增值税地方政府留成部分50%返还给企业", "按照每日利率万分之五支付", "一式陆份"],
+    [
+        "每亩12万元",
+        "土地价格为3万元/亩",
+        "支付给甲方_万元",
+        "增值税地方政府留成部分50%返还给企业",
+        "按照每日利率万分之五支付",
+        "一式陆份",
+    ],
 )
 def test_not_amounts(text: str) -> None:
     assert find_amount(text) is None
@@ -53,8 +60,19 @@ def test_amount_serialises_whole_yuan_as_int() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("30", 30), ("３０", 30), ("1,000.5", 1000.5), ("三十", 30), ("十五", 15), ("一百零五", 105), ("壹佰", 100),
-     ("伍仟万", 50_000_000), ("二〇二〇", 2020), ("thirty", 30), ("one hundred and twenty", 120)],
+    [
+        ("30", 30),
+        ("３０", 30),
+        ("1,000.5", 1000.5),
+        ("三十", 30),
+        ("十五", 15),
+        ("一百零五", 105),
+        ("壹佰", 100),
+        ("伍仟万", 50_000_000),
+        ("二〇二〇", 2020),
+        ("thirty", 30),
+        ("one hundred and twenty", 120),
+    ],
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value

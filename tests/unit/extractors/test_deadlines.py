@@ -51,8 +51,13 @@ def test_absolute_deadlines(phrase: str, anchor: date | None, year: int | None, 
         ("自货物、工程、服务交付之日起30日内支付款项", None, 30, "day", "other"),
         ("自正式受理之日起10个工作日内", None, 10, "workday", "other"),
         ("within thirty (30) days after the Effective Date", date(2019, 4, 14), 30, "day", "effective"),
-        ("within 120 (one hundred and twenty) days from the date of this Agreement", date(2019, 7, 13), 120, "day",
-         "signing"),
+        (
+            "within 120 (one hundred and twenty) days from the date of this Agreement",
+            date(2019, 7, 13),
+            120,
+            "day",
+            "signing",
+        ),
         ("on a date falling 42 months from Appointed Date", None, 42, "month", "other"),
         ("at least 2 (two) days prior to the Financial Close", None, -2, "day", "other"),
     ],
@@ -87,7 +92,12 @@ def test_event_anchor_keeps_its_text() -> None:
 )
 def test_event_deadlines_without_offset(phrase: str, anchor_text: str) -> None:
     deadline = resolve_deadline(phrase, ANCHOR)
-    assert (deadline.kind, deadline.anchor, deadline.offset, deadline.date) == ("relative", "other", None, None)
+    assert (deadline.kind, deadline.anchor, deadline.offset, deadline.date) == (
+        "relative",
+        "other",
+        None,
+        None,
+    )
     assert deadline.anchor_text == anchor_text
 
 
@@ -113,7 +123,12 @@ def test_recurring_deadlines(phrase: str, recurrence: str) -> None:
 
 @pytest.mark.parametrize(
     ("phrase", "text"),
-    [("尽快让科技成果产业化", "尽快"), ("及时公布结果", "及时"), ("持续推进", "持续推进"), ("notify the Authority forthwith", "forthwith")],
+    [
+        ("尽快让科技成果产业化", "尽快"),
+        ("及时公布结果", "及时"),
+        ("持续推进", "持续推进"),
+        ("notify the Authority forthwith", "forthwith"),
+    ],
 )
 def test_vague_timing_has_no_date_but_keeps_the_phrase(phrase: str, text: str) -> None:
     deadline = resolve_deadline(phrase, ANCHOR)

@@ -22,12 +22,18 @@ def test_roles_follow_substance_when_the_investor_is_party_a() -> None:
 
 
 def test_the_land_seller_is_the_government_side() -> None:
-    text = "甲方：_\n乙方：_\n甲方出让的土地价格为_万元/亩。乙方应在签定本协议后3天内支付给甲方_万元。乙方在甲方落户后可以享受优惠政策。"
+    text = (
+        "甲方：_\n乙方：_\n甲方出让的土地价格为_万元/亩。"
+        "乙方应在签定本协议后3天内支付给甲方_万元。乙方在甲方落户后可以享受优惠政策。"
+    )
     assert _roles(text) == {"甲方": "government", "乙方": "counterparty"}
 
 
 def test_english_definitions() -> None:
-    text = 'XYZ Municipal Corporation (hereinafter referred to as the "Authority") and ABC Private Limited ("Company")'
+    text = (
+        'XYZ Municipal Corporation (hereinafter referred to as the "Authority") '
+        'and ABC Private Limited ("Company")'
+    )
     parties = {p.label: p.role for p in find_parties(text)}
     assert parties == {"Authority": "government", "Company": "counterparty"}
 
@@ -61,7 +67,10 @@ def test_role_of_name(name: str, role: str) -> None:
 @pytest.mark.parametrize(
     ("clause", "subject"),
     [
-        ("国务院负责中小企业促进工作综合管理的部门对保障中小企业款项支付工作进行综合协调", "国务院负责中小企业促进工作综合管理的部门"),
+        (
+            "国务院负责中小企业促进工作综合管理的部门对保障中小企业款项支付工作进行综合协调",
+            "国务院负责中小企业促进工作综合管理的部门",
+        ),
         ("机关、事业单位使用财政资金从中小企业采购货物", "机关、事业单位"),
         ("县级以上地方人民政府部门应当每年定期报告", "县级以上地方人民政府部门"),
         ("由其上级机关、主管部门责令改正", "其上级机关、主管部门"),
@@ -78,7 +87,13 @@ def test_subject_of(clause: str, subject: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("np", "actor"),
-    [("县级以上地方人民政府", True), ("受理投诉部门和处理投诉部门的工作人员", True), ("付款期限", False), ("保障中小企业款项支付工作", False), ("甲方", True)],
+    [
+        ("县级以上地方人民政府", True),
+        ("受理投诉部门和处理投诉部门的工作人员", True),
+        ("付款期限", False),
+        ("保障中小企业款项支付工作", False),
+        ("甲方", True),
+    ],
 )
 def test_is_actor(np: str, actor: bool) -> None:
     assert is_actor(np) is actor

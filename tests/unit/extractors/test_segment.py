@@ -31,13 +31,21 @@ def test_clause_numbers(line: str, level: str | None, marker: str | None) -> Non
 def test_sentences_do_not_break_inside_quotes_or_brackets() -> None:
     text = "按照“公开为常态；不公开为例外”的原则推进。乙方（含其子公司；关联方）应当遵守。最后一句"
     got = [text[s.start : s.end] for s in sentences(text, 0, len(text))]
-    assert got == ["按照“公开为常态；不公开为例外”的原则推进。", "乙方（含其子公司；关联方）应当遵守。", "最后一句"]
+    assert got == [
+        "按照“公开为常态；不公开为例外”的原则推进。",
+        "乙方（含其子公司；关联方）应当遵守。",
+        "最后一句",
+    ]
 
 
 def test_english_sentences_keep_abbreviations() -> None:
     text = "Take all Applicable Permits etc. which are required. The Company shall pay Rs. 10 crore. Done"
     got = [text[s.start : s.end] for s in sentences(text, 0, len(text), english=True)]
-    assert got == ["Take all Applicable Permits etc. which are required.", "The Company shall pay Rs. 10 crore.", "Done"]
+    assert got == [
+        "Take all Applicable Permits etc. which are required.",
+        "The Company shall pay Rs. 10 crore.",
+        "Done",
+    ]
 
 
 def test_chinese_full_stop_written_as_ascii_dot_ends_a_sentence() -> None:
@@ -53,14 +61,21 @@ def test_chunks_split_at_commas_outside_quotes() -> None:
 
 
 def test_a_line_break_after_a_comma_or_enumeration_mark_does_not_end_the_paragraph() -> None:
-    text = "2.2 安阳市人民政府授权甲方为本项目实施机构，负责本项目的项目准备、\n7 采购、执行、监督和移交等工作.\n2.3 乙方应当设立项目公司."
+    text = (
+        "2.2 安阳市人民政府授权甲方为本项目实施机构，负责本项目的项目准备、\n"
+        "7 采购、执行、监督和移交等工作.\n2.3 乙方应当设立项目公司."
+    )
     paras = paragraphs(text)
     assert [p.marker for p in paras] == ["2.2", "2.3"]
     assert "7 采购" in text[paras[0].start : paras[0].end]
 
 
 def test_wrapped_pdf_lines_are_joined_and_offsets_map_back() -> None:
-    lines = ["一二三四五六七八九十" * 3 + "甲方应当在本协议签订之日起三十", "日内支付土地出让金。", *(["乙方应当按时开工建设并且保证工程质量符合国家标准要求的规定"] * 8)]
+    lines = [
+        "一二三四五六七八九十" * 3 + "甲方应当在本协议签订之日起三十",
+        "日内支付土地出让金。",
+        *(["乙方应当按时开工建设并且保证工程质量符合国家标准要求的规定"] * 8),
+    ]
     text = "\n".join(lines)
     clean, index = squash(text)
     assert "三十日内" in clean
@@ -78,10 +93,18 @@ def test_spaces_between_cjk_characters_are_squashed() -> None:
     [
         ("市发展改革局、市财政局按职责分工分别负责", ("市发展改革局", "市财政局")),
         ("市人力资源社会保障局负责", ("市人力资源社会保障局",)),
-        ("市发展改革局、人行佛山市中心支行及其他有关部门，镇级以上人民政府按职责分工分别负责",
-         ("市发展改革局", "人行佛山市中心支行", "镇级以上人民政府")),
-        ("牵头单位：省政府办公厅、省发展改革委；配合单位：各市政府", ("省政府办公厅", "省发展改革委", "各市政府")),
-        ("牵头单位：区政府办公室，责任单位：区政府有关部门，各街道（功能区）", ("区政府办公室", "区政府有关部门", "各街道（功能区）")),
+        (
+            "市发展改革局、人行佛山市中心支行及其他有关部门，镇级以上人民政府按职责分工分别负责",
+            ("市发展改革局", "人行佛山市中心支行", "镇级以上人民政府"),
+        ),
+        (
+            "牵头单位：省政府办公厅、省发展改革委；配合单位：各市政府",
+            ("省政府办公厅", "省发展改革委", "各市政府"),
+        ),
+        (
+            "牵头单位：区政府办公室，责任单位：区政府有关部门，各街道（功能区）",
+            ("区政府办公室", "区政府有关部门", "各街道（功能区）"),
+        ),
         ("责任单位：市市场监管局；完成时限：2021年6月底前", ("市市场监管局",)),
         ("以下统称受理投诉部门", None),
         ("即：增值税地方政府留成部分50%返还给企业", None),
