@@ -124,6 +124,13 @@ _GOV_KW = (
     "Board",
 )
 _PRIV_KW = (
+    "Ltd",
+    "Limited",
+    "Inc.",
+    "Corporation",
+    "LLC",
+    "GmbH",
+    "Pvt",
     "公司",
     "企业",
     "集团",
@@ -285,10 +292,11 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
         label = m["label"].strip()
         if any(p.label == label for p in parties):
             continue
-        role = role_of_name(label) or role_of_name(m["name"])
+        name = re.split(r"\b(?:between|and|by|with|is made|entered into)\b", m["name"])[-1].strip(" ,")
+        role = role_of_name(label) or role_of_name(name)
         if role is None:
             continue
-        parties.append(Party(label=label, name=m["name"].strip(" ,"), role=role))
+        parties.append(Party(label=label, name=name, role=role))
     return tuple(parties)
 
 
@@ -299,7 +307,7 @@ _SUBJECT_END = re.compile(
     r"应当|应(?![收付用急届诉对变聘征邀])|(?<![重主需纪摘纲提只必首])要(?![求点素件])|须|必须|不得|严禁|禁止|负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
     r"实施|开展|组织|做好|落实|每年|定期|及时|当|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
-    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|拖欠|迟延|逾期|拒绝|办理|完成|受(?!理|托)|经(?!济|营|费|办)|如|若|出让|返还|"
+    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|不(?=承担|负责|得|予|再)|办理|完成|受(?!理|托)|经(?!济|营|费|办)|如|若|出让|返还|"
 )
 EN_PARTY = re.compile(
     r"\b(?:the\s+)?(Concessionaire|Authority|Government|Company|Developer|Contractor|Operator|Investor|Grantor|"

@@ -28,14 +28,22 @@ from extractors.rules import Finding
 EXTRACTOR_VERSION = "spacy-rules-0.2"
 
 _KIND_HINTS = (
-    (DocumentKind.PPP, re.compile(r"PPP|特许经营|政府和社会资本合作|社会资本|concession", re.I)),
+    (
+        DocumentKind.PPP,
+        re.compile(r"PPP|特许经营|政府和社会资本合作|社会资本|concession|public.private partnership", re.I),
+    ),
     (
         DocumentKind.INVESTMENT_PROMOTION,
-        re.compile(r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同"),
+        re.compile(
+            r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同|investment agreement", re.I
+        ),
     ),
     (
         DocumentKind.POLICY_COMMITMENT,
-        re.compile(r"实施方案|工作方案|任务分工|条例|办法|通知|意见|要点|规定|细则"),
+        re.compile(
+            r"实施方案|工作方案|任务分工|条例|办法|通知|意见|要点|规定|细则|\bregulations?\b|\bmeasures\b",
+            re.I,
+        ),
     ),
 )
 

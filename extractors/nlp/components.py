@@ -223,7 +223,7 @@ def make_amount_normalizer(nlp: Language, name: str, spans_key: str) -> AmountNo
 _KEYWORD_CATEGORIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.COMPLIANCE,
-        re.compile(r"^[^，。]{0,30}(?:不得|严禁|禁止)|遵守|保密|\bshall not\b|comply", re.I),
+        re.compile(r"^[^，。]{0,30}(?:不得|严禁|禁止)|遵守|保密|\bshall not\b|comply|confidential", re.I),
     ),
     (
         Category.PAYMENT,
@@ -233,7 +233,7 @@ _KEYWORD_CATEGORIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     ),
     (Category.LAND, re.compile(r"土地|用地|厂房|出让|地块|\bland\b|\bsite\b", re.I)),
     (Category.INVESTMENT, re.compile(r"投资|注册资本|资本金|融资|到位|financial close|equity", re.I)),
-    (Category.APPROVAL, re.compile(r"审批|许可|报批|备案|登记|注册|户籍|证照|approval|permit", re.I)),
+    (Category.APPROVAL, re.compile(r"审批|许可|报批|备案|登记|注册|户籍|证照|approval|permit|regist", re.I)),
     (Category.CONSTRUCTION, re.compile(r"建设|开工|竣工|施工|工程|construct|complet", re.I)),
     (
         Category.REPORTING,
@@ -256,9 +256,10 @@ def keyword_category(text: str) -> Category:
 class CategoryClassifier:
     """Obligation category from a small trained spaCy ``textcat`` (shipped weights), keywords as fallback."""
 
-    def __init__(self, name: str, *, spans_key: str, model: str) -> None:
+    def __init__(self, name: str, *, spans_key: str, model: str, threshold: float) -> None:
         self.name = name
         self.spans_key = spans_key
+        self.threshold = threshold
         path = Path(model) if Path(model).is_absolute() else Path(__file__).parent / model
         self.model: Language | None = None
         if (path / "config.cfg").exists():
@@ -269,24 +270,30 @@ class CategoryClassifier:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(self.spans_key, []))
         texts = [finding_text(doc, span) for span in spans]
-        if self.model is not None and texts:
+        if self.model is not None and texts and doc.lang_ != "en":
             for span, text, cat_doc in zip(spans, texts, self.model.pipe(texts), strict=True):
                 label, score = max(cat_doc.cats.items(), key=lambda kv: kv[1])
-                category = (
-                    Category(label) if label in Category.__members__.values() else keyword_category(text)
-                )
+                category = Category(label)
+                if score < self.threshold and keyword_category(text) != Category.OTHER:
+                    category = keyword_category(text)  # the model is unsure: the keywords decide
                 span._.category = category
                 span._.category_score = float(score)
         else:
+            # English: few training clauses, so the keyword rules decide
             for span, text in zip(spans, texts, strict=True):
                 span._.category = keyword_category(text)
                 span._.category_score = None
         return doc
 
 
-@Language.factory("chengxin_category", default_config={"spans_key": "obligations", "model": "category_model"})
-def make_category_classifier(nlp: Language, name: str, spans_key: str, model: str) -> CategoryClassifier:
-    return CategoryClassifier(name, spans_key=spans_key, model=model)
+@Language.factory(
+    "chengxin_category",
+    default_config={"spans_key": "obligations", "model": "category_model", "threshold": 0.5},
+)
+def make_category_classifier(
+    nlp: Language, name: str, spans_key: str, model: str, threshold: float
+) -> CategoryClassifier:
+    return CategoryClassifier(name, spans_key=spans_key, model=model, threshold=threshold)
 
 
 register_extensions()
