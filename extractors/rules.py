@@ -25,7 +25,7 @@ from datetime import date
 from extractors.deadlines import resolve_deadline
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import EN_PARTY, english_subject, is_actor, role_of_name, subject_of
-from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, sentences
+from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 
@@ -531,7 +531,11 @@ def find_obligations(
             label = mentions.most_common(1)[0][0]
             counterparty = Party(label=label, name=label, role="counterparty")
 
-    for para in paras:
+    line_notes, note_lines = _standalone_notes(text, paras)
+    for pi, para in enumerate(paras):
+        if pi in note_lines:
+            continue
+        next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
         body = text[para.start : para.end]
         level = para.level
         sub_item = level in ("alpha", "paren_num") or (
@@ -594,7 +598,7 @@ def find_obligations(
         sent_spans: list[tuple[Span, Note | None]] = []
         for r_start, r_end, note in regions:
             for s in sentences(text, r_start, r_end, english=english):
-                sent_spans.append((s, note))
+                sent_spans.append((s, note or line_notes.get(pi)))
         sent_spans = _merge_liability(text, sent_spans)
         for si, (sent, note) in enumerate(sent_spans):
             if si == 0 and skip_first:
@@ -608,7 +612,7 @@ def find_obligations(
                 and not english
                 and len(sent_text) <= 40
                 and not STRONG_MODAL.search(sent_text)
-                and (len(sent_spans) > 1 or note is None)
+                and (len(sent_spans) > 1 or note is None or next_level in ("l3", "paren_num", "dotted"))
             ):
                 continue  # the heading of a task: （一）建立政务诚信专项督导机制。
             if (
@@ -723,6 +727,46 @@ def find_obligations(
             pending_lead = len(findings) - 1
             list_of_obligation = True
     return findings
+
+
+_NOTE_LINE = re.compile(
+    r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
+)
+_DEADLINE_LINE = re.compile(r"^[（(〔\[]?\s*(?:完成时限|完成时间|时间节点|时限要求|完成期限)\s*[:：]")
+
+
+def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note], set[int]]:
+    """Responsible-unit notes written on lines of their own (责任单位：…, 完成时限：…), mapped to the
+    task paragraphs they close: those since the previous note or heading."""
+    assigned: dict[int, Note] = {}
+    note_lines: set[int] = set()
+    pending: list[int] = []
+    last: tuple[list[int], Note] | None = None
+    for i, para in enumerate(paras):
+        body = text[para.start : para.end].strip()
+        if _NOTE_LINE.match(body):
+            units = parse_note(body.strip("（()）〔〕[]"))
+            if units:
+                note = Note(para.start, para.end, units)
+                for j in pending:
+                    assigned[j] = note
+                note_lines.add(i)
+                last = (pending, note)
+                pending = []
+                continue
+        if _DEADLINE_LINE.match(body) and last is not None:
+            owners, note = last
+            longer = Note(note.start, para.end, note.units)
+            for j in owners:
+                assigned[j] = longer
+            note_lines.add(i)
+            last = (owners, longer)
+            continue
+        last = None
+        if para.level in ("chapter", "section", "l1", "l2"):
+            pending = []
+        pending.append(i)
+    return assigned, note_lines
 
 
 def _merge_liability(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:

@@ -250,7 +250,13 @@ _NOTE_HEAD = re.compile(
     r"(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
 )
 _NOTE_TAIL = re.compile(
-    r"(?:按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|牵头负责|负责落实|牵头|负责)\s*$"
+    r"(?:按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|牵头负责|负责落实|牵头|负责|配合|参与)\s*$"
+)
+_ORG = re.compile(
+    r"局|委|办|厅|政府|部门|单位|中心|院|行|公司|街道|镇|乡|区|县|市|省|机关|机构|小组|会|所|队|站|部"
+)
+_NOTE_ROLE = re.compile(
+    r"(?:牵头负责|牵头|按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|负责落实|负责|配合|参与|协助)\s*$"
 )
 _UNIT_JUNK = re.compile(
     r"(?:及其他有关部门|及其他相关部门|等有关部门|等相关部门|等部门|等单位|及有关部门|等)$"
@@ -296,14 +302,25 @@ def parse_note(content: str) -> tuple[str, ...] | None:
                 rest.extend(u for u in units if u)
         units_all = tuple(dict.fromkeys(lead + rest))
         return units_all or None
-    tail = _NOTE_TAIL.search(content)
-    if not tail:
+    if not _NOTE_TAIL.search(content):
         return None
-    body = content[: tail.start()]
-    units = [_clean_unit(u) for u in _split_top(body)]
-    units = [u for u in units if u]
-    if not units or any(len(u) > 40 for u in units):
+    # 市发展改革委牵头，市财政局、市商务局配合 / A、B，C按职责分工分别负责: each group of units
+    # takes the role word that closes it; the units marked 牵头 lead
+    leads: list[str] = []
+    others: list[str] = []
+    pending: list[str] = []
+    for part in re.split(r"[，,；;](?![^（(]*[）)])", content):
+        role = _NOTE_ROLE.search(part)
+        body = part[: role.start()] if role else part
+        pending.extend(u for u in (_clean_unit(x) for x in _split_top(body)) if u)
+        if role:
+            (leads if role.group(0).startswith("牵头") else others).extend(pending)
+            pending = []
+    units = leads + others + pending
+    if not units or any(len(u) > 40 or u.startswith("由") for u in units):
         return None
+    if sum(1 for u in units if _ORG.search(u)) * 2 < len(units):
+        return None  # not a list of organisations
     return tuple(dict.fromkeys(units))
 
 

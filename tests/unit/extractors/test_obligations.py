@@ -232,3 +232,19 @@ def test_offsets_point_into_the_result_text() -> None:
     assert result.text[ob.start : ob.end] == ob.text
     assert ob.category.value in {c.value for c in type(ob.category)}
     assert 0 < ob.confidence <= 1
+
+
+def test_unit_notes_on_lines_of_their_own() -> None:
+    text = (
+        "重点任务清单\n一、提升政务服务效能\n（一）深化一网通办改革。\n"
+        "1.推进政务服务事项全程网上办理。\n2.优化不动产登记流程。\n"
+        "责任单位：区政务服务中心、区自然资源局\n完成时限：2022年6月底前\n"
+        "（二）加强监管执法。\n3.全面推行双随机一公开监管。\n牵头单位：区市场监管局；配合单位：区有关部门\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [
+        ("推进政务服务事项全程网上办理", "区政务服务中心"),
+        ("优化不动产登记流程", "区政务服务中心"),
+        ("全面推行双随机一公开监管", "区市场监管局"),
+    ]
+    assert result.obligations[0].deadline.date == date(2022, 6, 30)

@@ -120,3 +120,15 @@ def test_notes_are_found_with_nested_brackets() -> None:
     assert len(notes) == 1
     assert text[notes[0].start] == "〔"
     assert notes[0].units[0] == "区政府办公室"
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        ("市发展改革委牵头，市财政局、市商务局配合", ("市发展改革委", "市财政局", "市商务局")),
+        ("各区政府负责，市直有关部门配合", ("各区政府", "市直有关部门")),
+        ("由乙方负责", None),
+    ],
+)
+def test_notes_with_lead_and_cooperating_roles(content: str, units: tuple[str, ...] | None) -> None:
+    assert parse_note(content) == units
