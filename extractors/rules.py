@@ -61,6 +61,11 @@ TASK_START = re.compile(
     r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
     r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
 )
+VERB_START = re.compile(
+    r"^(?:组织|编制|监督|检查|指导|协调|审核|审查|发布|受理|办理|管理|保障|保护|维护|支付|提供|按时|按照|依照|依法|负责|"
+    r"承担|落实|执行|配合|协助|及时|定期|确保|保证|制定|建设|完成|开展|推动|推进|加强|建立|健全|完善|实施|统筹|研究|"
+    r"做好|督促|报告|报送|公开|公布|收集|核实|处理|调查|处置|接受|参与|参加|遵守|缴纳|对|向|将|把|拟订|起草|会同)"
+)
 COMMIT_VERB = re.compile(
     r"(?:提供|返还|支付|付清|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
     r"解决|投资|建成|不低于|不少于|达到)(?!的)"
@@ -388,7 +393,7 @@ def _classify(
         return "notice", directive.group(0)
     if scope.duty and scope.owner:
         return "duty_section", None
-    if sub_item_of_obligation:
+    if sub_item_of_obligation and (mode.contract or VERB_START.match(_strip_connector(t))):
         return "sub_item", None
     if mode.regulation and not in_sub_item:
         main = _main_chunk(t)
@@ -499,7 +504,7 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     if english:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
     if level == "article":
-        return False
+        return bool(DUTY_HEADING.match(re.sub(r"\s+", "", b)))
     return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
 
 
@@ -519,6 +524,7 @@ def find_obligations(
     seen_l1 = False
     pending_lead: int | None = None  # index of a finding whose lead (…：) takes the next sub-item
     list_of_obligation = False
+    list_level: str | None = None
     prev_ended_colon = False
     english = mode.english
     default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "unknown")
@@ -538,9 +544,15 @@ def find_obligations(
         next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
         body = text[para.start : para.end]
         level = para.level
-        sub_item = level in ("alpha", "paren_num") or (
-            level in ("l2", "l3") and prev_ended_colon and not mode.plan
-        )
+        if (
+            prev_ended_colon
+            and level in ("l2", "l3", "paren_num", "alpha")
+            and not (mode.plan and level == "l2")
+        ):
+            list_level = level  # the first item of a list introduced by …：
+        sub_item = level is not None and level == list_level
+        if not sub_item:
+            list_level = None
         skip_first = False
         if not sub_item:
             list_of_obligation = False
@@ -550,10 +562,13 @@ def find_obligations(
         elif pending_lead is not None:
             first = sentences(text, para.start, para.end, english=english)
             if first:
+                first_end = first[0].end
+                while first_end > first[0].start and text[first_end - 1] in "，,；;。：: \n":
+                    first_end -= 1
                 lead = findings[pending_lead]
                 findings[pending_lead] = Finding(
                     lead.start,
-                    first[0].end,
+                    first_end,
                     lead.obligor,
                     lead.responsible,
                     lead.basis,
@@ -608,6 +623,7 @@ def find_obligations(
                 continue
             if (
                 level in ("l1", "l2")
+                and not sub_item
                 and si == 0
                 and not english
                 and len(sent_text) <= 40
@@ -725,7 +741,7 @@ def find_obligations(
         prev_ended_colon = body.strip().endswith(("：", ":"))
         if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
             pending_lead = len(findings) - 1
-            list_of_obligation = True
+            list_of_obligation = findings[-1].basis != "liability"  # 有下列情形之一的: conditions, not duties
     return findings
 
 

@@ -248,3 +248,31 @@ def test_unit_notes_on_lines_of_their_own() -> None:
         ("全面推行双随机一公开监管", "区市场监管局"),
     ]
     assert result.obligations[0].deadline.date == date(2022, 6, 30)
+
+
+def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
+    text = (
+        "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+        "第十条 县级以上人民政府发展改革部门应当履行下列职责：\n（一）组织编制发展规划；\n"
+        "（二）监督检查政策落实情况；\n（三）本级人民政府规定的其他职责。\n"
+        "第三十一条 机关违反本条例，有下列情形之一的，由其上级机关责令改正：\n"
+        "（一）未在规定的期限内支付款项；\n（二）拖延检验、验收。\n"
+    )
+    texts = _texts(_extract(text, DocumentKind.POLICY_COMMITMENT))
+    assert texts == [
+        "县级以上人民政府发展改革部门应当履行下列职责：\n（一）组织编制发展规划",
+        "监督检查政策落实情况",
+        "机关违反本条例，有下列情形之一的，由其上级机关责令改正：\n（一）未在规定的期限内支付款项",
+    ]
+
+
+def test_duty_heading_in_an_article_sets_the_obligor() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n第三条 乙方的义务\n"
+        "1.按时缴纳土地出让金。\n2.在开发区注册成立项目公司。\n第四条 乙方的权利\n1.享受开发区优惠政策。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [
+        ("按时缴纳土地出让金", "乙方"),
+        ("在开发区注册成立项目公司", "乙方"),
+    ]
