@@ -67,6 +67,16 @@ def _context(doc: Doc) -> DocContext:
     return ctx  # type: ignore[no-any-return]
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy rebuilds it from the tokens on every access."""
+    ctx = _context(doc)
+    text = ctx.extra.get("text")
+    if not isinstance(text, str):
+        text = doc.text
+        ctx.extra["text"] = text
+    return text
+
+
 def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc.char_span(start, end, label=label, alignment_mode="expand")
 
@@ -84,7 +94,7 @@ class PartyTagger:
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
         if not ctx.parties:
-            ctx.parties = find_parties(doc.text, str(ctx.kind))
+            ctx.parties = find_parties(doc_text(doc), str(ctx.kind))
         spans = []
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
@@ -113,13 +123,13 @@ class StructureTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
-        ctx.mode = document_mode(doc.text, ctx.kind, ctx.language, ctx.signed_on)
+        ctx.mode = document_mode(doc_text(doc), ctx.kind, ctx.language, ctx.signed_on)
         paras, notes = [], []
-        for p in paragraphs(doc.text):
+        for p in paragraphs(doc_text(doc)):
             span = _char_span(doc, p.line_start, p.end, p.level or "body")
             if span is not None:
                 paras.append(span)
-            for note in find_notes(doc.text, p.start, p.end):
+            for note in find_notes(doc_text(doc), p.start, p.end):
                 nspan = _char_span(doc, note.start, note.end, "NOTE")
                 if nspan is not None:
                     notes.append(nspan)
@@ -143,8 +153,8 @@ class ObligationFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
-        mode = ctx.mode or document_mode(doc.text, ctx.kind, ctx.language, ctx.signed_on)
-        clean, index = squash(doc.text)
+        mode = ctx.mode or document_mode(doc_text(doc), ctx.kind, ctx.language, ctx.signed_on)
+        clean, index = squash(doc_text(doc))
         spans = []
         for found in find_obligations(clean, mode=mode, parties=ctx.parties, anchor=ctx.signed_on):
             # offsets back into the document text
@@ -166,7 +176,7 @@ def make_obligation_finder(nlp: Language, name: str, spans_key: str) -> Obligati
 def finding_text(doc: Doc, span: Span) -> str:
     """The clause text of an obligation span, without line-wrap spaces between CJK characters."""
     finding: Finding | None = span._.finding
-    text = doc.text[finding.start : finding.end] if finding else span.text
+    text = doc_text(doc)[finding.start : finding.end] if finding else span.text
     return squash_spaces(re.sub(r"(?<=[\u4e00-\u9fff\d])\s*\n\s*(?=[\u4e00-\u9fff\d])", "", text))
 
 
