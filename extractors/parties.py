@@ -68,6 +68,10 @@ LABELS_EN = (
 LABELS = LABELS_ZH + LABELS_EN
 
 _OTHER_KW = (
+    "Independent Engineer",
+    "Senior Lenders",
+    "Lenders",
+    "Arbitrator",
     "甲乙双方",
     "合同双方",
     "双方",

@@ -527,7 +527,7 @@ def find_obligations(
     list_level: str | None = None
     prev_ended_colon = False
     english = mode.english
-    default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "unknown")
+    default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "counterparty")
     counterparty = next((p for p in parties if p.role == "counterparty"), None)
     if counterparty is None and english:
         mentions = Counter(
@@ -781,6 +781,13 @@ def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note
         last = None
         if para.level in ("chapter", "section", "l1", "l2"):
             pending = []
+        inline = find_notes(text, para.start, para.end)
+        if inline:
+            if not text[inline[-1].end : para.end].strip():
+                for j in pending:  # 1.…。 2.…。（市X局负责）: the note closes the earlier tasks too
+                    assigned[j] = inline[-1]
+            pending = []
+            continue
         pending.append(i)
     return assigned, note_lines
 

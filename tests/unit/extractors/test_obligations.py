@@ -276,3 +276,17 @@ def test_duty_heading_in_an_article_sets_the_obligor() -> None:
         ("按时缴纳土地出让金", "乙方"),
         ("在开发区注册成立项目公司", "乙方"),
     ]
+
+
+def test_a_note_closing_a_block_covers_the_tasks_above_it() -> None:
+    text = (
+        "工作方案\n一、主要任务\n（一）优化服务。\n1.建立企业服务专员制度。\n2.开展政策宣讲活动。（市工信局负责）\n"
+        "（二）加强保障。\n3.建立联席会议制度。（市发改委牵头，市财政局配合）\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [
+        ("建立企业服务专员制度", "市工信局"),
+        ("开展政策宣讲活动", "市工信局"),
+        ("建立联席会议制度", "市发改委"),
+    ]
+    assert result.obligations[2].responsible == ("市发改委", "市财政局")
