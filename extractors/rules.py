@@ -47,6 +47,7 @@ EXCLUDE = re.compile(
     r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
     r"未尽事宜|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
+    r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
 ENCOURAGE = re.compile(r"^(?:国家)?(?:鼓励|支持|引导|倡导)")
@@ -97,7 +98,8 @@ EN_PASSIVE = re.compile(
 EN_EXCLUDE = re.compile(
     r"for the avoidance of doubt|\bno\s+(?:\w+\s+){0,2}shall\b|\bshall\s+mean\b|\bmeans\b|"
     r"\bshall\s+be\s+deemed\b|"
-    r"\bshall\s+be\s+governed\b|arbitration|\bshall\s+stand\s+terminated\b",
+    r"\bshall\s+be\s+governed\b|arbitration|\bshall\s+stand\s+terminated\b|\bshall\s+be\s+amended\b|"
+    r"\bshall\s+(?:come\s+into|take)\s+(?:force|effect)\b|\bshall\s+be\s+construed\b",
     re.I,
 )
 EN_SPLIT = re.compile(
@@ -105,7 +107,7 @@ EN_SPLIT = re.compile(
 )
 EN_AND = re.compile(r"^(?:and|but)\b", re.I)
 EN_SUBJECT_TO_PAYMENT = re.compile(r"^subject\s+to\s+(?:the\s+)?payment", re.I)
-EN_IMPERATIVE = re.compile(r"^[A-Z][a-z]+(?:,|\s)")
+EN_IMPERATIVE = re.compile(r"^(?:[A-Z][a-z]+|not\s+[a-z]+)(?:,|\s)")
 
 
 # --------------------------------------------------------------------------------------------- values
@@ -525,6 +527,7 @@ def find_obligations(
     pending_lead: int | None = None  # index of a finding whose lead (…：) takes the next sub-item
     list_of_obligation = False
     list_level: str | None = None
+    lead_text: str | None = None
     prev_ended_colon = False
     english = mode.english
     default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "counterparty")
@@ -587,7 +590,7 @@ def find_obligations(
             if addressees:
                 prev_ended_colon = False
                 continue
-        if _is_heading(body, level, english):
+        if _is_heading(body, level, english) and not (sub_item and list_of_obligation):
             heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
             if heading:
                 scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
@@ -633,6 +636,7 @@ def find_obligations(
                 continue  # the heading of a task: （一）建立政务诚信专项督导机制。
             if (
                 english
+                and not sub_item
                 and sent_text.rstrip().endswith(".")
                 and len(sent_text.split()) <= 8
                 and not EN_MODAL.search(sent_text)
@@ -735,11 +739,14 @@ def find_obligations(
                     "commitment": 0.6,
                 }[basis]
                 note_text = text[note.start : note.end] if note is not None else None
+                if note_text is None and sub_item and list_of_obligation and lead_text:
+                    note_text = lead_text  # a deadline in the lead of an enumeration applies to its items
                 findings.append(
                     Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text)
                 )
         prev_ended_colon = body.strip().endswith(("：", ":"))
         if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
+            lead_text = text[findings[-1].start : findings[-1].end]
             pending_lead = len(findings) - 1
             list_of_obligation = findings[-1].basis != "liability"  # 有下列情形之一的: conditions, not duties
     return findings

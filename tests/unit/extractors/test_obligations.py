@@ -290,3 +290,16 @@ def test_a_note_closing_a_block_covers_the_tasks_above_it() -> None:
         ("建立联席会议制度", "市发改委"),
     ]
     assert result.obligations[2].responsible == ("市发改委", "市财政局")
+
+
+def test_english_enumeration_under_an_obligation_lead() -> None:
+    text = (
+        "CONCESSION AGREEMENT\n\n5.1 The Concessionaire shall, within 30 days from the date of this Agreement:\n"
+        "(a) furnish the Performance Security;\n(b) not erect any structure on the Site;\n(c) Procure insurance.\n"
+        "5.2 This Agreement shall come into force on the Appointed Date.\n"
+    )
+    obligations = _extract(text, signed_on=date(2020, 1, 1)).obligations
+    assert [o.text.split()[0] for o in obligations] == ["The", "not", "Procure"]
+    assert obligations[0].text.endswith("furnish the Performance Security")
+    assert {o.deadline.date for o in obligations} == {date(2020, 1, 31)}
+    assert {o.obligor.role for o in obligations} == {"counterparty"}
