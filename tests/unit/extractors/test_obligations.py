@@ -294,8 +294,10 @@ def test_a_note_closing_a_block_covers_the_tasks_above_it() -> None:
 
 def test_english_enumeration_under_an_obligation_lead() -> None:
     text = (
-        "CONCESSION AGREEMENT\n\n5.1 The Concessionaire shall, within 30 days from the date of this Agreement:\n"
-        "(a) furnish the Performance Security;\n(b) not erect any structure on the Site;\n(c) Procure insurance.\n"
+        "CONCESSION AGREEMENT\n\n"
+        "5.1 The Concessionaire shall, within 30 days from the date of this Agreement:\n"
+        "(a) furnish the Performance Security;\n(b) not erect any structure on the Site;\n"
+        "(c) Procure insurance.\n"
         "5.2 This Agreement shall come into force on the Appointed Date.\n"
     )
     obligations = _extract(text, signed_on=date(2020, 1, 1)).obligations
