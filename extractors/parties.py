@@ -214,6 +214,8 @@ def is_actor(np: str) -> bool:
     np = np.strip()
     if not np:
         return False
+    if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|经营者|当事人|生产者|销售者|用人单位)$", np):
+        return True  # an actor whose side the name alone does not tell
     matches = list(_KW_RE.finditer(np))
     m = matches[-1] if matches else None
     tail = np[m.end() :] if m is not None else ""

@@ -448,15 +448,16 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         if np and is_actor(np):
             owner = re.match(r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)的", np)
             return owner.group(1) if owner else np
-        if np is None or not is_actor(np):
-            # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
-            for q in parts[:i]:
-                nq = subject_of(q.strip())
-                if nq and is_actor(nq):
-                    return nq
-            label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
-            if label:
-                return label.group(0)
+        label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
+        if label:
+            return label.group(0)
+        if _modal(p, False) is None and i + 1 < len(parts):
+            continue  # a topic or adverbial chunk before the clause with the modal
+        # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
+        for q in parts[:i]:
+            nq = subject_of(q.strip())
+            if nq and is_actor(nq):
+                return nq
         return None
     return None
 
@@ -526,6 +527,7 @@ def find_obligations(
     seen_l1 = False
     pending_lead: int | None = None  # index of a finding whose lead (…：) takes the next sub-item
     list_of_obligation = False
+    list_of_conditions = False
     list_level: str | None = None
     lead_text: str | None = None
     prev_ended_colon = False
@@ -559,6 +561,7 @@ def find_obligations(
         skip_first = False
         if not sub_item:
             list_of_obligation = False
+            list_of_conditions = False
             pending_lead = None
             if level is not None or not mode.regulation:
                 scope = _Scope(owner=scope.owner, duty=scope.duty)
@@ -651,6 +654,8 @@ def find_obligations(
             if not spans:
                 continue
             prev_basis: str | None = None
+            if sub_item and (list_of_conditions or (not english and _NOUN_ITEM.search(sent_text))):
+                continue  # the items of 有下列情形之一的 are conditions; …的其他事项 is a noun phrase
             for group in _group_chunks(text, spans, mode, anchor):
                 g_text = text[group.start : group.end]
                 notice = in_notice and not seen_l1 and not mode.contract
@@ -748,10 +753,12 @@ def find_obligations(
         if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
             lead_text = text[findings[-1].start : findings[-1].end]
             pending_lead = len(findings) - 1
-            list_of_obligation = findings[-1].basis != "liability"  # 有下列情形之一的: conditions, not duties
+            list_of_obligation = findings[-1].basis != "liability"
+            list_of_conditions = findings[-1].basis == "liability"  # 有下列情形之一的: conditions, not duties
     return findings
 
 
+_NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|文件|材料)[；;。，,]?\s*$")
 _NOTE_LINE = re.compile(
     r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
 )
