@@ -309,9 +309,9 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
                 look += " " + nxt
             return bool(re.search(r"\bshall\b|\bmust\b|\bwill\b", look, re.I))
         return False
-    group_has_main = not _is_condition(group_text)
-    if not group_has_main:
-        return False
+    pieces = [p for p in re.split(r"(?<=[，,])", group_text) if p.strip()]
+    if all(_is_condition(p) for p in pieces):
+        return False  # only conditions so far: they belong to the clause that follows
     group_modal = (
         _modal(group_text, False) is not None
         or _permission(group_text, False)

@@ -165,3 +165,8 @@ def test_add_months_follows_article_202(start: date, months: int, expected: date
 
 def test_workday_offsets_are_left_to_the_calendar() -> None:
     assert apply_offset(ANCHOR, Offset(15, "workday")) is None
+
+
+def test_vague_timing_after_an_event_is_not_a_fixed_deadline() -> None:
+    deadline = resolve_deadline("在保证期限届满后及时与中小企业进行核算并退还", ANCHOR)
+    assert (deadline.kind, deadline.text) == ("none", "在保证期限届满后及时")
