@@ -67,12 +67,36 @@ def detect_language(text: str) -> Literal["zh", "en"]:
 
 
 def _action(text: str, finding: Finding) -> str:
-    """A short verb phrase: from the modal on, or the clause start for bare tasks."""
+    """A short verb phrase: what follows the modal, or the clause start for bare tasks."""
     start = 0
-    if finding.modal and finding.modal in text:
-        start = text.index(finding.modal)
-    action = re.split(r"[，。；,;]", text[start:].strip(), maxsplit=1)[0]
+    if finding.modal and finding.modal in text and finding.basis == "modal":
+        start = text.index(finding.modal) + len(finding.modal)
+    if re.search(r"[\u4e00-\u9fff]", text):
+        action = re.split(r"[，。；,;]", text[start:].strip(), maxsplit=1)[0].strip()
+    else:  # English: commas enclose asides (shall, by written notice, inform …)
+        rest = re.sub(r"^\s*,[^,]{0,60},", "", text[start:])
+        action = re.split(r"[.;]\s", rest.strip(" ,"), maxsplit=1)[0].strip()
+    if not action:
+        action = re.split(r"[，。；,;]", text.strip(), maxsplit=1)[0]
     return action[:60]
+
+
+_PENALTY = re.compile(
+    r"(?:逾期|未按|未能|未如期|违反|否则|如[^，。；]{0,6}未)[^。；\n]{0,80}?"
+    r"(?:违约金|赔偿|罚款|滞纳金|收回|解除|无偿收回|承担[^，。；]{0,10}责任)[^。；\n]*"
+    r"|\b(?:failing which|in case of (?:delay|default)|shall be liable)\b[^.;\n]*",
+    re.I,
+)
+
+
+def _penalty(text: str, start: int, end: int) -> str | None:
+    """The consequence of breaking an obligation (逾期…支付违约金), in its clause or right after it."""
+    first_break = re.search(r"[，,]", text[start:end])
+    inside = text[start + first_break.end() : end] if first_break else ""
+    stop = text.find("\n", end)
+    window = inside + "\n" + text[end : stop if stop >= 0 else len(text)][:240]
+    m = _PENALTY.search(window)
+    return m.group(0).strip("，,；; ") if m else None
 
 
 def extract(
@@ -115,7 +139,7 @@ def extract(
                 deadline=span._.deadline,
                 amount=span._.amount,
                 conditions=finding.conditions,
-                penalty=None,
+                penalty=_penalty(text, finding.start, finding.end),
                 confidence=finding.confidence,
             )
         )

@@ -305,3 +305,14 @@ def test_english_enumeration_under_an_obligation_lead() -> None:
     assert obligations[0].text.endswith("furnish the Performance Security")
     assert {o.deadline.date for o in obligations} == {date(2020, 1, 31)}
     assert {o.obligor.role for o in obligations} == {"counterparty"}
+
+
+def test_action_and_penalty() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n"
+        "乙方应于2020年6月30日前开工建设，逾期每日按1万元向甲方支付违约金。\n"
+    )
+    (ob,) = _extract(text).obligations
+    assert ob.action == "于2020年6月30日前开工建设"
+    assert ob.penalty == "逾期每日按1万元向甲方支付违约金"
+    assert ob.amount is None  # a daily rate, not a sum
