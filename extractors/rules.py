@@ -240,8 +240,9 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             has_main = any(not _is_condition(text[s.start : s.end]) for s in current.spans)
             group_modal = _modal(group_text, False)
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
-            adverbial = bool(re.match(r"^(?:在|于|自|从|至|到|截至)", chunk.strip()))
-            if has_main and not starts_modal and not adverbial and (strong or mode.plan):
+            adverbial = bool(re.match(r"^(?:在|于|自|从)", chunk.strip()))
+            two_dates = current_deadline is not None and _concrete(current_deadline)
+            if has_main and not starts_modal and not adverbial and (strong or mode.plan or two_dates):
                 split = True
                 current.split_after_deadline = False
         if (

@@ -316,3 +316,15 @@ def test_action_and_penalty() -> None:
     assert ob.action == "于2020年6月30日前开工建设"
     assert ob.penalty == "逾期每日按1万元向甲方支付违约金"
     assert ob.amount is None  # a daily rate, not a sum
+
+
+def test_two_dates_in_one_sentence_are_two_items() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n三、乙方的义务\n"
+        "1.项目开工时间为2011年10月，至2013年3月土建完工。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.deadline.date) for o in result.obligations] == [
+        ("项目开工时间为2011年10月", date(2011, 10, 31)),
+        ("至2013年3月土建完工", date(2013, 3, 31)),
+    ]
