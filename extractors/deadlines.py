@@ -407,7 +407,8 @@ def _event(text: str) -> Deadline | None:
         vague = _VAGUE.match(text, m.end())
         if vague:  # 在保证期限届满后及时: the time after the event is not fixed
             return Deadline(kind="none", text=text[m.start() : vague.end()])
-        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
+        anchor = _classify_anchor(m["ev"], "other")
+        return Deadline(kind="relative", text=m.group(0), anchor=anchor, anchor_text=m["ev"])
     m = _PERIOD_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m.group(0))
