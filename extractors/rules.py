@@ -640,6 +640,15 @@ def find_obligations(
             ):
                 continue  # the heading of a task: （一）建立政务诚信专项督导机制。
             if (
+                level in ("l3", "paren_num")
+                and mode.plan
+                and si == 0
+                and len(sent_spans) > 1
+                and len(sent_text.strip("。. ")) <= 12
+                and not STRONG_MODAL.search(sent_text)
+            ):
+                continue  # 1.加强组织领导。各地要……: a short title before the task itself
+            if (
                 english
                 and not sub_item
                 and sent_text.rstrip().endswith(".")

@@ -328,3 +328,8 @@ def test_two_dates_in_one_sentence_are_two_items() -> None:
         ("项目开工时间为2011年10月", date(2011, 10, 31)),
         ("至2013年3月土建完工", date(2013, 3, 31)),
     ]
+
+
+def test_short_title_of_a_numbered_task_is_not_an_item() -> None:
+    text = "工作方案\n一、保障措施\n1.加强组织领导。各地要建立工作专班，统筹推进各项工作。（市发改委负责）\n"
+    assert _texts(_extract(text)) == ["各地要建立工作专班，统筹推进各项工作"]
