@@ -595,7 +595,12 @@ def find_obligations(
             if addressees:
                 prev_ended_colon = False
                 continue
-        if _is_heading(body, level, english) and not (sub_item and list_of_obligation):
+        row = _table_row(text, para) if not english else None
+        if row is not None:  # a task-division table row: the task cell, closed by its unit cell
+            task, row_note = row
+            para = Paragraph(task.start, task.end, para.marker, para.level, para.line_start)
+            line_notes[pi] = row_note
+        elif _is_heading(body, level, english) and not (sub_item and list_of_obligation):
             heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
             if heading:
                 scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
@@ -767,6 +772,43 @@ def find_obligations(
             list_of_obligation = findings[-1].basis != "liability"
             list_of_conditions = findings[-1].basis == "liability"  # 有下列情形之一的: conditions, not duties
     return findings
+
+
+_CELL = re.compile(r"[^\t|｜]+?(?=\s*(?:\t|[|｜]|\s{2,}|$))")
+_HEADER_CELL = re.compile(
+    r"^(?:序号|任务|主要任务|工作任务|重点任务|具体措施|责任单位|牵头单位|配合单位|完成时限|完成时间|时间节点|备注)$"
+)
+
+
+def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
+    """A task-division table row written as one line: 1 | 任务 | 牵头单位 | 完成时限.
+
+    Returns the task cell and a note made of the unit cell (and the time-limit cell after it)."""
+    line = text[para.line_start : para.end]
+    if not re.search(r"\t|[|｜]|[^\s]\s{2,}[^\s]", line):
+        return None
+    cells = [
+        Span(para.line_start + m.start(), para.line_start + m.end())
+        for m in _CELL.finditer(line)
+        if m.group(0).strip()
+    ]
+    cells = [
+        Span(c.start + (len(text[c.start : c.end]) - len(text[c.start : c.end].lstrip())), c.end)
+        for c in cells
+    ]
+    if len(cells) < 2 or any(_HEADER_CELL.match(text[c.start : c.end].strip()) for c in cells):
+        return None
+    unit_idx = next(
+        (i for i, c in enumerate(cells) if parse_note(text[c.start : c.end].strip() + "负责") and i > 0), None
+    )
+    if unit_idx is None:
+        return None
+    task = max(cells[:unit_idx], key=lambda c: c.end - c.start)
+    units = parse_note(text[cells[unit_idx].start : cells[unit_idx].end].strip() + "负责")
+    if not units or len(text[task.start : task.end].strip()) < 6:
+        return None
+    note_end = cells[unit_idx + 1].end if unit_idx + 1 < len(cells) else cells[unit_idx].end
+    return task, Note(cells[unit_idx].start, note_end, units)
 
 
 _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|文件|材料)[；;。，,]?\s*$")

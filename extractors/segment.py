@@ -358,7 +358,7 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
 
 _IDEO = r"[\u4e00-\u9fff0-9０-９]"
 _INNER_SPACE = re.compile(
-    rf"(?<={_IDEO})[ \t\u3000\u00a0]+(?={_IDEO})"
+    rf"(?<={_IDEO})[ \u00a0](?={_IDEO})"  # one space: a layout artefact; tabs and wider gaps separate cells
     r"|(?<=[\u4e00-\u9fff])[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*(?=[\u4e00-\u9fff])"
 )
 

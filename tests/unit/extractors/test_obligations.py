@@ -333,3 +333,17 @@ def test_two_dates_in_one_sentence_are_two_items() -> None:
 def test_short_title_of_a_numbered_task_is_not_an_item() -> None:
     text = "工作方案\n一、保障措施\n1.加强组织领导。各地要建立工作专班，统筹推进各项工作。（市发改委负责）\n"
     assert _texts(_extract(text)) == ["各地要建立工作专班，统筹推进各项工作"]
+
+
+def test_task_division_table_rows() -> None:
+    text = (
+        "重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n"
+        "1\t建立企业服务专员制度，实现重点企业全覆盖\t市工信局、市商务局\t2021年6月底前\n"
+        "2\t开展政策宣讲活动  市发改委  2021年底前\n"
+    )
+    result = _extract(text, signed_on=None)
+    assert [(o.text, o.obligor.name, o.deadline.date) for o in result.obligations] == [
+        ("建立企业服务专员制度，实现重点企业全覆盖", "市工信局", date(2021, 6, 30)),
+        ("开展政策宣讲活动", "市发改委", date(2021, 12, 31)),
+    ]
+    assert result.obligations[0].responsible == ("市工信局", "市商务局")
