@@ -24,6 +24,7 @@ from extractors.model import (
 from extractors.nlp import annotate
 from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding
+from extractors.segment import squash_spaces
 
 EXTRACTOR_VERSION = "spacy-rules-0.2"
 
@@ -106,7 +107,7 @@ def extract(
     media_type, pages = read_pages(data, options.limits, progress)
     text = "\n".join(p.text for p in pages)
     language = detect_language(text)
-    kind = options.kind or detect_kind(text)
+    kind = options.kind or detect_kind(squash_spaces(text))
     doc = annotate(text, kind=kind, language=language, signed_on=options.signed_on)
     ctx = doc._.chengxin
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)

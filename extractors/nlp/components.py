@@ -77,6 +77,16 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def clean_text(doc: Doc) -> tuple[str, list[int]]:
+    """The document text without layout artefacts and its offset map (``segment.squash``), built once."""
+    ctx = _context(doc)
+    cached = ctx.extra.get("clean")
+    if cached is None:
+        cached = squash(doc_text(doc))
+        ctx.extra["clean"] = cached
+    return cached
+
+
 def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc.char_span(start, end, label=label, alignment_mode="expand")
 
@@ -94,7 +104,7 @@ class PartyTagger:
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
         if not ctx.parties:
-            ctx.parties = find_parties(doc_text(doc), str(ctx.kind))
+            ctx.parties = find_parties(clean_text(doc)[0], str(ctx.kind))
         spans = []
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
@@ -123,7 +133,7 @@ class StructureTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
-        ctx.mode = document_mode(doc_text(doc), ctx.kind, ctx.language, ctx.signed_on)
+        ctx.mode = document_mode(clean_text(doc)[0], ctx.kind, ctx.language, ctx.signed_on)
         paras, notes = [], []
         for p in paragraphs(doc_text(doc)):
             span = _char_span(doc, p.line_start, p.end, p.level or "body")
@@ -153,8 +163,8 @@ class ObligationFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = _context(doc)
-        mode = ctx.mode or document_mode(doc_text(doc), ctx.kind, ctx.language, ctx.signed_on)
-        clean, index = squash(doc_text(doc))
+        clean, index = clean_text(doc)
+        mode = ctx.mode or document_mode(clean, ctx.kind, ctx.language, ctx.signed_on)
         spans = []
         for found in find_obligations(clean, mode=mode, parties=ctx.parties, anchor=ctx.signed_on):
             # offsets back into the document text
