@@ -636,6 +636,7 @@ def find_obligations(
                 continue
             if (
                 level in ("l1", "l2")
+                and not mode.contract
                 and not sub_item
                 and si == 0
                 and not english

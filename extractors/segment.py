@@ -101,7 +101,7 @@ def _layout_width(text: str, lines: list[Span]) -> int | None:
         return None
     p90 = lengths[int(len(lengths) * 0.9) - 1]
     long_lines = sum(1 for n in lengths if n >= 0.8 * p90)
-    if p90 <= 110 and long_lines >= len(lengths) * 0.3:
+    if 28 <= p90 <= 110 and long_lines >= len(lengths) * 0.3:
         return p90
     return None
 

@@ -347,3 +347,17 @@ def test_task_division_table_rows() -> None:
         ("开展政策宣讲活动", "市发改委", date(2021, 12, 31)),
     ]
     assert result.obligations[0].responsible == ("市工信局", "市商务局")
+
+
+def test_numbered_items_of_a_contract_duty_article() -> None:
+    text = (
+        "项目投资协议\n甲方：某某科技有限公司\n乙方：某某开发区管理委员会\n第五条 乙方的权利和义务\n"
+        "（一）乙方负责提供项目用地。\n（二）协助甲方办理项目备案手续。\n（三）乙方有权监督项目建设。\n"
+        "第六条 甲方的义务\n（一）按时缴纳土地出让金。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.label, o.obligor.role) for o in result.obligations] == [
+        ("乙方负责提供项目用地", "乙方", "government"),
+        ("协助甲方办理项目备案手续", "乙方", "government"),
+        ("按时缴纳土地出让金", "甲方", "counterparty"),
+    ]
