@@ -448,8 +448,10 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            owner = re.match(r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)的", np)
-            return owner.group(1) if owner else np
+            owner = re.match(
+                r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)(?:的|(?=[^、和及与]{1,12}$))", np
+            )
+            return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
         label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
         if label:
             return label.group(0)
@@ -509,7 +511,9 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     if english:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
     if level == "article":
-        return bool(DUTY_HEADING.match(re.sub(r"\s+", "", b)))
+        if DUTY_HEADING.match(re.sub(r"\s+", "", b)):
+            return True
+        return not terminal and len(b) <= 20 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
     return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
 
 

@@ -361,3 +361,16 @@ def test_numbered_items_of_a_contract_duty_article() -> None:
         ("协助甲方办理项目备案手续", "乙方", "government"),
         ("按时缴纳土地出让金", "甲方", "counterparty"),
     ]
+
+
+def test_article_headings_end_a_duty_section() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n第三条 乙方的义务\n"
+        "1.项目达产后，乙方年纳税额不低于3000万元。\n第四条 争议解决\n"
+        "因本合同引起的争议，双方应协商解决；协商不成的，提交甲方所在地人民法院诉讼解决。\n第五条 其他\n"
+        "本合同一式陆份，自双方签字盖章之日起生效。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [
+        ("项目达产后，乙方年纳税额不低于3000万元", "乙方"),
+    ]
