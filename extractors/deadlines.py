@@ -161,6 +161,7 @@ _PERIOD_CN = re.compile(r"在(?:该|上述|前述|此)期限内")
 _BEFORE_HAND_CN = re.compile(r"事先|预先|事前")
 _EVENT_EN = re.compile(
     r"\b(?P<rel>before|prior to|within)\s+(?:the\s+)?(?P<ev>[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*)*)"
+    r"|\bprior to\s+(?:the\s+)?(?P<ev2>[a-z][\w-]*(?:\s+(?:of\s+(?:the\s+)?)?[a-z][\w-]*){0,4})"
 )
 
 _VAGUE = re.compile(
@@ -417,7 +418,7 @@ def _event(text: str) -> Deadline | None:
         return Deadline(kind="relative", text=m.group(0), anchor="other")
     m = _EVENT_EN.search(text)
     if m:
-        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
+        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"] or m["ev2"])
     return None
 
 
