@@ -1,31 +1,29 @@
-"""Deadline phrases → ``Deadline`` values, counted by the Civil Code (arts. 201-202), before holiday shifts."""
+"""Deadline phrases → ``Deadline`` values, counted by the Civil Code (arts. 201-202).
+
+``date`` is the nominal last day of the period *before* any holiday shift (art. 203 is the tracker's
+business, with the official calendar):
+
+* ``2019年12月31日前`` → that day; ``2011年10月`` → 2011-10-31; ``到2020年``/``2020年底前`` → 2020-12-31;
+  ``2021年第一季度`` → 2021-03-31; ``上半年`` → 06-30; ``年内``/``6月底`` → in the document's year;
+* ``签订之日起30日内`` → signing + 30 days (the signing day is not counted); ``N个月内``/``N年内`` → the same
+  day of the month N months (years) later, or that month's last day; ``15个工作日内`` → unit ``workday``,
+  date left to the tracker (it needs the State Council calendar);
+* ``取得土地使用权后6个月内`` → relative to another event: anchor ``other``, date null, ``anchor_text`` kept;
+* ``每年6月30日前``, ``每季度``, ``定期``, ``monthly`` → recurring with ``recurrence``;
+* ``尽快``, ``及时``, ``forthwith`` → kind ``none`` with the phrase in ``text``.
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extractors.model import Deadline, Offset, OffsetUnit
+from extractors.model import Anchor, Deadline, Offset, OffsetUnit
+from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
-_CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-NUM = r"[0-9一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟零〇]+"
-
-
-def parse_number(text: str) -> int:
-    """Arabic or Chinese numerals (including financial capitals) below 10,000."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-    return total + current
+__all__ = ["add_months", "apply_offset", "resolve_deadline"]
 
 
 def add_months(start: date, months: int) -> date:
@@ -48,54 +46,413 @@ def apply_offset(anchor: date, offset: Offset) -> date | None:
     return None  # working days need the official calendar: the tracker resolves them
 
 
-_UNIT = {"日": "day", "天": "day", "工作日": "workday", "个工作日": "workday", "周": "week", "个月": "month",
-         "月": "month", "年": "year"}
-_SIGNING = re.compile(r"(签订|签署|签字|签约)")
-_EFFECTIVE = re.compile(r"生效")
-_ABS_DATE = re.compile(rf"({NUM}|\d{{4}})年({NUM})月(?:({NUM})日)?")
-_YEAR_END = re.compile(r"(\d{4})年(?:底|末|年底|内)?(?:前|之前)?")
-_RELATIVE = re.compile(rf"(?P<anchor>[^，。；,;]{{0,30}}?)(?:之日|后|起)?[起后]?(?P<n>{NUM})(?P<unit>个工作日|工作日|个月|日|天|周|年)(?:内|以内|之内)")
-_RECURRING = re.compile(r"每(年|季度|季|月|周|半年)|定期|按年|按季|按月|逐年|连续[一二三四五六七八九十\d]+年")
-_VAGUE = re.compile(r"尽快|及时|迅速|立即|持续推进|长期坚持|合理期限内")
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def resolve_deadline(phrase: str, anchor: date | None = None) -> Deadline:
-    """Read one deadline phrase. ``anchor`` is the signing (or effective) date for relative phrases."""
-    text = phrase.strip()
-    rel = _RELATIVE.search(text)
-    if rel:
-        n = parse_number(rel["n"])
-        unit: OffsetUnit = _UNIT[rel["unit"]]  # type: ignore[assignment]
-        offset = Offset(n, unit)
-        anchor_text = rel["anchor"].strip() or None
-        kind_anchor = None
-        if anchor_text and _SIGNING.search(anchor_text):
-            kind_anchor = "signing"
-        elif anchor_text and _EFFECTIVE.search(anchor_text):
-            kind_anchor = "effective"
-        elif anchor_text:
-            kind_anchor = "other"
-        else:
-            kind_anchor = "signing"
-        resolved = apply_offset(anchor, offset) if anchor and kind_anchor in ("signing", "effective") else None
-        return Deadline(kind="relative", date=resolved, text=rel.group(0), offset=offset,
-                        anchor=kind_anchor, anchor_text=anchor_text)  # type: ignore[arg-type]
-    m = _ABS_DATE.search(text)
+# --------------------------------------------------------------------------------------------- patterns
+_YEAR = r"(?P<y>(?:19|20)\d{2}|[二][〇零○][〇零○一二三四五六七八九]{2})"
+_CN_MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_CN_DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_BEFORE = r"(?:之前|以前|前|止|为止)?"
+
+_RECURRING_CN = re.compile(
+    r"每(?:个)?(?P<u>年|季度|季|月|周|星期|半年|旬)|(?P<irr>不定期)|(?<!、)(?P<per>定期)(?![^，。；]{0,4}等)|按(?P<u2>年|季|月)|逐年"
+    rf"|连续(?P<n>{NUM})年"
+)
+_RECURRING_EN = re.compile(
+    r"\b(?P<u>monthly|annually|yearly|quarterly|weekly)\b|\b(?:every|each)\s+(?:calendar\s+|financial\s+)?"
+    r"(?P<u2>week|month|year|quarter)\b|\brespective\s+(?:accounting|financial)\s+year\b|\bperiodically\b",
+    re.I,
+)
+_RECURRENCE = {
+    "年": ("yearly", Offset(1, "year")),
+    "季度": ("quarterly", Offset(3, "month")),
+    "季": ("quarterly", Offset(3, "month")),
+    "月": ("monthly", Offset(1, "month")),
+    "周": ("weekly", Offset(1, "week")),
+    "星期": ("weekly", Offset(1, "week")),
+    "半年": ("half-yearly", Offset(6, "month")),
+    "旬": ("periodic", None),
+    "monthly": ("monthly", Offset(1, "month")),
+    "month": ("monthly", Offset(1, "month")),
+    "annually": ("yearly", Offset(1, "year")),
+    "yearly": ("yearly", Offset(1, "year")),
+    "year": ("yearly", Offset(1, "year")),
+    "quarterly": ("quarterly", Offset(3, "month")),
+    "quarter": ("quarterly", Offset(3, "month")),
+    "weekly": ("weekly", Offset(1, "week")),
+    "week": ("weekly", Offset(1, "week")),
+}
+
+_FULL_DATE = re.compile(rf"{_YEAR}\s*年\s*{_CN_MONTH}\s*月\s*{_CN_DAY}\s*[日号]{_BEFORE}")
+_YEAR_MONTH = re.compile(
+    rf"{_YEAR}\s*年\s*{_CN_MONTH}\s*月(?:份)?(?:底|末|中旬|下旬)?{_BEFORE}(?![0-9一二三四五六七八九十]+[日号])"
+)
+_YEAR_QUARTER = re.compile(rf"{_YEAR}\s*年\s*(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?{_BEFORE}")
+_YEAR_HALF = re.compile(rf"{_YEAR}\s*年\s*(?P<h>上半年|年中|下半年){_BEFORE}")
+_YEAR_END = re.compile(
+    rf"(?P<pre>到|至|截至|截止|于|在|力争|确保|争取)?\s*{_YEAR}\s*年(?:度)?(?P<post>底前|底之前|末前|底|末|年底前|年底|年末|前|之前|以前|内|以内|，|,)?"
+)
+_NO_YEAR_MONTH = re.compile(rf"(?<![年\d]){_CN_MONTH}\s*月(?P<post>底前|底|末|中旬前|下旬前|前|之前|以前)")
+_NO_YEAR_QUARTER = re.compile(r"(?<![年\d])(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
+_NO_YEAR_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
+_THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?:年内|年底前|年底|年末前|年末)")
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_EN_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
+_EN_DATE_1 = re.compile(
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I
+)
+_EN_DATE_2 = re.compile(rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I)
+_ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+
+_CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
+_CN_OFFSET = re.compile(rf"(?P<n>{NUM})\s*{_CN_UNIT}(?P<post>之内|以内|内|期满|届满)?")
+_CN_UNITS: dict[str, OffsetUnit] = {
+    "个工作日": "workday",
+    "工作日": "workday",
+    "个自然日": "day",
+    "自然日": "day",
+    "个日历日": "day",
+    "日历日": "day",
+    "个月": "month",
+    "天": "day",
+    "日": "day",
+    "周": "week",
+    "星期": "week",
+    "年": "year",
+}
+_CN_LINK = re.compile(r"(?:之日起|之日后|日起|之后|以后|起|后|不超过|超过|满|届满后|届满)\s*$")
+_CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
+_SIGNING = re.compile(
+    r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
+    r"|date of (?:this|the) agreement|execution|signing|signature",
+    re.I,
+)
+_EFFECTIVE = re.compile(r"生效|effective date", re.I)
+
+_EN_OFFSET = re.compile(
+    rf"(?P<lead>within|not later than|no later than|on a date falling|falling|at least|not exceeding|"
+    rf"not more than|a maximum of|after|before|in)?\s*(?:a\s+maximum\s+of\s+|a\s+period\s+of\s+)?"
+    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)\s*(?:\((?P<paren>[^)]*)\)\s*)?"
+    r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\s+"
+    r"(?P<rel>from|after|of|following|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
+    re.I,
+)
+_EN_UNITS: dict[str, OffsetUnit] = {
+    "business": "workday",
+    "working": "workday",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
+
+_EVENT_BEFORE_CN = re.compile(
+    r"(?:在|于|须在|应在|并在|应于|须于)(?P<ev>[^，。；,;]{2,25}?)(?:之前|以前|前)(?![期款述条一年])"
+)
+_EVENT_FROM_CN = re.compile(r"自(?P<ev>[^，。；,;]{2,30}?)之日起(?:算|计算)")
+_EVENT_AFTER_CN = re.compile(
+    r"(?:在|待|于)?(?P<ev>[\u4e00-\u9fff、“”]{0,20}?(?:竣工|投产|建成|完工|开工|验收|交付|取得|签订|签署|批准|到位|生效|"
+    r"注册|登记|实施|完成|结束|届满|终止|解除|开业|运营))(?:之后|以后|后)(?![期续])"
+)
+_PERIOD_CN = re.compile(r"在(?:该|上述|前述|此)期限内")
+_BEFORE_HAND_CN = re.compile(r"事先|预先|事前")
+_EVENT_EN = re.compile(
+    r"\b(?P<rel>before|prior to|within)\s+(?:the\s+)?(?P<ev>[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*)*)"
+    r"|\bprior to\s+(?:the\s+)?(?P<ev2>[a-z][\w-]*(?:\s+(?:of\s+(?:the\s+)?)?[a-z][\w-]*){0,4})"
+)
+
+_VAGUE = re.compile(
+    r"尽快|尽早|及时|迅速|立即|立刻|马上|从速|持续推进|长期坚持|常态化|合理期限内|适时|逐步|随时|第一时间"
+    r"|\bforthwith\b|\bimmediately\b|\bpromptly\b|as soon as (?:reasonably )?(?:practicable|possible)"
+    r"|without (?:undue )?delay|in a timely manner",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    deadline: Deadline
+
+
+def _year(text: str) -> int:
+    return parse_int(text) if text[0].isdigit() else int("".join(str(parse_int(ch)) for ch in text))
+
+
+def _safe_date(year: int, month: int, day: int | None) -> date | None:
+    try:
+        return date(year, month, day) if day else _month_end(year, month)
+    except ValueError:
+        return None
+
+
+def _recurring(text: str) -> Deadline | None:
+    m = _RECURRING_CN.search(text)
     if m:
-        year = int(m[1]) if m[1].isdigit() else parse_number(m[1])
-        month = parse_number(m[2])
-        if 1 <= month <= 12 and year > 1900:
-            day = parse_number(m[3]) if m[3] else calendar.monthrange(year, month)[1]
-            try:
-                return Deadline(kind="absolute", date=date(year, month, day), text=m.group(0))
-            except ValueError:
-                pass
-    rec = _RECURRING.search(text)
-    if rec:
-        return Deadline(kind="recurring", text=rec.group(0), recurrence=rec.group(0))
-    y = _YEAR_END.search(text)
-    if y and int(y[1]) > 1900:
-        return Deadline(kind="absolute", date=date(int(y[1]), 12, 31), text=y.group(0))
+        phrase = m.group(0)
+        tail = re.match(rf"[^，。；,;]{{0,12}}?(?:{NUM}月{NUM}日|{NUM}日)(?:前|之前|以前)?", text[m.end() :])
+        if tail and m["u"]:
+            phrase += tail.group(0)
+        if m["irr"]:
+            return Deadline(kind="recurring", text=phrase, recurrence="irregular")
+        if m["per"]:
+            head = text[max(0, m.start() - 2) : m.start()]
+            if head.startswith("每") or head.endswith("每年") or "每" in head:
+                return None  # handled by the 每年 branch
+            return Deadline(kind="recurring", text=phrase, recurrence="periodic")
+        if m["n"]:
+            return Deadline(kind="recurring", text=phrase, recurrence="yearly", offset=Offset(1, "year"))
+        unit = m["u"] or m["u2"] or "年"
+        rec, off = _RECURRENCE[unit]
+        if m["u"]:
+            after = text[m.end() : m.end() + 2]
+            if after.startswith("定期"):
+                phrase += "定期"
+        return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
+    m = _RECURRING_EN.search(text)
+    if m:
+        word = (m["u"] or m["u2"] or "year").lower()
+        rec, off = _RECURRENCE.get(word, ("periodic", None))
+        if "respective" in m.group(0).lower():
+            rec, off = "yearly", Offset(1, "year")
+        if m.group(0).lower() == "periodically":
+            rec, off = "periodic", None
+        phrase = _sentence_piece(text, m.start(), m.end())
+        return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
+    return None
+
+
+def _sentence_piece(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(sep, 0, start) for sep in ",;，；") + 1
+    rights = [i for i in (text.find(sep, end) for sep in ",;，；") if i >= 0]
+    right = min(rights) if rights else len(text)
+    return text[left:right].strip()
+
+
+def _absolute(text: str, year: int | None) -> _Found | None:
+    found: list[_Found] = []
+    for m in _FULL_DATE.finditer(text):
+        d = _safe_date(_year(m["y"]), parse_int(m["m"]), parse_int(m["d"]))
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in _YEAR_MONTH.finditer(text):
+        if any(f.start == m.start() for f in found):
+            continue
+        d = _safe_date(_year(m["y"]), parse_int(m["m"]), None)
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in _YEAR_QUARTER.finditer(text):
+        q = parse_int(m["q"])
+        found.append(
+            _Found(
+                m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), 3 * q), text=m.group(0))
+            )
+        )
+    for m in _YEAR_HALF.finditer(text):
+        month = 12 if m["h"] == "下半年" else 6
+        found.append(
+            _Found(
+                m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), month), text=m.group(0))
+            )
+        )
+    for pattern in (_EN_DATE_1, _EN_DATE_2):
+        for m in pattern.finditer(text):
+            d = _safe_date(int(m["y"]), _MONTHS[m["mon"].lower()], int(m["d"]))
+            if d:
+                found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in _ISO_DATE.finditer(text):
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    if found:
+        return min(found, key=lambda f: f.start)
+    return None
+
+
+def _year_only(text: str, year: int | None) -> _Found | None:
+    for m in _YEAR_END.finditer(text):
+        rest = text[m.end() : m.end() + 3]
+        if re.match(rf"\s*(?:{_CN_MONTH[6:-1]})\s*月|第?[一二三四1-4]季度|上半年|下半年", rest):
+            continue
+        if not (m["pre"] or m["post"]):
+            continue
+        phrase = m.group(0).rstrip("，,")
+        return _Found(m.start(), Deadline(kind="absolute", date=date(_year(m["y"]), 12, 31), text=phrase))
+    if year is None:
+        return None
+    for m in _NO_YEAR_MONTH.finditer(text):
+        month = parse_int(m["m"])
+        if 1 <= month <= 12:
+            return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, month), text=m.group(0)))
+    for m in _NO_YEAR_QUARTER.finditer(text):
+        q = parse_int(m["q"])
+        return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, 3 * q), text=m.group(0)))
+    for m in _NO_YEAR_HALF.finditer(text):
+        month = 12 if m["h"] == "下半年" else 6
+        return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, month), text=m.group(0)))
+    m2 = _THIS_YEAR.search(text)
+    if m2:
+        return _Found(m2.start(), Deadline(kind="absolute", date=date(year, 12, 31), text=m2.group(0)))
+    return None
+
+
+def _classify_anchor(anchor_text: str, default: Anchor | None) -> Anchor | None:
+    if not anchor_text:
+        return default
+    if _EFFECTIVE.search(anchor_text):
+        return "effective"
+    if _SIGNING.search(anchor_text):
+        return "signing"
+    return "other"
+
+
+def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | None) -> Deadline | None:
+    for m in _CN_OFFSET.finditer(text):
+        unit_word = m["unit"]
+        after = text[m.end() : m.end() + 1]
+        clause_start = max(text.rfind(sep, 0, m.start()) for sep in "，。；,;：:") + 1
+        pre = text[clause_start : m.start()]
+        link = _CN_LINK.search(pre)
+        if after == "期" or (m["post"] is None and link is None):
+            continue
+        if re.search(
+            r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre
+        ):
+            continue  # a target duration (压缩至1个工作日以内), not a deadline
+        if unit_word == "日" and re.search(rf"(?:{NUM})\s*月\s*$", pre):
+            continue  # a calendar date such as 3月31日
+        if (
+            unit_word == "年"
+            and not m["post"]
+            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
+        ):
+            continue
+        try:
+            n = parse_int(m["n"])
+        except ValueError:
+            continue
+        if unit_word == "年" and n >= 1900:
+            continue
+        unit = _CN_UNITS[unit_word]
+        anchor_text = pre[: link.start()] if link else pre
+        lead = _CN_ANCHOR_LEAD.match(anchor_text)
+        phrase_start = clause_start
+        if lead:
+            phrase_start = clause_start + lead.end() - 1
+            anchor_text = anchor_text[lead.end() :]
+        anchor_text = re.sub(r"^(?:应当|应|须|必须|并|但|且)\s*", "", anchor_text.strip())
+        anchor_text = re.sub(r"(?:之日|当日|之时)$", "", anchor_text).strip()
+        if link and "超过" in link.group(0) and not re.search(r"签|生效", anchor_text):
+            anchor_text = anchor_text or "期限"
+        anchor = _classify_anchor(anchor_text, default_anchor)
+        offset = Offset(n, unit)
+        resolved = None
+        if signed_on and anchor in ("signing", "effective"):
+            resolved = apply_offset(signed_on, offset)
+        phrase = text[phrase_start : m.end()].strip()
+        return Deadline(
+            kind="relative",
+            date=resolved,
+            text=phrase,
+            offset=offset,
+            anchor=anchor,
+            anchor_text=anchor_text or None,
+        )
+    return None
+
+
+def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
+    m = _EN_OFFSET.search(text)
+    if not m:
+        return None
+    raw = m["paren"] if m["paren"] and re.fullmatch(r"\s*\d+\s*", m["paren"]) else m["n"]
+    try:
+        n = parse_int(raw)
+    except ValueError:
+        return None
+    unit_word = m["unit"].lower()
+    unit = (
+        _EN_UNITS[unit_word.split()[0].rstrip("s")] if " " in unit_word else _EN_UNITS[unit_word.rstrip("s")]
+    )
+    rel = m["rel"].lower()
+    if rel in ("prior to", "before", "preceding"):
+        n = -n
+    anchor_text = re.sub(r"^the\s+", "", m["anchor"].strip(), flags=re.I)
+    anchor = _classify_anchor(anchor_text, "signing")
+    offset = Offset(n, unit)
+    resolved = apply_offset(signed_on, offset) if signed_on and anchor in ("signing", "effective") else None
+    return Deadline(
+        kind="relative",
+        date=resolved,
+        text=m.group(0).strip(),
+        offset=offset,
+        anchor=anchor,
+        anchor_text=anchor_text,
+    )
+
+
+def _event(text: str) -> Deadline | None:
+    m = _EVENT_BEFORE_CN.search(text)
+    if m:
+        return Deadline(
+            kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"]
+        )
+    m = _EVENT_FROM_CN.search(text)
+    if m:
+        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
+    m = _EVENT_AFTER_CN.search(text)
+    if m:
+        vague = _VAGUE.match(text, m.end())
+        if vague:  # 在保证期限届满后及时: the time after the event is not fixed
+            return Deadline(kind="none", text=text[m.start() : vague.end()])
+        anchor = _classify_anchor(m["ev"], "other")
+        return Deadline(kind="relative", text=m.group(0), anchor=anchor, anchor_text=m["ev"])
+    m = _PERIOD_CN.search(text)
+    if m:
+        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m.group(0))
+    m = _BEFORE_HAND_CN.search(text)
+    if m:
+        return Deadline(kind="relative", text=m.group(0), anchor="other")
+    m = _EVENT_EN.search(text)
+    if m:
+        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"] or m["ev2"])
+    return None
+
+
+def resolve_deadline(
+    phrase: str,
+    anchor: date | None = None,
+    *,
+    year: int | None = None,
+    default_anchor: Anchor | None = "signing",
+) -> Deadline:
+    """Read the deadline of one phrase or clause.
+
+    ``anchor`` is the signing date for offsets counted from signing (or effectiveness); ``year`` the
+    document's year for phrases without one (年内, 6月底, 上半年); ``default_anchor`` what a bare
+    ``30日内`` counts from (signing in a contract, nothing known in a regulation).
+    """
+    text = phrase.strip()
+    if year is None and anchor is not None:
+        year = anchor.year
+    recurring = _recurring(text)
+    if recurring:
+        return recurring
+    absolute = _absolute(text, year)
+    if absolute:
+        return absolute.deadline
+    relative = _relative_cn(text, anchor, default_anchor) or _relative_en(text, anchor)
+    if relative:
+        return relative
+    year_only = _year_only(text, year)
+    if year_only:
+        return year_only.deadline
+    event = _event(text)
+    if event:
+        return event
     vague = _VAGUE.search(text)
     if vague:
         return Deadline(kind="none", text=vague.group(0))

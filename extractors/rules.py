@@ -1,87 +1,879 @@
-"""First rule-based obligation finder: sentences with a modal or commitment word, their obligor, deadline
-and amount. Deliberately simple; the extraction issue replaces it behind the same ``extract`` API."""
+"""Which clauses are obligations, and whose: the rule layer the spaCy components call.
+
+Granularity follows the annotation conventions: one item per clause. A sentence (split at 。；) is cut
+into comma chunks, and the chunks are grouped into clauses; a new clause starts at
+
+* a new modal after one already seen (``应当…，不得…``), or a connector with its own modal (``以及…负责``);
+* a new subject with its own modal (``…体系，上级政府要…``);
+* a different concrete deadline (``…3天内支付…，余款在领取土地证前付清``), in contracts only after a modal;
+* in English, ``provided that`` / ``subject to`` and ``, and … shall``.
+
+A clause is an obligation when it has a deontic marker (应当/须/不得/负责/承诺/shall/must …) and no mere
+permission (有权/可以/may), or — without a modal — when it is a task of a policy plan (followed by a
+responsible-unit note), a directive of a covering notice (请认真组织实施), an item of a duty section
+(甲方责任：), a liability clause (由X责令改正), a regulation's assignment of a task to a government body
+(X对…进行监督检查), or a contract commitment (由甲方返还, 余款在…前全部付清).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
-from extractors.model import Amount, Category, DocumentKind, Obligation, Page, Party
+from extractors.model import Deadline, DocumentKind, Party, Role
+from extractors.parties import EN_PARTY, english_subject, is_actor, role_of_name, subject_of
+from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
-MODAL = re.compile(r"应当|应|须|必须|负责|承诺|保证|确保|不得|给予|同意|将|shall|must|undertakes?|agrees? to", re.I)
-NOT_DUTY = re.compile(r"有权|可以|may\b|is entitled", re.I)
-PARTY_DEF = re.compile(r"^\s*(甲方|乙方|丙方)\s*[（(]?[^：:\n]{0,10}[）)]?\s*[：:]\s*(?P<name>[^\n，,；;]{2,60})", re.M)
-GOV_WORDS = re.compile(r"政府|管委会|管理委员会|委员会|局|厅|办公室|实施机构|招商|财政|Government|Authority|Agency")
-SENTENCE = re.compile(r"[^。；;\n!?！？]+[。；;!?！？]?")
-AMOUNT = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
-RESPONSIBLE = re.compile(r"[（(]([^（）()]{2,80}?)(?:牵头|按职责分工分别)?负责[）)]")
+__all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
+
+# --------------------------------------------------------------------------------------------- lexicon
+STRONG_MODAL = re.compile(
+    r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
+    r"(?<![所必急按无])需(?![求])|"
+    r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
+    r"负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|承诺|"
+    r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
+    r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
+)
+BARE_SPLIT_MODAL = re.compile(
+    r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])"
+)
+WEAK_MODALS = ("将", "予以", "给予", "同意")
+PERMISSION = re.compile(r"有权|可以|可适当|可(?=[向对在按将于])|享有|有权利|不必|无须|无需")
+REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外")
+EXCLUDE = re.compile(
+    r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
+    r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
+    r"未尽事宜|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
+    r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
+    r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
+)
+ENCOURAGE = re.compile(r"^(?:国家)?(?:鼓励|支持|引导|倡导)")
+LIABILITY = re.compile(
+    r"依法追究(?!刑事)[^，。；]{0,6}责任|依法给予处分|给予[^，。；]{0,10}处分|责令(?:限期)?改正|依法(?:予以)?处理|"
+    r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
+)
+BY_WHOM = re.compile(
+    r"由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)"
+)
+TASK_START = re.compile(
+    r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
+    r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
+)
+VERB_START = re.compile(
+    r"^(?:组织|编制|监督|检查|指导|协调|审核|审查|发布|受理|办理|管理|保障|保护|维护|支付|提供|按时|按照|依照|依法|负责|"
+    r"承担|落实|执行|配合|协助|及时|定期|确保|保证|制定|建设|完成|开展|推动|推进|加强|建立|健全|完善|实施|统筹|研究|"
+    r"做好|督促|报告|报送|公开|公布|收集|核实|处理|调查|处置|接受|参与|参加|遵守|缴纳|对|向|将|把|拟订|起草|会同)"
+)
+COMMIT_VERB = re.compile(
+    r"(?:提供|返还|支付|付清|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
+    r"解决|投资|建成|不低于|不少于|达到)(?!的)"
+)
+CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
+ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
+NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
+CONDITION_END = re.compile(r"(?:的|时|后|前|内|下|中|外|之际|期间|之后|以后|以前|之前)$")
+CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|当|经|待|自|根据|按照)")
+DUTY_HEADING = re.compile(
+    r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
+)
+
+EN_MODAL = re.compile(
+    r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
+    r"is\s+responsible\s+for|is\s+required\s+to|will)\b",
+    re.I,
+)
+EN_PERMISSION = re.compile(
+    r"\b(?:may|shall\s+be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|has\s+the\s+right|"
+    r"have\s+the\s+right|at\s+its\s+(?:sole\s+)?discretion|is\s+permitted)\b",
+    re.I,
+)
+EN_PASSIVE = re.compile(
+    r"\bshall\s+(?:be\s+)?(?:due|payable|paid|made|completed|submitted|provided|delivered|carried\s+out|borne|"
+    r"obtained|deposited|furnished|maintained|repaid)\b",
+    re.I,
+)
+EN_EXCLUDE = re.compile(
+    r"for the avoidance of doubt|\bno\s+(?:\w+\s+){0,2}shall\b|\bshall\s+mean\b|\bmeans\b|"
+    r"\bshall\s+be\s+deemed\b|"
+    r"\bshall\s+be\s+governed\b|arbitration|\bshall\s+stand\s+terminated\b|\bshall\s+be\s+amended\b|"
+    r"\bshall\s+(?:come\s+into|take)\s+(?:force|effect)\b|\bshall\s+be\s+construed\b",
+    re.I,
+)
+EN_SPLIT = re.compile(
+    r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|subject\s+to)\b", re.I
+)
+EN_AND = re.compile(r"^(?:and|but)\b", re.I)
+EN_SUBJECT_TO_PAYMENT = re.compile(r"^subject\s+to\s+(?:the\s+)?payment", re.I)
+EN_IMPERATIVE = re.compile(r"^(?:[A-Z][a-z]+|not\s+[a-z]+)(?:,|\s)")
 
 
-def find_parties(text: str) -> tuple[Party, ...]:
-    parties: dict[str, Party] = {}
-    for m in PARTY_DEF.finditer(text[:5000]):
-        name = m["name"].strip()
-        role = "government" if GOV_WORDS.search(name) else "counterparty"
-        parties.setdefault(m[1], Party(label=m[1], name=name, role=role))
-    return tuple(parties.values())
+# --------------------------------------------------------------------------------------------- values
+@dataclass(frozen=True, slots=True)
+class DocumentMode:
+    english: bool
+    regulation: bool  # 条例/办法: numbered articles (第X条)
+    plan: bool  # policy plan with responsible-unit notes
+    contract: bool  # investment-promotion, PPP or other agreements
+    year: int | None  # the document's year, for 年内/6月底
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One obligation clause found by the rules (deadline, amount and category come later)."""
+
+    start: int
+    end: int
+    obligor: Party
+    responsible: tuple[str, ...] = ()
+    basis: str = "modal"  # modal, task, notice, duty_section, sub_item, liability, declarative, commitment
+    modal: str | None = None
+    conditions: tuple[str, ...] = ()
+    confidence: float = 0.5
+    note: str | None = None  # the responsible-unit note (it may state the deadline: 完成时限：…)
+
+
+@dataclass(slots=True)
+class _Scope:
+    subject: str | None = None
+    last_was_obligation: bool = False
+    owner: str | None = None  # owner of a duty section (甲方责任：)
+    duty: bool = False
+
+
+@dataclass(slots=True)
+class _Group:
+    spans: list[Span] = field(default_factory=list)
+    by_deadline: bool = False  # split from the previous clause only by its different deadline
+    split_after_deadline: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.spans[0].start
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1].end
+
+
+# --------------------------------------------------------------------------------------------- helpers
+def _modal(text: str, english: bool) -> re.Match[str] | None:
+    if english:
+        cleaned = EN_PERMISSION.sub(lambda m: " " * len(m.group(0)), text)
+        return EN_MODAL.search(cleaned)
+    cleaned = re.sub(r"经[^，。；]{0,12}同意", lambda m: " " * len(m.group(0)), text)
+    return STRONG_MODAL.search(cleaned)
+
+
+def _permission(text: str, english: bool) -> bool:
+    return bool((EN_PERMISSION if english else PERMISSION).search(text))
+
+
+def _is_condition(chunk: str) -> bool:
+    c = chunk.rstrip("，,；;。 ")
+    return bool(CONDITION_END.search(c)) and not STRONG_MODAL.search(c)
+
+
+def _concrete(deadline: Deadline) -> bool:
+    return deadline.kind in ("absolute", "relative", "recurring")
+
+
+def _strip_connector(chunk: str) -> str:
+    c = CONNECTOR.sub("", chunk.strip())
+    return ADVERB.sub("", c) if not c.startswith("应当") else c
+
+
+def document_mode(text: str, kind: DocumentKind, language: str, signed_on: date | None) -> DocumentMode:
+    paras = paragraphs(text)
+    articles = sum(1 for p in paras if p.level == "article")
+    title = text.strip().split("\n", 1)[0]
+    contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
+    regulation = not contract_kind and (
+        articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles)
+    )
+    has_notes = any(find_notes(text, p.start, p.end) for p in paras)
+    contract = (
+        kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
+        and not regulation
+    )
+    plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
+    year = signed_on.year if signed_on else None
+    if year is None:
+        m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[:3000])
+        year = int(m.group(1)) if m else None
+    return DocumentMode(
+        english=language == "en",
+        regulation=regulation,
+        plan=plan and not contract,
+        contract=contract,
+        year=year,
+    )
+
+
+# --------------------------------------------------------------------------------------------- grouping
+def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date | None) -> list[_Group]:
+    groups: list[_Group] = []
+    current = _Group()
+    current_deadline: Deadline | None = None
+    for idx, span in enumerate(spans):
+        chunk = text[span.start : span.end]
+        if not current.spans:
+            current.spans.append(span)
+            current_deadline = _chunk_deadline(chunk, mode, anchor)
+            continue
+        group_text = text[current.start : current.end]
+        split = _splits(chunk, group_text, spans[idx + 1 :], text, mode)
+        deadline = _chunk_deadline(chunk, mode, anchor)
+        time_only = _time_only(chunk, deadline)
+        if (
+            not split
+            and not mode.english
+            and _concrete(deadline)
+            and deadline != current_deadline
+            and not time_only
+        ):
+            stripped = _strip_connector(chunk)
+            starts_modal = bool(STRONG_MODAL.match(stripped))
+            has_main = any(not _is_condition(text[s.start : s.end]) for s in current.spans)
+            group_modal = _modal(group_text, False)
+            strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
+            adverbial = bool(re.match(r"^(?:在|于|自|从)", chunk.strip()))
+            two_dates = current_deadline is not None and _concrete(current_deadline)
+            if has_main and not starts_modal and not adverbial and (strong or mode.plan or two_dates):
+                split = True
+                current.split_after_deadline = False
+        if (
+            not split
+            and current.split_after_deadline
+            and not _concrete(deadline)
+            and not STRONG_MODAL.match(_strip_connector(chunk))
+        ):
+            split = True
+            by_deadline = False
+        elif (
+            split
+            and not mode.english
+            and _concrete(deadline)
+            and not _splits(chunk, group_text, [], text, mode)
+        ):
+            by_deadline = True
+        else:
+            by_deadline = False
+        if split:
+            # conditions written just before the new clause belong to it
+            moved: list[Span] = []
+            while len(current.spans) > 1 and _is_condition(
+                text[current.spans[-1].start : current.spans[-1].end]
+            ):
+                moved.insert(0, current.spans.pop())
+            if current.spans:
+                groups.append(current)
+            current = _Group(spans=[*moved, span], by_deadline=by_deadline)
+            current_deadline = deadline
+            current.split_after_deadline = (
+                _concrete(deadline) and not mode.english and len(moved) == 0 and _modal(chunk, False) is None
+            )
+        else:
+            current.spans.append(span)
+            if _concrete(deadline) and not (current_deadline and _concrete(current_deadline)):
+                current_deadline = deadline
+    if current.spans:
+        groups.append(current)
+    return groups
+
+
+def _time_only(chunk: str, deadline: Deadline) -> bool:
+    """A chunk that is nothing but a time phrase (到2020年，) belongs to the clause it introduces."""
+    if not _concrete(deadline) or not deadline.text:
+        return False
+    rest = re.sub(r"[，,；;。\s]", "", chunk).replace(re.sub(r"[，,\s]", "", deadline.text), "")
+    return len(rest) <= 2
+
+
+def _chunk_deadline(chunk: str, mode: DocumentMode, anchor: date | None) -> Deadline:
+    return resolve_deadline(chunk, anchor, year=mode.year)
+
+
+def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode: DocumentMode) -> bool:
+    if mode.english:
+        c = chunk.strip()
+        if EN_SPLIT.match(c):
+            return True
+        if EN_AND.match(c) and _modal(group_text, True):
+            look = c
+            for s in following[:3]:
+                nxt = text[s.start : s.end].strip()
+                if EN_AND.match(nxt) or EN_SPLIT.match(nxt):
+                    break
+                look += " " + nxt
+            return bool(re.search(r"\bshall\b|\bmust\b|\bwill\b", look, re.I))
+        return False
+    pieces = [p for p in re.split(r"(?<=[，,])", group_text) if p.strip()]
+    if all(_is_condition(p) for p in pieces):
+        return False  # only conditions so far: they belong to the clause that follows
+    group_modal = (
+        _modal(group_text, False) is not None
+        or _permission(group_text, False)
+        or bool(REFERRAL.search(group_text))
+    )
+    c = chunk.strip()
+    stripped = _strip_connector(c)
+    group_strong = _modal(group_text, False)
+    group_permission_only = group_strong is None and _permission(group_text, False)
+    bare = bool(BARE_SPLIT_MODAL.match(stripped) or PERMISSION.match(stripped) or REFERRAL.match(stripped))
+    starts_modal = bool(STRONG_MODAL.match(stripped))
+    if group_modal and (bare or (starts_modal and (CONNECTOR.match(c) or group_permission_only))):
+        return True
+    if CONNECTOR.match(c) and group_modal:
+        m = _modal(c, False)
+        if m and "、" not in c[: m.start()]:
+            return True
+        if re.match(r"^并(?:配合|协助|保证|确保|负责|承担|提供)", c):
+            return True
+    np = subject_of(c)
+    if np and is_actor(np) and len(np) < len(c):
+        after = c[len(np) :]
+        after = ADVERB.sub("", after)
+        if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------- decisions
+def _classify(
+    group_text: str,
+    *,
+    mode: DocumentMode,
+    note: Note | None,
+    notice: bool,
+    scope: _Scope,
+    sub_item_of_obligation: bool,
+    in_sub_item: bool,
+) -> tuple[str | None, str | None]:
+    """(basis, modal) of a clause, or (None, None) if it imposes no duty."""
+    t = group_text.strip()
+    if mode.english:
+        if EN_EXCLUDE.search(t):
+            return None, None
+        if EN_SUBJECT_TO_PAYMENT.match(t):
+            return "modal", "subject to payment"
+        for m in EN_MODAL.finditer(EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)):
+            if (
+                english_subject(t, m.start())
+                or EN_PASSIVE.search(t)
+                or m.start() < 3
+                or re.match(r"(?i)^(?:and|but|provided)", t)
+            ):
+                return "modal", m.group(0)
+        if EN_PERMISSION.search(t):
+            return None, None
+        if sub_item_of_obligation and EN_IMPERATIVE.match(t):
+            return "sub_item", None
+        return None, None
+    if EXCLUDE.search(t) and not LIABILITY.search(t.split("构成犯罪")[0]):
+        return None, None
+    core = _strip_connector(t)
+    if ENCOURAGE.match(core) and note is None:
+        return None, None
+    liability = LIABILITY.search(t)
+    if liability:
+        return "liability", liability.group(0)
+    modal = _modal(t, False)
+    referral = REFERRAL.search(t)
+    if referral and (modal is None or modal.start() > referral.start()):
+        return None, None
+    perm = PERMISSION.search(t)
+    if modal and not (perm and perm.start() < modal.start() and not note):
+        return "modal", modal.group(0)
+    if perm and not note:
+        return None, None
+    if note is not None:
+        return "task", None
+    directive = NOTICE.search(t) if notice else None
+    if directive:
+        return "notice", directive.group(0)
+    if scope.duty and scope.owner:
+        return "duty_section", None
+    if sub_item_of_obligation and (mode.contract or VERB_START.match(_strip_connector(t))):
+        return "sub_item", None
+    if mode.regulation and not in_sub_item:
+        main = _main_chunk(t)
+        np = subject_of(main)
+        if (
+            np
+            and is_actor(np)
+            and role_of_name(np) == "government"
+            and TASK_START.match(ADVERB.sub("", main[len(np) :]))
+        ):
+            return "declarative", None
+        if (np is None or not is_actor(np)) and scope.last_was_obligation and TASK_START.match(main):
+            return "declarative", None
+    if mode.contract and COMMIT_VERB.search(t):
+        np = subject_of(_main_chunk(t))
+        if BY_WHOM.search(t) or (np and re.match(r"甲方|乙方|丙方|项目公司|社会资本方", np)):
+            return "commitment", None
+        if _concrete(resolve_deadline(t, None, year=mode.year)):
+            return "commitment", None
+    return None, None
+
+
+def _main_chunk(text: str) -> str:
+    parts = [p for p in re.split(r"[，,]", text) if p.strip()]
+    for p in parts:
+        if not _is_condition(p):
+            return p.strip()
+    return parts[0].strip() if parts else text
+
+
+def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str | None:
+    t = group_text.strip()
+    if mode.english:
+        cleaned = EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)
+        for m in EN_MODAL.finditer(cleaned):
+            found = english_subject(t, m.start())
+            if found:
+                return found
+        return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
+    t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
+    by = BY_WHOM.search(t)
+    if by and is_actor(by.group(1)):
+        return by.group(1)
+    parts = [p for p in re.split(r"[，,]", t) if p.strip()]
+    for i, p in enumerate(parts):
+        p = p.strip()
+        if _is_condition(p) or (CONDITION_START.match(p) and not _modal(p, False)):
+            continue
+        np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
+        if np and is_actor(np):
+            owner = re.match(
+                r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)(?:的|(?=[^、和及与]{1,12}$))", np
+            )
+            return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
+        label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
+        if label:
+            return label.group(0)
+        if _modal(p, False) is None and i + 1 < len(parts):
+            continue  # a topic or adverbial chunk before the clause with the modal
+        # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
+        for q in parts[:i]:
+            nq = subject_of(q.strip())
+            if nq and is_actor(nq):
+                return nq
+        return None
+    return None
+
+
+def _party(name: str, parties: tuple[Party, ...], default: Role) -> Party:
+    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", name).strip()
+    labels = {p.label: p for p in parties if p.label}
+    if clean in labels:
+        p = labels[clean]
+        shown = f"{clean}（{p.name}）" if p.name else clean
+        return Party(label=clean, name=shown, role=p.role)
+    role = role_of_name(clean, parties) or default
+    return Party(label=None, name=clean, role=role)
+
+
+# --------------------------------------------------------------------------------------------- main loop
+def _addressees(text: str, para: Paragraph) -> tuple[str, ...]:
+    body = text[para.start : para.end].strip().rstrip("：:")
+    units: list[str] = []
+    depth, cur = 0, ""
+    for ch in body:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "，、,":
+            units.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    units.append(cur.strip())
+    units = [u for u in units if u]
+    if (
+        units
+        and all(len(u) <= 25 for u in units)
+        and any(re.search(r"政府|部门|单位|机构|局|委|办|街道|各", u) for u in units)
+    ):
+        return tuple(units)
+    return ()
+
+
+def _is_heading(body: str, level: str | None, english: bool) -> bool:
+    b = body.strip()
+    if level in ("chapter", "section"):
+        return True
+    terminal = re.search(r"[。；！？;!?]|\.\s|\.$", b)
+    if english:
+        return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
+    if level == "article":
+        if DUTY_HEADING.match(re.sub(r"\s+", "", b)):
+            return True
+        return not terminal and len(b) <= 20 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
+    return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
 
 
 def find_obligations(
-    pages: list[Page], kind: DocumentKind, parties: tuple[Party, ...], anchor: date | None
-) -> Iterator[Obligation]:
-    by_label = {p.label: p for p in parties if p.label}
-    for page in pages:
-        for m in SENTENCE.finditer(page.text):
-            sentence = m.group(0).strip()
-            modal = MODAL.search(sentence)
-            if len(sentence) < 6 or not modal or NOT_DUTY.search(sentence[: modal.start()]):
+    text: str,
+    *,
+    mode: DocumentMode,
+    parties: tuple[Party, ...],
+    anchor: date | None,
+) -> list[Finding]:
+    """Every obligation clause of ``text``, in document order."""
+    paras = paragraphs(text)
+    findings: list[Finding] = []
+    scope = _Scope()
+    addressees: tuple[str, ...] = ()
+    in_notice = mode.plan or not mode.contract
+    seen_l1 = False
+    pending_lead: int | None = None  # index of a finding whose lead (…：) takes the next sub-item
+    list_of_obligation = False
+    list_of_conditions = False
+    list_level: str | None = None
+    lead_text: str | None = None
+    prev_ended_colon = False
+    english = mode.english
+    default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "counterparty")
+    counterparty = next((p for p in parties if p.role == "counterparty"), None)
+    if counterparty is None and english:
+        mentions = Counter(
+            m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty"
+        )
+        if mentions:
+            label = mentions.most_common(1)[0][0]
+            counterparty = Party(label=label, name=label, role="counterparty")
+
+    line_notes, note_lines = _standalone_notes(text, paras)
+    for pi, para in enumerate(paras):
+        if pi in note_lines:
+            continue
+        next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
+        body = text[para.start : para.end]
+        level = para.level
+        if (
+            prev_ended_colon
+            and level in ("l2", "l3", "paren_num", "alpha")
+            and not (mode.plan and level == "l2")
+        ):
+            list_level = level  # the first item of a list introduced by …：
+        sub_item = level is not None and level == list_level
+        if not sub_item:
+            list_level = None
+        skip_first = False
+        if not sub_item:
+            list_of_obligation = False
+            list_of_conditions = False
+            pending_lead = None
+            if level is not None or not mode.regulation:
+                scope = _Scope(owner=scope.owner, duty=scope.duty)
+        elif pending_lead is not None:
+            first = sentences(text, para.start, para.end, english=english)
+            if first:
+                first_end = first[0].end
+                while first_end > first[0].start and text[first_end - 1] in "，,；;。：: \n":
+                    first_end -= 1
+                lead = findings[pending_lead]
+                findings[pending_lead] = Finding(
+                    lead.start,
+                    first_end,
+                    lead.obligor,
+                    lead.responsible,
+                    lead.basis,
+                    lead.modal,
+                    lead.conditions,
+                    lead.confidence,
+                    lead.note,
+                )
+                skip_first = True
+            pending_lead = None
+        if level == "l1":
+            seen_l1 = True
+            in_notice = False
+        if mode.plan and in_notice and body.strip().endswith(("：", ":")) and not addressees:
+            addressees = _addressees(text, para)
+            if addressees:
+                prev_ended_colon = False
                 continue
-            start = page.start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-            before = sentence[: modal.start()]
-            obligor = _obligor(before, by_label)
-            responsible = tuple(_responsible(sentence))
-            if responsible and obligor.name is None:
-                obligor = Party(label=None, name=responsible[0], role="government")
-            yield Obligation(
-                text=sentence,
-                page=page.number,
-                start=start,
-                end=start + len(sentence),
-                obligor=obligor,
-                responsible=responsible,
-                category=Category.OTHER,
-                action=sentence[modal.start() :][:60],
-                deadline=resolve_deadline(sentence, anchor),
-                amount=_amount(sentence),
-                confidence=0.4,
-            )
+        row = _table_row(text, para) if not english else None
+        if row is not None:  # a task-division table row: the task cell, closed by its unit cell
+            task, row_note = row
+            para = Paragraph(task.start, task.end, para.marker, para.level, para.line_start)
+            line_notes[pi] = row_note
+        elif _is_heading(body, level, english) and not (sub_item and list_of_obligation):
+            heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
+            if heading:
+                scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
+            elif level in ("l1", "l2", "chapter", "section", "article") or (level is None and not sub_item):
+                scope = _Scope()
+            if (
+                addressees
+                and re.search(r"方案|计划|要点|意见|办法|规划|细则", body)
+                and not re.search(r"[，,]", body)
+            ):
+                in_notice = False  # the plan itself begins
+            prev_ended_colon = body.strip().endswith(("：", ":"))
+            continue
+        notes = find_notes(text, para.start, para.end) if not english else []
+        regions: list[tuple[int, int, Note | None]] = []
+        pos = para.start
+        for found in notes:
+            if found.start > pos:
+                regions.append((pos, found.start, found))
+            pos = found.end
+        if pos < para.end:
+            regions.append((pos, para.end, None))
+        sent_spans: list[tuple[Span, Note | None]] = []
+        for r_start, r_end, note in regions:
+            for s in sentences(text, r_start, r_end, english=english):
+                sent_spans.append((s, note or line_notes.get(pi)))
+        sent_spans = _merge_liability(text, sent_spans)
+        for si, (sent, note) in enumerate(sent_spans):
+            if si == 0 and skip_first:
+                continue
+            sent_text = text[sent.start : sent.end]
+            if not re.search(r"[\u4e00-\u9fffA-Za-z]", sent_text):
+                continue
+            if (
+                level in ("l1", "l2")
+                and not mode.contract
+                and not sub_item
+                and si == 0
+                and not english
+                and len(sent_text) <= 40
+                and not STRONG_MODAL.search(sent_text)
+                and (len(sent_spans) > 1 or note is None or next_level in ("l3", "paren_num", "dotted"))
+            ):
+                continue  # the heading of a task: （一）建立政务诚信专项督导机制。
+            if (
+                level in ("l3", "paren_num")
+                and mode.plan
+                and si == 0
+                and len(sent_spans) > 1
+                and len(sent_text.strip("。. ")) <= 12
+                and not STRONG_MODAL.search(sent_text)
+            ):
+                continue  # 1.加强组织领导。各地要……: a short title before the task itself
+            if (
+                english
+                and not sub_item
+                and sent_text.rstrip().endswith(".")
+                and len(sent_text.split()) <= 8
+                and not EN_MODAL.search(sent_text)
+            ):
+                continue
+            # an inline clause number (… 合同. 2.2.1 甲方系…) starts a new scope
+            inline = re.match(r"^\d{1,2}(?:\.\d{1,2})+\s*", sent_text)
+            s_start = sent.start + (inline.end() if inline else 0)
+            if inline and not mode.regulation:
+                scope = _Scope(owner=scope.owner, duty=scope.duty)
+            spans = chunks(text, s_start, sent.end, english=english)
+            if not spans:
+                continue
+            prev_basis: str | None = None
+            if sub_item and (list_of_conditions or (not english and _NOUN_ITEM.search(sent_text))):
+                continue  # the items of 有下列情形之一的 are conditions; …的其他事项 is a noun phrase
+            for group in _group_chunks(text, spans, mode, anchor):
+                g_text = text[group.start : group.end]
+                notice = in_notice and not seen_l1 and not mode.contract
+                basis, modal = _classify(
+                    g_text,
+                    mode=mode,
+                    note=note,
+                    notice=notice,
+                    scope=scope,
+                    sub_item_of_obligation=sub_item and list_of_obligation,
+                    in_sub_item=sub_item,
+                )
+                if (
+                    basis is None
+                    and group.by_deadline
+                    and prev_basis is not None
+                    and not _permission(g_text, english)
+                ):
+                    basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
+                prev_basis = basis
+                subject = _subject(g_text, mode, modal)
+                if subject:
+                    scope.subject = subject
+                if basis is None:
+                    scope.last_was_obligation = False
+                    continue
+                scope.last_was_obligation = True
+                responsible: tuple[str, ...] = ()
+                if note is not None:
+                    obligor = _party(note.units[0], parties, "government")
+                    if obligor.role in ("unknown", "other") and role_of_name(note.units[0]) is None:
+                        obligor = Party(label=None, name=obligor.name, role="government")
+                    responsible = note.units
+                elif basis == "notice" and addressees:
+                    obligor = Party(label=None, name=addressees[0], role="government")
+                    responsible = addressees
+                elif basis == "liability":
+                    by = BY_WHOM.search(g_text)
+                    name = by.group(1) if by else None
+                    obligor = (
+                        Party(label=None, name=name, role="government")
+                        if name
+                        else Party(None, None, "government")
+                    )
+                else:
+                    name = subject or scope.subject or (scope.owner if scope.duty else None)
+                    if name is None and english and counterparty is not None:
+                        name = counterparty.label
+                    if (
+                        name is None
+                        and mode.contract
+                        and counterparty is not None
+                        and re.search(r"到位|付清|投资|缴纳|注册资本", g_text)
+                    ):
+                        name = counterparty.label
+                    if name:
+                        obligor = _party(name, parties, default_role)
+                        if english and obligor.role == "unknown":
+                            obligor = Party(
+                                label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown"
+                            )
+                    else:
+                        obligor = Party(label=None, name=None, role=default_role)
+                    if subject is None and scope.subject is None and name:
+                        scope.subject = name
+                start, end = group.start, group.end
+                while end > start and text[end - 1] in "，,；;。：:、 \n":
+                    end -= 1
+                directive = NOTICE.search(g_text) if basis == "notice" else None
+                if directive and re.search(r"印发|转发|同意", g_text[: directive.start()]):
+                    start = group.start + directive.start()  # the directive itself, not the covering sentence
+                conditions = tuple(
+                    text[s.start : s.end].rstrip("，,")
+                    for s in chunks(text, start, end, english=english)
+                    if _is_condition(text[s.start : s.end])
+                    and text[s.start : s.end].rstrip("，,").endswith(("的", "时"))
+                )
+                confidence = {
+                    "modal": 0.85,
+                    "task": 0.8,
+                    "notice": 0.8,
+                    "liability": 0.75,
+                    "duty_section": 0.7,
+                    "sub_item": 0.65,
+                    "declarative": 0.6,
+                    "commitment": 0.6,
+                }[basis]
+                note_text = text[note.start : note.end] if note is not None else None
+                if note_text is None and sub_item and list_of_obligation and lead_text:
+                    note_text = lead_text  # a deadline in the lead of an enumeration applies to its items
+                findings.append(
+                    Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text)
+                )
+        prev_ended_colon = body.strip().endswith(("：", ":"))
+        if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
+            lead_text = text[findings[-1].start : findings[-1].end]
+            pending_lead = len(findings) - 1
+            list_of_obligation = findings[-1].basis != "liability"
+            list_of_conditions = findings[-1].basis == "liability"  # 有下列情形之一的: conditions, not duties
+    return findings
 
 
-def _obligor(before: str, by_label: dict[str, Party]) -> Party:
-    for label, party in by_label.items():
-        if label in before:
-            return party
-    for label in ("甲方", "乙方", "丙方", "项目公司"):
-        if label in before:
-            role = "counterparty" if label == "项目公司" else "unknown"
-            return Party(label=label, name=None, role=role)  # type: ignore[arg-type]
-    if GOV_WORDS.search(before):
-        return Party(label=None, name=None, role="government")
-    return Party(label=None, name=None, role="unknown")
+_CELL = re.compile(r"[^\t|｜]+?(?=\s*(?:\t|[|｜]|\s{2,}|$))")
+_HEADER_CELL = re.compile(
+    r"^(?:序号|任务|主要任务|工作任务|重点任务|具体措施|责任单位|牵头单位|配合单位|完成时限|完成时间|时间节点|备注)$"
+)
 
 
-def _responsible(sentence: str) -> list[str]:
-    m = RESPONSIBLE.search(sentence)
-    if not m:
-        return []
-    return [u.strip() for u in re.split(r"[、，,]", m[1]) if u.strip()]
+def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
+    """A task-division table row written as one line: 1 | 任务 | 牵头单位 | 完成时限.
 
-
-def _amount(sentence: str) -> Amount | None:
-    m = AMOUNT.search(sentence)
-    if not m:
+    Returns the task cell and a note made of the unit cell (and the time-limit cell after it)."""
+    line = text[para.line_start : para.end]
+    if not re.search(r"\t|[|｜]|[^\s]\s{2,}[^\s]", line):
         return None
-    factor = {"亿元": 1e8, "万元": 1e4, "元": 1.0}[m["unit"]]
-    return Amount(value=float(m["num"]) * factor, currency="CNY", text=m.group(0))
+    cells = [
+        Span(para.line_start + m.start(), para.line_start + m.end())
+        for m in _CELL.finditer(line)
+        if m.group(0).strip()
+    ]
+    cells = [
+        Span(c.start + (len(text[c.start : c.end]) - len(text[c.start : c.end].lstrip())), c.end)
+        for c in cells
+    ]
+    if len(cells) < 2 or any(_HEADER_CELL.match(text[c.start : c.end].strip()) for c in cells):
+        return None
+    unit_idx = next(
+        (i for i, c in enumerate(cells) if parse_note(text[c.start : c.end].strip() + "负责") and i > 0), None
+    )
+    if unit_idx is None:
+        return None
+    task = max(cells[:unit_idx], key=lambda c: c.end - c.start)
+    units = parse_note(text[cells[unit_idx].start : cells[unit_idx].end].strip() + "负责")
+    if not units or len(text[task.start : task.end].strip()) < 6:
+        return None
+    note_end = cells[unit_idx + 1].end if unit_idx + 1 < len(cells) else cells[unit_idx].end
+    return task, Note(cells[unit_idx].start, note_end, units)
+
+
+_NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|文件|材料)[；;。，,]?\s*$")
+_NOTE_LINE = re.compile(
+    r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
+)
+_DEADLINE_LINE = re.compile(r"^[（(〔\[]?\s*(?:完成时限|完成时间|时间节点|时限要求|完成期限)\s*[:：]")
+
+
+def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note], set[int]]:
+    """Responsible-unit notes written on lines of their own (责任单位：…, 完成时限：…), mapped to the
+    task paragraphs they close: those since the previous note or heading."""
+    assigned: dict[int, Note] = {}
+    note_lines: set[int] = set()
+    pending: list[int] = []
+    last: tuple[list[int], Note] | None = None
+    for i, para in enumerate(paras):
+        body = text[para.start : para.end].strip()
+        if _NOTE_LINE.match(body):
+            units = parse_note(body.strip("（()）〔〕[]"))
+            if units:
+                note = Note(para.start, para.end, units)
+                for j in pending:
+                    assigned[j] = note
+                note_lines.add(i)
+                last = (pending, note)
+                pending = []
+                continue
+        if _DEADLINE_LINE.match(body) and last is not None:
+            owners, note = last
+            longer = Note(note.start, para.end, note.units)
+            for j in owners:
+                assigned[j] = longer
+            note_lines.add(i)
+            last = (owners, longer)
+            continue
+        last = None
+        if para.level in ("chapter", "section", "l1", "l2"):
+            pending = []
+        inline = find_notes(text, para.start, para.end)
+        if inline:
+            if not text[inline[-1].end : para.end].strip():
+                for j in pending:  # 1.…。 2.…。（市X局负责）: the note closes the earlier tasks too
+                    assigned[j] = inline[-1]
+            pending = []
+            continue
+        pending.append(i)
+    return assigned, note_lines
+
+
+def _merge_liability(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
+    """``…责令改正；拒不改正的，…给予处分`` is one liability item."""
+    out: list[tuple[Span, Note | None]] = []
+    for span, note in sents:
+        if (
+            out
+            and re.match(r"^(?:拒不改正|逾期不改正|逾期未改正|情节严重的，)", text[span.start : span.end])
+            and LIABILITY.search(text[out[-1][0].start : out[-1][0].end])
+        ):
+            out[-1] = (Span(out[-1][0].start, span.end), note)
+        else:
+            out.append((span, note))
+    return out

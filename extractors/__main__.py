@@ -1,0 +1,5 @@
+"""``python -m extractors`` — see ``extractors.cli``."""
+
+from extractors.cli import main
+
+raise SystemExit(main())

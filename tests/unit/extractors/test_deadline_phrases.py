@@ -1,0 +1,172 @@
+"""Deadline phrases → Deadline values (Civil Code arts. 201-202: nominal date, before holiday shifts)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.deadlines import add_months, apply_offset, resolve_deadline
+from extractors.model import Offset
+
+ANCHOR = date(2019, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "anchor", "year", "date_"),
+    [
+        ("2019年12月31日前", None, None, date(2019, 12, 31)),
+        ("二〇一九年十二月三十一日前完成", None, None, date(2019, 12, 31)),
+        ("2020年底前", None, None, date(2020, 12, 31)),
+        ("到2020年，公务员信用档案覆盖率达到100％", None, None, date(2020, 12, 31)),
+        ("开工时间为2011年10月", None, None, date(2011, 10, 31)),
+        ("2021年第一季度", None, None, date(2021, 3, 31)),
+        ("2021年上半年完成", None, None, date(2021, 6, 30)),
+        ("上半年完成", None, 2020, date(2020, 6, 30)),
+        ("年内完成", None, 2021, date(2021, 12, 31)),
+        ("年内完成", ANCHOR, None, date(2019, 12, 31)),
+        ("6月底完成", None, 2020, date(2020, 6, 30)),
+        ("no later than 31 December 2020", None, None, date(2020, 12, 31)),
+        ("by March 31, 2021", None, None, date(2021, 3, 31)),
+    ],
+)
+def test_absolute_deadlines(phrase: str, anchor: date | None, year: int | None, date_: date) -> None:
+    deadline = resolve_deadline(phrase, anchor, year=year)
+    assert deadline.kind == "absolute"
+    assert deadline.date == date_
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date_", "value", "unit", "anchor"),
+    [
+        ("本协议签订之日起30日内", date(2019, 4, 14), 30, "day", "signing"),
+        ("自本合同签署之日起叁拾日内", date(2019, 4, 14), 30, "day", "signing"),
+        ("签订后一个月内", date(2019, 4, 15), 1, "month", "signing"),
+        ("本协议签订之日起6个月内", date(2019, 9, 15), 6, "month", "signing"),
+        ("本协议签订之日起2年内", date(2021, 3, 15), 2, "year", "signing"),
+        ("自签约后三天到位", date(2019, 3, 18), 3, "day", "signing"),
+        ("本协议生效之日起30日内", date(2019, 4, 14), 30, "day", "effective"),
+        ("本协议签订之日起15个工作日内", None, 15, "workday", "signing"),
+        ("取得土地使用权后6个月内开工", None, 6, "month", "other"),
+        ("自货物、工程、服务交付之日起30日内支付款项", None, 30, "day", "other"),
+        ("自正式受理之日起10个工作日内", None, 10, "workday", "other"),
+        ("within thirty (30) days after the Effective Date", date(2019, 4, 14), 30, "day", "effective"),
+        (
+            "within 120 (one hundred and twenty) days from the date of this Agreement",
+            date(2019, 7, 13),
+            120,
+            "day",
+            "signing",
+        ),
+        ("on a date falling 42 months from Appointed Date", None, 42, "month", "other"),
+        ("at least 2 (two) days prior to the Financial Close", None, -2, "day", "other"),
+    ],
+)
+def test_offset_deadlines(phrase: str, date_: date | None, value: int, unit: str, anchor: str) -> None:
+    deadline = resolve_deadline(phrase, ANCHOR)
+    assert deadline.kind == "relative"
+    assert deadline.date == date_
+    assert deadline.offset == Offset(value, unit)  # type: ignore[arg-type]
+    assert deadline.anchor == anchor
+
+
+def test_month_offset_ends_on_the_last_day_of_a_shorter_month() -> None:
+    deadline = resolve_deadline("签订之日起1个月内", date(2019, 1, 31))
+    assert deadline.date == date(2019, 2, 28)
+
+
+def test_event_anchor_keeps_its_text() -> None:
+    deadline = resolve_deadline("乙方在取得土地使用权后6个月内开工", ANCHOR)
+    assert deadline.anchor_text == "取得土地使用权"
+    assert deadline.date is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "anchor_text"),
+    [
+        ("余款在乙方领取土地证前全部付清", "乙方领取土地证"),
+        ("项目竣工投产后", "项目竣工投产"),
+        ("付款期限应当自双方确认结算金额之日起算", "双方确认结算金额"),
+        ("Prepare the DPR (before the Appointed Date)", "Appointed Date"),
+    ],
+)
+def test_event_deadlines_without_offset(phrase: str, anchor_text: str) -> None:
+    deadline = resolve_deadline(phrase, ANCHOR)
+    assert (deadline.kind, deadline.anchor, deadline.offset, deadline.date) == (
+        "relative",
+        "other",
+        None,
+        None,
+    )
+    assert deadline.anchor_text == anchor_text
+
+
+@pytest.mark.parametrize(
+    ("phrase", "recurrence"),
+    [
+        ("每年6月30日前报送", "yearly"),
+        ("每季度通报一次", "quarterly"),
+        ("每月5日前报送", "monthly"),
+        ("定期对下级政府进行监督检查", "periodic"),
+        ("不定期开展专项治理", "irregular"),
+        ("连续三年", "yearly"),
+        ("payable in monthly instalments", "monthly"),
+        ("the Damages shall be payable every week in advance", "weekly"),
+        ("within 120 days of completion of the respective Accounting Year", "yearly"),
+    ],
+)
+def test_recurring_deadlines(phrase: str, recurrence: str) -> None:
+    deadline = resolve_deadline(phrase, ANCHOR)
+    assert deadline.kind == "recurring"
+    assert deadline.recurrence == recurrence
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("尽快让科技成果产业化", "尽快"),
+        ("及时公布结果", "及时"),
+        ("持续推进", "持续推进"),
+        ("notify the Authority forthwith", "forthwith"),
+    ],
+)
+def test_vague_timing_has_no_date_but_keeps_the_phrase(phrase: str, text: str) -> None:
+    deadline = resolve_deadline(phrase, ANCHOR)
+    assert (deadline.kind, deadline.date, deadline.text) == ("none", None, text)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "约定利率不得低于合同订立时1年期贷款市场报价利率",
+        "使用年限为50年",
+        "企业开办时间压缩至1个工作日以内",
+        "乙方负责提供土地和厂房",
+        "本合同一式陆份",
+        "for each day of delay",
+    ],
+)
+def test_phrases_without_deadline(phrase: str) -> None:
+    assert resolve_deadline(phrase, ANCHOR).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2019, 3, 15), 1, date(2019, 4, 15)),
+        (date(2019, 8, 31), 1, date(2019, 9, 30)),
+        (date(2020, 2, 29), 12, date(2021, 2, 28)),
+        (date(2019, 12, 31), 2, date(2020, 2, 29)),
+    ],
+)
+def test_add_months_follows_article_202(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+def test_workday_offsets_are_left_to_the_calendar() -> None:
+    assert apply_offset(ANCHOR, Offset(15, "workday")) is None
+
+
+def test_vague_timing_after_an_event_is_not_a_fixed_deadline() -> None:
+    deadline = resolve_deadline("在保证期限届满后及时与中小企业进行核算并退还", ANCHOR)
+    assert (deadline.kind, deadline.text) == ("none", "在保证期限届满后及时")

@@ -1,0 +1,376 @@
+"""Obligations end to end over text: which clauses are duties, how they are split, whose they are."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors import DocumentKind, ExtractionResult, ExtractOptions, extract
+
+
+def _extract(
+    text: str, kind: DocumentKind | None = None, signed_on: date | None = date(2019, 3, 15)
+) -> ExtractionResult:
+    return extract(text.encode("utf-8"), ExtractOptions(kind=kind, signed_on=signed_on))
+
+
+def _texts(result: ExtractionResult) -> list[str]:
+    return [o.text for o in result.obligations]
+
+
+IP = DocumentKind.INVESTMENT_PROMOTION
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方应当按时足额缴纳土地出让金。",
+        "甲方负责完成项目用地的报批工作。",
+        "乙方须保证项目公司的资本金足额到位。",
+        "乙方承诺项目达产后年纳税额不低于3000万元。",
+        "甲方保证提供的土地属于工业用地。",
+        "乙方不得擅自改变土地用途。",
+        "甲方同意按照本协议约定出让项目用地。",
+        "甲方给予乙方设备投资补贴。",
+        "由甲方承担土地平整费用。",
+        "甲方将协助乙方办理相关手续。",
+        "乙方必须遵守国家环保法律法规。",
+    ],
+)
+def test_modal_and_commitment_forms_are_obligations(sentence: str) -> None:
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n" + sentence, IP)
+    assert _texts(result) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方有权要求甲方提供相关资料。",
+        "乙方可以享受开发区各项优惠政策。",
+        "本协议所称项目用地，是指位于开发区内的地块。",
+        "项目用地面积约为105.8亩。",
+        "因本协议发生的争议，双方应协商解决。",
+        "本协议一式陆份，自双方签字盖章之日起生效。",
+        "鼓励乙方引进高层次人才。",
+    ],
+)
+def test_rights_definitions_facts_and_boilerplate_are_not(sentence: str) -> None:
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n" + sentence, IP)
+    assert _texts(result) == []
+
+
+def test_investment_agreement_parties_deadlines_and_amounts() -> None:
+    text = (
+        "项目投资合同书\n甲方：某某经济技术开发区管理委员会\n乙方：某某新材料科技有限公司\n"
+        "第一条 乙方应于本合同签订之日起30日内注册成立项目公司，"
+        "注册资本不低于人民币伍仟万元整（¥50,000,000）。\n"
+        "第二条 甲方负责在2020年6月30日前将净地交付乙方使用。\n"
+    )
+    result = _extract(text)
+    assert result.document.kind == DocumentKind.INVESTMENT_PROMOTION
+    first, second = result.obligations
+    assert (first.obligor.label, first.obligor.role) == ("乙方", "counterparty")
+    assert first.deadline.date == date(2019, 4, 14)
+    assert first.amount is not None
+    assert first.amount.value == 50_000_000
+    assert (second.obligor.label, second.obligor.role) == ("甲方", "government")
+    assert second.deadline.date == date(2020, 6, 30)
+
+
+def test_duty_section_items_without_modal_and_reversed_roles() -> None:
+    text = (
+        "合作投资协议书\n甲方：\n乙方：\n就甲方迁入乙方工业园区事宜达成如下协议。\n1、甲方责任：\n"
+        "1） 甲方招聘企业员工时，在同等条件下，优先考虑本地人员。\n2、乙方责任：\n"
+        "1） 甲方落户乙方园区之后三个月内，乙方协助为甲方获得不少于200万元的流动资金贷款。\n"
+    )
+    result = _extract(text)
+    first, second = result.obligations
+    assert (first.obligor.label, first.obligor.role) == ("甲方", "counterparty")
+    assert (second.obligor.label, second.obligor.role) == ("乙方", "government")
+    assert (second.deadline.kind, second.deadline.anchor) == ("relative", "other")
+    assert second.amount is not None
+    assert second.amount.value == 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a new modal after one already seen starts a new clause
+        (
+            "第七条 机关、事业单位和大型企业不得要求中小企业接受不合理的付款期限，"
+            "不得拖欠中小企业的货物、工程、服务款项。",
+            2,
+        ),
+        # verb phrases coordinated under one modal stay together
+        ("第七条 中小企业应当依法经营，诚实守信，按照合同约定提供合格的货物、工程和服务。", 1),
+        # a different deadline splits
+        ("第十条 合同双方应当在合同中约定检验期限，并在该期限内完成检验或者验收。", 2),
+        # permission and referral parts are not duties; the 但… part is
+        ("第九条 合同另有约定的，从其约定，但付款期限最长不得超过60日。", 1),
+        ("第二十五条 情况复杂的，可适当延长，但处理期限最长不得超过90日。", 1),
+        ("第三十五条 对负有责任的领导人员依法给予处分；构成犯罪的，依法追究刑事责任。", 1),
+        ("第三十条 国家鼓励法律服务机构为中小企业提供公益法律服务。", 0),
+        ("第三条 本条例所称中小企业，是指在中华人民共和国境内依法设立的企业。", 0),
+    ],
+)
+def test_regulation_granularity(text: str, expected: int) -> None:
+    body = (
+        "保障中小企业款项支付条例\n第一章 总 则\n"
+        "第一条 为了促进及时支付中小企业款项，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+    )
+    result = _extract(body + text, DocumentKind.POLICY_COMMITMENT)
+    assert len(result.obligations) == expected
+
+
+def test_regulation_assignment_and_liability_are_government_duties() -> None:
+    text = (
+        "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+        "第三条 审计机关依法对机关、事业单位支付中小企业款项情况实施审计监督。\n"
+        "第四条 大型企业违反本条例的，由市场监督管理部门依法处理。\n"
+    )
+    result = _extract(text, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [
+        ("审计机关", "government"),
+        ("市场监督管理部门", "government"),
+    ]
+
+
+def test_policy_plan_tasks_take_the_lead_unit_of_their_note() -> None:
+    text = (
+        "某市加强政务诚信建设实施方案\n一、加快构建政务诚信监督体系\n"
+        "（一）实行逐级督导制度。市政府各部门要切实转变观念；将重点工作纳入绩效考核内容。"
+        "（市绩效办，镇级以上人民政府按职责分工分别负责）\n"
+        "（二）加强公务员诚信教育。深入开展公务员诚信教育，到2020年，信用档案覆盖率达到100％。（市人力资源社会保障局负责）\n"
+    )
+    result = _extract(text, signed_on=date(2018, 10, 16))
+    assert result.document.kind == DocumentKind.POLICY_COMMITMENT
+    assert _texts(result) == [
+        "市政府各部门要切实转变观念",
+        "将重点工作纳入绩效考核内容",
+        "深入开展公务员诚信教育，到2020年，信用档案覆盖率达到100％",
+    ]
+    assert result.obligations[0].obligor.name == "市绩效办"
+    assert result.obligations[0].responsible == ("市绩效办", "镇级以上人民政府")
+    assert all(o.obligor.role == "government" for o in result.obligations)
+    assert result.obligations[2].deadline.date == date(2020, 12, 31)
+
+
+def test_lead_and_cooperating_units() -> None:
+    text = (
+        "重点任务分工方案\n一、推进简政放权\n（一）规范审批。\n"
+        "1.严格落实行政许可设定审查制度。（牵头单位：区政府办公室、区司法局；责任单位：区政府有关部门）\n"
+    )
+    (task,) = _extract(text).obligations
+    assert task.obligor.name == "区政府办公室"
+    assert task.responsible == ("区政府办公室", "区司法局", "区政府有关部门")
+
+
+def test_covering_notice_directive_goes_to_the_first_addressee() -> None:
+    text = (
+        "某市人民政府关于印发实施方案的通知\n各区人民政府，市政府各部门、直属各机构：\n"
+        "现将《实施方案》印发给你们，请认真组织实施。\n某市人民政府\n2018年10月16日\n"
+    )
+    (directive,) = _extract(text).obligations
+    assert directive.text == "请认真组织实施"
+    assert directive.obligor.name == "各区人民政府"
+    assert directive.responsible == ("各区人民政府", "市政府各部门", "直属各机构")
+
+
+def test_task_deadline_from_the_note() -> None:
+    text = (
+        "工作要点\n一、深化改革\n"
+        "1.全面推行企业开办一网通办。（责任单位：市市场监管局；完成时限：2021年6月底前）\n"
+    )
+    (task,) = _extract(text).obligations
+    assert task.deadline.date == date(2021, 6, 30)
+
+
+def test_ppp_contract() -> None:
+    text = (
+        "某某垃圾发电PPP项目合同\n2.2 市人民政府授权甲方为本项目实施机构。\n"
+        "2.3 项目公司负责本项目的投资、融资、设计、建设、运营和维护工作。\n"
+        "2.4 甲乙双方的一切活动，必须遵守中华人民共和国法律。\n"
+        "2.5 本合同部分条款无效，不影响本合同其他条款的效力。\n"
+    )
+    result = _extract(text)
+    assert result.document.kind == DocumentKind.PPP
+    assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [
+        ("项目公司", "counterparty"),
+        ("甲乙双方", "other"),
+    ]
+
+
+def test_english_concession_clauses() -> None:
+    text = (
+        "CONCESSION AGREEMENT\n\n"
+        "21.1.1 The Concessionaire hereby agrees and undertakes that it shall achieve Financial Close "
+        "within 120 (one hundred and twenty) days from the date of this Agreement. In the event of delay, "
+        "the Concessionaire shall be entitled to a further period not exceeding 90 (ninety) days, "
+        "subject to payment of Damages to the "
+        "Authority, provided that the Damages shall be payable every week in advance.\n"
+        "21.1.2 The Authority may terminate this Agreement. "
+        "The Authority shall extend the Concession Period.\n"
+    )
+    result = _extract(text, signed_on=date(2019, 4, 1))
+    assert result.document.language == "en"
+    obligations = result.obligations
+    assert [o.obligor.role for o in obligations] == [
+        "counterparty",
+        "counterparty",
+        "counterparty",
+        "government",
+    ]
+    assert obligations[0].deadline.date == date(2019, 7, 30)
+    assert obligations[2].deadline.kind == "recurring"
+    assert obligations[1].text.startswith("subject to payment of Damages")
+
+
+def test_offsets_point_into_the_result_text() -> None:
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n乙方应当按时开工。", IP)
+    (ob,) = result.obligations
+    assert result.text[ob.start : ob.end] == ob.text
+    assert ob.category.value in {c.value for c in type(ob.category)}
+    assert 0 < ob.confidence <= 1
+
+
+def test_unit_notes_on_lines_of_their_own() -> None:
+    text = (
+        "重点任务清单\n一、提升政务服务效能\n（一）深化一网通办改革。\n"
+        "1.推进政务服务事项全程网上办理。\n2.优化不动产登记流程。\n"
+        "责任单位：区政务服务中心、区自然资源局\n完成时限：2022年6月底前\n"
+        "（二）加强监管执法。\n3.全面推行双随机一公开监管。\n牵头单位：区市场监管局；配合单位：区有关部门\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [
+        ("推进政务服务事项全程网上办理", "区政务服务中心"),
+        ("优化不动产登记流程", "区政务服务中心"),
+        ("全面推行双随机一公开监管", "区市场监管局"),
+    ]
+    assert result.obligations[0].deadline.date == date(2022, 6, 30)
+
+
+def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
+    text = (
+        "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+        "第十条 县级以上人民政府发展改革部门应当履行下列职责：\n（一）组织编制发展规划；\n"
+        "（二）监督检查政策落实情况；\n（三）本级人民政府规定的其他职责。\n"
+        "第三十一条 机关违反本条例，有下列情形之一的，由其上级机关责令改正：\n"
+        "（一）未在规定的期限内支付款项；\n（二）拖延检验、验收。\n"
+    )
+    texts = _texts(_extract(text, DocumentKind.POLICY_COMMITMENT))
+    assert texts == [
+        "县级以上人民政府发展改革部门应当履行下列职责：\n（一）组织编制发展规划",
+        "监督检查政策落实情况",
+        "机关违反本条例，有下列情形之一的，由其上级机关责令改正：\n（一）未在规定的期限内支付款项",
+    ]
+
+
+def test_duty_heading_in_an_article_sets_the_obligor() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n第三条 乙方的义务\n"
+        "1.按时缴纳土地出让金。\n2.在开发区注册成立项目公司。\n第四条 乙方的权利\n1.享受开发区优惠政策。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [
+        ("按时缴纳土地出让金", "乙方"),
+        ("在开发区注册成立项目公司", "乙方"),
+    ]
+
+
+def test_a_note_closing_a_block_covers_the_tasks_above_it() -> None:
+    text = (
+        "工作方案\n一、主要任务\n（一）优化服务。\n1.建立企业服务专员制度。\n2.开展政策宣讲活动。（市工信局负责）\n"
+        "（二）加强保障。\n3.建立联席会议制度。（市发改委牵头，市财政局配合）\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [
+        ("建立企业服务专员制度", "市工信局"),
+        ("开展政策宣讲活动", "市工信局"),
+        ("建立联席会议制度", "市发改委"),
+    ]
+    assert result.obligations[2].responsible == ("市发改委", "市财政局")
+
+
+def test_english_enumeration_under_an_obligation_lead() -> None:
+    text = (
+        "CONCESSION AGREEMENT\n\n"
+        "5.1 The Concessionaire shall, within 30 days from the date of this Agreement:\n"
+        "(a) furnish the Performance Security;\n(b) not erect any structure on the Site;\n"
+        "(c) Procure insurance.\n"
+        "5.2 This Agreement shall come into force on the Appointed Date.\n"
+    )
+    obligations = _extract(text, signed_on=date(2020, 1, 1)).obligations
+    assert [o.text.split()[0] for o in obligations] == ["The", "not", "Procure"]
+    assert obligations[0].text.endswith("furnish the Performance Security")
+    assert {o.deadline.date for o in obligations} == {date(2020, 1, 31)}
+    assert {o.obligor.role for o in obligations} == {"counterparty"}
+
+
+def test_action_and_penalty() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n"
+        "乙方应于2020年6月30日前开工建设，逾期每日按1万元向甲方支付违约金。\n"
+    )
+    (ob,) = _extract(text).obligations
+    assert ob.action == "于2020年6月30日前开工建设"
+    assert ob.penalty == "逾期每日按1万元向甲方支付违约金"
+    assert ob.amount is None  # a daily rate, not a sum
+
+
+def test_two_dates_in_one_sentence_are_two_items() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n三、乙方的义务\n"
+        "1.项目开工时间为2011年10月，至2013年3月土建完工。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.deadline.date) for o in result.obligations] == [
+        ("项目开工时间为2011年10月", date(2011, 10, 31)),
+        ("至2013年3月土建完工", date(2013, 3, 31)),
+    ]
+
+
+def test_short_title_of_a_numbered_task_is_not_an_item() -> None:
+    text = "工作方案\n一、保障措施\n1.加强组织领导。各地要建立工作专班，统筹推进各项工作。（市发改委负责）\n"
+    assert _texts(_extract(text)) == ["各地要建立工作专班，统筹推进各项工作"]
+
+
+def test_task_division_table_rows() -> None:
+    text = (
+        "重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n"
+        "1\t建立企业服务专员制度，实现重点企业全覆盖\t市工信局、市商务局\t2021年6月底前\n"
+        "2\t开展政策宣讲活动  市发改委  2021年底前\n"
+    )
+    result = _extract(text, signed_on=None)
+    assert [(o.text, o.obligor.name, o.deadline.date) for o in result.obligations] == [
+        ("建立企业服务专员制度，实现重点企业全覆盖", "市工信局", date(2021, 6, 30)),
+        ("开展政策宣讲活动", "市发改委", date(2021, 12, 31)),
+    ]
+    assert result.obligations[0].responsible == ("市工信局", "市商务局")
+
+
+def test_numbered_items_of_a_contract_duty_article() -> None:
+    text = (
+        "项目投资协议\n甲方：某某科技有限公司\n乙方：某某开发区管理委员会\n第五条 乙方的权利和义务\n"
+        "（一）乙方负责提供项目用地。\n（二）协助甲方办理项目备案手续。\n（三）乙方有权监督项目建设。\n"
+        "第六条 甲方的义务\n（一）按时缴纳土地出让金。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.label, o.obligor.role) for o in result.obligations] == [
+        ("乙方负责提供项目用地", "乙方", "government"),
+        ("协助甲方办理项目备案手续", "乙方", "government"),
+        ("按时缴纳土地出让金", "甲方", "counterparty"),
+    ]
+
+
+def test_article_headings_end_a_duty_section() -> None:
+    text = (
+        "项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n第三条 乙方的义务\n"
+        "1.项目达产后，乙方年纳税额不低于3000万元。\n第四条 争议解决\n"
+        "因本合同引起的争议，双方应协商解决；协商不成的，提交甲方所在地人民法院诉讼解决。\n第五条 其他\n"
+        "本合同一式陆份，自双方签字盖章之日起生效。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [
+        ("项目达产后，乙方年纳税额不低于3000万元", "乙方"),
+    ]

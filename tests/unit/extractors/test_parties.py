@@ -1,0 +1,99 @@
+"""Parties: definitions, roles by substance, names of bodies and clause subjects."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.parties import find_parties, is_actor, role_of_name, subject_of
+
+
+def _roles(text: str) -> dict[str | None, str]:
+    return {p.label: p.role for p in find_parties(text)}
+
+
+def test_roles_follow_the_defined_names() -> None:
+    text = "甲方：某某经济技术开发区管理委员会\n乙方：某某新材料科技有限公司\n乙方应当投资。"
+    assert _roles(text) == {"甲方": "government", "乙方": "counterparty"}
+
+
+def test_roles_follow_substance_when_the_investor_is_party_a() -> None:
+    text = "甲方：\n乙方：\n就甲方迁入乙方工业园区事宜达成协议。甲方落户乙方园区之后，乙方负责提供土地。"
+    assert _roles(text) == {"甲方": "counterparty", "乙方": "government"}
+
+
+def test_the_land_seller_is_the_government_side() -> None:
+    text = (
+        "甲方：_\n乙方：_\n甲方出让的土地价格为_万元/亩。"
+        "乙方应在签定本协议后3天内支付给甲方_万元。乙方在甲方落户后可以享受优惠政策。"
+    )
+    assert _roles(text) == {"甲方": "government", "乙方": "counterparty"}
+
+
+def test_english_definitions() -> None:
+    text = (
+        'XYZ Municipal Corporation (hereinafter referred to as the "Authority") '
+        'and ABC Private Limited ("Company")'
+    )
+    parties = {p.label: p.role for p in find_parties(text)}
+    assert parties == {"Authority": "government", "Company": "counterparty"}
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("市发展改革局", "government"),
+        ("安阳市人民政府", "government"),
+        ("安阳市人民政 府", "government"),
+        ("国务院负责中小企业促进工作综合管理的部门", "government"),
+        ("省、自治区、直辖市人民政府", "government"),
+        ("人行佛山市中心支行", "government"),
+        ("项目公司", "counterparty"),
+        ("中小企业", "counterparty"),
+        ("Concessionaire", "counterparty"),
+        ("Authority", "government"),
+        ("机关、事业单位和大型企业", "other"),
+        ("事业单位、国有大型企业", "other"),
+        ("甲乙双方", "other"),
+        ("合同双方", "other"),
+        ("有关行业协会商会", "other"),
+        ("被投诉人", "other"),
+        ("投诉人", "counterparty"),
+    ],
+)
+def test_role_of_name(name: str, role: str) -> None:
+    assert role_of_name(name) == role
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        (
+            "国务院负责中小企业促进工作综合管理的部门对保障中小企业款项支付工作进行综合协调",
+            "国务院负责中小企业促进工作综合管理的部门",
+        ),
+        ("机关、事业单位使用财政资金从中小企业采购货物", "机关、事业单位"),
+        ("县级以上地方人民政府部门应当每年定期报告", "县级以上地方人民政府部门"),
+        ("由其上级机关、主管部门责令改正", "其上级机关、主管部门"),
+        ("乙方协助为甲方获得贷款", "乙方"),
+        ("合同双方应当在合同中约定检验期限", "合同双方"),
+        ("受理投诉部门和有关部门按程序将有关失信情况记入信用记录", "受理投诉部门和有关部门"),
+        ("并配合乙方向上级主管部门报批", None),
+        ("不得拖欠中小企业的货物、工程、服务款项", None),
+    ],
+)
+def test_subject_of(clause: str, subject: str | None) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("np", "actor"),
+    [
+        ("县级以上地方人民政府", True),
+        ("受理投诉部门和处理投诉部门的工作人员", True),
+        ("付款期限", False),
+        ("保障中小企业款项支付工作", False),
+        ("甲方", True),
+    ],
+)
+def test_is_actor(np: str, actor: bool) -> None:
+    assert is_actor(np) is actor
