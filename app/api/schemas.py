@@ -210,7 +210,7 @@ def organisation_read(o: Organisation) -> OrganisationRead:
 class FailureRead(msgspec.Struct):
     id: int
     kind: str
-    obligation_id: int
+    obligation_id: int | None
     organisation_id: int
     obligor_name: str | None
     promised_to: str | None

@@ -28,6 +28,25 @@ CREATE TABLE IF NOT EXISTS "organisation" (
     CONSTRAINT "uid_organisatio_parent__a7ceaf" UNIQUE ("parent_id", "name")
 );
 CREATE INDEX IF NOT EXISTS "idx_organisatio_path_659e8b" ON "organisation" ("path");
+CREATE TABLE IF NOT EXISTS "integrity_snapshot" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "period_start" DATE NOT NULL,
+    "period_end" DATE NOT NULL,
+    "due" INT NOT NULL,
+    "fulfilled_on_time" INT NOT NULL,
+    "fulfilled_late" INT NOT NULL,
+    "overdue" INT NOT NULL,
+    "breached" INT NOT NULL,
+    "rectified" INT NOT NULL,
+    "repaired" INT NOT NULL,
+    "amount_promised" VARCHAR(40) NOT NULL,
+    "amount_delivered" VARCHAR(40) NOT NULL,
+    "score" VARCHAR(40) NOT NULL,
+    "grade" VARCHAR(1) NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_integrity_s_organis_b3dfc1" UNIQUE ("organisation_id", "period_start")
+) /* Monthly integrity figures of an organisation and everything under it (rolled up by path). */;
 CREATE TABLE IF NOT EXISTS "user" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "username" VARCHAR(64) NOT NULL UNIQUE,
@@ -117,6 +136,15 @@ CREATE TABLE IF NOT EXISTS "agreement_party" (
     "counterparty_id" INT REFERENCES "counterparty" ("id") ON DELETE SET NULL,
     "organisation_id" INT REFERENCES "organisation" ("id") ON DELETE SET NULL
 );
+CREATE TABLE IF NOT EXISTS "fiscal_budget" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "year" INT NOT NULL,
+    "general_expenditure" VARCHAR(40) NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "entered_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_fiscal_budg_distric_bf7ac4" UNIQUE ("district_id", "year")
+) /* General public budget expenditure (一般公共预算支出) of one government level for a year. */;
 CREATE TABLE IF NOT EXISTS "obligation" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "ordinal" INT NOT NULL,
@@ -154,12 +182,15 @@ CREATE TABLE IF NOT EXISTS "obligation" (
     "version" INT NOT NULL,
     "created_at" TIMESTAMP NOT NULL,
     "updated_at" TIMESTAMP NOT NULL,
+    "state_reason" TEXT,
     "agreement_id" INT NOT NULL REFERENCES "agreement" ("id") ON DELETE CASCADE,
     "document_id" INT NOT NULL REFERENCES "document" ("id") ON DELETE RESTRICT,
     "owner_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
     "parent_id" INT REFERENCES "obligation" ("id") ON DELETE CASCADE,
     "reviewed_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
-    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal")
+    "supersedes_id" INT REFERENCES "obligation" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal"),
+    CONSTRAINT "uid_obligation_parent__d33816" UNIQUE ("parent_id", "nominal_date")
 );
 CREATE INDEX IF NOT EXISTS "idx_obligation_categor_a607c9" ON "obligation" ("category");
 CREATE INDEX IF NOT EXISTS "idx_obligation_due_dat_b62962" ON "obligation" ("due_date");
@@ -196,8 +227,17 @@ CREATE TABLE IF NOT EXISTS "integrity_failure" (
     "published_until" DATE,
     "created_at" TIMESTAMP NOT NULL,
     "updated_at" TIMESTAMP NOT NULL,
-    "obligation_id" INT NOT NULL REFERENCES "obligation" ("id") ON DELETE RESTRICT,
+    "source_reference" VARCHAR(200),
+    "found_on" DATE,
+    "objection_reason" VARCHAR(30),
+    "objection_note" TEXT,
+    "objected_on" DATE,
+    "objection_rejected_on" DATE,
+    "repaired_on" DATE,
+    "decision_note" TEXT,
+    "obligation_id" INT REFERENCES "obligation" ("id") ON DELETE RESTRICT,
     "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "recorded_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
     CONSTRAINT "uid_integrity_f_obligat_4cdcb1" UNIQUE ("obligation_id", "kind")
 ) /* 政务失信记录 (government breach) or counterparty default, created by the sweep or a complaint. */;
 CREATE INDEX IF NOT EXISTS "idx_integrity_f_state_12383a" ON "integrity_failure" ("state");
@@ -209,6 +249,36 @@ CREATE TABLE IF NOT EXISTS "obligation_warning" (
     "obligation_id" INT NOT NULL REFERENCES "obligation" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_obligation__obligat_69b786" UNIQUE ("obligation_id", "window_days", "due_date")
 ) /* An early warning, issued once per obligation and window. */;
+CREATE TABLE IF NOT EXISTS "ppp_project" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "name" VARCHAR(300) NOT NULL,
+    "phase" VARCHAR(20) NOT NULL /* IDENTIFICATION: identification\nPREPARATION: preparation\nPROCUREMENT: procurement\nEXECUTION: execution\nHANDOVER: handover */,
+    "tag" VARCHAR(20) NOT NULL /* STOCK: stock\nNEW_MECHANISM: new_mechanism */,
+    "payment_mechanism" VARCHAR(20) NOT NULL /* GOVERNMENT_PAY: government_pay\nVIABILITY_GAP: viability_gap\nUSER_PAY: user_pay */,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "agreement_id" INT REFERENCES "agreement" ("id") ON DELETE SET NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT
+);
+CREATE TABLE IF NOT EXISTS "government_payment" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "year" INT NOT NULL,
+    "kind" VARCHAR(20) NOT NULL /* AVAILABILITY: availability\nVIABILITY_GAP: viability_gap\nOM_PERFORMANCE: om_performance */,
+    "amount_planned" VARCHAR(40) NOT NULL,
+    "performance_score" VARCHAR(40),
+    "amount_paid" VARCHAR(40) NOT NULL,
+    "paid_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_government__project_9f4e31" UNIQUE ("project_id", "year", "kind")
+) /* The government's payment obligation of one PPP project for one year and kind; the performance */;
+CREATE TABLE IF NOT EXISTS "ppp_milestone" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "kind" VARCHAR(30) NOT NULL /* FINANCIAL_CLOSE: financial_close\nCONSTRUCTION_START: construction_start\nCOMPLETION_ACCEPTANCE: completion_acceptance\nCOMMERCIAL_OPERATION: commercial_operation\nHANDOVER: handover */,
+    "planned_on" DATE,
+    "actual_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_ppp_milesto_project_2ecb92" UNIQUE ("project_id", "kind")
+);
 CREATE TABLE IF NOT EXISTS "user_session" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "session_hash" VARCHAR(64) NOT NULL UNIQUE,
@@ -223,7 +293,10 @@ CREATE TABLE IF NOT EXISTS "aerich" (
     "version" VARCHAR(255) NOT NULL,
     "app" VARCHAR(100) NOT NULL,
     "content" JSON NOT NULL
-);"""
+);
+CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") WHERE review_status = 'confirmed' AND state IN ('pending', 'due_soon', 'overdue', 'partially_fulfilled');
+CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" ("rectification_deadline") WHERE state = 'rectification_ordered';
+"""
 
 _UPGRADE_POSTGRES = """
         CREATE TABLE IF NOT EXISTS "counterparty" (
@@ -251,6 +324,26 @@ CREATE TABLE IF NOT EXISTS "organisation" (
 );
 CREATE INDEX IF NOT EXISTS "idx_organisatio_path_659e8b" ON "organisation" ("path");
 COMMENT ON COLUMN "organisation"."kind" IS 'CITY: city\nDISTRICT: district\nTOWN: town\nDEPARTMENT: department\nCOMMITTEE: committee\nOTHER: other';
+CREATE TABLE IF NOT EXISTS "integrity_snapshot" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "period_start" DATE NOT NULL,
+    "period_end" DATE NOT NULL,
+    "due" INT NOT NULL,
+    "fulfilled_on_time" INT NOT NULL,
+    "fulfilled_late" INT NOT NULL,
+    "overdue" INT NOT NULL,
+    "breached" INT NOT NULL,
+    "rectified" INT NOT NULL,
+    "repaired" INT NOT NULL,
+    "amount_promised" DECIMAL(20,2) NOT NULL,
+    "amount_delivered" DECIMAL(20,2) NOT NULL,
+    "score" DECIMAL(5,1) NOT NULL,
+    "grade" VARCHAR(1) NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_integrity_s_organis_b3dfc1" UNIQUE ("organisation_id", "period_start")
+);
+COMMENT ON TABLE "integrity_snapshot" IS 'Monthly integrity figures of an organisation and everything under it (rolled up by path).';
 CREATE TABLE IF NOT EXISTS "user" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "username" VARCHAR(64) NOT NULL UNIQUE,
@@ -347,6 +440,16 @@ CREATE TABLE IF NOT EXISTS "agreement_party" (
     "organisation_id" INT REFERENCES "organisation" ("id") ON DELETE SET NULL
 );
 COMMENT ON COLUMN "agreement_party"."role" IS 'GOVERNMENT: government\nCOUNTERPARTY: counterparty\nOTHER: other\nUNKNOWN: unknown';
+CREATE TABLE IF NOT EXISTS "fiscal_budget" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "year" INT NOT NULL,
+    "general_expenditure" DECIMAL(20,2) NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "entered_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_fiscal_budg_distric_bf7ac4" UNIQUE ("district_id", "year")
+);
+COMMENT ON TABLE "fiscal_budget" IS 'General public budget expenditure (一般公共预算支出) of one government level for a year.';
 CREATE TABLE IF NOT EXISTS "obligation" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "ordinal" INT NOT NULL,
@@ -384,12 +487,15 @@ CREATE TABLE IF NOT EXISTS "obligation" (
     "version" INT NOT NULL,
     "created_at" TIMESTAMPTZ NOT NULL,
     "updated_at" TIMESTAMPTZ NOT NULL,
+    "state_reason" TEXT,
     "agreement_id" INT NOT NULL REFERENCES "agreement" ("id") ON DELETE CASCADE,
     "document_id" INT NOT NULL REFERENCES "document" ("id") ON DELETE RESTRICT,
     "owner_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
     "parent_id" INT REFERENCES "obligation" ("id") ON DELETE CASCADE,
     "reviewed_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
-    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal")
+    "supersedes_id" INT REFERENCES "obligation" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal"),
+    CONSTRAINT "uid_obligation_parent__d33816" UNIQUE ("parent_id", "nominal_date")
 );
 CREATE INDEX IF NOT EXISTS "idx_obligation_categor_a607c9" ON "obligation" ("category");
 CREATE INDEX IF NOT EXISTS "idx_obligation_due_dat_b62962" ON "obligation" ("due_date");
@@ -429,8 +535,17 @@ CREATE TABLE IF NOT EXISTS "integrity_failure" (
     "published_until" DATE,
     "created_at" TIMESTAMPTZ NOT NULL,
     "updated_at" TIMESTAMPTZ NOT NULL,
-    "obligation_id" INT NOT NULL REFERENCES "obligation" ("id") ON DELETE RESTRICT,
+    "source_reference" VARCHAR(200),
+    "found_on" DATE,
+    "objection_reason" VARCHAR(30),
+    "objection_note" TEXT,
+    "objected_on" DATE,
+    "objection_rejected_on" DATE,
+    "repaired_on" DATE,
+    "decision_note" TEXT,
+    "obligation_id" INT REFERENCES "obligation" ("id") ON DELETE RESTRICT,
     "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "recorded_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
     CONSTRAINT "uid_integrity_f_obligat_4cdcb1" UNIQUE ("obligation_id", "kind")
 );
 CREATE INDEX IF NOT EXISTS "idx_integrity_f_state_12383a" ON "integrity_failure" ("state");
@@ -445,6 +560,42 @@ CREATE TABLE IF NOT EXISTS "obligation_warning" (
     CONSTRAINT "uid_obligation__obligat_69b786" UNIQUE ("obligation_id", "window_days", "due_date")
 );
 COMMENT ON TABLE "obligation_warning" IS 'An early warning, issued once per obligation and window.';
+CREATE TABLE IF NOT EXISTS "ppp_project" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "name" VARCHAR(300) NOT NULL,
+    "phase" VARCHAR(20) NOT NULL,
+    "tag" VARCHAR(20) NOT NULL,
+    "payment_mechanism" VARCHAR(20) NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "agreement_id" INT REFERENCES "agreement" ("id") ON DELETE SET NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT
+);
+COMMENT ON COLUMN "ppp_project"."phase" IS 'IDENTIFICATION: identification\nPREPARATION: preparation\nPROCUREMENT: procurement\nEXECUTION: execution\nHANDOVER: handover';
+COMMENT ON COLUMN "ppp_project"."tag" IS 'STOCK: stock\nNEW_MECHANISM: new_mechanism';
+COMMENT ON COLUMN "ppp_project"."payment_mechanism" IS 'GOVERNMENT_PAY: government_pay\nVIABILITY_GAP: viability_gap\nUSER_PAY: user_pay';
+CREATE TABLE IF NOT EXISTS "government_payment" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "year" INT NOT NULL,
+    "kind" VARCHAR(20) NOT NULL,
+    "amount_planned" DECIMAL(20,2) NOT NULL,
+    "performance_score" DECIMAL(5,2),
+    "amount_paid" DECIMAL(20,2) NOT NULL,
+    "paid_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_government__project_9f4e31" UNIQUE ("project_id", "year", "kind")
+);
+COMMENT ON COLUMN "government_payment"."kind" IS 'AVAILABILITY: availability\nVIABILITY_GAP: viability_gap\nOM_PERFORMANCE: om_performance';
+COMMENT ON TABLE "government_payment" IS 'The government''s payment obligation of one PPP project for one year and kind; the performance';
+CREATE TABLE IF NOT EXISTS "ppp_milestone" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "kind" VARCHAR(30) NOT NULL,
+    "planned_on" DATE,
+    "actual_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_ppp_milesto_project_2ecb92" UNIQUE ("project_id", "kind")
+);
+COMMENT ON COLUMN "ppp_milestone"."kind" IS 'FINANCIAL_CLOSE: financial_close\nCONSTRUCTION_START: construction_start\nCOMPLETION_ACCEPTANCE: completion_acceptance\nCOMMERCIAL_OPERATION: commercial_operation\nHANDOVER: handover';
 CREATE TABLE IF NOT EXISTS "user_session" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "session_hash" VARCHAR(64) NOT NULL UNIQUE,
@@ -460,16 +611,23 @@ CREATE TABLE IF NOT EXISTS "aerich" (
     "version" VARCHAR(255) NOT NULL,
     "app" VARCHAR(100) NOT NULL,
     "content" JSONB NOT NULL
-);"""
+);
+CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") WHERE review_status = 'confirmed' AND state IN ('pending', 'due_soon', 'overdue', 'partially_fulfilled');
+CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" ("rectification_deadline") WHERE state = 'rectification_ordered';
+"""
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return _UPGRADE_POSTGRES if db.capabilities.dialect == "postgres" else _UPGRADE_SQLITE
 
 
-_DOWNGRADE_SQLITE = """
+_DOWNGRADE_SQLITE = """DROP INDEX IF EXISTS "idx_obligation_sweep_open";
+DROP INDEX IF EXISTS "idx_integrity_f_rectification";
+
         """
 
-_DOWNGRADE_POSTGRES = """
+_DOWNGRADE_POSTGRES = """DROP INDEX IF EXISTS "idx_obligation_sweep_open";
+DROP INDEX IF EXISTS "idx_integrity_f_rectification";
+
         """
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
@@ -477,107 +635,143 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztXetz4rrZ/1c0fNrOcLYJCdmUdjpDiLNLl0BeQnZ7ujnjcWwBaozN8SXZvO353yvZ2N"
-    "iybCwwxjj6kousR+Cfbs/9+U9jYWpQtz92ZxaEC2g4jQ74T8NQFhD/kXzYBA1luVw/Ig2O"
-    "8qR7vZVYtyfbsRSVjDdVdBviJg3aqoWWDjIN3Gq4uk4aTRV3RMZs3eQa6HcXyo45g84cWv"
-    "jBjx+kn0vGlpFGhoc/vdFNS36Blk1G/O033IwMDf6ENiEh/y6f5SmCuhZ7KX8Ar1123pZe"
-    "W99wbryO5Bs9yaqpuwtj3Xn55sxNI+yN/FecQQNaigPJ8I7lklckb7CCI3hr/23WXfyvGK"
-    "HR4FRxdScCyZO8bmvI8nA0ke+liSw3OEBUTYNMAP6qtvf2M/IVfmmdnn86vzy7OL/EXbyv"
-    "GbZ8+sP/6DUwPqEHz3DS+MN7rjiK38PDeA3qM36tJKy9uWJJhrvwsO3jL6QYKkxgHNBSKO"
-    "OvT6McYJoFc9Cwxnm9/rYHGkPwTbqf3ErDiXw3Ht2OJv3RsAOQ8QJtx1uXS8tcmKT3o3F3"
-    "d9cBy+US/zUa9Hu/yr3R7W3fI8btpo7UN/z6iwXyKHGv8aj3MJZWzy280i3oPxlNvkjjDj"
-    "C9fZBvohfKT1mHxsyZ43/PTjJm9Vt33PvSHX84O/kTGdvEG8rfyMPVk5b3iEz8eqId5OiQ"
-    "PdPsHRQSbDW9qz2y59nNv41i6LZP8sCLe6Xi6z2LA2yjmQE1GX+vBMjXGCc2yDEiCmi8Z6"
-    "GDFvAj+eP4IM9A+Lo7kSj0XhTdZSzPa6iihaKzwQtpaOB8oo8r4npBJ/X6t93Bh9ZJs+Wt"
-    "Tvt3HTkwum7PE0sTn0sWNNQ3nu0fpSnvgG/0hr82SjkDzvIcsOnnKw1xkq/hwJpJXOVbdU"
-    "vMz/Mcu+fppy5jZVuQgCErDvvUJednyvqOUWYdveSPY4Qev6A2MvS31fmWAf2kf4t5pO7t"
-    "Hfm4hY2PlOCUJk9aXusb1frhgpqmcBDwvT/5Asi/4F+joeTBa9oOFjLsWL/JvxrkOymuY8"
-    "qG+SorWoS5DloD1GKzriHy7mogU+QUCSiqzbJB9S+KYqSDCLBxYS0vsHGqrYCt3O4pGFnz"
-    "1cAfh7/nUrEcfojTyAXWK6yJ1mD6zBRxg+WZhPvGtCBmwL/Ct4SgSwG7UqhcR4Y6MpD/CJ"
-    "ZU0Lo+zSzlNVS30JsZY4DfHPoc5hgf3ON+b9LIXtoFAD2yZoqBbMVZMUM1BTttW+dAPbjN"
-    "yge7Yndg7oUdv/5TICbnyJOiPr8qlianHCjwBZLPTgB/taK7+TqGeogmG/NQNSu91Os8iS"
-    "1SsqwRLAqqOzzaW12hMp90NPOQ2BGuUThQnaAi+9JsmZH9GNupyUeL1oJuUQxl5r0S+Wzy"
-    "Sey9mGVICXdrDmuKDF/y2lQaXQN4vUFkGQBVMcATBPjwnuMjXQOm0QFEYYgBbAJdMTQwxz"
-    "/IgxdoNYFqLpb4QMOkQFFVuMSTDh7d1knrgtZAl/BxDFuQsPNU0s7DxvUYbDuV0UJFvxYH"
-    "xhRZiVrWklSsucwsZxlmlrOkmcVUPc00r6GFItvR1FK1Bc5naxFK0/QFXF+l6Zov4bpgaT"
-    "KhcWJo9yyomhZmjeSnNz50k4RCLb1RoRfzV9pR9xFzkTqyVZxX80Fv4Zjqo9e973WvpUba"
-    "ei4A4wcbHqHLSF50k1s4hi/+GmD4MBhkqZZKEW597UmWcBvqV/IIt8uwc6EOg0JIPKCQiN"
-    "8a6jwSTEhQRx+xXC5iGR5itOTi/eYAN+hfP2z3IhhaZpp/42ZP1oC2ytqOxufRN2k89J1N"
-    "Z0QHZ/i+pr3Rw3Aije+648mvHaCaruFAyzue436oj8bD8Otw9H3YAa7xjMUEg9YL5pm7Vp"
-    "6pa6XPXCsxcUIw2Z9gEl0NfPAyKIVowvDriNhOOV06kpQCYCH7HVz2MylvAOFckMeRI7mZ"
-    "U6TAtNO5AKh71HD1hJpxMVVL4F6iifkMjQZL1A6eNTOF7CXCMnHQbaPt+AoqFrSAR2GDqW"
-    "mRUKSZpSzsj4CosgFm/sD9l+4vrfYFMKfev15ngGxgO8TW+zFhIS5qUCHiV0vEL1UIrdql"
-    "GZdkTnNJoacZUuhpUgr19oA8V+w5D8pxqmKwPuwyjiF9cZ4D6IvzVJzJI9rgohBTrs64Nq"
-    "9MLMwrRpq9JUJH4fyECfe1qMOWco2/V6PRIGaevOpPKJAfbq8kvMqpWDKGJCmMxu/QaAx/"
-    "LhEebYtZj1MWMOvVZFerPskBJpmzbMEXfAFts7fjlGKWqzzLrg0tPhVVhEJoVzfrptyVnb"
-    "scc3nVwM0rv0cWFVsZdSCx3dWQMzBnDZbYHjxrZortpJesr7ptdvleLqGh/UKY0Q7xxrbe"
-    "sNyMpxuoc8WYYYLXuQkWigYBcsg/0GiCJ4glceKirQFl6kArKbcXNupmwf1HAxoO8lVN/l"
-    "9kWn/jkuev0Oy9iPR/abXOzj61Ts4uLtvnnz61L0/C4yf5KOscuup/JkdR7B7ZLPjz3+1l"
-    "8uulzkd92XU/iQS3GwdFJnQ9+XQ9GDZOj/81RQ0xvsgD8UU6whcJgNf3S16A1xQ1BLj4wJ"
-    "X1tZ1fKIjRCIt1UlPms1NJRP9xPxqyIV1T0LctUh3wX6Aj+whxzQCNQBG7UoNF+uG2+096"
-    "/fYGoyv6riQDXNHHMeFdeWAPCQTqO6Du8Q58nlsREnGAbHZ5IXCVp1eoGLi5HV0ii6pS/g"
-    "AxrwyGcoH22khXMNDuIsLz/qi2eFOY5fM5GOfzMM5yMU4wuq6tqjz4Bv0L8b2vkCX+9DKP"
-    "GHyZLgVfigyM71XRlGBR0u9TlnP/YXIBHQk3s9f8NmHWOgb3Ec1ol855RFPoCa6jNlyHPV"
-    "da7Quee3FNIZzUaPVlwkltivDgnIxdlKaOzF27nYe5a7fTmTvyLI7zAmpI8WHiQDpOVUOs"
-    "T3OF6p1mxOqdJoP1bPT/DJSzzLgBRZ08SEqx5UbTKM5YjFMq5GF/oV1LAVPWTIOxjrMRDY"
-    "nKW8onRwIq8TFxGUs0X/j1mnpfx3CCrWjgni4MJjp3DPb/PUgP0nUH+NSPhvTPybjbm/SH"
-    "nztgVcUBwx62k66rZtL7ptsfkKapgm95/7MPHn1NvotrQTwbGh+jQtHVL0tB8ebWADMLKj"
-    "bLcWCC10o22mvKOuCdpRDBOyjbVhXqQwaj4eegO23AiuNPklrKc8QKHs7OhBkS1QH1fVca"
-    "C2tapUCdoxpWGt7vqiRWRUoKVQzDfZ/RumLMXMzt8YAdpakfxnlMBukWg4TBwFQZxuzMoL"
-    "0VhQjX4wjXc/ABwMNgBP3rsHzLZiuECSz9JKmXCSxmUl5qW856nFLMelVmnRFFlyjTEUrz"
-    "W4XExmlFuGR1Jjq5vw+f2aty27pgpaG71E1lm6zZSUKh6N7oRnrYvF5VW8t53Uo3JfZiF2"
-    "eLLNACoK63425yM3O77zLcjYryM6rR0o7fbqLc2KHcsW5cfYp0v5oY0iDZ+gzHLEavZpaL"
-    "1jTsL8MogfDWOqb7uwkyfMRNh6GVTFfpBP1rUFeqbI2Ov5l07ipTNN27LjOlLEi8CgM+qK"
-    "KFoqfEhoVENHY+1ccV9dHyQ0zwpF7/tjv40DpptijNbtSGkfQulPk9OCmyOuh7y/DjlLdx"
-    "5JR38uSsNMp7ceQUivR09I9TpZpHkb4WRTjVbDSdULKJ0nSHVrLFpOFdVWx1FK2btIKN3s"
-    "WiOl2R8Fa8Oh0+feDMQs7bje/g2GBoQhJ9mll6EBT0lqeR7huz8T26F+2z6aPbbimn+Odf"
-    "zvDP8ynEPy+fnk5wy7TdBh/WZZfAE76Q1fmfgGnFSi6B1Uw3wYolAU9+rnz7FcIl6a34ld"
-    "PJnCXT9x3uazC0PT+Sm9MrC/6bUANVspL7Zkf7Y6jqHqlzJl+NpW7vS7Tcmewv+HjVM/la"
-    "uuk+DCbx6mfhJ24j3uQRIlvpQmQrIUR6W8m0uOVImq5+ouReqgEuLXOBbHzvOSYP2hSZAD"
-    "sX2F6GWR6YQ4Ly4n00zPEQ35t9qaj3fX7YJJkvZzbEKE2JVgB/UL0cpE9buYJcM2JcE0ib"
-    "rqXyLeeQokSUPU6upNVceNSZhllNjXlopBtXojTv2rASHGWcximK7H1DqLzZss5cgKkCSo"
-    "xGhADTikbfciebrkOED418dHJxbjb90QMIM2D0kE2aAVVdcW0uv4A1RZXFwMr6Blj4EEVT"
-    "pPpqkaWucAXysqnrIGccdh40qGg6YuV0SL8Q00d4z2GnK1S42Qua7j1juHSfdGTPMRZTy1"
-    "zwoJikFDgSNDBngBg1LfIAGZK+ZySFa0UqkDV2rRAxinWbdUboWoZvv3CoKV7OFXGBwqem"
-    "4k4f2T417JA1ER643/DAw/jXDMwZMrqOAxdLp8HwrYk9b2b51eikJ2YH1l1FZNExHbBNkO"
-    "5SQkqy8volRGlKs+IecRCB7aoqhBpkFUHNSn4UoysxBdJhJNcCMyBVu+CpkHW2l3ATvOJh"
-    "7tYIK8m4WeOMZvq9Gudui71Uf0TKb6yYE0tDhqILF86D3rfBLORHNkIhRMaUpN4ccC7ZyR"
-    "rfbUQL5cxnMa7O9Pz+QX+xMBloQpazdiqWkOmeLZAkLb+7nPkPQgLh5rCFeT3wO+cuJp8g"
-    "rINzQ1w6bOfxh2yn+0O2E148IjqgVIf1ADYLC95suDfH0tBjVPmUicTURINp4lE08eiZR2"
-    "M0+SKNO8Ak0sSj8TD8Ohx9H3aAazxjYcyTVg7vR4wFySX+RPTEmsf0yt8U2U71v7fz3v7b"
-    "1DVUMjvgyUW6gwz7I/m8vzfKvz72UhZcxYDh3cEVrhClKS8wxFvf+4J937UWFJVtr0nnit"
-    "YUIi8UN1MkUhrt15fZtSxoqHyHRoSmhtxPngMj/bxIHBe+iz27OEA6xhRZ/WDeS83xwKFY"
-    "To/YTgvUoQhLPKmNVYm7YwzcC3HjXd8Jwvqt8L2IUYa5IFpp7kg+mu49O+YeOBJyM3ZlGl"
-    "74oVta5gsi9a1Y5pRMwzqDWlQY4rCvm9OpDR35RdFdHtMLTSZMMKnQ4tfjusYosvpdYqe5"
-    "Clpn1LNOys+GOjcZ9cgyeOGQoob4Fs6S+WjxCxxxsvohvRd2zIIrYZjLhBCnqh/Up7mgPs"
-    "2A+jQJNf5EDaVUT0hXO8ephNa5cK3zEmJOjpUjJ10fGiGpw9ovWyOKP366rjZBBQ3oppKW"
-    "gyBGRgE/JXT72gMnH/eVUCNLeBk9XA0kcDeWev37/mrhh26U3sM4uz2WuoPE6f6C4KtMUm"
-    "e5jFMnn9EyMUh5dhYsa+Hty52Aq3E3Ht2N7qXrDghGIGbL4U1/fEsavZVkLUjrWPqH1JuQ"
-    "Rgv+e53s6+BMUEZ6tM0zdoBUafhIDLKvcE2UNLzuDz/jefLpH43rB0m+H42GHUCEbds0jU"
-    "eDGKJxewcQKzRufjT8JI9k2vzcjmQqbx4GN/3BgDSGNTUirfKgO5Eij7y0PI8GMWP3u4PB"
-    "r3KEnlizkaLrb3JkpO/d/jfy8FVBL+T/7i3+8qQBTxlGBrfcP9zfrdps1156rdssp+Izwf"
-    "l7eKuoXopUFKCsThSv79rOMNaEq3Yrs2OcfGcD5HZX7gEu3K0qqlSj6s/xbCmGThYf6jbT"
-    "IyFVIRihKM/v9XRPYBWtCRRpO9KhrldQk0jbUedZZ1z4ibQddKxWzvOTJhPBA4xzFH+iyw"
-    "8tRSWQZdmqXvHrc+ZBiZAITJnRbBb3Wo3RCKMqqxDWSvblL4RFEwp4NybtUaIFtCm1MG8u"
-    "mToW425SiWQSgdobq2AFl1MBAF9HhqopvtRVnichErmlCgD3vWRCilzqOdCNHKoFYFz3Gm"
-    "70BZRSwy3JQxSxfnkyph0pwjHmiX30pucYiQR7v6SZQq9WlDdfx1APwWQDfuOpE8lhJUXG"
-    "q8mxEVe4+hX6GNZMHrxY9QHriBZabdUd4arjfo7hhIEw8CCFwfTdH69Oy6qctEgBcJnZkS"
-    "Lo5kmSJL9G+m+s6tk1AFQs/Q2sqJoA2bYLNWDifQSW0ALrkYFiaOAVz5T5mqzLuctA+Spr"
-    "+gQyKTLjfXrg4i8yNR0yUxM1KznRpaiEjoulkRUVwLa3svqHD6eZOkb0ruETCdJL1ASK9N"
-    "3Fpu/OIZHulb2LqrNYnB2l7spg6uieBee+jAn13rcUvNQheSne3Fb7zi59wJiUveQbqH1h"
-    "+F7fS1KFSHKq676vVe4ADRHoVefRmHj5qRzz1cDPJeIM7Ce80iDxAQ4SXt3e9icTSSKe44"
-    "sFchwI46muaNkv33wWndjKtVWVZ7ME/QuJYTnsMRT3xr/M441/me6Nf5moDK/ggTmQDfqX"
-    "53//50Y5h1C7nWfVttvpy5Y8Ew6L9XZdy+OwKBxW9i9HFWfQ4zNIVwzl3U16eWryRPRUK/"
-    "ZCDj00djQs8HizHAn2Cb8J7SBoVe3AzwXX2vHHC1Tb1boX4nVHkrjWdIkFzjw7YlVDtydh"
-    "Xt/+3Aq1bmUa2I8SKnWOdA1frzviVEs+hJLiobXjasrp2nY062ifumkPK4ZOOsAwXRftBj"
-    "1EUcOyVsj7KGpYIVVa8TUNsWy01JU37qoVNF0NMpGXkHNqqdj2q4nPyLlic2owKcIqa/mr"
-    "pMzcpTzIUZQF6V7f9ocdoGgLZDwa/eE36X5lM0HGC7RXNpOb/rA77JF8K8gg75puXZG+dQ"
-    "cP3clo3AGQZPhUHLMi9hRky6TywQvLNzsrS2yMrsT8sME1cbTpYYUhIH2t19cQwKiHnte3"
-    "KkkpvKtyeFdRQrQIVsvlYZVcbDuYCOBLgXpu6aW+pgHHfIa7ate6SzQhw9RodcbtAa6GHB"
-    "mvAWt3WwAZamDmiVw5xtVUvhXgGFE6YEziMcIVxtoexhxwjJDZ0LZ3h4noaO/9kep0tO9b"
-    "3R1AlqL1jiCarfyW7UjPjXF1V5b5iolAMPV/Bc4cAtU0nxH+pVjk7gIKsBRDMxcAaeB1bt"
-    "oQ3H/p/tJqXwBkA9vBrKkG5tCCyWi74ocXyvlqKedXM8utyqTphJJ+o5Jeta2p7AQsc16g"
-    "41RVVmJWB2ih8XqHGi/4c4nwaFvMepyynFmvSDG3Kk1yAFJ2RlabN8lhhELoMTfrMQMHjB"
-    "31lzXzlmlSesvIoqpSTGgXWkidNxgyyOpJpvihrPsI75tj2s5ZDH5qHvh0ljM9EXwd+M29"
-    "OCiQTcWB8Kp7DdHdV5E3hxlyk1nhLSApv7zbYXi5wgq5JbiDMi+zP/4HOxIc9Q=="
+    "eJztXWt34jia/is6fNnqc5iahFRSaWZ3zyHEqaKbAEtIdfc2c3wUW4CnjO3xJensTP/3lX"
+    "zDF9lYYIwxqg+pxNYr249eSe9d/2qtdRmp1sfe0kRojTS71QX/amlwjfAv6Ztt0IKGsblF"
+    "LtjwRXVbw1izF8s2oUT6W0DVQviSjCzJVAxb0TV8VXNUlVzUJdxQ0ZabS46m/NNBoq0vkb"
+    "1CJr7x+++knUP6FhWZdI/+cHvXTfEVmRbp8e9/x5cVTUZ/IIuQkD+N7+JCQaoc+yivA/e6"
+    "aL8b7rWBZj+4DckbvYiSrjprbdPYeLdXuha2VrxPXCINmdBGpHvbdMgnki/w4Qi+2vuaTR"
+    "PvFSM0MlpAR7UjkLyIm2stURyNZ+KTMBPFFgOIkq6RAcCvarlfvySv8JfO5afPn26vbj7d"
+    "4ibua4ZXPv/pPXoDjEfowjOatf5070Mbei1cjDegfseflYa1v4KmoDlrF9sBfiGoSSiFcU"
+    "CbQBm/fhLlANM8mIMLG5w3/Lc70BiCb8LT7FEYzcTJdPw4ng3Goy5QtFdk2S5fGqa+1knr"
+    "uTaZTLrAMAz823g46P8m9sePjwOXGF/XVUV6x5+/XisuJW41Hfefp4J/38ScbiLvznj2VZ"
+    "h2ge7Og2IDvYZ/iCrSlvYK/3l1kTOq33rT/tfe9MPVxQ+kbx1PKG8ij/w7HfcWGfjNQNuK"
+    "rSL6SNNnUEiw0/D6c+TAo1t8GsXQvb4oAi9ulYmvey8OsKUsNSSL+L1SIN9jnOggx4gSQO"
+    "M5i2xljT6SX04P8hyE73szIYHeK1QdCnveI0lZQ5UOXkiTBM4j+ugTNws6oT947A0/dC7a"
+    "HZc7rX+qio2ifPspxZp4XTKRJr2zTP8oTXULfKs/+q1VyRpwVWSBzV5fkxCn5RoGrKnEdd"
+    "5Vd8T8U5Fl91P2qkvhbBMRMERo01ddsn5m8HeMMm/pJb+cIvT4A+Wxpr7761sO9LPBI5aR"
+    "eo8T8ri1hZeUYJUmdzru1ffE1Q83iWEKOwG/DGZfAfkT/O94JLjw6paNlQwr1m72vy3yTt"
+    "CxdVHT30QoR4Tr4GqAWmzUZYV8uxToFAVVggTVdt2g/htFOdpBBNi4slYU2DjVTsDWbvaU"
+    "jKz+puHH4fc0oGmzQ5xFzrH2sSZWg8V3qoobsGca7gfdRFgA/xm9pxTdBLC+QeU+0tWJgf"
+    "xnwFLB1c1qZsK30NySnMwYA/zlyJMwp3jhng76s1Y+a5cA9NhcQk2xoO0LQw0FO2taF0A9"
+    "2M2qB7tme2Bhxo5v/xkQk3XkBUrf36ApixkLCnpF5Nkp4O98uoefp0gN0aRjHppmhddmrS"
+    "cxJiVsraCyoJrg3t6bCpX+oipLF4k94RqHHTUVKsMwiNX2H0jadxZO8D+vo+ase+4Spnf0"
+    "yNIVW9TSt9addfIK1ODS/STybPIk+rKV53MKF7YCjicRvRZ1P7V6GnBbg8iMARLUwAsCeJ"
+    "9b4d1PBrrWBcS2igFsAxVqMljhH+TGKzLbQNLXBl77MSmAkoQMPOZg7nQuOjdJY30Fj6O4"
+    "zbhLrJYuMTqup+AGq43BLvpaDBgnyCo0SFdkjS7kkbrK8UhdpT1SuuQa8Vl9UgmyPb1SdW"
+    "NwNrcUty9nM3Bz7csbuYRpg02SceMcxRBqIkk3sWgkvryzoZsm5Bb8rbbPWGjXnmaiWDTZ"
+    "iXFxUSNRcgrHrET93lO/dy+0svi5BIyfLXSC0TVF0U1P4Ri++DXA6Hk4zLPCVaLceoamPO"
+    "U2NEUVUW6NsHGpsZVcSTyikoi/GqksGkxI0MRwukLRdDnBdEnNxf2fAdygffOwPYhiaOpZ"
+    "oaDbg34D2jpbO1pfxt+E6ciLy10SG5zmheX2x8+jmTCd9Kaz37pA0h3NRqa7PMdDdufa8+"
+    "jn0fiXURc42nesJmhJu2CRsesUGbpO9sh1UgPHFZPDKSZRbmCDl0LJVRNKCEzEzcwY/ZKm"
+    "5ABz3e/oup+eCJzgcRhFYl7SkzlDC8xanUuAup/orplQUzameinchjLTvyOtRVO1g3vtXC"
+    "XbULBOHDTb6ju+Q9BEJnApLLDQTZK1tTTh2voIiCkbYOEPPH3t/aVzfQP0hfun2xgoFrBs"
+    "4uv9mPIQl9UpV/HrpeJXqoTWbdOMazKXhbTQyxwt9DKthbpzQFxBa8WCcpyqHKyPy8YxpG"
+    "8+FQD65lMmzuRW0uECiStXpWybdzpW5qGW5W+J0CVwfsGEh2Lq8Eq1zt+78XgYc0/eDWYJ"
+    "kJ8f7wTM5Ym0O4omyZ3GZ+g0Rn8YCu5th1GPU5Yw6vUUV+s+yAEmuaNsole8Ae0yt+OUfJ"
+    "TrPMqOhUw2E1WEgltXt9umHN/PXY27vG7gFtXfI0xFN0YdSW13ZMUe6ssWTW0P7rVz1XbS"
+    "SlT9ZttDvg0DafJfiDDaJdHY5jvWm/FwA2kFtSUmeFvpYA1lBBSb/IG0NnhBWBMnIdoygA"
+    "sbmWm9vbRetyvuv7eQZiueqcn7jQzr35n0+TtleS4q/Y+dztXV587F1c3t9afPn69vL8Ll"
+    "J30rbx26G3whS1FsH9mu+LPv7VXK65WOR3PFda/eBnMYR4KM23qK2XowbIwR/xuKBmJ8Uw"
+    "Tim2yEb1IAb/aXogBvKBoIcPmJK5ttu7hSEKPhHuu0pcwTp9KI/vQ0HtEh3VAkd1tFssG/"
+    "gapYJ4hrDmgEitiWGjDph8fer0n+7Q/Hd8m9knRwl1yOiezKAntIwFHfA3VXdmCL3IqQ8A"
+    "Vke8gLgas6u0LNwC0c6BJhqlrFA8SiMijGhWTURraBIRkuwiPvT2qKt7lbvliAcbEI47wQ"
+    "45Sg61iSxIJv0L6U2PsaeeIvb4uowbfZWvAtL1Z5roamlIiSvZ/SgvuPUzbpRKSZg9a3CQ"
+    "v8UaSPaPG/bMkjWm2QSx2NkTqsFexc37DsixsKHqSWNF+mgtQWCu6cUbCL0jRRuLu+LiLc"
+    "XV9nC3fkXhznNZIV6MHEgHScqoFYXxZK1bvMydW7TCfrWcr/UVDOc+MGFE2KIKnElxutOL"
+    "mkCU6ZkIftuXUtA0xR1jUKH+cjGhJVx8oXJwIqiTFxKCxaLP16Q32oZTglVrRwSwcFA104"
+    "B/t/noVn4b4LPOq5Jvw6m/b6s8HoSxf4B15g2MPrpKl/mbR+6A2G5NIC4l3ee/bRs6/Juz"
+    "gmwqMhswkqCbrmVSko390aYGYiaNECB2aYV/LR3lA2Ae88gwieQfm+qtAeMhyPvgTNkw6s"
+    "OP6kqKW4UmjJw/mVMEOiJqB+6EPZwuO/MqAucHBYFt5ndXpYTU5fqhmGh16jVagtHSztsY"
+    "AdpWkexkVcBtkeg5TDQJcozuzcpD2fgqfrMaTr2XgBYBEwgvZNYN+qxQruAsteSZrlAou5"
+    "lA15x1GPU/JRr8uoU7LoUsd0hNr8TimxcVqeLlmfgU7P7+NX9qrdtC7ZaOgYqg53qZqdJu"
+    "SG7q1hpMet61U3Xi4aVrqtsBf9HLsIg5YAdbMDd9OTmTl8lxJuVFacUYNYO7678ZPZjhWO"
+    "9aBYElTvHHmJqCFZsfvtvLCshdtSfNk03Zp1/sUdIBUYDh43CXikAP1BssYV2zER+DB3Pq"
+    "GLi7lz2+lIc+f68sb9+fly7vx4e/tp7nx++fHz3Lm57izI9QX8gdR/0zUUKUoMVPSKVLds"
+    "HATvCFIS1Y/5IpQ4tN+TR2mSxl4yOw9PO1J4mjsExWENmnNZmyJre5+vipEJRlFfkaSsoU"
+    "qHN6OHpBLrdfHR7+oEkc9z0gj9wWNv+KFz0e4kLLBRX0NSy+F2ovOzEyV2k4JLWIKKr2SU"
+    "lQyRHLgdjAYpOm4z2GozON557HXj4qLabLED2en8zE0FW8BNTeFaJfo+OOpCUb1TohUZkX"
+    "GiaXfpVu1cHS9sL6IoAc/COaU1tp2j5mi6TZHFs131QfsGnBdctafem0wq8+nBSbqzPj4Y"
+    "rkkdAkbtcUO0t8JYz82rNH2RZICJ7Jl5CbImxPFUkZ8n7pKgFxI1D+WDJOjxAKls9E/TBF"
+    "IkQGrjYmIMn0jScTMIP3L82METMS/nvqaQJrpM28nAieQs5qeOlwlvzU8d/xJ6YCfwPav2"
+    "SLpRO88SsvHqikak/VaX92wV9Qj/hwV8arBh0cBxPJlMyDln/0CS7fqMyTXiVnRro5NEsL"
+    "+5B50ZyMR312Eua9SvfdCnzTVoWciy3A4tiVRt/3AxdzoXl1ekPjEg4QDIAordJY8lwIH/"
+    "AoYKNQ3JYO5cXMiffbK/kpLI4IOm+3+/I0Ljtfwh20nuv27UR972UuS4r5z7yk9470+mid"
+    "JVwu2p7AFtneuJtHrfeoNh724wHJATw+ErVPAbKKpCTgz/NvBviF96ky54Vfw74hIac238"
+    "KE6E6cN4+tgb9YUu0NdizmJYSOEs/zxx19Qk+ovZTnaqKDEPcNhisIowgOhuJoyQU+nP0E"
+    "p4zYB5wKaQtpkWYnBI3Vkr4u5DlTUpnbUxSoyuggjJOSevxwXFglJJnIjLJtvtEj5iJajL"
+    "WBmZbDo7MZSLas1xBqvT8WN4TqClieWsB6/SS4uiL6fatPPUZSVoLS4izbdqyySg+ooEVH"
+    "fgJf754xX++WmB8M/blxesa14vrq/Bh0iE9YuJoLT6AWAFNlqgHPiD3Aa+DR+8eIeGW28I"
+    "GcANyJb0NRa08Iumw8OP9xpUvTdlzeIq79FV3saraV/G34Tp6FEYzcS7qdDrf+1GLEuix/"
+    "BzrT9+Hs2E6aQ3xTrbvfDQex7OurE5ED5xF/WsiNe1k+117aS8ru5U0k1mx2uSrnm+16tC"
+    "le+vcirfX6Ur3+Mtb61YCPems6CdIONgFwLbPWqTBeaQoLrChzIWeEgRglYlMJe/fljkVF"
+    "PGY+GiNBWGzfkpM9UgfdkpgPRlJ6fYbwpp3TElNnYOKSpE2ZXkKuLm0o2VMhY1ZeqikW1i"
+    "iNKcdSRisJQxmmgSZOcNIXy3RJXKgNlZSlEaXgs56T7yLay6YxPlQyaPTjNnARNtooMztI"
+    "gz2WolFToWUyD9hqLOamBtg+lNvIgqC0XyzCLEY8YCPp26CXrGccdBRlBWFVpx++wNMbuH"
+    "c3Zh+KgwixdJunPG0K3uYa0wFgtTXzP50VKUHEeCBpYMFHU3IEPSc0aS5yJkAtngXARehK"
+    "Npox5glFeEwzNHiSZaIDNInGYzZcVpmyCdVnDY7gKrr8wZthGac96e9BcSoEDE8KxDYvI8"
+    "ZGna5rFs+QeWbHBjTcVPUzYB76oVWA9FZj0rQcZXDW/m74ElpYNzRtVEBlTMHfT/GNk5I0"
+    "iM1NYuC2uKkK+ru6yrx0zArhn4ZXt5+PEAPMP95OCtZYZ7zXAuJ8GdXuuPn8GwE9I7ncHA"
+    "qwk0pppAmPjwpEHDWunUagLpRu1i6RFWtP3W/IhHXbNX6jsI6cFCWTomskhWP9RAlFndRH"
+    "4SeohZCg8TcDAXmECxwQdTJ9XkgGOQdAQD2qsf0ikQB30SPcuBIpkgU9FlEU8P0+b5DkfN"
+    "d4gNRQreHAdggu6s4918MBAtdWQrhIiaNHJeAMoOU6igw4MEqcpNtKKoGHgOC4JKpeUQZ0"
+    "PMGN+aJuTgpswfWNZgWwoiFBzOJJxeMh+tWkkmnlESDijFeOQF4bHZjTY0HNI0pJ5fgwnR"
+    "DQkHNCNRIEi1pAikRQq5RKh5MZcCNXNkpCqviMrHRfCOkXPA8wDfpRhUeQWgTknNCitAXR"
+    "YGd2lCmSmgLSRoRLJLIve1SOprduYrr1fe9GjRQvXKuUeXn0h+9P1hb2/YkQtZDfWlovVs"
+    "G60Nqpsmdr+d56FRSUu8km6a8jOvTmnmt3N8GY6FTNYCQFGaysqlVCbClH+8jeVIEkIyTd"
+    "G503UVQS1DBI/SJYB+wYSnu7bSoL0bj4cxAeVukAyte368EwL5cSOaU/R5ZnGRi4mnISam"
+    "hJjj7K2RsCrKzhoPusreV+ORXuVuqr+3IIYauQXqfNnElBUNK+z4w35vGdDc3NH0Nbnjlb"
+    "LhoQXH3I6DQSqObISCqzqUvcDAM5gBzqA5D1RNQ5kR8JKJZVagC2dMcoUa+ZKJJT3ihSNJ"
+    "rvzTYUxqCQkaYYE9SjaLbooYD0TZqbYXjg0Jm5BLFFcer4vkxF5n58ReU3JieZXeCgvHBr"
+    "CZWC+nw729pnWyjzqvMpHa1tGi1vFq1vEq1nNtPPsqTLtAJ8rGXHse/Twa/zLqAkf7jnU1"
+    "V5k5fj1PrGca+InKC20cf3oaj7ICJWJkSYuAItng30BVrIPtu63/XDiamwEMXhxFtRXN+k"
+    "ie99+t6rcPAlP+9pHcKdpxLZ90kNw+JAwYnh1MZYOjNNUVaHb5+1CwH7qWApTo3pxsqWhD"
+    "UWHN4CNw9UGEIi8ohWJ23B7JQltneE3RxKLhmKT4D9uiEaFpoPRTZMHIXi8yYrJsvDqwYJ"
+    "wgax7MB6nLFBT2FLNPTsnI4kgSVrhSa7qGDrVaH7qAfogbK3+nCJvH4QdRo2IuhfSmmJnf"
+    "laQ765otxz2RYDt2VTpe2KEzTP3VLV1Dc6fk+t0p1BV638MrJ+t+1xcLC9niK1TZ8pISZN"
+    "wFkwkt/jymbSxB1rxN7LLIHnaZvYVdpvVnTVrplJPcc2ThkKKB+JYuknlosSsccbLmIX0Q"
+    "ccxEvjLM5EKIUzUP6stCUF/mQH2Zhho/UVbIe1ksZuc4Fbc6l251NhCW5Ghn1WXbQyMkTe"
+    "D9qi2i+PELRaavOQ+qDrPOAoqRJYBfELpDzYGLj8fI5xs/3w0FMJkK/cHTwGf8MMrSvRkX"
+    "t6dCb5ha3V8V9EbqytgOZdUp5rRMdVKdnwXrWnj6ItaDMFuT6XgyfhLuuyDogbgtRw+D6S"
+    "O56HKSuSZXp8JPQn9GLgZVdVu1EIJyjindPmJHOLIUL4nBKWhMAyWM7gejL3icPPq5dv8s"
+    "iE/j8agLiLJt6bo214gjGl/vAr9AxVzzDlsmwxbUWJhrD8/Dh8FwSC6G5UEiV8VhbyZEbr"
+    "mVQ+YacWMPesPhb2KEnnizFaiq72Kkp196g2/k5htUXsnfvUf88uQCHjKMDL7y9Pw08a9Z"
+    "jmW4V3dhp/JPZPXm8E75kgnSEiLhT2j7q1Hge4BJboKk73UJuXYnt2OcnCfQ57kfo4WeWM"
+    "yxSbpzNmfjRd2iRiRkGgQjFNXFvV4eCKyyLYE8NT4b6mblPPHjs5o86pQNP318FpH0M88h"
+    "yrZgJOm4GWOHwK5EGl3BvStJxhM3KHsYfqLDDm2CiiNL8xO+4c9nrJ0SIeGYUjMJTWZejd"
+    "FwhzatlqFvd2A/WyRJyOGlpGw6BlaiEH4bNnRTdBzcrVWUwi2f4u9gLaHUi/Z1Yutu0fpJ"
+    "qQIF1OJJNHmhBIDvI101FN+EnFTkVBwiApQA7rkUAItITIXOwQl3rBIwbvo5OMndPeMcnL"
+    "SAVgb/nsGpWTHJdPvSuxEIOL6F8E1JUMwHOUVKRbxmBVLc+ZQPP0+RGiJKR/3BdUaQHUGI"
+    "9NeQtTnuroGKSs5n2g+vQXDc04PXXXN4NQaW4k/XPdFq4pymr4D0DZxjFcEKA6HhTkpjqV"
+    "+8/pq0XlVTni4ALrdKXQTdIsXqxLdI+63H9PU0gKCpvgOfqg0Uy3KQDHS85gA8pcCmZ/fw"
+    "vDc8Uvpb+hS+fTqiH7KXPDfUIxBl+O5+ephLxUviHbMkXmJUCqKboOIGbZr75bgJhnWDly"
+    "2cxVt8GOOBYkRnDV9q8S3qpUrS8Zld5yPF6wZ0YdNe7pniR67sHzOv0iS7hPk1R6hLtiy5"
+    "BnG8zDB5Sy5LHVOWYi0ieOgq/9Uusocv7JJdz2V7Okf1JV3YsW71B241QIVUAbwfeF6OLp"
+    "AVAr1kz7WZWwjQ1t80fF8gWRdeZUEZkWSLoLLg4+NgNhMEkqKzXiu2jVC8pmBS9ys2nmVX"
+    "EHQsSWKZLEH7UqLsjrsMxdOeboukPd1mpz3dJpE1IO6YAdmgfXWJTn9tVbMIXV8X4drr62"
+    "y2Jfd4ZHizY4SLRIbz6LTD61HlOZjZAiRqhvL+LuZNgEQR92cgXohhxNCejgWW6KoTwT4V"
+    "xyMfBa26LfiF4NoEorkZwft6QkO8JqRadkNZLAgu2xOrBobhxWB6ceQl2hekB8WSoHrndt"
+    "VUoI4WsnGSaFkaNKyVvi9jhXA9+f01Fa+NObfKKJeThEpaKaqM5bY9cWqkgBtXuAyDVAkl"
+    "5WT2ZKoJ/ud11FSmIifG7glSwXjnk4HnkA4izE+Pioosm5TspjiIYvfbeQ4iwuTrWNOyPU"
+    "Qe4/tKomsD5y6iY7qIGu/CeBiMeqP+oDcU+8PxE6kVpWj4axSoipKqW8itIfY0mz73Z4Px"
+    "SHya9aYzt5gY/gzHLZEougcbuo6MyVBwW/X6fWEyw/16Tg1DRW5DKEnIcLHy3B7C1H3weC"
+    "JMe4TO84Ag0326bhB4FFIK62tvdE/KYXXBCmoyqYe1i0uk/ENlDBVqGnPUS5zqnGvg4IXT"
+    "ISPNBF+M6JzRi+8VRW3cMSIeLVTAyr2RRfc0czdSsG0nrdwxBqtTnFAEfroQGBmcfBEwwh"
+    "LlCoBc1OPRQHWIBjpI1XVjBa2dq7uGxBUe8USyAm1loUihLs4iWA/uhdFs8DDo+6JtvLe5"
+    "NpmSgCD/pmGSiKDwzrj/PBW8UCG81kiOibxYIeFXof/sUeDXlpwyxePyI4ZsuNx1uH3SCg"
+    "cbq/TSd9YxfpqN+z93gUs710bCL+KjgNEYDZ4eMejoTVwjaUUsf+t6jIgB313HXuy1dpqO"
+    "tI7qvBBGDvYVJ73foof7ivhj5tq3Qe9uMBzMfhO/9CZd8KrAF0VV7HdxCY259vwkTD06Yr"
+    "sjFPUYUB7clA19c4ObeNnLpo16gFFe2ctjll6smaGk9NS/IKSKrfJinIobU+pbFKxm/FvU"
+    "mJJbE4xe9SdgyhIAPpO6VYlpvEdkpi8V7+na/RJKphOvvwZhH2PV0JO6f8BAzH/bFKwOaQ"
+    "x14wcoZtAgriDbAOoELbjl85Q25XaO5ZMMKav1M0pTjuJfoxyvmyJnEd1kn0V0kzqLCG8y"
+    "hgrfRVaYk3QVWsQYjWE7Qn2QUycNaFlvOl4jV9BiTK1LENbZprUj4gfJsjN1dWfbfkBbZ6"
+    "xbvfvHwagLoLxWtLk2GH3DkqFnoVe0Vyx7eAZ6L5omjKJB2Wm/wrfe8Lk3G0+7AJEzvqGt"
+    "18Rsr1gi3taVV1p9xbxz4mN0FZ4QH2wTJ3tAPDfiZvP6aZrzihhxo8VGGIv+pCm57alA2Z"
+    "+EOYNbRwqV/kkz2x4WEvRaYgKm8Noo41/cd65/R/tm5/QMZUa6aRB3xh0ijqzYIuYBc/8k"
+    "VdLVUC9SUvUUuan69NRTROkY2amniNMR66+fIlwmknST1MnmddiZUPOPvDhOsuopQmYhy9"
+    "ofJuIBePJ6apLgcGhnSgBZhk8lgmi+a0W0Ii23lhO/M/U3TASCof8bsFcISLr+XcH/QZNI"
+    "RgACk8SFroEig7eVbiHw9LX3l871DVAsErtoIhmskInSRcbL7567furl+vFHltlQnqTjLq"
+    "CtLiDJMheiHShkRYGOU9XZRF4foLk99QztqegPQ8G97TDqccpqRr3Khe1EBpkSA0sJfbZY"
+    "D3KOUHAr+XYreRDes6d1vGH1SdoJq3iEqeqU4tpDpiKtWhQdxL+Tq37ATRse23VK0zlPwH"
+    "9FZqBOFhU5IyQNlDcPEv5CJhUDwn7zBqJ7kHAu/ESbmjPw09N4lCHJb0iSAp0i2eDfQFWs"
+    "U9z9c8AlYMTEuADTD4+9X5Nw94fju6R8Rjq4o0kHVW5mf/4/wYl5Cg=="
 )
