@@ -191,9 +191,9 @@ def sweep(
     day = date.fromisoformat(as_of) if as_of else clock.today()
 
     async def body() -> dict[str, Any]:
-        from app.services.sweep import sweep_obligations
+        from app.services.sweep import sweep_with_settings
 
-        return (await sweep_obligations(day)).to_dict()
+        return (await sweep_with_settings(day, settings)).to_dict()
 
     typer.echo(json.dumps(_run(settings, body), ensure_ascii=False))
 

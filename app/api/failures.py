@@ -13,7 +13,7 @@ from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
 from app.api.schemas import Page, PublicFailureRead, SweepRequest, failure_read
 from app.models import FailureKind, IntegrityFailure
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
-from app.services.sweep import sweep_obligations
+from app.services.sweep import sweep_with_settings
 
 
 class FailureController(Controller):
@@ -79,7 +79,9 @@ class SweepController(Controller):
     tags = ["tracking"]
 
     @post("/", opt={"roles": ADMIN_ONLY}, status_code=200)
-    async def run(self, principal: CurrentUser, data: JSONBody[SweepRequest]) -> dict[str, object]:
+    async def run(
+        self, principal: CurrentUser, settings: AppSettings, data: JSONBody[SweepRequest]
+    ) -> dict[str, object]:
         """Run the deadline sweep for a date (the daily job does this for today)."""
         del principal
-        return (await sweep_obligations(data.as_of)).to_dict()
+        return (await sweep_with_settings(data.as_of, settings)).to_dict()

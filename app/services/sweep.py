@@ -7,8 +7,8 @@ twice for the same date changes nothing (state moves are monotone, inserts skip 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,9 @@ from tortoise.transactions import in_transaction
 import extractors
 from app.models import IntegrityFailure, Obligation, ObligationWarning
 from app.services import audit
+from app.settings import Settings
 from trackers import ReviewStatus
-from trackers.failures import SeverityThresholds
+from trackers.failures import FailurePolicy, SeverityThresholds
 from trackers.sweep import RECORDED_ROLES, SweepPolicy, plan_sweep
 
 CATEGORIES = tuple(str(c) for c in extractors.Category)
@@ -32,6 +33,9 @@ class SweepReport:
     warnings: int
     failures: int
     defaults: int
+    instances: int = 0  # recurring obligations' instances created
+    rectification_missed: int = 0  # failure records found because their rectification deadline passed
+    snapshots: int = 0  # monthly integrity snapshots written (first sweep of a month, for the month before)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +44,9 @@ class SweepReport:
             "warnings": self.warnings,
             "government_failures": self.failures,
             "counterparty_defaults": self.defaults,
+            "instances": self.instances,
+            "rectification_missed": self.rectification_missed,
+            "snapshots": self.snapshots,
         }
 
 
@@ -72,7 +79,34 @@ def _days_between(dialect: str, later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> SweepReport:
+async def sweep_obligations(
+    as_of: date,
+    policy: SweepPolicy | None = None,
+    *,
+    failure_policy: FailurePolicy | None = None,
+    horizon_days: int = 366,
+    snapshots: bool = True,
+) -> SweepReport:
+    """The whole daily run for ``as_of``: recurring instances, state moves, warnings, failure records,
+    missed rectification deadlines, and (once a month) the integrity snapshots of the month before."""
+    from app.services.failures import sweep_failures
+    from app.services.tracking import generate_all_instances
+
+    instances = await generate_all_instances(as_of, horizon_days)
+    report = await _sweep_states(as_of, policy)
+    missed = await sweep_failures(as_of, failure_policy)
+    written = 0
+    if snapshots and as_of.day == 1:
+        from app.models import IntegritySnapshot
+        from app.services.ratings import take_snapshots
+
+        previous = as_of - timedelta(days=1)
+        if not await IntegritySnapshot.filter(period_start=previous.replace(day=1)).exists():
+            written = await take_snapshots(previous)
+    return replace(report, instances=instances, rectification_missed=missed, snapshots=written)
+
+
+async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> SweepReport:
     plan = plan_sweep(as_of, policy, categories=CATEGORIES)
     conn = connections.get("default")
     dialect = conn.capabilities.dialect
@@ -157,3 +191,13 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())
     return report
+
+
+async def sweep_with_settings(as_of: date, settings: Settings) -> SweepReport:
+    """The sweep with the configured warning windows, publication rules and recurrence horizon."""
+    return await sweep_obligations(
+        as_of,
+        settings.sweep_policy(),
+        failure_policy=settings.failure_policy(),
+        horizon_days=settings.recurrence_horizon_days,
+    )
