@@ -42,7 +42,12 @@ def test_thresholds_are_configurable() -> None:
 
 @pytest.mark.parametrize(
     ("planned", "score", "expected"),
-    [(D(1000), None, D(1000)), (D(1000), D(100), D("1000.00")), (D(1000), D("87.5"), D("875.00")), (D(1000), D(0), D(0))],
+    [
+        (D(1000), None, D(1000)),
+        (D(1000), D(100), D("1000.00")),
+        (D(1000), D("87.5"), D("875.00")),
+        (D(1000), D(0), D(0)),
+    ],
 )
 def test_performance_scales_payments(planned: Decimal, score: Decimal | None, expected: Decimal) -> None:
     assert payable(planned, score) == expected
