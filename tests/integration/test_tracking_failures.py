@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from app import clock
 from tests.conftest import City
 from tests.integration.tracking_helpers import agreement, obligation, principal
@@ -172,11 +174,9 @@ async def test_credit_repair_after_the_minimum_period(client: Any, city: City) -
     rectified = await svc.rectify(department, fid, date(2024, 5, 10), policy, "已补足")
     assert rectified.state == "found_rectified"
     assert rectified.published_from == date(2024, 4, 19)
-    try:
+    with pytest.raises(TooEarly) as raised:
         await svc.repair(admin, fid, date(2024, 8, 9), policy)
-        raise AssertionError("repair before the minimum period")
-    except TooEarly as exc:
-        assert exc.opens_on == date(2024, 8, 10)  # general: 3 months after rectification
+    assert raised.value.opens_on == date(2024, 8, 10)  # general: 3 months after rectification
     repaired = await svc.repair(admin, fid, date(2024, 8, 10), policy, "信用修复")
     assert repaired.state == "repaired"
     assert repaired.repaired_on == date(2024, 8, 10)
