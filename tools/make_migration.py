@@ -63,9 +63,12 @@ EXTRA_UPGRADE = (
     "WHERE review_status = 'confirmed' AND state IN (" + ", ".join(f"'{s}'" for s in SWEEP_STATES) + ");\n"
     'CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" '
     "(\"rectification_deadline\") WHERE state = 'rectification_ordered';\n"
+    'CREATE INDEX IF NOT EXISTS "idx_obligation_recurring" ON "obligation" ("id") '
+    "WHERE recurrence IS NOT NULL AND parent_id IS NULL;\n"
 )
 EXTRA_DOWNGRADE = (
     'DROP INDEX IF EXISTS "idx_obligation_sweep_open";\nDROP INDEX IF EXISTS "idx_integrity_f_rectification";\n'
+    'DROP INDEX IF EXISTS "idx_obligation_recurring";\n'
 )
 
 

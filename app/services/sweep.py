@@ -7,6 +7,7 @@ twice for the same date changes nothing (state moves are monotone, inserts skip 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -16,10 +17,10 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 import extractors
-from app.models import IntegrityFailure, Obligation, ObligationWarning
+from app.models import PartyRole
 from app.services import audit
 from app.settings import Settings
-from trackers import ReviewStatus
+from trackers import ObligationState, ReviewStatus
 from trackers.failures import FailurePolicy, SeverityThresholds
 from trackers.sweep import RECORDED_ROLES, SweepPolicy, plan_sweep
 
@@ -106,46 +107,74 @@ async def sweep_obligations(
     return replace(report, instances=instances, rectification_missed=missed, snapshots=written)
 
 
+def _in(column: str, values: list[str], everything: frozenset[str] | None = None) -> tuple[str, list[str]]:
+    """`` AND column IN (?, …)``, or nothing when the list is every value the column holds."""
+    if everything is not None and set(values) >= everything:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(values))})", values
+
+
+def _ids(dialect: str) -> str:
+    """A condition on ``o.id`` matching a list of ids passed as one parameter."""
+    return "o.id = ANY(?::int[])" if dialect == "postgres" else "o.id IN (SELECT value FROM json_each(?))"
+
+
 async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> SweepReport:
+    """State steps, warnings and failure records for the obligations the breach steps moved. Every
+    statement filters on ``review_status = 'confirmed'`` and open states by due date, which the partial
+    index ``idx_obligation_sweep_open`` serves: the daily run reads only what is due."""
     plan = plan_sweep(as_of, policy, categories=CATEGORIES)
     conn = connections.get("default")
     dialect = conn.capabilities.dialect
+    all_categories, all_roles = frozenset(CATEGORIES), frozenset(str(r) for r in PartyRole)
     moved: dict[str, int] = {}
+    breached_ids: list[int] = []
     async with in_transaction() as tx:
         for step in plan.steps:
-            query = Obligation.filter(
-                review_status=ReviewStatus.CONFIRMED,
-                state__in=[str(s) for s in step.from_states],
-                obligor_role__in=sorted(step.roles),
-                category__in=sorted(step.categories),
-                due_date__lt=step.due_before,
+            states = sorted(str(s) for s in step.from_states)
+            roles_sql, roles = _in("obligor_role", sorted(step.roles), all_roles)
+            cats_sql, cats = _in("category", sorted(step.categories), all_categories)
+            sql = (
+                f"UPDATE obligation SET state = ? WHERE review_status = ? AND state IN ({','.join('?' * len(states))})"
+                f"{roles_sql}{cats_sql} AND due_date < ?"
             )
+            params: list[Any] = [str(step.to_state), ReviewStatus.CONFIRMED.value, *states, *roles, *cats]
+            params.append(step.due_before)
             if step.due_from is not None:
-                query = query.filter(due_date__gte=step.due_from)
-            count = await query.update(state=step.to_state)
+                sql += " AND due_date >= ?"
+                params.append(step.due_from)
+            if step.to_state == ObligationState.BREACHED:
+                rows = await tx.execute_query_dict(_sql(dialect, sql + " RETURNING id"), _params(dialect, params))
+                breached_ids += [int(r["id"]) for r in rows]
+                count = len(rows)
+            else:
+                count, _ = await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
             moved[str(step.to_state)] = moved.get(str(step.to_state), 0) + count
 
-        warnings_before = await ObligationWarning.all().using_db(tx).count()
+        warnings = 0
         for w in plan.warnings:
-            states, cats = sorted(str(s) for s in w.states), sorted(w.categories)
+            states = sorted(str(s) for s in w.states)
+            cats_sql, cats = _in("category", sorted(w.categories), all_categories)
             sql = (
                 "INSERT INTO obligation_warning (obligation_id, window_days, due_date, issued_on) "
                 "SELECT id, ?, due_date, ? FROM obligation WHERE review_status = ? "
-                f"AND state IN ({','.join('?' * len(states))}) AND category IN ({','.join('?' * len(cats))}) "
-                "AND due_date >= ? AND due_date < ? ON CONFLICT DO NOTHING"
+                f"AND state IN ({','.join('?' * len(states))}){cats_sql} "
+                "AND due_date >= ? AND due_date < ? ON CONFLICT DO NOTHING RETURNING id"
             )
             params = [w.window, as_of, ReviewStatus.CONFIRMED.value, *states, *cats, w.due_from, w.due_before]
-            await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
-        warnings = await ObligationWarning.all().using_db(tx).count() - warnings_before
+            warnings += len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
 
         t = SeverityThresholds()
         days_late = _days_between(dialect, "?", "o.due_date")
         now = datetime.now(UTC)
-        created: dict[str, int] = {}
+        created: dict[str, int] = {"government_breach": 0, "counterparty_default": 0}
+        ids_param: Any = breached_ids if dialect == "postgres" else json.dumps(breached_ids)
         for kind, roles in (
             ("government_breach", sorted(RECORDED_ROLES)),
             ("counterparty_default", ["counterparty"]),
         ):
+            if not breached_ids:
+                break
             prior = (
                 "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
                 "AND p.kind = 'government_breach' AND p.state IN ('found', 'found_rectified'))"
@@ -163,11 +192,12 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> Sweep
                 f"WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'general' "
                 "ELSE 'minor' END, "
                 f"'sweep', o.due_date, ?, {days_late}, {outstanding}, o.quote, ?, ? "
-                f"FROM obligation o WHERE o.state = 'breached' AND o.obligor_role IN ({','.join('?' * len(roles))}) "
+                f"FROM obligation o WHERE {_ids(dialect)} AND o.state = 'breached' "
+                f"AND o.obligor_role IN ({','.join('?' * len(roles))}) "
                 "AND o.due_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrity_failure f "
-                "WHERE f.obligation_id = o.id AND f.kind = ?)"
+                "WHERE f.obligation_id = o.id AND f.kind = ?) RETURNING id"
             )
-            params: list[Any] = [
+            params = [
                 kind,
                 t.serious_amount,
                 as_of,
@@ -181,12 +211,11 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> Sweep
                 as_of,
                 now,
                 now,
+                ids_param,
                 *roles,
                 kind,
             ]
-            before = await IntegrityFailure.filter(kind=kind).using_db(tx).count()
-            await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
-            created[kind] = await IntegrityFailure.filter(kind=kind).using_db(tx).count() - before
+            created[kind] = len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
         report = SweepReport(as_of, moved, warnings, created["government_breach"], created["counterparty_default"])
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())

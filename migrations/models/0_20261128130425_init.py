@@ -296,6 +296,7 @@ CREATE TABLE IF NOT EXISTS "aerich" (
 );
 CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") WHERE review_status = 'confirmed' AND state IN ('pending', 'due_soon', 'overdue', 'partially_fulfilled');
 CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" ("rectification_deadline") WHERE state = 'rectification_ordered';
+CREATE INDEX IF NOT EXISTS "idx_obligation_recurring" ON "obligation" ("id") WHERE recurrence IS NOT NULL AND parent_id IS NULL;
 """
 
 _UPGRADE_POSTGRES = """
@@ -614,6 +615,7 @@ CREATE TABLE IF NOT EXISTS "aerich" (
 );
 CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") WHERE review_status = 'confirmed' AND state IN ('pending', 'due_soon', 'overdue', 'partially_fulfilled');
 CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" ("rectification_deadline") WHERE state = 'rectification_ordered';
+CREATE INDEX IF NOT EXISTS "idx_obligation_recurring" ON "obligation" ("id") WHERE recurrence IS NOT NULL AND parent_id IS NULL;
 """
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
@@ -622,11 +624,13 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
 
 _DOWNGRADE_SQLITE = """DROP INDEX IF EXISTS "idx_obligation_sweep_open";
 DROP INDEX IF EXISTS "idx_integrity_f_rectification";
+DROP INDEX IF EXISTS "idx_obligation_recurring";
 
         """
 
 _DOWNGRADE_POSTGRES = """DROP INDEX IF EXISTS "idx_obligation_sweep_open";
 DROP INDEX IF EXISTS "idx_integrity_f_rectification";
+DROP INDEX IF EXISTS "idx_obligation_recurring";
 
         """
 
