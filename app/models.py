@@ -212,6 +212,7 @@ class AgreementParty(Model):
 
     class Meta:
         table = "agreement_party"
+        indexes = (("agreement_id",),)  # "promised to" of a failure record: the other party
 
 
 class AgreementEvent(Model):
@@ -375,6 +376,7 @@ class IntegrityFailure(Model):
     class Meta:
         table = "integrity_failure"
         unique_together = (("obligation_id", "kind"),)
+        indexes = (("organisation_id", "kind", "state"),)  # a body's prior failures (severity, ratings)
 
 
 class AuditLog(Model):

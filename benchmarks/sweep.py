@@ -127,9 +127,7 @@ async def load(conn: Any, n: int, seed: int) -> None:
                 district,
                 now,
             )
-            await conn.execute(
-                "UPDATE organisation SET path = $1 WHERE id = $2", f"/{city}/{district}/{dept}/", dept
-            )
+            await conn.execute("UPDATE organisation SET path = $1 WHERE id = $2", f"/{city}/{district}/{dept}/", dept)
             owners.append(dept)
         owners.append(district)
     doc = await conn.fetchval(
@@ -234,10 +232,14 @@ async def main() -> None:
         moved_ref = await conn.fetch(REFERENCE_SWEEP.replace("UPDATE obligation SET state =", "SELECT id, ").replace(
             " WHERE review_status", " AS new_state FROM obligation WHERE review_status", 1), AS_OF)  # fmt: skip
         ours = await best(args.repeat, restore, lambda: sweep_obligations(AS_OF, snapshots=False))
-        after_ours = dict(await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref]))
+        after_ours = dict(
+            await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref])
+        )
         ours_states = await best(args.repeat, restore, lambda: _sweep_states(AS_OF))
         ref = await best(args.repeat, restore, reference)
-        after_ref = dict(await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref]))
+        after_ref = dict(
+            await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref])
+        )
         same = after_ours == after_ref and all(after_ref[r[0]] == r[1] for r in moved_ref)
         log(f"sweep moved {len(moved_ref)} rows; ours and the reference agree: {same}")
 

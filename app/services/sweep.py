@@ -22,7 +22,7 @@ from app.services import audit
 from app.settings import Settings
 from trackers import ObligationState, ReviewStatus
 from trackers.failures import FailurePolicy, SeverityThresholds
-from trackers.sweep import RECORDED_ROLES, SweepPolicy, plan_sweep
+from trackers.sweep import RECORDED_ROLES, SweepPolicy, SweepStep, plan_sweep
 
 CATEGORIES = tuple(str(c) for c in extractors.Category)
 
@@ -119,6 +119,24 @@ def _ids(dialect: str) -> str:
     return "o.id = ANY(?::int[])" if dialect == "postgres" else "o.id IN (SELECT value FROM json_each(?))"
 
 
+def _first_match_equivalent(steps: tuple[SweepStep, ...]) -> bool:
+    return all(step.to_state not in later.from_states for i, step in enumerate(steps) for later in steps[i + 1 :])
+
+
+def _step_condition(
+    step: SweepStep, all_roles: frozenset[str], all_categories: frozenset[str]
+) -> tuple[str, list[Any]]:
+    states = sorted(str(s) for s in step.from_states)
+    roles_sql, roles = _in("obligor_role", sorted(step.roles), all_roles)
+    cats_sql, cats = _in("category", sorted(step.categories), all_categories)
+    cond = f"(state IN ({','.join('?' * len(states))}){roles_sql}{cats_sql} AND due_date < ?"
+    params: list[Any] = [*states, *roles, *cats, step.due_before]
+    if step.due_from is not None:
+        cond += " AND due_date >= ?"
+        params.append(step.due_from)
+    return cond + ")", params
+
+
 async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> SweepReport:
     """State steps, warnings and failure records for the obligations the breach steps moved. Every
     statement filters on ``review_status = 'confirmed'`` and open states by due date, which the partial
@@ -130,39 +148,60 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> Sweep
     moved: dict[str, int] = {}
     breached_ids: list[int] = []
     async with in_transaction() as tx:
+        # 1. every state step in one UPDATE: a CASE whose branches are the steps in plan order. Running the
+        #    steps one after another is the same as the first matching branch, because no step's target
+        #    state is a source state of a later step (checked by ``_first_match_equivalent``).
+        assert _first_match_equivalent(plan.steps)
+        branches, conditions, params_case, params_where = [], [], [], []
         for step in plan.steps:
-            states = sorted(str(s) for s in step.from_states)
-            roles_sql, roles = _in("obligor_role", sorted(step.roles), all_roles)
-            cats_sql, cats = _in("category", sorted(step.categories), all_categories)
-            sql = (
-                f"UPDATE obligation SET state = ? WHERE review_status = ? AND state IN ({','.join('?' * len(states))})"
-                f"{roles_sql}{cats_sql} AND due_date < ?"
-            )
-            params: list[Any] = [str(step.to_state), ReviewStatus.CONFIRMED.value, *states, *roles, *cats]
-            params.append(step.due_before)
-            if step.due_from is not None:
-                sql += " AND due_date >= ?"
-                params.append(step.due_from)
-            if step.to_state == ObligationState.BREACHED:
-                rows = await tx.execute_query_dict(_sql(dialect, sql + " RETURNING id"), _params(dialect, params))
-                breached_ids += [int(r["id"]) for r in rows]
-                count = len(rows)
-            else:
-                count, _ = await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
-            moved[str(step.to_state)] = moved.get(str(step.to_state), 0) + count
+            cond, cond_params = _step_condition(step, all_roles, all_categories)
+            branches.append(f"WHEN {cond} THEN ?")
+            params_case += [*cond_params, str(step.to_state)]
+            conditions.append(cond)
+            params_where += cond_params
+        swept = sorted({str(state) for step in plan.steps for state in step.from_states})
+        latest = max(step.due_before for step in plan.steps)
+        sql = (
+            f"UPDATE obligation SET state = CASE {' '.join(branches)} ELSE state END "
+            f"WHERE review_status = ? AND state IN ({','.join('?' * len(swept))}) AND due_date < ? "
+            f"AND ({' OR '.join(conditions)}) RETURNING id, state"
+        )
+        params: list[Any] = [*params_case, ReviewStatus.CONFIRMED.value, *swept, latest, *params_where]
+        moved_rows = await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params))
+        for step in plan.steps:
+            moved.setdefault(str(step.to_state), 0)
+        for row in moved_rows:
+            moved[str(row["state"])] = moved.get(str(row["state"]), 0) + 1
+            if row["state"] == ObligationState.BREACHED:
+                breached_ids.append(int(row["id"]))
 
+        # 2. warnings: the bands are disjoint, so one INSERT picks each row's band with a CASE.
         warnings = 0
-        for w in plan.warnings:
-            states = sorted(str(s) for s in w.states)
-            cats_sql, cats = _in("category", sorted(w.categories), all_categories)
+        if plan.warnings:
+            branches, conditions, params_case, params_where = [], [], [], []
+            for w in plan.warnings:
+                cats_sql, cats = _in("category", sorted(w.categories), all_categories)
+                cond = f"(due_date >= ? AND due_date < ?{cats_sql})"
+                branches.append(f"WHEN {cond} THEN CAST(? AS INTEGER)")
+                params_case += [w.due_from, w.due_before, *cats, w.window]
+                conditions.append(cond)
+                params_where += [w.due_from, w.due_before, *cats]
+            states = sorted({str(state) for w in plan.warnings for state in w.states})
+            # Rows already warned for their band are skipped by an index probe (NOT EXISTS) rather than a
+            # conflicting insert: inside a 30-day window that is most rows, every day.
             sql = (
                 "INSERT INTO obligation_warning (obligation_id, window_days, due_date, issued_on) "
-                "SELECT id, ?, due_date, ? FROM obligation WHERE review_status = ? "
-                f"AND state IN ({','.join('?' * len(states))}){cats_sql} "
-                "AND due_date >= ? AND due_date < ? ON CONFLICT DO NOTHING RETURNING id"
+                "SELECT c.id, c.win, c.due_date, ? FROM ("
+                f"SELECT id, due_date, CASE {' '.join(branches)} END AS win FROM obligation WHERE review_status = ? "
+                f"AND state IN ({','.join('?' * len(states))}) AND due_date >= ? AND due_date < ? "
+                f"AND ({' OR '.join(conditions)})) c WHERE NOT EXISTS (SELECT 1 FROM obligation_warning w "
+                "WHERE w.obligation_id = c.id AND w.window_days = c.win AND w.due_date = c.due_date) "
+                "ON CONFLICT DO NOTHING RETURNING id"
             )
-            params = [w.window, as_of, ReviewStatus.CONFIRMED.value, *states, *cats, w.due_from, w.due_before]
-            warnings += len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
+            params = [as_of, *params_case, ReviewStatus.CONFIRMED.value, *states]
+            params += [min(w.due_from for w in plan.warnings), max(w.due_before for w in plan.warnings)]
+            params += params_where
+            warnings = len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
 
         t = SeverityThresholds()
         days_late = _days_between(dialect, "?", "o.due_date")
