@@ -142,7 +142,7 @@ async def _transition(
         f.state = new
         f.severity = severity_after(old, new, current_severity)
         if event == FailureEvent.ORDER_RECTIFICATION:
-            f.rectification_plan = facts.rectification_plan
+            f.rectification_plan = facts.rectification_plan  # type: ignore[assignment]
             f.rectification_deadline = facts.rectification_deadline
         if event == FailureEvent.RECTIFY:
             rectified_on = facts.rectified_on or today
@@ -156,7 +156,7 @@ async def _transition(
             f.found_on = today  # the finding (认定) day: reached by find, refusal or late rectification
         if event == FailureEvent.OBJECT:
             f.objection_reason = str(facts.objection_reason)
-            f.objection_note = facts.note or None
+            f.objection_note = facts.note or None  # type: ignore[assignment]
             f.objected_on = today
         if event == FailureEvent.REJECT_OBJECTION:
             f.objection_rejected_on = today

@@ -210,7 +210,7 @@ async def set_budget(principal: Principal, district_id: int, year: int, general_
         if budget is None:
             budget = FiscalBudget(district=district, year=year, general_expenditure=general_expenditure)
         budget.general_expenditure = general_expenditure
-        budget.entered_by_id = principal.user_id  # type: ignore[attr-defined]
+        budget.entered_by_id = principal.user_id
         await budget.save()
         after = {"district_id": district.id, "year": year, "general_expenditure": general_expenditure}
         await audit.record(principal, "ppp.budget", "fiscal_budget", budget.id, before, after)

@@ -263,10 +263,10 @@ async def recalendar(calendar: WorkCalendar | None = None) -> dict[str, int]:
     from trackers.calendar import default_calendar
 
     cal = calendar or default_calendar()
-    nominals = await (
-        Obligation.filter(due_provisional=True, nominal_date__isnull=False)
+    nominals: list[date] = list(
+        await Obligation.filter(due_provisional=True, nominal_date__isnull=False)
         .distinct()
-        .values_list("nominal_date", flat=True)
+        .values_list("nominal_date", flat=True)  # type: ignore[arg-type]
     )
     changed = settled = 0
     async with in_transaction():
