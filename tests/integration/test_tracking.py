@@ -280,10 +280,11 @@ CATEGORIES = ["payment", "land", "reporting"]
 
 
 async def test_set_based_sweep_agrees_with_classify_on_a_grid(city: City) -> None:
-    from app.models import Obligation
+    from app.models import Obligation, ObligationWarning
     from app.services.sweep import sweep_obligations
+    from extractors import Category
     from trackers import ObligationState
-    from trackers.sweep import SweepPolicy, WarningPolicy, classify
+    from trackers.sweep import SweepPolicy, WarningPolicy, classify, plan_sweep, planned_warning
 
     as_of = date(2024, 10, 8)
     policy = SweepPolicy(warnings=WarningPolicy(by_category={"land": (60, 10)}))
@@ -319,6 +320,26 @@ async def test_set_based_sweep_agrees_with_classify_on_a_grid(city: City) -> Non
     ]
     assert mismatches == []
     assert len(grid) == 864
+    # warnings: each row gets the band the plan gives its new state (issued after the state steps)
+    plan = plan_sweep(as_of, policy, categories=[str(c) for c in Category])
+    expected_warnings = {
+        i: w
+        for i, (s, o, r, c) in enumerate(grid)
+        if (
+            w := planned_warning(
+                plan,
+                classify(ObligationState(s), as_of + timedelta(days=o), as_of, policy, c, r),
+                as_of + timedelta(days=o),
+                c,
+            )
+        )
+        is not None
+    }
+    issued = dict(
+        await ObligationWarning.filter(obligation__agreement_id=ag.id).values_list("obligation__ordinal", "window_days")
+    )
+    assert issued == expected_warnings
+    assert set(issued.values()) == {1, 7, 10, 30, 60}
 
 
 async def test_sweep_twice_changes_nothing(client: Any, city: City) -> None:
