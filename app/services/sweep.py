@@ -87,14 +87,19 @@ async def sweep_obligations(
     failure_policy: FailurePolicy | None = None,
     horizon_days: int = 366,
     snapshots: bool = True,
+    catch_up: bool | None = None,
 ) -> SweepReport:
     """The whole daily run for ``as_of``: recurring instances, state moves, warnings, failure records,
-    missed rectification deadlines, and (once a month) the integrity snapshots of the month before."""
+    missed rectification deadlines, and (once a month) the integrity snapshots of the month before.
+
+    Failure records are written for the obligations this run breached. ``catch_up`` (default: on the first
+    day of a month) also writes them for every breached obligation that lacks one — e.g. one whose obligor
+    role was corrected after the breach — which reads every breached row, so it is not done daily."""
     from app.services.failures import sweep_failures
     from app.services.tracking import generate_all_instances
 
     instances = await generate_all_instances(as_of, horizon_days)
-    report = await _sweep_states(as_of, policy)
+    report = await _sweep_states(as_of, policy, catch_up=as_of.day == 1 if catch_up is None else catch_up)
     missed = await sweep_failures(as_of, failure_policy)
     written = 0
     if snapshots and as_of.day == 1:
@@ -137,7 +142,7 @@ def _step_condition(
     return cond + ")", params
 
 
-async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> SweepReport:
+async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch_up: bool = False) -> SweepReport:
     """State steps, warnings and failure records for the obligations the breach steps moved. Every
     statement filters on ``review_status = 'confirmed'`` and open states by due date, which the partial
     index ``idx_obligation_sweep_open`` serves: the daily run reads only what is due."""
@@ -212,7 +217,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> Sweep
             ("government_breach", sorted(RECORDED_ROLES)),
             ("counterparty_default", ["counterparty"]),
         ):
-            if not breached_ids:
+            if not breached_ids and not catch_up:
                 break
             prior = (
                 "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
@@ -231,7 +236,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> Sweep
                 f"WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'general' "
                 "ELSE 'minor' END, "
                 f"'sweep', o.due_date, ?, {days_late}, {outstanding}, o.quote, ?, ? "
-                f"FROM obligation o WHERE {_ids(dialect)} AND o.state = 'breached' "
+                f"FROM obligation o WHERE {'' if catch_up else _ids(dialect) + ' AND '}o.state = 'breached' "
                 f"AND o.obligor_role IN ({','.join('?' * len(roles))}) "
                 "AND o.due_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrity_failure f "
                 "WHERE f.obligation_id = o.id AND f.kind = ?) RETURNING id"
@@ -250,7 +255,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None) -> Sweep
                 as_of,
                 now,
                 now,
-                ids_param,
+                *([] if catch_up else [ids_param]),
                 *roles,
                 kind,
             ]

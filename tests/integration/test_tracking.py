@@ -384,3 +384,18 @@ async def test_sweep_twice_changes_nothing(client: Any, city: City) -> None:
 async def test_principal_helper_sees_scope(city: City) -> None:
     p = await principal("district_department")
     assert p.scope_path.endswith(f"/{city.orgs['district_ndrc']}/")
+
+
+async def test_monthly_catch_up_records_breaches_without_a_record(city: City) -> None:
+    from app.models import IntegrityFailure
+    from app.services.sweep import sweep_obligations
+
+    ag = await agreement(city)
+    ob = await obligation(ag, city, nominal=date(2024, 1, 31), state="breached")  # e.g. role corrected later
+    daily = await sweep_obligations(date(2024, 5, 2), snapshots=False)
+    assert daily.failures == 0
+    monthly = await sweep_obligations(date(2024, 6, 1), snapshots=False)
+    assert monthly.failures == 1
+    assert await IntegrityFailure.filter(obligation_id=ob.id, kind="government_breach").count() == 1
+    again = await sweep_obligations(date(2024, 6, 1), snapshots=False)
+    assert again.failures == 0
