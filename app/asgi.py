@@ -27,6 +27,9 @@ from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.obligations import ObligationController
 from app.api.organisations import OrganisationController
+from app.api.ppp import PPPController
+from app.api.ratings import RatingController
+from app.api.tracking import ObligationTrackingController, WarningController
 from app.api.ui import ui_router
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
@@ -81,6 +84,10 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             FailureController,
             PublicFailureController,
             SweepController,
+            ObligationTrackingController,
+            WarningController,
+            PPPController,
+            RatingController,
             ui_router,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False

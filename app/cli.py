@@ -1,4 +1,5 @@
-"""The ``chengxin`` command: serve, worker, migrate, extract, deadline, demo, sweep, user."""
+"""The ``chengxin`` command: serve, worker, migrate, extract, deadline, demo, sweep, recalendar, snapshot,
+user."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -191,11 +192,41 @@ def sweep(
     day = date.fromisoformat(as_of) if as_of else clock.today()
 
     async def body() -> dict[str, Any]:
-        from app.services.sweep import sweep_obligations
+        from app.services.sweep import sweep_with_settings
 
-        return (await sweep_obligations(day)).to_dict()
+        return (await sweep_with_settings(day, settings)).to_dict()
 
     typer.echo(json.dumps(_run(settings, body), ensure_ascii=False))
+
+
+@cli.command()
+def recalendar() -> None:
+    """Re-resolve every provisional due date with the current official calendar (run after updating
+    chinesecalendar once the State Council has published the next year's arrangement)."""
+    settings = Settings.from_env()
+
+    async def body() -> dict[str, int]:
+        from app.services.tracking import recalendar as run
+
+        return await run()
+
+    typer.echo(json.dumps(_run(settings, body)))
+
+
+@cli.command()
+def snapshot(
+    month: Annotated[str | None, typer.Option(help="Any day of the month YYYY-MM-DD (default: last month).")] = None,
+) -> None:
+    """Write (or rewrite) the monthly integrity snapshots of every organisation."""
+    settings = Settings.from_env()
+    day = date.fromisoformat(month) if month else clock.today().replace(day=1) - timedelta(days=1)
+
+    async def body() -> int:
+        from app.services.ratings import take_snapshots
+
+        return await take_snapshots(day)
+
+    typer.echo(json.dumps({"month": day.strftime("%Y-%m"), "organisations": _run(settings, body)}))
 
 
 @user_cli.command("add")

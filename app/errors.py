@@ -84,15 +84,26 @@ def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Respons
 
 
 def tracker_error_handler(request: Request[Any, Any, Any], exc: TrackerError) -> Response[Any]:
-    from trackers.errors import MissingFacts, NotPermitted
+    from trackers.errors import InadmissibleObjection, MissingFacts, NotPermitted, TooEarly, TransitionError
 
+    extra: dict[str, Any] = {}
     if isinstance(exc, NotPermitted):
         status, title = 403, "Forbidden"
     elif isinstance(exc, MissingFacts):
         status, title = 422, "Invalid input"
-    else:
+        extra["missing"] = list(exc.missing)
+    elif isinstance(exc, InadmissibleObjection):  # a change of government or officials is never a reason
+        status, title = 422, "Inadmissible objection"
+        extra["objection_reason"] = exc.objection_reason
+    elif isinstance(exc, TransitionError):
         status, title = 409, "Invalid state transition"
-    return problem(status, title, getattr(exc, "reason", str(exc)), request.url.path, code=getattr(exc, "code", None))
+        if isinstance(exc, TooEarly):
+            extra["opens_on"] = exc.opens_on.isoformat()
+    else:  # InvalidRule, InvalidPeriod …: a value the caller gave cannot be used
+        status, title = 422, "Invalid input"
+    return problem(
+        status, title, getattr(exc, "reason", str(exc)), request.url.path, code=getattr(exc, "code", None), **extra
+    )
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -223,6 +223,7 @@ class AgreementParty(Model):
 
     class Meta:
         table = "agreement_party"
+        indexes = (("agreement_id",),)  # "promised to" of a failure record: the other party
 
 
 class AgreementEvent(Model):
@@ -301,10 +302,15 @@ class Obligation(Model):
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # tracking (issue 4): an amendment by a signed supplement replaces an obligation; the old one is kept
+    supersedes: fields.ForeignKeyNullableRelation[Obligation] = fields.ForeignKeyField(
+        "models.Obligation", related_name="superseded_by", null=True, on_delete=fields.SET_NULL
+    )
+    state_reason = fields.TextField(null=True)  # why it was waived / amended / suspended (supplement, notice)
 
     class Meta:
         table = "obligation"
-        unique_together = (("agreement_id", "ordinal"),)
+        unique_together = (("agreement_id", "ordinal"), ("parent_id", "nominal_date"))
 
 
 class FulfilmentEvidence(Model):
@@ -349,9 +355,9 @@ class IntegrityFailure(Model):
     obligation_id: int
     organisation_id: int
     kind = fields.CharEnumField(FailureKind, max_length=24)
-    obligation: fields.ForeignKeyRelation[Obligation] = fields.ForeignKeyField(
-        "models.Obligation", related_name="failures", on_delete=fields.RESTRICT
-    )
+    obligation: fields.ForeignKeyNullableRelation[Obligation] = fields.ForeignKeyField(
+        "models.Obligation", related_name="failures", null=True, on_delete=fields.RESTRICT
+    )  # None: recorded by hand from outside (court judgment, penalty, sanction, complaint)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="failures", on_delete=fields.RESTRICT
     )
@@ -372,10 +378,23 @@ class IntegrityFailure(Model):
     published_until = fields.DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # the 1103号 workflow (issue 4)
+    source_reference = fields.CharField(max_length=200, null=True)  # case number, 12345 ticket, decision no.
+    found_on = fields.DateField(null=True)  # 认定
+    objection_reason = fields.CharField(max_length=30, null=True)
+    objection_note = fields.TextField(null=True)
+    objected_on = fields.DateField(null=True)
+    objection_rejected_on = fields.DateField(null=True)
+    repaired_on = fields.DateField(null=True)
+    decision_note = fields.TextField(null=True)  # the latest decision's reasons (verification, finding …)
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="recorded_failures", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "integrity_failure"
         unique_together = (("obligation_id", "kind"),)
+        indexes = (("organisation_id", "kind", "state"),)  # a body's prior failures (severity, ratings)
 
 
 class AuditLog(Model):
@@ -396,3 +415,138 @@ class AuditLog(Model):
     class Meta:
         table = "audit_log"
         indexes = (("entity", "entity_id"),)
+
+
+# ---- PPP milestones and money (issue 4) ---------------------------------------------------------------
+
+
+class PPPPhase(StrEnum):
+    IDENTIFICATION = "identification"  # 识别
+    PREPARATION = "preparation"  # 准备
+    PROCUREMENT = "procurement"  # 采购
+    EXECUTION = "execution"  # 执行
+    HANDOVER = "handover"  # 移交
+
+
+class PPPTag(StrEnum):
+    STOCK = "stock"  # 存量项目
+    NEW_MECHANISM = "new_mechanism"  # 2023 new mechanism: user-pays concession without fiscal cost subsidy
+
+
+class PaymentMechanism(StrEnum):
+    GOVERNMENT_PAY = "government_pay"  # 政府付费
+    VIABILITY_GAP = "viability_gap"  # 可行性缺口补助
+    USER_PAY = "user_pay"  # 使用者付费
+
+
+class MilestoneKind(StrEnum):
+    FINANCIAL_CLOSE = "financial_close"
+    CONSTRUCTION_START = "construction_start"
+    COMPLETION_ACCEPTANCE = "completion_acceptance"
+    COMMERCIAL_OPERATION = "commercial_operation"
+    HANDOVER = "handover"
+
+
+class GovernmentPaymentKind(StrEnum):
+    AVAILABILITY = "availability"  # 可用性服务费
+    VIABILITY_GAP = "viability_gap"  # 可行性缺口补助
+    OM_PERFORMANCE = "om_performance"  # 运维绩效服务费
+
+
+class PPPProject(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=300)
+    agreement: fields.ForeignKeyNullableRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="ppp_projects", null=True, on_delete=fields.SET_NULL
+    )
+    district: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="ppp_projects", on_delete=fields.RESTRICT
+    )  # the government level whose budget carries the expenditure
+    phase = fields.CharEnumField(PPPPhase, max_length=20, default=PPPPhase.IDENTIFICATION)
+    tag = fields.CharEnumField(PPPTag, max_length=20, default=PPPTag.STOCK)
+    payment_mechanism = fields.CharEnumField(PaymentMechanism, max_length=20)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "ppp_project"
+
+
+class PPPMilestone(Model):
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[PPPProject] = fields.ForeignKeyField(
+        "models.PPPProject", related_name="milestones", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(MilestoneKind, max_length=30)
+    planned_on = fields.DateField(null=True)
+    actual_on = fields.DateField(null=True)
+
+    class Meta:
+        table = "ppp_milestone"
+        unique_together = (("project_id", "kind"),)
+
+
+class GovernmentPayment(Model):
+    """The government's payment obligation of one PPP project for one year and kind; the performance
+    assessment score (0–100) scales it: payable = planned × score / 100 (no score yet: planned)."""
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[PPPProject] = fields.ForeignKeyField(
+        "models.PPPProject", related_name="payments", on_delete=fields.CASCADE
+    )
+    year = fields.IntField()
+    kind = fields.CharEnumField(GovernmentPaymentKind, max_length=20)
+    amount_planned = fields.DecimalField(max_digits=20, decimal_places=2)
+    performance_score = fields.DecimalField(max_digits=5, decimal_places=2, null=True)
+    amount_paid = fields.DecimalField(max_digits=20, decimal_places=2, default=0)
+    paid_on = fields.DateField(null=True)
+
+    class Meta:
+        table = "government_payment"
+        unique_together = (("project_id", "year", "kind"),)
+
+
+class FiscalBudget(Model):
+    """General public budget expenditure (一般公共预算支出) of one government level for a year."""
+
+    id = fields.IntField(primary_key=True)
+    district: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="budgets", on_delete=fields.RESTRICT
+    )
+    year = fields.IntField()
+    general_expenditure = fields.DecimalField(max_digits=20, decimal_places=2)
+    entered_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="budgets", null=True, on_delete=fields.SET_NULL
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "fiscal_budget"
+        unique_together = (("district_id", "year"),)
+
+
+class IntegritySnapshot(Model):
+    """Monthly integrity figures of an organisation and everything under it (rolled up by path)."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="snapshots", on_delete=fields.CASCADE
+    )
+    period_start = fields.DateField()  # first day of the month
+    period_end = fields.DateField()  # last day of the month
+    due = fields.IntField(default=0)
+    fulfilled_on_time = fields.IntField(default=0)
+    fulfilled_late = fields.IntField(default=0)
+    overdue = fields.IntField(default=0)
+    breached = fields.IntField(default=0)
+    rectified = fields.IntField(default=0)
+    repaired = fields.IntField(default=0)
+    amount_promised = fields.DecimalField(max_digits=20, decimal_places=2, default=0)
+    amount_delivered = fields.DecimalField(max_digits=20, decimal_places=2, default=0)
+    score = fields.DecimalField(max_digits=5, decimal_places=1)
+    grade = fields.CharField(max_length=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "integrity_snapshot"
+        unique_together = (("organisation_id", "period_start"),)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trackers.failures import FailurePolicy
+    from trackers.ppp import AffordabilityPolicy
+    from trackers.sweep import SweepPolicy
 
 
 def _default_data_dir() -> Path:
@@ -29,6 +37,32 @@ class Settings:
     worker_max_jobs: int = 4
     grace_days_government: int = 0
     debug: bool = False
+    # tracking (issue 4)
+    warning_windows: tuple[int, ...] = (30, 7, 1)  # CHENGXIN_WARNING_WINDOWS="30,7,1"
+    # CHENGXIN_WARNING_WINDOWS_BY_CATEGORY="payment=60,30,7;reporting=7,1"
+    warning_windows_by_category: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    recurrence_horizon_days: int = 366  # recurring obligations get their instances this far ahead
+    objection_days: int = 15  # CHENGXIN_OBJECTION_DAYS
+    publish_minor: bool = False  # CHENGXIN_PUBLISH_MINOR
+    ppp_red_line: Decimal = Decimal("0.10")  # CHENGXIN_PPP_RED_LINE
+    ppp_government_pay_limit: Decimal = Decimal("0.05")  # CHENGXIN_PPP_GOVERNMENT_PAY_LIMIT
+
+    def sweep_policy(self) -> SweepPolicy:
+        from trackers.sweep import SweepPolicy, WarningPolicy
+
+        return SweepPolicy(
+            warnings=WarningPolicy(default=self.warning_windows, by_category=dict(self.warning_windows_by_category))
+        )
+
+    def failure_policy(self) -> FailurePolicy:
+        from trackers.failures import FailurePolicy
+
+        return FailurePolicy(objection_days=self.objection_days, publish_minor=self.publish_minor)
+
+    def affordability_policy(self) -> AffordabilityPolicy:
+        from trackers.ppp import AffordabilityPolicy
+
+        return AffordabilityPolicy(red_line=self.ppp_red_line, government_pay_limit=self.ppp_government_pay_limit)
 
     @property
     def db_url(self) -> str:
@@ -62,7 +96,27 @@ class Settings:
             worker_max_jobs=int(env.get("CHENGXIN_WORKER_MAX_JOBS", "4")),
             grace_days_government=int(env.get("CHENGXIN_GRACE_DAYS", "0")),
             debug=env.get("CHENGXIN_DEBUG", "") in ("1", "true", "yes"),
+            warning_windows=_windows(env.get("CHENGXIN_WARNING_WINDOWS", "30,7,1")),
+            warning_windows_by_category=MappingProxyType(
+                {
+                    category.strip(): _windows(windows)
+                    for category, _, windows in (
+                        part.partition("=")
+                        for part in env.get("CHENGXIN_WARNING_WINDOWS_BY_CATEGORY", "").split(";")
+                        if part.strip()
+                    )
+                }
+            ),
+            recurrence_horizon_days=int(env.get("CHENGXIN_RECURRENCE_HORIZON_DAYS", "366")),
+            objection_days=int(env.get("CHENGXIN_OBJECTION_DAYS", "15")),
+            publish_minor=env.get("CHENGXIN_PUBLISH_MINOR", "") in ("1", "true", "yes"),
+            ppp_red_line=Decimal(env.get("CHENGXIN_PPP_RED_LINE", "0.10")),
+            ppp_government_pay_limit=Decimal(env.get("CHENGXIN_PPP_GOVERNMENT_PAY_LIMIT", "0.05")),
         )
+
+
+def _windows(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",") if x.strip())
 
 
 def _persistent_secret(data_dir: Path) -> str:

@@ -25,9 +25,9 @@ async def extract_document(ctx: dict[str, Any], document_id: int) -> str:
 
 
 async def sweep_daily(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, Any]:
-    from app.services.sweep import sweep_obligations
+    from app.services.sweep import sweep_with_settings
 
-    report = await sweep_obligations(date.fromisoformat(as_of) if as_of else clock.today())
+    report = await sweep_with_settings(date.fromisoformat(as_of) if as_of else clock.today(), ctx["settings"])
     return report.to_dict()
 
 

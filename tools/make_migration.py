@@ -54,6 +54,24 @@ async def _generate_here(url: str, location: Path, name: str) -> None:
     await Tortoise.close_connections()
 
 
+# What aerich cannot express: partial indexes. Appended to the init migration (same SQL on both dialects).
+# The daily sweep only touches confirmed obligations in open states, by due date: this index holds just
+# those rows, so the sweep's range scans stay small however many settled obligations accumulate.
+SWEEP_STATES = ("pending", "due_soon", "overdue", "partially_fulfilled")
+EXTRA_UPGRADE = (
+    'CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") '
+    "WHERE review_status = 'confirmed' AND state IN (" + ", ".join(f"'{s}'" for s in SWEEP_STATES) + ");\n"
+    'CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" '
+    "(\"rectification_deadline\") WHERE state = 'rectification_ordered';\n"
+    'CREATE INDEX IF NOT EXISTS "idx_obligation_recurring" ON "obligation" ("id") '
+    "WHERE recurrence IS NOT NULL AND parent_id IS NULL;\n"
+)
+EXTRA_DOWNGRADE = (
+    'DROP INDEX IF EXISTS "idx_obligation_sweep_open";\nDROP INDEX IF EXISTS "idx_integrity_f_rectification";\n'
+    'DROP INDEX IF EXISTS "idx_obligation_recurring";\n'
+)
+
+
 def _section(source: str, func: str) -> str:
     m = re.search(rf'async def {func}\(db: BaseDBAsyncClient\) -> str:\n    return """(.*?)"""', source, re.S)
     return m.group(1) if m else ""
@@ -66,11 +84,17 @@ def _models_state(source: str) -> str:
 
 def merge(sqlite_file: Path, pg_file: Path) -> str:
     s, p = sqlite_file.read_text(), pg_file.read_text()
+    init = sqlite_file.name.startswith("0_")
     out = [HEADER]
     for func in ("upgrade", "downgrade"):
         name = func.upper()
-        out.append(f'_{name}_SQLITE = """{_section(s, func)}"""\n\n')
-        out.append(f'_{name}_POSTGRES = """{_section(p, func)}"""\n\n')
+        sq, pg = _section(s, func), _section(p, func)
+        if init and func == "upgrade":
+            sq, pg = sq.rstrip() + "\n" + EXTRA_UPGRADE, pg.rstrip() + "\n" + EXTRA_UPGRADE
+        elif init:
+            sq, pg = EXTRA_DOWNGRADE + sq, EXTRA_DOWNGRADE + pg
+        out.append(f'_{name}_SQLITE = """{sq}"""\n\n')
+        out.append(f'_{name}_POSTGRES = """{pg}"""\n\n')
         out.append(
             f"async def {func}(db: BaseDBAsyncClient) -> str:\n"
             f'    return _{name}_POSTGRES if db.capabilities.dialect == "postgres" else _{name}_SQLITE\n\n\n'

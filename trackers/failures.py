@@ -93,6 +93,8 @@ class FailureSource(StrEnum):
     COMPLAINT = "complaint"  # letters and visits, online complaints, enterprise feedback
     INSPECTION = "inspection"  # supervision, audit, inspection findings
     COURT = "court"  # an unperformed judgment (失信被执行人)
+    PENALTY = "penalty"  # an administrative penalty against the body
+    SANCTION = "sanction"  # a disciplinary sanction (党纪政务处分) for a breach of integrity
 
 
 class Severity(StrEnum):

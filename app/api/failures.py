@@ -5,15 +5,32 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from tortoise.expressions import Q
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
-from app.api.schemas import Page, PublicFailureRead, SweepRequest, failure_read
-from app.models import FailureKind, IntegrityFailure
+from app.api.schemas import (
+    FailureRead,
+    ManualFailureRequest,
+    NoteRequest,
+    ObjectionRequest,
+    Page,
+    PublicFailureRead,
+    RectificationOrder,
+    RectifyRequest,
+    SweepRequest,
+    failure_read,
+)
+from app.api.tracking import parse_enum
+from app.models import FailureKind, IntegrityFailure, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
-from app.services.sweep import sweep_obligations
+from app.services import failures as svc
+from app.services.sweep import sweep_with_settings
+from trackers.failures import FailureSource, ObjectionReason, Severity
+
+# the recorded body (and the credit office acting for it) rectifies, refuses, objects
+BODY = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 
 
 class FailureController(Controller):
@@ -34,6 +51,126 @@ class FailureController(Controller):
         total = await query.count()
         rows = await query.order_by("-detected_on", "-id").offset(offset).limit(limit)
         return Page(items=[failure_read(f) for f in rows], total=total, limit=limit, offset=offset)
+
+    @get("/{failure_id:int}", opt={"roles": STAFF})
+    async def get_failure(self, principal: CurrentUser, failure_id: FromPath[int]) -> FailureRead:
+        return failure_read(await svc.get_failure(principal, failure_id))
+
+    @post("/", opt={"roles": ADMIN_ONLY}, status_code=201)
+    async def record(self, principal: CurrentUser, data: JSONBody[ManualFailureRequest]) -> FailureRead:
+        """Record a failure from outside the sweep — an unperformed court judgment, an administrative
+        penalty, a disciplinary sanction, a 12345 complaint — with its source and reference."""
+        manual = svc.ManualFailure(
+            organisation_id=data.organisation_id,
+            source=parse_enum(FailureSource, data.source, "source"),
+            clause=data.clause,
+            due_date=data.due_date,
+            source_reference=data.source_reference,
+            promised_to=data.promised_to,
+            amount_outstanding=data.amount_outstanding,
+            severity=parse_enum(Severity, data.severity, "severity") if data.severity else None,
+            obligation_id=data.obligation_id,
+        )
+        return failure_read(await svc.record_manual(principal, manual, clock.today()))
+
+    # --- the superior / competent department (the credit office) ---
+
+    @post("/{failure_id:int}/verify", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def verify(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """核实: the facts are confirmed."""
+        return failure_read(
+            await svc.verify(principal, failure_id, clock.today(), settings.failure_policy(), data.note)
+        )
+
+    @post("/{failure_id:int}/dismiss", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def dismiss(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """Verification found no failure (reasons required)."""
+        return failure_read(
+            await svc.dismiss(principal, failure_id, clock.today(), settings.failure_policy(), data.note)
+        )
+
+    @post("/{failure_id:int}/rectification-order", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def order_rectification(
+        self,
+        principal: CurrentUser,
+        settings: AppSettings,
+        failure_id: FromPath[int],
+        data: JSONBody[RectificationOrder],
+    ) -> FailureRead:
+        """整改: a rectification plan and a deadline after today."""
+        row = await svc.order_rectification(
+            principal, failure_id, clock.today(), settings.failure_policy(), data.plan, data.deadline
+        )
+        return failure_read(row)
+
+    @post("/{failure_id:int}/find", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def find(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """认定: the breach finding; public after the objection period passes unchallenged."""
+        return failure_read(await svc.find(principal, failure_id, clock.today(), settings.failure_policy(), data.note))
+
+    @post("/{failure_id:int}/objection/uphold", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def uphold(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """The objection holds: the record is withdrawn (kept in history, never public)."""
+        row = await svc.uphold_objection(principal, failure_id, clock.today(), settings.failure_policy(), data.note)
+        return failure_read(row)
+
+    @post("/{failure_id:int}/objection/reject", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def reject(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """The record stands and is published from the next day."""
+        row = await svc.reject_objection(principal, failure_id, clock.today(), settings.failure_policy(), data.note)
+        return failure_read(row)
+
+    @post("/{failure_id:int}/repair", opt={"roles": ADMIN_ONLY}, status_code=200)
+    async def repair(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """信用修复 after rectification and the minimum period: no longer counted or published."""
+        row = await svc.repair(principal, failure_id, clock.today(), settings.failure_policy(), data.note)
+        return failure_read(row)
+
+    # --- the recorded body ---
+
+    @post("/{failure_id:int}/rectify", opt={"roles": BODY}, status_code=200)
+    async def rectify(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[RectifyRequest]
+    ) -> FailureRead:
+        """The failure was corrected (on time: closed without a finding)."""
+        row = await svc.rectify(
+            principal, failure_id, clock.today(), settings.failure_policy(), data.note, data.rectified_on
+        )
+        return failure_read(row)
+
+    @post("/{failure_id:int}/refuse", opt={"roles": BODY}, status_code=200)
+    async def refuse(
+        self, principal: CurrentUser, settings: AppSettings, failure_id: FromPath[int], data: JSONBody[NoteRequest]
+    ) -> FailureRead:
+        """The body refuses to rectify: a finding with escalated severity."""
+        row = await svc.refuse(principal, failure_id, clock.today(), settings.failure_policy(), data.note)
+        return failure_read(row)
+
+    @post("/{failure_id:int}/objection", opt={"roles": BODY}, status_code=200)
+    async def object_to(
+        self,
+        principal: CurrentUser,
+        settings: AppSettings,
+        failure_id: FromPath[int],
+        data: JSONBody[ObjectionRequest],
+    ) -> FailureRead:
+        """异议 within the objection period, with a reason code (``government_change`` and
+        ``official_change`` are never accepted: 422)."""
+        reason = parse_enum(ObjectionReason, data.reason, "reason")
+        row = await svc.object_to(principal, failure_id, clock.today(), settings.failure_policy(), reason, data.note)
+        return failure_read(row)
 
 
 class PublicFailureController(Controller):
@@ -79,7 +216,9 @@ class SweepController(Controller):
     tags = ["tracking"]
 
     @post("/", opt={"roles": ADMIN_ONLY}, status_code=200)
-    async def run(self, principal: CurrentUser, data: JSONBody[SweepRequest]) -> dict[str, object]:
+    async def run(
+        self, principal: CurrentUser, settings: AppSettings, data: JSONBody[SweepRequest]
+    ) -> dict[str, object]:
         """Run the deadline sweep for a date (the daily job does this for today)."""
         del principal
-        return (await sweep_obligations(data.as_of)).to_dict()
+        return (await sweep_with_settings(data.as_of, settings)).to_dict()

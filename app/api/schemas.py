@@ -111,6 +111,9 @@ class ObligationRead(msgspec.Struct):
     state: str
     fulfilled_on: date | None
     version: int
+    parent_id: int | None = None
+    supersedes_id: int | None = None
+    state_reason: str | None = None
 
 
 def obligation_read(o: Obligation) -> ObligationRead:
@@ -154,6 +157,9 @@ def obligation_read(o: Obligation) -> ObligationRead:
         state=str(o.state),
         fulfilled_on=o.fulfilled_on,
         version=o.version,
+        parent_id=o.parent_id,  # type: ignore[attr-defined]
+        supersedes_id=o.supersedes_id,  # type: ignore[attr-defined]
+        state_reason=o.state_reason,
     )
 
 
@@ -210,7 +216,7 @@ def organisation_read(o: Organisation) -> OrganisationRead:
 class FailureRead(msgspec.Struct):
     id: int
     kind: str
-    obligation_id: int
+    obligation_id: int | None
     organisation_id: int
     obligor_name: str | None
     promised_to: str | None
@@ -223,6 +229,17 @@ class FailureRead(msgspec.Struct):
     amount_outstanding: Decimal | None
     clause: str
     rectification_deadline: date | None
+    rectification_plan: str | None = None
+    rectified_on: date | None = None
+    found_on: date | None = None
+    objection_reason: str | None = None
+    objected_on: date | None = None
+    objection_rejected_on: date | None = None
+    repaired_on: date | None = None
+    published_from: date | None = None
+    published_until: date | None = None
+    source_reference: str | None = None
+    decision_note: str | None = None
 
 
 def failure_read(f: IntegrityFailure) -> FailureRead:
@@ -242,6 +259,17 @@ def failure_read(f: IntegrityFailure) -> FailureRead:
         amount_outstanding=f.amount_outstanding,
         clause=f.clause,
         rectification_deadline=f.rectification_deadline,
+        rectification_plan=f.rectification_plan,
+        rectified_on=f.rectified_on,
+        found_on=f.found_on,
+        objection_reason=f.objection_reason,
+        objected_on=f.objected_on,
+        objection_rejected_on=f.objection_rejected_on,
+        repaired_on=f.repaired_on,
+        published_from=f.published_from,
+        published_until=f.published_until,
+        source_reference=f.source_reference,
+        decision_note=f.decision_note,
     )
 
 
@@ -337,3 +365,176 @@ class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 STATES = [s.value for s in ObligationState]
+
+
+# ---- tracking (issue 4) ---------------------------------------------------------------------------------
+
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Note = Annotated[str, msgspec.Meta(max_length=5000)]
+
+
+class ReasonRequest(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Reason
+
+
+class SuspendRequest(msgspec.Struct, forbid_unknown_fields=True):
+    ground: str  # condition_precedent | force_majeure
+    note: Note = ""
+
+
+class ResumeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    note: Note = ""
+    nominal_date: date | None = None  # a new deadline, e.g. extended by the force-majeure period
+
+
+class AmendRequest(msgspec.Struct, forbid_unknown_fields=True):
+    supplement: Reason  # the signed supplement: title / number and date
+    action: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    quote: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
+    amount: Decimal | None = None
+    nominal_date: date | None = None
+    clear_deadline: bool = False
+
+
+class AmendResponse(msgspec.Struct):
+    amended: ObligationRead
+    replacement: ObligationRead
+
+
+class WarningRead(msgspec.Struct):
+    id: int
+    obligation_id: int
+    window_days: int
+    due_date: date
+    issued_on: date
+    obligor_name: str | None
+    category: str
+    state: str
+    quote: str
+
+
+class NoteRequest(msgspec.Struct, forbid_unknown_fields=True):
+    note: Note = ""
+
+
+class RectificationOrder(msgspec.Struct, forbid_unknown_fields=True):
+    plan: Reason
+    deadline: date
+
+
+class RectifyRequest(msgspec.Struct, forbid_unknown_fields=True):
+    note: Note = ""
+    rectified_on: date | None = None
+
+
+class ObjectionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str  # an ObjectionReason value
+    note: Note = ""
+
+
+class ManualFailureRequest(msgspec.Struct, forbid_unknown_fields=True):
+    organisation_id: int
+    source: str  # hotline_12345 | complaint | inspection | court | penalty | sanction
+    clause: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    due_date: date
+    source_reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    promised_to: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    amount_outstanding: Decimal | None = None
+    severity: str | None = None
+    obligation_id: int | None = None
+
+
+class ProjectCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    district_id: int
+    payment_mechanism: str
+    phase: str = "identification"
+    tag: str = "stock"
+    agreement_id: int | None = None
+
+
+class PhaseRequest(msgspec.Struct, forbid_unknown_fields=True):
+    phase: str
+
+
+class MilestoneRequest(msgspec.Struct, forbid_unknown_fields=True):
+    planned_on: date | None = None
+    actual_on: date | None = None
+
+
+class PaymentRequest(msgspec.Struct, forbid_unknown_fields=True):
+    year: Annotated[int, msgspec.Meta(ge=1990, le=2100)]
+    kind: str
+    amount_planned: Decimal
+    performance_score: Decimal | None = None
+    amount_paid: Decimal | None = None
+    paid_on: date | None = None
+
+
+class BudgetRequest(msgspec.Struct, forbid_unknown_fields=True):
+    general_expenditure: Decimal
+
+
+class MilestoneRead(msgspec.Struct):
+    kind: str
+    planned_on: date | None
+    actual_on: date | None
+
+
+class PaymentRead(msgspec.Struct):
+    year: int
+    kind: str
+    amount_planned: Decimal
+    performance_score: Decimal | None
+    amount_payable: Decimal
+    amount_paid: Decimal
+    paid_on: date | None
+
+
+class ProjectRead(msgspec.Struct):
+    id: int
+    name: str
+    district_id: int
+    agreement_id: int | None
+    phase: str
+    tag: str
+    payment_mechanism: str
+    milestones: list[MilestoneRead]
+    payments: list[PaymentRead]
+
+
+class BudgetRead(msgspec.Struct):
+    district_id: int
+    year: int
+    general_expenditure: Decimal
+
+
+class AffordabilityRead(msgspec.Struct):
+    district_id: int
+    district: str
+    year: int
+    expenditure: Decimal
+    budget: Decimal | None
+    share: Decimal | None
+    status: str
+    new_ppp_allowed: bool
+    new_government_pay_allowed: bool
+    projects: int
+    red_line: Decimal
+    government_pay_limit: Decimal
+
+
+class SnapshotRead(msgspec.Struct):
+    period_start: date
+    period_end: date
+    due: int
+    fulfilled_on_time: int
+    fulfilled_late: int
+    overdue: int
+    breached: int
+    rectified: int
+    repaired: int
+    amount_promised: Decimal
+    amount_delivered: Decimal
+    score: Decimal
+    grade: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -182,6 +182,14 @@ async def review(
             await ob.save()
             await ob.refresh_from_db()
             await audit.record(principal, f"obligation.{decision}", "obligation", ob.id, before, snapshot(ob))
+        if decision == ReviewStatus.CONFIRMED:
+            from app import clock
+            from app.services.tracking import generate_instances
+
+            until = clock.today() + timedelta(days=366)
+            for ob in rows:
+                if ob.recurrence:
+                    await generate_instances(ob, until)
     return await Obligation.filter(id__in=ids).order_by("id").prefetch_related("owner")
 
 

@@ -7,8 +7,9 @@ twice for the same date changes nothing (state moves are monotone, inserts skip 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +17,12 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 import extractors
-from app.models import IntegrityFailure, Obligation, ObligationWarning
+from app.models import PartyRole
 from app.services import audit
-from trackers import ReviewStatus
-from trackers.failures import SeverityThresholds
-from trackers.sweep import RECORDED_ROLES, SweepPolicy, plan_sweep
+from app.settings import Settings
+from trackers import ObligationState, ReviewStatus
+from trackers.failures import FailurePolicy, SeverityThresholds
+from trackers.sweep import RECORDED_ROLES, SweepPolicy, SweepStep, plan_sweep
 
 CATEGORIES = tuple(str(c) for c in extractors.Category)
 
@@ -32,6 +34,9 @@ class SweepReport:
     warnings: int
     failures: int
     defaults: int
+    instances: int = 0  # recurring obligations' instances created
+    rectification_missed: int = 0  # failure records found because their rectification deadline passed
+    snapshots: int = 0  # monthly integrity snapshots written (first sweep of a month, for the month before)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +45,9 @@ class SweepReport:
             "warnings": self.warnings,
             "government_failures": self.failures,
             "counterparty_defaults": self.defaults,
+            "instances": self.instances,
+            "rectification_missed": self.rectification_missed,
+            "snapshots": self.snapshots,
         }
 
 
@@ -72,46 +80,145 @@ def _days_between(dialect: str, later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> SweepReport:
+async def sweep_obligations(
+    as_of: date,
+    policy: SweepPolicy | None = None,
+    *,
+    failure_policy: FailurePolicy | None = None,
+    horizon_days: int = 366,
+    snapshots: bool = True,
+    catch_up: bool | None = None,
+) -> SweepReport:
+    """The whole daily run for ``as_of``: recurring instances, state moves, warnings, failure records,
+    missed rectification deadlines, and (once a month) the integrity snapshots of the month before.
+
+    Failure records are written for the obligations this run breached. ``catch_up`` (default: on the first
+    day of a month) also writes them for every breached obligation that lacks one — e.g. one whose obligor
+    role was corrected after the breach — which reads every breached row, so it is not done daily."""
+    from app.services.failures import sweep_failures
+    from app.services.tracking import generate_all_instances
+
+    instances = await generate_all_instances(as_of, horizon_days)
+    report = await _sweep_states(as_of, policy, catch_up=as_of.day == 1 if catch_up is None else catch_up)
+    missed = await sweep_failures(as_of, failure_policy)
+    written = 0
+    if snapshots and as_of.day == 1:
+        from app.models import IntegritySnapshot
+        from app.services.ratings import take_snapshots
+
+        previous = as_of - timedelta(days=1)
+        if not await IntegritySnapshot.filter(period_start=previous.replace(day=1)).exists():
+            written = await take_snapshots(previous)
+    return replace(report, instances=instances, rectification_missed=missed, snapshots=written)
+
+
+def _in(column: str, values: list[str], everything: frozenset[str] | None = None) -> tuple[str, list[str]]:
+    """`` AND column IN (?, …)``, or nothing when the list is every value the column holds."""
+    if everything is not None and set(values) >= everything:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(values))})", values
+
+
+def _ids(dialect: str) -> str:
+    """A condition on ``o.id`` matching a list of ids passed as one parameter."""
+    return "o.id = ANY(?::int[])" if dialect == "postgres" else "o.id IN (SELECT value FROM json_each(?))"
+
+
+def _first_match_equivalent(steps: tuple[SweepStep, ...]) -> bool:
+    return all(step.to_state not in later.from_states for i, step in enumerate(steps) for later in steps[i + 1 :])
+
+
+def _step_condition(
+    step: SweepStep, all_roles: frozenset[str], all_categories: frozenset[str]
+) -> tuple[str, list[Any]]:
+    states = sorted(str(s) for s in step.from_states)
+    roles_sql, roles = _in("obligor_role", sorted(step.roles), all_roles)
+    cats_sql, cats = _in("category", sorted(step.categories), all_categories)
+    cond = f"(state IN ({','.join('?' * len(states))}){roles_sql}{cats_sql} AND due_date < ?"
+    params: list[Any] = [*states, *roles, *cats, step.due_before]
+    if step.due_from is not None:
+        cond += " AND due_date >= ?"
+        params.append(step.due_from)
+    return cond + ")", params
+
+
+async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch_up: bool = False) -> SweepReport:
+    """State steps, warnings and failure records for the obligations the breach steps moved. Every
+    statement filters on ``review_status = 'confirmed'`` and open states by due date, which the partial
+    index ``idx_obligation_sweep_open`` serves: the daily run reads only what is due."""
     plan = plan_sweep(as_of, policy, categories=CATEGORIES)
     conn = connections.get("default")
     dialect = conn.capabilities.dialect
+    all_categories, all_roles = frozenset(CATEGORIES), frozenset(str(r) for r in PartyRole)
     moved: dict[str, int] = {}
+    breached_ids: list[int] = []
     async with in_transaction() as tx:
+        # 1. every state step in one UPDATE: a CASE whose branches are the steps in plan order. Running the
+        #    steps one after another is the same as the first matching branch, because no step's target
+        #    state is a source state of a later step (checked by ``_first_match_equivalent``).
+        assert _first_match_equivalent(plan.steps)
+        branches, conditions, params_case, params_where = [], [], [], []
         for step in plan.steps:
-            query = Obligation.filter(
-                review_status=ReviewStatus.CONFIRMED,
-                state__in=[str(s) for s in step.from_states],
-                obligor_role__in=sorted(step.roles),
-                category__in=sorted(step.categories),
-                due_date__lt=step.due_before,
-            )
-            if step.due_from is not None:
-                query = query.filter(due_date__gte=step.due_from)
-            count = await query.update(state=step.to_state)
-            moved[str(step.to_state)] = moved.get(str(step.to_state), 0) + count
+            cond, cond_params = _step_condition(step, all_roles, all_categories)
+            branches.append(f"WHEN {cond} THEN ?")
+            params_case += [*cond_params, str(step.to_state)]
+            conditions.append(cond)
+            params_where += cond_params
+        swept = sorted({str(state) for step in plan.steps for state in step.from_states})
+        latest = max(step.due_before for step in plan.steps)
+        sql = (
+            f"UPDATE obligation SET state = CASE {' '.join(branches)} ELSE state END "
+            f"WHERE review_status = ? AND state IN ({','.join('?' * len(swept))}) AND due_date < ? "
+            f"AND ({' OR '.join(conditions)}) RETURNING id, state"
+        )
+        params: list[Any] = [*params_case, ReviewStatus.CONFIRMED.value, *swept, latest, *params_where]
+        moved_rows = await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params))
+        for step in plan.steps:
+            moved.setdefault(str(step.to_state), 0)
+        for row in moved_rows:
+            moved[str(row["state"])] = moved.get(str(row["state"]), 0) + 1
+            if row["state"] == ObligationState.BREACHED:
+                breached_ids.append(int(row["id"]))
 
-        warnings_before = await ObligationWarning.all().using_db(tx).count()
-        for w in plan.warnings:
-            states, cats = sorted(str(s) for s in w.states), sorted(w.categories)
+        # 2. warnings: the bands are disjoint, so one INSERT picks each row's band with a CASE.
+        warnings = 0
+        if plan.warnings:
+            branches, conditions, params_case, params_where = [], [], [], []
+            for w in plan.warnings:
+                cats_sql, cats = _in("category", sorted(w.categories), all_categories)
+                cond = f"(due_date >= ? AND due_date < ?{cats_sql})"
+                branches.append(f"WHEN {cond} THEN CAST(? AS INTEGER)")
+                params_case += [w.due_from, w.due_before, *cats, w.window]
+                conditions.append(cond)
+                params_where += [w.due_from, w.due_before, *cats]
+            states = sorted({str(state) for w in plan.warnings for state in w.states})
+            # Rows already warned for their band are skipped by an index probe (NOT EXISTS) rather than a
+            # conflicting insert: inside a 30-day window that is most rows, every day.
             sql = (
                 "INSERT INTO obligation_warning (obligation_id, window_days, due_date, issued_on) "
-                "SELECT id, ?, due_date, ? FROM obligation WHERE review_status = ? "
-                f"AND state IN ({','.join('?' * len(states))}) AND category IN ({','.join('?' * len(cats))}) "
-                "AND due_date >= ? AND due_date < ? ON CONFLICT DO NOTHING"
+                "SELECT c.id, c.win, c.due_date, ? FROM ("
+                f"SELECT id, due_date, CASE {' '.join(branches)} END AS win FROM obligation WHERE review_status = ? "
+                f"AND state IN ({','.join('?' * len(states))}) AND due_date >= ? AND due_date < ? "
+                f"AND ({' OR '.join(conditions)})) c WHERE NOT EXISTS (SELECT 1 FROM obligation_warning w "
+                "WHERE w.obligation_id = c.id AND w.window_days = c.win AND w.due_date = c.due_date) "
+                "ON CONFLICT DO NOTHING RETURNING id"
             )
-            warn_params = [w.window, as_of, ReviewStatus.CONFIRMED.value, *states, *cats, w.due_from, w.due_before]
-            await tx.execute_query(_sql(dialect, sql), _params(dialect, warn_params))
-        warnings = await ObligationWarning.all().using_db(tx).count() - warnings_before
+            params = [as_of, *params_case, ReviewStatus.CONFIRMED.value, *states]
+            params += [min(w.due_from for w in plan.warnings), max(w.due_before for w in plan.warnings)]
+            params += params_where
+            warnings = len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
 
         t = SeverityThresholds()
         days_late = _days_between(dialect, "?", "o.due_date")
         now = datetime.now(UTC)
-        created: dict[str, int] = {}
+        created: dict[str, int] = {"government_breach": 0, "counterparty_default": 0}
+        ids_param: Any = breached_ids if dialect == "postgres" else json.dumps(breached_ids)
         for kind, roles in (
             ("government_breach", sorted(RECORDED_ROLES)),
             ("counterparty_default", ["counterparty"]),
         ):
+            if not breached_ids and not catch_up:
+                break
             prior = (
                 "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
                 "AND p.kind = 'government_breach' AND p.state IN ('found', 'found_rectified'))"
@@ -129,11 +236,12 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
                 f"WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'general' "
                 "ELSE 'minor' END, "
                 f"'sweep', o.due_date, ?, {days_late}, {outstanding}, o.quote, ?, ? "
-                f"FROM obligation o WHERE o.state = 'breached' AND o.obligor_role IN ({','.join('?' * len(roles))}) "
+                f"FROM obligation o WHERE {'' if catch_up else _ids(dialect) + ' AND '}o.state = 'breached' "
+                f"AND o.obligor_role IN ({','.join('?' * len(roles))}) "
                 "AND o.due_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrity_failure f "
-                "WHERE f.obligation_id = o.id AND f.kind = ?)"
+                "WHERE f.obligation_id = o.id AND f.kind = ?) RETURNING id"
             )
-            params: list[Any] = [
+            params = [
                 kind,
                 t.serious_amount,
                 as_of,
@@ -147,13 +255,22 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
                 as_of,
                 now,
                 now,
+                *([] if catch_up else [ids_param]),
                 *roles,
                 kind,
             ]
-            before = await IntegrityFailure.filter(kind=kind).using_db(tx).count()
-            await tx.execute_query(_sql(dialect, sql), _params(dialect, params))
-            created[kind] = await IntegrityFailure.filter(kind=kind).using_db(tx).count() - before
+            created[kind] = len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
         report = SweepReport(as_of, moved, warnings, created["government_breach"], created["counterparty_default"])
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())
     return report
+
+
+async def sweep_with_settings(as_of: date, settings: Settings) -> SweepReport:
+    """The sweep with the configured warning windows, publication rules and recurrence horizon."""
+    return await sweep_obligations(
+        as_of,
+        settings.sweep_policy(),
+        failure_policy=settings.failure_policy(),
+        horizon_days=settings.recurrence_horizon_days,
+    )

@@ -28,6 +28,25 @@ CREATE TABLE IF NOT EXISTS "organisation" (
     CONSTRAINT "uid_organisatio_parent__a7ceaf" UNIQUE ("parent_id", "name")
 );
 CREATE INDEX IF NOT EXISTS "idx_organisatio_path_659e8b" ON "organisation" ("path");
+CREATE TABLE IF NOT EXISTS "integrity_snapshot" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "period_start" DATE NOT NULL,
+    "period_end" DATE NOT NULL,
+    "due" INT NOT NULL,
+    "fulfilled_on_time" INT NOT NULL,
+    "fulfilled_late" INT NOT NULL,
+    "overdue" INT NOT NULL,
+    "breached" INT NOT NULL,
+    "rectified" INT NOT NULL,
+    "repaired" INT NOT NULL,
+    "amount_promised" VARCHAR(40) NOT NULL,
+    "amount_delivered" VARCHAR(40) NOT NULL,
+    "score" VARCHAR(40) NOT NULL,
+    "grade" VARCHAR(1) NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_integrity_s_organis_b3dfc1" UNIQUE ("organisation_id", "period_start")
+) /* Monthly integrity figures of an organisation and everything under it (rolled up by path). */;
 CREATE TABLE IF NOT EXISTS "user" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "username" VARCHAR(64) NOT NULL UNIQUE,
@@ -117,6 +136,16 @@ CREATE TABLE IF NOT EXISTS "agreement_party" (
     "counterparty_id" INT REFERENCES "counterparty" ("id") ON DELETE SET NULL,
     "organisation_id" INT REFERENCES "organisation" ("id") ON DELETE SET NULL
 );
+CREATE INDEX IF NOT EXISTS "idx_agreement_p_agreeme_8bf594" ON "agreement_party" ("agreement_id");
+CREATE TABLE IF NOT EXISTS "fiscal_budget" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "year" INT NOT NULL,
+    "general_expenditure" VARCHAR(40) NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "entered_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_fiscal_budg_distric_bf7ac4" UNIQUE ("district_id", "year")
+) /* General public budget expenditure (一般公共预算支出) of one government level for a year. */;
 CREATE TABLE IF NOT EXISTS "obligation" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "ordinal" INT NOT NULL,
@@ -154,12 +183,15 @@ CREATE TABLE IF NOT EXISTS "obligation" (
     "version" INT NOT NULL,
     "created_at" TIMESTAMP NOT NULL,
     "updated_at" TIMESTAMP NOT NULL,
+    "state_reason" TEXT,
     "agreement_id" INT NOT NULL REFERENCES "agreement" ("id") ON DELETE CASCADE,
     "document_id" INT NOT NULL REFERENCES "document" ("id") ON DELETE RESTRICT,
     "owner_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
     "parent_id" INT REFERENCES "obligation" ("id") ON DELETE CASCADE,
     "reviewed_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
-    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal")
+    "supersedes_id" INT REFERENCES "obligation" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal"),
+    CONSTRAINT "uid_obligation_parent__d33816" UNIQUE ("parent_id", "nominal_date")
 );
 CREATE INDEX IF NOT EXISTS "idx_obligation_categor_a607c9" ON "obligation" ("category");
 CREATE INDEX IF NOT EXISTS "idx_obligation_due_dat_b62962" ON "obligation" ("due_date");
@@ -196,11 +228,21 @@ CREATE TABLE IF NOT EXISTS "integrity_failure" (
     "published_until" DATE,
     "created_at" TIMESTAMP NOT NULL,
     "updated_at" TIMESTAMP NOT NULL,
-    "obligation_id" INT NOT NULL REFERENCES "obligation" ("id") ON DELETE RESTRICT,
+    "source_reference" VARCHAR(200),
+    "found_on" DATE,
+    "objection_reason" VARCHAR(30),
+    "objection_note" TEXT,
+    "objected_on" DATE,
+    "objection_rejected_on" DATE,
+    "repaired_on" DATE,
+    "decision_note" TEXT,
+    "obligation_id" INT REFERENCES "obligation" ("id") ON DELETE RESTRICT,
     "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "recorded_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
     CONSTRAINT "uid_integrity_f_obligat_4cdcb1" UNIQUE ("obligation_id", "kind")
 ) /* 政务失信记录 (government breach) or counterparty default, created by the sweep or a complaint. */;
 CREATE INDEX IF NOT EXISTS "idx_integrity_f_state_12383a" ON "integrity_failure" ("state");
+CREATE INDEX IF NOT EXISTS "idx_integrity_f_organis_394721" ON "integrity_failure" ("organisation_id", "kind", "state");
 CREATE TABLE IF NOT EXISTS "obligation_warning" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "window_days" INT NOT NULL,
@@ -209,6 +251,36 @@ CREATE TABLE IF NOT EXISTS "obligation_warning" (
     "obligation_id" INT NOT NULL REFERENCES "obligation" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_obligation__obligat_69b786" UNIQUE ("obligation_id", "window_days", "due_date")
 ) /* An early warning, issued once per obligation and window. */;
+CREATE TABLE IF NOT EXISTS "ppp_project" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "name" VARCHAR(300) NOT NULL,
+    "phase" VARCHAR(20) NOT NULL /* IDENTIFICATION: identification\nPREPARATION: preparation\nPROCUREMENT: procurement\nEXECUTION: execution\nHANDOVER: handover */,
+    "tag" VARCHAR(20) NOT NULL /* STOCK: stock\nNEW_MECHANISM: new_mechanism */,
+    "payment_mechanism" VARCHAR(20) NOT NULL /* GOVERNMENT_PAY: government_pay\nVIABILITY_GAP: viability_gap\nUSER_PAY: user_pay */,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "agreement_id" INT REFERENCES "agreement" ("id") ON DELETE SET NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT
+);
+CREATE TABLE IF NOT EXISTS "government_payment" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "year" INT NOT NULL,
+    "kind" VARCHAR(20) NOT NULL /* AVAILABILITY: availability\nVIABILITY_GAP: viability_gap\nOM_PERFORMANCE: om_performance */,
+    "amount_planned" VARCHAR(40) NOT NULL,
+    "performance_score" VARCHAR(40),
+    "amount_paid" VARCHAR(40) NOT NULL,
+    "paid_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_government__project_9f4e31" UNIQUE ("project_id", "year", "kind")
+) /* The government's payment obligation of one PPP project for one year and kind; the performance */;
+CREATE TABLE IF NOT EXISTS "ppp_milestone" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "kind" VARCHAR(30) NOT NULL /* FINANCIAL_CLOSE: financial_close\nCONSTRUCTION_START: construction_start\nCOMPLETION_ACCEPTANCE: completion_acceptance\nCOMMERCIAL_OPERATION: commercial_operation\nHANDOVER: handover */,
+    "planned_on" DATE,
+    "actual_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_ppp_milesto_project_2ecb92" UNIQUE ("project_id", "kind")
+);
 CREATE TABLE IF NOT EXISTS "user_session" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "session_hash" VARCHAR(64) NOT NULL UNIQUE,
@@ -223,7 +295,11 @@ CREATE TABLE IF NOT EXISTS "aerich" (
     "version" VARCHAR(255) NOT NULL,
     "app" VARCHAR(100) NOT NULL,
     "content" JSON NOT NULL
-);"""
+);
+CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") WHERE review_status = 'confirmed' AND state IN ('pending', 'due_soon', 'overdue', 'partially_fulfilled');
+CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" ("rectification_deadline") WHERE state = 'rectification_ordered';
+CREATE INDEX IF NOT EXISTS "idx_obligation_recurring" ON "obligation" ("id") WHERE recurrence IS NOT NULL AND parent_id IS NULL;
+"""
 
 _UPGRADE_POSTGRES = """
         CREATE TABLE IF NOT EXISTS "counterparty" (
@@ -251,6 +327,26 @@ CREATE TABLE IF NOT EXISTS "organisation" (
 );
 CREATE INDEX IF NOT EXISTS "idx_organisatio_path_659e8b" ON "organisation" ("path");
 COMMENT ON COLUMN "organisation"."kind" IS 'CITY: city\nDISTRICT: district\nTOWN: town\nDEPARTMENT: department\nCOMMITTEE: committee\nOTHER: other';
+CREATE TABLE IF NOT EXISTS "integrity_snapshot" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "period_start" DATE NOT NULL,
+    "period_end" DATE NOT NULL,
+    "due" INT NOT NULL,
+    "fulfilled_on_time" INT NOT NULL,
+    "fulfilled_late" INT NOT NULL,
+    "overdue" INT NOT NULL,
+    "breached" INT NOT NULL,
+    "rectified" INT NOT NULL,
+    "repaired" INT NOT NULL,
+    "amount_promised" DECIMAL(20,2) NOT NULL,
+    "amount_delivered" DECIMAL(20,2) NOT NULL,
+    "score" DECIMAL(5,1) NOT NULL,
+    "grade" VARCHAR(1) NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_integrity_s_organis_b3dfc1" UNIQUE ("organisation_id", "period_start")
+);
+COMMENT ON TABLE "integrity_snapshot" IS 'Monthly integrity figures of an organisation and everything under it (rolled up by path).';
 CREATE TABLE IF NOT EXISTS "user" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "username" VARCHAR(64) NOT NULL UNIQUE,
@@ -346,7 +442,18 @@ CREATE TABLE IF NOT EXISTS "agreement_party" (
     "counterparty_id" INT REFERENCES "counterparty" ("id") ON DELETE SET NULL,
     "organisation_id" INT REFERENCES "organisation" ("id") ON DELETE SET NULL
 );
+CREATE INDEX IF NOT EXISTS "idx_agreement_p_agreeme_8bf594" ON "agreement_party" ("agreement_id");
 COMMENT ON COLUMN "agreement_party"."role" IS 'GOVERNMENT: government\nCOUNTERPARTY: counterparty\nOTHER: other\nUNKNOWN: unknown';
+CREATE TABLE IF NOT EXISTS "fiscal_budget" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "year" INT NOT NULL,
+    "general_expenditure" DECIMAL(20,2) NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "entered_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_fiscal_budg_distric_bf7ac4" UNIQUE ("district_id", "year")
+);
+COMMENT ON TABLE "fiscal_budget" IS 'General public budget expenditure (一般公共预算支出) of one government level for a year.';
 CREATE TABLE IF NOT EXISTS "obligation" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "ordinal" INT NOT NULL,
@@ -384,12 +491,15 @@ CREATE TABLE IF NOT EXISTS "obligation" (
     "version" INT NOT NULL,
     "created_at" TIMESTAMPTZ NOT NULL,
     "updated_at" TIMESTAMPTZ NOT NULL,
+    "state_reason" TEXT,
     "agreement_id" INT NOT NULL REFERENCES "agreement" ("id") ON DELETE CASCADE,
     "document_id" INT NOT NULL REFERENCES "document" ("id") ON DELETE RESTRICT,
     "owner_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
     "parent_id" INT REFERENCES "obligation" ("id") ON DELETE CASCADE,
     "reviewed_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
-    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal")
+    "supersedes_id" INT REFERENCES "obligation" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_obligation_agreeme_5dc461" UNIQUE ("agreement_id", "ordinal"),
+    CONSTRAINT "uid_obligation_parent__d33816" UNIQUE ("parent_id", "nominal_date")
 );
 CREATE INDEX IF NOT EXISTS "idx_obligation_categor_a607c9" ON "obligation" ("category");
 CREATE INDEX IF NOT EXISTS "idx_obligation_due_dat_b62962" ON "obligation" ("due_date");
@@ -429,11 +539,21 @@ CREATE TABLE IF NOT EXISTS "integrity_failure" (
     "published_until" DATE,
     "created_at" TIMESTAMPTZ NOT NULL,
     "updated_at" TIMESTAMPTZ NOT NULL,
-    "obligation_id" INT NOT NULL REFERENCES "obligation" ("id") ON DELETE RESTRICT,
+    "source_reference" VARCHAR(200),
+    "found_on" DATE,
+    "objection_reason" VARCHAR(30),
+    "objection_note" TEXT,
+    "objected_on" DATE,
+    "objection_rejected_on" DATE,
+    "repaired_on" DATE,
+    "decision_note" TEXT,
+    "obligation_id" INT REFERENCES "obligation" ("id") ON DELETE RESTRICT,
     "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT,
+    "recorded_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
     CONSTRAINT "uid_integrity_f_obligat_4cdcb1" UNIQUE ("obligation_id", "kind")
 );
 CREATE INDEX IF NOT EXISTS "idx_integrity_f_state_12383a" ON "integrity_failure" ("state");
+CREATE INDEX IF NOT EXISTS "idx_integrity_f_organis_394721" ON "integrity_failure" ("organisation_id", "kind", "state");
 COMMENT ON COLUMN "integrity_failure"."kind" IS 'GOVERNMENT_BREACH: government_breach\nCOUNTERPARTY_DEFAULT: counterparty_default';
 COMMENT ON TABLE "integrity_failure" IS '政务失信记录 (government breach) or counterparty default, created by the sweep or a complaint.';
 CREATE TABLE IF NOT EXISTS "obligation_warning" (
@@ -445,6 +565,42 @@ CREATE TABLE IF NOT EXISTS "obligation_warning" (
     CONSTRAINT "uid_obligation__obligat_69b786" UNIQUE ("obligation_id", "window_days", "due_date")
 );
 COMMENT ON TABLE "obligation_warning" IS 'An early warning, issued once per obligation and window.';
+CREATE TABLE IF NOT EXISTS "ppp_project" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "name" VARCHAR(300) NOT NULL,
+    "phase" VARCHAR(20) NOT NULL,
+    "tag" VARCHAR(20) NOT NULL,
+    "payment_mechanism" VARCHAR(20) NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "agreement_id" INT REFERENCES "agreement" ("id") ON DELETE SET NULL,
+    "district_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE RESTRICT
+);
+COMMENT ON COLUMN "ppp_project"."phase" IS 'IDENTIFICATION: identification\nPREPARATION: preparation\nPROCUREMENT: procurement\nEXECUTION: execution\nHANDOVER: handover';
+COMMENT ON COLUMN "ppp_project"."tag" IS 'STOCK: stock\nNEW_MECHANISM: new_mechanism';
+COMMENT ON COLUMN "ppp_project"."payment_mechanism" IS 'GOVERNMENT_PAY: government_pay\nVIABILITY_GAP: viability_gap\nUSER_PAY: user_pay';
+CREATE TABLE IF NOT EXISTS "government_payment" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "year" INT NOT NULL,
+    "kind" VARCHAR(20) NOT NULL,
+    "amount_planned" DECIMAL(20,2) NOT NULL,
+    "performance_score" DECIMAL(5,2),
+    "amount_paid" DECIMAL(20,2) NOT NULL,
+    "paid_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_government__project_9f4e31" UNIQUE ("project_id", "year", "kind")
+);
+COMMENT ON COLUMN "government_payment"."kind" IS 'AVAILABILITY: availability\nVIABILITY_GAP: viability_gap\nOM_PERFORMANCE: om_performance';
+COMMENT ON TABLE "government_payment" IS 'The government''s payment obligation of one PPP project for one year and kind; the performance';
+CREATE TABLE IF NOT EXISTS "ppp_milestone" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "kind" VARCHAR(30) NOT NULL,
+    "planned_on" DATE,
+    "actual_on" DATE,
+    "project_id" INT NOT NULL REFERENCES "ppp_project" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_ppp_milesto_project_2ecb92" UNIQUE ("project_id", "kind")
+);
+COMMENT ON COLUMN "ppp_milestone"."kind" IS 'FINANCIAL_CLOSE: financial_close\nCONSTRUCTION_START: construction_start\nCOMPLETION_ACCEPTANCE: completion_acceptance\nCOMMERCIAL_OPERATION: commercial_operation\nHANDOVER: handover';
 CREATE TABLE IF NOT EXISTS "user_session" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "session_hash" VARCHAR(64) NOT NULL UNIQUE,
@@ -460,16 +616,26 @@ CREATE TABLE IF NOT EXISTS "aerich" (
     "version" VARCHAR(255) NOT NULL,
     "app" VARCHAR(100) NOT NULL,
     "content" JSONB NOT NULL
-);"""
+);
+CREATE INDEX IF NOT EXISTS "idx_obligation_sweep_open" ON "obligation" ("due_date") WHERE review_status = 'confirmed' AND state IN ('pending', 'due_soon', 'overdue', 'partially_fulfilled');
+CREATE INDEX IF NOT EXISTS "idx_integrity_f_rectification" ON "integrity_failure" ("rectification_deadline") WHERE state = 'rectification_ordered';
+CREATE INDEX IF NOT EXISTS "idx_obligation_recurring" ON "obligation" ("id") WHERE recurrence IS NOT NULL AND parent_id IS NULL;
+"""
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return _UPGRADE_POSTGRES if db.capabilities.dialect == "postgres" else _UPGRADE_SQLITE
 
 
-_DOWNGRADE_SQLITE = """
+_DOWNGRADE_SQLITE = """DROP INDEX IF EXISTS "idx_obligation_sweep_open";
+DROP INDEX IF EXISTS "idx_integrity_f_rectification";
+DROP INDEX IF EXISTS "idx_obligation_recurring";
+
         """
 
-_DOWNGRADE_POSTGRES = """
+_DOWNGRADE_POSTGRES = """DROP INDEX IF EXISTS "idx_obligation_sweep_open";
+DROP INDEX IF EXISTS "idx_integrity_f_rectification";
+DROP INDEX IF EXISTS "idx_obligation_recurring";
+
         """
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
@@ -477,107 +643,144 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztXetz4rrZ/1c0fNrOcLYJCdmUdjpDiLNLl0BeQnZ7ujnjcWwBaozN8SXZvO353yvZ2N"
-    "iybCwwxjj6kousR+Cfbs/9+U9jYWpQtz92ZxaEC2g4jQ74T8NQFhD/kXzYBA1luVw/Ig2O"
-    "8qR7vZVYtyfbsRSVjDdVdBviJg3aqoWWDjIN3Gq4uk4aTRV3RMZs3eQa6HcXyo45g84cWv"
-    "jBjx+kn0vGlpFGhoc/vdFNS36Blk1G/O033IwMDf6ENiEh/y6f5SmCuhZ7KX8Ar1123pZe"
-    "W99wbryO5Bs9yaqpuwtj3Xn55sxNI+yN/FecQQNaigPJ8I7lklckb7CCI3hr/23WXfyvGK"
-    "HR4FRxdScCyZO8bmvI8nA0ke+liSw3OEBUTYNMAP6qtvf2M/IVfmmdnn86vzy7OL/EXbyv"
-    "GbZ8+sP/6DUwPqEHz3DS+MN7rjiK38PDeA3qM36tJKy9uWJJhrvwsO3jL6QYKkxgHNBSKO"
-    "OvT6McYJoFc9Cwxnm9/rYHGkPwTbqf3ErDiXw3Ht2OJv3RsAOQ8QJtx1uXS8tcmKT3o3F3"
-    "d9cBy+US/zUa9Hu/yr3R7W3fI8btpo7UN/z6iwXyKHGv8aj3MJZWzy280i3oPxlNvkjjDj"
-    "C9fZBvohfKT1mHxsyZ43/PTjJm9Vt33PvSHX84O/kTGdvEG8rfyMPVk5b3iEz8eqId5OiQ"
-    "PdPsHRQSbDW9qz2y59nNv41i6LZP8sCLe6Xi6z2LA2yjmQE1GX+vBMjXGCc2yDEiCmi8Z6"
-    "GDFvAj+eP4IM9A+Lo7kSj0XhTdZSzPa6iihaKzwQtpaOB8oo8r4npBJ/X6t93Bh9ZJs+Wt"
-    "Tvt3HTkwum7PE0sTn0sWNNQ3nu0fpSnvgG/0hr82SjkDzvIcsOnnKw1xkq/hwJpJXOVbdU"
-    "vMz/Mcu+fppy5jZVuQgCErDvvUJednyvqOUWYdveSPY4Qev6A2MvS31fmWAf2kf4t5pO7t"
-    "Hfm4hY2PlOCUJk9aXusb1frhgpqmcBDwvT/5Asi/4F+joeTBa9oOFjLsWL/JvxrkOymuY8"
-    "qG+SorWoS5DloD1GKzriHy7mogU+QUCSiqzbJB9S+KYqSDCLBxYS0vsHGqrYCt3O4pGFnz"
-    "1cAfh7/nUrEcfojTyAXWK6yJ1mD6zBRxg+WZhPvGtCBmwL/Ct4SgSwG7UqhcR4Y6MpD/CJ"
-    "ZU0Lo+zSzlNVS30JsZY4DfHPoc5hgf3ON+b9LIXtoFAD2yZoqBbMVZMUM1BTttW+dAPbjN"
-    "yge7Yndg7oUdv/5TICbnyJOiPr8qlianHCjwBZLPTgB/taK7+TqGeogmG/NQNSu91Os8iS"
-    "1SsqwRLAqqOzzaW12hMp90NPOQ2BGuUThQnaAi+9JsmZH9GNupyUeL1oJuUQxl5r0S+Wzy"
-    "Sey9mGVICXdrDmuKDF/y2lQaXQN4vUFkGQBVMcATBPjwnuMjXQOm0QFEYYgBbAJdMTQwxz"
-    "/IgxdoNYFqLpb4QMOkQFFVuMSTDh7d1knrgtZAl/BxDFuQsPNU0s7DxvUYbDuV0UJFvxYH"
-    "xhRZiVrWklSsucwsZxlmlrOkmcVUPc00r6GFItvR1FK1Bc5naxFK0/QFXF+l6Zov4bpgaT"
-    "KhcWJo9yyomhZmjeSnNz50k4RCLb1RoRfzV9pR9xFzkTqyVZxX80Fv4Zjqo9e973WvpUba"
-    "ei4A4wcbHqHLSF50k1s4hi/+GmD4MBhkqZZKEW597UmWcBvqV/IIt8uwc6EOg0JIPKCQiN"
-    "8a6jwSTEhQRx+xXC5iGR5itOTi/eYAN+hfP2z3IhhaZpp/42ZP1oC2ytqOxufRN2k89J1N"
-    "Z0QHZ/i+pr3Rw3Aije+648mvHaCaruFAyzue436oj8bD8Otw9H3YAa7xjMUEg9YL5pm7Vp"
-    "6pa6XPXCsxcUIw2Z9gEl0NfPAyKIVowvDriNhOOV06kpQCYCH7HVz2MylvAOFckMeRI7mZ"
-    "U6TAtNO5AKh71HD1hJpxMVVL4F6iifkMjQZL1A6eNTOF7CXCMnHQbaPt+AoqFrSAR2GDqW"
-    "mRUKSZpSzsj4CosgFm/sD9l+4vrfYFMKfev15ngGxgO8TW+zFhIS5qUCHiV0vEL1UIrdql"
-    "GZdkTnNJoacZUuhpUgr19oA8V+w5D8pxqmKwPuwyjiF9cZ4D6IvzVJzJI9rgohBTrs64Nq"
-    "9MLMwrRpq9JUJH4fyECfe1qMOWco2/V6PRIGaevOpPKJAfbq8kvMqpWDKGJCmMxu/QaAx/"
-    "LhEebYtZj1MWMOvVZFerPskBJpmzbMEXfAFts7fjlGKWqzzLrg0tPhVVhEJoVzfrptyVnb"
-    "scc3nVwM0rv0cWFVsZdSCx3dWQMzBnDZbYHjxrZortpJesr7ptdvleLqGh/UKY0Q7xxrbe"
-    "sNyMpxuoc8WYYYLXuQkWigYBcsg/0GiCJ4glceKirQFl6kArKbcXNupmwf1HAxoO8lVN/l"
-    "9kWn/jkuev0Oy9iPR/abXOzj61Ts4uLtvnnz61L0/C4yf5KOscuup/JkdR7B7ZLPjz3+1l"
-    "8uulzkd92XU/iQS3GwdFJnQ9+XQ9GDZOj/81RQ0xvsgD8UU6whcJgNf3S16A1xQ1BLj4wJ"
-    "X1tZ1fKIjRCIt1UlPms1NJRP9xPxqyIV1T0LctUh3wX6Aj+whxzQCNQBG7UoNF+uG2+096"
-    "/fYGoyv6riQDXNHHMeFdeWAPCQTqO6Du8Q58nlsREnGAbHZ5IXCVp1eoGLi5HV0ii6pS/g"
-    "AxrwyGcoH22khXMNDuIsLz/qi2eFOY5fM5GOfzMM5yMU4wuq6tqjz4Bv0L8b2vkCX+9DKP"
-    "GHyZLgVfigyM71XRlGBR0u9TlnP/YXIBHQk3s9f8NmHWOgb3Ec1ol855RFPoCa6jNlyHPV"
-    "da7Quee3FNIZzUaPVlwkltivDgnIxdlKaOzF27nYe5a7fTmTvyLI7zAmpI8WHiQDpOVUOs"
-    "T3OF6p1mxOqdJoP1bPT/DJSzzLgBRZ08SEqx5UbTKM5YjFMq5GF/oV1LAVPWTIOxjrMRDY"
-    "nKW8onRwIq8TFxGUs0X/j1mnpfx3CCrWjgni4MJjp3DPb/PUgP0nUH+NSPhvTPybjbm/SH"
-    "nztgVcUBwx62k66rZtL7ptsfkKapgm95/7MPHn1NvotrQTwbGh+jQtHVL0tB8ebWADMLKj"
-    "bLcWCC10o22mvKOuCdpRDBOyjbVhXqQwaj4eegO23AiuNPklrKc8QKHs7OhBkS1QH1fVca"
-    "C2tapUCdoxpWGt7vqiRWRUoKVQzDfZ/RumLMXMzt8YAdpakfxnlMBukWg4TBwFQZxuzMoL"
-    "0VhQjX4wjXc/ABwMNgBP3rsHzLZiuECSz9JKmXCSxmUl5qW856nFLMelVmnRFFlyjTEUrz"
-    "W4XExmlFuGR1Jjq5vw+f2aty27pgpaG71E1lm6zZSUKh6N7oRnrYvF5VW8t53Uo3JfZiF2"
-    "eLLNACoK63425yM3O77zLcjYryM6rR0o7fbqLc2KHcsW5cfYp0v5oY0iDZ+gzHLEavZpaL"
-    "1jTsL8MogfDWOqb7uwkyfMRNh6GVTFfpBP1rUFeqbI2Ov5l07ipTNN27LjOlLEi8CgM+qK"
-    "KFoqfEhoVENHY+1ccV9dHyQ0zwpF7/tjv40DpptijNbtSGkfQulPk9OCmyOuh7y/DjlLdx"
-    "5JR38uSsNMp7ceQUivR09I9TpZpHkb4WRTjVbDSdULKJ0nSHVrLFpOFdVWx1FK2btIKN3s"
-    "WiOl2R8Fa8Oh0+feDMQs7bje/g2GBoQhJ9mll6EBT0lqeR7huz8T26F+2z6aPbbimn+Odf"
-    "zvDP8ynEPy+fnk5wy7TdBh/WZZfAE76Q1fmfgGnFSi6B1Uw3wYolAU9+rnz7FcIl6a34ld"
-    "PJnCXT9x3uazC0PT+Sm9MrC/6bUANVspL7Zkf7Y6jqHqlzJl+NpW7vS7Tcmewv+HjVM/la"
-    "uuk+DCbx6mfhJ24j3uQRIlvpQmQrIUR6W8m0uOVImq5+ouReqgEuLXOBbHzvOSYP2hSZAD"
-    "sX2F6GWR6YQ4Ly4n00zPEQ35t9qaj3fX7YJJkvZzbEKE2JVgB/UL0cpE9buYJcM2JcE0ib"
-    "rqXyLeeQokSUPU6upNVceNSZhllNjXlopBtXojTv2rASHGWcximK7H1DqLzZss5cgKkCSo"
-    "xGhADTikbfciebrkOED418dHJxbjb90QMIM2D0kE2aAVVdcW0uv4A1RZXFwMr6Blj4EEVT"
-    "pPpqkaWucAXysqnrIGccdh40qGg6YuV0SL8Q00d4z2GnK1S42Qua7j1juHSfdGTPMRZTy1"
-    "zwoJikFDgSNDBngBg1LfIAGZK+ZySFa0UqkDV2rRAxinWbdUboWoZvv3CoKV7OFXGBwqem"
-    "4k4f2T417JA1ER643/DAw/jXDMwZMrqOAxdLp8HwrYk9b2b51eikJ2YH1l1FZNExHbBNkO"
-    "5SQkqy8volRGlKs+IecRCB7aoqhBpkFUHNSn4UoysxBdJhJNcCMyBVu+CpkHW2l3ATvOJh"
-    "7tYIK8m4WeOMZvq9Gudui71Uf0TKb6yYE0tDhqILF86D3rfBLORHNkIhRMaUpN4ccC7ZyR"
-    "rfbUQL5cxnMa7O9Pz+QX+xMBloQpazdiqWkOmeLZAkLb+7nPkPQgLh5rCFeT3wO+cuJp8g"
-    "rINzQ1w6bOfxh2yn+0O2E148IjqgVIf1ADYLC95suDfH0tBjVPmUicTURINp4lE08eiZR2"
-    "M0+SKNO8Ak0sSj8TD8Ohx9H3aAazxjYcyTVg7vR4wFySX+RPTEmsf0yt8U2U71v7fz3v7b"
-    "1DVUMjvgyUW6gwz7I/m8vzfKvz72UhZcxYDh3cEVrhClKS8wxFvf+4J937UWFJVtr0nnit"
-    "YUIi8UN1MkUhrt15fZtSxoqHyHRoSmhtxPngMj/bxIHBe+iz27OEA6xhRZ/WDeS83xwKFY"
-    "To/YTgvUoQhLPKmNVYm7YwzcC3HjXd8Jwvqt8L2IUYa5IFpp7kg+mu49O+YeOBJyM3ZlGl"
-    "74oVta5gsi9a1Y5pRMwzqDWlQY4rCvm9OpDR35RdFdHtMLTSZMMKnQ4tfjusYosvpdYqe5"
-    "Clpn1LNOys+GOjcZ9cgyeOGQoob4Fs6S+WjxCxxxsvohvRd2zIIrYZjLhBCnqh/Up7mgPs"
-    "2A+jQJNf5EDaVUT0hXO8ephNa5cK3zEmJOjpUjJ10fGiGpw9ovWyOKP366rjZBBQ3oppKW"
-    "gyBGRgE/JXT72gMnH/eVUCNLeBk9XA0kcDeWev37/mrhh26U3sM4uz2WuoPE6f6C4KtMUm"
-    "e5jFMnn9EyMUh5dhYsa+Hty52Aq3E3Ht2N7qXrDghGIGbL4U1/fEsavZVkLUjrWPqH1JuQ"
-    "Rgv+e53s6+BMUEZ6tM0zdoBUafhIDLKvcE2UNLzuDz/jefLpH43rB0m+H42GHUCEbds0jU"
-    "eDGKJxewcQKzRufjT8JI9k2vzcjmQqbx4GN/3BgDSGNTUirfKgO5Eij7y0PI8GMWP3u4PB"
-    "r3KEnlizkaLrb3JkpO/d/jfy8FVBL+T/7i3+8qQBTxlGBrfcP9zfrdps1156rdssp+Izwf"
-    "l7eKuoXopUFKCsThSv79rOMNaEq3Yrs2OcfGcD5HZX7gEu3K0qqlSj6s/xbCmGThYf6jbT"
-    "IyFVIRihKM/v9XRPYBWtCRRpO9KhrldQk0jbUedZZ1z4ibQddKxWzvOTJhPBA4xzFH+iyw"
-    "8tRSWQZdmqXvHrc+ZBiZAITJnRbBb3Wo3RCKMqqxDWSvblL4RFEwp4NybtUaIFtCm1MG8u"
-    "mToW425SiWQSgdobq2AFl1MBAF9HhqopvtRVnichErmlCgD3vWRCilzqOdCNHKoFYFz3Gm"
-    "70BZRSwy3JQxSxfnkyph0pwjHmiX30pucYiQR7v6SZQq9WlDdfx1APwWQDfuOpE8lhJUXG"
-    "q8mxEVe4+hX6GNZMHrxY9QHriBZabdUd4arjfo7hhIEw8CCFwfTdH69Oy6qctEgBcJnZkS"
-    "Lo5kmSJL9G+m+s6tk1AFQs/Q2sqJoA2bYLNWDifQSW0ALrkYFiaOAVz5T5mqzLuctA+Spr"
-    "+gQyKTLjfXrg4i8yNR0yUxM1KznRpaiEjoulkRUVwLa3svqHD6eZOkb0ruETCdJL1ASK9N"
-    "3Fpu/OIZHulb2LqrNYnB2l7spg6uieBee+jAn13rcUvNQheSne3Fb7zi59wJiUveQbqH1h"
-    "+F7fS1KFSHKq676vVe4ADRHoVefRmHj5qRzz1cDPJeIM7Ce80iDxAQ4SXt3e9icTSSKe44"
-    "sFchwI46muaNkv33wWndjKtVWVZ7ME/QuJYTnsMRT3xr/M441/me6Nf5moDK/ggTmQDfqX"
-    "53//50Y5h1C7nWfVttvpy5Y8Ew6L9XZdy+OwKBxW9i9HFWfQ4zNIVwzl3U16eWryRPRUK/"
-    "ZCDj00djQs8HizHAn2Cb8J7SBoVe3AzwXX2vHHC1Tb1boX4nVHkrjWdIkFzjw7YlVDtydh"
-    "Xt/+3Aq1bmUa2I8SKnWOdA1frzviVEs+hJLiobXjasrp2nY062ifumkPK4ZOOsAwXRftBj"
-    "1EUcOyVsj7KGpYIVVa8TUNsWy01JU37qoVNF0NMpGXkHNqqdj2q4nPyLlic2owKcIqa/mr"
-    "pMzcpTzIUZQF6V7f9ocdoGgLZDwa/eE36X5lM0HGC7RXNpOb/rA77JF8K8gg75puXZG+dQ"
-    "cP3clo3AGQZPhUHLMi9hRky6TywQvLNzsrS2yMrsT8sME1cbTpYYUhIH2t19cQwKiHnte3"
-    "KkkpvKtyeFdRQrQIVsvlYZVcbDuYCOBLgXpu6aW+pgHHfIa7ate6SzQhw9RodcbtAa6GHB"
-    "mvAWt3WwAZamDmiVw5xtVUvhXgGFE6YEziMcIVxtoexhxwjJDZ0LZ3h4noaO/9kep0tO9b"
-    "3R1AlqL1jiCarfyW7UjPjXF1V5b5iolAMPV/Bc4cAtU0nxH+pVjk7gIKsBRDMxcAaeB1bt"
-    "oQ3H/p/tJqXwBkA9vBrKkG5tCCyWi74ocXyvlqKedXM8utyqTphJJ+o5Jeta2p7AQsc16g"
-    "41RVVmJWB2ih8XqHGi/4c4nwaFvMepyynFmvSDG3Kk1yAFJ2RlabN8lhhELoMTfrMQMHjB"
-    "31lzXzlmlSesvIoqpSTGgXWkidNxgyyOpJpvihrPsI75tj2s5ZDH5qHvh0ljM9EXwd+M29"
-    "OCiQTcWB8Kp7DdHdV5E3hxlyk1nhLSApv7zbYXi5wgq5JbiDMi+zP/4HOxIc9Q=="
+    "eJztXWtzozi6/isqfzk9VZnexOmkM95zTpXjkG5PO7aP4/TMbHuLIiDbbGNguCST3Zn/fi"
+    "RuBiEwsjHGWP0hnYBeAY9eSe9d/2mtDAVq9vvuwoJwBXWn1QH/aenSCqJf0jfPQEsyzfUt"
+    "fMGRnjWvtZRo9mw7liTj/uaSZkN0SYG2bKmmoxo6uqq7moYvGjJqqOqL9SVXV393oegYC+"
+    "gsoYVufPuG27m4b1FVcPfwD693wxJfoGXjHv/5T3RZ1RX4B7QxCf7T/C7OVagpiY/yO/Cu"
+    "i86b6V3r68691xC/0bMoG5q70teNzTdnaehRa9X/xAXUoSU5EHfvWC7+RPwFARzhV/tfs2"
+    "7iv2KMRoFzydWcGCTP4vpaSxSHo6n4KExFscUAomzoeADQq9re1y/wK/zYvvjw8cPN5fWH"
+    "G9TEe83oyse//EevgfEJPXiG09Zf3n3JkfwWHsZrUL+jz0rD2ltKlqC7Kw/bPnohSZdhCu"
+    "OQlkAZvT6JcohpHszhhTXOa/7bHmgEwVfhcfogDKfieDJ6GE37o2EHqPoLtB2PL03LWBm4"
+    "9Uwfj8cdYJom+m006Pd+E3ujh4e+R4yuG5oqv6HPX61UjxK1mox6TxMhuG8hTregf2c0/S"
+    "xMOsDw5kGxgV5Jf4ga1BfOEv15eZ4zql+7k97n7uTd5fkPuG8DTSh/Ig+DO23vFh749UA7"
+    "qqNB+kjTZ1BEsNXwBnNkz6NbfBol0L06LwIvapWJr3cvCbCtLnSoiOi9UiDfIZzoICeICK"
+    "DRnIWOuoLv8S/HB3kOwnfdqUCg9yJpLoU976CsriSNDl5EQwLnE70PiJsFndDrP3QH79rn"
+    "Z22PO+3fNdWBcb79kGJNtC5ZUJffWKZ/nKa6Bb7VG/7WqmQNuCyywGavryTEabmGAWsqcZ"
+    "131S0x/1Bk2f2QvepSONuCGAxRcuirLl4/M/g7QZm39OJfjhF69IHKSNfegvUtB/pp/wHJ"
+    "SN2HMX7cykZLSrhK4ztt7+obcfXdNTFMUSfgl/70M8B/gn+MhoIHr2E7SMmwE+2m/2jhd5"
+    "JcxxB141WUlJhwHV4NUUuMuqLib5dDnaKgSkBQbdYN6r9RlKMdxIBNKmtFgU1SbQVs7WZP"
+    "ycgarzp6HHpPU7IcdoizyDnWAdbYajD/TlVxQ/ZMw31vWBAJ4F/gW0rRJYANDCp3sa6ODO"
+    "S/QpYKr65XM0t6jcwt5GRGGKAvh76EOUEL96Tfm7byWbsEoEfWQtJVW3ICYaihYGdN6wKo"
+    "h7tZ9WDXbA8szNjJ7T8DYryOPEvy91fJUsSMBQW+QPzsFPC3Ad39lwnUIjTpmEemWeGlWe"
+    "tJgkkxW6uwLKjGqLe3pkJlPGvqwkNiR7hGUUdNhco0TWy1/ReUd52FY/TP76g56563hBlt"
+    "I7Z0JRa19K1Ve0VekXRp4X0SfjZ+En3ZyvM5RQtbAceTCF+Kup9aXR14rUFsxgBZ0sEzBG"
+    "ifW6LdTwGG3gHYtooAPAOapCtgiX7gGy/QOgOysTLR2o9IgSTL0ERjDmZu+7x9TRrrK3gc"
+    "xW3GXWK1dInRcT0GN1htDHbx12LAmCCr0CBdkTW6kEfqMscjdZn2SBmyZ8Rn9UkRZDt6pe"
+    "rG4GxuKW5fzmbg5tqX13IJ0wZLknHjHMUQakHZsJBoJD6/saGbJuQW/I22z0Ro145mokQ0"
+    "2ZFxcVEjETmFE1aiXvex170TWln8XALGTzY8wuiaouimp3ACX/QaYPg0GORZ4SpRbn1DU5"
+    "5yG5miiii3ZtS41NhKQkn8lmTef3KlsUqlEX011Fg0moigieF1haLrcoLrSE3G+58B3LB9"
+    "87Ddi6JoGVmhoZuDgEPaOls/Wp9GX4XJ0I/TXWCbnO6H6fZGT8OpMBl3J9PfOkA2XN2Blr"
+    "dcJ0N4Z/rT8Mtw9MuwA1z9O1IbdNJOWGTs2kWGrp09cu3UwHFFZX+KSpwb2OClUHJVhRIS"
+    "E3M7M0bDpCk5wFwXPLguaBCBFDwuo0gMTHoyZ2iFWatzCVD3iO6aCTVlY6qXAm6qU+M71F"
+    "s01Tu8d5ardJsq0pHDZht9ybdQsqAFPAobzA0LZ3EtLGllvwfYtA2Q8AceP3d/bF9dA2Pu"
+    "/ek1BqoNbAf7ft+nPMZldcr9wvVS8StVQuu2aSY1mYtCWuhFjhZ6kdZCvTkgLiV7yYJykq"
+    "ocrA/Lxgmkrz8UAPr6QybO+BbpgJGwa1ejbJu3BlLmJT3L/xKjI3B+RoT7YuroSrXO4NvR"
+    "aJBwV972pwTITw+3AuJyIg2PoklyJ/IJOpHhH6aKetti1JOUJYx6PcXVug9yiEnuKFvwBW"
+    "1A28ztJCUf5TqPsmtDi81EFaPg1tXNtik38HtX4z6vG7hF9fcYU9GNUQdS211FdQbGokVT"
+    "28N7Z7lqO24lakGzzSHgpgl15UcsjHZwdLb1hvRmNNxAXkr6AhG8Lg2wkhQIVAf/AfUz8A"
+    "yRJo5DthUgzR1opfX20not4quHuqP6pib/N3aX/a26OBWV/qd2+/LyY/v88vrm6sPHj1c3"
+    "59Hyk76Vtw7d9j/hpSixj2xW/Nn39irl9UrHo7niul9/gzmMgyDjtp5ith4EG2MGwJqigR"
+    "hfF4H4Ohvh6xTA6/2lKMBrigYCXH4iy3rbLq4UJGi4xzptKfPFqTSiPz+OhnRI1xTkbqvK"
+    "DvgTaKp9hLjmgIahSGypIZO+e+j+SvJvbzC6JfdK3MEtuRxj2ZUF9oiAo74D6p7swBa5FS"
+    "PhC8jmkBcMV3V2hZqBWzjQJcZUtYoHSERlUIwLZNRGtoGBDBfZayQ+d8tzt/xBpNx2IVWt"
+    "naOqtdOqmmvLMgu+YftSYu9r5Im/uCmiBt9ka8E3vHjlqRqaUiJK9n5KC+4/TBmlI5Fm9l"
+    "rvJir4R5E+4sUAsyWPePVBLnU0Ruqwl1L76pplX1xT8CA10nyZClKbq6hzRsEuTtNE4e7q"
+    "qohwd3WVLdzhe0mcV1BRJR8mBqSTVA3E+qJQqt5FTq7eRTpZz1b/TUE5z40bUjQpgqQSX2"
+    "68AuWCJjhlQh6159a1DDBFxdApfJyPaERUHSufHwmoOMbEpbBosfTrNfW+luGUWNFCLV0Y"
+    "DnThHOz/exKehLsO8KlnuvDrdNLtTfvDTx0QHICBYI+u46bBZdz6vtsf4EtzCe3y/rMPnn"
+    "2N38W1IBoNhU1QIeiaV6WgfHdriJkFJZsWODBFvJKP9pqyCXjnGUTQDMr3VUX2kMFo+Cls"
+    "TjqwkvjjIpfiUqUlD+dXxoyImoD6vg9pi44Dy4C6wEFiWXif1GliNTmNqWYY7nuN1iR94S"
+    "JpjwXsOE3zMC7iMsj2GKQcBoZMcWbnJu0FFDxdjyFdz0ELAIuAEbZvAvtWLVZwF1j2StIs"
+    "F1jCpWwqW456kpKPel1GnZJFlzq2I9Lmt0qJTdLydMn6DHR6fh++slftpnXJRkPX1Axpmy"
+    "raaUJu6N4YRnrYul514+WiYaWbCnvRz7WLMWgJUDc7cDc9mZnDdynhRmXFGTWItZO7Gz+p"
+    "7VDhWPeqLUvarassIDUkK3H/LC8sa+61FJ/XTTdmnX/yBkgDpovGTQY+KYB/4Kxx1XEtCN"
+    "7N3A/w/Hzm3rTb8sy9urj2fn68mLk/3dx8mLkfn3/6OHOvr9pzfH0u/YDrvxk6jBUlBhp8"
+    "gZpXNk4Cb1CiJKof8kUocWjfyKM1cWM/mZ2Hpx0oPM0bguKwhs25rE2Rtf3P18TYBKOor1"
+    "BWV5JGhzejB1KJ9bt4H3R1hMjnOWmEXv+hO3jXPj9rExbYuK+B1HK4nej07ETEblJwCSOo"
+    "+EpGWckgzoHbwmiQouM2g402g8Odz143Li6qzRY7oJ3Oz9xUsAHc1BSuVaLvvavNVc0/NV"
+    "pVIB4nmnaXbnWWq+NF7UUYJ+BZOMe0xp7lqDm64VBk8WxXfdi+AecHV+2p9yeTxnyaMEl3"
+    "0scJSytch4BRe1wT7aww1nPzKk1fxBlgIntmHkHWhDieKvLzxG0S9CKi5qG8lwQ9HiCVjf"
+    "5xmkCKBEitXUyM4RMkHTeD8CPIDx08kfBy7moKaaLL9IwMnCBnMT+FvEx4a34K+afIAzuW"
+    "3rJqj6QbneVZQtZeXdGMtd/o8p4u4x7h/7JBQA3WLBo6jsfjMT7n7F9QdjyfMb6G3YpebX"
+    "ScCPZ376AzE1ro7irKZY37tff6tJku2Ta0ba9DW8ZV29+dz9z2+cUlrk8McDgAtIHqdPBj"
+    "MXDgf4CpSboOFTBzz8+VjwHZ33BJZPBON4K/3yCm8Vv+kO0kD1437iM/81PkuK+c+8qPeO"
+    "8n00TpKuHmVPaQts71RFrdr93+oHvbH/TxieHSi6SiN1A1FZ8Y/rUf3BA/dccd8KIGd8SF"
+    "ZM700YM4Fib3o8lDd9gTOsBYiTmLYSGFs/zzxD1TkxgsZlvZqeLEPMBhg8EqxgCit5kwQk"
+    "6lP0Er4RUD5iGbSrTNtBCDS9SdtSLu3ldZk9JZG6HE6CqIkZxy8npSUCwolSSJuGyy2S4R"
+    "IFaCuoyUkfG6syNDuajWnGSwOh0/huYEXFhIzrr3K720KPpyqs1Znrqshq3Feaz5Rm0ZB1"
+    "Rf4oDqtnSBfv50iX5+mEP08+b5GemaV/OrK/AuFmH9bEFJXv4AkAIbL1AOgkE+A4ENHzz7"
+    "h4bbrxCawAvIlo0VErTQi6bDww/3GlS9N2XNoqq832jpQqFG4B3Dxng8GleLd1SLG6/KfR"
+    "p9FSbDB2E4FW8nQrf3uROzPon+pJjpvdHTcCpMxt0J0uvuhPvu02DaScyT6InFhi2pwhXx"
+    "zLazPbPtlGfWm26GxeycJema55+9LFQd/zKnOv5lujo+2hZXqg1RbwYL2gQZB7sQ2P4+wA"
+    "BzRFBdcUQFCUW4UEGrEpjLXz9sfPIp49FxcZoKQ+uCtJpqkL5oF0D6op1TEDiFtOFaMhs7"
+    "RxQVouxJexVxc+kGTQWJowp10cg2Q8RpTjpaMVzKGM04BNlpQyi92aJGZcDsTKY4Da+XTL"
+    "qYAius4TpY+VDwo9PMWcCMS3RwglZzJnuurEmuzRRsv6aosxpY24B7Cy2i6lyVfYMI9qqx"
+    "gE+nboKecdhxUKCkaCqtAH72hpjdwym7OQJUmMULku6UMfQqgNhLhMXcMlZMvrYUJccRo4"
+    "EkA1XbDsiI9JSR5PkKmUA2OF+BF+po2qiHGOUV6vDNUaIF59AKk6vZTFlJ2iZIpxUcyDtH"
+    "6itzFm6M5pS3J+MZBzFgMTzrIJk8D1matnksW/6hJmvcWNP105RNwLtqBdZHkVnPIsj4qu"
+    "HP/B2wpHRwyqha0JRUawv9P0F2yghiI7W9zcKaIuTr6jbr6iGTtGsGftleHn6EAM+CPzp4"
+    "a5kFXzOcy0mCp9cD5Oc0bIX0Vuc08IoDjak4ECVHPOqSaS8NasWBdKOzYikUdrz9xhyKB0"
+    "N3ltobiOjBXF24FrRx5r+kgzizesn+OPQQsRQaJuAiLrCA6oB3loErzgHXxCkLpuQsf0in"
+    "Sez1SfRMCIpkAi3VUEQ0PSyHlwE4aL5DYihS8OY4AAm6k453C8CAtNSRjRBCatLIaQGouE"
+    "yhgi4PEqQqN/Gqo2LoOSwIKpWWQ5wNMWN8a5qQg5syfyBZg20piFFwOEk4/WQ+WkWTTDzj"
+    "JBxQivHID8JjsxutaTikaUh9vwYTomsSDmhGokCYakkRSIsUe4lR84IvBerqKFBTXyCVj4"
+    "vgnSDngOcBvk3BqPKKRB2TmhVVibooDO7CkhSmgLaIoBHJLkTua5HU1+zMV17TvOnRooVq"
+    "mnOPLj+1/OD7w87esAMXuxoYC1XvOg5cmVQ3TeL+WZ6HRsMt0Uq6bsrPxTqmmX+W48twbW"
+    "ixFgCK01RWLqUyEab8I3BsV5YhVGiKzq1haFDSM0TwOB0B9DMiPN61lQbt7Wg0SAgot30y"
+    "tO7p4VYI5ce1aE7R55nFRS4mHoeYmBJiDrO3xsKqKDtrMugqe19NRnqVu6l+a0kIaugVqA"
+    "tkE0tRdaSwow/71jIla31HN1b4jl/KhocWHHI7DgepOLIxCq7qUPYCE81gBjjD5jxQNQ1l"
+    "RsBLJpZZgS6cMfEVauRLJpb0iBeOJL7yu8uY1BIRNMICe5BsFsMSER6QslNtLhwbETYhly"
+    "ipPF4VyYm9ys6JvaLkxPIqvRUWjg1hs5BeTod7c01rso86rzKx2tbxotbJatbJKtYzfTT9"
+    "LEw6wMDKxkx/Gn4Zjn4ZdoCrf0e6mqfMHL6eJ9IzTfRE9Zk2jj8/joZZgRIJMtIioMoO+B"
+    "Noqr23fbf133NX9zKAwbOrao6q2+/x8/63Vf32gWHK3z7IneIsqeXjDsjtQ0aAodnBVDY4"
+    "TlNdgWaPv/cF+75rKUgy3ZuTLRWtKSqsGXwArt6LUOQHpVDMjpsjWWjrDK8pSiwaroWL/7"
+    "AtGjGaBko/RRaM7PUiIybLQasDC8YEWfNg3ktdprCwp5h9ckpGFgdJWOFKrRs63Ndqve8C"
+    "+hFurPydImweh+9FjUq4FNKbYmZ+F0l30jVbDnsiwWbsqnS8sENnWsaLV7qG5k7J9btTqC"
+    "v0vkdXjtb9bsznNnTEF0ljy0siyLgLJhNa9HlM2xhB1rxN7KLIHnaRvYVdpPVnXV4alNPe"
+    "c2ThiKKB+JYukvlosSscSbLmIb0XccyCgTLM5EJIUjUP6otCUF/kQH2Rhho9UVHxe9ksZu"
+    "ckFbc6l251NiGS5Ghn1WXbQ2MkTeD9qi2i6PFzVaGvOfeaIWWdBZQgI4CfY7p9zYHz94fI"
+    "5xs93Q4EMJ4Ivf5jP2D8KMrSu5kUtydCd5Ba3V9U+IrryjguZdUp5rRMdVKdnwXpWmj6Qt"
+    "aDMFvjyWg8ehTuOiDsAbsth/f9yQO+6HGStcJXJ8LPQm+KL4ZVdVu1EIJyjindPGIHOLIU"
+    "LYnhKWhMAyUM7/rDT2icfPqZfvckiI+j0bADsLJtG4Y+07EjGl3vgKBAxUz3D1vGwxbWWJ"
+    "jp90+D+/5ggC9G5UFiV8VBdyrEbnmVQ2Y6dmP3u4PBb2KMHnuzVUnT3sRYT790+1/xzVdJ"
+    "fcF/dx/Qy+MLaMgQMujK49PjOLhmu7bpXd2Gnco/kdWfw1vlSxKkJUTCH9H2V6PA9xCT3A"
+    "TJwOsSce1WbsckOU+gz3M/xgs9sZhjSbpTNmejRd2mRiRkGgRjFNXFvV7sCayyLYE8NT4b"
+    "6mblPPHjs5o86pQNP318Fpb0M88hyrZgkHTcjLFFYBeRRldw7yLJeOIGZQ9DT3TZoSWoOL"
+    "I0P+Er+nzG2ikxEo4pNZPQYubVBA13aNNqGQZ2B/azRUhCDi8lZdM1kRIF0duwoZui4+Bu"
+    "rKIUbfkUfwdrCaVuvK8jW3eL1k9KFSigFk+iyQslAHwX66qh+BJyUpFTcbAIUAK4p1IALC"
+    "YxFToHJ9qxSsC46efgkLt7xjk4aQGtDP49gVOzEpLp5qV3LRBwfAvhm5KgmA9yipWKeMkK"
+    "pLgNKO+/TKAWIUpH/d5zRuAdQYj115C1OemukVQNn8+0G1798Line7+75vBqAiw1mK47ot"
+    "XEOU1fAekbOMcqhhUCQkedlMZSv/j9NWm9qqY8XQhcbpW6GLpFitWJr7H2G4/p6+oASpb2"
+    "BgKqM6DatgsVYKA1B6ApBdY9e4fnvaKRMl7Tp/Dt0hH9kD3y3FCfQFSkN+/To1wqXhLvkC"
+    "XxiFEpiC5BxQ3aNPfLYRMM6wYvWziLv/gwxgMliE4avtTiW9RLRdLxmV3nI8XrBnRh017u"
+    "meIHruyfMK/SJDvC/Joj1JEtS65BnCwzjN+Sy1KHlKVYiwjuu8p/tYvs/gu7ZNdz2ZzOUX"
+    "1JF3asW72+Vw1QxVUA7/q+l6MDFBVDLzszfeoVAnSMVx3dF3DWhV9ZUIE42SKsLPjw0J9O"
+    "BQGn6KxWquNAmKwpSOp+xcaz7AqCri3LLJMlbF9KlN1hl6Fk2tNNkbSnm+y0pxsSWVNCHT"
+    "MgG7avLtHpb61qFqGrqyJce3WVzbb4Ho8Mb3aMcJHIcB6dtn89qjwHM1uARM1Q3t3FvA6Q"
+    "KOL+DMULMYoY2tGxwBJddSTYp+J4lIOgVbcFvxBc60A0LyN4V09ohNcYV8tuKIuFwWU7Yt"
+    "XAMLwETM+usoC7gnSv2rKk3XpdNRWog4VsHCVati6Z9tLYlbEiuB6D/pqK19qcW2WUy1FC"
+    "JS9VTUFy2444NVLATSpcpomrhOJyMjsy1Rj98ztqKlPhE2N3BKlgvPPRwLNPBxHipwdVg7"
+    "aDS3ZTHESJ+2d5DiLM5KtE07I9RD7jB0qiZwPnLqJDuoga78K47w+7w16/OxB7g9EjrhWl"
+    "6uhrVEkTZc2woVdD7HE6eepN+6Oh+DjtTqZeMTH0Ga5XIlH0Djb0HBnjgeC16vZ6wniK+v"
+    "WdGqYGvYaSLEPTw8p3ewgT78GjsTDpYjrfAwIt7+mGieFRcSmsz93hHS6H1QFLSVdwPaxt"
+    "XCLlHypjapKuM0e9JKlOuQYOWjhdPNJM8CWIThm95F5R1MadIOLRQgWs3GtZdEczdyMF2z"
+    "PSyp1gsDrFCcXgpwuBscHJFwFjLFGuAMhFPR4NVIdooL1UXTeXkr11ddeIuMIjnnBWoKPO"
+    "VTnSxVkE6/6dMJz27/u9QLRN9jbTxxMcEBTcNC0cERTdGfWeJoIfKoTWGtm1oB8rJPwq9J"
+    "58CvTaslumeFx+xJAjLbYd7oC0wsFGKr38nXWMH6ej3pcO8Ghn+lD4RXwQEBrD/uMDAh2+"
+    "iisoL7Hlb1WPETGlN8+xl3itraYjraM6L4Sxg33Fcfe3+OG+IvqYmf61373tD/rT38RP3X"
+    "EHvKjSs6qpzpu4kMyZ/vQoTHw6bLvDFPUYUB7clA19c4ObeNnLpo16iFFe2ctDll6smaGk"
+    "9NS/MKSKrfJikoobU+pbFKxm/FvUmJJbE4xe9SdkyhIAPpG6VcQ03iEyM5CKd3Ttfook07"
+    "HfX4OwT7Bq5EndPWAg4b9tClb7NIZ68QMUM2gYV5BtAHXDFtzyeUyb8lmO5RMPKav1M05T"
+    "juJfoxyv6yJnEV1nn0V0nTqLCG0ypia9iawwk3QVWsQYjWFbQr2XUydNybZfDbRGLiWbMb"
+    "WOIKyzTWtLxPeSZWcZ2ta2/ZC2zli3uncP/WEHSMpK1Wd6f/gVSYa+hV7VX5Ds4Rvo/Wia"
+    "KIoGZqf9Cl+7g6fudDTpAIjP+JYcoyZme9UW0bauvtDqK+adE5+gq/CE+HCbONoD4rkRN5"
+    "vXj9OcV8SIGy82wlj0J03JbU8Fyv4Q5gxuHSlU+ifNbDtYSOBLiQmYwkujjH9J37nxHe6a"
+    "ndM11SnupkHcmXSIuIrqiIgHrN2TVHFXA6NISdVj5Kbq01OPEaVDZKceI04HrL9+jHBZUD"
+    "YsXCeb12FnQi048uIwyarHCJkNbXt3mLAH4NHvqUmCw76dKSFkGT6VGKL5rhXRjrXcWE78"
+    "1jJeEREIh/7vwFlCIBvGdxX9J1lYMgISsHBc6AqoCnhdGjYEj5+7P7avroFq49hFCypgCS"
+    "2YLjJefvfc9VMv108wssyGcpKOu4A2uoBk25qLTqiQFQU6SVVnE3l9gOb21BO0p8I/TBX1"
+    "tsWoJymrGfUqF7YjGWRKDCwl9NlmPcg5RsGt5Jut5GF4z47W8YbVJzkjrOIxpqpTimsXWq"
+    "q8bFF0kOBOrvohrdvw2K5jms55Av4LtEJ1sqjIGSNpoLy5l/AXPKkYEA6aNxDdvYRzoSc6"
+    "1JyBnx9HwwxJfk1CCnSq7IA/gabax7j754CLwUiIcSGm7x66v5Jw9wajW1I+wx3c0qSDKj"
+    "ezv/4fpHCLBw=="
 )

@@ -1,0 +1,199 @@
+"""/api/ppp: PPP projects, milestones, yearly government payments, budgets and fiscal affordability."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.schemas import (
+    AffordabilityRead,
+    BudgetRead,
+    BudgetRequest,
+    MilestoneRead,
+    MilestoneRequest,
+    Page,
+    PaymentRead,
+    PaymentRequest,
+    PhaseRequest,
+    ProjectCreate,
+    ProjectRead,
+)
+from app.api.tracking import parse_enum
+from app.models import (
+    FiscalBudget,
+    GovernmentPayment,
+    GovernmentPaymentKind,
+    MilestoneKind,
+    PaymentMechanism,
+    PPPMilestone,
+    PPPPhase,
+    PPPProject,
+    PPPTag,
+    Role,
+)
+from app.security import STAFF
+from app.services import ppp as svc
+from trackers.ppp import payable
+
+PROJECT_EDITORS = frozenset({Role.ADMIN, Role.FINANCE, Role.INVESTMENT})
+BUDGET_EDITORS = frozenset({Role.ADMIN, Role.FINANCE})
+
+
+def _dec(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def payment_read(p: GovernmentPayment) -> PaymentRead:
+    score = None if p.performance_score is None else _dec(p.performance_score)
+    return PaymentRead(
+        year=p.year,
+        kind=str(p.kind),
+        amount_planned=_dec(p.amount_planned),
+        performance_score=score,
+        amount_payable=payable(_dec(p.amount_planned), score),
+        amount_paid=_dec(p.amount_paid),
+        paid_on=p.paid_on,
+    )
+
+
+async def project_read(p: PPPProject) -> ProjectRead:
+    milestones = await PPPMilestone.filter(project_id=p.id).order_by("id")
+    payments = await GovernmentPayment.filter(project_id=p.id).order_by("year", "kind")
+    return ProjectRead(
+        id=p.id,
+        name=p.name,
+        district_id=p.district_id,  # type: ignore[attr-defined]
+        agreement_id=p.agreement_id,  # type: ignore[attr-defined]
+        phase=str(p.phase),
+        tag=str(p.tag),
+        payment_mechanism=str(p.payment_mechanism),
+        milestones=[MilestoneRead(str(m.kind), m.planned_on, m.actual_on) for m in milestones],
+        payments=[payment_read(x) for x in payments],
+    )
+
+
+class PPPController(Controller):
+    path = "/api/ppp"
+    tags = ["ppp"]
+
+    @get("/projects", opt={"roles": STAFF})
+    async def list_projects(
+        self,
+        principal: CurrentUser,
+        district_id: FromQuery[int | None] = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page:
+        query = PPPProject.filter(district__path__startswith=principal.scope_path)
+        if district_id is not None:
+            query = query.filter(district_id=district_id)
+        total = await query.count()
+        rows = await query.order_by("id").offset(offset).limit(limit)
+        return Page(items=[await project_read(p) for p in rows], total=total, limit=limit, offset=offset)
+
+    @post("/projects", opt={"roles": PROJECT_EDITORS}, status_code=201)
+    async def create_project(self, principal: CurrentUser, data: JSONBody[ProjectCreate]) -> ProjectRead:
+        """A PPP project of a government level (district), optionally linked to its PPP contract."""
+        project = await svc.create_project(
+            principal,
+            svc.ProjectInput(
+                name=data.name,
+                district_id=data.district_id,
+                payment_mechanism=parse_enum(PaymentMechanism, data.payment_mechanism, "payment_mechanism"),
+                phase=parse_enum(PPPPhase, data.phase, "phase"),
+                tag=parse_enum(PPPTag, data.tag, "tag"),
+                agreement_id=data.agreement_id,
+            ),
+        )
+        return await project_read(project)
+
+    @get("/projects/{project_id:int}", opt={"roles": STAFF})
+    async def get_project(self, principal: CurrentUser, project_id: FromPath[int]) -> ProjectRead:
+        return await project_read(await svc.get_project(principal, project_id))
+
+    @post("/projects/{project_id:int}/phase", opt={"roles": PROJECT_EDITORS}, status_code=200)
+    async def set_phase(
+        self, principal: CurrentUser, project_id: FromPath[int], data: JSONBody[PhaseRequest]
+    ) -> ProjectRead:
+        """识别 → 准备 → 采购 → 执行 → 移交, forward only."""
+        phase = parse_enum(PPPPhase, data.phase, "phase")
+        return await project_read(await svc.set_phase(principal, project_id, phase))
+
+    @put("/projects/{project_id:int}/milestones/{kind:str}", opt={"roles": PROJECT_EDITORS})
+    async def set_milestone(
+        self,
+        principal: CurrentUser,
+        project_id: FromPath[int],
+        kind: FromPath[str],
+        data: JSONBody[MilestoneRequest],
+    ) -> MilestoneRead:
+        """Planned and/or actual date of financial close, construction start, completion acceptance,
+        commercial operation or handover."""
+        milestone_kind = parse_enum(MilestoneKind, kind, "kind")
+        m = await svc.set_milestone(principal, project_id, milestone_kind, data.planned_on, data.actual_on)
+        return MilestoneRead(str(m.kind), m.planned_on, m.actual_on)
+
+    @put("/projects/{project_id:int}/payments", opt={"roles": PROJECT_EDITORS})
+    async def set_payment(
+        self, principal: CurrentUser, project_id: FromPath[int], data: JSONBody[PaymentRequest]
+    ) -> PaymentRead:
+        """The government's payment for a year and kind, with the performance score that scales it."""
+        payment = await svc.set_payment(
+            principal,
+            project_id,
+            svc.PaymentInput(
+                year=data.year,
+                kind=parse_enum(GovernmentPaymentKind, data.kind, "kind"),
+                amount_planned=data.amount_planned,
+                performance_score=data.performance_score,
+                amount_paid=data.amount_paid,
+                paid_on=data.paid_on,
+            ),
+        )
+        return payment_read(payment)
+
+    @put("/budgets/{district_id:int}/{year:int}", opt={"roles": BUDGET_EDITORS})
+    async def set_budget(
+        self, principal: CurrentUser, district_id: FromPath[int], year: FromPath[int], data: JSONBody[BudgetRequest]
+    ) -> BudgetRead:
+        """一般公共预算支出 of a government level for a year (entered by the finance bureau)."""
+        b = await svc.set_budget(principal, district_id, year, data.general_expenditure)
+        return BudgetRead(district_id=district_id, year=b.year, general_expenditure=_dec(b.general_expenditure))
+
+    @get("/budgets", opt={"roles": STAFF})
+    async def list_budgets(self, principal: CurrentUser, year: FromQuery[int | None] = None) -> list[BudgetRead]:
+        query = FiscalBudget.filter(district__path__startswith=principal.scope_path)
+        if year is not None:
+            query = query.filter(year=year)
+        return [
+            BudgetRead(district_id=b.district_id, year=b.year, general_expenditure=_dec(b.general_expenditure))  # type: ignore[attr-defined]
+            for b in await query.order_by("year", "district_id")
+        ]
+
+    @get("/affordability", opt={"roles": STAFF})
+    async def affordability(
+        self, principal: CurrentUser, settings: AppSettings, district: FromQuery[int], year: FromQuery[int]
+    ) -> AffordabilityRead:
+        """财政承受能力: the district's PPP fiscal expenditure in the year against 10 % (red line: no new PPP
+        projects) and 5 % (no new government-pay projects) of its general public budget expenditure."""
+        policy = settings.affordability_policy()
+        report = await svc.affordability_check(principal, district, year, policy)
+        r = report.result
+        return AffordabilityRead(
+            district_id=report.district_id,
+            district=report.district,
+            year=report.year,
+            expenditure=r.expenditure,
+            budget=r.budget,
+            share=r.share,
+            status=str(r.status),
+            new_ppp_allowed=r.new_ppp_allowed,
+            new_government_pay_allowed=r.new_government_pay_allowed,
+            projects=report.projects,
+            red_line=policy.red_line,
+            government_pay_limit=policy.government_pay_limit,
+        )

@@ -1,0 +1,242 @@
+"""PPP projects, their milestones and the government's yearly payments; budgets and fiscal affordability.
+
+Scope: a project is visible when its district (the government level whose budget carries it) is in the
+caller's scope; budgets likewise. The affordability rules are ``trackers.ppp``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import (
+    Agreement,
+    FiscalBudget,
+    GovernmentPayment,
+    GovernmentPaymentKind,
+    MilestoneKind,
+    Organisation,
+    OrgKind,
+    PaymentMechanism,
+    PPPMilestone,
+    PPPPhase,
+    PPPProject,
+    PPPTag,
+)
+from app.security import Principal
+from app.services import audit
+from trackers.ppp import AffordabilityPolicy, AffordabilityResult, affordability, expenditure, payable
+
+GOVERNMENT_LEVELS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.COMMITTEE)
+
+
+async def _government(principal: Principal, org_id: int) -> Organisation:
+    org = await Organisation.filter(id=org_id, path__startswith=principal.scope_path).first()
+    if org is None:
+        raise NotFound(f"Organisation {org_id} does not exist or is not visible to you.")
+    if org.kind not in GOVERNMENT_LEVELS:
+        raise InvalidInput(
+            f"{org.name} is a {org.kind}, not a government level with its own budget.",
+            errors=[{"key": "district_id", "message": "not a government level"}],
+        )
+    return org
+
+
+async def get_project(principal: Principal, project_id: int) -> PPPProject:
+    project = await PPPProject.filter(id=project_id, district__path__startswith=principal.scope_path).first()
+    if project is None:
+        raise NotFound(f"PPP project {project_id} does not exist or is not visible to you.")
+    return project
+
+
+def project_snapshot(p: PPPProject) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "phase": p.phase,
+        "tag": p.tag,
+        "payment_mechanism": p.payment_mechanism,
+        "district_id": p.district_id,  # type: ignore[attr-defined]
+        "agreement_id": p.agreement_id,  # type: ignore[attr-defined]
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectInput:
+    name: str
+    district_id: int
+    payment_mechanism: PaymentMechanism
+    phase: PPPPhase = PPPPhase.IDENTIFICATION
+    tag: PPPTag = PPPTag.STOCK
+    agreement_id: int | None = None
+
+
+async def create_project(principal: Principal, data: ProjectInput) -> PPPProject:
+    district = await _government(principal, data.district_id)
+    if not data.name.strip():
+        raise InvalidInput("A project needs a name.", errors=[{"key": "name", "message": "required"}])
+    if data.tag == PPPTag.NEW_MECHANISM and data.payment_mechanism != PaymentMechanism.USER_PAY:
+        raise InvalidInput(
+            "New-mechanism projects are user-pays concessions without fiscal subsidy of costs.",
+            errors=[{"key": "payment_mechanism", "message": "must be user_pay for new_mechanism"}],
+        )
+    agreement = None
+    if data.agreement_id is not None:
+        agreement = await Agreement.filter(
+            id=data.agreement_id, owning_department__path__startswith=principal.scope_path
+        ).first()
+        if agreement is None:
+            raise NotFound(f"Agreement {data.agreement_id} does not exist or is not visible to you.")
+    async with in_transaction():
+        project = await PPPProject.create(
+            name=data.name.strip(),
+            district=district,
+            agreement=agreement,
+            phase=data.phase,
+            tag=data.tag,
+            payment_mechanism=data.payment_mechanism,
+        )
+        await audit.record(principal, "ppp.create", "ppp_project", project.id, None, project_snapshot(project))
+    return project
+
+
+_PHASE_ORDER = list(PPPPhase)
+
+
+async def set_phase(principal: Principal, project_id: int, phase: PPPPhase) -> PPPProject:
+    """Move a project along 识别 → 准备 → 采购 → 执行 → 移交 (forward only)."""
+    async with in_transaction():
+        project = await get_project(principal, project_id)
+        if _PHASE_ORDER.index(phase) < _PHASE_ORDER.index(PPPPhase(project.phase)):
+            raise Conflict(f"A project in {project.phase} cannot go back to {phase}.")
+        before = project_snapshot(project)
+        project.phase = phase
+        await project.save()
+        await audit.record(principal, "ppp.phase", "ppp_project", project.id, before, project_snapshot(project))
+    return project
+
+
+async def set_milestone(
+    principal: Principal, project_id: int, kind: MilestoneKind, planned_on: date | None, actual_on: date | None
+) -> PPPMilestone:
+    """Planned and/or actual date of a milestone (one per kind and project)."""
+    project = await get_project(principal, project_id)
+    async with in_transaction():
+        milestone = await PPPMilestone.filter(project_id=project.id, kind=kind).first()
+        before = {"planned_on": milestone.planned_on, "actual_on": milestone.actual_on} if milestone else None
+        if milestone is None:
+            milestone = PPPMilestone(project=project, kind=kind)
+        if planned_on is not None:
+            milestone.planned_on = planned_on
+        if actual_on is not None:
+            milestone.actual_on = actual_on
+        await milestone.save()
+        after = {"kind": kind, "planned_on": milestone.planned_on, "actual_on": milestone.actual_on}
+        await audit.record(principal, "ppp.milestone", "ppp_project", project.id, before, after)
+    return milestone
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentInput:
+    year: int
+    kind: GovernmentPaymentKind
+    amount_planned: Decimal
+    performance_score: Decimal | None = None
+    amount_paid: Decimal | None = None
+    paid_on: date | None = None
+
+
+async def set_payment(principal: Principal, project_id: int, data: PaymentInput) -> GovernmentPayment:
+    """The government's payment obligation for a year and kind (upsert), with the assessment score."""
+    project = await get_project(principal, project_id)
+    if project.payment_mechanism == PaymentMechanism.USER_PAY and data.kind != GovernmentPaymentKind.OM_PERFORMANCE:
+        raise InvalidInput(
+            "A user-pays project carries no availability payments or viability-gap subsidies.",
+            errors=[{"key": "kind", "message": "not for user_pay"}],
+        )
+    for key, value in (("amount_planned", data.amount_planned), ("amount_paid", data.amount_paid)):
+        if value is not None and value < 0:
+            raise InvalidInput(f"{key} cannot be negative.", errors=[{"key": key, "message": "negative"}])
+    if data.performance_score is not None and not 0 <= data.performance_score <= 100:
+        raise InvalidInput(
+            "A performance score is between 0 and 100.", errors=[{"key": "performance_score", "message": "0–100"}]
+        )
+    async with in_transaction():
+        payment = await GovernmentPayment.filter(project_id=project.id, year=data.year, kind=data.kind).first()
+        before = payment_snapshot(payment) if payment else None
+        if payment is None:
+            payment = GovernmentPayment(project=project, year=data.year, kind=data.kind)
+        payment.amount_planned = data.amount_planned
+        payment.performance_score = data.performance_score
+        if data.amount_paid is not None:
+            payment.amount_paid = data.amount_paid
+        if data.paid_on is not None:
+            payment.paid_on = data.paid_on
+        await payment.save()
+        await audit.record(principal, "ppp.payment", "ppp_project", project.id, before, payment_snapshot(payment))
+    return payment
+
+
+def payment_snapshot(p: GovernmentPayment) -> dict[str, Any]:
+    return {
+        "year": p.year,
+        "kind": p.kind,
+        "amount_planned": p.amount_planned,
+        "performance_score": p.performance_score,
+        "amount_payable": payable(Decimal(p.amount_planned), _opt_dec(p.performance_score)),
+        "amount_paid": p.amount_paid,
+        "paid_on": p.paid_on,
+    }
+
+
+def _opt_dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+async def set_budget(principal: Principal, district_id: int, year: int, general_expenditure: Decimal) -> FiscalBudget:
+    """一般公共预算支出 of a government level for a year, as entered by the finance bureau (upsert)."""
+    district = await _government(principal, district_id)
+    if general_expenditure <= 0:
+        raise InvalidInput(
+            "Budget expenditure must be positive.", errors=[{"key": "general_expenditure", "message": "not positive"}]
+        )
+    async with in_transaction():
+        budget = await FiscalBudget.filter(district_id=district.id, year=year).first()
+        before = {"general_expenditure": budget.general_expenditure} if budget else None
+        if budget is None:
+            budget = FiscalBudget(district=district, year=year, general_expenditure=general_expenditure)
+        budget.general_expenditure = general_expenditure
+        budget.entered_by_id = principal.user_id
+        await budget.save()
+        after = {"district_id": district.id, "year": year, "general_expenditure": general_expenditure}
+        await audit.record(principal, "ppp.budget", "fiscal_budget", budget.id, before, after)
+    return budget
+
+
+@dataclass(frozen=True, slots=True)
+class AffordabilityReport:
+    district_id: int
+    district: str
+    year: int
+    result: AffordabilityResult
+    projects: int
+    policy: AffordabilityPolicy
+
+
+async def affordability_check(
+    principal: Principal, district_id: int, year: int, policy: AffordabilityPolicy
+) -> AffordabilityReport:
+    """All PPP fiscal expenditure of the district's projects in ``year`` (payable after assessment, or paid
+    when more) against its general public budget expenditure."""
+    district = await _government(principal, district_id)
+    rows = await GovernmentPayment.filter(project__district_id=district.id, year=year).values_list(
+        "amount_planned", "performance_score", "amount_paid", "project_id"
+    )
+    total = expenditure((Decimal(str(p)), _opt_dec(s), Decimal(str(paid or 0))) for p, s, paid, _ in rows)
+    budget = await FiscalBudget.filter(district_id=district.id, year=year).first()
+    result = affordability(total, Decimal(str(budget.general_expenditure)) if budget else None, policy)
+    return AffordabilityReport(district.id, district.name, year, result, len({r[3] for r in rows}), policy)
