@@ -27,6 +27,7 @@ from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.obligations import ObligationController
 from app.api.organisations import OrganisationController
+from app.api.stats import ExportController, StatsController
 from app.api.ui import UIController
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             FailureController,
             PublicFailureController,
             SweepController,
+            StatsController,
+            ExportController,
             UIController,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
