@@ -93,7 +93,7 @@ async def provide_stats_filter(
     date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     agreement_kind: FromQuery[AgreementKind | None] = None,
     category: Annotated[str | None, Parameter(max_length=30)] = None,
-    obligor_role: FromQuery[PartyRole] = PartyRole.GOVERNMENT,
+    obligor_role: FromQuery[PartyRole | None] = None,
     organisation_id: FromQuery[int | None] = None,
     organisation_kind: FromQuery[OrgKind | None] = None,
 ) -> StatsFilter:
@@ -104,7 +104,7 @@ async def provide_stats_filter(
         date_to=date_to,
         agreement_kind=str(agreement_kind) if agreement_kind else None,
         category=category,
-        obligor_role=obligor_role,
+        obligor_role=obligor_role or PartyRole.GOVERNMENT,  # integrity figures are per side: government unless asked
         organisation_id=organisation_id,
         organisation_kind=str(organisation_kind) if organisation_kind else None,
     )
