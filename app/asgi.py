@@ -29,6 +29,7 @@ from app.api.obligations import ObligationController
 from app.api.organisations import OrganisationController
 from app.api.stats import ExportController, StatsController
 from app.api.ui import UIController
+from app.api.webhooks import WebhookController
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
 from app.queue import InProcessQueue, make_queue
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             SweepController,
             StatsController,
             ExportController,
+            WebhookController,
             UIController,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False

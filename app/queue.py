@@ -18,9 +18,18 @@ def extraction_job_id(document_id: int) -> str:
     return f"extract:{document_id}:{extractors.EXTRACTOR_VERSION}"
 
 
+def notification_job_id(delivery_id: int, queue_name: str = "arq:queue") -> str:
+    """Stable per delivery (and queue, for installations sharing one Redis)."""
+    prefix = "" if queue_name == "arq:queue" else f"{queue_name}:"
+    return f"{prefix}notify:{delivery_id}"
+
+
 class JobQueue(ABC):
     @abstractmethod
     async def enqueue_extraction(self, document_id: int) -> None: ...
+
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
+        raise NotImplementedError
 
     @abstractmethod
     async def close(self) -> None: ...
@@ -42,6 +51,27 @@ class InProcessQueue(JobQueue):
         async def run() -> object:
             async with self._semaphore:
                 return await run_extraction(document_id, self.settings)
+
+        task = asyncio.create_task(run(), name=job_id)
+        self._tasks[job_id] = task
+        task.add_done_callback(self._done)
+
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
+        """Deliver in a task on this loop, sleeping through the backoff between attempts."""
+        from app.services.notifications import deliver
+
+        job_id = notification_job_id(delivery_id)
+        if job_id in self._tasks and not self._tasks[job_id].done():
+            return
+
+        async def run() -> object:
+            delay: float | None = defer_s
+            while delay is not None:
+                if delay:
+                    await asyncio.sleep(delay)
+                async with self._semaphore:
+                    delay = await deliver(delivery_id, self.settings)
+            return None
 
         task = asyncio.create_task(run(), name=job_id)
         self._tasks[job_id] = task
@@ -71,12 +101,23 @@ class ArqQueue(JobQueue):
 
         if self._pool is None:
             assert self.settings.redis_url
-            self._pool = await create_pool(RedisSettings.from_dsn(self.settings.redis_url))
+            self._pool = await create_pool(
+                RedisSettings.from_dsn(self.settings.redis_url), default_queue_name=self.settings.queue_name
+            )
         return self._pool
 
     async def enqueue_extraction(self, document_id: int) -> None:
         pool = await self._redis()
         await pool.enqueue_job("extract_document", document_id, _job_id=extraction_job_id(document_id))
+
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
+        pool = await self._redis()
+        await pool.enqueue_job(
+            "deliver_notification",
+            delivery_id,
+            _job_id=notification_job_id(delivery_id, self.settings.queue_name),
+            _defer_by=defer_s or None,
+        )
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -85,4 +126,8 @@ class ArqQueue(JobQueue):
 
 
 def make_queue(settings: Settings) -> JobQueue:
-    return ArqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+    from app.services import notifications
+
+    queue: JobQueue = ArqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+    notifications.use_queue(queue)  # notifications raised anywhere in this process go to this queue
+    return queue

@@ -95,7 +95,14 @@ def settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Se
         db = tmp_path / "test.sqlite3"
         shutil.copy(template, db)
         url = f"sqlite://{db}"
-    return Settings(data_dir=tmp_path, database_url=url, secret_key="test-secret", worker_poll_delay_s=0.01)
+    return Settings(
+        data_dir=tmp_path,
+        database_url=url,
+        secret_key="test-secret",
+        worker_poll_delay_s=0.01,
+        notify_backoff_s=0.01,  # webhook retries: 10 ms, 20 ms, … instead of 30 s, 60 s, …
+        notify_max_attempts=4,
+    )
 
 
 @pytest.fixture

@@ -77,6 +77,9 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
     conn = connections.get("default")
     dialect = conn.capabilities.dialect
     moved: dict[str, int] = {}
+    from app.services import notifications
+
+    marks = await notifications.last_ids()
     async with in_transaction() as tx:
         for step in plan.steps:
             query = Obligation.filter(
@@ -156,4 +159,5 @@ async def sweep_obligations(as_of: date, policy: SweepPolicy | None = None) -> S
         report = SweepReport(as_of, moved, warnings, created["government_breach"], created["counterparty_default"])
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())
+    await notifications.notify_after_sweep(as_of, *marks)  # after the commit: the jobs must see the rows
     return report

@@ -218,6 +218,33 @@ CREATE TABLE IF NOT EXISTS "user_session" (
     "user_id" INT NOT NULL REFERENCES "user" ("id") ON DELETE CASCADE
 ) /* Browser sessions; the cookie carries a random id whose SHA-256 is stored here. */;
 CREATE INDEX IF NOT EXISTS "idx_user_sessio_expires_adab17" ON "user_session" ("expires_at");
+CREATE TABLE IF NOT EXISTS "webhook_subscription" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "kind" VARCHAR(12) NOT NULL /* JSON: json\nWECOM: wecom\nDINGTALK: dingtalk */,
+    "url" VARCHAR(1000) NOT NULL,
+    "secret" VARCHAR(200),
+    "events" JSON NOT NULL,
+    "is_active" INT NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "created_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE
+) /* An endpoint that receives notifications about an organisation and everything under it. */;
+CREATE TABLE IF NOT EXISTS "notification_delivery" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "event" VARCHAR(40) NOT NULL,
+    "dedupe_key" VARCHAR(120) NOT NULL,
+    "payload" JSON NOT NULL,
+    "attempts" INT NOT NULL,
+    "status" VARCHAR(12) NOT NULL /* PENDING: pending\nRETRYING: retrying\nDELIVERED: delivered\nFAILED: failed */,
+    "next_attempt" TIMESTAMP,
+    "last_error" TEXT,
+    "delivered_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "subscription_id" INT NOT NULL REFERENCES "webhook_subscription" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_notificatio_subscri_f327b8" UNIQUE ("subscription_id", "dedupe_key")
+) /* One notification to one subscription; retried with exponential backoff until delivered or failed. */;
+CREATE INDEX IF NOT EXISTS "idx_notificatio_status_c08d09" ON "notification_delivery" ("status");
+CREATE INDEX IF NOT EXISTS "idx_notificatio_next_at_4c01e8" ON "notification_delivery" ("next_attempt");
 CREATE TABLE IF NOT EXISTS "aerich" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "version" VARCHAR(255) NOT NULL,
@@ -455,6 +482,37 @@ CREATE TABLE IF NOT EXISTS "user_session" (
 );
 CREATE INDEX IF NOT EXISTS "idx_user_sessio_expires_adab17" ON "user_session" ("expires_at");
 COMMENT ON TABLE "user_session" IS 'Browser sessions; the cookie carries a random id whose SHA-256 is stored here.';
+CREATE TABLE IF NOT EXISTS "webhook_subscription" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "kind" VARCHAR(12) NOT NULL,
+    "url" VARCHAR(1000) NOT NULL,
+    "secret" VARCHAR(200),
+    "events" JSONB NOT NULL,
+    "is_active" BOOL NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "created_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE
+);
+COMMENT ON COLUMN "webhook_subscription"."kind" IS 'JSON: json\nWECOM: wecom\nDINGTALK: dingtalk';
+COMMENT ON TABLE "webhook_subscription" IS 'An endpoint that receives notifications about an organisation and everything under it.';
+CREATE TABLE IF NOT EXISTS "notification_delivery" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "event" VARCHAR(40) NOT NULL,
+    "dedupe_key" VARCHAR(120) NOT NULL,
+    "payload" JSONB NOT NULL,
+    "attempts" INT NOT NULL,
+    "status" VARCHAR(12) NOT NULL,
+    "next_attempt" TIMESTAMPTZ,
+    "last_error" TEXT,
+    "delivered_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "subscription_id" INT NOT NULL REFERENCES "webhook_subscription" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_notificatio_subscri_f327b8" UNIQUE ("subscription_id", "dedupe_key")
+);
+CREATE INDEX IF NOT EXISTS "idx_notificatio_status_c08d09" ON "notification_delivery" ("status");
+CREATE INDEX IF NOT EXISTS "idx_notificatio_next_at_4c01e8" ON "notification_delivery" ("next_attempt");
+COMMENT ON COLUMN "notification_delivery"."status" IS 'PENDING: pending\nRETRYING: retrying\nDELIVERED: delivered\nFAILED: failed';
+COMMENT ON TABLE "notification_delivery" IS 'One notification to one subscription; retried with exponential backoff until delivered or failed.';
 CREATE TABLE IF NOT EXISTS "aerich" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "version" VARCHAR(255) NOT NULL,
@@ -477,107 +535,120 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztXetz4rrZ/1c0fNrOcLYJCdmUdjpDiLNLl0BeQnZ7ujnjcWwBaozN8SXZvO353yvZ2N"
-    "iybCwwxjj6kousR+Cfbs/9+U9jYWpQtz92ZxaEC2g4jQ74T8NQFhD/kXzYBA1luVw/Ig2O"
-    "8qR7vZVYtyfbsRSVjDdVdBviJg3aqoWWDjIN3Gq4uk4aTRV3RMZs3eQa6HcXyo45g84cWv"
-    "jBjx+kn0vGlpFGhoc/vdFNS36Blk1G/O033IwMDf6ENiEh/y6f5SmCuhZ7KX8Ar1123pZe"
-    "W99wbryO5Bs9yaqpuwtj3Xn55sxNI+yN/FecQQNaigPJ8I7lklckb7CCI3hr/23WXfyvGK"
-    "HR4FRxdScCyZO8bmvI8nA0ke+liSw3OEBUTYNMAP6qtvf2M/IVfmmdnn86vzy7OL/EXbyv"
-    "GbZ8+sP/6DUwPqEHz3DS+MN7rjiK38PDeA3qM36tJKy9uWJJhrvwsO3jL6QYKkxgHNBSKO"
-    "OvT6McYJoFc9Cwxnm9/rYHGkPwTbqf3ErDiXw3Ht2OJv3RsAOQ8QJtx1uXS8tcmKT3o3F3"
-    "d9cBy+US/zUa9Hu/yr3R7W3fI8btpo7UN/z6iwXyKHGv8aj3MJZWzy280i3oPxlNvkjjDj"
-    "C9fZBvohfKT1mHxsyZ43/PTjJm9Vt33PvSHX84O/kTGdvEG8rfyMPVk5b3iEz8eqId5OiQ"
-    "PdPsHRQSbDW9qz2y59nNv41i6LZP8sCLe6Xi6z2LA2yjmQE1GX+vBMjXGCc2yDEiCmi8Z6"
-    "GDFvAj+eP4IM9A+Lo7kSj0XhTdZSzPa6iihaKzwQtpaOB8oo8r4npBJ/X6t93Bh9ZJs+Wt"
-    "Tvt3HTkwum7PE0sTn0sWNNQ3nu0fpSnvgG/0hr82SjkDzvIcsOnnKw1xkq/hwJpJXOVbdU"
-    "vMz/Mcu+fppy5jZVuQgCErDvvUJednyvqOUWYdveSPY4Qev6A2MvS31fmWAf2kf4t5pO7t"
-    "Hfm4hY2PlOCUJk9aXusb1frhgpqmcBDwvT/5Asi/4F+joeTBa9oOFjLsWL/JvxrkOymuY8"
-    "qG+SorWoS5DloD1GKzriHy7mogU+QUCSiqzbJB9S+KYqSDCLBxYS0vsHGqrYCt3O4pGFnz"
-    "1cAfh7/nUrEcfojTyAXWK6yJ1mD6zBRxg+WZhPvGtCBmwL/Ct4SgSwG7UqhcR4Y6MpD/CJ"
-    "ZU0Lo+zSzlNVS30JsZY4DfHPoc5hgf3ON+b9LIXtoFAD2yZoqBbMVZMUM1BTttW+dAPbjN"
-    "yge7Yndg7oUdv/5TICbnyJOiPr8qlianHCjwBZLPTgB/taK7+TqGeogmG/NQNSu91Os8iS"
-    "1SsqwRLAqqOzzaW12hMp90NPOQ2BGuUThQnaAi+9JsmZH9GNupyUeL1oJuUQxl5r0S+Wzy"
-    "Sey9mGVICXdrDmuKDF/y2lQaXQN4vUFkGQBVMcATBPjwnuMjXQOm0QFEYYgBbAJdMTQwxz"
-    "/IgxdoNYFqLpb4QMOkQFFVuMSTDh7d1knrgtZAl/BxDFuQsPNU0s7DxvUYbDuV0UJFvxYH"
-    "xhRZiVrWklSsucwsZxlmlrOkmcVUPc00r6GFItvR1FK1Bc5naxFK0/QFXF+l6Zov4bpgaT"
-    "KhcWJo9yyomhZmjeSnNz50k4RCLb1RoRfzV9pR9xFzkTqyVZxX80Fv4Zjqo9e973WvpUba"
-    "ei4A4wcbHqHLSF50k1s4hi/+GmD4MBhkqZZKEW597UmWcBvqV/IIt8uwc6EOg0JIPKCQiN"
-    "8a6jwSTEhQRx+xXC5iGR5itOTi/eYAN+hfP2z3IhhaZpp/42ZP1oC2ytqOxufRN2k89J1N"
-    "Z0QHZ/i+pr3Rw3Aije+648mvHaCaruFAyzue436oj8bD8Otw9H3YAa7xjMUEg9YL5pm7Vp"
-    "6pa6XPXCsxcUIw2Z9gEl0NfPAyKIVowvDriNhOOV06kpQCYCH7HVz2MylvAOFckMeRI7mZ"
-    "U6TAtNO5AKh71HD1hJpxMVVL4F6iifkMjQZL1A6eNTOF7CXCMnHQbaPt+AoqFrSAR2GDqW"
-    "mRUKSZpSzsj4CosgFm/sD9l+4vrfYFMKfev15ngGxgO8TW+zFhIS5qUCHiV0vEL1UIrdql"
-    "GZdkTnNJoacZUuhpUgr19oA8V+w5D8pxqmKwPuwyjiF9cZ4D6IvzVJzJI9rgohBTrs64Nq"
-    "9MLMwrRpq9JUJH4fyECfe1qMOWco2/V6PRIGaevOpPKJAfbq8kvMqpWDKGJCmMxu/QaAx/"
-    "LhEebYtZj1MWMOvVZFerPskBJpmzbMEXfAFts7fjlGKWqzzLrg0tPhVVhEJoVzfrptyVnb"
-    "scc3nVwM0rv0cWFVsZdSCx3dWQMzBnDZbYHjxrZortpJesr7ptdvleLqGh/UKY0Q7xxrbe"
-    "sNyMpxuoc8WYYYLXuQkWigYBcsg/0GiCJ4glceKirQFl6kArKbcXNupmwf1HAxoO8lVN/l"
-    "9kWn/jkuev0Oy9iPR/abXOzj61Ts4uLtvnnz61L0/C4yf5KOscuup/JkdR7B7ZLPjz3+1l"
-    "8uulzkd92XU/iQS3GwdFJnQ9+XQ9GDZOj/81RQ0xvsgD8UU6whcJgNf3S16A1xQ1BLj4wJ"
-    "X1tZ1fKIjRCIt1UlPms1NJRP9xPxqyIV1T0LctUh3wX6Aj+whxzQCNQBG7UoNF+uG2+096"
-    "/fYGoyv6riQDXNHHMeFdeWAPCQTqO6Du8Q58nlsREnGAbHZ5IXCVp1eoGLi5HV0ii6pS/g"
-    "AxrwyGcoH22khXMNDuIsLz/qi2eFOY5fM5GOfzMM5yMU4wuq6tqjz4Bv0L8b2vkCX+9DKP"
-    "GHyZLgVfigyM71XRlGBR0u9TlnP/YXIBHQk3s9f8NmHWOgb3Ec1ol855RFPoCa6jNlyHPV"
-    "da7Quee3FNIZzUaPVlwkltivDgnIxdlKaOzF27nYe5a7fTmTvyLI7zAmpI8WHiQDpOVUOs"
-    "T3OF6p1mxOqdJoP1bPT/DJSzzLgBRZ08SEqx5UbTKM5YjFMq5GF/oV1LAVPWTIOxjrMRDY"
-    "nKW8onRwIq8TFxGUs0X/j1mnpfx3CCrWjgni4MJjp3DPb/PUgP0nUH+NSPhvTPybjbm/SH"
-    "nztgVcUBwx62k66rZtL7ptsfkKapgm95/7MPHn1NvotrQTwbGh+jQtHVL0tB8ebWADMLKj"
-    "bLcWCC10o22mvKOuCdpRDBOyjbVhXqQwaj4eegO23AiuNPklrKc8QKHs7OhBkS1QH1fVca"
-    "C2tapUCdoxpWGt7vqiRWRUoKVQzDfZ/RumLMXMzt8YAdpakfxnlMBukWg4TBwFQZxuzMoL"
-    "0VhQjX4wjXc/ABwMNgBP3rsHzLZiuECSz9JKmXCSxmUl5qW856nFLMelVmnRFFlyjTEUrz"
-    "W4XExmlFuGR1Jjq5vw+f2aty27pgpaG71E1lm6zZSUKh6N7oRnrYvF5VW8t53Uo3JfZiF2"
-    "eLLNACoK63425yM3O77zLcjYryM6rR0o7fbqLc2KHcsW5cfYp0v5oY0iDZ+gzHLEavZpaL"
-    "1jTsL8MogfDWOqb7uwkyfMRNh6GVTFfpBP1rUFeqbI2Ov5l07ipTNN27LjOlLEi8CgM+qK"
-    "KFoqfEhoVENHY+1ccV9dHyQ0zwpF7/tjv40DpptijNbtSGkfQulPk9OCmyOuh7y/DjlLdx"
-    "5JR38uSsNMp7ceQUivR09I9TpZpHkb4WRTjVbDSdULKJ0nSHVrLFpOFdVWx1FK2btIKN3s"
-    "WiOl2R8Fa8Oh0+feDMQs7bje/g2GBoQhJ9mll6EBT0lqeR7huz8T26F+2z6aPbbimn+Odf"
-    "zvDP8ynEPy+fnk5wy7TdBh/WZZfAE76Q1fmfgGnFSi6B1Uw3wYolAU9+rnz7FcIl6a34ld"
-    "PJnCXT9x3uazC0PT+Sm9MrC/6bUANVspL7Zkf7Y6jqHqlzJl+NpW7vS7Tcmewv+HjVM/la"
-    "uuk+DCbx6mfhJ24j3uQRIlvpQmQrIUR6W8m0uOVImq5+ouReqgEuLXOBbHzvOSYP2hSZAD"
-    "sX2F6GWR6YQ4Ly4n00zPEQ35t9qaj3fX7YJJkvZzbEKE2JVgB/UL0cpE9buYJcM2JcE0ib"
-    "rqXyLeeQokSUPU6upNVceNSZhllNjXlopBtXojTv2rASHGWcximK7H1DqLzZss5cgKkCSo"
-    "xGhADTikbfciebrkOED418dHJxbjb90QMIM2D0kE2aAVVdcW0uv4A1RZXFwMr6Blj4EEVT"
-    "pPpqkaWucAXysqnrIGccdh40qGg6YuV0SL8Q00d4z2GnK1S42Qua7j1juHSfdGTPMRZTy1"
-    "zwoJikFDgSNDBngBg1LfIAGZK+ZySFa0UqkDV2rRAxinWbdUboWoZvv3CoKV7OFXGBwqem"
-    "4k4f2T417JA1ER643/DAw/jXDMwZMrqOAxdLp8HwrYk9b2b51eikJ2YH1l1FZNExHbBNkO"
-    "5SQkqy8volRGlKs+IecRCB7aoqhBpkFUHNSn4UoysxBdJhJNcCMyBVu+CpkHW2l3ATvOJh"
-    "7tYIK8m4WeOMZvq9Gudui71Uf0TKb6yYE0tDhqILF86D3rfBLORHNkIhRMaUpN4ccC7ZyR"
-    "rfbUQL5cxnMa7O9Pz+QX+xMBloQpazdiqWkOmeLZAkLb+7nPkPQgLh5rCFeT3wO+cuJp8g"
-    "rINzQ1w6bOfxh2yn+0O2E148IjqgVIf1ADYLC95suDfH0tBjVPmUicTURINp4lE08eiZR2"
-    "M0+SKNO8Ak0sSj8TD8Ohx9H3aAazxjYcyTVg7vR4wFySX+RPTEmsf0yt8U2U71v7fz3v7b"
-    "1DVUMjvgyUW6gwz7I/m8vzfKvz72UhZcxYDh3cEVrhClKS8wxFvf+4J937UWFJVtr0nnit"
-    "YUIi8UN1MkUhrt15fZtSxoqHyHRoSmhtxPngMj/bxIHBe+iz27OEA6xhRZ/WDeS83xwKFY"
-    "To/YTgvUoQhLPKmNVYm7YwzcC3HjXd8Jwvqt8L2IUYa5IFpp7kg+mu49O+YeOBJyM3ZlGl"
-    "74oVta5gsi9a1Y5pRMwzqDWlQY4rCvm9OpDR35RdFdHtMLTSZMMKnQ4tfjusYosvpdYqe5"
-    "Clpn1LNOys+GOjcZ9cgyeOGQoob4Fs6S+WjxCxxxsvohvRd2zIIrYZjLhBCnqh/Up7mgPs"
-    "2A+jQJNf5EDaVUT0hXO8ephNa5cK3zEmJOjpUjJ10fGiGpw9ovWyOKP366rjZBBQ3oppKW"
-    "gyBGRgE/JXT72gMnH/eVUCNLeBk9XA0kcDeWev37/mrhh26U3sM4uz2WuoPE6f6C4KtMUm"
-    "e5jFMnn9EyMUh5dhYsa+Hty52Aq3E3Ht2N7qXrDghGIGbL4U1/fEsavZVkLUjrWPqH1JuQ"
-    "Rgv+e53s6+BMUEZ6tM0zdoBUafhIDLKvcE2UNLzuDz/jefLpH43rB0m+H42GHUCEbds0jU"
-    "eDGKJxewcQKzRufjT8JI9k2vzcjmQqbx4GN/3BgDSGNTUirfKgO5Eij7y0PI8GMWP3u4PB"
-    "r3KEnlizkaLrb3JkpO/d/jfy8FVBL+T/7i3+8qQBTxlGBrfcP9zfrdps1156rdssp+Izwf"
-    "l7eKuoXopUFKCsThSv79rOMNaEq3Yrs2OcfGcD5HZX7gEu3K0qqlSj6s/xbCmGThYf6jbT"
-    "IyFVIRihKM/v9XRPYBWtCRRpO9KhrldQk0jbUedZZ1z4ibQddKxWzvOTJhPBA4xzFH+iyw"
-    "8tRSWQZdmqXvHrc+ZBiZAITJnRbBb3Wo3RCKMqqxDWSvblL4RFEwp4NybtUaIFtCm1MG8u"
-    "mToW425SiWQSgdobq2AFl1MBAF9HhqopvtRVnichErmlCgD3vWRCilzqOdCNHKoFYFz3Gm"
-    "70BZRSwy3JQxSxfnkyph0pwjHmiX30pucYiQR7v6SZQq9WlDdfx1APwWQDfuOpE8lhJUXG"
-    "q8mxEVe4+hX6GNZMHrxY9QHriBZabdUd4arjfo7hhIEw8CCFwfTdH69Oy6qctEgBcJnZkS"
-    "Lo5kmSJL9G+m+s6tk1AFQs/Q2sqJoA2bYLNWDifQSW0ALrkYFiaOAVz5T5mqzLuctA+Spr"
-    "+gQyKTLjfXrg4i8yNR0yUxM1KznRpaiEjoulkRUVwLa3svqHD6eZOkb0ruETCdJL1ASK9N"
-    "3Fpu/OIZHulb2LqrNYnB2l7spg6uieBee+jAn13rcUvNQheSne3Fb7zi59wJiUveQbqH1h"
-    "+F7fS1KFSHKq676vVe4ADRHoVefRmHj5qRzz1cDPJeIM7Ce80iDxAQ4SXt3e9icTSSKe44"
-    "sFchwI46muaNkv33wWndjKtVWVZ7ME/QuJYTnsMRT3xr/M441/me6Nf5moDK/ggTmQDfqX"
-    "53//50Y5h1C7nWfVttvpy5Y8Ew6L9XZdy+OwKBxW9i9HFWfQ4zNIVwzl3U16eWryRPRUK/"
-    "ZCDj00djQs8HizHAn2Cb8J7SBoVe3AzwXX2vHHC1Tb1boX4nVHkrjWdIkFzjw7YlVDtydh"
-    "Xt/+3Aq1bmUa2I8SKnWOdA1frzviVEs+hJLiobXjasrp2nY062ifumkPK4ZOOsAwXRftBj"
-    "1EUcOyVsj7KGpYIVVa8TUNsWy01JU37qoVNF0NMpGXkHNqqdj2q4nPyLlic2owKcIqa/mr"
-    "pMzcpTzIUZQF6V7f9ocdoGgLZDwa/eE36X5lM0HGC7RXNpOb/rA77JF8K8gg75puXZG+dQ"
-    "cP3clo3AGQZPhUHLMi9hRky6TywQvLNzsrS2yMrsT8sME1cbTpYYUhIH2t19cQwKiHnte3"
-    "KkkpvKtyeFdRQrQIVsvlYZVcbDuYCOBLgXpu6aW+pgHHfIa7ate6SzQhw9RodcbtAa6GHB"
-    "mvAWt3WwAZamDmiVw5xtVUvhXgGFE6YEziMcIVxtoexhxwjJDZ0LZ3h4noaO/9kep0tO9b"
-    "3R1AlqL1jiCarfyW7UjPjXF1V5b5iolAMPV/Bc4cAtU0nxH+pVjk7gIKsBRDMxcAaeB1bt"
-    "oQ3H/p/tJqXwBkA9vBrKkG5tCCyWi74ocXyvlqKedXM8utyqTphJJ+o5Jeta2p7AQsc16g"
-    "41RVVmJWB2ih8XqHGi/4c4nwaFvMepyynFmvSDG3Kk1yAFJ2RlabN8lhhELoMTfrMQMHjB"
-    "31lzXzlmlSesvIoqpSTGgXWkidNxgyyOpJpvihrPsI75tj2s5ZDH5qHvh0ljM9EXwd+M29"
-    "OCiQTcWB8Kp7DdHdV5E3hxlyk1nhLSApv7zbYXi5wgq5JbiDMi+zP/4HOxIc9Q=="
+    "eJztXWtz4jqa/isqPvVUcXoSEtKZzNZWEUK6mSaQJaR7ejqnXMYW4ImRfXxJOjt7/vtKNj"
+    "a+SMYCY4yjL7nIemV4dHvv738aS0OFuv2xM7cgXELkNK7AfxpIXkL8R/phEzRk01w/Ig2O"
+    "PNW93nKs29R2LFkh481k3Ya4SYW2YmmmoxkItyJX10mjoeCOGpqvm1yk/eFCyTHm0FlACz"
+    "/4+ZP0c8nYkqaS4eEvb3TDkl6gZZMRf/8dN2tIhb+gTUjIv+azNNOgrsa+lD+A1y45b6bX"
+    "1kfOrdeRfKKppBi6u0TrzuabszBQ2Fvzv+IcImjJDiTDO5ZLviL5Bis4gm/tf5t1F/8jRm"
+    "hUOJNd3YlAMpXWbQ1JGo4m0kNvIkkNDhAVA5EJwB/V9r79nHyE31qn55/OL88uzi9xF+9j"
+    "hi2f/vRfvQbGJ/TgGU4af3rPZUf2e3gYr0F9xl8rDWt3IVs95C49bPv4A8lIgSmMA9oEyv"
+    "jjJ1EOMM2COWhY47xef9sDjSH41nuY3PWGE+l+PLobTfqj4RXQ0Au0HW9dmpaxNEjvJ3R/"
+    "f38FTNPEf40G/e4PqTu6u+t7xLjd0DXlDX/95VLzKHGv8aj7OO6tnlt4pVvQfzKafOmNr4"
+    "Dh7YN8E72Uf0k6RHNngf89O8mY1W+dcfdLZ/zh7OQvZGwDbyh/Iw9XT1reIzLx64l2NEeH"
+    "9Jmm76CQYKvpXe2RPc9u/m0UQ7d9kgde3IuJr/csDrCtzRFUJfy5UiDfYJzoIMeIEkDjPQ"
+    "sdbQk/kj+OD/IMhG86k14CvRdZdynL8wYq2lLW6eCFNEngfKKPK+J6Qdfr9u86gw+tk2bL"
+    "W532H7rmwOi6PU8tTXwuWRApbzzbP0pT3gHf6A5/NEo5A87yHLDs8zUJcZqv4cCaSlzlW3"
+    "VLzM/zHLvn7FOXsrItSMCQZId+6pLzk7G+Y5RZRy/54xihx19QHSH9bXW+ZUA/6d9hHqlz"
+    "d09et7TxkRKc0uRJy2t9S7R+uEhMUzgI+N6ffAHkX/Cv0bDnwWvYDhYy7Fi/yb8a5DPJrm"
+    "NIyHiVZDXCXAetAWqxWVc18t2VQKbIKRIkqDbLBtW/KIqRDiLAxoW1vMDGqbYCtnK7p2Bk"
+    "jVeEX4c/pylbDj/ELHKB9QprojWYPVNF3GB5puG+NSyIGfCv8C0l6CaAXSlUbiJDHRnIfw"
+    "ZLKmhdn2aW/BqqW5KbGWOAvzn0OcwxPrjH/e6kkb20CwB6ZM1lpNmys2KGago2a1vnQD24"
+    "zcoHu2J3YO6FHb/+GRCTc2QqK8+vsqVKjAMFvkDy7hTw1yu6269jqIdo0jEPVbO9l3qdJ7"
+    "FFSpa1BouC6h6P9lZXqIyprs09JHaEaxQOVCeoyL40WkZkP8Z2avrRsrVMtshInntfibyb"
+    "vIm+F7MMKeFuzWFNkeBLXptKo4OA1xtElgFQZASmEODDe4GPdBUY6AoQhSEGsAl0GalggX"
+    "+QBy/QagLFWJr4QMOkQFYUaOJJB09u66R1kdRAl/A6ii1I2Hkqaeeh43oMtp3KaKGiH4sD"
+    "4wRZiVrWklSsucwsZxlmlrO0mcVQPM00r6ElQbajqaVqC5zP1iKUpuwFXF+l6Zov4bpgk2"
+    "RC40TR7llQMSzMGknTNz5004RCLb1RoRfzV9pR9xFzkTqyVZxX85HcwjHVR7fz0O3c9Bqs"
+    "9VwAxo82PEKXkbzoprdwDF/8McDwcTDIUi2VItz62pMs4TbUr+QRbs2wc6EOg0JIPKCQiL"
+    "811HkkmJCgjj5iuVzEMjzEkpKL95sD3KB//bDdi2BoGSz/xs2erAFtlbUdjc+jb73x0Hc2"
+    "nRMdHPJ9Tbujx+GkN77vjCc/roBiuMiBlnc8x/1Qn9Dj8Otw9H14BVz0jMUElNQL5pm7Vp"
+    "6pa7FnrpWaOCGY7E8wia4GPngplEI0ofh1RGynnC4daUoBsJD9Di77GQlvAOFckMeRI72Z"
+    "GVIg63QuAOpuYrh6Qk25mKolcJvaxHiGqEETtYNnzUwh29SwTBx022g7voayBS3gUdhgZl"
+    "gkFGluyUv7IyCqbICZP/DwpfNbq30BjJn3r9cZaDawHWLr/ZiyEBc1qBDxqyXilyqEVu3S"
+    "jEsyp7mk0NMMKfQ0LYV6e0BayPaCB+U4VTFYH3YZx5C+OM8B9MU5E2fyKGlwkYkpV6dcm9"
+    "cGFuZlxLK3ROgSOE8x4b4WddhSrvH3ejQaxMyT1/1JAuTHu+seXuWJWDKKJCmMxu/QaAx/"
+    "mRoebYtZj1MWMOvVZFerPskBJpmzbMEXfAFts7fjlGKWqzzLrg0tPhVVhEJoVzfrptyVnb"
+    "scc3nVwM0rv0cWFV0ZdSCx3VU1Z2DMGzSxPXjWzBTbSS9JX3Xb7PJtmhCpvxFm9Ip4Y1tv"
+    "WG7G0w2UhYzmmOB1YYClrEKgOeQfiJpgCrEkTly0VSDPHGil5fbCRt0suP9sQORovqrJ/4"
+    "tM6+9c8vy1Nn8vIv3fWq2zs0+tk7OLy/b5p0/ty5Pw+Ek/yjqHrvufyVEUu0c2C/78d3uZ"
+    "/Hqp81Ffdt1PIsHtxpEgE7qefLoeDBunx/+aooYYX+SB+IKN8EUK4PX9khfgNUUNAS4+cG"
+    "V9becXCmI0wmKd1pT57FQa0X88jIZ0SNcUydtWUxzwf0DX7CPENQM0AkXsSg0W6Ye7zj+T"
+    "67c7GF0n70oywHXyOCa8Kw/sIYFAfQfUPd6Bz3MrQiIOkM0uLwSu8vQKFQM3t6NLZFFVyh"
+    "8g5pVBUS4kvTbYCoaku4jwvD+qLd4UZvl8Dsb5PIyzXIxTjK5rKwoPvkH/QnzvK2SJP73M"
+    "IwZfsqXgS5GB8b0qmlIsCvs+pTn3HyYX0JFwM3vNbxNmraNwH9GMdmzOI5pCT3AdteE67I"
+    "Xcal/w3ItrCuGkllRfppzUZhoenJOxi9LUkblrt/Mwd+02m7kjz+I4L6GqyT5MHEjHqWqI"
+    "9WmuUL3TjFi903Swnq39LwXlLDNuQFEnD5JSbLnRNIpzGuPEhDzsL7RrDDAl1UCUdZyNaE"
+    "hU3lI+ORJQiY+JS1mi+cKv19T7OoZTbEUD93RhMNG5Y7D/57H32Lu5Aj71E+r9czLudCf9"
+    "4ecrsKrigGEP20nXVTPpfdvpD0jTTMa3vP/ug0dfk8/iWhDPhsrHqCTo6peloHhza4CZBW"
+    "Wb5jgwwWslG+01ZR3wzlKI4B2UbasK9SGD0fBz0D1pwIrjT5JaSguNFjycnQkzJKoD6vuu"
+    "NBbWtGJAnaMaFgvvd1USqyIlhSqG4b7PaF1GcxdzezxgR2nqh3EekwHbYpAyGBgKxZidGb"
+    "S3ohDhehzheg4+AHgYjKB/HZZv2WyFMIGxT5J6mcBiJmVT3XLW45Ri1qsy65QoulSZjlCa"
+    "3yokNk4rwiWrM9Hp/X34zF6V29YFKw1dUzfkbbJmpwmFonujG+lh83pVbS3ndSvdlNiLXp"
+    "wtskALgLrejrvpzcztvktxNyrKz6hGSzt+u4lyY4dyx7p19Zmm+9XENBWSrU9xzKL0ama5"
+    "aM3C/hKMEghvrWO6v5sgw0fccChaSbZKJ+hfg7pSZWt0/M2kc1eZStK96zJT8pLEq1Dgg4"
+    "q2lHVGbFhIlMTOp/q4oj5afogKXq/bv+sMPrROmq2EZjdqw0h7F0r8HpwJsjroe8vw45S2"
+    "ceSUdvLkrDTKe3HkFIp0NvrHqVLNo0hfiyKcarYknVCyidJ0h1ayxaThXVVsdRStm0kFW3"
+    "IXi+p0RcJb8ep0+PSBc0tz3m59B8cGRROS6tPM0oNoQW9pFum+MRvfk3vRPps9ue2WfIp/"
+    "/u0M/zyfQfzzcjo9wS2zdht8WJddAlN8ISuLvwDDipVcAquZboIVSwKmfq58+xVCk/SW/c"
+    "rpZM7S6fsO9zEo2p6f6c3plQX/XaiBKlnJfbOj/TFUdY/UOZOux71O90u03JnkL/h41TPp"
+    "pnfbeRxM4tXPwjduI97kESJbbCGylRIiva1kWNxyZJKufqLkXqoBmpax1Gx87zkGD9oJMg"
+    "F2LrC9DLM8MIcE5cX7qJjjIb43+1JR7/v8sEkyX85siFGaEq0A/qB6OUiftnIFuWbEuKaQ"
+    "NlxL4VvOIUWJKHucXEmrufCoMxWzmir10GAbV6I079qwEhxlnMapBNn7hlB+syWdugCZAk"
+    "qMRoQAJxWNvuVOMlyHCB8qeXV6cW42/SUHEGbA6CGbNgMquuzaXH4Ba4oqi4GV9Q2w8CGq"
+    "zTTFV4uYuswVyEunroOccdh5UKGs6hotpwP7QmSP8J7DTleocLMXSbr3jKHpTnXNXmAsZp"
+    "ax5EExTSlwJGhgzkCj1LTIA2RI+p6RFK4VTCBr7FohYhTrNuuU0LUM337hUFO8nCviAoVP"
+    "TcWdPrJ9aughayI8cL/hgYfxrxkYcw11HAcuTadB8a2JPW9m+dXopCdmB9ZdRWTRMR2wTc"
+    "B2KSElWXn9EqI0pVlxjziIwHYVBUIV0oqgZiU/itGVmALpMJJrgRmQql3wVMg620u4KV7x"
+    "MHfr0Fhrj2+grpFiy7Q7ltov865FRkwvHSHZ6Mc6QhBEyYFjAAO32e407Pd3YEG8YKAKXj"
+    "VnAeAvE/dAjibrgCBjzGbA05mB1atxR8MCftLatMtqKW+keqdG37BivvA56ZpQeoZvu3mp"
+    "irrU5FkZdanhC+TLxxoS1MJ6ue90lpENwYFxnKqGQO+lNoIpv5FUJmmg2SVIIyQ7FSGtGt"
+    "oZ4O6nCqkvl/IUSYiSCG+e40/ob8LQZ4gn2uC+N7zx0vev6J/QuDcZ//CaCNPy5rXd9Ab9"
+    "b70xSd4fsihF5PMv3nsVwV9OVE3DIwAlaUtJUFgmy3Mkgg/FyJO27emy7UjQsmi1gdn+R3"
+    "Eq4XfE73cU7v8trKpJWpEBtMo7TPhMsG+xemmU4oralFYhJ0dJoRT23c323ShsBVgev8Pp"
+    "wjCeHxKjHhnmeQ2QlDVHT6BwGB1pxNxO0YzGjfFsfWjcA6BYw+PPSIniFX4WlgNkXYS5H9"
+    "QmGcxCfmQjFOLYZRQ+5IDTpBe0ebdZfxLaEYvCFLI5g6C/WJgUNCEtoQUTS0hNYSGQJC1/"
+    "uJw5YkOCWuj4y1YFBLk5MB6QclNtTuoREtZBERPXbLbzGFjabPtKO2VeERlUSk3qEcBmGT"
+    "oD7s12gOQYVT5lInmHogmH4pmG4hmGntBo8qU3vgIGkSae0OPw63D0fXgFXPSMjFe0jUWg"
+    "+FwLFrRN/EZtSptHtmkyQVa+ebLxXzMXKZ5LydTVdEdD9kfyvv/mNPFU1mipYMDw7uCyzE"
+    "dpyrOteet7X7Dvux6trNA1S2yuaE0hcudzM0Ui7ft+8z24lgWRwndoRGhqyP3kOTDY50Xq"
+    "uPDTkNALqLIxTpDVD+ZWLiazlcFkttJMZpB0QWJntWRZUhOEJZ7UyEBwX6f1vt1DQtx413"
+    "eKsH4rfC9iFDKWRCvNne0sSfeekxccOFvc0fgwMaAzLeNFs/FraOaUzOAjCrWows4Rg2TM"
+    "ZjZ0pBdZd3lML0kyYYJhQou/Htc1liCr3yV2msuxPcOvPS0/I2VBczLM4IVDihriWzhL5q"
+    "PFL3DEyeqH9F7YMQuuhGEuE0Kcqn5Qn+aC+jQD6tM01PiNqsaoMMtWO8ephNa5cK2zCTEn"
+    "R8sjztaHRkjqsPbL1oji18/WFXkT7o26IbPytMbIEsDPCN2+9sDJx32FKWUJL6PH60EP3I"
+    "973f5Df7XwQ8dg72Gc3R73OoPU6f6iwVdpt+Cl1CAlxjBZBt6+kLdIQeN+PLofPZBQpGAE"
+    "YrYc3vbHd6TRW0nWkrSOe//odSek0YL/XhdEODgTlFFCIl+4WcnlJAqLNrt57EkPo9HwCh"
+    "Bh2zYM9ISIIRq3XwFihcbNT8gvhEOmza9/40WfPQ5u+wM/AC2oOxxplQadSS/yyEtd/oSI"
+    "GbvfGQx+SBF6Ys3WZF1/kyIjfe/0v5GHr7L2Qv7v3OEPTxrwlGFkcMvD48P9qs12bdNr3W"
+    "Y5FV8tw9/DW8VuJEhFiE6VQ3RWVpdw1W5ldoyT72yA3O7KPcCFu1XV6WpURj+eLUXRyeJD"
+    "3aZ6JDAVghGK8vxeT/cEVtGaQBGmx4a6vmF6IrVx3WadcuGnUhsnY7Vynp9JMhE8QDlH8R"
+    "tdfmgTVAJZmq3qFX99zlzRERKBKTWazeJeqzEaYVRNgxrKvmG18JzIpgkFvBsD38NbiaIW"
+    "5o1670THOrKjIW+seypQmxroTrvSCgD4JjJUTfFNXOV5ksaTW6oAcN9LtvjIpZ4D3cihWg"
+    "DGjzY8XlvdRmjTF1AMYPwxwPBxMGhQeIgi1i9PVYkjRTjGPPHmGInme2WZQq9XlLdfx1AP"
+    "waQDfuupE8lh1YuMV5NjI65wlTXdJQL0Tnhhxg3OSSnwW3+4uqKlrbbqjnDVcT/HcMJAID"
+    "xIYTB998er07IqJy1SAFxmdqQIunmSJEmvkf4bM8Z3EICypb+BFVUTaLbtkgzseB8BE1pg"
+    "PTKQEUnhjlTjNZ0IfpeBqImZUmWMfAKJFOL23h64+ItMTYfM1JSYlZzoJqiEjoumkT1s3E"
+    "vV4OWzsvqHD6eZOkb0ruETRSRL1ASKEofFljg8dNbLqDqLxtkl1F0ZTF2yZ8G5L2NCvfcp"
+    "BS91SF6KN7fVvivwHTAmZS/5BthpBjZ7GZefaYAf60a37yWp0khyqpu+r1W+AqpGoFecJz"
+    "Tx8lM5xisiRS2IM7Cf8EqFxAc4SHh1d9efTHo94jm+XGqOA2E81VVS9ss3n0UntnJtReHZ"
+    "LEH/QmJYDnsMxb3xL/N441+yvfEv05WM8MAcyAb9y/O//2ujnEOo3c6zattt9rIlz4TDYr"
+    "1d1/I4LAqHlf3LUcUZ9PgM0hVDeXeTXp665RE91Yq9kEIPjR0NCzzeLEeCfcpvQj0IWlU7"
+    "8HPBtXb88QLVdrXuhXjdkySuNV1igTPPjljV0O1JmNe3P7dCrVuZBvajhEpZaLqKr9cdca"
+    "olH5KQ4qG142rK6dp2lOvo1S9nJUULPe0IV70rZO3VccNbaRSNfrAC2Zp8N+hRqAZfKOsP"
+    "qKwnU8qrsI/SFKMtq5Ai8iJPHocLdh6Hi1QeByxZmrr8xl3zI0lXgzzuJWTsMmXbfjXwGb"
+    "mQbU79b4KwyjaSKqmCdymuchRFVTo3d/3hFZDVpYaeUH/4rfewsjhp6AXaK4vTbX/YGXZJ"
+    "thoNke/Ktk31vnUGj53JaHwFIMmPKjtGRaxRmi2RuhEvNM/2rBy7MboSs+sG18TRJtcVZh"
+    "T2Wq+vGSXqEcPpmZamFL5pOXzTEioIEeqXyz8tvdh2MLDAlwKtBL2X+hpWHOMZ7qoe6Zja"
+    "hAxTo9UZt6a4quZIeA1Yu1tSyFADI0/czzGupvJtKMeI0gEjOo8RrjBS+TDGlGOEzIa2vT"
+    "tMREf74I9U16O9MsaCY1ll+7YVBOuNYTKILMdsy4FkR3puDOm8toxXTASCffN34CwgUPA0"
+    "aviXbJGLH8jAkpFqLIGmgteFYUPw8KXzW6t9ATQb2A7m61WwgBZMB3oWP7ywbFTLsrGaWW"
+    "49cJJOWDg2WjgU25pJTiBv5AU6TlVlDXB1gBbqwneoLoS/TA2PtsWsxynLmfWK1BGs0iQH"
+    "IGUnA7Z582tGKIQSeLMSOPBe2VH5WzNHrWZC6RtZVFUKR6aJcBSBhCHpsQUTmrSZT0AhqW"
+    "KQahoYSiw7yA6woAK1Fyw2IMPRZpriq0WAPDVcB8gIRNXpXu4Y+AItvMTwrAEXLwoLaA49"
+    "I81+XiMElmoJLMcV19v4t+3vFB5PClLL7QoQyif0vdcd3V2BV6gYSxLnO/w86Qy+kjhfzD"
+    "7L+vM2HhHF13RyLUq94QzXOItWYLgOwszpSV5vrUx3rZTLiQ2xaMJVNHRNUYdCfiUkDGBZ"
+    "XtkFLNcUonhlTH4oonilcLISTlaVOX3qqzUJ5o63DECKTsSsU6qBCA824cF2OLCL8mCjFl"
+    "xYHwDlaYsqdlzkxTd1VjIS1udKwAB1zNvs7s81jKhFbvwx88THH8sS36u5v4PxVxYNimJt"
+    "9aSZpUuT131EgOAx3TvNDK0Us9AnW0BnV/qsgyJkLzFUZFNxILzqXkN09xITiN/oUHMqsT"
+    "UgEZLyVSCHsZgWpuxIsbFlmoz+/H9kZw5E"
 )
