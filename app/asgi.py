@@ -22,6 +22,7 @@ from tortoise import Tortoise
 
 from app.api.agreements import AgreementController
 from app.api.auth import AuthController
+from app.api.calendar import CalendarController
 from app.api.deps import provide_principal, provide_queue, provide_settings, provide_store
 from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             StatsController,
             ExportController,
             WebhookController,
+            CalendarController,
             UIController,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
