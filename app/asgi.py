@@ -28,6 +28,7 @@ from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.obligations import ObligationController
 from app.api.organisations import OrganisationController
+from app.api.reports import ReportController
 from app.api.stats import ExportController, StatsController
 from app.api.ui import UIController
 from app.api.webhooks import WebhookController
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             ExportController,
             WebhookController,
             CalendarController,
+            ReportController,
             UIController,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
