@@ -27,6 +27,7 @@ from app.api.deps import provide_principal, provide_queue, provide_settings, pro
 from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.obligations import ObligationController
+from app.api.ocds import OcdsController
 from app.api.organisations import OrganisationController
 from app.api.reports import ReportController
 from app.api.stats import ExportController, StatsController
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             WebhookController,
             CalendarController,
             ReportController,
+            OcdsController,
             UIController,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False

@@ -67,8 +67,6 @@ FAILURES = [
     (4, "finance", "government_breach", "general", "withdrawn", "2025-03-01"),
 ]
 
-USCC = {"A1": "91440605MA4UJ6AN6Q"}
-
 
 async def build_stats_city(city: City) -> dict[int, int]:
     """Inserts the agreements, obligations and failures above; returns obligation number → id."""
