@@ -9,9 +9,10 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
-from litestar.params import FromPath, Parameter
+from litestar.params import Parameter
 
 from app import clock
+from app.api.ids import IdPath
 from app.errors import NotFound, Unauthenticated
 from app.exports.ical import deadlines_calendar
 from app.models import IntegrityFailure, Obligation, Organisation
@@ -44,7 +45,7 @@ class CalendarController(Controller):
     async def deadlines(
         self,
         request: Request[Any, Any, Any],
-        organisation_id: FromPath[int],
+        organisation_id: IdPath,
         token: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> Response[bytes]:
         """Open obligations (due from 90 days ago) and rectification deadlines of the organisation's subtree."""

@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, Parameter
 
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.ids import IdQuery
 from app.api.stats import STATS_ROLES
 from app.exports import ocds
 from app.models import Agreement, AgreementKind
@@ -28,9 +29,9 @@ class OcdsController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: CurrentUser,
-        agreement_id: FromQuery[int | None] = None,
+        agreement_id: IdQuery = None,
         agreement_kind: FromQuery[AgreementKind | None] = None,
-        organisation_id: FromQuery[int | None] = None,
+        organisation_id: IdQuery = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Response[bytes]:

@@ -1,4 +1,4 @@
-"""/api/reports/{organisation_id}/evaluation.pdf: the evaluation report of a district for a period."""
+"""/api/reports/{district_id}/evaluation.pdf: the evaluation report of a district for a period."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from litestar import Controller, Response, get
 from litestar.di import Provide
-from litestar.params import FromPath
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.ids import IdPath
 from app.api.stats import STATS_ROLES, StatsQuery, provide_stats_filter
 from app.errors import NotFound
 from app.exports.pdf_report import FailureLine, ReportData, render
@@ -25,18 +25,16 @@ class ReportController(Controller):
     dependencies = {"flt": Provide(provide_stats_filter)}
 
     @get(
-        "/{organisation_id:int}/evaluation.pdf",
+        "/{district_id:int}/evaluation.pdf",
         opt={"roles": STATS_ROLES},
         media_type="application/pdf",
         response_description="PDF report: summary, ranking, trend chart, failure records, score formula",
     )
-    async def evaluation(
-        self, principal: CurrentUser, organisation_id: FromPath[int], flt: StatsQuery
-    ) -> Response[bytes]:
-        """Filters as /api/stats (``from``, ``to``, ``agreement_kind`` …); ``organisation_id`` is the district."""
-        org = await Organisation.get_or_none(id=organisation_id, path__startswith=principal.scope_path)
+    async def evaluation(self, principal: CurrentUser, district_id: IdPath, flt: StatsQuery) -> Response[bytes]:
+        """Filters as /api/stats (``from``, ``to``, ``agreement_kind`` …); the path names the district."""
+        org = await Organisation.get_or_none(id=district_id, path__startswith=principal.scope_path)
         if org is None:
-            raise NotFound(f"Organisation {organisation_id} does not exist or is not visible to you.")
+            raise NotFound(f"Organisation {district_id} does not exist or is not visible to you.")
         flt = replace(flt, organisation_id=org.id)
         scope = principal.scope_path
         ranking = [

@@ -14,6 +14,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, Parameter, QueryParameter
 
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.ids import IdQuery
 from app.api.schemas import Page, failure_read, obligation_read
 from app.errors import InvalidInput
 from app.exports import tables
@@ -94,7 +95,7 @@ async def provide_stats_filter(
     agreement_kind: FromQuery[AgreementKind | None] = None,
     category: Annotated[str | None, Parameter(max_length=30)] = None,
     obligor_role: FromQuery[PartyRole | None] = None,
-    organisation_id: FromQuery[int | None] = None,
+    organisation_id: IdQuery = None,
     organisation_kind: FromQuery[OrgKind | None] = None,
 ) -> StatsFilter:
     if date_from and date_to and date_from > date_to:
@@ -111,8 +112,8 @@ async def provide_stats_filter(
 
 
 async def provide_obligation_query(
-    organisation_id: FromQuery[int | None] = None,
-    agreement_id: FromQuery[int | None] = None,
+    organisation_id: IdQuery = None,
+    agreement_id: IdQuery = None,
     agreement_kind: FromQuery[AgreementKind | None] = None,
     category: Annotated[str | None, Parameter(max_length=30)] = None,
     obligation_state: Annotated[ObligationState | None, QueryParameter(name="state")] = None,
@@ -135,7 +136,7 @@ async def provide_obligation_query(
 
 
 async def provide_failure_query(
-    organisation_id: FromQuery[int | None] = None,
+    organisation_id: IdQuery = None,
     failure_kind: Annotated[FailureKind | None, QueryParameter(name="kind")] = None,
     failure_state: Annotated[FailureState | None, QueryParameter(name="failure_state")] = None,
     severity: FromQuery[Severity | None] = None,

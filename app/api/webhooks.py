@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import JSONBody, Parameter
 
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.ids import IdPath
 from app.errors import InvalidInput, NotFound
 from app.models import NotificationDelivery, Organisation, Role, WebhookKind, WebhookSubscription
 from app.security import Principal
@@ -99,7 +100,7 @@ class WebhookController(Controller):
         return subscription_read(sub)
 
     @delete("/{subscription_id:int}", opt={"roles": MANAGERS})
-    async def unsubscribe(self, principal: CurrentUser, subscription_id: FromPath[int]) -> None:
+    async def unsubscribe(self, principal: CurrentUser, subscription_id: IdPath) -> None:
         sub = await _visible(principal, subscription_id)
         await sub.delete()
 
@@ -107,7 +108,7 @@ class WebhookController(Controller):
     async def deliveries(
         self,
         principal: CurrentUser,
-        subscription_id: FromPath[int],
+        subscription_id: IdPath,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> list[DeliveryRead]:
