@@ -154,7 +154,9 @@ def _key(dimension: Dimension, dialect: str, date_column: str) -> str:
     }[dimension]
 
 
-def _where(flt: StatsFilter, scope_path: str, date_column: str) -> tuple[list[str], list[Any]]:
+def _where(
+    flt: StatsFilter, scope_path: str, date_column: str, *, obligor_column: bool = True
+) -> tuple[list[str], list[Any]]:
     clauses = ["w.path LIKE ?"]
     params: list[Any] = [scope_path + "%"]
     if flt.date_from is not None:
@@ -169,10 +171,14 @@ def _where(flt: StatsFilter, scope_path: str, date_column: str) -> tuple[list[st
     if flt.category:
         clauses.append("ob.category = ?")
         params.append(flt.category)
-    if flt.obligor_role:
+    if flt.obligor_role and obligor_column:
         clauses.append("ob.obligor_role = ?")
         params.append(str(flt.obligor_role))
     return clauses, params
+
+
+def _needs_agreement(dimension: Dimension, flt: StatsFilter) -> bool:
+    return dimension == Dimension.KIND or bool(flt.agreement_kind)
 
 
 def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect: str) -> tuple[str, list[Any]]:
@@ -189,7 +195,7 @@ def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dial
         "SUM(CASE WHEN ob.state IN ('fulfilled', 'fulfilled_late') AND COALESCE(ob.amount_fulfilled, 0) + 0 = 0 "
         "THEN COALESCE(ob.amount, 0) ELSE COALESCE(ob.amount_fulfilled, 0) END) AS amount_delivered "
         "FROM obligation ob JOIN organisation w ON w.id = ob.owner_id "
-        "JOIN agreement a ON a.id = ob.agreement_id "
+        f"{'JOIN agreement a ON a.id = ob.agreement_id ' if _needs_agreement(dimension, flt) else ''}"
         f"WHERE ob.review_status = 'confirmed' AND ob.due_date IS NOT NULL AND ob.state NOT IN ({excluded}) "
         f"AND {' AND '.join(clauses)} GROUP BY {key}"
     )
@@ -198,13 +204,18 @@ def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dial
 
 def failure_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect: str) -> tuple[str, list[Any]]:
     """Failure records detected in the period, per key, severity and state."""
-    clauses, params = _where(flt, scope_path, "f.detected_on")
+    # the failure kind already says which side: government breaches are the government obligors' records
+    clauses, params = _where(flt, scope_path, "f.detected_on", obligor_column=False)
     key = _key(dimension, dialect, "f.detected_on")
+    joins = ""
+    if dimension in (Dimension.KIND, Dimension.CATEGORY) or flt.category or flt.agreement_kind:
+        joins += "JOIN obligation ob ON ob.id = f.obligation_id "
+    if _needs_agreement(dimension, flt):
+        joins += "JOIN agreement a ON a.id = ob.agreement_id "
     kind = "counterparty_default" if flt.obligor_role == PartyRole.COUNTERPARTY else "government_breach"
     sql = (
         f"SELECT {key} AS k, f.severity AS severity, f.state AS state, COUNT(*) AS n "
-        "FROM integrity_failure f JOIN organisation w ON w.id = f.organisation_id "
-        "JOIN obligation ob ON ob.id = f.obligation_id JOIN agreement a ON a.id = ob.agreement_id "
+        f"FROM integrity_failure f JOIN organisation w ON w.id = f.organisation_id {joins}"
         f"WHERE f.kind = '{kind}' AND f.state IN ('found', 'rectified', 'found_rectified', 'repaired') "
         f"AND {' AND '.join(clauses)} GROUP BY {key}, f.severity, f.state"
     )
