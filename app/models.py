@@ -403,7 +403,7 @@ class WebhookSubscription(Model):
     kind = fields.CharEnumField(WebhookKind, max_length=12, default=WebhookKind.JSON)
     url = fields.CharField(max_length=1000)
     secret = fields.CharField(max_length=200, null=True)
-    events = fields.JSONField(default=list)  # event kinds; empty: all
+    events: fields.JSONField[list[str]] = fields.JSONField(default=list)  # event kinds; empty: all
     is_active = fields.BooleanField(default=True)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="webhook_subscriptions", null=True, on_delete=fields.SET_NULL
@@ -423,7 +423,7 @@ class NotificationDelivery(Model):
     )
     event = fields.CharField(max_length=40)
     dedupe_key = fields.CharField(max_length=120)
-    payload = fields.JSONField()
+    payload: fields.JSONField[dict[str, object]] = fields.JSONField()
     attempts = fields.IntField(default=0)
     status = fields.CharEnumField(DeliveryStatus, max_length=12, default=DeliveryStatus.PENDING, db_index=True)
     next_attempt = fields.DatetimeField(null=True, db_index=True)

@@ -97,11 +97,11 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         functions=[
             extract_document,
             sweep_daily,
-            func(deliver_notification, max_tries=settings.notify_max_attempts + 1),  # type: ignore[arg-type]
+            func(deliver_notification, max_tries=settings.notify_max_attempts + 1),
         ],
         cron_jobs=[
-            cron(sweep_daily, hour={1}, minute={5}, unique=True),  # type: ignore[arg-type]
-            cron(deliver_pending_notifications, second={0}, unique=True),  # type: ignore[arg-type]
+            cron(sweep_daily, hour={1}, minute={5}, unique=True),
+            cron(deliver_pending_notifications, second={0}, unique=True),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=settings.queue_name,

@@ -118,7 +118,8 @@ async def load(url: str, n: int) -> None:
         departments = [o[0] for o in orgs if o[2] == "department"]
         await conn.execute(
             "INSERT INTO document (sha256, filename, media_type, size, pages_done, status, ocr, organisation_id, "
-            "created_at, updated_at) VALUES ($1, 'bench.pdf', 'application/pdf', 1, 0, 'extracted', false, 1, now(), now())",
+            "created_at, updated_at) "
+            "VALUES ($1, 'bench.pdf', 'application/pdf', 1, 0, 'extracted', false, 1, now(), now())",
             "0" * 64,
         )
         await conn.execute(
@@ -138,7 +139,8 @@ async def load(url: str, n: int) -> None:
             SELECT 1 + i % 1000, 1, i, 0, 10, '甲方应按约定履行义务。', CASE WHEN i % 5 = 0 THEN 'counterparty'
                 ELSE 'government' END, '[]', ($1::int[])[1 + (i * 7) % $2],
                 (ARRAY['payment','subsidy','land','approval','other'])[1 + i % 5], '',
-                CASE WHEN i % 3 = 0 THEN (1 + i % 97) * 10000 END, CASE WHEN i % 6 = 0 THEN (1 + i % 97) * 5000 ELSE 0 END,
+                CASE WHEN i % 3 = 0 THEN (1 + i % 97) * 10000 END,
+                CASE WHEN i % 6 = 0 THEN (1 + i % 97) * 5000 ELSE 0 END,
                 'absolute', DATE '2024-01-01' + (i % 1096), DATE '2024-01-01' + (i % 1096), false, '[]', 0.9,
                 CASE WHEN i % 50 = 0 THEN 'proposed' ELSE 'confirmed' END,
                 (ARRAY['fulfilled','fulfilled','fulfilled','fulfilled_late','overdue','breached',
@@ -209,7 +211,8 @@ async def measure(url: str, runs: int) -> dict[str, float]:
             assert len({r["id"] for r in rows}) == first["total"], (len(rows), first["total"])
             ref_city = next(r for r in rows if r["id"] == 1)
             city = next(i for i in first["items"] if i["organisation_kind"] == "city")
-            assert city["due"] == ref_city["due"] and city["breached"] == ref_city["breached"], (city, ref_city)
+            assert city["due"] == ref_city["due"], (city, ref_city)  # the same figures, not just the same speed
+            assert city["breached"] == ref_city["breached"], (city, ref_city)
             print(
                 f"city: due {city['due']}, on time {city['fulfilled_on_time']}, breached {city['breached']}, "
                 f"score {city['score']} {city['grade']}",

@@ -26,7 +26,8 @@ PAST_DAYS = 90
 async def feed_principal(request: Request[Any, Any, Any], token: str | None) -> Principal:
     principal: Principal | None = request.scope.get("user")
     if principal is None and token:
-        principal = await authenticate({"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]})  # type: ignore[typeddict-item]
+        scope: Any = {"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]}
+        principal = await authenticate(scope)
     if principal is None or principal.role not in STAFF:
         raise Unauthenticated("Send a bearer token or put an API token in the URL (?token=…).")
     return principal

@@ -144,7 +144,7 @@ async def release_package(agreements: list[Agreement], base_url: str, now: datet
         )
         for a in agreements
     ]
-    return _clean(
+    package: dict[str, Any] = _clean(
         {
             "uri": base_url,
             "version": "1.1",
@@ -154,6 +154,7 @@ async def release_package(agreements: list[Agreement], base_url: str, now: datet
             "releases": releases,
         }
     )
+    return package
 
 
 def _release(

@@ -211,5 +211,5 @@ def render(data: ReportData) -> bytes:
         title=f"{data.organisation}政务诚信评估报告",
         author="chengxin",
     )
-    doc.build(story)  # type: ignore[arg-type]
+    doc.build(story)
     return buffer.getvalue()

@@ -102,14 +102,14 @@ async def notify_many(event_kind: str, notices: Sequence[Notice]) -> list[int]:
         return []
     await NotificationDelivery.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     keys = {r.dedupe_key for r in rows}
-    ids = list(
+    ids: list[int] = list(
         await NotificationDelivery.filter(
             event=event_kind,
             dedupe_key__in=keys,
             subscription_id__in=[s.id for s in wanted],
             attempts=0,
             status=DeliveryStatus.PENDING,
-        ).values_list("id", flat=True)
+        ).values_list("id", flat=True)  # type: ignore[arg-type]
     )
     await dispatch(ids)
     return ids
@@ -172,14 +172,15 @@ async def deliver(
 async def due_deliveries(limit: int = 1000) -> list[int]:
     """Deliveries waiting for an attempt (e.g. queued while no worker queue was configured)."""
     now = datetime.now(UTC)
-    return list(
+    ids: list[int] = list(
         await NotificationDelivery.filter(
             status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING], next_attempt__lte=now
         )
         .order_by("next_attempt")
         .limit(limit)
-        .values_list("id", flat=True)
+        .values_list("id", flat=True)  # type: ignore[arg-type]
     )
+    return ids
 
 
 # ---- what the sweep reports ------------------------------------------------------------------------------
@@ -282,4 +283,4 @@ async def last_ids() -> tuple[int, int]:
     """(highest warning id, highest failure id): the marks ``notify_after_sweep`` compares against."""
     w = await ObligationWarning.all().order_by("-id").limit(1).values_list("id", flat=True)
     f = await IntegrityFailure.all().order_by("-id").limit(1).values_list("id", flat=True)
-    return (int(w[0]) if w else 0), (int(f[0]) if f else 0)
+    return (int(w[0]) if w else 0), (int(f[0]) if f else 0)  # type: ignore[call-overload]
