@@ -129,6 +129,9 @@ def _state(settings: Settings) -> Any:
 
 async def requeue_unfinished(queue: InProcessQueue) -> None:
     from app.models import Document, DocumentStatus
+    from app.services.notifications import resume_pending
+
+    await resume_pending(queue)
 
     for doc_id in await Document.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]).values_list(
         "id", flat=True

@@ -87,6 +87,11 @@ class InProcessQueue(JobQueue):
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def close(self) -> None:
+        # a webhook retrying with backoff may wait for hours: stop it (its delivery row stays pending and
+        # is picked up again at the next start), then let the other jobs finish
+        for name, task in self._tasks.items():
+            if name.startswith("notify:") and not task.done():
+                task.cancel()
         await self.drain()
 
 

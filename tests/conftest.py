@@ -195,6 +195,9 @@ async def client(db: Settings) -> AsyncIterator[object]:
             yield http
     finally:
         await queue.close()
+        from app.services import notifications
+
+        notifications.use_queue(None)  # make_queue registered this test's queue for notifications
 
 
 async def wait_for_jobs(client: object) -> None:

@@ -183,6 +183,19 @@ async def due_deliveries(limit: int = 1000) -> list[int]:
     return ids
 
 
+async def resume_pending(queue: JobQueue) -> int:
+    """Hand every undelivered delivery back to ``queue`` with what is left of its backoff (at start-up of
+    the in-process queue, whose tasks do not survive a restart)."""
+    now = datetime.now(UTC)
+    rows = await NotificationDelivery.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING]).values_list(
+        "id", "next_attempt"
+    )
+    for delivery_id, next_attempt in rows:
+        delay = max(0.0, (next_attempt - now).total_seconds()) if next_attempt else 0.0
+        await queue.enqueue_notification(int(delivery_id), delay)
+    return len(rows)
+
+
 # ---- what the sweep reports ------------------------------------------------------------------------------
 
 

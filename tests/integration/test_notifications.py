@@ -3,6 +3,7 @@ local HTTP receiver; through the sweep; and with Redis through a real arq worker
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -195,3 +196,29 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
     assert (delivery.status, delivery.attempts) == ("delivered", 3)
     assert receiver.attempts == 3
     assert json.loads(receiver.requests[0].body)["event"] == "failure"
+
+
+async def test_in_process_retries_stop_at_close_and_resume_at_start(db: Any, city: City, receiver: Receiver) -> None:
+    from app.models import NotificationDelivery, WebhookSubscription
+    from app.queue import InProcessQueue
+    from app.services import notifications
+
+    receiver.fail_first = 1
+    await WebhookSubscription.create(organisation_id=city.orgs["city"], url=receiver.url)
+    slow = InProcessQueue(db.with_(notify_backoff_s=3600))
+    notifications.use_queue(slow)
+    (delivery_id,) = await notifications.notify("warning", {"organisation": "x"}, city.orgs["finance"])
+    for _ in range(200):  # the first attempt fails, then the task sleeps for an hour
+        if (await NotificationDelivery.get(id=delivery_id)).attempts:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(slow.close(), timeout=5)  # closing does not wait for the backoff
+    assert (await NotificationDelivery.get(id=delivery_id)).status == "retrying"
+    await NotificationDelivery.filter(id=delivery_id).update(next_attempt=None)  # as if the hour had passed
+    fresh = InProcessQueue(db)
+    notifications.use_queue(fresh)
+    assert await notifications.resume_pending(fresh) == 1
+    await fresh.drain()
+    notifications.use_queue(None)
+    delivery = await NotificationDelivery.get(id=delivery_id)
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
