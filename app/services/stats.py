@@ -31,7 +31,6 @@ from typing import Any
 from tortoise import connections
 
 from app.models import PartyRole
-from app.services.sweep import _params, _sql
 from trackers.failures import Severity
 from trackers.scoring import FailureTally, PeriodCounts, integrity_score
 
@@ -139,6 +138,21 @@ def _money(value: Any) -> Decimal:
 
 
 # ---- SQL -----------------------------------------------------------------------------------------------
+
+
+def _sql(dialect: str, text: str) -> str:
+    """Statements are written with ``?`` placeholders; asyncpg wants ``$1, $2, …``."""
+    if dialect != "postgres":
+        return text
+    parts = text.split("?")
+    return "".join(p + (f"${i}" if i < len(parts) else "") for i, p in enumerate(parts, start=1))
+
+
+def _params(dialect: str, params: list[Any]) -> list[Any]:
+    """asyncpg takes dates as they are; SQLite stores them as ISO text."""
+    if dialect == "postgres":
+        return params
+    return [p.isoformat() if isinstance(p, date) else p for p in params]
 
 
 def _month(dialect: str, column: str) -> str:
