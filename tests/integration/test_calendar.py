@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -62,24 +62,3 @@ async def test_feed_with_token_in_url_and_scope(client: Any, feed_city: City) ->
     assert outside.status_code == 404
     anonymous = await client.get(f"/api/calendar/{feed_city.orgs['city']}/deadlines.ics?token=cx_wrong")
     assert anonymous.status_code == 401
-
-
-def test_pure_calendar_marks_provisional_dates() -> None:
-    from app.exports.ical import deadlines_calendar
-    from app.models import Obligation, Organisation
-
-    org = Organisation(id=1, name="南海区", kind="district", path="/1/")
-    ob = Obligation(
-        id=7,
-        quote="甲方应于2027年1月4日前支付",
-        action="支付补贴",
-        obligor_name="甲方",
-        due_date=date(2027, 1, 4),
-        due_provisional=True,
-        state="pending",
-        amount=None,
-    )
-    cal = Calendar.from_ical(deadlines_calendar(org, [ob], []))
-    (event,) = cal.walk("VEVENT")
-    assert "暂定" in str(event["DESCRIPTION"])
-    assert str(event["UID"]) == "obligation-7@chengxin"

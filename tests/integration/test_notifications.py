@@ -80,14 +80,6 @@ async def test_gives_up_after_max_attempts(client: Any, city: City, receiver: Re
     assert "HTTP 503" in (delivery.last_error or "")
 
 
-def test_backoff_doubles() -> None:
-    from app.services.notifications import backoff
-    from app.settings import Settings
-
-    s = Settings(notify_backoff_s=30)
-    assert [backoff(s, n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
-
-
 async def test_wecom_and_dingtalk_formats(client: Any, city: City, receiver: Receiver) -> None:
     from app.services.notifications import notify
 
