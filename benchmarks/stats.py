@@ -229,6 +229,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database (prints its URL)")
     args = parser.parse_args()
     base = os.environ.get("CHENGXIN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     admin, url = await create_database(base)
@@ -240,7 +241,10 @@ async def main() -> None:
         await load(url, args.n)
         result = await measure(url, args.runs)
     finally:
-        await drop_database(admin, url)
+        if args.keep:
+            print(f"kept {url}")
+        else:
+            await drop_database(admin, url)
     ratio = result["ours"] / result["reference"]
     print(f"ours {result['ours'] * 1000:.1f} ms, reference {result['reference'] * 1000:.1f} ms (median of {args.runs})")
     print(

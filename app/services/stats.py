@@ -21,6 +21,7 @@ tracking engine's ``app.services.ratings`` can later delegate to (or replace) wi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -168,17 +169,33 @@ def _key(dimension: Dimension, dialect: str, date_column: str) -> str:
     }[dimension]
 
 
+_PATH = re.compile(r"/(?:[0-9]+/)*")
+
+
+def _path_literal(path: str) -> str:
+    """The subtree prefix as an SQL literal. Paths are ``/1/4/`` by construction; inlining them (and the
+    dates) keeps PostgreSQL from switching the cached statement to a generic plan that misjudges the
+    ``LIKE`` and the date range and loops over the obligations per organisation (measured: 0.3 s → 25 s at
+    a million obligations after the fifth call)."""
+    if not _PATH.fullmatch(path):
+        raise ValueError(f"not an organisation path: {path!r}")
+    return f"'{path}%'"
+
+
+def _date_literal(dialect: str, value: date) -> str:
+    text = date.isoformat(value)  # a date object: nothing to escape
+    return f"DATE '{text}'" if dialect == "postgres" else f"'{text}'"
+
+
 def _where(
-    flt: StatsFilter, scope_path: str, date_column: str, *, obligor_column: bool = True
+    flt: StatsFilter, scope_path: str, date_column: str, dialect: str, *, obligor_column: bool = True
 ) -> tuple[list[str], list[Any]]:
-    clauses = ["w.path LIKE ?"]
-    params: list[Any] = [scope_path + "%"]
+    clauses = [f"w.path LIKE {_path_literal(scope_path)}"]
+    params: list[Any] = []
     if flt.date_from is not None:
-        clauses.append(f"{date_column} >= ?")
-        params.append(flt.date_from)
+        clauses.append(f"{date_column} >= {_date_literal(dialect, flt.date_from)}")
     if flt.date_to is not None:
-        clauses.append(f"{date_column} <= ?")
-        params.append(flt.date_to)
+        clauses.append(f"{date_column} <= {_date_literal(dialect, flt.date_to)}")
     if flt.agreement_kind:
         clauses.append("a.kind = ?")
         params.append(flt.agreement_kind)
@@ -197,7 +214,7 @@ def _needs_agreement(dimension: Dimension, flt: StatsFilter) -> bool:
 
 def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect: str) -> tuple[str, list[Any]]:
     """One GROUP BY over the obligations in scope: counts by outcome and amounts, per key."""
-    clauses, params = _where(flt, scope_path, "ob.due_date")
+    clauses, params = _where(flt, scope_path, "ob.due_date", dialect)
     outcome_sums = ", ".join(
         f"SUM(CASE WHEN ob.state = '{state}' THEN 1 ELSE 0 END) AS {name}" for name, state in _STATE_OF.items()
     )
@@ -219,7 +236,7 @@ def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dial
 def failure_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect: str) -> tuple[str, list[Any]]:
     """Failure records detected in the period, per key, severity and state."""
     # the failure kind already says which side: government breaches are the government obligors' records
-    clauses, params = _where(flt, scope_path, "f.detected_on", obligor_column=False)
+    clauses, params = _where(flt, scope_path, "f.detected_on", dialect, obligor_column=False)
     key = _key(dimension, dialect, "f.detected_on")
     joins = ""
     if dimension in (Dimension.KIND, Dimension.CATEGORY) or flt.category or flt.agreement_kind:
