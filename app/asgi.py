@@ -22,15 +22,16 @@ from tortoise import Tortoise
 
 from app.api.agreements import AgreementController
 from app.api.auth import AuthController
+from app.api.calendar import CalendarController
 from app.api.deps import provide_principal, provide_queue, provide_settings, provide_store
 from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.obligations import ObligationController
+from app.api.ocds import OcdsController
 from app.api.organisations import OrganisationController
-from app.api.ppp import PPPController
-from app.api.ratings import RatingController
-from app.api.tracking import ObligationTrackingController, WarningController
-from app.api.ui import ui_router
+from app.api.reports import ReportController
+from app.api.stats import ExportController, StatsController
+from app.api.webhooks import WebhookController
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
 from app.queue import InProcessQueue, make_queue
@@ -84,11 +85,12 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             FailureController,
             PublicFailureController,
             SweepController,
-            ObligationTrackingController,
-            WarningController,
-            PPPController,
-            RatingController,
-            ui_router,
+            StatsController,
+            ExportController,
+            WebhookController,
+            CalendarController,
+            ReportController,
+            OcdsController,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
             ),
@@ -125,6 +127,9 @@ def _state(settings: Settings) -> Any:
 
 async def requeue_unfinished(queue: InProcessQueue) -> None:
     from app.models import Document, DocumentStatus
+    from app.services.notifications import resume_pending
+
+    await resume_pending(queue)
 
     for doc_id in await Document.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]).values_list(
         "id", flat=True

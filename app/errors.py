@@ -119,6 +119,11 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     return problem(status, title, str(exc.detail), request.url.path, **extra)
 
 
+def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A number beyond the database's range (an id like 2**64): the caller's input, not a server error."""
+    return problem(422, "Invalid input", "A number in the request is out of range.", request.url.path)
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("internal error on %s", request.url.path, exc_info=exc)
     return problem(500, "Internal server error", "An unexpected error occurred; it has been logged.")
@@ -141,8 +146,16 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     AppError: app_error_handler,
     TrackerError: tracker_error_handler,
     HTTPException: http_error_handler,
+    OverflowError: out_of_range_handler,  # SQLite: int too large to convert to INTEGER
     Exception: internal_error_handler,
 }
+
+try:  # PostgreSQL: "value out of int32 range" and other invalid query arguments
+    from asyncpg.exceptions import DataError as _PgDataError
+
+    EXCEPTION_HANDLERS[_PgDataError] = out_of_range_handler
+except ImportError:  # pragma: no cover - asyncpg ships with tortoise-orm[asyncpg]
+    pass
 
 __all__ = [
     "EXCEPTION_HANDLERS",

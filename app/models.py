@@ -550,3 +550,59 @@ class IntegritySnapshot(Model):
     class Meta:
         table = "integrity_snapshot"
         unique_together = (("organisation_id", "period_start"),)
+
+
+class WebhookKind(StrEnum):
+    JSON = "json"  # plain JSON, signed with HMAC-SHA256
+    WECOM = "wecom"  # WeCom (企业微信) group robot
+    DINGTALK = "dingtalk"  # DingTalk (钉钉) group robot
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    RETRYING = "retrying"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class WebhookSubscription(Model):
+    """An endpoint that receives notifications about an organisation and everything under it."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="webhook_subscriptions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(WebhookKind, max_length=12, default=WebhookKind.JSON)
+    url = fields.CharField(max_length=1000)
+    secret = fields.CharField(max_length=200, null=True)
+    events: fields.JSONField[list[str]] = fields.JSONField(default=list)  # event kinds; empty: all
+    is_active = fields.BooleanField(default=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="webhook_subscriptions", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "webhook_subscription"
+
+
+class NotificationDelivery(Model):
+    """One notification to one subscription; retried with exponential backoff until delivered or failed."""
+
+    id = fields.BigIntField(primary_key=True)
+    subscription: fields.ForeignKeyRelation[WebhookSubscription] = fields.ForeignKeyField(
+        "models.WebhookSubscription", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    event = fields.CharField(max_length=40)
+    dedupe_key = fields.CharField(max_length=120)
+    payload: fields.JSONField[dict[str, object]] = fields.JSONField()
+    attempts = fields.IntField(default=0)
+    status = fields.CharEnumField(DeliveryStatus, max_length=12, default=DeliveryStatus.PENDING, db_index=True)
+    next_attempt = fields.DatetimeField(null=True, db_index=True)
+    last_error = fields.TextField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "notification_delivery"
+        unique_together = (("subscription_id", "dedupe_key"),)

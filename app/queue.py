@@ -22,9 +22,18 @@ def extraction_job_id(document_id: int) -> str:
     return f"extract:{document_id}:{extractors.EXTRACTOR_VERSION}"
 
 
+def notification_job_id(delivery_id: int, queue_name: str = "arq:queue") -> str:
+    """Stable per delivery (and queue, for installations sharing one Redis)."""
+    prefix = "" if queue_name == "arq:queue" else f"{queue_name}:"
+    return f"{prefix}notify:{delivery_id}"
+
+
 class JobQueue(ABC):
     @abstractmethod
     async def enqueue_extraction(self, document_id: int) -> None: ...
+
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
+        raise NotImplementedError
 
     @abstractmethod
     async def close(self) -> None: ...
@@ -51,6 +60,27 @@ class InProcessQueue(JobQueue):
         self._tasks[job_id] = task
         task.add_done_callback(self._done)
 
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
+        """Deliver in a task on this loop, sleeping through the backoff between attempts."""
+        from app.services.notifications import deliver
+
+        job_id = notification_job_id(delivery_id)
+        if job_id in self._tasks and not self._tasks[job_id].done():
+            return
+
+        async def run() -> object:
+            delay: float | None = defer_s
+            while delay is not None:
+                if delay:
+                    await asyncio.sleep(delay)
+                async with self._semaphore:
+                    delay = await deliver(delivery_id, self.settings)
+            return None
+
+        task = asyncio.create_task(run(), name=job_id)
+        self._tasks[job_id] = task
+        task.add_done_callback(self._done)
+
     def _done(self, task: asyncio.Task[object]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("job %s failed", task.get_name(), exc_info=task.exception())
@@ -61,6 +91,11 @@ class InProcessQueue(JobQueue):
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def close(self) -> None:
+        # a webhook retrying with backoff may wait for hours: stop it (its delivery row stays pending and
+        # is picked up again at the next start), then let the other jobs finish
+        for name, task in self._tasks.items():
+            if name.startswith("notify:") and not task.done():
+                task.cancel()
         await self.drain()
 
 
@@ -75,12 +110,23 @@ class ArqQueue(JobQueue):
 
         if self._pool is None:
             assert self.settings.redis_url
-            self._pool = await create_pool(RedisSettings.from_dsn(self.settings.redis_url))
+            self._pool = await create_pool(
+                RedisSettings.from_dsn(self.settings.redis_url), default_queue_name=self.settings.queue_name
+            )
         return self._pool
 
     async def enqueue_extraction(self, document_id: int) -> None:
         pool = await self._redis()
         await pool.enqueue_job("extract_document", document_id, _job_id=extraction_job_id(document_id))
+
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
+        pool = await self._redis()  # type: ignore[no-untyped-call]
+        await pool.enqueue_job(
+            "deliver_notification",
+            delivery_id,
+            _job_id=notification_job_id(delivery_id, self.settings.queue_name),
+            _defer_by=defer_s or None,
+        )
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -89,4 +135,8 @@ class ArqQueue(JobQueue):
 
 
 def make_queue(settings: Settings) -> JobQueue:
-    return ArqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+    from app.services import notifications
+
+    queue: JobQueue = ArqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+    notifications.use_queue(queue)  # notifications raised anywhere in this process go to this queue
+    return queue

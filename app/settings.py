@@ -26,6 +26,7 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     database_url: str = ""  # default: SQLite file under data_dir
     redis_url: str | None = None  # None: jobs run in-process
+    queue_name: str = "arq:queue"  # arq queue; distinct names let several installations share one Redis
     storage_dir: Path | None = None  # default: data_dir / "files"
     secret_key: str = ""
     session_hours: int = 8
@@ -36,6 +37,9 @@ class Settings:
     worker_poll_delay_s: float = 0.05
     worker_max_jobs: int = 4
     grace_days_government: int = 0
+    notify_backoff_s: float = 30.0  # first retry of a failed webhook; doubles each attempt
+    notify_max_attempts: int = 8
+    notify_timeout_s: float = 10.0
     debug: bool = False
     # tracking (issue 4)
     warning_windows: tuple[int, ...] = (30, 7, 1)  # CHENGXIN_WARNING_WINDOWS="30,7,1"
@@ -85,6 +89,7 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("CHENGXIN_DATABASE_URL", ""),
             redis_url=env.get("CHENGXIN_REDIS_URL") or None,
+            queue_name=env.get("CHENGXIN_QUEUE_NAME", "arq:queue"),
             storage_dir=Path(storage).resolve() if storage else None,
             secret_key=secret,
             session_hours=int(env.get("CHENGXIN_SESSION_HOURS", "8")),
@@ -95,6 +100,9 @@ class Settings:
             worker_poll_delay_s=float(env.get("CHENGXIN_WORKER_POLL_DELAY", "0.05")),
             worker_max_jobs=int(env.get("CHENGXIN_WORKER_MAX_JOBS", "4")),
             grace_days_government=int(env.get("CHENGXIN_GRACE_DAYS", "0")),
+            notify_backoff_s=float(env.get("CHENGXIN_NOTIFY_BACKOFF", "30")),
+            notify_max_attempts=int(env.get("CHENGXIN_NOTIFY_MAX_ATTEMPTS", "8")),
+            notify_timeout_s=float(env.get("CHENGXIN_NOTIFY_TIMEOUT", "10")),
             debug=env.get("CHENGXIN_DEBUG", "") in ("1", "true", "yes"),
             warning_windows=_windows(env.get("CHENGXIN_WARNING_WINDOWS", "30,7,1")),
             warning_windows_by_category=MappingProxyType(

@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from arq import cron
+from arq import cron, func
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
@@ -47,24 +47,65 @@ async def requeue_unfinished(ctx: dict[str, Any]) -> int:
     return count
 
 
+async def deliver_notification(ctx: dict[str, Any], delivery_id: int) -> str:
+    """Send one webhook; a failed attempt is retried after the delivery's exponential backoff."""
+    from arq import Retry
+
+    from app.services.notifications import deliver
+
+    delay = await deliver(delivery_id, ctx["settings"])
+    if delay is not None:
+        raise Retry(defer=delay)
+    return "done"
+
+
+async def deliver_pending_notifications(ctx: dict[str, Any]) -> int:
+    """Deliveries written while no queue was configured (e.g. ``chengxin sweep``) or whose job was lost."""
+    from app.queue import notification_job_id
+    from app.services.notifications import due_deliveries
+
+    count = 0
+    for delivery_id in await due_deliveries():
+        if await ctx["redis"].enqueue_job(
+            "deliver_notification", delivery_id, _job_id=notification_job_id(delivery_id, ctx["settings"].queue_name)
+        ):
+            count += 1
+    return count
+
+
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     from tortoise import Tortoise
 
     async def startup(ctx: dict[str, Any]) -> None:
         await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
         ctx["settings"] = settings
+        from app.queue import ArqQueue
+        from app.services import notifications
+
+        ctx["queue"] = ArqQueue(settings)
+        notifications.use_queue(ctx["queue"])  # notifications raised by jobs (the sweep) are queued here
         requeued = await requeue_unfinished(ctx)
         if requeued:
             log.info("requeued %d unfinished documents", requeued)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        if "queue" in ctx:
+            await ctx["queue"].close()
         await Tortoise.close_connections()
 
     assert settings.redis_url, "the worker needs CHENGXIN_REDIS_URL"
     return Worker(
-        functions=[extract_document, sweep_daily],
-        cron_jobs=[cron(sweep_daily, hour={1}, minute={5}, unique=True)],
+        functions=[
+            extract_document,
+            sweep_daily,
+            func(deliver_notification, max_tries=settings.notify_max_attempts + 1),
+        ],
+        cron_jobs=[
+            cron(sweep_daily, hour={1}, minute={5}, unique=True),
+            cron(deliver_pending_notifications, second={0}, unique=True),
+        ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        queue_name=settings.queue_name,
         on_startup=startup,
         on_shutdown=shutdown,
         poll_delay=settings.worker_poll_delay_s,  # arq's 0.5 s default caps a worker at 200 jobs/s

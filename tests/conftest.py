@@ -98,7 +98,14 @@ def settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Se
         db = tmp_path / "test.sqlite3"
         shutil.copy(template, db)
         url = f"sqlite://{db}"
-    return Settings(data_dir=tmp_path, database_url=url, secret_key="test-secret", worker_poll_delay_s=0.01)
+    return Settings(
+        data_dir=tmp_path,
+        database_url=url,
+        secret_key="test-secret",
+        worker_poll_delay_s=0.01,
+        notify_backoff_s=0.01,  # webhook retries: 10 ms, 20 ms, … instead of 30 s, 60 s, …
+        notify_max_attempts=4,
+    )
 
 
 @pytest.fixture
@@ -191,6 +198,9 @@ async def client(db: Settings) -> AsyncIterator[object]:
             yield http
     finally:
         await queue.close()
+        from app.services import notifications
+
+        notifications.use_queue(None)  # make_queue registered this test's queue for notifications
 
 
 async def wait_for_jobs(client: object) -> None:

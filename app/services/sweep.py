@@ -152,6 +152,9 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
     all_categories, all_roles = frozenset(CATEGORIES), frozenset(str(r) for r in PartyRole)
     moved: dict[str, int] = {}
     breached_ids: list[int] = []
+    from app.services import notifications
+
+    marks = await notifications.last_ids()
     async with in_transaction() as tx:
         # 1. every state step in one UPDATE: a CASE whose branches are the steps in plan order. Running the
         #    steps one after another is the same as the first matching branch, because no step's target
@@ -263,6 +266,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
         report = SweepReport(as_of, moved, warnings, created["government_breach"], created["counterparty_default"])
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())
+    await notifications.notify_after_sweep(as_of, *marks)  # after the commit: the jobs must see the rows
     return report
 
 

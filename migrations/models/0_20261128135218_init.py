@@ -290,6 +290,33 @@ CREATE TABLE IF NOT EXISTS "user_session" (
     "user_id" INT NOT NULL REFERENCES "user" ("id") ON DELETE CASCADE
 ) /* Browser sessions; the cookie carries a random id whose SHA-256 is stored here. */;
 CREATE INDEX IF NOT EXISTS "idx_user_sessio_expires_adab17" ON "user_session" ("expires_at");
+CREATE TABLE IF NOT EXISTS "webhook_subscription" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "kind" VARCHAR(12) NOT NULL /* JSON: json\nWECOM: wecom\nDINGTALK: dingtalk */,
+    "url" VARCHAR(1000) NOT NULL,
+    "secret" VARCHAR(200),
+    "events" JSON NOT NULL,
+    "is_active" INT NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "created_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE
+) /* An endpoint that receives notifications about an organisation and everything under it. */;
+CREATE TABLE IF NOT EXISTS "notification_delivery" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "event" VARCHAR(40) NOT NULL,
+    "dedupe_key" VARCHAR(120) NOT NULL,
+    "payload" JSON NOT NULL,
+    "attempts" INT NOT NULL,
+    "status" VARCHAR(12) NOT NULL /* PENDING: pending\nRETRYING: retrying\nDELIVERED: delivered\nFAILED: failed */,
+    "next_attempt" TIMESTAMP,
+    "last_error" TEXT,
+    "delivered_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "subscription_id" INT NOT NULL REFERENCES "webhook_subscription" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_notificatio_subscri_f327b8" UNIQUE ("subscription_id", "dedupe_key")
+) /* One notification to one subscription; retried with exponential backoff until delivered or failed. */;
+CREATE INDEX IF NOT EXISTS "idx_notificatio_status_c08d09" ON "notification_delivery" ("status");
+CREATE INDEX IF NOT EXISTS "idx_notificatio_next_at_4c01e8" ON "notification_delivery" ("next_attempt");
 CREATE TABLE IF NOT EXISTS "aerich" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "version" VARCHAR(255) NOT NULL,
@@ -611,6 +638,37 @@ CREATE TABLE IF NOT EXISTS "user_session" (
 );
 CREATE INDEX IF NOT EXISTS "idx_user_sessio_expires_adab17" ON "user_session" ("expires_at");
 COMMENT ON TABLE "user_session" IS 'Browser sessions; the cookie carries a random id whose SHA-256 is stored here.';
+CREATE TABLE IF NOT EXISTS "webhook_subscription" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "kind" VARCHAR(12) NOT NULL,
+    "url" VARCHAR(1000) NOT NULL,
+    "secret" VARCHAR(200),
+    "events" JSONB NOT NULL,
+    "is_active" BOOL NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "created_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL,
+    "organisation_id" INT NOT NULL REFERENCES "organisation" ("id") ON DELETE CASCADE
+);
+COMMENT ON COLUMN "webhook_subscription"."kind" IS 'JSON: json\nWECOM: wecom\nDINGTALK: dingtalk';
+COMMENT ON TABLE "webhook_subscription" IS 'An endpoint that receives notifications about an organisation and everything under it.';
+CREATE TABLE IF NOT EXISTS "notification_delivery" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "event" VARCHAR(40) NOT NULL,
+    "dedupe_key" VARCHAR(120) NOT NULL,
+    "payload" JSONB NOT NULL,
+    "attempts" INT NOT NULL,
+    "status" VARCHAR(12) NOT NULL,
+    "next_attempt" TIMESTAMPTZ,
+    "last_error" TEXT,
+    "delivered_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "subscription_id" INT NOT NULL REFERENCES "webhook_subscription" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_notificatio_subscri_f327b8" UNIQUE ("subscription_id", "dedupe_key")
+);
+CREATE INDEX IF NOT EXISTS "idx_notificatio_status_c08d09" ON "notification_delivery" ("status");
+CREATE INDEX IF NOT EXISTS "idx_notificatio_next_at_4c01e8" ON "notification_delivery" ("next_attempt");
+COMMENT ON COLUMN "notification_delivery"."status" IS 'PENDING: pending\nRETRYING: retrying\nDELIVERED: delivered\nFAILED: failed';
+COMMENT ON TABLE "notification_delivery" IS 'One notification to one subscription; retried with exponential backoff until delivered or failed.';
 CREATE TABLE IF NOT EXISTS "aerich" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "version" VARCHAR(255) NOT NULL,
@@ -643,144 +701,158 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztXWtzozi6/isqfzk9VZnexOmkM95zTpXjkG5PO7aP4/TMbHuLIiDbbGNguCST3Zn/fi"
-    "RuBiEwsjHGWP0hnYBeAY9eSe9d/2mtDAVq9vvuwoJwBXWn1QH/aenSCqJf0jfPQEsyzfUt"
-    "fMGRnjWvtZRo9mw7liTj/uaSZkN0SYG2bKmmoxo6uqq7moYvGjJqqOqL9SVXV393oegYC+"
-    "gsoYVufPuG27m4b1FVcPfwD693wxJfoGXjHv/5T3RZ1RX4B7QxCf7T/C7OVagpiY/yO/Cu"
-    "i86b6V3r68691xC/0bMoG5q70teNzTdnaehRa9X/xAXUoSU5EHfvWC7+RPwFARzhV/tfs2"
-    "7iv2KMRoFzydWcGCTP4vpaSxSHo6n4KExFscUAomzoeADQq9re1y/wK/zYvvjw8cPN5fWH"
-    "G9TEe83oyse//EevgfEJPXiG09Zf3n3JkfwWHsZrUL+jz0rD2ltKlqC7Kw/bPnohSZdhCu"
-    "OQlkAZvT6JcohpHszhhTXOa/7bHmgEwVfhcfogDKfieDJ6GE37o2EHqPoLtB2PL03LWBm4"
-    "9Uwfj8cdYJom+m006Pd+E3ujh4e+R4yuG5oqv6HPX61UjxK1mox6TxMhuG8hTregf2c0/S"
-    "xMOsDw5kGxgV5Jf4ga1BfOEv15eZ4zql+7k97n7uTd5fkPuG8DTSh/Ig+DO23vFh749UA7"
-    "qqNB+kjTZ1BEsNXwBnNkz6NbfBol0L06LwIvapWJr3cvCbCtLnSoiOi9UiDfIZzoICeICK"
-    "DRnIWOuoLv8S/HB3kOwnfdqUCg9yJpLoU976CsriSNDl5EQwLnE70PiJsFndDrP3QH79rn"
-    "Z22PO+3fNdWBcb79kGJNtC5ZUJffWKZ/nKa6Bb7VG/7WqmQNuCyywGavryTEabmGAWsqcZ"
-    "131S0x/1Bk2f2QvepSONuCGAxRcuirLl4/M/g7QZm39OJfjhF69IHKSNfegvUtB/pp/wHJ"
-    "SN2HMX7cykZLSrhK4ztt7+obcfXdNTFMUSfgl/70M8B/gn+MhoIHr2E7SMmwE+2m/2jhd5"
-    "JcxxB141WUlJhwHV4NUUuMuqLib5dDnaKgSkBQbdYN6r9RlKMdxIBNKmtFgU1SbQVs7WZP"
-    "ycgarzp6HHpPU7IcdoizyDnWAdbYajD/TlVxQ/ZMw31vWBAJ4F/gW0rRJYANDCp3sa6ODO"
-    "S/QpYKr65XM0t6jcwt5GRGGKAvh76EOUEL96Tfm7byWbsEoEfWQtJVW3ICYaihYGdN6wKo"
-    "h7tZ9WDXbA8szNjJ7T8DYryOPEvy91fJUsSMBQW+QPzsFPC3Ad39lwnUIjTpmEemWeGlWe"
-    "tJgkkxW6uwLKjGqLe3pkJlPGvqwkNiR7hGUUdNhco0TWy1/ReUd52FY/TP76g56563hBlt"
-    "I7Z0JRa19K1Ve0VekXRp4X0SfjZ+En3ZyvM5RQtbAceTCF+Kup9aXR14rUFsxgBZ0sEzBG"
-    "ifW6LdTwGG3gHYtooAPAOapCtgiX7gGy/QOgOysTLR2o9IgSTL0ERjDmZu+7x9TRrrK3gc"
-    "xW3GXWK1dInRcT0GN1htDHbx12LAmCCr0CBdkTW6kEfqMscjdZn2SBmyZ8Rn9UkRZDt6pe"
-    "rG4GxuKW5fzmbg5tqX13IJ0wZLknHjHMUQakHZsJBoJD6/saGbJuQW/I22z0Ro145mokQ0"
-    "2ZFxcVEjETmFE1aiXvex170TWln8XALGTzY8wuiaouimp3ACX/QaYPg0GORZ4SpRbn1DU5"
-    "5yG5miiii3ZtS41NhKQkn8lmTef3KlsUqlEX011Fg0moigieF1haLrcoLrSE3G+58B3LB9"
-    "87Ddi6JoGVmhoZuDgEPaOls/Wp9GX4XJ0I/TXWCbnO6H6fZGT8OpMBl3J9PfOkA2XN2Blr"
-    "dcJ0N4Z/rT8Mtw9MuwA1z9O1IbdNJOWGTs2kWGrp09cu3UwHFFZX+KSpwb2OClUHJVhRIS"
-    "E3M7M0bDpCk5wFwXPLguaBCBFDwuo0gMTHoyZ2iFWatzCVD3iO6aCTVlY6qXAm6qU+M71F"
-    "s01Tu8d5ardJsq0pHDZht9ybdQsqAFPAobzA0LZ3EtLGllvwfYtA2Q8AceP3d/bF9dA2Pu"
-    "/ek1BqoNbAf7ft+nPMZldcr9wvVS8StVQuu2aSY1mYtCWuhFjhZ6kdZCvTkgLiV7yYJykq"
-    "ocrA/Lxgmkrz8UAPr6QybO+BbpgJGwa1ejbJu3BlLmJT3L/xKjI3B+RoT7YuroSrXO4NvR"
-    "aJBwV972pwTITw+3AuJyIg2PoklyJ/IJOpHhH6aKetti1JOUJYx6PcXVug9yiEnuKFvwBW"
-    "1A28ztJCUf5TqPsmtDi81EFaPg1tXNtik38HtX4z6vG7hF9fcYU9GNUQdS211FdQbGokVT"
-    "28N7Z7lqO24lakGzzSHgpgl15UcsjHZwdLb1hvRmNNxAXkr6AhG8Lg2wkhQIVAf/AfUz8A"
-    "yRJo5DthUgzR1opfX20not4quHuqP6pib/N3aX/a26OBWV/qd2+/LyY/v88vrm6sPHj1c3"
-    "59Hyk76Vtw7d9j/hpSixj2xW/Nn39irl9UrHo7niul9/gzmMgyDjtp5ith4EG2MGwJqigR"
-    "hfF4H4Ohvh6xTA6/2lKMBrigYCXH4iy3rbLq4UJGi4xzptKfPFqTSiPz+OhnRI1xTkbqvK"
-    "DvgTaKp9hLjmgIahSGypIZO+e+j+SvJvbzC6JfdK3MEtuRxj2ZUF9oiAo74D6p7swBa5FS"
-    "PhC8jmkBcMV3V2hZqBWzjQJcZUtYoHSERlUIwLZNRGtoGBDBfZayQ+d8tzt/xBpNx2IVWt"
-    "naOqtdOqmmvLMgu+YftSYu9r5Im/uCmiBt9ka8E3vHjlqRqaUiJK9n5KC+4/TBmlI5Fm9l"
-    "rvJir4R5E+4sUAsyWPePVBLnU0Ruqwl1L76pplX1xT8CA10nyZClKbq6hzRsEuTtNE4e7q"
-    "qohwd3WVLdzhe0mcV1BRJR8mBqSTVA3E+qJQqt5FTq7eRTpZz1b/TUE5z40bUjQpgqQSX2"
-    "68AuWCJjhlQh6159a1DDBFxdApfJyPaERUHSufHwmoOMbEpbBosfTrNfW+luGUWNFCLV0Y"
-    "DnThHOz/exKehLsO8KlnuvDrdNLtTfvDTx0QHICBYI+u46bBZdz6vtsf4EtzCe3y/rMPnn"
-    "2N38W1IBoNhU1QIeiaV6WgfHdriJkFJZsWODBFvJKP9pqyCXjnGUTQDMr3VUX2kMFo+Cls"
-    "TjqwkvjjIpfiUqUlD+dXxoyImoD6vg9pi44Dy4C6wEFiWXif1GliNTmNqWYY7nuN1iR94S"
-    "JpjwXsOE3zMC7iMsj2GKQcBoZMcWbnJu0FFDxdjyFdz0ELAIuAEbZvAvtWLVZwF1j2StIs"
-    "F1jCpWwqW456kpKPel1GnZJFlzq2I9Lmt0qJTdLydMn6DHR6fh++slftpnXJRkPX1Axpmy"
-    "raaUJu6N4YRnrYul514+WiYaWbCnvRz7WLMWgJUDc7cDc9mZnDdynhRmXFGTWItZO7Gz+p"
-    "7VDhWPeqLUvarassIDUkK3H/LC8sa+61FJ/XTTdmnX/yBkgDpovGTQY+KYB/4Kxx1XEtCN"
-    "7N3A/w/Hzm3rTb8sy9urj2fn68mLk/3dx8mLkfn3/6OHOvr9pzfH0u/YDrvxk6jBUlBhp8"
-    "gZpXNk4Cb1CiJKof8kUocWjfyKM1cWM/mZ2Hpx0oPM0bguKwhs25rE2Rtf3P18TYBKOor1"
-    "BWV5JGhzejB1KJ9bt4H3R1hMjnOWmEXv+hO3jXPj9rExbYuK+B1HK4nej07ETEblJwCSOo"
-    "+EpGWckgzoHbwmiQouM2g402g8Odz143Li6qzRY7oJ3Oz9xUsAHc1BSuVaLvvavNVc0/NV"
-    "pVIB4nmnaXbnWWq+NF7UUYJ+BZOMe0xp7lqDm64VBk8WxXfdi+AecHV+2p9yeTxnyaMEl3"
-    "0scJSytch4BRe1wT7aww1nPzKk1fxBlgIntmHkHWhDieKvLzxG0S9CKi5qG8lwQ9HiCVjf"
-    "5xmkCKBEitXUyM4RMkHTeD8CPIDx08kfBy7moKaaLL9IwMnCBnMT+FvEx4a34K+afIAzuW"
-    "3rJqj6QbneVZQtZeXdGMtd/o8p4u4x7h/7JBQA3WLBo6jsfjMT7n7F9QdjyfMb6G3YpebX"
-    "ScCPZ376AzE1ro7irKZY37tff6tJku2Ta0ba9DW8ZV29+dz9z2+cUlrk8McDgAtIHqdPBj"
-    "MXDgf4CpSboOFTBzz8+VjwHZ33BJZPBON4K/3yCm8Vv+kO0kD1437iM/81PkuK+c+8qPeO"
-    "8n00TpKuHmVPaQts71RFrdr93+oHvbH/TxieHSi6SiN1A1FZ8Y/rUf3BA/dccd8KIGd8SF"
-    "ZM700YM4Fib3o8lDd9gTOsBYiTmLYSGFs/zzxD1TkxgsZlvZqeLEPMBhg8EqxgCit5kwQk"
-    "6lP0Er4RUD5iGbSrTNtBCDS9SdtSLu3ldZk9JZG6HE6CqIkZxy8npSUCwolSSJuGyy2S4R"
-    "IFaCuoyUkfG6syNDuajWnGSwOh0/huYEXFhIzrr3K720KPpyqs1Znrqshq3Feaz5Rm0ZB1"
-    "Rf4oDqtnSBfv50iX5+mEP08+b5GemaV/OrK/AuFmH9bEFJXv4AkAIbL1AOgkE+A4ENHzz7"
-    "h4bbrxCawAvIlo0VErTQi6bDww/3GlS9N2XNoqq832jpQqFG4B3Dxng8GleLd1SLG6/KfR"
-    "p9FSbDB2E4FW8nQrf3uROzPon+pJjpvdHTcCpMxt0J0uvuhPvu02DaScyT6InFhi2pwhXx"
-    "zLazPbPtlGfWm26GxeycJema55+9LFQd/zKnOv5lujo+2hZXqg1RbwYL2gQZB7sQ2P4+wA"
-    "BzRFBdcUQFCUW4UEGrEpjLXz9sfPIp49FxcZoKQ+uCtJpqkL5oF0D6op1TEDiFtOFaMhs7"
-    "RxQVouxJexVxc+kGTQWJowp10cg2Q8RpTjpaMVzKGM04BNlpQyi92aJGZcDsTKY4Da+XTL"
-    "qYAius4TpY+VDwo9PMWcCMS3RwglZzJnuurEmuzRRsv6aosxpY24B7Cy2i6lyVfYMI9qqx"
-    "gE+nboKecdhxUKCkaCqtAH72hpjdwym7OQJUmMULku6UMfQqgNhLhMXcMlZMvrYUJccRo4"
-    "EkA1XbDsiI9JSR5PkKmUA2OF+BF+po2qiHGOUV6vDNUaIF59AKk6vZTFlJ2iZIpxUcyDtH"
-    "6itzFm6M5pS3J+MZBzFgMTzrIJk8D1matnksW/6hJmvcWNP105RNwLtqBdZHkVnPIsj4qu"
-    "HP/B2wpHRwyqha0JRUawv9P0F2yghiI7W9zcKaIuTr6jbr6iGTtGsGftleHn6EAM+CPzp4"
-    "a5kFXzOcy0mCp9cD5Oc0bIX0Vuc08IoDjak4ECVHPOqSaS8NasWBdKOzYikUdrz9xhyKB0"
-    "N3ltobiOjBXF24FrRx5r+kgzizesn+OPQQsRQaJuAiLrCA6oB3loErzgHXxCkLpuQsf0in"
-    "Sez1SfRMCIpkAi3VUEQ0PSyHlwE4aL5DYihS8OY4AAm6k453C8CAtNSRjRBCatLIaQGouE"
-    "yhgi4PEqQqN/Gqo2LoOSwIKpWWQ5wNMWN8a5qQg5syfyBZg20piFFwOEk4/WQ+WkWTTDzj"
-    "JBxQivHID8JjsxutaTikaUh9vwYTomsSDmhGokCYakkRSIsUe4lR84IvBerqKFBTXyCVj4"
-    "vgnSDngOcBvk3BqPKKRB2TmhVVibooDO7CkhSmgLaIoBHJLkTua5HU1+zMV17TvOnRooVq"
-    "mnOPLj+1/OD7w87esAMXuxoYC1XvOg5cmVQ3TeL+WZ6HRsMt0Uq6bsrPxTqmmX+W48twbW"
-    "ixFgCK01RWLqUyEab8I3BsV5YhVGiKzq1haFDSM0TwOB0B9DMiPN61lQbt7Wg0SAgot30y"
-    "tO7p4VYI5ce1aE7R55nFRS4mHoeYmBJiDrO3xsKqKDtrMugqe19NRnqVu6l+a0kIaugVqA"
-    "tkE0tRdaSwow/71jIla31HN1b4jl/KhocWHHI7DgepOLIxCq7qUPYCE81gBjjD5jxQNQ1l"
-    "RsBLJpZZgS6cMfEVauRLJpb0iBeOJL7yu8uY1BIRNMICe5BsFsMSER6QslNtLhwbETYhly"
-    "ipPF4VyYm9ys6JvaLkxPIqvRUWjg1hs5BeTod7c01rso86rzKx2tbxotbJatbJKtYzfTT9"
-    "LEw6wMDKxkx/Gn4Zjn4ZdoCrf0e6mqfMHL6eJ9IzTfRE9Zk2jj8/joZZgRIJMtIioMoO+B"
-    "Noqr23fbf133NX9zKAwbOrao6q2+/x8/63Vf32gWHK3z7IneIsqeXjDsjtQ0aAodnBVDY4"
-    "TlNdgWaPv/cF+75rKUgy3ZuTLRWtKSqsGXwArt6LUOQHpVDMjpsjWWjrDK8pSiwaroWL/7"
-    "AtGjGaBko/RRaM7PUiIybLQasDC8YEWfNg3ktdprCwp5h9ckpGFgdJWOFKrRs63Ndqve8C"
-    "+hFurPydImweh+9FjUq4FNKbYmZ+F0l30jVbDnsiwWbsqnS8sENnWsaLV7qG5k7J9btTqC"
-    "v0vkdXjtb9bsznNnTEF0ljy0siyLgLJhNa9HlM2xhB1rxN7KLIHnaRvYVdpPVnXV4alNPe"
-    "c2ThiKKB+JYukvlosSscSbLmIb0XccyCgTLM5EJIUjUP6otCUF/kQH2Rhho9UVHxe9ksZu"
-    "ckFbc6l251NiGS5Ghn1WXbQ2MkTeD9qi2i6PFzVaGvOfeaIWWdBZQgI4CfY7p9zYHz94fI"
-    "5xs93Q4EMJ4Ivf5jP2D8KMrSu5kUtydCd5Ba3V9U+IrryjguZdUp5rRMdVKdnwXpWmj6Qt"
-    "aDMFvjyWg8ehTuOiDsAbsth/f9yQO+6HGStcJXJ8LPQm+KL4ZVdVu1EIJyjindPGIHOLIU"
-    "LYnhKWhMAyUM7/rDT2icfPqZfvckiI+j0bADsLJtG4Y+07EjGl3vgKBAxUz3D1vGwxbWWJ"
-    "jp90+D+/5ggC9G5UFiV8VBdyrEbnmVQ2Y6dmP3u4PBb2KMHnuzVUnT3sRYT790+1/xzVdJ"
-    "fcF/dx/Qy+MLaMgQMujK49PjOLhmu7bpXd2Gnco/kdWfw1vlSxKkJUTCH9H2V6PA9xCT3A"
-    "TJwOsSce1WbsckOU+gz3M/xgs9sZhjSbpTNmejRd2mRiRkGgRjFNXFvV7sCayyLYE8NT4b"
-    "6mblPPHjs5o86pQNP318Fpb0M88hyrZgkHTcjLFFYBeRRldw7yLJeOIGZQ9DT3TZoSWoOL"
-    "I0P+Er+nzG2ikxEo4pNZPQYubVBA13aNNqGQZ2B/azRUhCDi8lZdM1kRIF0duwoZui4+Bu"
-    "rKIUbfkUfwdrCaVuvK8jW3eL1k9KFSigFk+iyQslAHwX66qh+BJyUpFTcbAIUAK4p1IALC"
-    "YxFToHJ9qxSsC46efgkLt7xjk4aQGtDP49gVOzEpLp5qV3LRBwfAvhm5KgmA9yipWKeMkK"
-    "pLgNKO+/TKAWIUpH/d5zRuAdQYj115C1OemukVQNn8+0G1798Line7+75vBqAiw1mK47ot"
-    "XEOU1fAekbOMcqhhUCQkedlMZSv/j9NWm9qqY8XQhcbpW6GLpFitWJr7H2G4/p6+oASpb2"
-    "BgKqM6DatgsVYKA1B6ApBdY9e4fnvaKRMl7Tp/Dt0hH9kD3y3FCfQFSkN+/To1wqXhLvkC"
-    "XxiFEpiC5BxQ3aNPfLYRMM6wYvWziLv/gwxgMliE4avtTiW9RLRdLxmV3nI8XrBnRh017u"
-    "meIHruyfMK/SJDvC/Joj1JEtS65BnCwzjN+Sy1KHlKVYiwjuu8p/tYvs/gu7ZNdz2ZzOUX"
-    "1JF3asW72+Vw1QxVUA7/q+l6MDFBVDLzszfeoVAnSMVx3dF3DWhV9ZUIE42SKsLPjw0J9O"
-    "BQGn6KxWquNAmKwpSOp+xcaz7AqCri3LLJMlbF9KlN1hl6Fk2tNNkbSnm+y0pxsSWVNCHT"
-    "MgG7avLtHpb61qFqGrqyJce3WVzbb4Ho8Mb3aMcJHIcB6dtn89qjwHM1uARM1Q3t3FvA6Q"
-    "KOL+DMULMYoY2tGxwBJddSTYp+J4lIOgVbcFvxBc60A0LyN4V09ohNcYV8tuKIuFwWU7Yt"
-    "XAMLwETM+usoC7gnSv2rKk3XpdNRWog4VsHCVati6Z9tLYlbEiuB6D/pqK19qcW2WUy1FC"
-    "JS9VTUFy2444NVLATSpcpomrhOJyMjsy1Rj98ztqKlPhE2N3BKlgvPPRwLNPBxHipwdVg7"
-    "aDS3ZTHESJ+2d5DiLM5KtE07I9RD7jB0qiZwPnLqJDuoga78K47w+7w16/OxB7g9EjrhWl"
-    "6uhrVEkTZc2woVdD7HE6eepN+6Oh+DjtTqZeMTH0Ga5XIlH0Djb0HBnjgeC16vZ6wniK+v"
-    "WdGqYGvYaSLEPTw8p3ewgT78GjsTDpYjrfAwIt7+mGieFRcSmsz93hHS6H1QFLSVdwPaxt"
-    "XCLlHypjapKuM0e9JKlOuQYOWjhdPNJM8CWIThm95F5R1MadIOLRQgWs3GtZdEczdyMF2z"
-    "PSyp1gsDrFCcXgpwuBscHJFwFjLFGuAMhFPR4NVIdooL1UXTeXkr11ddeIuMIjnnBWoKPO"
-    "VTnSxVkE6/6dMJz27/u9QLRN9jbTxxMcEBTcNC0cERTdGfWeJoIfKoTWGtm1oB8rJPwq9J"
-    "58CvTaslumeFx+xJAjLbYd7oC0wsFGKr38nXWMH6ej3pcO8Ghn+lD4RXwQEBrD/uMDAh2+"
-    "iisoL7Hlb1WPETGlN8+xl3itraYjraM6L4Sxg33Fcfe3+OG+IvqYmf61373tD/rT38RP3X"
-    "EHvKjSs6qpzpu4kMyZ/vQoTHw6bLvDFPUYUB7clA19c4ObeNnLpo16iFFe2ctDll6smaGk"
-    "9NS/MKSKrfJikoobU+pbFKxm/FvUmJJbE4xe9SdkyhIAPpG6VcQ03iEyM5CKd3Ttfook07"
-    "HfX4OwT7Bq5EndPWAg4b9tClb7NIZ68QMUM2gYV5BtAHXDFtzyeUyb8lmO5RMPKav1M05T"
-    "juJfoxyv6yJnEV1nn0V0nTqLCG0ypia9iawwk3QVWsQYjWFbQr2XUydNybZfDbRGLiWbMb"
-    "WOIKyzTWtLxPeSZWcZ2ta2/ZC2zli3uncP/WEHSMpK1Wd6f/gVSYa+hV7VX5Ds4Rvo/Wia"
-    "KIoGZqf9Cl+7g6fudDTpAIjP+JYcoyZme9UW0bauvtDqK+adE5+gq/CE+HCbONoD4rkRN5"
-    "vXj9OcV8SIGy82wlj0J03JbU8Fyv4Q5gxuHSlU+ifNbDtYSOBLiQmYwkujjH9J37nxHe6a"
-    "ndM11SnupkHcmXSIuIrqiIgHrN2TVHFXA6NISdVj5Kbq01OPEaVDZKceI04HrL9+jHBZUD"
-    "YsXCeb12FnQi048uIwyarHCJkNbXt3mLAH4NHvqUmCw76dKSFkGT6VGKL5rhXRjrXcWE78"
-    "1jJeEREIh/7vwFlCIBvGdxX9J1lYMgISsHBc6AqoCnhdGjYEj5+7P7avroFq49hFCypgCS"
-    "2YLjJefvfc9VMv108wssyGcpKOu4A2uoBk25qLTqiQFQU6SVVnE3l9gOb21BO0p8I/TBX1"
-    "tsWoJymrGfUqF7YjGWRKDCwl9NlmPcg5RsGt5Jut5GF4z47W8YbVJzkjrOIxpqpTimsXWq"
-    "q8bFF0kOBOrvohrdvw2K5jms55Av4LtEJ1sqjIGSNpoLy5l/AXPKkYEA6aNxDdvYRzoSc6"
-    "1JyBnx9HwwxJfk1CCnSq7IA/gabax7j754CLwUiIcSGm7x66v5Jw9wajW1I+wx3c0qSDKj"
-    "ezv/4fpHCLBw=="
+    "eJztXeuT2ji2/1dUfLmZqp5sN/1ID7t3q4B2J0xo4NJ0Mrlhy2VsAd4Y2+tHd7i7879fyS"
+    "/8kI0Fxhij+ZBJbB0BP0lH533+3VhpElTM9+2FAeEKqlajBf7dUIUVRH9JvrwADUHXN6/w"
+    "A0uYKc5oITJsZlqGIOL55oJiQvRIgqZoyLolayp6qtqKgh9qIhooq4vNI1uV/2VD3tIW0F"
+    "pCA734/h2Ps/HcvCzh6eFPZ3bN4F+hYeIZ//EP9FhWJfgTmpgE/1P/wc9lqEiRH+VO4Dzn"
+    "rbXuPOup1qMzEH+jGS9qir1SN4P1tbXU1GC07P7EBVShIVgQT28ZNv6J+Bd4cPi/2v01my"
+    "HuVwzRSHAu2IoVgmTGb541eH4wnPDP3ITnGxQgipqKFwB9VdP59Qv8FX5tXt18uLm/vru5"
+    "R0Ocrxk8+fCn+9EbYFxCB57BpPGn816wBHeEg/EG1B/oZyVh7S4Fg1PtlYNtD30hQRVhAm"
+    "OfNoYy+vpxlH1Ms2D2H2xw3uy/3YFGEHzhnidP3GDCj8bDp+GkNxy0gKy+QtNy9qVuaCsN"
+    "j56qo9GoBXRdR38b9nvdb3x3+PTUc4jRc02RxTX6+auV7FCiUeNh92XMee8NtNMN6L4ZTj"
+    "5x4xbQnHOQb6FXwk9egerCWqJ/Xl9mrOqX9rj7qT1+d335C55bQwfKPcgD703TeYUXfrPQ"
+    "lmwpkLzS5BMUEOy0vN4ZOfDq5j9GEXRvL/PAi0al4uu8iwJsygsVSjz6XgmQHxBOZJAjRD"
+    "Gg0ZmFlryC7/FfTg/yDIQf2hMuht6roNiE7fkARXklKGTwApo4cC7Re4+4XtBx3d5Tu/+u"
+    "eXnRdHan+S9FtmB4394ktibiSwZUxTXN8Q/TlMfgG93Bt0YpPOA6D4NN569xiJNyDQXWRO"
+    "Iq36o7Yn6Th+3epHNdws42IAaDFywy18X8M2V/RyizWC/+yylCj36gNFSVtcffMqCf9J6Q"
+    "jNR+GuGPW5mIpfhcGr9pOk/Xsafv7mLLFEwCvvYmnwD+J/jf4YBz4NVMCykZZmTc5H8b+D"
+    "sJtqXxqvbGC1JIuPaf+qhFVl2S8W8XfZ0ip0oQo9quG1T/oihGOwgBG1XW8gIbpdoJ2Mqd"
+    "noKR1d5U9HHoe+qCYdFDnEbOsPawxlaD+Q+iiutvzyTcj5oBkQD+Ga4Tim4MWM+g8hCa6s"
+    "RA/tPfUv7TDTczhLfA3BI/zAgD9MuhK2GOEeMe97qTRvbWLgDoobEQVNkULE8YqinYacc6"
+    "B+r+bVY+2BW7A3Nv7Oj1nwIx5iMzQfzxJhgSn8JQ4CvEn50AvuPRPX4eQyVAk4x5YJrlXu"
+    "vFTyKbFG9rGRYF1QjNtq4rVNpMkRcOEnvCNQwmqitUuq5jq+0/objvKRyh/9yJ6sP3HBam"
+    "NbUQ64owteSrVXMVfyKowsL5Sfiz8SeR2VaWzylgbDkcTzx8zet+arRV4IwGoRMDREEFMw"
+    "jQPbdEt58ENLUFsG0VAXgBFEGVwBL9gV+8QuMCiNpKR7wfkQJBFKGO1hxM7eZl8y5urC/h"
+    "4whuM+YSq6RLjIzrKbjBKmOwC38tCoxjZCUapEuyRufySF1neKSukx4pTXSM+LQ+qRjZnl"
+    "6pqm1wOrcUsy+nb+D62pc3cgnVBRsnY8Y5giHUgKJmINGIn63p0E0SMgv+VttnJLRrTzNR"
+    "JJrsxHZxXiNR/AhHrETd9nO3/cA10vZzARi/mPAEo2vyops8whF80dcAg5d+P8sKV4py6x"
+    "qaspTbwBSVR7nVg8GFxlbGlMTv0c37D6Y0lqk0ol8NFRqNJiCoY3hdrui6jOC6uCbj/J8C"
+    "XH98/bA9iKJoaGmhoduDgH3aKls/Gh+HX7jxwI3TXWCbnOqG6XaHL4MJNx61x5NvLSBqtm"
+    "pBw2HX0RDeqfoy+DwYfh20gK3+QGqDGrcT5lm7Zp6la6avXDOxcExROZyiEt4NdPASKJmq"
+    "QgiJCbmdKaNhkpQMYKYLHl0X1GKBFCwuI08MTPIwp2iFady5AKi7senqCTXhYqqWAq7LE+"
+    "0HVBsk1dt/d5GpdOsy0pH9YVt9yR0oGNAADoUJ5pqBs7gWhrAy3wNs2gZI+APPn9q/Nm/v"
+    "gDZ3/ukMBrIJTAv7ft8nPMZFTcr8wtVS8UtVQqt2aUY1matcWuhVhhZ6ldRCnTPALwVzSY"
+    "NylKoYrI+7jSNI393kAPruJhVn/CrugBGwa1chXJsdDSnzgprmfwnRxXCeIcJDbergSbnO"
+    "4M5w2I+4Kzu9SQzkl6cOh3Z5LA2PoEkyJ/IZOpHhT11Gs+2w6lHKAla9muJq1RfZxyRzlQ"
+    "34ii6gXc52lJKtcpVX2TahQWeiClEw6+p225Tt+b3LcZ9XDdy8+ntoU5GNUUdS221Jtvra"
+    "okFS2/13F5lqOx7FK96w7SHgug5V6VcsjLZwdLaxRnozWm4gLgV1gQjelhpYCRIEsoX/Ad"
+    "ULMINIE8ch2xIQ5hY0knp7YbPm8dVD1ZJdU5P7N3qXfUdenItK/1uzeX39oXl5fXd/e/Ph"
+    "w+39ZcB+kq+y+FCn9xGzosg9sl3xp7/by5TXS12P+orrbv0N6jCOGBmz9eSz9SDYKDMANh"
+    "Q1xPguD8R36QjfJQDe3C95Ad5Q1BDg4hNZNtd2fqUgQsM81klLmStOJRH9/Xk4IEO6oYjf"
+    "trJogf8ARTZPENcM0DAUkSvV36Tvntp/xPdvtz/sxO9KPEEnzo6x7EoDe0DAUN8DdUd2oI"
+    "vcCpEwBrI95AXDVZ5doWLg5g50CW2qSsUDRKIyCMaFeNRGuoEhHi5y0Eh85pZnbvmjSLnN"
+    "XKpaM0NVayZVNdsURRp8/fGFxN5XyBN/dZ9HDb5P14LvWfHKczU0JUSU9PuUFNx/nDJKJy"
+    "LNHLTeTVDwjyB9hIsBpkse4eqDTOqojdRhLoXm7R3NvbihYEFqcfNlIkhtLqPJKQW7ME0d"
+    "hbvb2zzC3e1tunCH30VxXkFJFlyYKJCOUtUQ66tcqXpXGbl6V8lkPVP+PwLKWW5cn6JOES"
+    "Sl+HLDFSgXJMEpFfJgPLOupYDJS5pK2MfZiAZE5W3lyxMBFceY2IQtmi/9ekN9KDacECsa"
+    "aKQN/YXOnYP9Py/cC/fQAi71VOX+mIzb3Ulv8LEFvAYYCPbgOR7qPcajH9u9Pn40F9At73"
+    "720bOv8XexDYhWQ6ITVGJ09atSULy71cfMgIJJChyYoL2SjfaGsg54ZxlE0AnK9lUF9pD+"
+    "cPDRHx53YEXxx0Uu+aVMSh7OrowZENUB9UM3aQvagaVAnaORWBreZ9VNrCLdmCqG4aF5tC"
+    "KoCxtJezRgh2nqh3Eel0G6xyDhMNBEgjM7M2nPo2DpehTpehZiADQChj++Dtu3bLGCucDS"
+    "OUm9XGARl7Iu7bjqUUq26lVZdUIWXaJtR6DN75QSG6Vl6ZLVWejk+T5+Za/KHeuCjYa2rm"
+    "jCLlW0k4TM0L01jPS4db2qtpfzhpVuK+xF7msX2qAFQF3vwN3kYaYO3yWEGxUVZ1SjrR29"
+    "3VintmOFYz3KpigoHVtaQGJIVuT9RVZY1twZyc82Q7dmnX90FkgBuo3WTQQuKYA/cda4bN"
+    "kGBO+m9g28vJza982mOLVvr+6cPz9cTe3f7u9vpvaH2W8fpvbdbXOOn8+FX3D9N02FoaLE"
+    "QIGvUHHKxglgDQVCovoxvwghDu17vLUmHuwms7PwtCOFpzlLkB9WfziTtQmytvvzFT50wA"
+    "jqKxTllaCQ4U2ZIa7EulO896Y6QeSznDRct/fU7r9rXl40YxbYsK8hruUwO9H52Ylit0lO"
+    "FhajYpyMwMkgzoHbwWiQoGM2g602g+P1Z6/aLs6rzeZr0E7ez8xUsAXcxBGuVKLvo63MZc"
+    "XtGi1LEK8TSbtLjrrI1PGC8TwME7AsnFPisRcZao6qWQRZPN1V74+vQf/gsj317mFSqLsJ"
+    "x+nOup2wsMJ1CCi1xw3R3gpjNS+vwvRFnAHG02fmxcjqEMdTRn4ev0uCXkBUP5QPkqDHAq"
+    "TS0T9NE0ieAKmNi4kyfCJOx8wgrAX5sYMnIl7OfU0hdXSZXsQDJ+KnmHUhLxLeinch/xh4"
+    "YEfCOq32SHLQRZYlZOPV5fXQ+K0u78ky7BH+LxN41GCzRX3H8Wg0wn3O/glFy/EZ42fYre"
+    "jURseJYH91Gp3p0EBvV0Eua9ivfdBPm6qCaULTdCY0RVy1/d3l1G5eXl3j+sQAhwNAE8hW"
+    "C38sBg78N9AVQVWhBKb25aX0wSP7Cy6JDN6pmvfvNcQ07shf0p3k3tcN+8gv3BQ55itnvv"
+    "ITvvvjaaJklXB7KrtPW+V6Io32l3av3+70+j3cMVx4FWT0DWRFxh3Dv/S8F/zH9qgFXmXv"
+    "Db8Q9Kk6fOJH3PhxOH5qD7pcC2grPoMZ5lI4i+8n7piaeI+Z7WSnChOzAIctBqvQBuCdy4"
+    "QSciL9GVoJbykw97epQLpMc21wgXizlrS7D1XWpPCtjVCidBWESM45eT0qKOaUSqJETDbZ"
+    "bpfwECtAXUbKyGgz2YmhnFdrjm6wKrUfQ2cCLgwkZz26lV4aBH05MeYiS12W/dH8PDR8q7"
+    "aMA6qvcUB1U7hCf/52jf68mUP05/1shnTN2/ntLXgXirCeGVAQl78ApMCGC5QDb5EvgGfD"
+    "BzO3abj5BqEOnIBsUVshQQt90WR4+PG+BlHvTViziCrvd1K6kK8ROG3YKNujMbV4T7W49q"
+    "rcx+EXbjx44gYTvjPm2t1PrZD1iXcPxVTtDl8GE248ao+RXvfAPbZf+pNW5JwEn5hv2aIq"
+    "XB7PbDPdM9tMeGad46YZ1M7ZOF39/LPXuarjX2dUx79OVsdH1+JKNiGaTaNBO0bGwM4Ftn"
+    "sPUMAcEJRXHFFCQhEuVNAoBebi+YeJO59Sto4L05QYWuel1ZSD9FUzB9JXzYyCwAmkNdsQ"
+    "6bZzQFEiyo60V9JuLtygKSFxVCIyjXQzRJjmrKMVfVZGacaJkZ03hMLa5BXiBkzPZArTsH"
+    "rJcReTZ4XVbAsrHxL+6OTmzGHGjU1whlZzKnuuqAi2SRVsv6GoshpY2YB7AzFReS6LrkEE"
+    "e9VowCdT10HPOO46SFCQFJlUAD/9Qkyf4ZzdHB4q1OJFnO6cMXQqgJhLhMXc0FZUvrYEJc"
+    "MRo4EkA1nZDciA9JyRZPkKqUDWOF+BFeqo26r7GGUV6nDNUbwB59Dwk6vpTFlR2jpIpyU0"
+    "5J0j9ZU6CzdEc87XkzbDQQxYDE9rJJPlIUvS1m/LFt/UZIMbbbp+krIOeJetwLooUutZMT"
+    "LGNdyTvweWhAnOGVUD6oJs7KD/R8jOGUFspDZ3YawJQsZXd+Grx0zSrhj4RXt5WAsBlgV/"
+    "cvBWMgu+YjgXkwRPrgfI+jTshPROfRpYxYHaVBwIkiOeVUE3lxqx4kBy0EW+FAozPH5rDs"
+    "WTplpLZQ0CejCXF7YBTZz5L6ggvFmdZH8ceoi2FFomYKNdYADZAu8MDVecA7aOUxZ0wVr+"
+    "kkyTOOgnkTMhCJIJNGRN4tHxMCxWBuCo+Q6RpUjAm+EAjNGddbybBwYkpY5shRASk0bOC0"
+    "DJpgoVtFmQIFG5CVcd5X3PYU5QibQM4nSIKeNbk4QM3IT5A8kadKwgRMHgjMPpJvORKpqk"
+    "4hkmYYASjEduEB6d3WhDwyBNQur6NagQ3ZAwQFMSBfxUS4JAmqfYS4iaFXzJUVdHgor8Co"
+    "n7OA/eEXIGeBbguxSMKq5I1CmpWUGVqKvc4C4MQaIKaAsIapHsEst9zZP6mp75ymqa1z1a"
+    "NFdNc+bRZV3Lj34/7O0NO3Kxq762kNW2ZcGVTnTTRN5fZHloFDwScdLNUNYX65RO/kWGL8"
+    "M2oUFbAChMU1q5lNJEmOJb4Ji2KEIokRSdjqYpUFBTRPAwXQzoGSI8Xd5KgrYzHPYjAkqn"
+    "Fw+te3nqcL78uBHNCfo8tbjIxMTTEBMTQsxx7taBtknTfnDtEGvSHUscl3nXqlokATxEsj"
+    "UgYqhCECYHluZ0OzDtWTDur8CAaMNACbzJ1hLAnzoaoVqyoACMjDafAyc5FQTWFVy9Ede2"
+    "hFIyMKKUTyQGSIQ/wZO9EJ+0dcj/gOv9wiM68uJcpIrfms3r6w/Ny+u7+9ubDx9u7y8D8S"
+    "L5KkvO6PQ+Yi4c4QTbZQ/4CkktDtMFj4CghpaTmzzZVDfp2VRJw1ToQFBgHKWqIdBXuWqH"
+    "XWUUD7tKVg/ThbWiCQRu8vvzcJASyrIhicsdsmiB/wBFNk/RVpEBLgYjIlwkkivieRQxqQ"
+    "FPEE+u8PRSk0I5DJMwb1hcesalMG0CnPkK+m6oy6ukqcOgOBcFwI0RN3joDT62gEc/Vcfc"
+    "ZPzNeYSFlrXz7IHr975wY+6htRFRpupju9fHj1xBJS4Z5eNDudgQRZlIFf60wmYaGgUoTl"
+    "uAKrQ9BLtMkedEFB8fpEwDuSKYFg8NQyN0o0pP5YtSsTw++jy+4Pzv4JCK05ZywCqzGqd2"
+    "wpjjMf0Wq5dFKWqoTVgVckqUBErmeNzueAzDVoDj8SucLTXtx3Ns1hPDPK//kbDnquR/DK"
+    "WeEiyj0cTUdHtoNBu2WMfj94aAmAd0mnh4+BlIDxCUBvph35GCbmzeqNoKv3HLfbP0q2O6"
+    "LP1Fyo9siIJxZYLGr6MTTAGnP5wl8xONJ6SkwHTBISUZkG1M/ISYHZiKJTkrkCGJn/zLpi"
+    "z8ExDUwgVwlIo/msEjPCDhptreXCsgrIOdJmr4vM3jf7lNd7/cEuoGsk5mJTbX8mEzNCUF"
+    "7u1ugvgcVeYyof5/4cZ/0Y5/0U5/U3U4+cSNW0DDysZUfRl8Hgy/DlrAVn+o2pu6i8Og+J"
+    "5HBjR19InyjLSO6Z7LGFn53svG3+a26lRJBDNbVixZNd/jz/s7pQeosj5NEQGGTgeV4z5M"
+    "U57rzdnfh4L90PVmBZFseEqXijYUJfZVO8KuPohQ5CbuEQzq27P9SHyG9V2KMQ3bwAXS6Z"
+    "hGiKaG0k8ehpHOL1LyVi3EHWgwjpHVD+aD1K73mx/x6d2l0xytMcISObWqqfBQ3PrQ0SMB"
+    "brT7O0FYvx1+EDUq4lJIXoqpNbDidGdd1/q4XVtPJsQpBTrd0F6d8t4kd0pmbhKBusQMpe"
+    "DJyaYoafO5CS3+VVDoajfFyJgLJhVa9POorrEYWf0usatcce8ZYe9J/VkVl6QYxAxZOKCo"
+    "Ib6Fi2QuWvQKR5SsfkgfRBwzoKcMU7kQolT1g/oqF9RXGVBfJaFGnyjJ+HsRsgzSzc5RKm"
+    "Z1LtzqrEMkyVkE+1G6PTREUoe9X7ZFFH38XJbIPOdR0YS0fukRshjwc0x3qDNw+f4YNc+G"
+    "L50+B0Zjrtt77nkbP4gbdl5Gxe0x1+4nuPurDN/4/XKbEpOUmOJkaOj4QomS1zRG4+Fo+I"
+    "wzlfwZsNty8NgbP+GHzk4yVvjpmPud607wQ7/zWKMSQhBGe2c3c0B8gsloDy8c/zwcDloA"
+    "K9umpqlTFTui0fMW8Ir4TtUO2uzdT3jZ/Dq0U/Xxpf/Y67v5aX4J5dBTvt+ecKFXTnXlqY"
+    "rd2L12v/+ND9Fjb7YsKMqaD830td37gl++CfIr/nf7CX15/AAtGUIGPXl+eR55z0zb1J2n"
+    "u2ynZp5iLM30YizNRDEW9wzvlNoRI2UZPFXO4PG8LsGu3cntGCVnRUaz3I/hYvg05tg43T"
+    "mbsxFTN4kRCakGwRBFeXGvVwcCq2hLIMviS4e6vll8ti7tuOpRSrbqVVl1woXvffuYmpDa"
+    "qz3dghGnY2aMHQK7Yml0Oe+uOBlL3CDcYegTbXpoY1QMWZKf8A39fMr60iEShikxk9Cg3q"
+    "sRGubQJvV78ewO9P2X44QMXkLKpq0jJQqib0Nb8yFGx8DdWvAhuPIJ/g7aag/t8Fwnxnfz"
+    "1nhIFCggFnggyQsFAPwQmqqm+MbkpDydw7EIUAC459IkISQx5eoVHtxYBWBc917h8ds9pV"
+    "d4UkArYv9GCrPUE+GIZLqd9W4EAoZvLnwTEhR1s/twMem0QIqOR/n4eQyVAFEy6o+OMwLf"
+    "CFxovprw5qi7RpAV3MN+P7yQcAwXhmytH93p6rNXI2DJ3nHdE606nmkyByRf4AyrEFYICB"
+    "VNUtiW+urOVyd+VU55Oh+4zCp1IXTzFKvj30Ljt3buaKsACoayBh7VBZBN08adMBDPAehI"
+    "gc3MQFBxKw1V0t6SDTn2mYhYIC/0i9wb2iXgJWHt/PQgl4qVxDtmSbzYquREN0bFDNok98"
+    "txEwyrBi9dOIvLfCjjgSJEZw1fgvnm9VLF6djJztEDNSJvlqm8Vw3o3Ka9+DarVPXhsHmV"
+    "JNnFzK8ZQl18ZME1iKNlhvG3ZLLUMWUp2iKCh+6EWi6TPXxhl/R6LtvTOcov6UKPdaPbc6"
+    "oByrgK4EPP9XK0gCRj6EVrqk6cQoCW9qbi5kI468KtLChBnGzhVxZ8eupNJhyHU3RWK9my"
+    "IIzWFIzrfvnWs+gKgrYpijSHxR9fSJTdcdlQNO3pPk/a03162tN9sqMcmpgCWX98eYlOf2"
+    "mUw4Rub/Ps2tvb9G2L37HI8HrHCOeJDGfRaYfXo4pzMNMFSFQM5f1dzJsAiTzuT1+84IOI"
+    "oT0dCzTRVSeCfSKORzoKWlVj+Lng2gSiORnB+3pCA7xGuFp2TbeYH1y2J1Y1DMOLwDSzpQ"
+    "XcF6RH2RQFpeNMVVegjhaycZJomaqgm0tt340VwPXszVdXvDbm3DKjXE4SKnEpKxKS2/bE"
+    "qZYCblTh0nVcJRSXk9lzU43Qf+5Edd1UtgmNPUHKGe98kvC8ub09+XDXyz3hqne70INGT6"
+    "HT+CQr0LRwwXOCey3y/iLLvYZZxCoytGj/mss2PBXb8SAwB9sxHWy1dwA99gbtQbfX7vPd"
+    "/vAZV9qSVfRrZEHhRUUzoVOB7XkyfulOesMB/zxpjydOKTb0M2ynwCTvtIV03ECjPueMan"
+    "e73GiC5nVdQroCnYGCKELdwcp1GnFj54OHI27cxnSu/wgazqdrOoZHxoXEPrUHD7iYWAss"
+    "BVXC1cR2cSgV35JHVwRVpY4ZilKdcwUhxDhtvNJU8EWIzhm96F2R10MQIWKxVjl8BBtJfk"
+    "8nQS3Vgou4jyCywaoUZRWCnywEhhYnWwQMbYliBUAm6rFYqirEUh2kZr2+FMyda+MGxCU2"
+    "yMI5lZY8l8VANacRrHsP3GDSe+x1PdE2OttUHY1xOJX3UjdwPFXwZth9GXNuoBXiNaJtQD"
+    "fSivuD6764FOhri3aR4nHx8VaWsNh1uT3SEhcbqfTiD9o1fp4Mu59bwKGdqgPuK//EITQG"
+    "vecnBDp841dQXGK76aoaK6ILa8ctGvlaOx1H0kRVZoShtsj8qP0t3BqZRz9mqn7ptTu9fm"
+    "/yjf/YHrXAqyzMZEW21vxC0KfqyzM3dumw5RNTVGNBWWhYOvT1DQ1jRUPrtuo+RllFQ49Z"
+    "uLJihpLCEyf9gDS6upVRKmZMqW5JtYrt37zGlMyKauSaSf6mLADgM6n6FTvGe8S1elLxnp"
+    "7ej4FkOnLnqxH2ka0aeFL3D7eI+G/rgtUhjaFO9AXBDOpHZaQbQG1/BLN8ntKlfJFh+cRL"
+    "Smv9DNMUo/hXKEPuLk8np7v0Tk53iU5O6JLRFWHN08IcpyvRIkZpDNsR6oP07NQF03zTEI"
+    "9cCiZlYmKMsMo2rR0RP0iOoqEpO9v2fdoqY91oPzz1Bi0gSCtZnaq9wRckGboWell9RbKH"
+    "a6B3o2mCKBqYnjTNfWn3X9qT4bgFIO6QLlhaRcz2ssmja11+JVWn1NBSCWrKbRumi63lDB"
+    "EeajH9a6LcgIzOcNiPGI46vXjzkZenDodYV6wpGev8VH9zXh4jbrhUC2XJpCQlsz3lKJoU"
+    "M2cw60iuwknJzbaHhQS+Fpi+yr3WyvgX9Z1rP+C+KQNtXZ7gaWq0O6MOEVuSLR7tAWP/FF"
+    "88VV/LU5D2FHdT+cm9p4jSMXJ7TxGnI1avP0W4DChqBq4yzqrYU6HmNQw5TqrvKUJmQtPc"
+    "HybsAXh2Z6qr4FCZ9MxT2WWH9kT5+y3FIRXajtl+Kd4Mjdxayb5jaG+ICPjn5q/AWkIgom"
+    "WU0f8EA4uVQAAGDqpdAVkCb0vNhOD5U/vX5u0dkE0c+GlACSyhAZP17YufnvnNquU381aW"
+    "2ssQp2P+s63+M9E05rzla7N5gY5SVdm/UB2gmTH6DI3R8Kcuo9l2WPUoZTmrXiZjO5FFJg"
+    "QQE+LGTdoe4iEK5mLY7mLwY6P2dC3UrDTORcylENpUVcoPJqlwBIUkRdNLV0xI2mY+BQV3"
+    "yFIlXUNQIt1BsIABRSi/IrVB1TaphEiJmGm2BQQVhJ01Tsss+AoNtMXQqgEbbQoDyBa5Ed"
+    "dhPoYpLNVSWE6rmk3jnyZ92u3vzzg7FlNO1a9cd/jUAm9Q1Fa4vcHg46Td/4zbGyDxWVB+"
+    "xE9Crni1Zp5wtWZ6tFoz0ZbAUGh0Gm94DZWZq8u8sYCZwYCJgCYTItWEINhmKeg+RSG9Hy"
+    "qF8kH6pKT59fFpTNEbAoq4ziCLFvgPUGTzYAJm429zW3VqV4GZLSuWrJrv8ef9nZLZFKFE"
+    "YIQi+oOP87un9h/xJej2h524YoAn6LAQPhbCV1UeX1+rib92szWdVp2gYzm5ySPF4iNZfO"
+    "QJGDO2xUcGRg0y4yjPWlQxdpEX3wSvTMmBzhN9iuiQbLN/tOAgZBZ5cOfM0xbkVLb4Qd39"
+    "bYS/uGwQDGvem4ssW5qwGcPST0/p3rnIsEqh42MS75x0BT1EUkNDyEEy9PChokDYG15DdA"
+    "+ScYo+0SKWNUm3gIRIyjeBHMdjWpixIyHGluky+vP/Ae9bfFY="
 )

@@ -1,0 +1,129 @@
+"""/api/webhooks: subscriptions of endpoints (plain JSON, WeCom or DingTalk robots) to notifications about an
+organisation and everything under it, and the record of their deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.params import JSONBody, Parameter
+
+from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.ids import IdPath
+from app.errors import InvalidInput, NotFound
+from app.models import NotificationDelivery, Organisation, Role, WebhookKind, WebhookSubscription
+from app.security import Principal
+from app.services.notifications import EVENTS
+
+MANAGERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+
+
+class SubscriptionCreate(msgspec.Struct, forbid_unknown_fields=True):
+    organisation_id: int
+    url: Annotated[str, msgspec.Meta(min_length=8, max_length=1000, pattern="^https?://")]
+    kind: WebhookKind = WebhookKind.JSON
+    secret: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    events: list[str] = []
+
+
+class SubscriptionRead(msgspec.Struct):
+    id: int
+    organisation_id: int
+    kind: str
+    url: str
+    events: list[str]
+    signed: bool
+    is_active: bool
+    created_at: datetime
+
+
+class DeliveryRead(msgspec.Struct):
+    id: int
+    event: str
+    status: str
+    attempts: int
+    next_attempt: datetime | None
+    last_error: str | None
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+def subscription_read(s: WebhookSubscription) -> SubscriptionRead:
+    return SubscriptionRead(
+        id=s.id,
+        organisation_id=s.organisation_id,  # type: ignore[attr-defined]
+        kind=str(s.kind),
+        url=s.url,
+        events=list(s.events or []),
+        signed=bool(s.secret),
+        is_active=s.is_active,
+        created_at=s.created_at,
+    )
+
+
+async def _visible(principal: Principal, subscription_id: int) -> WebhookSubscription:
+    sub = await WebhookSubscription.get_or_none(id=subscription_id, organisation__path__startswith=principal.scope_path)
+    if sub is None:
+        raise NotFound(f"Subscription {subscription_id} does not exist or is not visible to you.")
+    return sub
+
+
+class WebhookController(Controller):
+    path = "/api/webhooks"
+    tags = ["notifications"]
+
+    @get("/", opt={"roles": MANAGERS})
+    async def list_subscriptions(self, principal: CurrentUser) -> list[SubscriptionRead]:
+        rows = await WebhookSubscription.filter(organisation__path__startswith=principal.scope_path).order_by("id")
+        return [subscription_read(s) for s in rows]
+
+    @post("/", opt={"roles": MANAGERS}, status_code=201)
+    async def subscribe(self, principal: CurrentUser, data: JSONBody[SubscriptionCreate]) -> SubscriptionRead:
+        """Events: ``warning`` (early warnings), ``failure`` (new records), ``rectification_deadline``;
+        empty means all."""
+        unknown = sorted(set(data.events) - set(EVENTS))
+        if unknown:
+            raise InvalidInput(f"Unknown events {unknown}.", errors=[{"key": "events", "message": "unknown"}])
+        org = await Organisation.get_or_none(id=data.organisation_id, path__startswith=principal.scope_path)
+        if org is None:
+            raise NotFound(f"Organisation {data.organisation_id} does not exist or is not visible to you.")
+        sub = await WebhookSubscription.create(
+            organisation=org,
+            kind=data.kind,
+            url=data.url,
+            secret=data.secret or None,
+            events=sorted(set(data.events)),
+            created_by_id=principal.user_id,
+        )
+        return subscription_read(sub)
+
+    @delete("/{subscription_id:int}", opt={"roles": MANAGERS})
+    async def unsubscribe(self, principal: CurrentUser, subscription_id: IdPath) -> None:
+        sub = await _visible(principal, subscription_id)
+        await sub.delete()
+
+    @get("/{subscription_id:int}/deliveries", opt={"roles": MANAGERS})
+    async def deliveries(
+        self,
+        principal: CurrentUser,
+        subscription_id: IdPath,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[DeliveryRead]:
+        sub = await _visible(principal, subscription_id)
+        rows = await NotificationDelivery.filter(subscription=sub).order_by("-id").offset(offset).limit(limit)
+        return [
+            DeliveryRead(
+                id=d.id,
+                event=d.event,
+                status=str(d.status),
+                attempts=d.attempts,
+                next_attempt=d.next_attempt,
+                last_error=d.last_error,
+                delivered_at=d.delivered_at,
+                payload=dict(d.payload),
+            )
+            for d in rows
+        ]

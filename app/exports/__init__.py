@@ -1,0 +1,1 @@
+"""Exports in the formats evaluators and other programs use: CSV, XLSX, a PDF report, OCDS, iCalendar."""

@@ -1,0 +1,204 @@
+"""Tables with Chinese headers, written as CSV (UTF-8 with BOM, so Excel reads it) or XLSX with real number
+and date cells (openpyxl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from app.models import IntegrityFailure, Obligation, Organisation
+from app.services.stats import StatsRow
+
+
+class Cell(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    MONEY = "money"
+    RATE = "rate"
+    SCORE = "score"
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: Cell
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Any]
+
+    def values(self) -> list[list[Any]]:
+        return [[c.value(r) for c in self.columns] for r in self.rows]
+
+
+STATE_NAMES = {
+    "pending": "未到期",
+    "due_soon": "即将到期",
+    "overdue": "逾期",
+    "breached": "违约",
+    "fulfilled": "按期履行",
+    "fulfilled_late": "逾期履行",
+    "partially_fulfilled": "部分履行",
+    "waived": "已豁免",
+    "amended": "已变更",
+    "suspended": "中止",
+}
+FAILURE_STATE_NAMES = {
+    "detected": "已发现",
+    "verified": "已核实",
+    "rectification_ordered": "整改中",
+    "rectified": "已整改",
+    "found": "已认定",
+    "found_rectified": "认定后已整改",
+    "objected": "异议中",
+    "withdrawn": "已撤销",
+    "repaired": "已修复",
+    "dismissed": "不予认定",
+}
+SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "严重"}
+KIND_NAMES = {
+    "investment_promotion": "招商引资协议",
+    "ppp": "PPP项目合同",
+    "policy_commitment": "政策承诺",
+    "procurement": "政府采购",
+    "other": "其他",
+}
+
+
+def stats_columns(first: str) -> list[Column]:
+    return [
+        Column(first, Cell.TEXT, lambda r: KIND_NAMES.get(r.label, r.label)),
+        Column("应履行数", Cell.INT, lambda r: r.due),
+        Column("按期履行数", Cell.INT, lambda r: r.fulfilled_on_time),
+        Column("逾期履行数", Cell.INT, lambda r: r.fulfilled_late),
+        Column("逾期未履行数", Cell.INT, lambda r: r.overdue),
+        Column("违约数", Cell.INT, lambda r: r.breached),
+        Column("部分履行数", Cell.INT, lambda r: r.partially_fulfilled),
+        Column("失信认定数", Cell.INT, lambda r: r.failures),
+        Column("已整改数", Cell.INT, lambda r: r.rectified),
+        Column("已信用修复数", Cell.INT, lambda r: r.repaired),
+        Column("按期履行率", Cell.RATE, lambda r: r.on_time_rate),
+        Column("承诺金额（元）", Cell.MONEY, lambda r: r.amount_promised),
+        Column("已兑现金额（元）", Cell.MONEY, lambda r: r.amount_delivered),
+        Column("诚信得分", Cell.SCORE, lambda r: r.score),
+        Column("等级", Cell.TEXT, lambda r: r.grade),
+    ]
+
+
+def stats_table(title: str, first: str, rows: Sequence[StatsRow], *, ranked: bool = False) -> Table:
+    columns = stats_columns(first)
+    if ranked:
+        columns = [Column("排名", Cell.INT, lambda r: r.rank), *columns]
+    return Table(title, columns, rows)
+
+
+def _owner(o: Obligation) -> str:
+    return o.owner.name if isinstance(o.owner, Organisation) else ""
+
+
+def obligations_table(rows: Sequence[Obligation]) -> Table:
+    return Table(
+        "义务清单",
+        [
+            Column("编号", Cell.INT, lambda o: o.id),
+            Column("协议编号", Cell.INT, lambda o: o.agreement_id),
+            Column("责任单位", Cell.TEXT, _owner),
+            Column("义务人", Cell.TEXT, lambda o: o.obligor_name or ""),
+            Column("类别", Cell.TEXT, lambda o: o.category),
+            Column("义务内容", Cell.TEXT, lambda o: o.quote),
+            Column("金额（元）", Cell.MONEY, lambda o: o.amount),
+            Column("已兑现金额（元）", Cell.MONEY, lambda o: o.amount_fulfilled),
+            Column("约定日期", Cell.DATE, lambda o: o.nominal_date),
+            Column("到期日", Cell.DATE, lambda o: o.due_date),
+            Column("履行日期", Cell.DATE, lambda o: o.fulfilled_on),
+            Column("状态", Cell.TEXT, lambda o: STATE_NAMES.get(str(o.state), str(o.state))),
+        ],
+        rows,
+    )
+
+
+def failures_table(rows: Sequence[IntegrityFailure]) -> Table:
+    return Table(
+        "失信记录",
+        [
+            Column("编号", Cell.INT, lambda f: f.id),
+            Column(
+                "失信主体", Cell.TEXT, lambda f: f.organisation.name if isinstance(f.organisation, Organisation) else ""
+            ),
+            Column("类型", Cell.TEXT, lambda f: "政务失信" if str(f.kind) == "government_breach" else "相对方违约"),
+            Column("承诺对象", Cell.TEXT, lambda f: f.promised_to or ""),
+            Column("约定期限", Cell.DATE, lambda f: f.due_date),
+            Column("发现日期", Cell.DATE, lambda f: f.detected_on),
+            Column("逾期天数", Cell.INT, lambda f: f.days_late),
+            Column("未履行金额（元）", Cell.MONEY, lambda f: f.amount_outstanding),
+            Column("严重程度", Cell.TEXT, lambda f: SEVERITY_NAMES.get(f.severity, f.severity)),
+            Column("状态", Cell.TEXT, lambda f: FAILURE_STATE_NAMES.get(f.state, f.state)),
+            Column("整改期限", Cell.DATE, lambda f: f.rectification_deadline),
+            Column("条款原文", Cell.TEXT, lambda f: f.clause),
+        ],
+        rows,
+    )
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header for c in table.columns])
+    for values in table.values():
+        writer.writerow([_csv_value(v) for v in values])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+_FORMATS = {
+    Cell.INT: "0",
+    Cell.MONEY: "#,##0.00",
+    Cell.RATE: "0.00%",
+    Cell.SCORE: "0.0",
+    Cell.DATE: "yyyy-mm-dd",
+}
+
+
+def to_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = table.title[:31]
+    ws.append([c.header for c in table.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for values in table.values():
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in values])
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        fmt = _FORMATS.get(column.kind)
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = fmt
+        ws.column_dimensions[letter].width = max(10, min(60, len(column.header) * 2 + 2))
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,102 @@
+"""The filtered, paginated lists evaluators read and export: obligations and integrity-failure records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.queryset import QuerySet
+
+from app.models import IntegrityFailure, Obligation, Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationQuery:
+    organisation_id: int | None = None  # that organisation's subtree
+    agreement_id: int | None = None
+    agreement_kind: str | None = None
+    category: str | None = None
+    state: str | None = None
+    review_status: str | None = None
+    obligor_role: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FailureQuery:
+    organisation_id: int | None = None
+    kind: str | None = None
+    state: str | None = None
+    severity: str | None = None
+    detected_from: date | None = None
+    detected_to: date | None = None
+
+
+async def subtree_path(scope_path: str, organisation_id: int | None) -> str | None:
+    """The path to filter by: the caller's scope, or an organisation inside it (None: not visible)."""
+    if organisation_id is None:
+        return scope_path
+    org = await Organisation.get_or_none(id=organisation_id, path__startswith=scope_path)
+    return org.path if org else None
+
+
+async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligation]:
+    path = await subtree_path(scope_path, q.organisation_id)
+    query = Obligation.filter(owner__path__startswith=path) if path is not None else Obligation.filter(id=-1)
+    for name, column in (
+        ("agreement_id", "agreement_id"),
+        ("agreement_kind", "agreement__kind"),
+        ("category", "category"),
+        ("state", "state"),
+        ("review_status", "review_status"),
+        ("obligor_role", "obligor_role"),
+    ):
+        value = getattr(q, name)
+        if value is not None:
+            query = query.filter(**{column: value})
+    if q.due_from:
+        query = query.filter(due_date__gte=q.due_from)
+    if q.due_to:
+        query = query.filter(due_date__lte=q.due_to)
+    return query
+
+
+async def list_obligations(
+    scope_path: str, q: ObligationQuery, limit: int | None, offset: int = 0
+) -> tuple[list[Obligation], int]:
+    query = await obligations(scope_path, q)
+    total = await query.count()
+    page = query.order_by("due_date", "id").offset(offset).prefetch_related("owner", "agreement")
+    if limit is not None:
+        page = page.limit(limit)
+    return list(await page), total
+
+
+async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailure]:
+    path = await subtree_path(scope_path, q.organisation_id)
+    query = (
+        IntegrityFailure.filter(organisation__path__startswith=path)
+        if path is not None
+        else IntegrityFailure.filter(id=-1)
+    )
+    for name in ("kind", "state", "severity"):
+        value = getattr(q, name)
+        if value is not None:
+            query = query.filter(**{name: value})
+    if q.detected_from:
+        query = query.filter(detected_on__gte=q.detected_from)
+    if q.detected_to:
+        query = query.filter(detected_on__lte=q.detected_to)
+    return query
+
+
+async def list_failures(
+    scope_path: str, q: FailureQuery, limit: int | None, offset: int = 0
+) -> tuple[list[IntegrityFailure], int]:
+    query = await failures(scope_path, q)
+    total = await query.count()
+    page = query.order_by("-detected_on", "-id").offset(offset).prefetch_related("organisation")
+    if limit is not None:
+        page = page.limit(limit)
+    return list(await page), total

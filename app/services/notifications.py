@@ -1,0 +1,299 @@
+"""Notifications to subscribed endpoints: early warnings, new integrity-failure records and rectification
+deadlines.
+
+``notify`` / ``notify_many`` write one ``NotificationDelivery`` per matching subscription (an organisation's
+subscription covers everything under it) and hand the new rows to the job queue; ``deliver`` sends one
+delivery and answers how long to wait before the next attempt (exponential backoff) or ``None`` when it
+is done. The arq job turns that into ``Retry(defer=…)``; the in-process queue sleeps. No request ever
+waits for a webhook. A delivery is unique per (subscription, dedupe key), so repeating a sweep never
+notifies twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from app.models import (
+    DeliveryStatus,
+    IntegrityFailure,
+    NotificationDelivery,
+    ObligationWarning,
+    Organisation,
+    WebhookSubscription,
+)
+from app.services.webhook_formats import accepted, build_request
+from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.queue import JobQueue
+
+log = logging.getLogger("chengxin.notify")
+
+EVENTS = ("warning", "failure", "rectification_deadline")
+RECTIFICATION_REMINDER_DAYS = (7, 1)
+
+_queue: JobQueue | None = None
+
+
+def use_queue(queue: JobQueue | None) -> None:
+    """The queue new deliveries go to (set by ``make_queue`` and the worker). Without one, deliveries wait
+    for the worker's ``deliver_pending_notifications`` cron job."""
+    global _queue
+    _queue = queue
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    organisation_id: int
+    payload: dict[str, Any]
+    dedupe_key: str
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+async def notify(
+    event_kind: str, payload: dict[str, Any], organisation_id: int, *, dedupe_key: str | None = None
+) -> list[int]:
+    """Notify every subscription covering ``organisation_id``; returns the new delivery ids."""
+    key = dedupe_key or f"{event_kind}:{time.time_ns()}"
+    return await notify_many(event_kind, [Notice(organisation_id, payload, key)])
+
+
+async def notify_many(event_kind: str, notices: Sequence[Notice]) -> list[int]:
+    if event_kind not in EVENTS:
+        raise ValueError(f"unknown event kind {event_kind!r}")
+    if not notices:
+        return []
+    subscriptions = await WebhookSubscription.filter(is_active=True).select_related("organisation")
+    wanted = [s for s in subscriptions if not s.events or event_kind in s.events]
+    if not wanted:
+        return []
+    org_ids = {n.organisation_id for n in notices}
+    paths = dict(await Organisation.filter(id__in=org_ids).values_list("id", "path"))
+    now = datetime.now(UTC)
+    rows = [
+        NotificationDelivery(
+            subscription_id=sub.id,
+            event=event_kind,
+            dedupe_key=n.dedupe_key[:120],
+            payload={k: _jsonable(v) for k, v in n.payload.items()},
+            status=DeliveryStatus.PENDING,
+            next_attempt=now,
+        )
+        for n in notices
+        for sub in wanted
+        if str(paths.get(n.organisation_id, "\0")).startswith(sub.organisation.path)
+    ]
+    if not rows:
+        return []
+    await NotificationDelivery.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    keys = {r.dedupe_key for r in rows}
+    ids: list[int] = list(
+        await NotificationDelivery.filter(
+            event=event_kind,
+            dedupe_key__in=keys,
+            subscription_id__in=[s.id for s in wanted],
+            attempts=0,
+            status=DeliveryStatus.PENDING,
+        ).values_list("id", flat=True)  # type: ignore[arg-type]
+    )
+    await dispatch(ids)
+    return ids
+
+
+async def dispatch(ids: Iterable[int]) -> None:
+    if _queue is None:
+        return
+    for delivery_id in ids:
+        await _queue.enqueue_notification(delivery_id)
+
+
+def backoff(settings: Settings, attempts: int) -> float:
+    """Seconds before attempt ``attempts + 1``: base, 2·base, 4·base, …"""
+    return float(settings.notify_backoff_s * (2 ** max(0, attempts - 1)))
+
+
+async def deliver(
+    delivery_id: int, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+) -> float | None:
+    """Send one delivery. Returns the delay before a retry, or ``None`` when delivered, failed for good or
+    already done (so running it twice is harmless)."""
+    delivery = await NotificationDelivery.get_or_none(id=delivery_id).select_related("subscription")
+    if delivery is None or delivery.status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
+        return None
+    sub = delivery.subscription
+    request = build_request(
+        str(sub.kind), sub.url, sub.secret, delivery.event, dict(delivery.payload), delivery.id, time.time()
+    )
+    error: str | None
+    try:
+        async with httpx.AsyncClient(timeout=settings.notify_timeout_s, transport=transport) as http:
+            response = await http.post(request.url, content=request.body, headers=request.headers)
+        ok, error = accepted(str(sub.kind), response.status_code, response.content)
+    except httpx.HTTPError as exc:
+        ok, error = False, f"{type(exc).__name__}: {exc}"[:1000]
+    attempts = delivery.attempts + 1
+    now = datetime.now(UTC)
+    if ok:
+        await NotificationDelivery.filter(id=delivery.id).update(
+            attempts=attempts, status=DeliveryStatus.DELIVERED, delivered_at=now, last_error=None, next_attempt=None
+        )
+        return None
+    if attempts >= settings.notify_max_attempts:
+        await NotificationDelivery.filter(id=delivery.id).update(
+            attempts=attempts, status=DeliveryStatus.FAILED, last_error=error, next_attempt=None
+        )
+        log.warning("notification %s failed for good: %s", delivery.id, error)
+        return None
+    delay = backoff(settings, attempts)
+    await NotificationDelivery.filter(id=delivery.id).update(
+        attempts=attempts,
+        status=DeliveryStatus.RETRYING,
+        last_error=error,
+        next_attempt=now + timedelta(seconds=delay),
+    )
+    return delay
+
+
+async def due_deliveries(limit: int = 1000) -> list[int]:
+    """Deliveries waiting for an attempt (e.g. queued while no worker queue was configured)."""
+    now = datetime.now(UTC)
+    ids: list[int] = list(
+        await NotificationDelivery.filter(
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING], next_attempt__lte=now
+        )
+        .order_by("next_attempt")
+        .limit(limit)
+        .values_list("id", flat=True)  # type: ignore[arg-type]
+    )
+    return ids
+
+
+async def resume_pending(queue: JobQueue) -> int:
+    """Hand every undelivered delivery back to ``queue`` with what is left of its backoff (at start-up of
+    the in-process queue, whose tasks do not survive a restart)."""
+    now = datetime.now(UTC)
+    rows = await NotificationDelivery.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING]).values_list(
+        "id", "next_attempt"
+    )
+    for delivery_id, next_attempt in rows:
+        delay = max(0.0, (next_attempt - now).total_seconds()) if next_attempt else 0.0
+        await queue.enqueue_notification(int(delivery_id), delay)
+    return len(rows)
+
+
+# ---- what the sweep reports ------------------------------------------------------------------------------
+
+
+async def notify_after_sweep(as_of: date, warnings_after: int, failures_after: int) -> dict[str, int]:
+    """Notifications for the warnings and failure records the sweep just inserted (ids above the marks
+    taken before it) and for rectification deadlines 7 and 1 days ahead — each one query."""
+    warnings = await ObligationWarning.filter(id__gt=warnings_after).values(
+        "id",
+        "window_days",
+        "due_date",
+        "obligation_id",
+        "obligation__owner_id",
+        "obligation__owner__name",
+        "obligation__obligor_name",
+        "obligation__action",
+        "obligation__quote",
+    )
+    warning_ids = await notify_many(
+        "warning",
+        [
+            Notice(
+                w["obligation__owner_id"],
+                {
+                    "obligation_id": w["obligation_id"],
+                    "organisation_id": w["obligation__owner_id"],
+                    "organisation": w["obligation__owner__name"],
+                    "obligor_name": w["obligation__obligor_name"],
+                    "action": w["obligation__action"] or w["obligation__quote"],
+                    "due_date": w["due_date"],
+                    "window_days": w["window_days"],
+                },
+                f"warning:{w['obligation_id']}:{w['window_days']}:{w['due_date']}",
+            )
+            for w in warnings
+        ],
+    )
+    failures = await IntegrityFailure.filter(id__gt=failures_after).values(
+        "id",
+        "kind",
+        "organisation_id",
+        "organisation__name",
+        "obligation_id",
+        "obligor_name",
+        "promised_to",
+        "severity",
+        "due_date",
+        "days_late",
+        "amount_outstanding",
+        "clause",
+    )
+    failure_ids = await notify_many("failure", [_failure_notice(f, f"failure:{f['id']}") for f in failures])
+    reminder_dates = [as_of + timedelta(days=d) for d in RECTIFICATION_REMINDER_DAYS]
+    due = await IntegrityFailure.filter(
+        state="rectification_ordered", rectification_deadline__in=reminder_dates
+    ).values(
+        "id",
+        "kind",
+        "organisation_id",
+        "organisation__name",
+        "obligation_id",
+        "obligor_name",
+        "promised_to",
+        "severity",
+        "due_date",
+        "days_late",
+        "amount_outstanding",
+        "clause",
+        "rectification_deadline",
+    )
+    reminder_ids = await notify_many(
+        "rectification_deadline",
+        [_failure_notice(f, f"rectification:{f['id']}:{f['rectification_deadline']}:{as_of}") for f in due],
+    )
+    return {"warning": len(warning_ids), "failure": len(failure_ids), "rectification_deadline": len(reminder_ids)}
+
+
+def _failure_notice(f: dict[str, Any], key: str) -> Notice:
+    payload = {
+        "failure_id": f["id"],
+        "kind": str(f["kind"]),
+        "organisation_id": f["organisation_id"],
+        "organisation": f["organisation__name"],
+        "obligation_id": f["obligation_id"],
+        "obligor_name": f["obligor_name"],
+        "promised_to": f["promised_to"],
+        "severity": f["severity"],
+        "due_date": f["due_date"],
+        "days_late": f["days_late"],
+        "amount_outstanding": f["amount_outstanding"],
+        "clause": f["clause"],
+    }
+    if "rectification_deadline" in f:
+        payload["rectification_deadline"] = f["rectification_deadline"]
+    return Notice(f["organisation_id"], payload, key)
+
+
+async def last_ids() -> tuple[int, int]:
+    """(highest warning id, highest failure id): the marks ``notify_after_sweep`` compares against."""
+    w = await ObligationWarning.all().order_by("-id").limit(1).values_list("id", flat=True)
+    f = await IntegrityFailure.all().order_by("-id").limit(1).values_list("id", flat=True)
+    return (int(w[0]) if w else 0), (int(f[0]) if f else 0)  # type: ignore[call-overload]
