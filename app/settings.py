@@ -36,7 +36,7 @@ class Settings:
     job_timeout_s: int = 600
     worker_poll_delay_s: float = 0.05
     worker_max_jobs: int = 4
-    grace_days_government: int = 0
+    grace_days_government: int = 30  # days an overdue government obligation waits before it is a breach
     notify_backoff_s: float = 30.0  # first retry of a failed webhook; doubles each attempt
     notify_max_attempts: int = 8
     notify_timeout_s: float = 10.0
@@ -52,10 +52,11 @@ class Settings:
     ppp_government_pay_limit: Decimal = Decimal("0.05")  # CHENGXIN_PPP_GOVERNMENT_PAY_LIMIT
 
     def sweep_policy(self) -> SweepPolicy:
-        from trackers.sweep import SweepPolicy, WarningPolicy
+        from trackers.sweep import DEFAULT_GRACE_BY_ROLE, GracePolicy, SweepPolicy, WarningPolicy
 
         return SweepPolicy(
-            warnings=WarningPolicy(default=self.warning_windows, by_category=dict(self.warning_windows_by_category))
+            warnings=WarningPolicy(default=self.warning_windows, by_category=dict(self.warning_windows_by_category)),
+            grace=GracePolicy(by_role={**DEFAULT_GRACE_BY_ROLE, "government": self.grace_days_government}),
         )
 
     def failure_policy(self) -> FailurePolicy:
@@ -99,7 +100,7 @@ class Settings:
             job_timeout_s=int(env.get("CHENGXIN_JOB_TIMEOUT", "600")),
             worker_poll_delay_s=float(env.get("CHENGXIN_WORKER_POLL_DELAY", "0.05")),
             worker_max_jobs=int(env.get("CHENGXIN_WORKER_MAX_JOBS", "4")),
-            grace_days_government=int(env.get("CHENGXIN_GRACE_DAYS", "0")),
+            grace_days_government=int(env.get("CHENGXIN_GRACE_DAYS", "30")),
             notify_backoff_s=float(env.get("CHENGXIN_NOTIFY_BACKOFF", "30")),
             notify_max_attempts=int(env.get("CHENGXIN_NOTIFY_MAX_ATTEMPTS", "8")),
             notify_timeout_s=float(env.get("CHENGXIN_NOTIFY_TIMEOUT", "10")),
