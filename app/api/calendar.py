@@ -39,7 +39,7 @@ class CalendarController(Controller):
 
     @get(
         "/{organisation_id:int}/deadlines.ics",
-        opt={"roles": PUBLIC},  # authenticated below: by bearer token or ?token=
+        opt={"roles": PUBLIC, "authenticates_itself": True},  # by bearer token or ?token=
         media_type="text/calendar",
         response_description="RFC 5545 calendar with VALARM reminders",
     )
