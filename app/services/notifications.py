@@ -292,6 +292,43 @@ def _failure_notice(f: dict[str, Any], key: str) -> Notice:
     return Notice(f["organisation_id"], payload, key)
 
 
+FAILURE_FIELDS = (
+    "id",
+    "kind",
+    "organisation_id",
+    "organisation__name",
+    "obligation_id",
+    "obligor_name",
+    "promised_to",
+    "severity",
+    "due_date",
+    "days_late",
+    "amount_outstanding",
+    "clause",
+)
+
+
+async def notify_failure_step(failure_id: int, step: str) -> list[int]:
+    """Notifications for one step of the failure workflow, called after its transaction commits:
+    ``recorded`` (a record made by hand) and ``found`` (a finding, 认定) go out as ``failure`` events,
+    ``rectification_ordered`` as a ``rectification_deadline`` event carrying the plan's deadline. The step
+    name is in the payload and the dedupe key, so each step notifies once."""
+    fields = (*FAILURE_FIELDS, "state", "rectification_deadline")
+    rows = await IntegrityFailure.filter(id=failure_id).values(*fields)
+    if not rows:
+        return []
+    f = rows[0]
+    kind = "rectification_deadline" if step == "rectification_ordered" else "failure"
+    key = f"{kind}:{f['id']}:{step}"
+    if kind == "rectification_deadline":
+        key += f":{f['rectification_deadline']}"
+    else:
+        f.pop("rectification_deadline")
+    notice = _failure_notice(f, key)
+    notice.payload.update(step=step, state=str(f["state"]))
+    return await notify_many(kind, [notice])
+
+
 async def last_ids() -> tuple[int, int]:
     """(highest warning id, highest failure id): the marks ``notify_after_sweep`` compares against."""
     w = await ObligationWarning.all().order_by("-id").limit(1).values_list("id", flat=True)
