@@ -39,6 +39,20 @@ log = logging.getLogger("chengxin.notify")
 
 EVENTS = ("warning", "failure", "rectification_deadline")
 RECTIFICATION_REMINDER_DAYS = (7, 1)
+FAILURE_FIELDS = (
+    "id",
+    "kind",
+    "organisation_id",
+    "organisation__name",
+    "obligation_id",
+    "obligor_name",
+    "promised_to",
+    "severity",
+    "due_date",
+    "days_late",
+    "amount_outstanding",
+    "clause",
+)  # what a failure notice carries
 
 _queue: JobQueue | None = None
 
@@ -232,39 +246,12 @@ async def notify_after_sweep(as_of: date, warnings_after: int, failures_after: i
             for w in warnings
         ],
     )
-    failures = await IntegrityFailure.filter(id__gt=failures_after).values(
-        "id",
-        "kind",
-        "organisation_id",
-        "organisation__name",
-        "obligation_id",
-        "obligor_name",
-        "promised_to",
-        "severity",
-        "due_date",
-        "days_late",
-        "amount_outstanding",
-        "clause",
-    )
+    failures = await IntegrityFailure.filter(id__gt=failures_after).values(*FAILURE_FIELDS)
     failure_ids = await notify_many("failure", [_failure_notice(f, f"failure:{f['id']}") for f in failures])
     reminder_dates = [as_of + timedelta(days=d) for d in RECTIFICATION_REMINDER_DAYS]
     due = await IntegrityFailure.filter(
         state="rectification_ordered", rectification_deadline__in=reminder_dates
-    ).values(
-        "id",
-        "kind",
-        "organisation_id",
-        "organisation__name",
-        "obligation_id",
-        "obligor_name",
-        "promised_to",
-        "severity",
-        "due_date",
-        "days_late",
-        "amount_outstanding",
-        "clause",
-        "rectification_deadline",
-    )
+    ).values(*FAILURE_FIELDS, "rectification_deadline")
     reminder_ids = await notify_many(
         "rectification_deadline",
         [_failure_notice(f, f"rectification:{f['id']}:{f['rectification_deadline']}:{as_of}") for f in due],
@@ -290,22 +277,6 @@ def _failure_notice(f: dict[str, Any], key: str) -> Notice:
     if "rectification_deadline" in f:
         payload["rectification_deadline"] = f["rectification_deadline"]
     return Notice(f["organisation_id"], payload, key)
-
-
-FAILURE_FIELDS = (
-    "id",
-    "kind",
-    "organisation_id",
-    "organisation__name",
-    "obligation_id",
-    "obligor_name",
-    "promised_to",
-    "severity",
-    "due_date",
-    "days_late",
-    "amount_outstanding",
-    "clause",
-)
 
 
 async def notify_failure_step(failure_id: int, step: str) -> list[int]:
