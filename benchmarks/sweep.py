@@ -12,7 +12,8 @@ data in the same run, best of ``--repeat``:
   failure records, missed rectification deadlines);
 * ``ours_states``: the sweep's state steps alone (what the reference does);
 * ``reference``: the single equivalent hand-written ``UPDATE … SET state = CASE …``;
-* ``stats``: ``stats_for_scope`` (every organisation rolled up, with scores) against ``stats_reference``, the
+* ``stats``: ``stats_for_scope`` (``app.services.stats.by_organisation`` for every organisation, rolled up,
+  with scores) against ``stats_reference``, the
   hand-written SQL aggregate of the same figures run directly on asyncpg.
 
 Between runs the obligation states are restored and the rows the sweep inserted deleted. The scratch
@@ -62,28 +63,30 @@ WITH per_owner AS (
          COUNT(*) FILTER (WHERE state = 'fulfilled_late') AS late,
          COUNT(*) FILTER (WHERE state = 'overdue') AS overdue,
          COUNT(*) FILTER (WHERE state = 'breached') AS breached,
+         COUNT(*) FILTER (WHERE state = 'partially_fulfilled') AS partial,
          SUM(COALESCE(amount, 0)) AS promised,
-         SUM(CASE WHEN amount IS NULL THEN 0 ELSE amount_fulfilled END) AS delivered
+         SUM(CASE WHEN state IN ('fulfilled', 'fulfilled_late') AND COALESCE(amount_fulfilled, 0) = 0
+                  THEN COALESCE(amount, 0) ELSE COALESCE(amount_fulfilled, 0) END) AS delivered
     FROM obligation
-   WHERE review_status = 'confirmed' AND obligor_role <> 'counterparty'
+   WHERE review_status = 'confirmed' AND obligor_role = 'government'
      AND due_date BETWEEN $1 AND $2 AND state NOT IN ('waived', 'amended', 'suspended')
    GROUP BY owner_id
 ), per_org AS (
-  SELECT organisation_id, severity,
-         COUNT(*) FILTER (WHERE state = 'found') AS standing,
-         COUNT(*) FILTER (WHERE state = 'found_rectified') AS rectified
-    FROM integrity_failure WHERE kind = 'government_breach' AND found_on <= $2
-   GROUP BY organisation_id, severity
+  SELECT organisation_id, severity, state, COUNT(*) AS n
+    FROM integrity_failure
+   WHERE kind = 'government_breach' AND detected_on BETWEEN $1 AND $2
+     AND state IN ('found', 'rectified', 'found_rectified', 'repaired')
+   GROUP BY organisation_id, severity, state
 )
-SELECT a.id, SUM(p.due), SUM(p.on_time), SUM(p.late), SUM(p.overdue), SUM(p.breached), SUM(p.promised),
-       SUM(p.delivered),
-       (SELECT COALESCE(SUM(f.standing), 0) FROM per_org f JOIN organisation c ON c.id = f.organisation_id
-         WHERE c.path LIKE a.path || '%')
+SELECT a.id, SUM(p.due), SUM(p.on_time), SUM(p.late), SUM(p.overdue), SUM(p.breached), SUM(p.partial),
+       SUM(p.promised), SUM(p.delivered),
+       (SELECT array_agg(ARRAY[f.severity, f.state, f.n::text]) FROM per_org f
+          JOIN organisation c ON c.id = f.organisation_id WHERE c.path LIKE a.path || '%')
   FROM organisation a
   JOIN organisation b ON b.path LIKE a.path || '%'
   LEFT JOIN per_owner p ON p.owner_id = b.id
  GROUP BY a.id
-"""
+"""  # the same figures as app.services.stats.by_organisation (what /api/ratings and the snapshots serve)
 
 
 def log(*args: Any) -> None:

@@ -9,8 +9,16 @@ One release per agreement (``tag``: contract, implementation):
   scheduled). Lateness is never written as a field: a reader derives it from ``dateMet`` > ``dueDate``.
 * ``implementation.transactions`` — the payments recorded as fulfilment evidence, each linked to its
   milestone with ``relatedImplementationMilestone`` (the OCDS transaction-milestones extension shape);
+* PPP agreements (a ``PPPProject`` linked to the agreement) add to ``implementation.milestones`` the
+  project milestones (``ppp-milestone-…``: financial close, construction start, completion acceptance,
+  commercial operation, handover): ``dueDate`` the planned date, ``dateMet`` the actual one, ``status`` met
+  (actual date recorded), notMet (planned date passed without one) or scheduled; lateness is derived from
+  the two dates, never written. Each government payment obligation (``GovernmentPayment``: one project,
+  year and kind) is a payment milestone (``ppp-payment-…``, due at the end of its year, met when the
+  payable amount — planned × performance score / 100 — is paid, partiallyMet when less was paid), and what
+  was paid a ``transaction`` from the government to the project company linked to that milestone;
 * ``implementation.performanceFailures`` — for PPP agreements, the integrity-failure and default records on
-  the agreement's obligations, with the contracted penalty clause.
+  the agreement's obligations (PPP performance failures), with the contracted penalty clause.
 
 The vendored schemas under ``schema/`` (Apache-2.0, see ``schema/LICENSE``) validate it offline.
 """
@@ -19,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,12 +36,15 @@ from app.models import (
     Agreement,
     AgreementParty,
     FulfilmentEvidence,
+    GovernmentPayment,
     IntegrityFailure,
     Obligation,
     Organisation,
+    PPPMilestone,
 )
 from trackers import ReviewStatus
 
+BEIJING = timezone(timedelta(hours=8))
 SCHEMA_DIR = Path(__file__).parent / "schema"
 PACKAGE_SCHEMA_URL = (
     "https://standard.open-contracting.org/profiles/ppp/schema/1__0__0__beta4/release-package-schema.json"
@@ -53,6 +64,95 @@ STATUS = {
     "suspended": "scheduled",
 }
 MILESTONE_TYPE = {"payment": "payment", "subsidy": "payment", "approval": "approval", "reporting": "reporting"}
+PPP_MILESTONE_TYPE = {
+    "financial_close": "financing",
+    "construction_start": "delivery",
+    "completion_acceptance": "assessment",
+    "commercial_operation": "delivery",
+    "handover": "delivery",
+}
+PPP_MILESTONE_TITLE = {
+    "financial_close": "融资交割",
+    "construction_start": "开工建设",
+    "completion_acceptance": "竣工验收",
+    "commercial_operation": "商业运营",
+    "handover": "项目移交",
+}
+PAYMENT_TITLE = {"availability": "可用性服务费", "viability_gap": "可行性缺口补助", "om_performance": "运维绩效服务费"}
+
+
+def ppp_milestone_status(planned_on: date | None, actual_on: date | None, today: date) -> str:
+    """met once the actual date is recorded; notMet when the planned date has passed without it."""
+    if actual_on is not None:
+        return "met"
+    if planned_on is not None and planned_on < today:
+        return "notMet"
+    return "scheduled"
+
+
+def payable(payment: GovernmentPayment) -> Decimal:
+    """planned × performance score / 100 (no score yet: the planned amount)."""
+    if payment.performance_score is None:
+        return Decimal(payment.amount_planned)
+    return (Decimal(payment.amount_planned) * Decimal(payment.performance_score) / 100).quantize(Decimal("0.01"))
+
+
+def payment_status(payment: GovernmentPayment, today: date) -> str:
+    paid, due = Decimal(payment.amount_paid or 0), payable(payment)
+    if paid >= due:
+        return "met"
+    if paid > 0:
+        return "partiallyMet"
+    return "notMet" if date(payment.year, 12, 31) < today else "scheduled"
+
+
+def ppp_implementation(
+    milestones: list[PPPMilestone],
+    payments: list[GovernmentPayment],
+    government: list[dict[str, Any]],
+    suppliers: list[dict[str, Any]],
+    currency: str,
+    today: date,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The PPP project's milestones and payment milestones, and the government's payments as transactions."""
+    out: list[dict[str, Any]] = [
+        {
+            "id": f"ppp-milestone-{m.id}",
+            "title": PPP_MILESTONE_TITLE.get(str(m.kind), str(m.kind)),
+            "type": PPP_MILESTONE_TYPE.get(str(m.kind), "delivery"),
+            "dueDate": _datetime(m.planned_on),
+            "dateMet": _datetime(m.actual_on),
+            "status": ppp_milestone_status(m.planned_on, m.actual_on, today),
+        }
+        for m in milestones
+    ]
+    transactions = []
+    for p in payments:
+        title = f"{p.year}年{PAYMENT_TITLE.get(str(p.kind), str(p.kind))}"
+        status = payment_status(p, today)
+        out.append(
+            {
+                "id": f"ppp-payment-{p.id}",
+                "title": title,
+                "type": "payment",
+                "dueDate": _datetime(date(p.year, 12, 31)),
+                "dateMet": _datetime(p.paid_on) if status == "met" else None,
+                "value": {"amount": _number(payable(p)), "currency": currency},
+                "status": status,
+            }
+        )
+        if p.amount_paid:
+            transactions.append(
+                {
+                    "id": f"ppp-payment-{p.id}",
+                    "date": _datetime(p.paid_on),
+                    "value": {"amount": _number(Decimal(p.amount_paid)), "currency": currency},
+                    "payer": government[0] if government else None,
+                    "payee": suppliers[0] if suppliers else None,
+                    "relatedImplementationMilestone": {"id": f"ppp-payment-{p.id}", "title": title},
+                }
+            )
+    return out, transactions
 
 
 def _datetime(d: date | None) -> str | None:
@@ -116,22 +216,34 @@ async def release_package(agreements: list[Agreement], base_url: str, now: datet
         "fulfilled_on", "id"
     )
     failures = await IntegrityFailure.filter(obligation__agreement_id__in=ids).order_by("id")
+    ppp_milestones: dict[int, list[PPPMilestone]] = defaultdict(list)
+    for m in (
+        await PPPMilestone.filter(project__agreement_id__in=ids).select_related("project").order_by("planned_on", "id")
+    ):
+        ppp_milestones[m.project.agreement_id].append(m)  # type: ignore[attr-defined]
+    ppp_payments: dict[int, list[GovernmentPayment]] = defaultdict(list)
+    for gp in (
+        await GovernmentPayment.filter(project__agreement_id__in=ids)
+        .select_related("project")
+        .order_by("year", "kind", "id")
+    ):
+        ppp_payments[gp.project.agreement_id].append(gp)  # type: ignore[attr-defined]
     by_agreement: dict[str, dict[int, list[Any]]] = {k: defaultdict(list) for k in ("parties", "obligations")}
     for p in parties:
-        by_agreement["parties"][p.agreement_id].append(p)  # type: ignore[attr-defined]
+        by_agreement["parties"][p.agreement_id].append(p)
     ob_by_id = {o.id: o for o in obligations}
     for o in obligations:
-        by_agreement["obligations"][o.agreement_id].append(o)  # type: ignore[attr-defined]
+        by_agreement["obligations"][o.agreement_id].append(o)
     evidence_by_agreement: dict[int, list[FulfilmentEvidence]] = defaultdict(list)
     for e in evidence:
         ob = ob_by_id.get(e.obligation_id)  # type: ignore[attr-defined]
         if ob is not None:
-            evidence_by_agreement[ob.agreement_id].append(e)  # type: ignore[attr-defined]
+            evidence_by_agreement[ob.agreement_id].append(e)
     failures_by_agreement: dict[int, list[IntegrityFailure]] = defaultdict(list)
     for f in failures:
-        ob = ob_by_id.get(f.obligation_id)  # type: ignore[attr-defined]
+        ob = ob_by_id.get(f.obligation_id)
         if ob is not None:
-            failures_by_agreement[ob.agreement_id].append(f)  # type: ignore[attr-defined]
+            failures_by_agreement[ob.agreement_id].append(f)
     releases = [
         _release(
             a,
@@ -141,6 +253,8 @@ async def release_package(agreements: list[Agreement], base_url: str, now: datet
             failures_by_agreement[a.id],
             ob_by_id,
             now,
+            ppp_milestones[a.id],
+            ppp_payments[a.id],
         )
         for a in agreements
     ]
@@ -165,6 +279,8 @@ def _release(
     failures: list[IntegrityFailure],
     ob_by_id: dict[int, Obligation],
     now: datetime,
+    ppp_milestones: list[PPPMilestone] | None = None,
+    ppp_payments: list[GovernmentPayment] | None = None,
 ) -> dict[str, Any]:
     ocid = f"{OCID_PREFIX}-{a.id}"
     party_blocks: dict[str, dict[str, Any]] = {}
@@ -213,13 +329,20 @@ def _release(
                 "relatedImplementationMilestone": {"id": f"obligation-{ob.id}", "title": (ob.action or ob.quote)[:200]},
             }
         )
+    if ppp_milestones or ppp_payments:
+        today = now.astimezone(BEIJING).date()
+        more, paid = ppp_implementation(
+            ppp_milestones or [], ppp_payments or [], government, suppliers, currency, today
+        )
+        milestones += more
+        transactions += paid
     performance_failures = [
         {
             "id": f"failure-{f.id}",
             "period": {"startDate": _datetime(f.due_date), "endDate": _datetime(f.detected_on)},
-            "category": ob_by_id[f.obligation_id].category,  # type: ignore[attr-defined]
+            "category": ob_by_id[f.obligation_id].category,
             "events": 1,
-            "penaltyContracted": ob_by_id[f.obligation_id].penalty or None,  # type: ignore[attr-defined]
+            "penaltyContracted": ob_by_id[f.obligation_id].penalty or None,
         }
         for f in failures
         if f.state not in ("withdrawn", "dismissed")

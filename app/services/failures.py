@@ -27,7 +27,7 @@ from tortoise.transactions import in_transaction
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import AuditLog, FailureKind, IntegrityFailure, Obligation, Organisation, Role
 from app.security import Principal
-from app.services import audit
+from app.services import audit, notifications
 from trackers import ActorRole
 from trackers.failures import (
     COUNTING_STATES,
@@ -111,7 +111,7 @@ async def _transition(
         )
         if f is None:
             raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
-        org = await Organisation.get(id=f.organisation_id)  # type: ignore[attr-defined]
+        org = await Organisation.get(id=f.organisation_id)
         responsible = principal.role in BODY_ROLES and org.path.startswith(principal.organisation_path)
         old = FailureState(f.state)
         current_severity = Severity(f.severity)
@@ -194,7 +194,9 @@ async def order_rectification(
 ) -> IntegrityFailure:
     """整改: a rectification plan and a deadline after today."""
     facts = Facts(rectification_plan=plan.strip() or None, rectification_deadline=deadline)
-    return await _transition(principal, failure_id, FailureEvent.ORDER_RECTIFICATION, today, policy, facts)
+    f = await _transition(principal, failure_id, FailureEvent.ORDER_RECTIFICATION, today, policy, facts)
+    await notifications.notify_failure_step(f.id, "rectification_ordered")  # committed: the jobs see the row
+    return f
 
 
 async def rectify(
@@ -215,14 +217,18 @@ async def refuse(
     principal: Principal, failure_id: int, today: date, policy: FailurePolicy, note: str = ""
 ) -> IntegrityFailure:
     """The body refuses to rectify: a finding with escalated severity."""
-    return await _transition(principal, failure_id, FailureEvent.REFUSE_RECTIFICATION, today, policy, Facts(note=note))
+    f = await _transition(principal, failure_id, FailureEvent.REFUSE_RECTIFICATION, today, policy, Facts(note=note))
+    await notifications.notify_failure_step(f.id, "found")  # a refusal is a finding (1103号)
+    return f
 
 
 async def find(
     principal: Principal, failure_id: int, today: date, policy: FailurePolicy, note: str = ""
 ) -> IntegrityFailure:
     """认定: the finding proper; publication starts after the objection period."""
-    return await _transition(principal, failure_id, FailureEvent.FIND, today, policy, Facts(note=note))
+    f = await _transition(principal, failure_id, FailureEvent.FIND, today, policy, Facts(note=note))
+    await notifications.notify_failure_step(f.id, "found")  # committed: the jobs see the row
+    return f
 
 
 async def object_to(
@@ -320,6 +326,7 @@ async def record_manual(principal: Principal, data: ManualFailure, today: date) 
             recorded_by_id=principal.user_id,
         )
         await audit.record(principal, "failure.record", "integrity_failure", f.id, None, failure_snapshot(f))
+    await notifications.notify_failure_step(f.id, "recorded")  # committed: the jobs see the row
     return f
 
 

@@ -39,6 +39,20 @@ log = logging.getLogger("chengxin.notify")
 
 EVENTS = ("warning", "failure", "rectification_deadline")
 RECTIFICATION_REMINDER_DAYS = (7, 1)
+FAILURE_FIELDS = (
+    "id",
+    "kind",
+    "organisation_id",
+    "organisation__name",
+    "obligation_id",
+    "obligor_name",
+    "promised_to",
+    "severity",
+    "due_date",
+    "days_late",
+    "amount_outstanding",
+    "clause",
+)  # what a failure notice carries
 
 _queue: JobQueue | None = None
 
@@ -232,39 +246,12 @@ async def notify_after_sweep(as_of: date, warnings_after: int, failures_after: i
             for w in warnings
         ],
     )
-    failures = await IntegrityFailure.filter(id__gt=failures_after).values(
-        "id",
-        "kind",
-        "organisation_id",
-        "organisation__name",
-        "obligation_id",
-        "obligor_name",
-        "promised_to",
-        "severity",
-        "due_date",
-        "days_late",
-        "amount_outstanding",
-        "clause",
-    )
+    failures = await IntegrityFailure.filter(id__gt=failures_after).values(*FAILURE_FIELDS)
     failure_ids = await notify_many("failure", [_failure_notice(f, f"failure:{f['id']}") for f in failures])
     reminder_dates = [as_of + timedelta(days=d) for d in RECTIFICATION_REMINDER_DAYS]
     due = await IntegrityFailure.filter(
         state="rectification_ordered", rectification_deadline__in=reminder_dates
-    ).values(
-        "id",
-        "kind",
-        "organisation_id",
-        "organisation__name",
-        "obligation_id",
-        "obligor_name",
-        "promised_to",
-        "severity",
-        "due_date",
-        "days_late",
-        "amount_outstanding",
-        "clause",
-        "rectification_deadline",
-    )
+    ).values(*FAILURE_FIELDS, "rectification_deadline")
     reminder_ids = await notify_many(
         "rectification_deadline",
         [_failure_notice(f, f"rectification:{f['id']}:{f['rectification_deadline']}:{as_of}") for f in due],
@@ -290,6 +277,27 @@ def _failure_notice(f: dict[str, Any], key: str) -> Notice:
     if "rectification_deadline" in f:
         payload["rectification_deadline"] = f["rectification_deadline"]
     return Notice(f["organisation_id"], payload, key)
+
+
+async def notify_failure_step(failure_id: int, step: str) -> list[int]:
+    """Notifications for one step of the failure workflow, called after its transaction commits:
+    ``recorded`` (a record made by hand) and ``found`` (a finding, 认定) go out as ``failure`` events,
+    ``rectification_ordered`` as a ``rectification_deadline`` event carrying the plan's deadline. The step
+    name is in the payload and the dedupe key, so each step notifies once."""
+    fields = (*FAILURE_FIELDS, "state", "rectification_deadline")
+    rows = await IntegrityFailure.filter(id=failure_id).values(*fields)
+    if not rows:
+        return []
+    f = rows[0]
+    kind = "rectification_deadline" if step == "rectification_ordered" else "failure"
+    key = f"{kind}:{f['id']}:{step}"
+    if kind == "rectification_deadline":
+        key += f":{f['rectification_deadline']}"
+    else:
+        f.pop("rectification_deadline")
+    notice = _failure_notice(f, key)
+    notice.payload.update(step=step, state=str(f["state"]))
+    return await notify_many(kind, [notice])
 
 
 async def last_ids() -> tuple[int, int]:

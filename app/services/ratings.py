@@ -6,23 +6,15 @@ Public entry point (the evaluator statistics and exports reuse it)::
 
 * one ``OrgStats`` per organisation visible to ``principal`` (``org_id``: just that one; 404 if it is not
   visible), each **rolled up** over the organisation and everything under it (materialised ``path``
-  prefix): a district's figures include its departments and towns, the city's everything;
-* computed by two SQL aggregates (obligations, failure records) grouped by owner, then joined to the
-  organisation tree by path prefix and summed — no loop over obligations in Python;
-* ordered by ``path`` (a tree walk: parents before their children).
+  prefix), ordered by ``path`` (parents before their children);
+* the figures are ``app.services.stats.by_organisation``'s for the filter
+  ``StatsFilter(date_from=period_start, date_to=period_end)`` — one SQL aggregate path, so ``/api/ratings``
+  and ``/api/stats/organisations`` agree; what is counted is defined in ``app.services.stats``;
+* ``failures`` breaks the score's tallies down by severity (standing / rectified after a finding /
+  repaired); ``score`` and ``grade`` by ``trackers.scoring.integrity_score`` (formula in the README).
 
-What is counted, for the period ``[period_start, period_end]`` (inclusive):
-
-* obligations: confirmed, government side (obligor role not ``counterparty`` — counterparty defaults are
-  kept apart from government integrity), with an effective due date in the period, excluding waived,
-  amended and suspended ones. ``due`` counts them; ``fulfilled_on_time``, ``fulfilled_late``,
-  ``overdue``, ``breached`` count their current states; ``amount_promised`` sums their amounts and
-  ``amount_delivered`` what was paid towards those amounts;
-* failure records (government breaches) standing during the period: found on or before ``period_end``
-  and, if repaired, repaired on or after ``period_start``. By severity: ``standing`` (found),
-  ``rectified`` (found_rectified), ``repaired``. ``rectified`` and ``repaired`` in ``OrgStats`` count the
-  records rectified / repaired within the period;
-* ``score`` and ``grade`` by ``trackers.scoring.integrity_score`` (formula in its docstring and the README).
+``take_snapshots`` stores every organisation's figures for a calendar month (the sweep calls it on the
+first of each month for the month before); ``snapshots`` reads one organisation's trend.
 """
 
 from __future__ import annotations
@@ -30,21 +22,16 @@ from __future__ import annotations
 import calendar as _calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from app.errors import InvalidInput, NotFound
 from app.models import IntegritySnapshot, Organisation
 from app.security import Principal
-from app.services.sweep import _params, _sql
-from trackers.errors import InvalidCounts
-from trackers.failures import Severity
-from trackers.scoring import FailureTally, PeriodCounts, ScoringPolicy, integrity_score
-
-CENT = Decimal("0.01")
+from app.services.stats import StatsFilter, StatsRow, by_organisation
+from trackers.scoring import ScoringPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,70 +62,6 @@ class OrgStats:
         return asdict(self)
 
 
-OBLIGATION_AGGREGATE = """
-WITH per_owner AS (
-  SELECT owner_id,
-         COUNT(*) AS due,
-         SUM(CASE WHEN state = 'fulfilled' THEN 1 ELSE 0 END) AS on_time,
-         SUM(CASE WHEN state = 'fulfilled_late' THEN 1 ELSE 0 END) AS late,
-         SUM(CASE WHEN state = 'overdue' THEN 1 ELSE 0 END) AS overdue,
-         SUM(CASE WHEN state = 'breached' THEN 1 ELSE 0 END) AS breached,
-         SUM(COALESCE(amount, 0)) AS promised,
-         SUM(CASE WHEN amount IS NULL THEN 0 ELSE amount_fulfilled END) AS delivered
-    FROM obligation
-   WHERE review_status = 'confirmed' AND obligor_role <> 'counterparty'
-     AND due_date >= ? AND due_date <= ?
-     AND state NOT IN ('waived', 'amended', 'suspended')
-   GROUP BY owner_id
-)
-SELECT a.id AS org_id,
-       COALESCE(SUM(p.due), 0) AS due, COALESCE(SUM(p.on_time), 0) AS on_time,
-       COALESCE(SUM(p.late), 0) AS late, COALESCE(SUM(p.overdue), 0) AS overdue,
-       COALESCE(SUM(p.breached), 0) AS breached, COALESCE(SUM(p.promised), 0) AS promised,
-       COALESCE(SUM(p.delivered), 0) AS delivered
-  FROM organisation a
-  JOIN organisation b ON substr(b.path, 1, length(a.path)) = a.path
-  JOIN per_owner p ON p.owner_id = b.id
- WHERE a.path LIKE ? {org_filter}
- GROUP BY a.id
-"""
-
-FAILURE_AGGREGATE = """
-WITH per_org AS (
-  SELECT organisation_id, severity,
-         SUM(CASE WHEN state = 'found' AND found_on <= ? THEN 1 ELSE 0 END) AS standing,
-         SUM(CASE WHEN state = 'found_rectified' AND found_on <= ? THEN 1 ELSE 0 END) AS rect_counting,
-         SUM(CASE WHEN state = 'repaired' AND found_on <= ? AND repaired_on >= ? THEN 1 ELSE 0 END)
-           AS repaired_counting,
-         SUM(CASE WHEN rectified_on >= ? AND rectified_on <= ? THEN 1 ELSE 0 END) AS rectified_in,
-         SUM(CASE WHEN repaired_on >= ? AND repaired_on <= ? THEN 1 ELSE 0 END) AS repaired_in
-    FROM integrity_failure
-   WHERE kind = 'government_breach'
-   GROUP BY organisation_id, severity
-)
-SELECT a.id AS org_id, p.severity,
-       SUM(p.standing) AS standing, SUM(p.rect_counting) AS rect_counting,
-       SUM(p.repaired_counting) AS repaired_counting, SUM(p.rectified_in) AS rectified_in,
-       SUM(p.repaired_in) AS repaired_in
-  FROM organisation a
-  JOIN organisation b ON substr(b.path, 1, length(a.path)) = a.path
-  JOIN per_org p ON p.organisation_id = b.id
- WHERE a.path LIKE ? {org_filter}
- GROUP BY a.id, p.severity
-"""
-
-
-def _dec(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-async def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    conn = connections.get("default")
-    dialect = conn.capabilities.dialect
-    result = await conn.execute_query(_sql(dialect, sql), _params(dialect, params))
-    return [tuple(r.values()) if hasattr(r, "values") else tuple(r) for r in result[1]]
-
-
 async def stats_for_scope(
     scope_path: str,
     period_start: date,
@@ -146,72 +69,51 @@ async def stats_for_scope(
     org_id: int | None = None,
     policy: ScoringPolicy | None = None,
 ) -> list[OrgStats]:
-    """``organisation_stats`` without a caller: every organisation whose path starts with ``scope_path``."""
+    """``organisation_stats`` without a caller: every organisation whose path starts with ``scope_path``
+    (or just ``org_id``), from ``app.services.stats.by_organisation`` — the one SQL aggregate path."""
     if period_end < period_start:
         raise InvalidInput(
             "The period ends before it starts.", errors=[{"key": "period_end", "message": "before start"}]
         )
-    orgs_query = Organisation.filter(path__startswith=scope_path)
+    flt = StatsFilter(date_from=period_start, date_to=period_end, organisation_id=org_id)
+    rows = await by_organisation(scope_path, flt, policy=policy)
     if org_id is not None:
-        orgs_query = orgs_query.filter(id=org_id)
-    orgs = await orgs_query.order_by("path")
-    if org_id is not None and not orgs:
-        raise NotFound(f"Organisation {org_id} does not exist or is not visible to you.")
-    org_filter = "AND a.id = ?" if org_id is not None else ""
-    tail: list[Any] = [scope_path + "%", *([org_id] if org_id is not None else [])]
-    ob_rows = await _rows(OBLIGATION_AGGREGATE.format(org_filter=org_filter), [period_start, period_end, *tail])
-    s, e = period_start, period_end
-    f_rows = await _rows(FAILURE_AGGREGATE.format(org_filter=org_filter), [e, e, e, s, s, e, s, e, *tail])
-    counts = {int(r[0]): r[1:] for r in ob_rows}
-    tallies: dict[int, dict[str, tuple[int, ...]]] = {}
-    for r in f_rows:
-        tallies.setdefault(int(r[0]), {})[str(r[1])] = tuple(int(x or 0) for x in r[2:])
-    out = []
-    for org in orgs:
-        due, on_time, late, overdue, breached, promised, delivered = counts.get(org.id, (0, 0, 0, 0, 0, 0, 0))
-        due, on_time, late, overdue, breached = (int(x) for x in (due, on_time, late, overdue, breached))
-        by_sev = tallies.get(org.id, {})
-        failures = {
-            sev: FailureTally(standing=t[0], rectified=t[1], repaired=t[2])
-            for sev, t in by_sev.items()
-            if sev in Severity.__members__.values()
-        }
-        try:
-            result = integrity_score(
-                PeriodCounts(due, on_time, late, overdue, breached, {Severity(k): v for k, v in failures.items()}),
-                policy,
-            )
-        except InvalidCounts:  # pragma: no cover - states are exclusive, so counts always add up
-            raise
-        out.append(
-            OrgStats(
-                organisation_id=org.id,
-                name=org.name,
-                kind=str(org.kind),
-                path=org.path,
-                parent_id=org.parent_id,  # type: ignore[attr-defined]
-                period_start=period_start,
-                period_end=period_end,
-                due=due,
-                fulfilled_on_time=on_time,
-                fulfilled_late=late,
-                overdue=overdue,
-                breached=breached,
-                rectified=sum(t[3] for t in by_sev.values()),
-                repaired=sum(t[4] for t in by_sev.values()),
-                amount_promised=_dec(promised),
-                amount_delivered=_dec(delivered),
-                on_time_rate=(Decimal(on_time) / due).quantize(Decimal("0.0001"), ROUND_HALF_UP) if due else None,
-                fulfilment_rate=result.fulfilment_rate,
-                score=result.score,
-                grade=str(result.grade),
-                failures={
-                    sev: {"standing": t.standing, "rectified": t.rectified, "repaired": t.repaired}
-                    for sev, t in failures.items()
-                },
-            )
-        )
-    return out
+        rows = [r for r in rows if r.organisation_id == org_id]
+        if not rows:
+            raise NotFound(f"Organisation {org_id} does not exist or is not visible to you.")
+    parents = dict(await Organisation.filter(id__in=[r.organisation_id for r in rows]).values_list("id", "parent_id"))
+    return [_org_stats(r, parents.get(r.organisation_id), period_start, period_end) for r in rows]
+
+
+def _org_stats(row: StatsRow, parent_id: int | None, period_start: date, period_end: date) -> OrgStats:
+    assert row.organisation_id is not None  # organisation rows carry their id and path
+    assert row.path is not None
+    return OrgStats(
+        organisation_id=row.organisation_id,
+        name=row.label,
+        kind=str(row.organisation_kind),
+        path=row.path,
+        parent_id=parent_id,
+        period_start=period_start,
+        period_end=period_end,
+        due=row.due,
+        fulfilled_on_time=row.fulfilled_on_time,
+        fulfilled_late=row.fulfilled_late,
+        overdue=row.overdue,
+        breached=row.breached,
+        rectified=row.rectified,
+        repaired=row.repaired,
+        amount_promised=row.amount_promised,
+        amount_delivered=row.amount_delivered,
+        on_time_rate=row.on_time_rate,
+        fulfilment_rate=row.fulfilment_rate,
+        score=row.score,
+        grade=row.grade,
+        failures={
+            str(sev): {"standing": t.standing, "rectified": t.rectified, "repaired": t.repaired}
+            for sev, t in sorted(row.tallies.items())
+        },
+    )
 
 
 async def organisation_stats(

@@ -1,22 +1,33 @@
-"""Integrity statistics: counts, rates, amounts, score and grade — by organisation (rolled up the
-hierarchy), agreement kind, category and month — computed with SQL aggregates, never a loop over rows.
+"""Integrity statistics — the one engine for per-organisation figures: counts, rates, amounts, score and
+grade — by organisation (rolled up the hierarchy), agreement kind, category and month — computed with SQL
+aggregates, never a loop over rows. ``app.services.ratings`` (``/api/ratings``, the monthly
+``IntegritySnapshot`` rows the sweep writes) is a thin view over ``by_organisation``: both APIs return the
+same figures for the same period and scope.
 
-Definitions (one period ``[date_from, date_to]``, both inclusive):
+Definitions (one period ``[date_from, date_to]``, both inclusive; an open bound is unbounded):
 
-* **due** — confirmed obligations whose effective due date falls in the period, except those waived,
-  amended or suspended. Each of them is in exactly one state, so the outcome columns add up to at most
-  ``due``: ``fulfilled_on_time`` (``fulfilled``), ``fulfilled_late``, ``overdue``, ``breached``,
+* **due** — confirmed obligations of the chosen obligor side (default: government; counterparty defaults
+  are kept apart from government integrity) whose effective due date falls in the period, except those
+  waived, amended or suspended. Each of them is in exactly one state, so the outcome columns add up to at
+  most ``due``: ``fulfilled_on_time`` (``fulfilled``), ``fulfilled_late``, ``overdue``, ``breached``,
   ``partially_fulfilled``; the rest are still open (pending / due soon).
 * **amount_promised** — the sum of their amounts; **amount_delivered** — what was paid on them
   (``amount_fulfilled``; an obligation fulfilled without recorded payments counts its full amount).
-* failure records (``integrity_failure``) of the same obligor side detected in the period:
-  **failures** — standing findings (``found``), **rectified** — corrected records (``rectified`` before a
-  finding, ``found_rectified`` after one), **repaired** — credit repaired (``repaired``).
+* failure records (``integrity_failure``) of the same obligor side **detected in the period**, by their
+  current state: **failures** — standing findings (``found``), **rectified** — corrected records
+  (``rectified`` before a finding, ``found_rectified`` after one), **repaired** — credit repaired
+  (``repaired``); withdrawn and not yet verified records do not count. By severity they form the score's
+  tallies (standing / found-rectified / repaired; a record rectified before any finding never counts).
 * **score / grade** — ``trackers.scoring.integrity_score`` over those counts (see its docstring).
 * Roll-up: an organisation's figures include every organisation under it (``path`` prefix).
 
-The public functions take the caller's ``scope_path`` and a ``StatsFilter``; they are the seam the
-tracking engine's ``app.services.ratings`` can later delegate to (or replace) without changing the API.
+Why these semantics (chosen when the ratings engine was folded in): both obligations and failures are
+*flows* placed in one period by one date (due date, detection date), so periods add up — twelve monthly
+snapshots sum to the year, and the monthly trend, the ranking, the summary and ``/api/ratings`` agree. A
+record's later fate (rectified, repaired) changes the figures of the period it was detected in, as an
+obligation fulfilled late changes the period it was due in.
+
+The public functions take the caller's ``scope_path`` and a ``StatsFilter``.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from tortoise import connections
 
 from app.models import PartyRole
 from trackers.failures import Severity
-from trackers.scoring import FailureTally, PeriodCounts, integrity_score
+from trackers.scoring import FailureTally, PeriodCounts, ScoringPolicy, integrity_score
 
 CENT = Decimal("0.01")
 EXCLUDED_STATES = ("waived", "amended", "suspended")
@@ -88,6 +99,7 @@ class StatsRow:
     tallies: dict[Severity, FailureTally] = field(default_factory=dict)
     score: Decimal = Decimal("100.0")
     grade: str = "A"
+    fulfilment_rate: Decimal | None = None  # the score's r
     rank: int | None = None
 
     def rate(self, name: str) -> Decimal | None:
@@ -117,7 +129,7 @@ class StatsRow:
             return None
         return (self.amount_delivered / self.amount_promised).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
-    def finish(self) -> StatsRow:
+    def finish(self, policy: ScoringPolicy | None = None) -> StatsRow:
         result = integrity_score(
             PeriodCounts(
                 due=self.due,
@@ -126,9 +138,10 @@ class StatsRow:
                 overdue=self.overdue,
                 breached=self.breached,
                 failures=dict(self.tallies),
-            )
+            ),
+            policy,
         )
-        self.score, self.grade = result.score, str(result.grade)
+        self.score, self.grade, self.fulfilment_rate = result.score, str(result.grade), result.fulfilment_rate
         return self
 
 
@@ -310,7 +323,7 @@ async def _root_path(scope_path: str, organisation_id: int | None) -> str | None
     return str(rows[0]["path"])
 
 
-async def by_organisation(scope_path: str, flt: StatsFilter) -> list[StatsRow]:
+async def by_organisation(scope_path: str, flt: StatsFilter, *, policy: ScoringPolicy | None = None) -> list[StatsRow]:
     """Every organisation in scope (or under ``flt.organisation_id``) with its subtree's figures.
 
     The obligations are aggregated once per owner in SQL; the roll-up then adds the per-owner rows of each
@@ -347,7 +360,7 @@ async def by_organisation(scope_path: str, flt: StatsFilter) -> list[StatsRow]:
         for org_id in ancestors.get(int(data["k"]), ()):
             if org_id in rows:
                 _add_failures(rows[org_id], str(data["severity"]), str(data["state"]), int(data["n"]))
-    return [r.finish() for r in rows.values()]
+    return [r.finish(policy) for r in rows.values()]
 
 
 def _ancestor_index(paths: dict[int, str]) -> dict[int, list[int]]:

@@ -213,3 +213,48 @@ async def test_in_process_retries_stop_at_close_and_resume_at_start(db: Any, cit
     notifications.use_queue(None)
     delivery = await NotificationDelivery.get(id=delivery_id)
     assert (delivery.status, delivery.attempts) == ("delivered", 2)
+
+
+async def test_failure_workflow_steps_notify_after_commit(client: Any, city: City, receiver: Receiver) -> None:
+    """A record made by hand, an order to rectify (its deadline) and a finding (here by refusal) each notify
+    once; ``find`` from a verified record goes through the same hook."""
+    from datetime import timedelta
+
+    from app import clock
+
+    await subscribe(client, city, receiver.url)
+    admin = city.auth("admin")
+    body = {
+        "organisation_id": city.orgs["district_ndrc"],
+        "source": "court",
+        "source_reference": "(2024)粤0605执123号",
+        "clause": "判决南海区发展改革局支付工程款",
+        "due_date": "2024-03-01",
+        "amount_outstanding": "12000000",
+        "promised_to": "某建设公司",
+    }
+    created = await client.post("/api/failures", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    fid = created.json()["id"]
+    assert (await client.post(f"/api/failures/{fid}/verify", json={}, headers=admin)).status_code == 200
+    deadline = (clock.today() + timedelta(days=30)).isoformat()
+    order = {"plan": "30日内支付工程款", "deadline": deadline}
+    ordered = await client.post(f"/api/failures/{fid}/rectification-order", json=order, headers=admin)
+    assert ordered.status_code == 200, ordered.text
+    found = await client.post(f"/api/failures/{fid}/refuse", json={"note": "无预算"}, headers=admin)  # a finding
+    assert found.status_code == 200, found.text
+    await wait_for_jobs(client)
+    events = sorted(((r.json()["event"], r.json()["data"]["step"]) for r in receiver.requests), key=str)
+    assert events == [
+        ("failure", "found"),
+        ("failure", "recorded"),
+        ("rectification_deadline", "rectification_ordered"),
+    ]
+    data = {r.json()["data"]["step"]: r.json()["data"] for r in receiver.requests}
+    assert data["rectification_ordered"]["rectification_deadline"] == deadline
+    assert data["recorded"]["failure_id"] == fid
+    assert (data["recorded"]["organisation"], data["recorded"]["amount_outstanding"]) == (
+        "南海区发展改革局",
+        "12000000.00",
+    )
+    assert data["found"]["state"] == "found"

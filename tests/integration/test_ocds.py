@@ -102,3 +102,74 @@ async def test_scope(client: Any, ocds_city: City) -> None:
     package = (await client.get("/api/ocds/release-package", headers={"Authorization": f"Bearer {token}"})).json()
     assert [r["contracts"][0]["title"] for r in package["releases"]] == ["南海区营商环境优化实施方案"]
     assert not list(validator().iter_errors(package))
+
+
+async def test_ppp_project_milestones_payments_and_failures(client: Any, ocds_city: City) -> None:
+    """A PPP fixture: project milestones (planned vs actual), government payments as transactions linked to
+    their payment milestone, and the agreement's failure records as the PPP profile's performanceFailures."""
+    from app.models import Agreement, GovernmentPayment, PPPMilestone, PPPProject
+
+    ppp_agreement = await Agreement.get(kind="ppp")
+    project = await PPPProject.create(
+        name="城市污水处理厂PPP项目",
+        agreement=ppp_agreement,
+        district_id=ocds_city.orgs["city"],
+        phase="execution",
+        payment_mechanism="viability_gap",
+    )
+    late = await PPPMilestone.create(
+        project=project, kind="financial_close", planned_on=date(2025, 3, 1), actual_on=date(2025, 3, 10)
+    )
+    missed = await PPPMilestone.create(project=project, kind="construction_start", planned_on=date(2025, 4, 1))
+    ahead = await PPPMilestone.create(project=project, kind="handover", planned_on=date(2099, 1, 1))
+    paid = await GovernmentPayment.create(
+        project=project,
+        year=2025,
+        kind="availability",
+        amount_planned=Decimal("1000000.00"),
+        performance_score=Decimal("90"),
+        amount_paid=Decimal("900000.00"),
+        paid_on=date(2025, 12, 20),
+    )
+    part = await GovernmentPayment.create(
+        project=project,
+        year=2025,
+        kind="viability_gap",
+        amount_planned=Decimal("500000.00"),
+        amount_paid=Decimal("200000.00"),
+        paid_on=date(2025, 12, 25),
+    )
+    future = await GovernmentPayment.create(
+        project=project, year=2099, kind="om_performance", amount_planned=Decimal("100000.00")
+    )
+    package = (await client.get("/api/ocds/release-package?agreement_kind=ppp", headers=ocds_city.auth("admin"))).json()
+    errors = sorted(validator().iter_errors(package), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    (release,) = package["releases"]
+    implementation = release["contracts"][0]["implementation"]
+    milestones = {m["id"]: m for m in implementation["milestones"]}
+    m = milestones[f"ppp-milestone-{late.id}"]
+    assert (m["type"], m["status"], m["dueDate"], m["dateMet"]) == (
+        "financing",
+        "met",
+        "2025-03-01T00:00:00+08:00",
+        "2025-03-10T00:00:00+08:00",
+    )
+    assert m["dateMet"] > m["dueDate"]  # late, derived from the dates
+    assert milestones[f"ppp-milestone-{missed.id}"]["status"] == "notMet"
+    assert "dateMet" not in milestones[f"ppp-milestone-{missed.id}"]
+    assert milestones[f"ppp-milestone-{ahead.id}"]["status"] == "scheduled"
+    assert milestones[f"ppp-payment-{paid.id}"]["status"] == "met"
+    assert milestones[f"ppp-payment-{paid.id}"]["value"] == {"amount": 900000, "currency": "CNY"}
+    assert milestones[f"ppp-payment-{part.id}"]["status"] == "partiallyMet"
+    assert milestones[f"ppp-payment-{future.id}"]["status"] == "scheduled"
+    transactions = {t["id"]: t for t in implementation["transactions"]}
+    payment = transactions[f"ppp-payment-{paid.id}"]
+    assert payment["relatedImplementationMilestone"]["id"] == f"ppp-payment-{paid.id}"
+    assert (payment["value"], payment["date"]) == ({"amount": 900000, "currency": "CNY"}, "2025-12-20T00:00:00+08:00")
+    assert payment["payer"]["id"] == release["buyer"]["id"]
+    assert transactions[f"ppp-payment-{part.id}"]["value"]["amount"] == 200000
+    assert f"ppp-payment-{future.id}" not in transactions  # nothing paid yet
+    assert {t["relatedImplementationMilestone"]["id"] for t in transactions.values()} <= set(milestones)
+    (failure,) = implementation["performanceFailures"]
+    assert failure["penaltyContracted"].startswith("每逾期一日")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -185,3 +186,23 @@ async def test_filtered_lists(client: Any, stats_city: City) -> None:
     page = await get(client, stats_city, "/api/stats/failures?failure_state=found&detected_from=2025-05-01")
     assert [f["obligation_id"] for f in page["items"]] == [page["items"][0]["obligation_id"]]
     assert page["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("2025-01-01", "2025-12-31"), ("2025-07-01", "2025-07-31"), ("2025-01-01", "2025-06-30")]
+)
+async def test_ratings_and_stats_organisations_agree(client: Any, stats_city: City, start: str, end: str) -> None:
+    """One engine: /api/ratings and /api/stats/organisations give the same figures for a period and scope."""
+    ratings = await get(client, stats_city, f"/api/ratings?period_start={start}&period_end={end}")
+    stats = (await get(client, stats_city, f"/api/stats/organisations?from={start}&to={end}&limit=100"))["items"]
+    fields = ("due", "fulfilled_on_time", "fulfilled_late", "overdue", "breached", "rectified", "repaired")
+    assert len(ratings) == len(stats) == 7
+    by_id = {s["organisation_id"]: s for s in stats}
+    for r in ratings:
+        s = by_id[r["organisation_id"]]
+        assert tuple(r[f] for f in fields) == tuple(s[f] for f in fields), r["name"]
+        assert Decimal(str(r["amount_promised"])) == Decimal(s["amount_promised"]), r["name"]
+        assert Decimal(str(r["amount_delivered"])) == Decimal(s["amount_delivered"]), r["name"]
+        assert (Decimal(str(r["score"])), r["grade"]) == (Decimal(s["score"]), s["grade"]), r["name"]
+        assert sum(t["standing"] for t in r["failures"].values()) == s["failures"], r["name"]
+    assert any(r["due"] for r in ratings)

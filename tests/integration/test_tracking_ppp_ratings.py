@@ -239,7 +239,12 @@ async def test_ratings_match_a_python_reference_and_roll_up(client: Any, city: C
         assert got["grade"] == str(score.grade), key
         promised = sum((m[4] for m in rows if m[4] is not None), Decimal(0))
         assert Decimal(str(got["amount_promised"])) == promised, key
-        assert Decimal(str(got["amount_delivered"])) == sum((m[5] for m in rows), Decimal(0)), key
+        # unified with app.services.stats: a fulfilled money duty without recorded payments counts in full
+        delivered = sum(
+            ((m[4] or Decimal(0)) if m[1] in ("fulfilled", "fulfilled_late") and not m[5] else m[5] for m in rows),
+            Decimal(0),
+        )
+        assert Decimal(str(got["amount_delivered"])) == delivered, key
     assert by_org[city.orgs["ndrc"]]["rectified"] == 1
     assert by_org[city.orgs["ndrc"]]["failures"] == {"serious": {"standing": 0, "rectified": 1, "repaired": 0}}
     one = (
