@@ -120,7 +120,7 @@ class ArqQueue(JobQueue):
         await pool.enqueue_job("extract_document", document_id, _job_id=extraction_job_id(document_id))
 
     async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> None:
-        pool = await self._redis()  # type: ignore[no-untyped-call]
+        pool = await self._redis()
         await pool.enqueue_job(
             "deliver_notification",
             delivery_id,

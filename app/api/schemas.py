@@ -157,7 +157,7 @@ def obligation_read(o: Obligation) -> ObligationRead:
         state=str(o.state),
         fulfilled_on=o.fulfilled_on,
         version=o.version,
-        parent_id=o.parent_id,  # type: ignore[attr-defined]
+        parent_id=o.parent_id,
         supersedes_id=o.supersedes_id,  # type: ignore[attr-defined]
         state_reason=o.state_reason,
     )

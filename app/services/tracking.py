@@ -135,9 +135,9 @@ async def amend(principal: Principal, obligation_id: int, amendment: Amendment) 
         due = effective_due(nominal) if nominal else None
         keep_due = nominal is None and not amendment.clear_deadline  # e.g. a working-day deadline
         new = await Obligation.create(
-            agreement_id=old.agreement_id,  # type: ignore[attr-defined]
-            document_id=old.document_id,  # type: ignore[attr-defined]
-            ordinal=await _next_ordinal(old.agreement_id),  # type: ignore[attr-defined]
+            agreement_id=old.agreement_id,
+            document_id=old.document_id,
+            ordinal=await _next_ordinal(old.agreement_id),
             page=old.page,
             start=old.start,
             end=old.end,
@@ -146,7 +146,7 @@ async def amend(principal: Principal, obligation_id: int, amendment: Amendment) 
             obligor_name=old.obligor_name,
             obligor_role=old.obligor_role,
             responsible=old.responsible,
-            owner_id=old.owner_id,  # type: ignore[attr-defined]
+            owner_id=old.owner_id,
             category=old.category,
             action=amendment.action if amendment.action is not None else old.action,
             amount=amendment.amount if amendment.amount is not None else old.amount,
@@ -186,9 +186,9 @@ async def generate_instances(parent: Obligation, until: date) -> int:
     """Child obligations (``parent`` set) for each nominal due date of a recurring obligation up to
     ``until``, each tracked on its own. Idempotent: existing instances are kept (unique parent + date)."""
     rule = parse_recurrence(parent.recurrence, parent.deadline_text)
-    if rule is None or parent.review_status != ReviewStatus.CONFIRMED or parent.parent_id is not None:  # type: ignore[attr-defined]
+    if rule is None or parent.review_status != ReviewStatus.CONFIRMED or parent.parent_id is not None:
         return 0
-    agreement = await Agreement.get(id=parent.agreement_id)  # type: ignore[attr-defined]
+    agreement = await Agreement.get(id=parent.agreement_id)
     start = agreement.signed_on or parent.created_at.date()
     wanted = instances(rule, start, until)
     if not wanted:
@@ -204,7 +204,7 @@ async def generate_instances(parent: Obligation, until: date) -> int:
         rows.append(
             Obligation(
                 agreement_id=agreement.id,
-                document_id=parent.document_id,  # type: ignore[attr-defined]
+                document_id=parent.document_id,
                 ordinal=first + i,
                 page=parent.page,
                 start=parent.start,
@@ -214,7 +214,7 @@ async def generate_instances(parent: Obligation, until: date) -> int:
                 obligor_name=parent.obligor_name,
                 obligor_role=parent.obligor_role,
                 responsible=parent.responsible,
-                owner_id=parent.owner_id,  # type: ignore[attr-defined]
+                owner_id=parent.owner_id,
                 category=parent.category,
                 action=parent.action,
                 amount=parent.amount,
@@ -230,7 +230,7 @@ async def generate_instances(parent: Obligation, until: date) -> int:
                 confidence=parent.confidence,
                 review_status=ReviewStatus.CONFIRMED,
                 state=ObligationState.PENDING,
-                reviewed_by_id=parent.reviewed_by_id,  # type: ignore[attr-defined]
+                reviewed_by_id=parent.reviewed_by_id,
                 parent_id=parent.id,
             )
         )
