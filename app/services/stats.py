@@ -43,6 +43,7 @@ from typing import Any
 from tortoise import connections
 
 from app.models import PartyRole
+from app.sql import dialect_params, dialect_sql, month_of
 from trackers.failures import Severity
 from trackers.scoring import FailureTally, PeriodCounts, ScoringPolicy, integrity_score
 
@@ -154,31 +155,12 @@ def _money(value: Any) -> Decimal:
 # ---- SQL -----------------------------------------------------------------------------------------------
 
 
-def _sql(dialect: str, text: str) -> str:
-    """Statements are written with ``?`` placeholders; asyncpg wants ``$1, $2, …``."""
-    if dialect != "postgres":
-        return text
-    parts = text.split("?")
-    return "".join(p + (f"${i}" if i < len(parts) else "") for i, p in enumerate(parts, start=1))
-
-
-def _params(dialect: str, params: list[Any]) -> list[Any]:
-    """asyncpg takes dates as they are; SQLite stores them as ISO text."""
-    if dialect == "postgres":
-        return params
-    return [p.isoformat() if isinstance(p, date) else p for p in params]
-
-
-def _month(dialect: str, column: str) -> str:
-    return f"to_char({column}, 'YYYY-MM')" if dialect == "postgres" else f"strftime('%Y-%m', {column})"
-
-
 def _key(dimension: Dimension, dialect: str, date_column: str) -> str:
     return {
         Dimension.ORGANISATION: "w.id",
         Dimension.KIND: "a.kind",
         Dimension.CATEGORY: "ob.category",
-        Dimension.MONTH: _month(dialect, date_column),
+        Dimension.MONTH: month_of(dialect, date_column),
     }[dimension]
 
 
@@ -269,7 +251,7 @@ def failure_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect
 async def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
     conn = connections.get("default")
     dialect = conn.capabilities.dialect
-    return list(await conn.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
+    return list(await conn.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params)))
 
 
 def _dialect() -> str:

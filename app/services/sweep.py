@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from tortoise import connections
@@ -20,6 +19,7 @@ import extractors
 from app.models import PartyRole
 from app.services import audit
 from app.settings import Settings
+from app.sql import days_between, dialect_params, dialect_sql
 from trackers import ObligationState, ReviewStatus
 from trackers.failures import FailurePolicy, SeverityThresholds
 from trackers.sweep import RECORDED_ROLES, SweepPolicy, SweepStep, plan_sweep
@@ -49,35 +49,6 @@ class SweepReport:
             "rectification_missed": self.rectification_missed,
             "snapshots": self.snapshots,
         }
-
-
-def _sql(dialect: str, text: str) -> str:
-    """Write statements with ``?`` placeholders; PostgreSQL's driver wants ``$1, $2, …``."""
-    if dialect != "postgres":
-        return text
-    parts = text.split("?")
-    return "".join(p + (f"${i}" if i < len(parts) else "") for i, p in enumerate(parts, start=1))
-
-
-def _params(dialect: str, params: list[Any]) -> list[Any]:
-    """asyncpg takes dates and Decimals as they are; SQLite stores them as ISO text and REAL numbers."""
-    if dialect == "postgres":
-        return params
-    out: list[Any] = []
-    for p in params:
-        if isinstance(p, date | datetime):
-            out.append(p.isoformat())
-        elif isinstance(p, Decimal):
-            out.append(float(p))
-        else:
-            out.append(p)
-    return out
-
-
-def _days_between(dialect: str, later: str, earlier: str) -> str:
-    if dialect == "postgres":
-        return f"({later}::date - {earlier})"
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
 async def sweep_obligations(
@@ -175,7 +146,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
             f"AND ({' OR '.join(conditions)}) RETURNING id, state"
         )
         params: list[Any] = [*params_case, ReviewStatus.CONFIRMED.value, *swept, latest, *params_where]
-        moved_rows = await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params))
+        moved_rows = await tx.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params))
         for step in plan.steps:
             moved.setdefault(str(step.to_state), 0)
         for row in moved_rows:
@@ -209,10 +180,10 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
             params = [as_of, *params_case, ReviewStatus.CONFIRMED.value, *states]
             params += [min(w.due_from for w in plan.warnings), max(w.due_before for w in plan.warnings)]
             params += params_where
-            warnings = len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
+            warnings = len(await tx.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params)))
 
         t = SeverityThresholds()
-        days_late = _days_between(dialect, "?", "o.due_date")
+        days_late = days_between(dialect, "?", "o.due_date")
         now = datetime.now(UTC)
         created: dict[str, int] = {"government_breach": 0, "counterparty_default": 0}
         ids_param: Any = breached_ids if dialect == "postgres" else json.dumps(breached_ids)
@@ -262,7 +233,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
                 *roles,
                 kind,
             ]
-            created[kind] = len(await tx.execute_query_dict(_sql(dialect, sql), _params(dialect, params)))
+            created[kind] = len(await tx.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params)))
         report = SweepReport(as_of, moved, warnings, created["government_breach"], created["counterparty_default"])
         if any(moved.values()) or warnings or any(created.values()):
             await audit.record(None, "sweep", "sweep", None, None, report.to_dict())
