@@ -29,8 +29,12 @@ from app.api.failures import FailureController, PublicFailureController, SweepCo
 from app.api.obligations import ObligationController
 from app.api.ocds import OcdsController
 from app.api.organisations import OrganisationController
+from app.api.ppp import PPPController
+from app.api.ratings import RatingController
 from app.api.reports import ReportController
 from app.api.stats import ExportController, StatsController
+from app.api.tracking import ObligationTrackingController, WarningController
+from app.api.ui import ui_router
 from app.api.webhooks import WebhookController
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
@@ -85,12 +89,17 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             FailureController,
             PublicFailureController,
             SweepController,
+            ObligationTrackingController,
+            WarningController,
+            PPPController,
+            RatingController,
             StatsController,
             ExportController,
             WebhookController,
             CalendarController,
             ReportController,
             OcdsController,
+            ui_router,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
             ),
