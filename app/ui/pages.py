@@ -404,7 +404,7 @@ class WorkPages(Controller):
         buf = io.StringIO()
         out = csv.writer(buf)
         if table == "trend":
-            out.writerow([t("col.month"), t("col.breaches")])
+            out.writerow([t("col.month"), t("state.breached")])
             for month, n in await queries.breaches_per_month(principal, flt):
                 out.writerow([month, int(n)])
         elif table == "upcoming":

@@ -220,6 +220,11 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
         evaluator.click("#csv")
     csv_text = dl.value.path().read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("排名,单位")
+    for link, suffix, magic in (("#xlsx", ".xlsx", b"PK"), ("#pdf", ".pdf", b"%PDF")):
+        with evaluator.expect_download() as dl:
+            evaluator.click(link)
+        assert dl.value.suggested_filename.endswith(suffix)
+        assert dl.value.path().read_bytes().startswith(magic)
 
     # --- district government: my obligations with their states; its failure records
     nanhai = login(browser, server, "nanhai")
@@ -231,6 +236,9 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     # --- calendar and search for everyone
     nanhai.goto("/calendar?month=2026-11")
     assert nanhai.locator("#calendar a.due").count() >= 1
+    ics = nanhai.request.get(nanhai.locator("#ics").get_attribute("href"))
+    assert ics.ok
+    assert "BEGIN:VCALENDAR" in ics.text()
     screens.shot(nanhai, "calendar")
     nanhai.goto("/search?q=" + "产业扶持资金")
     assert "300万元" in nanhai.locator("#obligation-results").inner_text()

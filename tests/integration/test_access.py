@@ -159,5 +159,5 @@ async def test_openapi_document_covers_every_api_route(client: Any) -> None:
     response = await client.get("/schema/openapi.json")
     assert response.status_code == 200
     paths = set(response.json()["paths"])
-    api_routes = {re.sub(r":int\}", "}", p) for p, _, _ in routes(client.app) if p.startswith("/api/")}
+    api_routes = {re.sub(r":\w+\}", "}", p) for p, _, _ in routes(client.app) if p.startswith("/api/")}
     assert api_routes <= paths, api_routes - paths
