@@ -93,13 +93,13 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             WarningController,
             PPPController,
             RatingController,
-            ui_router,
             StatsController,
             ExportController,
             WebhookController,
             CalendarController,
             ReportController,
             OcdsController,
+            ui_router,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"roles": PUBLIC}, include_in_schema=False
             ),

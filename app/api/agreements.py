@@ -44,9 +44,7 @@ class AgreementController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        query = Agreement.filter(owning_department__path__startswith=principal.scope_path)
-        if principal.role == Role.DEPARTMENT:
-            query = Agreement.filter(obligations__owner__path__startswith=principal.scope_path).distinct()
+        query = Agreement.filter(svc.visible_agreements(principal)).distinct()
         if kind:
             query = query.filter(kind=kind)
         total = await query.count()

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
-from tortoise.expressions import Q
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
@@ -185,14 +184,7 @@ class PublicFailureController(Controller):
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
         """Published government integrity-failure records: no internal notes, no personal data."""
-        today = clock.today()
-        query = IntegrityFailure.filter(
-            kind=FailureKind.GOVERNMENT_BREACH, published_from__lte=today, published_until__gt=today
-        ).select_related("organisation")
-        if q:
-            query = query.filter(Q(organisation__name__icontains=q) | Q(clause__icontains=q))
-        total = await query.count()
-        rows = await query.order_by("-published_from", "-id").offset(offset).limit(limit)
+        rows, total = await svc.published(clock.today(), q, limit, offset)
         items = [
             PublicFailureRead(
                 id=f.id,

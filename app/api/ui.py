@@ -19,7 +19,7 @@ from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
 from app.errors import AppError, RateLimited
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, Principal
 from app.services import users
-from app.ui.pages import AgreementPages, DocumentPages, PublicPages, WorkPages
+from app.ui.pages import AgreementPages, DocumentPages, FailurePages, PublicPages, WorkPages
 from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
 
 
@@ -57,7 +57,7 @@ class UIController(Controller):
 
 ui_router = Router(
     path="/",
-    route_handlers=[UIController, DocumentPages, AgreementPages, WorkPages, PublicPages],
+    route_handlers=[UIController, DocumentPages, AgreementPages, WorkPages, FailurePages, PublicPages],
     response_headers=PAGE_HEADERS,
     exception_handlers={AppError: page_error_handler},
     include_in_schema=False,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
@@ -117,7 +118,7 @@ def render(data: ReportData) -> bytes:
     period = f"{data.date_from or '—'} 至 {data.date_to or '—'}"
     s = data.summary
     story: list[object] = [
-        Paragraph(f"{data.organisation}政务诚信评估报告", title),
+        Paragraph(f"{escape(data.organisation)}政务诚信评估报告", title),
         Paragraph(f"评估期间：{period}　　生成日期：{data.generated_on}", body),
         Paragraph("一、总体情况", heading),
         _table(
@@ -188,7 +189,7 @@ def render(data: ReportData) -> bytes:
                         _money(f.amount_outstanding),
                         SEVERITY_NAMES.get(f.severity, f.severity),
                         FAILURE_STATE_NAMES.get(f.state, f.state),
-                        Paragraph(f.clause[:120], body),
+                        Paragraph(escape(f.clause[:120]), body),  # clause text is hostile: no markup,
                     ]
                     for f in data.failures
                 ],

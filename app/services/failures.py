@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, NotFound
@@ -384,3 +385,15 @@ async def sweep_failures(as_of: date, policy: FailurePolicy | None = None) -> in
             ]
         )
     return total
+
+
+async def published(today: date, q: str | None, limit: int, offset: int) -> tuple[list[IntegrityFailure], int]:
+    """Government records public on ``today`` (``published_from`` ≤ today < ``published_until``), newest
+    first, optionally searched by organisation name or clause — the public API and page read this."""
+    query = IntegrityFailure.filter(
+        kind=FailureKind.GOVERNMENT_BREACH, published_from__lte=today, published_until__gt=today
+    ).select_related("organisation")
+    if q:
+        query = query.filter(Q(organisation__name__icontains=q) | Q(clause__icontains=q))
+    total = await query.count()
+    return list(await query.order_by("-published_from", "-id").offset(offset).limit(limit)), total

@@ -69,6 +69,16 @@ def visible_obligations(principal: Principal) -> Q:
     return Q(owner__path__startswith=principal.scope_path)
 
 
+def visible_agreements(principal: Principal) -> Q:
+    """Agreements the caller sees: owned inside the scope; departments also those holding their obligations
+    (filter with ``.distinct()``: the obligation join repeats rows)."""
+    if principal.role == Role.DEPARTMENT:
+        return Q(owning_department__path__startswith=principal.scope_path) | Q(
+            obligations__owner__path__startswith=principal.scope_path
+        )
+    return Q(owning_department__path__startswith=principal.scope_path)
+
+
 @dataclass(frozen=True, slots=True)
 class ObligationFilter:
     review_status: ReviewStatus | None = None

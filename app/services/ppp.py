@@ -240,3 +240,50 @@ async def affordability_check(
     budget = await FiscalBudget.filter(district_id=district.id, year=year).first()
     result = affordability(total, Decimal(str(budget.general_expenditure)) if budget else None, policy)
     return AffordabilityReport(district.id, district.name, year, result, len({r[3] for r in rows}), policy)
+
+
+async def list_projects(principal: Principal, district_id: int | None = None) -> list[PPPProject]:
+    """Projects in scope, oldest first, with their milestones and payments prefetched."""
+    query = PPPProject.filter(district__path__startswith=principal.scope_path)
+    if district_id is not None:
+        query = query.filter(district_id=district_id)
+    return list(await query.order_by("id").prefetch_related("milestones", "payments", "district"))
+
+
+@dataclass(frozen=True, slots=True)
+class YearPayments:
+    year: int
+    planned: Decimal
+    payable: Decimal
+    paid: Decimal
+
+
+async def payment_schedule(principal: Principal) -> list[YearPayments]:
+    """The government's PPP payments in scope by year: planned, payable after assessment, paid."""
+    rows = await GovernmentPayment.filter(project__district__path__startswith=principal.scope_path).values_list(
+        "year", "amount_planned", "performance_score", "amount_paid"
+    )
+    by_year: dict[int, list[Decimal]] = {}
+    for year, planned, score, paid in rows:
+        sums = by_year.setdefault(int(year), [Decimal(0), Decimal(0), Decimal(0)])
+        sums[0] += Decimal(str(planned))
+        sums[1] += payable(Decimal(str(planned)), _opt_dec(score))
+        sums[2] += Decimal(str(paid or 0))
+    return [YearPayments(y, *by_year[y]) for y in sorted(by_year)]
+
+
+async def affordability_overview(principal: Principal, policy: AffordabilityPolicy) -> list[AffordabilityReport]:
+    """``affordability_check`` for every district and year with a budget or a payment in scope."""
+    pairs = {
+        (int(d), int(y))
+        for d, y in await FiscalBudget.filter(district__path__startswith=principal.scope_path).values_list(
+            "district_id", "year"
+        )
+    }
+    pairs |= {
+        (int(d), int(y))
+        for d, y in await GovernmentPayment.filter(
+            project__district__path__startswith=principal.scope_path
+        ).values_list("project__district_id", "year")
+    }
+    return [await affordability_check(principal, d, y, policy) for d, y in sorted(pairs, key=lambda p: (p[1], p[0]))]

@@ -32,15 +32,23 @@ from app.models import (
     ObligationWarning,
     Role,
 )
-from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS
+from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS, Principal
 from app.services import documents as document_svc
+from app.services import failures as failure_svc
 from app.services import obligations as obligation_svc
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
 from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
 from app.ui.render import lang_of, page, safe_next
 from app.ui.text import find_snippet, highlight, segments
-from trackers import ReviewStatus
+from trackers import ActorRole, ReviewStatus
+from trackers.failures import (
+    INADMISSIBLE_REASONS,
+    FailureEvent,
+    FailureState,
+    ObjectionReason,
+    allowed_failure_events,
+)
 
 AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
@@ -178,7 +186,7 @@ class AgreementPages(Controller):
     async def agreements(
         self, request: Request[Any, Any, Any], principal: CurrentUser, kind: FromQuery[str] = ""
     ) -> Template:
-        query = Agreement.filter(queries.visible_agreements(principal)).distinct()
+        query = Agreement.filter(obligation_svc.visible_agreements(principal)).distinct()
         if kind in {k.value for k in AgreementKind}:
             query = query.filter(kind=kind)
         rows = await query.order_by("-id").limit(200).prefetch_related("document")
@@ -189,7 +197,8 @@ class AgreementPages(Controller):
     async def agreement(
         self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
     ) -> Template:
-        agreement = await Agreement.filter(queries.visible_agreements(principal), id=agreement_id).distinct().first()
+        visible = obligation_svc.visible_agreements(principal)
+        agreement = await Agreement.filter(visible, id=agreement_id).distinct().first()
         if agreement is None:
             raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
         obligations, _ = await obligation_svc.list_obligations(
@@ -300,17 +309,30 @@ class WorkPages(Controller):
             .limit(100)
             .prefetch_related("organisation")
         )
-        return page(request, "my.html", obligations=rows, warnings=warnings, failures=failures)
+        return page(
+            request,
+            "my.html",
+            obligations=rows,
+            warnings=warnings,
+            failures=failures,
+            actions={f.id: await failure_actions(principal, f) for f in failures},
+            reasons=ADMISSIBLE_REASONS,
+            today=clock.today(),
+        )
 
     @get("/finance", opt={"roles": FINANCE_PAGE})
-    async def finance(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
+    async def finance(self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings) -> Template:
         projects = await queries.ppp_projects(principal)
         schedule = await queries.payment_schedule(principal)
-        ratio = await queries.affordability(principal)
+        ratio = await queries.affordability(principal, settings.affordability_policy())
+        t = translator(lang_of(request))
         return page(
             request,
             "finance.html",
-            projects=[(p, charts.timeline(p.milestones)) for p in projects],
+            projects=[
+                (p, charts.timeline([(t(f"milestone.{kind}"), day, done) for kind, day, done in marks]))
+                for p, marks in projects
+            ],
             ppp_agreements=await queries.ppp_agreements(principal),
             schedule_chart=charts.bar_chart(schedule),
             ratio_chart=charts.bar_chart(ratio, unit="%", rules=[(5.0, "5%"), (10.0, "10%")]),
@@ -328,10 +350,12 @@ class WorkPages(Controller):
     ) -> Template:
         flt = await _dashboard_filter(principal, start, end, kind, org)
         rows = await queries.ratings(principal, flt)
-        trend = await queries.failures_per_month(principal, flt)
+        trend = await queries.breaches_per_month(principal, flt)
         upcoming = await queries.upcoming(principal, clock.today(), flt=flt)
         district_rates = [
-            (r.name, float(r.rate * 100)) for r in rows if r.kind in ("district", "town") and r.rate is not None
+            (r.label, float(r.on_time_rate * 100))
+            for r in rows
+            if r.organisation_kind in ("district", "town") and r.on_time_rate is not None
         ][:12]
         return page(
             request,
@@ -344,6 +368,15 @@ class WorkPages(Controller):
             upcoming=upcoming,
             organisations=await queries.organisations_in_scope(principal),
             kinds=list(AgreementKind),
+            api_query=urlencode(
+                {
+                    "from": flt.period.start.isoformat(),
+                    "to": flt.period.end.isoformat(),
+                    **({"agreement_kind": flt.kind.value} if flt.kind else {}),
+                    **({"organisation_id": flt.organisation_id} if flt.organisation_id else {}),
+                }
+            ),
+            report_org=flt.organisation_id or principal.organisation_id,
             query=urlencode(
                 {
                     "start": flt.period.start.isoformat(),
@@ -371,8 +404,8 @@ class WorkPages(Controller):
         buf = io.StringIO()
         out = csv.writer(buf)
         if table == "trend":
-            out.writerow([t("col.month"), t("col.breaches")])
-            for month, n in await queries.failures_per_month(principal, flt):
+            out.writerow([t("col.month"), t("state.breached")])
+            for month, n in await queries.breaches_per_month(principal, flt):
                 out.writerow([month, int(n)])
         elif table == "upcoming":
             out.writerow([t("col.due"), t("col.organisation"), t("col.obligor"), t("col.state"), t("col.clause")])
@@ -388,10 +421,10 @@ class WorkPages(Controller):
                  t("state.overdue"), t("state.breached"), t("col.breaches"), t("col.rate"), t("col.score"),
                  t("col.grade"), t("filter.from"), t("filter.to")]
             )  # fmt: skip
-            for i, r in enumerate(await queries.ratings(principal, flt), start=1):
+            for r in await queries.ratings(principal, flt):
                 out.writerow(
-                    [i, _csv_cell(r.name), r.due, r.on_time, r.late, r.overdue, r.breached, r.failure_count,
-                     "" if r.rate is None else f"{r.rate * 100:.1f}%", r.score, r.grade,
+                    [r.rank, _csv_cell(r.label), r.due, r.fulfilled_on_time, r.fulfilled_late, r.overdue, r.breached,
+                     r.failures, "" if r.on_time_rate is None else f"{r.on_time_rate * 100:.1f}%", r.score, r.grade,
                      flt.period.start.isoformat(), flt.period.end.isoformat()]
                 )  # fmt: skip
         return Response(
@@ -408,7 +441,7 @@ class WorkPages(Controller):
         documents: list[tuple[Document, Any]] = []
         if q:
             agreements = (
-                await Agreement.filter(queries.visible_agreements(principal), title__icontains=q)
+                await Agreement.filter(obligation_svc.visible_agreements(principal), title__icontains=q)
                 .distinct()
                 .order_by("-id")
                 .limit(50)
@@ -458,6 +491,7 @@ class WorkPages(Controller):
         return page(
             request,
             "calendar.html",
+            ics=f"/api/calendar/{principal.organisation_id}/deadlines.ics",
             first=first,
             weeks=weeks,
             by_day=by_day,
@@ -506,7 +540,7 @@ class PublicPages(Controller):
     ) -> Template:
         q = q.strip()[:100]
         page_no = max(page_no, 1)
-        rows, total = await queries.published_failures(clock.today(), q or None, 20, (page_no - 1) * 20)
+        rows, total = await failure_svc.published(clock.today(), q or None, 20, (page_no - 1) * 20)
         return page(request, "public.html", failures=rows, total=total, q=q, page_no=page_no, pages=(total + 19) // 20)
 
     @get("/lang/{code:str}", opt={"roles": PUBLIC})
@@ -516,3 +550,92 @@ class PublicPages(Controller):
             safe_next(next_path),
             cookies=[Cookie(key=LANG_COOKIE, value=lang, path="/", max_age=365 * 24 * 3600, samesite="lax")],
         )
+
+
+# The 1103号 steps a page offers: the recorded body answers, the credit office (admin) decides.
+ANSWERS = (FailureEvent.RECTIFY, FailureEvent.REFUSE_RECTIFICATION, FailureEvent.OBJECT)
+DECISIONS = (
+    FailureEvent.VERIFY,
+    FailureEvent.DISMISS,
+    FailureEvent.ORDER_RECTIFICATION,
+    FailureEvent.FIND,
+    FailureEvent.UPHOLD_OBJECTION,
+    FailureEvent.REJECT_OBJECTION,
+    FailureEvent.REPAIR,
+)
+ADMISSIBLE_REASONS = [r for r in ObjectionReason if r not in INADMISSIBLE_REASONS]
+
+
+async def failure_actions(principal: Principal, failure: IntegrityFailure) -> list[str]:
+    """The workflow steps this caller may take on the record now (the forms the page shows)."""
+    org = await failure.organisation
+    responsible = principal.role in failure_svc.BODY_ROLES and org.path.startswith(principal.organisation_path)
+    role = ActorRole(principal.role.value)
+    allowed = allowed_failure_events(FailureState(failure.state), role, responsible=responsible)
+    return [str(e) for e in (*ANSWERS, *DECISIONS) if e in allowed]
+
+
+class FailurePages(Controller):
+    """An integrity-failure record: the recorded body answers it (rectification, refusal, objection), the
+    credit office runs the 1103号 steps. Forms post here and call the same services as ``/api/failures``."""
+
+    include_in_schema = False
+
+    @get("/failures/{failure_id:int}", opt={"roles": STAFF})
+    async def failure_page(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, failure_id: FromPath[int]
+    ) -> Template:
+        failure = await failure_svc.get_failure(principal, failure_id)
+        await failure.fetch_related("organisation")
+        return page(
+            request,
+            "failure.html",
+            f=failure,
+            actions=await failure_actions(principal, failure),
+            reasons=ADMISSIBLE_REASONS,
+            today=clock.today(),
+        )
+
+    @post("/failures/{failure_id:int}/steps", opt={"roles": STAFF})
+    async def failure_step(
+        self,
+        principal: CurrentUser,
+        settings: AppSettings,
+        failure_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Redirect:
+        step = data.get("step", "")
+        note = data.get("note", "").strip()[:2000]
+        today, policy = clock.today(), settings.failure_policy()
+        if step == FailureEvent.RECTIFY:
+            rectified_on = _date(data.get("rectified_on"))
+            await failure_svc.rectify(principal, failure_id, today, policy, note, rectified_on)
+        elif step == FailureEvent.REFUSE_RECTIFICATION:
+            await failure_svc.refuse(principal, failure_id, today, policy, note)
+        elif step == FailureEvent.OBJECT:
+            reason = data.get("reason", "")
+            if reason not in {r.value for r in ADMISSIBLE_REASONS}:
+                raise InvalidInput("Choose a reason for the objection.", errors=[{"key": "reason"}])
+            evidence = data.get("evidence", "").strip()[:2000]
+            text = f"{note}\n证据：{evidence}" if evidence else note
+            await failure_svc.object_to(principal, failure_id, today, policy, ObjectionReason(reason), text)
+        elif principal.role != Role.ADMIN:
+            raise InvalidInput(f"Unknown step {step!r}.", errors=[{"key": "step"}])
+        elif step == FailureEvent.ORDER_RECTIFICATION:
+            plan = data.get("plan", "").strip()[:2000]
+            await failure_svc.order_rectification(
+                principal, failure_id, today, policy, plan, _required_date(data.get("deadline"), "deadline")
+            )
+        elif step in DECISIONS:
+            decide = {
+                FailureEvent.VERIFY: failure_svc.verify,
+                FailureEvent.DISMISS: failure_svc.dismiss,
+                FailureEvent.FIND: failure_svc.find,
+                FailureEvent.UPHOLD_OBJECTION: failure_svc.uphold_objection,
+                FailureEvent.REJECT_OBJECTION: failure_svc.reject_objection,
+                FailureEvent.REPAIR: failure_svc.repair,
+            }[FailureEvent(step)]
+            await decide(principal, failure_id, today, policy, note)
+        else:
+            raise InvalidInput(f"Unknown step {step!r}.", errors=[{"key": "step"}])
+        return Redirect(safe_next(data.get("next"), f"/failures/{failure_id}"))

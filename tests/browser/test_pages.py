@@ -47,6 +47,22 @@ def row_for(page: object, clause: str) -> object:
     return page.locator("article.review-row").filter(has=page.locator("mark", has_text=clause))  # type: ignore[attr-defined]
 
 
+def step(page: object, name: str, *, row: str | None = None, **fields: str) -> None:
+    """Open the workflow step ``name`` (on the record page, or in the ``/my`` row of record ``row``), fill
+    its form and submit it."""
+    scope = page.locator(f"tr[data-failure='{row}']") if row else page  # type: ignore[attr-defined]
+    form = scope.locator(f"details.step-{name}")
+    form.locator("summary").click()
+    for key, value in fields.items():
+        field = form.locator(f"[name={key}]")
+        if key == "reason":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+
+
 def trend_total(page: object) -> int:
     caption = page.locator("#trend-chart figcaption").inner_text()  # type: ignore[attr-defined]
     return int(re.search(r"（(\d+)）", caption).group(1))  # type: ignore[union-attr]
@@ -204,6 +220,11 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
         evaluator.click("#csv")
     csv_text = dl.value.path().read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("排名,单位")
+    # the XLSX and PDF links beside it (the PDF opens inline, so fetch both with the page's session)
+    for link, magic in (("#xlsx", b"PK"), ("#pdf", b"%PDF")):
+        export = evaluator.request.get(evaluator.locator(link).get_attribute("href"))
+        assert export.ok, export.text()
+        assert export.body().startswith(magic)
 
     # --- district government: my obligations with their states; its failure records
     nanhai = login(browser, server, "nanhai")
@@ -215,18 +236,58 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     # --- calendar and search for everyone
     nanhai.goto("/calendar?month=2026-11")
     assert nanhai.locator("#calendar a.due").count() >= 1
+    ics = nanhai.request.get(nanhai.locator("#ics").get_attribute("href"))
+    assert ics.ok
+    assert "BEGIN:VCALENDAR" in ics.text()
     screens.shot(nanhai, "calendar")
     nanhai.goto("/search?q=" + "产业扶持资金")
     assert "300万元" in nanhai.locator("#obligation-results").inner_text()
     screens.shot(nanhai, "search")
 
-    # --- public: the record is published once its window opens. Issue 4's publication workflow is not
-    # merged yet, so the test opens the window directly in the database.
+    # --- the 1103号 workflow through the pages: the credit office (admin) verifies both records the sweep
+    # wrote and orders rectification; 南海区 answers one with a rectification plan and refuses the other,
+    # which becomes a finding; its objection is rejected, so the record is published from the next day.
     today = clock.today()  # the server's notion of today (Beijing date)
+    nanhai.goto("/my")
+    rows = nanhai.locator("#my-failures tbody tr[data-failure]")
+    published = rows.filter(has_text="300万元").first.get_attribute("data-failure")
+    answered = next(r.get_attribute("data-failure") for r in rows.all() if r.get_attribute("data-failure") != published)
+    for failure_id in (published, answered):
+        admin.goto(f"/failures/{failure_id}")
+        step(admin, "verify", note="已核实：逾期未履行")
+        assert admin.locator("#failure-state").inner_text() == "已核实"
+        step(admin, "order_rectification", plan="限期支付", deadline=(today + timedelta(days=7)).isoformat())
+        assert admin.locator("#failure-state").inner_text() == "责令整改"
+    screens.shot(admin, "failure-admin")
+
+    nanhai.goto("/my")
+    step(nanhai, "rectify", row=answered, note="整改方案：已筹措资金并于本月全额支付")
+    assert nanhai.url.endswith("/my")
+    assert "已整改" in nanhai.locator(f"tr[data-failure='{answered}']").inner_text()
+    step(nanhai, "refuse_rectification", row=published, note="资金未到位")
+    assert "认定失信" in nanhai.locator(f"tr[data-failure='{published}']").inner_text()
+    screens.shot(nanhai, "my-failures-answered")
+    nanhai.goto(f"/failures/{published}")
+    reasons = nanhai.locator(".step-object select[name=reason] option").all_text_contents()
+    assert "不可抗力" in reasons
+    assert "政府换届" not in reasons  # never an admissible reason
+    step(nanhai, "object", reason="already_performed", note="已按期支付", evidence="银行回单编号 2026-001")
+    assert nanhai.locator("#failure-state").inner_text() == "异议中"
+    screens.shot(nanhai, "failure-objection")
+    admin.goto(f"/failures/{published}")
+    step(admin, "reject_objection", note="回单日期晚于约定期限")
+    assert admin.locator("#failure-state").inner_text() == "认定失信"
+    tomorrow = today + timedelta(days=1)
+    assert admin.locator("#published-window").inner_text().startswith(tomorrow.isoformat())
+    screens.shot(admin, "failure-found")
+
+    # The served app reads the real clock, so "the next day" comes by moving this record's stored window
+    # back one day — a change of dates only; the state came from the workflow above.
     with sqlite3.connect(server.db_path) as db:
         db.execute(
-            "UPDATE integrity_failure SET published_from = ?, published_until = ? WHERE kind = 'government_breach'",
-            ((today - timedelta(days=1)).isoformat(), (today + timedelta(days=90)).isoformat()),
+            "UPDATE integrity_failure SET published_from = ?, published_until = date(published_until, '-1 day')"
+            " WHERE id = ?",
+            (today.isoformat(), int(published)),
         )
     public = browser.new_context(base_url=server.url).new_page()  # type: ignore[attr-defined]
     public.goto("/public")
@@ -260,34 +321,43 @@ def _no_server_errors(server: Server) -> object:
     assert "Traceback" not in log, log[-3000:]
 
 
-def test_finance_sees_ppp_payment_schedule_as_a_chart(server: Server, browser: object, screens: Screens) -> None:
+def test_finance_sees_ppp_projects_payments_and_affordability(
+    server: Server, browser: object, screens: Screens
+) -> None:
     fin = login(browser, server, "finance")
     assert fin.url.endswith("/finance")
-    assert "尚未建立" in fin.locator(".notice").inner_text()  # PPP phases/milestones: models not there yet
-    fin.goto("/documents")
-    fin.select_option("select[name=kind]", "ppp")
-    fin.set_input_files(
-        "#file-input",
-        files=[
-            {
-                "name": "PPP合同.pdf",
-                "mimeType": "application/pdf",
-                "buffer": agreement_pdf("第七条 甲方应于2027年6月30日前向乙方支付可行性缺口补助200万元。"),
-            }
-        ],
-    )
-    fin.locator("#uploads li .review-link").wait_for(timeout=60_000)
-    fin.locator("#uploads li .review-link").click()
-    fin.wait_for_load_state("networkidle")
-    fin.check("#select-all")
-    fin.click("button[value=confirm]")
-    fin.wait_for_load_state("networkidle")
+    assert "尚未登记PPP项目" in fin.locator(".notice").inner_text()
+    # the finance bureau records a project, its milestones, payments and the district's budget through the API
+    csrf = next(c["value"] for c in fin.context.cookies() if c["name"] == "chengxin_csrf")
+    headers = {"x-csrf-token": csrf}
+
+    def call(method: str, url: str, body: dict[str, object]) -> dict[str, object]:
+        response = fin.request.fetch(url, method=method, data=body, headers=headers)
+        assert response.ok, response.text()
+        return response.json()
+
+    orgs = fin.request.get("/api/organisations").json()
+    district = next(o["id"] for o in (orgs["items"] if isinstance(orgs, dict) else orgs) if o["name"] == "南海区")
+    project = call(
+        "POST", "/api/ppp/projects", {"name": "南海污水处理PPP项目", "district_id": district,
+                                      "payment_mechanism": "government_pay", "phase": "execution"}
+    )  # fmt: skip
+    pid = project["id"]
+    call("PUT", f"/api/ppp/projects/{pid}/milestones/financial_close", {"actual_on": "2025-03-01"})
+    call("PUT", f"/api/ppp/projects/{pid}/milestones/completion_acceptance", {"planned_on": "2027-06-30"})
+    for year, amount in ((2026, "8000000"), (2027, "12000000")):
+        call("PUT", f"/api/ppp/projects/{pid}/payments", {"year": year, "kind": "availability",
+                                                         "amount_planned": amount})  # fmt: skip
+    call("PUT", f"/api/ppp/budgets/{district}/2026", {"general_expenditure": "200000000"})
+
     fin.goto("/finance")
+    assert "南海污水处理PPP项目" in fin.locator("main").inner_text()
     bars = fin.locator("#schedule-chart svg g.bar")
-    assert bars.count() >= 2
+    assert bars.count() == 2
     labels = fin.locator("#schedule-chart svg text.label").all_text_contents()
     assert "2027" in labels
-    assert fin.locator("#affordability-chart .chart-empty").count() == 1
+    ratio = fin.locator("#affordability-chart svg").text_content()
+    assert "南海区 2026" in ratio  # 800万 ÷ 2亿 = 4 %
     screens.shot(fin, "finance")
     fin.context.close()
 
