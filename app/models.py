@@ -465,6 +465,7 @@ class PPPProject(Model):
     phase = fields.CharEnumField(PPPPhase, max_length=20, default=PPPPhase.IDENTIFICATION)
     tag = fields.CharEnumField(PPPTag, max_length=20, default=PPPTag.STOCK)
     payment_mechanism = fields.CharEnumField(PaymentMechanism, max_length=20)
+    milestones: fields.ReverseRelation[PPPMilestone]
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -67,9 +67,7 @@ def generate_pdf(pages: int, corpus: Path | None) -> bytes:
     position = 0
     for page in range(pages):
         if page % 10 == 9:
-            table = Table(
-                [[Paragraph(c, style) for c in row] for row in TABLE], colWidths=[40, 200, 120, 100]
-            )
+            table = Table([[Paragraph(c, style) for c in row] for row in TABLE], colWidths=[40, 200, 120, 100])
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.8, colors.black)]))
             story += [Paragraph("附件：重点任务分工表", style), table]
         else:
@@ -122,9 +120,7 @@ def main() -> None:
 
     documents: list[tuple[str, bytes]] = []
     if corpus is not None:
-        documents += [
-            (p.name, p.read_bytes()) for p in sorted(corpus.glob("*.pdf")) if ".scan." not in p.name
-        ]
+        documents += [(p.name, p.read_bytes()) for p in sorted(corpus.glob("*.pdf")) if ".scan." not in p.name]
     started = time.perf_counter()
     big = generate_pdf(args.pages, corpus)
     print(f"generated {args.pages}-page PDF ({len(big) // 1024} KB) in {time.perf_counter() - started:.1f} s")

@@ -1,8 +1,8 @@
 """Document → obligations. Pure: bytes in, frozen dataclasses out; no web, database, clock or environment.
 
-    >>> from extractors import extract, ExtractOptions
-    >>> result = extract(pdf_bytes, ExtractOptions(signed_on=date(2019, 3, 15)))
-    >>> result.to_dict()["obligations"][0]["deadline"]
+>>> from extractors import extract, ExtractOptions
+>>> result = extract(pdf_bytes, ExtractOptions(signed_on=date(2019, 3, 15)))
+>>> result.to_dict()["obligations"][0]["deadline"]
 """
 
 from extractors.deadlines import resolve_deadline

@@ -72,9 +72,7 @@ class _Hit:
 
 
 def _is_rate(text: str, start: int, end: int) -> bool:
-    return bool(
-        _RATE_BEFORE.search(text[max(0, start - 6) : start]) or _RATE_AFTER.match(text[end : end + 4])
-    )
+    return bool(_RATE_BEFORE.search(text[max(0, start - 6) : start]) or _RATE_AFTER.match(text[end : end + 4]))
 
 
 def find_amounts(text: str) -> list[Amount]:
@@ -103,15 +101,11 @@ def find_amounts(text: str) -> list[Amount]:
                 figure = value
             value = figure
             end += echo.end()
-        hits.append(
-            _Hit(m.start(), end, Amount(value=value, currency=currency, text=text[m.start() : end].strip()))
-        )
+        hits.append(_Hit(m.start(), end, Amount(value=value, currency=currency, text=text[m.start() : end].strip())))
     for m in _SYMBOL_AMOUNT.finditer(text):
         if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
             continue
-        hits.append(
-            _Hit(m.start(), m.end(), Amount(value=parse_number(m["num"]), currency="CNY", text=m.group(0)))
-        )
+        hits.append(_Hit(m.start(), m.end(), Amount(value=parse_number(m["num"]), currency="CNY", text=m.group(0))))
     for m in _EN_AMOUNT.finditer(text):
         if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
             continue
@@ -121,9 +115,7 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         scale = _EN_SCALE.get((m["scale"] or "").lower(), 1.0)
         currency = _EN_CURRENCY.get(m["cur"].lower(), m["cur"].upper())
-        hits.append(
-            _Hit(m.start(), m.end(), Amount(value=number * scale, currency=currency, text=m.group(0).strip()))
-        )
+        hits.append(_Hit(m.start(), m.end(), Amount(value=number * scale, currency=currency, text=m.group(0).strip())))
     hits.sort(key=lambda h: h.start)
     return [h.amount for h in hits]
 

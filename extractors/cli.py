@@ -30,22 +30,16 @@ def _date(value: str) -> date:
 
 
 def _extract_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m extractors", description="Extract obligations from a document."
-    )
+    parser = argparse.ArgumentParser(prog="python -m extractors", description="Extract obligations from a document.")
     parser.add_argument("path", help="PDF, DOCX or text file")
-    parser.add_argument(
-        "--signed-on", type=_date, default=None, help="signing date, anchor of relative deadlines"
-    )
+    parser.add_argument("--signed-on", type=_date, default=None, help="signing date, anchor of relative deadlines")
     parser.add_argument("--kind", choices=_KINDS, default="auto", help="document kind (default: detect)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 
 def _deadline_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m extractors deadline", description="Resolve one deadline phrase."
-    )
+    parser = argparse.ArgumentParser(prog="python -m extractors deadline", description="Resolve one deadline phrase.")
     parser.add_argument("phrase")
     parser.add_argument("--anchor", type=_date, default=None, help="signing date the phrase counts from")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -101,9 +101,7 @@ _THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?:年内|年底前
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _EN_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
-_EN_DATE_1 = re.compile(
-    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I
-)
+_EN_DATE_1 = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I)
 _EN_DATE_2 = re.compile(rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I)
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 
@@ -247,16 +245,12 @@ def _absolute(text: str, year: int | None) -> _Found | None:
     for m in _YEAR_QUARTER.finditer(text):
         q = parse_int(m["q"])
         found.append(
-            _Found(
-                m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), 3 * q), text=m.group(0))
-            )
+            _Found(m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), 3 * q), text=m.group(0)))
         )
     for m in _YEAR_HALF.finditer(text):
         month = 12 if m["h"] == "下半年" else 6
         found.append(
-            _Found(
-                m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), month), text=m.group(0))
-            )
+            _Found(m.start(), Deadline(kind="absolute", date=_month_end(_year(m["y"]), month), text=m.group(0)))
         )
     for pattern in (_EN_DATE_1, _EN_DATE_2):
         for m in pattern.finditer(text):
@@ -318,17 +312,11 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         link = _CN_LINK.search(pre)
         if after == "期" or (m["post"] is None and link is None):
             continue
-        if re.search(
-            r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre
-        ):
+        if re.search(r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre):
             continue  # a target duration (压缩至1个工作日以内), not a deadline
         if unit_word == "日" and re.search(rf"(?:{NUM})\s*月\s*$", pre):
             continue  # a calendar date such as 3月31日
-        if (
-            unit_word == "年"
-            and not m["post"]
-            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
-        ):
+        if unit_word == "年" and not m["post"] and not (link and link.group(0).strip() in ("后", "之后", "以后", "起")):
             continue
         try:
             n = parse_int(m["n"])
@@ -374,9 +362,7 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
     except ValueError:
         return None
     unit_word = m["unit"].lower()
-    unit = (
-        _EN_UNITS[unit_word.split()[0].rstrip("s")] if " " in unit_word else _EN_UNITS[unit_word.rstrip("s")]
-    )
+    unit = _EN_UNITS[unit_word.split()[0].rstrip("s")] if " " in unit_word else _EN_UNITS[unit_word.rstrip("s")]
     rel = m["rel"].lower()
     if rel in ("prior to", "before", "preceding"):
         n = -n
@@ -397,9 +383,7 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
 def _event(text: str) -> Deadline | None:
     m = _EVENT_BEFORE_CN.search(text)
     if m:
-        return Deadline(
-            kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"]
-        )
+        return Deadline(kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"])
     m = _EVENT_FROM_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])

@@ -1,12 +1,12 @@
 """Errors raised by the extractors. Every message is one line a clerk understands.
 
-    ExtractionError                 base; ``reason`` is the clerk-facing sentence, ``code`` a stable key
-     ├── UnreadableDocument         the file cannot be read at all
-     │    ├── UnsupportedFormat     not a PDF, DOCX or text file (or lies about its type)
-     │    ├── EncryptedDocument     password protected
-     │    ├── CorruptDocument       damaged or truncated
-     │    └── EmptyDocument         no text (and OCR found none)
-     └── LimitExceeded              too large, too many pages, too slow or too much memory
+ExtractionError                 base; ``reason`` is the clerk-facing sentence, ``code`` a stable key
+ ├── UnreadableDocument         the file cannot be read at all
+ │    ├── UnsupportedFormat     not a PDF, DOCX or text file (or lies about its type)
+ │    ├── EncryptedDocument     password protected
+ │    ├── CorruptDocument       damaged or truncated
+ │    └── EmptyDocument         no text (and OCR found none)
+ └── LimitExceeded              too large, too many pages, too slow or too much memory
 """
 
 from __future__ import annotations

@@ -162,9 +162,7 @@ _PRIV_KW = (
 )
 GOV_WORDS = re.compile("|".join(_GOV_KW))
 _KW = sorted(
-    [(k, "other") for k in _OTHER_KW]
-    + [(k, "government") for k in _GOV_KW]
-    + [(k, "counterparty") for k in _PRIV_KW],
+    [(k, "other") for k in _OTHER_KW] + [(k, "government") for k in _GOV_KW] + [(k, "counterparty") for k in _PRIV_KW],
     key=lambda kv: -len(kv[0]),
 )
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)

@@ -35,9 +35,7 @@ _KIND_HINTS = (
     ),
     (
         DocumentKind.INVESTMENT_PROMOTION,
-        re.compile(
-            r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同|investment agreement", re.I
-        ),
+        re.compile(r"招商引资|投资合作协议|投资协议|项目投资|合作投资|入园|落户|投资合同|investment agreement", re.I),
     ),
     (
         DocumentKind.POLICY_COMMITMENT,

@@ -38,9 +38,7 @@ STRONG_MODAL = re.compile(
     r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
     r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
 )
-BARE_SPLIT_MODAL = re.compile(
-    r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])"
-)
+BARE_SPLIT_MODAL = re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = re.compile(r"有权|可以|可适当|可(?=[向对在按将于])|享有|有权利|不必|无须|无需")
 REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外")
@@ -191,13 +189,10 @@ def document_mode(text: str, kind: DocumentKind, language: str, signed_on: date 
     articles = sum(1 for p in paras if p.level == "article")
     title = text.strip().split("\n", 1)[0]
     contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
-    regulation = not contract_kind and (
-        articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles)
-    )
+    regulation = not contract_kind and (articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles))
     has_notes = any(find_notes(text, p.start, p.end) for p in paras)
     contract = (
-        kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
-        and not regulation
+        kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT) and not regulation
     )
     plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
     year = signed_on.year if signed_on else None
@@ -228,13 +223,7 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
         split = _splits(chunk, group_text, spans[idx + 1 :], text, mode)
         deadline = _chunk_deadline(chunk, mode, anchor)
         time_only = _time_only(chunk, deadline)
-        if (
-            not split
-            and not mode.english
-            and _concrete(deadline)
-            and deadline != current_deadline
-            and not time_only
-        ):
+        if not split and not mode.english and _concrete(deadline) and deadline != current_deadline and not time_only:
             stripped = _strip_connector(chunk)
             starts_modal = bool(STRONG_MODAL.match(stripped))
             has_main = any(not _is_condition(text[s.start : s.end]) for s in current.spans)
@@ -253,21 +242,14 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
         ):
             split = True
             by_deadline = False
-        elif (
-            split
-            and not mode.english
-            and _concrete(deadline)
-            and not _splits(chunk, group_text, [], text, mode)
-        ):
+        elif split and not mode.english and _concrete(deadline) and not _splits(chunk, group_text, [], text, mode):
             by_deadline = True
         else:
             by_deadline = False
         if split:
             # conditions written just before the new clause belong to it
             moved: list[Span] = []
-            while len(current.spans) > 1 and _is_condition(
-                text[current.spans[-1].start : current.spans[-1].end]
-            ):
+            while len(current.spans) > 1 and _is_condition(text[current.spans[-1].start : current.spans[-1].end]):
                 moved.insert(0, current.spans.pop())
             if current.spans:
                 groups.append(current)
@@ -315,9 +297,7 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
     if all(_is_condition(p) for p in pieces):
         return False  # only conditions so far: they belong to the clause that follows
     group_modal = (
-        _modal(group_text, False) is not None
-        or _permission(group_text, False)
-        or bool(REFERRAL.search(group_text))
+        _modal(group_text, False) is not None or _permission(group_text, False) or bool(REFERRAL.search(group_text))
     )
     c = chunk.strip()
     stripped = _strip_connector(c)
@@ -448,9 +428,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            owner = re.match(
-                r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)(?:的|(?=[^、和及与]{1,12}$))", np
-            )
+            owner = re.match(r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)(?:的|(?=[^、和及与]{1,12}$))", np)
             return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
         label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
         if label:
@@ -541,9 +519,7 @@ def find_obligations(
     default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "counterparty")
     counterparty = next((p for p in parties if p.role == "counterparty"), None)
     if counterparty is None and english:
-        mentions = Counter(
-            m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty"
-        )
+        mentions = Counter(m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty")
         if mentions:
             label = mentions.most_common(1)[0][0]
             counterparty = Party(label=label, name=label, role="counterparty")
@@ -555,11 +531,7 @@ def find_obligations(
         next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
         body = text[para.start : para.end]
         level = para.level
-        if (
-            prev_ended_colon
-            and level in ("l2", "l3", "paren_num", "alpha")
-            and not (mode.plan and level == "l2")
-        ):
+        if prev_ended_colon and level in ("l2", "l3", "paren_num", "alpha") and not (mode.plan and level == "l2"):
             list_level = level  # the first item of a list introduced by …：
         sub_item = level is not None and level == list_level
         if not sub_item:
@@ -610,11 +582,7 @@ def find_obligations(
                 scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
             elif level in ("l1", "l2", "chapter", "section", "article") or (level is None and not sub_item):
                 scope = _Scope()
-            if (
-                addressees
-                and re.search(r"方案|计划|要点|意见|办法|规划|细则", body)
-                and not re.search(r"[，,]", body)
-            ):
+            if addressees and re.search(r"方案|计划|要点|意见|办法|规划|细则", body) and not re.search(r"[，,]", body):
                 in_notice = False  # the plan itself begins
             prev_ended_colon = body.strip().endswith(("：", ":"))
             continue
@@ -689,12 +657,7 @@ def find_obligations(
                     sub_item_of_obligation=sub_item and list_of_obligation,
                     in_sub_item=sub_item,
                 )
-                if (
-                    basis is None
-                    and group.by_deadline
-                    and prev_basis is not None
-                    and not _permission(g_text, english)
-                ):
+                if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
                     basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
                 prev_basis = basis
                 subject = _subject(g_text, mode, modal)
@@ -717,9 +680,7 @@ def find_obligations(
                     by = BY_WHOM.search(g_text)
                     name = by.group(1) if by else None
                     obligor = (
-                        Party(label=None, name=name, role="government")
-                        if name
-                        else Party(None, None, "government")
+                        Party(label=None, name=name, role="government") if name else Party(None, None, "government")
                     )
                 else:
                     name = subject or scope.subject or (scope.owner if scope.duty else None)
@@ -793,14 +754,9 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     if not re.search(r"\t|[|｜]|[^\s]\s{2,}[^\s]", line):
         return None
     cells = [
-        Span(para.line_start + m.start(), para.line_start + m.end())
-        for m in _CELL.finditer(line)
-        if m.group(0).strip()
+        Span(para.line_start + m.start(), para.line_start + m.end()) for m in _CELL.finditer(line) if m.group(0).strip()
     ]
-    cells = [
-        Span(c.start + (len(text[c.start : c.end]) - len(text[c.start : c.end].lstrip())), c.end)
-        for c in cells
-    ]
+    cells = [Span(c.start + (len(text[c.start : c.end]) - len(text[c.start : c.end].lstrip())), c.end) for c in cells]
     if len(cells) < 2 or any(_HEADER_CELL.match(text[c.start : c.end].strip()) for c in cells):
         return None
     unit_idx = next(

@@ -36,9 +36,7 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren_num", re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
     (
         "alpha",
-        re.compile(
-            r"^(?:[（(][a-zA-Z][）)]|[a-zA-Z][）).])\s+|^(?:[（(](?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[）)])\s*"
-        ),
+        re.compile(r"^(?:[（(][a-zA-Z][）)]|[a-zA-Z][）).])\s+|^(?:[（(](?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[）)])\s*"),
     ),
     ("en_article", re.compile(r"^(?:Article|Clause|Section|ARTICLE|CLAUSE|SECTION)\s+\d+(?:\.\d+)*[.:]?\s+")),
 )
@@ -46,9 +44,7 @@ _TERMINAL = "。！？；!?;"
 _OPEN = "（(“「『《【〔[‘"
 _CLOSE = "）)”」』》】〕]’"
 _PAIR = dict(zip(_CLOSE, _OPEN, strict=True))
-_EN_ABBREV = re.compile(
-    r"(?:\b(?:etc|e\.g|i\.e|No|Nos|Rs|Mr|Mrs|Ms|Dr|Co|Ltd|Inc|Art|Cl|Sec|vs|viz|St)|\b[A-Z])$"
-)
+_EN_ABBREV = re.compile(r"(?:\b(?:etc|e\.g|i\.e|No|Nos|Rs|Mr|Mrs|Ms|Dr|Co|Ltd|Inc|Art|Cl|Sec|vs|viz|St)|\b[A-Z])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +192,7 @@ def sentences(text: str, start: int, end: int, *, english: bool = False) -> list
                     boundary = (
                         nxt.isspace()
                         and not _EN_ABBREV.search(prev)
-                        and (
-                            i + 2 >= end
-                            or text[i + 2].isupper()
-                            or text[i + 2].isdigit()
-                            or text[i + 2] in '("“'
-                        )
+                        and (i + 2 >= end or text[i + 2].isupper() or text[i + 2].isdigit() or text[i + 2] in '("“')
                     )
                 else:
                     boundary = bool(prev) and not prev[-1].isdigit() and (nxt.isspace() or _cjk(nxt))
@@ -236,9 +227,7 @@ def chunks(text: str, start: int, end: int, *, english: bool = False) -> list[Sp
             stack.append(ch)
         elif ch in _CLOSE and _closes(stack, ch):
             stack.pop()
-        elif not stack and (
-            ch in "，" or (ch == "," and (english or i + 1 >= end or not text[i + 1].isdigit()))
-        ):
+        elif not stack and (ch in "，" or (ch == "," and (english or i + 1 >= end or not text[i + 1].isdigit()))):
             out.append(Span(chunk_start, i + 1))
             chunk_start = i + 1
     if chunk_start < end:
@@ -246,21 +235,15 @@ def chunks(text: str, start: int, end: int, *, english: bool = False) -> list[Sp
     return [s for s in (_trim(text, s) for s in out) if s.end > s.start]
 
 
-_NOTE_HEAD = re.compile(
-    r"(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
-)
+_NOTE_HEAD = re.compile(r"(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]")
 _NOTE_TAIL = re.compile(
     r"(?:按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|牵头负责|负责落实|牵头|负责|配合|参与)\s*$"
 )
-_ORG = re.compile(
-    r"局|委|办|厅|政府|部门|单位|中心|院|行|公司|街道|镇|乡|区|县|市|省|机关|机构|小组|会|所|队|站|部"
-)
+_ORG = re.compile(r"局|委|办|厅|政府|部门|单位|中心|院|行|公司|街道|镇|乡|区|县|市|省|机关|机构|小组|会|所|队|站|部")
 _NOTE_ROLE = re.compile(
     r"(?:牵头负责|牵头|按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|负责落实|负责|配合|参与|协助)\s*$"
 )
-_UNIT_JUNK = re.compile(
-    r"(?:及其他有关部门|及其他相关部门|等有关部门|等相关部门|等部门|等单位|及有关部门|等)$"
-)
+_UNIT_JUNK = re.compile(r"(?:及其他有关部门|及其他相关部门|等有关部门|等相关部门|等部门|等单位|及有关部门|等)$")
 _SPLIT_UNITS = re.compile(r"[、，,；;]")
 
 

@@ -63,15 +63,11 @@ def evaluate(nlp: Language, rows: list[tuple[str, str]]) -> float:
     if not rows:
         return 0.0
     docs = nlp.pipe([text for text, _ in rows])
-    hits = sum(
-        max(doc.cats, key=doc.cats.__getitem__) == gold for doc, (_, gold) in zip(docs, rows, strict=True)
-    )
+    hits = sum(max(doc.cats, key=doc.cats.__getitem__) == gold for doc, (_, gold) in zip(docs, rows, strict=True))
     return hits / len(rows)
 
 
-def train(
-    data: Path = DATA, out: Path = MODEL, *, epochs: int = 25, seed: int = 0, holdout: float = 0.1
-) -> float:
+def train(data: Path = DATA, out: Path = MODEL, *, epochs: int = 25, seed: int = 0, holdout: float = 0.1) -> float:
     """Train, report held-out accuracy, then retrain on everything and save to ``out``."""
     rows = load_examples(data)
     rng = random.Random(seed)

@@ -70,9 +70,7 @@ class OfficialCalendar:
         holidays = frozenset(chinese_calendar.holidays)
         workdays = frozenset(chinese_calendar.workdays)
         version = getattr(chinese_calendar, "__version__", "")
-        coverage = CalendarCoverage(
-            min(holidays).year, max(holidays).year, f"chinesecalendar {version}".strip()
-        )
+        coverage = CalendarCoverage(min(holidays).year, max(holidays).year, f"chinesecalendar {version}".strip())
         return cls(coverage, holidays, workdays)
 
     def is_workday(self, day: date) -> bool | None:

@@ -86,9 +86,7 @@ class InadmissibleObjection(TransitionError):
 class PeriodClosed(TransitionError):
     code = "period_closed"
 
-    def __init__(
-        self, reason: str, *, state: str, event: str, actor_role: str | None = None, closed_on: date
-    ) -> None:
+    def __init__(self, reason: str, *, state: str, event: str, actor_role: str | None = None, closed_on: date) -> None:
         super().__init__(reason, state=state, event=event, actor_role=actor_role)
         self.closed_on = closed_on
 
@@ -96,8 +94,6 @@ class PeriodClosed(TransitionError):
 class TooEarly(TransitionError):
     code = "too_early"
 
-    def __init__(
-        self, reason: str, *, state: str, event: str, actor_role: str | None = None, opens_on: date
-    ) -> None:
+    def __init__(self, reason: str, *, state: str, event: str, actor_role: str | None = None, opens_on: date) -> None:
         super().__init__(reason, state=state, event=event, actor_role=actor_role)
         self.opens_on = opens_on

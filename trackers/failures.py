@@ -220,17 +220,9 @@ def severity(
 ) -> Severity:
     t = thresholds or SeverityThresholds()
     amount = Decimal(amount_outstanding)
-    if (
-        amount >= t.serious_amount
-        or days_late >= t.serious_days_late
-        or prior_failures >= t.serious_prior_failures
-    ):
+    if amount >= t.serious_amount or days_late >= t.serious_days_late or prior_failures >= t.serious_prior_failures:
         return Severity.SERIOUS
-    if (
-        amount >= t.general_amount
-        or days_late >= t.general_days_late
-        or prior_failures >= t.general_prior_failures
-    ):
+    if amount >= t.general_amount or days_late >= t.general_days_late or prior_failures >= t.general_prior_failures:
         return Severity.GENERAL
     return Severity.MINOR
 
@@ -361,9 +353,7 @@ def apply_failure(
     Raises NotPermitted, InvalidTransition, MissingFacts, InadmissibleObjection, PeriodClosed, TooEarly."""
     ctx = {"state": state, "event": event, "actor_role": actor_role}
     if not _permitted(event, actor_role, responsible=responsible):
-        why = (
-            "only for its own organisation's records" if event in FAILURE_PERMISSIONS[actor_role] else "never"
-        )
+        why = "only for its own organisation's records" if event in FAILURE_PERMISSIONS[actor_role] else "never"
         raise NotPermitted(f"{actor_role} may {why} cause {event}", **ctx)
     target = FAILURE_TRANSITIONS[state].get(event)
     if target is None:

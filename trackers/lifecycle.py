@@ -165,9 +165,7 @@ def apply(
     ``MissingFacts`` (fulfil without its date)."""
     if not _permitted(event, actor_role, responsible=responsible):
         why = "only on obligations of its own organisation" if event in PERMISSIONS[actor_role] else "never"
-        raise NotPermitted(
-            f"{actor_role} may {why} cause {event}", state=state, event=event, actor_role=actor_role
-        )
+        raise NotPermitted(f"{actor_role} may {why} cause {event}", state=state, event=event, actor_role=actor_role)
     target = TRANSITIONS[state].get(event)
     if target is None:
         raise InvalidTransition(

@@ -138,9 +138,7 @@ def _number(text: str) -> int:
 
 _CONSECUTIVE = re.compile(rf"连续({_NUM})(?:个)?年")
 _YEARLY_DATE = re.compile(rf"每(?:一)?年(?:度)?(?:的)?({_NUM})月(?:({_NUM})日|(底|末))?")
-_YEARLY_PART = re.compile(
-    r"每(?:一)?年(?:度)?(?:的)?(第一季度|一季度|上半年|第三季度|三季度|年底|年末|底|末)"
-)
+_YEARLY_PART = re.compile(r"每(?:一)?年(?:度)?(?:的)?(第一季度|一季度|上半年|第三季度|三季度|年底|年末|底|末)")
 _HALF = re.compile(r"每半年|半年度|每六个月")
 _QUARTER = re.compile(r"每(?:个)?季(?:度)?|按季(?:度)?|季度(?:结束|终了)后")
 _QUARTER_AFTER = re.compile(rf"季(?:度)?(?:结束|终了|末)(?:后|之日起)({_NUM})(?:个)?(?:日|天)")
@@ -200,9 +198,7 @@ def parse_recurrence(text: str | None, deadline_text: str | None = None) -> Recu
         return RecurrenceRule(Frequency.HALF_YEARLY, count=count)
     if _QUARTER.search(combined):
         after = _QUARTER_AFTER.search(combined)
-        return RecurrenceRule(
-            Frequency.QUARTERLY, days_after_period=_number(after[1]) if after else 0, count=count
-        )
+        return RecurrenceRule(Frequency.QUARTERLY, days_after_period=_number(after[1]) if after else 0, count=count)
     if m := _MONTH_DAY.search(combined):
         return RecurrenceRule(Frequency.MONTHLY, day=_number(m[1]), count=count)
     if _MONTH.search(combined):

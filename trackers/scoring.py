@@ -89,9 +89,7 @@ def _check(counts: PeriodCounts) -> None:
         raise InvalidCounts(f"counts cannot be negative: {', '.join(negative)}")
     settled = counts.fulfilled_on_time + counts.fulfilled_late + counts.overdue + counts.breached
     if settled > counts.due:
-        raise InvalidCounts(
-            f"{settled} obligations are fulfilled, overdue or breached but only {counts.due} fell due"
-        )
+        raise InvalidCounts(f"{settled} obligations are fulfilled, overdue or breached but only {counts.due} fell due")
 
 
 def _grade(score: Decimal, policy: ScoringPolicy) -> Grade:

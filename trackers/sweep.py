@@ -188,9 +188,7 @@ def plan_sweep(
     # 3. due_soon: by the category's widest window.
     widest = {c: as_of + timedelta(days=policy.warnings.windows(c)[0] + 1) for c in categories}
     for threshold, cats in _grouped(widest).items():
-        steps.append(
-            SweepStep(S.DUE_SOON, frozenset({S.PENDING}), frozenset(roles), cats, threshold, due_from=as_of)
-        )
+        steps.append(SweepStep(S.DUE_SOON, frozenset({S.PENDING}), frozenset(roles), cats, threshold, due_from=as_of))
 
     # Warnings: one band per window per category group.
     bands: defaultdict[tuple[int, date, date], set[str]] = defaultdict(set)
@@ -231,9 +229,7 @@ def classify(
     return target if _RANK[target] > _RANK[state] else state
 
 
-def apply_plan(
-    plan: SweepPlan, state: ObligationState, due: date | None, category: str, role: str
-) -> ObligationState:
+def apply_plan(plan: SweepPlan, state: ObligationState, due: date | None, category: str, role: str) -> ObligationState:
     """What running ``plan.steps`` in order does to one row (the SQL, in Python: for tests and dry runs)."""
     if due is None:
         return state

@@ -170,8 +170,8 @@ def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> oblig
     if amount != ob.amount:
         fields["amount"] = amount
     owner = data.get(f"owner_{ob.id}", "")
-    if owner.isdigit() and int(owner) != ob.owner_id:  # type: ignore[attr-defined]
-        if int(owner) not in in_scope:  # the service does not check this itself (yet)
+    if owner.isdigit() and int(owner) != ob.owner_id:
+        if int(owner) not in in_scope:  # checked here too, for a message on the page
             raise InvalidInput("The responsible organisation is outside your scope.")
         fields["owner_id"] = int(owner)
     if not fields:
@@ -278,7 +278,7 @@ class AgreementPages(Controller):
             file_sha256=sha,
             file_name=name,
         )
-        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"  # type: ignore[attr-defined]
+        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"
         return Redirect(target)
 
 

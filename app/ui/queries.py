@@ -143,11 +143,11 @@ async def ppp_projects(principal: Principal) -> list[tuple[PPPProject, list[tupl
     """Projects with their milestones as (kind, actual or planned date, reached), in date order."""
     out = []
     for p in await ppp.list_projects(principal):
-        marks = [
-            (str(m.kind), m.actual_on or m.planned_on, m.actual_on is not None)
-            for m in p.milestones
-            if (m.actual_on or m.planned_on) is not None
-        ]
+        marks: list[tuple[str, date, bool]] = []
+        for m in p.milestones:
+            when = m.actual_on or m.planned_on
+            if when is not None:
+                marks.append((str(m.kind), when, m.actual_on is not None))
         out.append((p, sorted(marks, key=lambda m: m[1])))
     return out
 

@@ -208,9 +208,7 @@ class DeadlineNormalizer:
             )
             finding: Finding | None = span._.finding
             if deadline.kind == "none" and deadline.text is None and finding is not None and finding.note:
-                deadline = resolve_deadline(
-                    finding.note, ctx.signed_on, year=year, default_anchor=default_anchor
-                )
+                deadline = resolve_deadline(finding.note, ctx.signed_on, year=year, default_anchor=default_anchor)
             span._.deadline = deadline
         return doc
 
@@ -247,9 +245,7 @@ _KEYWORD_CATEGORIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     ),
     (
         Category.PAYMENT,
-        re.compile(
-            r"支付|付款|付清|返还|补贴|奖励|费用|款项|利息|\bpa(?:y|id|yable|yment)\b|\bfee\b|damages", re.I
-        ),
+        re.compile(r"支付|付款|付清|返还|补贴|奖励|费用|款项|利息|\bpa(?:y|id|yable|yment)\b|\bfee\b|damages", re.I),
     ),
     (Category.LAND, re.compile(r"土地|用地|厂房|出让|地块|\bland\b|\bsite\b", re.I)),
     (Category.INVESTMENT, re.compile(r"投资|注册资本|资本金|融资|到位|financial close|equity", re.I)),

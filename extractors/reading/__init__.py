@@ -63,13 +63,9 @@ def read_pages(
         pages = clean(parse_in_child(data, media_type, limits, ocr, progress))
     if not any(p.text.strip() for p in pages):
         if media_type == PDF and not ocr:
-            raise EmptyDocument(
-                "PDF 中没有文字层，可能是扫描件，需要开启文字识别 (no text layer: a scan needs OCR)"
-            )
+            raise EmptyDocument("PDF 中没有文字层，可能是扫描件，需要开启文字识别 (no text layer: a scan needs OCR)")
         if media_type == PDF:
-            raise EmptyDocument(
-                "PDF 中没有可识别的文字，扫描件也未能识别出文字 (no text found, not even by OCR)"
-            )
+            raise EmptyDocument("PDF 中没有可识别的文字，扫描件也未能识别出文字 (no text found, not even by OCR)")
         raise EmptyDocument("文件中没有文字 (the file contains no text)")
     return media_type, with_offsets(pages)
 
@@ -85,8 +81,7 @@ def clean(raw: list[RawPage]) -> list[Page]:
     }
     blocks = [list(next(stripped)) if p.wrapped else list(p.blocks) for p in raw]
     paragraphs = [
-        page_paragraphs(b, widths[p.ocr]) if p.wrapped else page_paragraphs(b)
-        for p, b in zip(raw, blocks, strict=True)
+        page_paragraphs(b, widths[p.ocr]) if p.wrapped else page_paragraphs(b) for p, b in zip(raw, blocks, strict=True)
     ]
     for ocr in (False, True):
         run = [i for i, p in enumerate(raw) if p.wrapped and p.ocr == ocr]

@@ -29,9 +29,7 @@ def check_zip(data: bytes, max_unpacked: int) -> None:
     packed = sum(info.compress_size for info in infos)
     bomb = unpacked > 20_000_000 and unpacked > MAX_RATIO * packed
     if len(infos) > MAX_ENTRIES or unpacked > max_unpacked or bomb:
-        raise LimitExceeded(
-            "Word 文件解压后过大，可能是压缩炸弹 (the DOCX unpacks to too much data: a zip bomb)"
-        )
+        raise LimitExceeded("Word 文件解压后过大，可能是压缩炸弹 (the DOCX unpacks to too much data: a zip bomb)")
 
 
 def read_docx(data: bytes, max_unpacked: int) -> RawPage:
@@ -46,9 +44,7 @@ def read_docx(data: bytes, max_unpacked: int) -> RawPage:
     except MemoryError:
         raise
     except Exception as exc:
-        raise CorruptDocument(
-            "Word 文件已损坏或格式不正确 (the DOCX file is damaged or not a Word document)"
-        ) from exc
+        raise CorruptDocument("Word 文件已损坏或格式不正确 (the DOCX file is damaged or not a Word document)") from exc
     body = document.element.body
     blocks: list[Block] = []
     tables: list[Table] = []

@@ -36,9 +36,7 @@ _GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CJK_EDGE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
-def read_pdf(
-    data: bytes, max_pages: int, ocr: bool, on_total: Callable[[int], None]
-) -> Iterator[RawPage]:
+def read_pdf(data: bytes, max_pages: int, ocr: bool, on_total: Callable[[int], None]) -> Iterator[RawPage]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -46,22 +44,16 @@ def read_pdf(
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise EncryptedDocument(
-                "文件有密码保护，请上传未加密的版本 (the PDF is password protected)"
-            ) from exc
+            raise EncryptedDocument("文件有密码保护，请上传未加密的版本 (the PDF is password protected)") from exc
         if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
-            raise EncryptedDocument(
-                "文件使用了不支持的加密方式 (the PDF uses an unsupported encryption)"
-            ) from exc
+            raise EncryptedDocument("文件使用了不支持的加密方式 (the PDF uses an unsupported encryption)") from exc
         raise CorruptDocument("PDF 文件已损坏或不完整，无法打开 (the PDF is damaged or truncated)") from exc
     with contextlib.suppress(Exception):
         document.init_forms()  # before any page is loaded, so that form fields render and can be read
     try:
         total = len(document)
         if total > max_pages:
-            raise LimitExceeded(
-                f"文件有 {total} 页，超过 {max_pages} 页上限 (too many pages: {total} > {max_pages})"
-            )
+            raise LimitExceeded(f"文件有 {total} 页，超过 {max_pages} 页上限 (too many pages: {total} > {max_pages})")
         if total == 0:
             raise EmptyDocument("PDF 中没有任何页面 (the PDF has no pages)")
         on_total(total)
@@ -237,9 +229,7 @@ def _pdfium_text(textpage: Any) -> str:
     text = textpage.get_text_range()
     if len(text) != pdfium_c.FPDFText_CountChars(textpage.raw):  # characters beyond the BMP shift indices
         return repair_pdfium_spacing(text)
-    return repair_pdfium_spacing(
-        text, lambda index: bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1)
-    )
+    return repair_pdfium_spacing(text, lambda index: bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1))
 
 
 def _ocr_page(document: Any, page: Any) -> list[str]:

@@ -37,9 +37,7 @@ def page_from_json(data: dict[str, Any]) -> RawPage:
     number = data["number"]
     return RawPage(
         number=int(number) if number is not None else None,
-        blocks=tuple(
-            Block(tuple(str(line) for line in lines), bool(joinable)) for lines, joinable in data["blocks"]
-        ),
+        blocks=tuple(Block(tuple(str(line) for line in lines), bool(joinable)) for lines, joinable in data["blocks"]),
         ocr=bool(data["ocr"]),
         tables=tuple(
             tuple(tuple(None if cell is None else str(cell) for cell in row) for row in table)

@@ -38,8 +38,7 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one page's text and tables
 _GARBLED_REPLY = "文件解析结果异常，无法读取 (the parser's reply was unreadable)"
 
 _ERRORS: dict[str, type[ExtractionError]] = {
-    cls.code: cls
-    for cls in (CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat)
+    cls.code: cls for cls in (CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat)
 }
 
 # The child needs the reading layer only: ``extractors`` is registered as a bare namespace so that its

@@ -80,9 +80,7 @@ def repair_pdfium_spacing(text: str, generated: Callable[[int], bool] | None = N
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-_OCR_PUNCTUATION = {
-    "(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕", "?": "？", "!": "！"
-}
+_OCR_PUNCTUATION = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕", "?": "？", "!": "！"}
 _ASCII_PUNCT_NEAR_CJK = re.compile(
     r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[(),;:\[\]?!]|[(\[](?=[\u2e80-\u9fff])"
     r"|[)\]](?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|$)"
@@ -138,12 +136,15 @@ def strip_running_lines(pages: Sequence[Sequence[Block]]) -> list[list[Block]]:
     repeated = {shape for shape, n in counts.items() if n >= enough and len(pages) >= 3}
     out: list[list[Block]] = []
     for blocks, where in zip(pages, edges, strict=True):
-        drop = {(b, i) for b, i in where
-                if is_page_number(blocks[b].lines[i]) or _shape(blocks[b].lines[i]) in repeated}
-        out.append([
-            Block(tuple(line for i, line in enumerate(block.lines) if (b, i) not in drop), block.joinable)
-            for b, block in enumerate(blocks)
-        ])
+        drop = {
+            (b, i) for b, i in where if is_page_number(blocks[b].lines[i]) or _shape(blocks[b].lines[i]) in repeated
+        }
+        out.append(
+            [
+                Block(tuple(line for i, line in enumerate(block.lines) if (b, i) not in drop), block.joinable)
+                for b, block in enumerate(blocks)
+            ]
+        )
     return out
 
 
@@ -154,9 +155,7 @@ def _width(line: str) -> int:
 def continues(raw_previous: str, paragraph: str, line: str, full_width: int) -> bool:
     """Whether ``line`` continues ``paragraph``, whose last layout line was ``raw_previous``."""
     return not (
-        paragraph.endswith(_PARAGRAPH_END)
-        or _CLAUSE_START.match(line)
-        or _width(raw_previous) < 0.8 * full_width
+        paragraph.endswith(_PARAGRAPH_END) or _CLAUSE_START.match(line) or _width(raw_previous) < 0.8 * full_width
     )
 
 
@@ -217,9 +216,7 @@ def _edge_line(blocks: Sequence[Block], last: bool) -> str | None:
     return lines[-1] if last else lines[0]
 
 
-def join_across_pages(
-    pages: Sequence[Sequence[Block]], paragraphs: list[list[str]], full_width: int | None
-) -> None:
+def join_across_pages(pages: Sequence[Sequence[Block]], paragraphs: list[list[str]], full_width: int | None) -> None:
     """Move the rest of a paragraph that a page break cut back to the page where it began, so that a
     sentence is never split by a page break (its page is the one it starts on). ``paragraphs`` is
     changed in place."""
@@ -237,8 +234,14 @@ def join_across_pages(
 
 def typical_width(pages: Sequence[Sequence[Block]]) -> int | None:
     """The display width of a full line across the document: the 90th percentile of text line widths."""
-    widths = sorted(_width(line.strip()) for blocks in pages for block in blocks if block.joinable
-                    for line in block.lines if line.strip())
+    widths = sorted(
+        _width(line.strip())
+        for blocks in pages
+        for block in blocks
+        if block.joinable
+        for line in block.lines
+        if line.strip()
+    )
     if len(widths) < 5:
         return None
     return widths[int(len(widths) * 0.9)]

@@ -133,8 +133,7 @@ def one_page(content: bytes, resources: bytes = b"<< /Font << /F1 4 0 R >> >>", 
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources %s >>"
-        % resources,
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources %s >>" % resources,
         4: FONT,
         5: stream(content),
     }

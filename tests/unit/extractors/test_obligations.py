@@ -178,10 +178,7 @@ def test_covering_notice_directive_goes_to_the_first_addressee() -> None:
 
 
 def test_task_deadline_from_the_note() -> None:
-    text = (
-        "工作要点\n一、深化改革\n"
-        "1.全面推行企业开办一网通办。（责任单位：市市场监管局；完成时限：2021年6月底前）\n"
-    )
+    text = "工作要点\n一、深化改革\n1.全面推行企业开办一网通办。（责任单位：市市场监管局；完成时限：2021年6月底前）\n"
     (task,) = _extract(text).obligations
     assert task.deadline.date == date(2021, 6, 30)
 

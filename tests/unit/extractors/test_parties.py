@@ -30,10 +30,7 @@ def test_the_land_seller_is_the_government_side() -> None:
 
 
 def test_english_definitions() -> None:
-    text = (
-        'XYZ Municipal Corporation (hereinafter referred to as the "Authority") '
-        'and ABC Private Limited ("Company")'
-    )
+    text = 'XYZ Municipal Corporation (hereinafter referred to as the "Authority") and ABC Private Limited ("Company")'
     parties = {p.label: p.role for p in find_parties(text)}
     assert parties == {"Authority": "government", "Company": "counterparty"}
 

@@ -11,9 +11,7 @@ from extractors import Limits
 from extractors.reading import read_pages
 
 CORPUS = Path("/work/shared/corpus")
-TEXT_PDFS = (
-    sorted(p for p in CORPUS.glob("*.pdf") if not p.name.endswith(".scan.pdf")) if CORPUS.is_dir() else []
-)
+TEXT_PDFS = sorted(p for p in CORPUS.glob("*.pdf") if not p.name.endswith(".scan.pdf")) if CORPUS.is_dir() else []
 
 
 def _squeeze(text: str) -> str:

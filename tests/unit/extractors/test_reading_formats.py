@@ -21,9 +21,7 @@ def document_text(pages: list[Page]) -> str:
 
 
 def test_text_pdf_pages_carry_numbers_offsets_and_text() -> None:
-    data = text_pdf(
-        [["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按时足额缴纳土地出让金。"]]
-    )
+    data = text_pdf([["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按时足额缴纳土地出让金。"]])
     media_type, pages = read_pages(data, LIMITS)
     assert media_type == PDF
     assert [p.number for p in pages] == [1, 2]
@@ -184,7 +182,5 @@ def test_an_unguarded_script_gets_clean_stdout(tmp_path: Path) -> None:
         "print(repr(pages[0].text))\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
-    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout == repr("第一条 甲方应当履行义务。") + "\n"

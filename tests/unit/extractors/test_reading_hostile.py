@@ -42,9 +42,7 @@ def _check_reason(error: ExtractionError) -> None:
     reason = error.reason
     assert "\n" not in reason
     assert "Traceback" not in reason
-    assert re.fullmatch(r"[^()]*[\u4e00-\u9fff][^()]* \([ -~]+\)", reason), (
-        reason
-    )  # 中文 first, then (English)
+    assert re.fullmatch(r"[^()]*[\u4e00-\u9fff][^()]* \([ -~]+\)", reason), reason  # 中文 first, then (English)
 
 
 @pytest.mark.parametrize(
@@ -63,14 +61,10 @@ def _check_reason(error: ExtractionError) -> None:
             id="html-named-pdf",
         ),
         pytest.param(lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), UnsupportedFormat, id="png"),
-        pytest.param(
-            lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), UnsupportedFormat, id="old-doc"
-        ),
+        pytest.param(lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), UnsupportedFormat, id="old-doc"),
         pytest.param(lambda: b"%PDF-1.7\n", CorruptDocument, id="pdf-header-only"),
         pytest.param(lambda: text_pdf([["甲方应当履行义务。"]])[:300], CorruptDocument, id="truncated-pdf"),
-        pytest.param(
-            lambda: b"%PDF-1.4\n" + bytes(range(256)) * 40, CorruptDocument, id="pdf-header-then-garbage"
-        ),
+        pytest.param(lambda: b"%PDF-1.4\n" + bytes(range(256)) * 40, CorruptDocument, id="pdf-header-then-garbage"),
         pytest.param(lambda: docx_file(["甲方应当"])[:400], CorruptDocument, id="truncated-docx"),
         pytest.param(page_count_lie_pdf, LimitExceeded, id="page-count-100000-lie"),
         pytest.param(lambda: many_pages_pdf(100_000), LimitExceeded, id="100000-real-pages"),
@@ -140,9 +134,7 @@ def test_too_large_file_is_refused_before_parsing() -> None:
 def test_page_limit_is_checked_before_any_page_is_parsed() -> None:
     progress: list[tuple[int, int]] = []
     with pytest.raises(LimitExceeded, match="页"):
-        read_pages(
-            text_pdf([["一页"]] * 4), Limits(max_pages=3), lambda done, total: progress.append((done, total))
-        )
+        read_pages(text_pdf([["一页"]] * 4), Limits(max_pages=3), lambda done, total: progress.append((done, total)))
     assert progress == []
 
 
@@ -155,9 +147,7 @@ def test_blank_pdf_page_is_empty() -> None:
 def test_damaged_bytes_give_text_or_a_reason(seed: int) -> None:
     """Flipped, zeroed and cut bytes in a real PDF: either text or a clean ExtractionError."""
     rnd = random.Random(seed)
-    data = bytearray(
-        text_pdf([["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按期开工。"]])
-    )
+    data = bytearray(text_pdf([["第一条 甲方应当于2021年10月31日前完成土地交付。"], ["第二条 乙方应当按期开工。"]]))
     for _ in range(rnd.randint(1, 40)):
         data[rnd.randrange(len(data))] = rnd.randrange(256)
     if seed % 3 == 0:

@@ -78,10 +78,7 @@ def test_halfwidth_maps_only_digits_and_letters() -> None:
                 "1.1 The Concessionaire shall undertake construction of the",
                 "Project in accordance with Schedule 4.",
             ],
-            [
-                "1.1 The Concessionaire shall undertake construction of the Project in accordance with"
-                " Schedule 4."
-            ],
+            ["1.1 The Concessionaire shall undertake construction of the Project in accordance with Schedule 4."],
             id="english-joined-with-space",
         ),
         pytest.param(

@@ -186,9 +186,7 @@ def test_resolve_offset_rejects(value: int, unit: str) -> None:
         (D(2025, 12, 2), 13, "month", D(2027, 1, 4), D(2027, 1, 2), True),
     ],
 )
-def test_resolve_due(
-    anchor: date, value: int, unit: str, expected: date, nominal: date, provisional: bool
-) -> None:
+def test_resolve_due(anchor: date, value: int, unit: str, expected: date, nominal: date, provisional: bool) -> None:
     assert resolve_due(anchor, value, unit) == DueDate(expected, provisional, nominal)  # type: ignore[arg-type]
 
 
@@ -216,9 +214,7 @@ NEWER = default_calendar().with_year(
         (D(2028, 1, 1), (D(2028, 1, 3), True), (D(2028, 1, 3), True)),  # 2028 still unknown
     ],
 )
-def test_re_resolve_with_a_newer_calendar(
-    nominal: date, before: tuple[date, bool], after: tuple[date, bool]
-) -> None:
+def test_re_resolve_with_a_newer_calendar(nominal: date, before: tuple[date, bool], after: tuple[date, bool]) -> None:
     assert effective_due(nominal) == DueDate(*before, nominal)
     assert re_resolve(nominal, NEWER) == DueDate(*after, nominal)
 

@@ -295,10 +295,7 @@ def test_refusals_carry_structured_fields() -> None:
 
 @pytest.mark.parametrize(
     ("reason", "admissible"),
-    [
-        (r, r not in {ObjectionReason.GOVERNMENT_CHANGE, ObjectionReason.OFFICIAL_CHANGE})
-        for r in ObjectionReason
-    ],
+    [(r, r not in {ObjectionReason.GOVERNMENT_CHANGE, ObjectionReason.OFFICIAL_CHANGE}) for r in ObjectionReason],
 )
 def test_objection_admissible(reason: ObjectionReason, admissible: bool) -> None:
     assert objection_admissible(reason) is admissible

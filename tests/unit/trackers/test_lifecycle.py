@@ -55,9 +55,7 @@ def test_every_state_has_a_row() -> None:
         (S.WAIVED, E.REOPEN, R.INVESTMENT, S.PENDING),
     ],
 )
-def test_apply(
-    state: ObligationState, event: ObligationEvent, role: ActorRole, expected: ObligationState
-) -> None:
+def test_apply(state: ObligationState, event: ObligationEvent, role: ActorRole, expected: ObligationState) -> None:
     assert apply(state, event, actor_role=role, responsible=True) == expected
 
 
@@ -76,9 +74,7 @@ def test_apply(
 def test_fulfil_is_late_after_the_due_date(
     state: ObligationState, due: date | None, fulfilled_on: date, expected: ObligationState
 ) -> None:
-    result = apply(
-        state, E.FULFIL, actor_role=R.DEPARTMENT, responsible=True, fulfilled_on=fulfilled_on, due=due
-    )
+    result = apply(state, E.FULFIL, actor_role=R.DEPARTMENT, responsible=True, fulfilled_on=fulfilled_on, due=due)
     assert result == expected
     assert fulfilment_state(due, fulfilled_on) == expected
 
@@ -226,9 +222,7 @@ def test_fulfilment_state_with_amounts(
 
 def test_a_fulfilment_cannot_be_dated_in_the_future() -> None:
     with pytest.raises(InvalidTransition):
-        apply(
-            S.PENDING, E.FULFIL, actor_role=R.ADMIN, fulfilled_on=D(2025, 2, 6), due=None, today=D(2025, 2, 5)
-        )
-    assert apply(
-        S.PENDING, E.FULFIL, actor_role=R.ADMIN, fulfilled_on=D(2025, 2, 5), today=D(2025, 2, 5)
-    ) == (S.FULFILLED)
+        apply(S.PENDING, E.FULFIL, actor_role=R.ADMIN, fulfilled_on=D(2025, 2, 6), due=None, today=D(2025, 2, 5))
+    assert apply(S.PENDING, E.FULFIL, actor_role=R.ADMIN, fulfilled_on=D(2025, 2, 5), today=D(2025, 2, 5)) == (
+        S.FULFILLED
+    )

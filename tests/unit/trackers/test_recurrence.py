@@ -54,9 +54,7 @@ F = Frequency
         ("", "  ", None),
     ],
 )
-def test_parse_recurrence(
-    text: str | None, deadline_text: str | None, expected: RecurrenceRule | None
-) -> None:
+def test_parse_recurrence(text: str | None, deadline_text: str | None, expected: RecurrenceRule | None) -> None:
     assert parse_recurrence(text, deadline_text) == expected
 
 
@@ -163,9 +161,7 @@ def test_instances_then_shift_off_rest_days() -> None:
     # 2025-04-15 Tue, 2025-07-15 Tue, 2025-10-15 Wed, 2025-01-15 Wed: all working days
     assert shifted == nominal == [D(2025, 1, 15), D(2025, 4, 15), D(2025, 7, 15), D(2025, 10, 15)]
     june = instances(RecurrenceRule(F.YEARLY, month=6, day=30), D(2024, 1, 1), D(2029, 12, 31))
-    assert [
-        (d.isoformat(), effective_due(d).date.isoformat(), effective_due(d).provisional) for d in june
-    ] == [
+    assert [(d.isoformat(), effective_due(d).date.isoformat(), effective_due(d).provisional) for d in june] == [
         ("2024-06-30", "2024-07-01", False),  # Sunday
         ("2025-06-30", "2025-06-30", False),
         ("2026-06-30", "2026-06-30", False),

@@ -90,9 +90,7 @@ def dec(text: str) -> Decimal:
         ),
         # r = 1/3 → 100 − 26.67 − 4 (two minor) = 69.3 → C
         (
-            PeriodCounts(
-                due=3, fulfilled_on_time=1, overdue=2, failures={Sv.MINOR: FailureTally(standing=2)}
-            ),
+            PeriodCounts(due=3, fulfilled_on_time=1, overdue=2, failures={Sv.MINOR: FailureTally(standing=2)}),
             "69.3",
             Grade.C,
             "0.3333",
@@ -121,9 +119,7 @@ def dec(text: str) -> Decimal:
         ),
     ],
 )
-def test_integrity_score(
-    counts: PeriodCounts, score: str, grade: Grade, rate: str | None, deductions: str
-) -> None:
+def test_integrity_score(counts: PeriodCounts, score: str, grade: Grade, rate: str | None, deductions: str) -> None:
     result = integrity_score(counts)
     assert result == IntegrityScore(dec(score), grade, dec(rate) if rate else None, dec(deductions))
 

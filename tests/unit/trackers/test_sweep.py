@@ -100,9 +100,7 @@ def test_the_plan_matches_classify_row_by_row(policy: SweepPolicy, as_of: date) 
         ObligationState, range(-75, 70), ["payment", "land", "reporting", "other"], PartyRole
     ):
         due = as_of + timedelta(days=offset)
-        assert apply_plan(plan, state, due, category, role) == classify(
-            state, due, as_of, policy, category, role
-        )
+        assert apply_plan(plan, state, due, category, role) == classify(state, due, as_of, policy, category, role)
         if state in {S.PENDING, S.DUE_SOON, S.PARTIALLY_FULFILLED}:
             windows = policy.warnings.windows(category)
             assert planned_warning(plan, state, due, category) == warning_band(due, as_of, windows)
@@ -124,9 +122,7 @@ def test_default_plan_is_small_and_explicit() -> None:
     swept = frozenset({S.PENDING, S.DUE_SOON, S.PARTIALLY_FULFILLED, S.OVERDUE})
     assert plan.steps == (
         SweepStep(S.BREACHED, swept, frozenset({CP}), all_cats, D(2024, 10, 8)),
-        SweepStep(
-            S.BREACHED, swept, frozenset({GOV, PartyRole.OTHER, PartyRole.UNKNOWN}), all_cats, D(2024, 9, 8)
-        ),
+        SweepStep(S.BREACHED, swept, frozenset({GOV, PartyRole.OTHER, PartyRole.UNKNOWN}), all_cats, D(2024, 9, 8)),
         SweepStep(
             S.OVERDUE,
             frozenset({S.PENDING, S.DUE_SOON, S.PARTIALLY_FULFILLED}),
@@ -134,9 +130,7 @@ def test_default_plan_is_small_and_explicit() -> None:
             all_cats,
             D(2024, 10, 8),
         ),
-        SweepStep(
-            S.DUE_SOON, frozenset({S.PENDING}), frozenset(PartyRole), all_cats, D(2024, 11, 8), D(2024, 10, 8)
-        ),
+        SweepStep(S.DUE_SOON, frozenset({S.PENDING}), frozenset(PartyRole), all_cats, D(2024, 11, 8), D(2024, 10, 8)),
     )
     assert [(w.window, w.due_from, w.due_before) for w in plan.warnings] == [
         (30, D(2024, 10, 16), D(2024, 11, 8)),
@@ -179,9 +173,7 @@ def test_a_daily_sweep_issues_each_window_once() -> None:
         lambda: plan_sweep(
             D(2024, 1, 1), SweepPolicy(WarningPolicy(by_category={"bribes": (7,)})), categories=CATEGORIES
         ),
-        lambda: plan_sweep(
-            D(2024, 1, 1), SweepPolicy(grace=GracePolicy(by_role={GOV: -1})), categories=CATEGORIES
-        ),
+        lambda: plan_sweep(D(2024, 1, 1), SweepPolicy(grace=GracePolicy(by_role={GOV: -1})), categories=CATEGORIES),
         lambda: WarningPolicy(default=()).windows("land"),
         lambda: due_warnings(D(2024, 1, 1), D(2024, 1, 1), (7, -1)),
     ],
