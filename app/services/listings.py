@@ -14,6 +14,7 @@ from app.models import IntegrityFailure, Obligation, Organisation
 class ObligationQuery:
     organisation_id: int | None = None  # that organisation's subtree
     agreement_id: int | None = None
+    document_id: int | None = None
     agreement_kind: str | None = None
     category: str | None = None
     state: str | None = None
@@ -46,6 +47,7 @@ async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligatio
     query = Obligation.filter(owner__path__startswith=path) if path is not None else Obligation.filter(id=-1)
     for name, column in (
         ("agreement_id", "agreement_id"),
+        ("document_id", "document_id"),
         ("agreement_kind", "agreement__kind"),
         ("category", "category"),
         ("state", "state"),

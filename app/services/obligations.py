@@ -20,7 +20,7 @@ from app.models import (
     Role,
 )
 from app.security import Principal
-from app.services import audit
+from app.services import audit, listings
 from trackers import ActorRole, ObligationEvent, ObligationState, Payment, ReviewStatus
 from trackers import apply as apply_event
 from trackers.calendar import effective_due, resolve_due
@@ -93,18 +93,17 @@ class ObligationFilter:
 async def list_obligations(
     principal: Principal, flt: ObligationFilter, limit: int, offset: int
 ) -> tuple[list[Obligation], int]:
-    query = Obligation.filter(visible_obligations(principal))
-    for name in ("review_status", "state", "agreement_id", "document_id", "obligor_role"):
-        value = getattr(flt, name)
-        if value is not None:
-            query = query.filter(**{name: value})
-    if flt.due_before:
-        query = query.filter(due_date__lte=flt.due_before)
-    if flt.due_after:
-        query = query.filter(due_date__gte=flt.due_after)
-    total = await query.count()
-    rows = await query.order_by("due_date", "id").offset(offset).limit(limit).prefetch_related("owner")
-    return rows, total
+    """The reviewers' list: the same query as the evaluators' filtered lists (``app.services.listings``)."""
+    query = listings.ObligationQuery(
+        agreement_id=flt.agreement_id,
+        document_id=flt.document_id,
+        state=flt.state,
+        review_status=flt.review_status,
+        obligor_role=flt.obligor_role,
+        due_from=flt.due_after,
+        due_to=flt.due_before,
+    )
+    return await listings.list_obligations(principal.scope_path, query, limit, offset)
 
 
 async def get_obligation(principal: Principal, obligation_id: int) -> Obligation:
