@@ -8,7 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from tortoise.functions import Count
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.schemas import AgreementRead, EventRequest, EventResponse, Page, agreement_read
 from app.errors import NotFound
 from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import AppSettings, CurrentUser
 from app.api.schemas import LoginRequest, LoginResponse, TokenRequest, TokenResponse
 from app.models import User
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, new_api_token

@@ -8,7 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from app import clock
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import AppSettings, CurrentUser
 from app.api.schemas import (
     FailureRead,
     ManualFailureRequest,

@@ -10,7 +10,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
 from app import clock
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.schemas import (
     FulfilmentRequest,
     ObligationPatch,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, Parameter
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.ids import IdQuery
 from app.api.stats import STATS_ROLES
 from app.exports import ocds

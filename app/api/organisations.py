@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.schemas import OrganisationCreate, OrganisationRead, organisation_read
 from app.errors import InvalidInput
 from app.models import Organisation, OrgKind

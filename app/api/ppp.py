@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import AppSettings, CurrentUser
 from app.api.schemas import (
     AffordabilityRead,
     BudgetRead,

@@ -9,7 +9,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
 from app import clock
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.schemas import SnapshotRead
 from app.models import Role
 from app.services import ratings as svc
@@ -41,21 +41,5 @@ class RatingController(Controller):
     ) -> list[SnapshotRead]:
         """Monthly snapshots (written by the first sweep of each month) for trend charts."""
         rows = await svc.snapshots(principal, org_id, since)
-        return [
-            SnapshotRead(
-                period_start=s.period_start,
-                period_end=s.period_end,
-                due=s.due,
-                fulfilled_on_time=s.fulfilled_on_time,
-                fulfilled_late=s.fulfilled_late,
-                overdue=s.overdue,
-                breached=s.breached,
-                rectified=s.rectified,
-                repaired=s.repaired,
-                amount_promised=s.amount_promised,
-                amount_delivered=s.amount_delivered,
-                score=s.score,
-                grade=s.grade,
-            )
-            for s in rows
-        ]
+        fields = SnapshotRead.__struct_fields__
+        return [SnapshotRead(**{name: getattr(s, name) for name in fields}) for s in rows]

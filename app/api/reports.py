@@ -9,7 +9,7 @@ from litestar import Controller, Response, get
 from litestar.di import Provide
 
 from app import clock
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.ids import IdPath
 from app.api.stats import STATS_ROLES, StatsQuery, provide_stats_filter
 from app.errors import NotFound

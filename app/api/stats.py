@@ -13,7 +13,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, Parameter, QueryParameter
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.ids import IdQuery
 from app.api.schemas import Page, failure_read, obligation_read
 from app.errors import InvalidInput

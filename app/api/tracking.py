@@ -14,7 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
 from app import clock
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import AppSettings, CurrentUser, Store
 from app.api.schemas import (
     AmendRequest,
     AmendResponse,

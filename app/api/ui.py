@@ -15,7 +15,7 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from app.api.auth import session_cookie
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import AppSettings
 from app.errors import AppError, RateLimited
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, Principal
 from app.services import users

@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import JSONBody, Parameter
 
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import CurrentUser
 from app.api.ids import IdPath
 from app.errors import InvalidInput, NotFound
 from app.models import NotificationDelivery, Organisation, Role, WebhookKind, WebhookSubscription

@@ -33,6 +33,21 @@ from app.security import Principal
 from app.services.stats import StatsFilter, StatsRow, by_organisation
 from trackers.scoring import ScoringPolicy
 
+# The figures a monthly snapshot keeps (columns of IntegritySnapshot, fields of OrgStats and SnapshotRead).
+SNAPSHOT_FIGURES = (
+    "due",
+    "fulfilled_on_time",
+    "fulfilled_late",
+    "overdue",
+    "breached",
+    "rectified",
+    "repaired",
+    "amount_promised",
+    "amount_delivered",
+    "score",
+    "grade",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class OrgStats:
@@ -145,17 +160,7 @@ async def take_snapshots(month: date, policy: ScoringPolicy | None = None) -> in
                     organisation_id=s.organisation_id,
                     period_start=start,
                     period_end=end,
-                    due=s.due,
-                    fulfilled_on_time=s.fulfilled_on_time,
-                    fulfilled_late=s.fulfilled_late,
-                    overdue=s.overdue,
-                    breached=s.breached,
-                    rectified=s.rectified,
-                    repaired=s.repaired,
-                    amount_promised=s.amount_promised,
-                    amount_delivered=s.amount_delivered,
-                    score=s.score,
-                    grade=s.grade,
+                    **{name: getattr(s, name) for name in SNAPSHOT_FIGURES},
                 )
                 for s in stats
             ],

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
 from app import clock
-from app.api.deps import AppSettings, CurrentUser, Queue, Store  # noqa: F401
+from app.api.deps import AppSettings, CurrentUser, Store
 from app.errors import InvalidInput, NotFound
 from app.models import (
     Agreement,
