@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import json
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +24,8 @@ KINDS = {"investment_promotion", "ppp", "policy_commitment"}
 DEADLINE_KINDS = {"absolute", "relative", "recurring", "none"}
 UNITS = {"day", "workday", "week", "month", "year"}
 ANCHORS = {"signing", "other", None}
+#: a template's blank date: underscores, or 年月日 with the figures left out (20  年  月  日)
+_BLANK_DATE = re.compile(r"[_＿]|(?<!\d)年\s*(?:\d{1,2}\s*)?月\s*日|(?<!\d)月\s*日")
 
 
 def _add_months(d: date, months: int) -> date:
@@ -125,7 +128,7 @@ def _check_deadline(dl: object, signed_on: date) -> list[str]:
                 errors.append(f"relative to signing: date should be {want} (signed_on + offset), is {parsed}")
     if kind == "none" and (parsed or offset):
         errors.append("kind none carries no date or offset")
-    if kind == "absolute" and parsed is None and "_" not in str(dl.get("text")) and "＿" not in str(dl.get("text")):
+    if kind == "absolute" and parsed is None and not _BLANK_DATE.search(str(dl.get("text"))):
         errors.append("absolute deadline without a date (only a template blank may leave it null)")
     return errors
 
