@@ -29,7 +29,7 @@ from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding
 from extractors.segment import squash_spaces
 
-EXTRACTOR_VERSION = "spacy-rules-0.2"
+EXTRACTOR_VERSION = "spacy-rules-0.3"
 
 _KIND_HINTS = (
     (
