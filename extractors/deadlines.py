@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -406,6 +407,57 @@ def _event(text: str) -> Deadline | None:
     return None
 
 
+# --------------------------------------------------------------------------------------------- normalising
+#: ``三十（３０）天``, ``〔十二（１２）个月〕``: a figure written in words with its digits echoed in brackets
+_ECHO = re.compile(r"(?:[零〇一二三四五六七八九十百千两]+)\s*[（(]\s*(?P<d>[0-9０-９]+)\s*[）)]")
+#: ``一九九九年``: a year written digit by digit in Chinese numerals
+_CN_YEAR = re.compile(r"(?P<y>[一二三四五六七八九〇零○]{4})(?=\s*年)")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+
+
+def normalise_phrase(text: str) -> str:
+    """The phrase with echoed numerals reduced to their digits and Chinese-numeral years to Arabic ones."""
+    text = _ECHO.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
+    text = re.sub(r"〔([^〔〕\n]{1,12})〕", r"\1", text)
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m["y"]), text)
+
+
+#: a template's blank period or date: ``＿日内``, ``＿＿个月内``, ``＿＿年＿＿月＿＿日前``, ``年月日前``
+_BLANK_OFFSET = re.compile(r"[_＿]+\s*(?:个)?(?P<unit>工作日|日|天|个月|月|年)(?:之内|以内|内)")
+_BLANK_DATE = re.compile(
+    r"(?:[_＿]+\s*年\s*[_＿]*\s*月\s*[_＿]*\s*日|(?<![\d〇一二三四五六七八九十])年\s*月\s*日)\s*(?:之前|以前|前|止)"
+)
+#: ``X时`` / ``在X时`` / ``同时``: the duty falls due when the event happens (offset 0)
+_AT_EVENT = re.compile(
+    r"(?:在|于|当)?(?P<ev>(?:签订|签署|订立|期满|届满|成立|交付|移交|竣工|验收|完成|完毕|终止|解除|到期|办理|提交|支付|发生|发现|收到|"
+    r"受理|审查|审批|核准|公示|采购|招标|开展|实施|作出|申请|报送)"
+    r"[^，。；,;]{0,16}?|[^，。；,;]{1,16}?(?:期满|届满|完毕|成立|终止|到期))时(?=[，,、；;。\s]|$)"
+)
+_SIGNING_EVENT = re.compile(r"^(?:签订|签署|订立)本(?:协议|合同|协议书)$")
+
+
+def _template_blank(text: str, default_anchor: Anchor | None) -> Deadline | None:
+    m = _BLANK_DATE.search(text)
+    if m:
+        return Deadline(kind="absolute", text=m.group(0))
+    m = _BLANK_OFFSET.search(text)
+    if m:
+        return Deadline(kind="relative", text=m.group(0), anchor=default_anchor)
+    return None
+
+
+def _at_event(text: str, anchor: date | None) -> Deadline | None:
+    m = _AT_EVENT.search(text)
+    if not m:
+        return None
+    event = m["ev"].strip()
+    if _SIGNING_EVENT.match(event):
+        return Deadline(
+            kind="relative", date=anchor, text=m.group(0), offset=Offset(0, "day"), anchor="signing", anchor_text=event
+        )
+    return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
+
+
 def resolve_deadline(
     phrase: str,
     anchor: date | None = None,
@@ -419,9 +471,12 @@ def resolve_deadline(
     document's year for phrases without one (年内, 6月底, 上半年); ``default_anchor`` what a bare
     ``30日内`` counts from (signing in a contract, nothing known in a regulation).
     """
-    text = phrase.strip()
+    text = normalise_phrase(phrase.strip())
     if year is None and anchor is not None:
         year = anchor.year
+    blank = _template_blank(text, default_anchor)
+    if blank:
+        return blank
     recurring = _recurring(text)
     if recurring:
         return recurring
@@ -437,6 +492,9 @@ def resolve_deadline(
     event = _event(text)
     if event:
         return event
+    at_event = _at_event(text, anchor)
+    if at_event:
+        return at_event
     vague = _VAGUE.search(text)
     if vague:
         return Deadline(kind="none", text=vague.group(0))

@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 
 Role = Literal["government", "counterparty", "other", "unknown"]
@@ -205,6 +206,8 @@ class ExtractOptions:
     signed_on: date | None = None  # anchor for relative deadlines when the text does not state it
     ocr: bool = True
     limits: Limits = field(default_factory=Limits)
+    learned: bool = True  # apply the learned clause and role models (``extractors.learn``) after the rules
+    models: Path | None = None  # where those models are; None = the weights shipped in the package
 
     def replace(self, **changes: Any) -> ExtractOptions:
         return dataclasses.replace(self, **changes)

@@ -82,8 +82,11 @@ _OTHER_KW = (
     "商会",
     "新闻媒体",
     "被投诉人",
-    "金融机构",
     "社会组织",
+    "代理机构",
+    "公证机构",
+    "专业机构",
+    "培训机构",
     "Parties",
     "either Party",
     "each Party",
@@ -113,8 +116,21 @@ _GOV_KW = (
     "街道",
     "国务院",
     "国家",
-    "支行",
-    "中心",
+    "人民银行",
+    "人行",
+    "工作机构",
+    "督查机构",
+    "投诉机构",
+    "派出机构",
+    "登记机构",
+    "采购机构",
+    "协调机构",
+    "执法机构",
+    "监管机构",
+    "管理机构",
+    "主管机构",
+    "服务中心",
+    "交易中心",
     "招商",
     "审计",
     "Authority",
@@ -143,6 +159,12 @@ _PRIV_KW = (
     "投资人",
     "社会资本",
     "中标人",
+    "银行",
+    "金融机构",
+    "评估机构",
+    "中介机构",
+    "担保机构",
+    "服务机构",
     "承包人",
     "承包商",
     "供应商",
@@ -225,74 +247,176 @@ def is_actor(np: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------- definitions
-_DEF_ZH = re.compile(
-    r"^\s*(?P<label>甲方|乙方|丙方|丁方)\s*(?:[（(][^）)\n]{0,20}[）)])?"
-    r"[ \t]*[：:][ \t]*(?P<name>[^\n；;]{0,80})",
+#: labels a contract defines its parties by, besides 甲方/乙方: role nouns of the model contract forms
+ROLE_NOUNS = (
+    "出让人", "受让人", "出让方", "受让方", "发包方", "承包方", "发包人", "承包人", "出租方", "承租方", "出租人",
+    "承租人", "贷款方", "借款方", "贷款人", "借款人", "供水方", "用水方", "供电方", "用电方", "供气方", "用气方",
+    "委托方", "受托方", "委托人", "受托人", "买方", "卖方", "供方", "需方", "业主", "建设单位", "监理单位",
+    "设计单位", "勘察单位", "施工单位", "用地者", "用地单位", "投资方", "投资人", "合作方", "租赁方", "保证人",
+    "担保人", "特许经营者", "经营者", "授权方", "被授权方", "政府方", "社会资本方", "项目公司", "实施机构",
+)  # fmt: skip
+_LETTER_LABELS = ("甲方", "乙方", "丙方", "丁方")
+_LABEL_ALT = "|".join(sorted((*_LETTER_LABELS, *ROLE_NOUNS), key=len, reverse=True))
+#: ``甲方：X`` / ``发包方（甲方）：X`` at the start of a line; the name runs to the next label or note
+_DEF_LINE = re.compile(
+    rf"^[ \t]*(?P<label>{_LABEL_ALT})[ \t]*(?:[（(](?P<alias>[^）)\n]{{1,8}})[）)])?[ \t]*[：:][ \t]*(?P<rest>[^\n]*)",
     re.M,
 )
-_DEF_ZH_SHORT = re.compile(
-    r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)[（(]\s*以下(?:简)?称\s*[“\"]?(?P<label>甲方|乙方|丙方|丁方)[”\"]?\s*[）)]"
+#: ``X（以下简称“L”）`` / ``X（下称L）`` / ``X，以下简称甲方`` / ``X（简称L）`` — any short label, one letter too
+_DEF_ALIAS = re.compile(
+    r"(?P<name>[^，,。；;：:（()\n]{1,60}?)\s*(?:[（(]\s*|[，,]\s*)(?:以下简称|以下称|下文简称|下文称|下称|简称|统称)(?:为)?\s*"
+    r"[“\"「『]?(?P<label>[\u4e00-\u9fffA-Za-z]{1,8}?)[”\"」』]?\s*(?:[）)]|[；;，,。\n]|$)"
 )
+#: ``X为一方`` (… 双方)
+_DEF_ONE_SIDE = re.compile(r"(?P<name>[^，,。；;：:\n]{2,40}?)为(?P<label>[甲乙丙丁])方")
 _DEF_EN = re.compile(
     r"(?P<name>[A-Z][\w&.,' -]{2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*"
     r"(?:referred to as|called)?\s*(?:the\s+)?"
     r"[\"“](?P<label>[A-Z][\w ]{1,30})[\"”]",
 )
-_BLANK = re.compile(r"^[\s_＿.…]*$")
+_BLANK = re.compile(r"^[\s_＿.…·※*×xX　\-—（）()]*$")
+#: where a defined name ends on its line: the next label, a note field, or a wide gap
+_NAME_END = re.compile(
+    rf"[ \t　]{{2,}}|[，,；;。]|(?:{_LABEL_ALT})[ \t]*[（(：:]|"
+    r"(?:法定代表人|法人代表|委托代理人|代表人|营业执照|统一社会信用代码|地址|住所|电话|邮编|开户|账号|签章|盖章|签字)"
+)
+_SIGNATURE = re.compile(r"签章|盖章|签字|签名|代表人|（章）|\(章\)|年\s*月\s*日")
+#: an agreement with a government side: investment promotion, a development zone, a concession
+_GOVERNMENT_CONTEXT = re.compile(
+    r"招商|引资|入园|落户|园区|开发区|人民政府|管委会|管理委员会|特许经营|政府|PPP|社会资本|财政|主管部门|国营|全民所有制"
+)
+_GENERIC_ALIAS = re.compile(r"^(?:本|该|此|上述)|^(?:协议|合同|项目|条例|办法|规定|双方|各方|甲乙双方)$")
 
+#: what the government side does in an agreement (hosts, grants land, rebates, authorises) and what the
+#: investor does (moves in, invests, pays for land); {L} is the label scored, {O} the other principal
 _GOV_CUES = (
-    r"{L}(?:的)?(?:工业)?(?:园区|开发区|管辖)",
+    r"{L}(?:的)?(?:工业)?(?:园区|开发区|管辖|境内|辖区|辖内)",
     r"(?:迁入|落户|入驻|进驻|入园)(?:到)?{L}",
-    r"{L}(?:出让|供地|返还|协助|提供出让)",
+    r"(?<![向给]){L}(?:通过[^，。；]{0,6})?(?:向{O})?(?:出让|供地|返还|协助|提供出让)",
     r"由{L}返还",
     r"支付给{L}",
     r"授权{L}为",
+    r"{L}(?:承诺|保证|同意)?{O}(?:可)?享受",
 )
 _PRIV_CUES = (
     r"{L}(?:迁入|落户|入驻|进驻|投资|注册|招聘|投产|开工)",
     r"{L}(?:应在|须在)?[^，。；]{0,10}(?:支付|付清|缴纳)(?:给)?(?!{O})",
     r"{L}(?:作为)?(?:本项目的)?社会资本方",
     r"{L}[^，。；]{0,6}设立项目公司",
+    r"向{L}(?:出让|供地|返还|兑现|拨付)",
+    r"{L}(?:在|于){O}(?:的)?(?:境内|园区|开发区|辖区)",
 )
 
 
-def _role_by_substance(label: str, text: str, kind_hint: str | None) -> Role:
-    other = {"甲方": "乙方", "乙方": "甲方"}.get(label, "甲方")
+def _role_by_substance(label: str, text: str, other: str) -> int:
+    """> 0: the text has ``label`` act as the government side; < 0: as the investor; 0: it does not tell."""
     score = 0
     for cue in _GOV_CUES:
-        score += len(re.findall(cue.replace("{L}", label).replace("{O}", other), text))
+        score += len(re.findall(cue.replace("{L}", re.escape(label)).replace("{O}", re.escape(other)), text))
     for cue in _PRIV_CUES:
-        score -= len(re.findall(cue.replace("{L}", label).replace("{O}", other), text))
-    if score > 0:
-        return "government"
-    if score < 0:
-        return "counterparty"
-    if label == "甲方":
-        return "government"
-    return "counterparty"
+        score -= len(re.findall(cue.replace("{L}", re.escape(label)).replace("{O}", re.escape(other)), text))
+    return score
+
+
+def _clean_name(raw: str) -> str | None:
+    """A defined name cut at the next label or note on its line; None for a blank (＿＿, ※※※)."""
+    m = _NAME_END.search(raw)
+    name = raw[: m.start()] if m else raw
+    name = re.split(r"租赁给|出租给|转让给|委托|聘请|(?<![参])与|(?<!共)同(?!意)|将", name)[-1]
+    name = re.sub(r"[（(]\s*(?:以下|下文)?(?:简|统)?称[^）)]*[）)]?.*$", "", name).strip(" \t　：:")
+    if not name or _BLANK.match(name):
+        return None
+    return name[:80]
+
+
+def _head(text: str) -> str:
+    """The part of a contract before its first clause, where parties are defined (at most 3,000 characters)."""
+    head = text[:3000]
+    first = re.search(
+        r"^\s*(?:第[一二三四五六七八九十百]+条|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|[1１][.、．]\s*\S)",
+        head,
+        re.M,
+    )
+    return head[: max(first.start(), 120)] if first else head[:1500]
 
 
 def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
-    """The contract parties defined at the head of the text, each with its role by substance."""
-    head = text[:8000]
-    found: dict[str, str | None] = {}
-    for m in _DEF_ZH.finditer(head):
-        name = m["name"].strip()
-        found.setdefault(m["label"], None if _BLANK.match(name) else name)
-    for m in _DEF_ZH_SHORT.finditer(head):
-        if not found.get(m["label"]):
-            found[m["label"]] = m["name"].strip()
-    parties: list[Party] = []
-    for label, name in found.items():
-        role: Role | None = role_of_name(name) if name else None
-        if role not in ("government", "counterparty"):
-            role = _role_by_substance(label, text, kind_hint)
-        parties.append(Party(label=label, name=name, role=role))
-    labels_mentioned = Counter(re.findall(r"甲方|乙方|丙方", text))
+    """The contract parties defined at the head of the text, each with its role.
+
+    Labels are 甲方/乙方/丙方/丁方, role nouns (发包方, 出让人, 用地者 …) and any label a definition introduces
+    (``X（以下简称“L”）``, ``下称L``, ``X为甲方``). Roles come from the defined names (a government body's name
+    says so); the two principal parties take opposite roles unless both names say otherwise; when no name
+    tells, what the text has the party do decides, and 甲方 is the government side by default."""
+    head = _head(text)
+    names: dict[str, str | None] = {}
+    aliases: dict[str, str] = {}  # 发包方 → 甲方 when a line defines 发包方（甲方）or 发包方：…，以下简称甲方
+
+    def define(label: str, name: str | None) -> None:
+        if label not in names or (names[label] is None and name):
+            names[label] = name
+
+    for m in _DEF_LINE.finditer(head):
+        line = m.group(0)
+        if _SIGNATURE.search(line) and not re.search(r"简称|下称", line):
+            continue
+        label, rest = m["label"], m["rest"]
+        short = re.search(r"(?:以下|下文)?(?:简|统)?称(?:为)?\s*[“\"]?(甲方|乙方|丙方|丁方)", rest)
+        alias = m["alias"] if m["alias"] in _LETTER_LABELS else (short.group(1) if short else None)
+        name = _clean_name(rest)
+        if alias and alias != label:
+            aliases[label] = alias
+            define(alias, name)
+        else:
+            define(label, name)
+        # a second party defined on the same line: 甲方：X（以下简称甲方）  乙方：Y
+        for m2 in re.finditer(rf"(?<=[\s　）)；;，,])(?P<label>{_LABEL_ALT})[ \t]*[：:][ \t]*(?P<rest>[^\n]*)", rest):
+            define(m2["label"], _clean_name(m2["rest"]))
+    for m in _DEF_ALIAS.finditer(head):
+        label = m["label"]
+        if _GENERIC_ALIAS.match(label) or len(label) > 6:
+            continue
+        raw = re.split(r"[：:]", m["name"])[-1]
+        name = _clean_name(raw)
+        if label in _LETTER_LABELS or label in ROLE_NOUNS or len(label) <= 4:
+            define(label, name)
+    for m in _DEF_ONE_SIDE.finditer(head):
+        define(m["label"] + "方", _clean_name(re.split(r"[：:、]", m["name"])[-1]))
+    mentioned = Counter(re.findall(r"甲方|乙方|丙方", text))
     for label in ("甲方", "乙方"):
-        if label not in found and labels_mentioned[label] >= 2:
-            parties.append(Party(label=label, name=None, role=_role_by_substance(label, text, kind_hint)))
-    for m in _DEF_EN.finditer(head):
+        if label not in names and mentioned[label] >= 2:
+            names[label] = None
+
+    roles: dict[str, Role | None] = {}
+    for label, name in names.items():
+        role = role_of_name(name) if name else None
+        roles[label] = role if role in ("government", "counterparty") else None
+    letters = [lab for lab in names if lab in ("甲方", "乙方")]
+    principals = letters if len(letters) == 2 else [lab for lab in names if lab not in ("丙方", "丁方")][:2]
+    if len(principals) == 2:
+        a, b = principals
+        ra, rb = roles[a], roles[b]
+        opposite: dict[Role, Role] = {"government": "counterparty", "counterparty": "government"}
+        if ra is None and rb is None:
+            cue_a, cue_b = _role_by_substance(a, text, b), _role_by_substance(b, text, a)
+            score = cue_a - cue_b
+            if _GOVERNMENT_CONTEXT.search(head) or (max(cue_a, cue_b) > 0 and _GOVERNMENT_CONTEXT.search(text[:3000])):
+                # the title or the party lines name a government side, or the text has one side act as it
+                if score == 0 and a == "甲方":
+                    score = 1  # 甲方 is the host government unless the text says otherwise
+                if score:
+                    roles[a] = "government" if score > 0 else "counterparty"
+                    roles[b] = opposite[roles[a]]  # type: ignore[index]
+            else:  # nothing names or implies a government side: a contract between two enterprises
+                roles[a] = roles[b] = "counterparty"
+        elif ra is None:
+            roles[a] = opposite[rb]  # type: ignore[index]
+        elif rb is None:
+            roles[b] = opposite[ra]
+    parties = [Party(label=label, name=name, role=roles.get(label) or "unknown") for label, name in names.items()]
+    for noun, letter in aliases.items():
+        target = next(p for p in parties if p.label == letter)
+        parties.append(Party(label=noun, name=target.name, role=target.role))
+    for m in _DEF_EN.finditer(head if re.search(r"[\u4e00-\u9fff]", head) else text[:8000]):
         label = m["label"].strip()
         if any(p.label == label for p in parties):
             continue

@@ -7,11 +7,13 @@ parties, structure, obligations, deadlines, amounts and categories over the join
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
 from typing import Literal
 
+from extractors import learn
 from extractors.model import (
     Category,
     DocumentInfo,
@@ -22,11 +24,12 @@ from extractors.model import (
     Page,
 )
 from extractors.nlp import annotate
+from extractors.nlp.components import keyword_category
 from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding
 from extractors.segment import squash_spaces
 
-EXTRACTOR_VERSION = "spacy-rules-0.2"
+EXTRACTOR_VERSION = "spacy-rules-0.3"
 
 _KIND_HINTS = (
     (
@@ -47,9 +50,55 @@ _KIND_HINTS = (
 )
 
 
+#: what a document calls itself: the last word of its title (合同 / 办法 / 通知 …)
+_TITLE_END = (
+    (
+        DocumentKind.INVESTMENT_PROMOTION,
+        re.compile(r"(?:合同|协议|契约|意向|备忘录|agreements?|contracts?|deeds?)书?$", re.I),
+    ),
+    (
+        DocumentKind.POLICY_COMMITMENT,
+        re.compile(
+            r"(?:条例|办法|规定|细则|规则|方案|通知|意见|要点|决定|规划|计划|regulations?|rules|measures|acts?)$", re.I
+        ),
+    ),
+)
+_TITLE_TRIM = re.compile(
+    r"(?:[（(〔\[][^）)〕\]]{0,20}[）)〕\]]|[\s《》“”\"'：:，,。.\-—_＿]|范本|样本|文本|示范|草案|要点)+$"
+)
+_PARTY_LINE = re.compile(
+    r"^\s*(?:甲方|乙方|发包方|承包方|出租方|承租方|出让方|受让方|贷款方|借款方|供[水电气]方|用[水电气]方|Party\s+[AB])\s*[：:]",
+    re.M,
+)
+
+
+def _title_kind(line: str) -> DocumentKind | None:
+    trimmed = line.strip()
+    for _ in range(3):  # （示范文本）（试行）… may stack
+        trimmed = _TITLE_TRIM.sub("", trimmed)
+    for kind, pattern in _TITLE_END:
+        if pattern.search(trimmed):
+            return kind
+    return None
+
+
 def detect_kind(text: str) -> DocumentKind:
+    """The kind a document calls itself in its title, else what its opening text is about.
+
+    A contract's title ends with 合同/协议/协议书/契约 (agreement, contract) even when its preamble cites a
+    regulation; a regulation or plan ends with 条例/办法/方案/通知 … even when it is about contracts."""
     head = text[:3000]
-    title = "\n".join(line for line in head.splitlines()[:4] if line.strip())
+    lines = [line for line in head.splitlines()[:4] if line.strip()]
+    title = "\n".join(lines)
+    ppp = _KIND_HINTS[0][1]
+    for line in lines:
+        kind = _title_kind(line)
+        if kind == DocumentKind.INVESTMENT_PROMOTION:
+            return DocumentKind.PPP if ppp.search(title) or ppp.search(head) else kind
+        if kind is not None:
+            return kind
+    if len(_PARTY_LINE.findall(head)) >= 2:  # 甲方：… 乙方：… at the head: an agreement whatever its title
+        return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION
     for kind, pattern in _KIND_HINTS:  # the title decides first, then the opening text
         if pattern.search(title):
             return kind
@@ -142,8 +191,40 @@ def extract(
                 confidence=finding.confidence,
             )
         )
-    return ExtractionResult(
+    result = ExtractionResult(
         document=info, obligations=tuple(obligations), text=text, extractor_version=EXTRACTOR_VERSION
+    )
+    if options.learned:
+        models = learn.load(options.models or learn.DEFAULT_MODELS)
+        if models is not None:
+            result = correct(result, models, pages)
+    return result
+
+
+def correct(result: ExtractionResult, models: learn.LearnedModels, pages: list[Page] | None = None) -> ExtractionResult:
+    """The rules' result corrected by the learned clause and role models (``extractors.learn``)."""
+    info = result.document
+    corrected = learn.apply(
+        result.obligations,
+        result.text,
+        kind=info.kind,
+        parties=info.parties,
+        signed_on=info.signed_on,
+        models=models,
+        english=info.language == "en",
+    )
+    starts = [p.start for p in pages or []]
+    obligations = tuple(o if o.page is not None or not pages else _with_page(o, pages, starts) for o in corrected)
+    return dataclasses.replace(result, obligations=obligations)
+
+
+def _with_page(ob: Obligation, pages: list[Page], starts: list[int]) -> Obligation:
+    """An obligation the learned clause model added: its page and its category by keyword."""
+    return dataclasses.replace(
+        ob,
+        page=_page_of(pages, starts, ob.start),
+        category=keyword_category(ob.text),
+        action=re.split(r"[，。；,;]", ob.text.strip(), maxsplit=1)[0][:60],
     )
 
 

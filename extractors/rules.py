@@ -516,7 +516,9 @@ def find_obligations(
     lead_text: str | None = None
     prev_ended_colon = False
     english = mode.english
-    default_role: Role = "other" if mode.regulation else ("government" if mode.plan else "counterparty")
+    # a clause that names nobody: in a regulation or a plan the duties are the state's (its addressees are
+    # government bodies), in a contract the counterparty's unless the party table says otherwise
+    default_role: Role = "government" if mode.regulation or mode.plan else "counterparty"
     counterparty = next((p for p in parties if p.role == "counterparty"), None)
     if counterparty is None and english:
         mentions = Counter(m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty")

@@ -170,3 +170,33 @@ def test_workday_offsets_are_left_to_the_calendar() -> None:
 def test_vague_timing_after_an_event_is_not_a_fixed_deadline() -> None:
     deadline = resolve_deadline("在保证期限届满后及时与中小企业进行核算并退还", ANCHOR)
     assert (deadline.kind, deadline.text) == ("none", "在保证期限届满后及时")
+
+
+# Written for these tests (no corpus sentence): template blanks, echoed numerals, Chinese-numeral years and
+# duties due when an event happens (the extraction-generalisation issue, item 5).
+@pytest.mark.parametrize(
+    ("phrase", "kind", "when", "offset", "anchor"),
+    [
+        ("承租方应于＿＿日内缴清押金", "relative", None, None, "signing"),
+        ("受让人应在＿个月内完成规划报建", "relative", None, None, "signing"),
+        ("乙方须于＿＿＿年＿＿月＿＿日前竣工", "absolute", None, None, None),
+        ("项目须于年月日前投产", "absolute", None, None, None),
+        ("出租方应在十五（１５）天内维修完毕", "relative", date(2021, 3, 16), (15, "day"), "signing"),
+        ("在〔六（６）个月〕内取得施工许可", "relative", date(2021, 9, 1), (6, "month"), "signing"),
+        ("工程应于二〇〇五年九月三十日前完工", "absolute", date(2005, 9, 30), None, None),
+        ("一九九八年六月底前交付首期款", "absolute", date(1998, 6, 30), None, None),
+        ("租赁期满时，承租人应当返还房屋", "relative", None, (0, "day"), "other"),
+        ("在签署本合同时，甲方交付图纸", "relative", date(2021, 3, 1), (0, "day"), "signing"),
+        ("受理投诉时，应当告知投诉人处理时限", "relative", None, (0, "day"), "other"),
+    ],
+)
+def test_blanks_echoes_and_events(
+    phrase: str, kind: str, when: date | None, offset: tuple[int, str] | None, anchor: str | None
+) -> None:
+    d = resolve_deadline(phrase, date(2021, 3, 1))
+    assert (d.kind, d.date, (d.offset.value, d.offset.unit) if d.offset else None, d.anchor) == (
+        kind,
+        when,
+        offset,
+        anchor,
+    )

@@ -94,3 +94,92 @@ def test_subject_of(clause: str, subject: str | None) -> None:
 )
 def test_is_actor(np: str, actor: bool) -> None:
     assert is_actor(np) is actor
+
+
+# ------------------------------------------------------------------------------------------- party table
+# Written for these tests, not taken from any corpus document: each case is a class of definition the
+# table must read (the extraction-generalisation issue, item 2).
+
+
+def _table(text: str) -> dict[str | None, tuple[str | None, str]]:
+    return {p.label: (p.name, p.role) for p in find_parties(text)}
+
+
+def test_both_parties_defined_on_one_line_are_cut_at_the_next_label() -> None:
+    text = (
+        "厂房租赁协议\n甲方：青溪镇人民政府（以下简称甲方）  乙方：华禾新能源科技有限公司（以下简称乙方）\n"
+        "一、乙方应当按期缴纳租金。"
+    )
+    assert _table(text) == {
+        "甲方": ("青溪镇人民政府", "government"),
+        "乙方": ("华禾新能源科技有限公司", "counterparty"),
+    }
+
+
+@pytest.mark.parametrize("blank", ["＿＿＿＿＿＿", "________", "※※※※※※", "　　　　"])
+def test_a_name_made_of_blanks_is_no_name(blank: str) -> None:
+    text = f"项目入园协议\n甲方：{blank}\n乙方：{blank}\n一、乙方在甲方园区内投资建设。"
+    names = {label: name for label, (name, _) in _table(text).items()}
+    assert names == {"甲方": None, "乙方": None}
+
+
+def test_role_nouns_are_party_labels() -> None:
+    text = (
+        "国有建设用地使用权出让合同\n出让人：临江市自然资源和规划局\n受让人：临江置业发展有限公司\n"
+        "第一条 出让人应当按期交付土地。"
+    )
+    assert _table(text) == {
+        "出让人": ("临江市自然资源和规划局", "government"),
+        "受让人": ("临江置业发展有限公司", "counterparty"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("definition", "label", "name"),
+    [
+        ("北岭经济开发区管理委员会（以下简称“B”）", "B", "北岭经济开发区管理委员会"),
+        ("北岭经济开发区管理委员会（下称管委会）", "管委会", "北岭经济开发区管理委员会"),
+        ("北岭经济开发区管理委员会，以下简称甲方；", "甲方", "北岭经济开发区管理委员会"),
+    ],
+)
+def test_any_defined_label(definition: str, label: str, name: str) -> None:
+    text = f"投资合作协议\n{definition}\n第一条 {label}应当协助办理审批手续。"
+    assert _table(text)[label] == (name, "government")
+
+
+def test_the_principal_parties_take_opposite_roles() -> None:
+    # only one name tells its side: the other principal is the other side
+    text = "招商引资合同\n甲方：＿＿＿＿\n乙方：南川县工业园区管理委员会\n一、甲方应当在园区注册公司。"
+    assert {label: role for label, (_, role) in _table(text).items()} == {"甲方": "counterparty", "乙方": "government"}
+
+
+def test_two_enterprises_have_no_government_side() -> None:
+    text = (
+        "设备采购合同\n买方：＿＿＿＿（以下简称甲方）\n卖方：＿＿＿＿（以下简称乙方）\n"
+        "第一条 乙方应当按期交货，甲方应当按期付款。"
+    )
+    assert {role for _, role in _table(text).values()} == {"counterparty"}
+
+
+def test_signature_block_is_not_a_definition() -> None:
+    text = (
+        "服务协议\n甲方：东湖街道办事处\n乙方：＿＿＿＿\n一、乙方应当提供保洁服务。\n"
+        "甲方（盖章）：　　　　乙方（盖章）：\n甲方代表人：＿＿＿"
+    )
+    assert _table(text)["甲方"] == ("东湖街道办事处", "government")
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("某市信用信息工作机构", "government"),
+        ("房地产价格评估机构", "counterparty"),
+        ("银行业金融机构", "counterparty"),
+        ("某某银行东城支行", "counterparty"),
+        ("政府采购代理机构", "other"),
+        ("区政务服务中心", "government"),
+        ("产品质量检测中心", None),  # 中心 alone does not say which side
+    ],
+)
+def test_role_from_the_head_noun_of_a_body(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
