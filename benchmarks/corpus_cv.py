@@ -69,6 +69,7 @@ class DocScore:
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
     wrong_role: list[dict[str, Any]] = field(default_factory=list)
+    wrong_obligor: list[dict[str, Any]] = field(default_factory=list)
 
 
 def score_document(scorer: ModuleType, gold: dict[str, Any], output: dict[str, Any], fold: str) -> DocScore:
@@ -88,9 +89,18 @@ def score_document(scorer: ModuleType, gold: dict[str, Any], output: dict[str, A
             if flag is not None:
                 s.counts[key][0] += int(bool(flag))
                 s.counts[key][1] += 1
+        g = next(g for g in golds if g["quote"] == d["gold"])
+        p = next(p for p in preds if p.get("text") == d["pred"])
+        if not d["obligor_ok"]:
+            s.wrong_obligor.append(
+                {
+                    "gold": d["gold"],
+                    "gold_obligor": g.get("obligor"),
+                    "source": g.get("obligor_source"),
+                    "pred_obligor": (p.get("obligor") or {}).get("name"),
+                }
+            )
         if not d["role_ok"]:
-            g = next(g for g in golds if g["quote"] == d["gold"])
-            p = next(p for p in preds if p.get("text") == d["pred"])
             s.wrong_role.append(
                 {
                     "gold": d["gold"],
@@ -222,6 +232,7 @@ def run(
                 "missed": s.missed,
                 "spurious": s.spurious,
                 "wrong_role": s.wrong_role,
+                "wrong_obligor": s.wrong_obligor,
             }
             for s in held_out
         ]

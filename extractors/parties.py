@@ -83,6 +83,11 @@ _OTHER_KW = (
     "新闻媒体",
     "被投诉人",
     "社会组织",
+    "任何单位",
+    "任何组织",
+    "任何个人",
+    "单位和个人",
+    "组织和个人",
     "代理机构",
     "公证机构",
     "专业机构",
@@ -229,6 +234,14 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
     return roles.pop()
 
 
+#: role nouns name actors: a short noun phrase ending in -方/-人/-者/-机构/-机关/-体 (the issue's item 12)
+_ROLE_NOUN_ACTOR = re.compile(
+    r"(?=.{2})[\u4e00-\u9fff、，和及与或者其（）()]{0,24}(?:方|人|者|机构|机关|联合体|委员会|小组|董事会)"
+)
+#: … but not words that only end like one: 地方, 前方, 一方面, 他人, 本人, 或者, 再者, 前者/后者
+_NOT_ACTOR = re.compile(r"(?:^|[的之])(?:地方|前方|后方|多方|各方面|一方面|他人|本人|或者|再者|前者|后者|其人)$|[的之]")
+
+
 def is_actor(np: str) -> bool:
     """Whether a noun phrase names an actor (ends with an organisation word or a party label)."""
     np = np.strip()
@@ -236,6 +249,8 @@ def is_actor(np: str) -> bool:
         return False
     if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|经营者|当事人|生产者|销售者|用人单位)$", np):
         return True  # an actor whose side the name alone does not tell
+    if _ROLE_NOUN_ACTOR.fullmatch(np) and not _NOT_ACTOR.search(np):
+        return True  # a role noun: 供电方, 借款人, 咨询者, 采购人, 信用服务机构, 联合体
     matches = list(_KW_RE.finditer(np))
     m = matches[-1] if matches else None
     tail = np[m.end() :] if m is not None else ""

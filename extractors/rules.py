@@ -696,7 +696,9 @@ def find_obligations(
                     ):
                         name = counterparty.label
                     if name:
-                        obligor = _party(name, parties, default_role)
+                        # a named body whose side its name does not tell: in a regulation it may be either
+                        # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
+                        obligor = _party(name, parties, "other" if mode.regulation else default_role)
                         if english and obligor.role == "unknown":
                             obligor = Party(
                                 label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown"

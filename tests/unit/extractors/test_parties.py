@@ -183,3 +183,22 @@ def test_signature_block_is_not_a_definition() -> None:
 )
 def test_role_from_the_head_noun_of_a_body(name: str, role: str | None) -> None:
     assert role_of_name(name) == role
+
+
+@pytest.mark.parametrize(
+    ("np", "actor"),
+    [
+        ("用气方", True),
+        ("承揽人", True),
+        ("受托者", True),
+        ("价格评估机构", True),
+        ("投标联合体", True),
+        ("联合体", True),
+        ("采购人或者采购代理机构", True),
+        ("地方", False),
+        ("供水方的水价", False),
+        ("方", False),
+    ],
+)
+def test_role_nouns_are_actors(np: str, actor: bool) -> None:
+    assert is_actor(np) is actor
