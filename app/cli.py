@@ -188,8 +188,18 @@ def sweep(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
 ) -> None:
     """Move obligations to their state for a date, issue warnings, record integrity failures."""
+    from app.services.sweep import FutureSweep, refuse_future
+
     settings = Settings.from_env()
-    day = date.fromisoformat(as_of) if as_of else clock.today()
+    try:
+        day = date.fromisoformat(as_of) if as_of else clock.today()
+        refuse_future(day, clock.today())
+    except FutureSweep as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from None
+    except ValueError:
+        typer.echo(f"error: --as-of must be a date as YYYY-MM-DD, not {as_of!r}", err=True)
+        raise typer.Exit(2) from None
 
     async def body() -> dict[str, Any]:
         from app.services.sweep import sweep_with_settings
