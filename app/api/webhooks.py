@@ -1,5 +1,8 @@
 """/api/webhooks: subscriptions of endpoints (plain JSON, WeCom or DingTalk robots) to notifications about an
-organisation and everything under it, and the record of their deliveries."""
+organisation and everything under it, and the record of their deliveries.
+
+A URL must be https and resolve to public addresses only (``app.services.egress``); a refused URL is a 422
+naming ``url``. The resolver is ``app.state.resolver`` when set (tests), the system's otherwise."""
 
 from __future__ import annotations
 
@@ -7,14 +10,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.params import JSONBody, Parameter
 
-from app.api.deps import CurrentUser
+from app.api.deps import AppSettings, CurrentUser
 from app.api.ids import IdPath
 from app.errors import InvalidInput, NotFound
 from app.models import NotificationDelivery, Organisation, Role, WebhookKind, WebhookSubscription
 from app.security import Principal
+from app.services import egress
 from app.services.notifications import EVENTS
 
 MANAGERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
@@ -80,12 +84,23 @@ class WebhookController(Controller):
         return [subscription_read(s) for s in rows]
 
     @post("/", opt={"roles": MANAGERS}, status_code=201)
-    async def subscribe(self, principal: CurrentUser, data: JSONBody[SubscriptionCreate]) -> SubscriptionRead:
+    async def subscribe(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        settings: AppSettings,
+        data: JSONBody[SubscriptionCreate],
+    ) -> SubscriptionRead:
         """Events: ``warning`` (early warnings), ``failure`` (new records), ``rectification_deadline``;
-        empty means all."""
+        empty means all. The URL must be https and reach a public address (or one the operator allows)."""
         unknown = sorted(set(data.events) - set(EVENTS))
         if unknown:
             raise InvalidInput(f"Unknown events {unknown}.", errors=[{"key": "events", "message": "unknown"}])
+        resolve: egress.Resolver = request.app.state.get("resolver") or egress.system_resolve
+        try:
+            await egress.check_target(data.url, egress.EgressPolicy.from_settings(settings), resolve)
+        except egress.EgressError as exc:
+            raise InvalidInput(f"url refused: {exc.reason}.", errors=[{"key": "url", "message": exc.reason}]) from None
         org = await Organisation.get_or_none(id=data.organisation_id, path__startswith=principal.scope_path)
         if org is None:
             raise NotFound(f"Organisation {data.organisation_id} does not exist or is not visible to you.")
