@@ -23,6 +23,8 @@ cli = typer.Typer(
 )
 user_cli = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
+audit_cli = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -279,6 +281,24 @@ def user_token(
 
     settings = Settings.from_env()
     typer.echo(_run(settings, lambda: issue_token(username, name, read_only=read_only, days=days)))
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exits 1 and lists the broken links (the first one first)."""
+    from app.services.audit import ChainReport, verify
+
+    settings = Settings.from_env()
+    report: ChainReport = _run(settings, verify)
+    for link in report.broken:
+        typer.echo(f"entry {link.entry_id}: {link.reason}")
+    summary = f"{report.entries} entries, last hash {report.last_hash}"
+    if report.unchained:
+        summary += f"; {report.unchained} entries written before the chain began are not verifiable"
+    if not report.intact:
+        typer.echo(f"audit log BROKEN ({len(report.broken)} broken links; {summary})")
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {summary}")
 
 
 @cli.command()
