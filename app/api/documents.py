@@ -15,6 +15,7 @@ from app.api.schemas import DocumentRead, Page, document_read
 from app.errors import Conflict, InvalidInput
 from app.models import AgreementKind, DocumentStatus
 from app.security import STAFF, UPLOADERS
+from app.services import audit
 from app.services import documents as svc
 
 UPLOAD_FIELDS = {"file", "kind", "signed_on"}
@@ -101,6 +102,9 @@ class DocumentController(Controller):
             raise Conflict(f"Only failed documents can be retried; this one is {document.status}.")
         document.status = DocumentStatus.QUEUED
         await document.save(update_fields=["status", "updated_at"])
+        await audit.record(
+            principal, "document.retry", "document", document.id, {"status": "failed"}, {"status": "queued"}
+        )
         await queue.enqueue_extraction(document.id)
         return document_read(document)
 

@@ -19,7 +19,7 @@ from app.errors import InvalidInput, NotFound
 from app.models import NotificationDelivery, Organisation, Role, WebhookKind, WebhookSubscription
 from app.security import Principal
 from app.services import egress
-from app.services.notifications import EVENTS
+from app.services.notifications import EVENTS, create_subscription, delete_subscription
 
 MANAGERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 
@@ -104,20 +104,12 @@ class WebhookController(Controller):
         org = await Organisation.get_or_none(id=data.organisation_id, path__startswith=principal.scope_path)
         if org is None:
             raise NotFound(f"Organisation {data.organisation_id} does not exist or is not visible to you.")
-        sub = await WebhookSubscription.create(
-            organisation=org,
-            kind=data.kind,
-            url=data.url,
-            secret=data.secret or None,
-            events=sorted(set(data.events)),
-            created_by_id=principal.user_id,
-        )
+        sub = await create_subscription(principal, org, data.kind, data.url, data.secret, data.events)
         return subscription_read(sub)
 
     @delete("/{subscription_id:int}", opt={"roles": MANAGERS})
     async def unsubscribe(self, principal: CurrentUser, subscription_id: IdPath) -> None:
-        sub = await _visible(principal, subscription_id)
-        await sub.delete()
+        await delete_subscription(principal, await _visible(principal, subscription_id))
 
     @get("/{subscription_id:int}/deliveries", opt={"roles": MANAGERS})
     async def deliveries(

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
+from tortoise.transactions import in_transaction
 
 from app.models import (
     DeliveryStatus,
@@ -29,7 +31,8 @@ from app.models import (
     Organisation,
     WebhookSubscription,
 )
-from app.services import egress
+from app.security import Principal
+from app.services import audit, egress
 from app.services.webhook_formats import accepted, build_request
 from app.settings import Settings
 
@@ -135,6 +138,50 @@ async def dispatch(ids: Iterable[int]) -> None:
         return
     for delivery_id in ids:
         await _queue.enqueue_notification(delivery_id)
+
+
+def subscription_snapshot(sub: WebhookSubscription) -> dict[str, Any]:
+    """What the audit log keeps of a subscription: never its secret, nor the URL's query (robot URLs carry
+    their access token there)."""
+    parts = urlsplit(sub.url)
+    return {
+        "organisation_id": sub.organisation_id,  # type: ignore[attr-defined]
+        "kind": str(sub.kind),
+        "url": f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}",
+        "events": list(sub.events or []),
+        "signed": bool(sub.secret),
+        "is_active": sub.is_active,
+    }
+
+
+async def create_subscription(
+    principal: Principal,
+    organisation: Organisation,
+    kind: str,
+    url: str,
+    secret: str | None,
+    events: Sequence[str],
+) -> WebhookSubscription:
+    """A new subscription and its audit entry (the URL was checked by the caller)."""
+    async with in_transaction():
+        sub = await WebhookSubscription.create(
+            organisation=organisation,
+            kind=kind,
+            url=url,
+            secret=secret or None,
+            events=sorted(set(events)),
+            created_by_id=principal.user_id,
+        )
+        await audit.record(
+            principal, "webhook.create", "webhook_subscription", sub.id, None, subscription_snapshot(sub)
+        )
+    return sub
+
+
+async def delete_subscription(principal: Principal, sub: WebhookSubscription) -> None:
+    async with in_transaction():
+        await audit.record(principal, "webhook.delete", "webhook_subscription", sub.id, subscription_snapshot(sub))
+        await sub.delete()
 
 
 def backoff(settings: Settings, attempts: int) -> float:

@@ -146,3 +146,65 @@ def test_cli_audit_verify_reports_tampering(tmp_path: Path) -> None:
     assert "entry 2: entry changed" in broken.stdout
     assert "entry 4: entry before it missing or changed" in broken.stdout
     assert broken.stdout.index("entry 2") < broken.stdout.index("entry 4")  # the first broken link first
+
+
+# ---- state changes that are audited ------------------------------------------------------------------
+
+
+async def test_webhook_token_and_retry_changes_are_audited(client: Any, city: Any) -> None:
+    from app.models import AuditLog, Document, DocumentStatus
+    from app.services import audit
+    from tests.conftest import wait_for_jobs
+
+    client.app.state.settings = client.app.state.settings.with_(webhook_allow=("hooks.intranet.test",))
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["10.8.0.5"]  # an allow-listed internal receiver; nothing is sent in this test
+
+    client.app.state.resolver = resolve
+    admin = city.auth("admin")
+    body = {
+        "organisation_id": city.orgs["city"],
+        "url": "https://hooks.intranet.test/robot?access_token=SECRET-TOKEN",
+        "kind": "dingtalk",
+        "secret": "SECsign",
+    }
+    created = await client.post("/api/webhooks", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    sub_id = created.json()["id"]
+    assert (await client.delete(f"/api/webhooks/{sub_id}", headers=admin)).status_code == 204
+    token = await client.post("/api/auth/tokens", json={"name": "nightly export"}, headers=city.auth("finance"))
+    assert token.status_code == 201, token.text
+    doc = await Document.create(
+        organisation_id=city.orgs["investment"],
+        sha256="ab" * 32,
+        filename="x.pdf",
+        media_type="application/pdf",
+        size=1,
+        status=DocumentStatus.FAILED,
+    )
+    retried = await client.post(f"/api/documents/{doc.id}/retry", headers=city.auth("investment"))
+    assert retried.status_code == 202, retried.text
+    await wait_for_jobs(client)
+
+    entries = {
+        e["action"]: e
+        for e in await AuditLog.filter(
+            action__in=["webhook.create", "webhook.delete", "token.create", "document.retry"]
+        ).values("action", "actor_id", "entity_id", "before", "after")
+    }
+    assert set(entries) == {"webhook.create", "webhook.delete", "token.create", "document.retry"}
+    created_entry = entries["webhook.create"]
+    assert (created_entry["actor_id"], created_entry["entity_id"]) == (city.users["admin"], sub_id)
+    assert created_entry["after"]["url"] == "https://hooks.intranet.test/robot"  # no access token
+    assert created_entry["after"]["signed"] is True
+    assert "SECRET-TOKEN" not in str(entries)
+    assert "SECsign" not in str(entries)
+    assert entries["webhook.delete"]["before"]["kind"] == "dingtalk"
+    assert entries["token.create"]["actor_id"] == city.users["finance"]
+    assert entries["token.create"]["after"] == {"name": "nightly export", "read_only": True}
+    assert (entries["document.retry"]["entity_id"], entries["document.retry"]["after"]) == (
+        doc.id,
+        {"status": "queued"},
+    )
+    assert (await audit.verify()).intact
