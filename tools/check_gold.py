@@ -94,7 +94,9 @@ def check_file(path: Path, text_dir: Path) -> tuple[list[str], int]:
         errors += [f"{where}: {e}" for e in _check_deadline(ob.get("deadline"), signed_on)]
         amount = ob.get("amount")
         if amount is not None and (
-            not isinstance(amount, dict) or not isinstance(amount.get("value"), int | float) or not amount.get("currency")
+            not isinstance(amount, dict)
+            or not isinstance(amount.get("value"), int | float)
+            or not amount.get("currency")
         ):
             errors.append(f"{where}: amount must be null or {{value: number, currency}}")
     return errors, len(obligations)
