@@ -199,3 +199,34 @@ async def test_deliveries_keep_only_the_status(
     sub = await WebhookSubscription.get(url="https://hooks.chengxin.test/hook")
     listed = (await client.get(f"/api/webhooks/{sub.id}/deliveries", headers=city.auth("admin"))).json()
     assert [d["last_error"] for d in listed] == [kept]
+
+
+async def test_errors_recorded_before_the_change_are_not_shown(client: Any, city: City) -> None:
+    from app.models import NotificationDelivery, WebhookSubscription
+
+    delivery_id = await _delivery(city, "https://hooks.chengxin.test/hook")
+    await NotificationDelivery.filter(id=delivery_id).update(
+        status="failed", last_error="HTTP 500: <html>redis_version:7.2.4</html>"
+    )
+    sub = await WebhookSubscription.get(url="https://hooks.chengxin.test/hook")
+    listed = (await client.get(f"/api/webhooks/{sub.id}/deliveries", headers=city.auth("admin"))).json()
+    assert [d["last_error"] for d in listed] == ["error"]
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (None, None),
+        ("HTTP 503", "HTTP 503"),
+        ("errcode 310000", "errcode 310000"),
+        ("unreachable", "unreachable"),
+        ("refused: the host resolves to an internal address", "refused: the host resolves to an internal address"),
+        ("HTTP 503: try again", "error"),
+        ("ConnectError: [Errno 111] Connection refused", "error"),
+        ("errcode 310000: sign not match", "error"),
+    ],
+)
+def test_shown_error(error: str | None, shown: str | None) -> None:
+    from app.api.webhooks import shown_error
+
+    assert shown_error(error) == shown
