@@ -185,14 +185,10 @@ def deadline_json(phrase: str, anchor: date | None) -> dict[str, Any]:
     }
 
 
-@cli.command()
-def sweep(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
-) -> None:
-    """Move obligations to their state for a date, issue warnings, record integrity failures."""
+def _sweep_date(as_of: str | None) -> date:
+    """``--as-of`` (default today); a malformed date or one after today is an error (exit 2)."""
     from app.services.sweep import FutureSweep, refuse_future
 
-    settings = Settings.from_env()
     try:
         day = date.fromisoformat(as_of) if as_of else clock.today()
         refuse_future(day, clock.today())
@@ -202,6 +198,16 @@ def sweep(
     except ValueError:
         typer.echo(f"error: --as-of must be a date as YYYY-MM-DD, not {as_of!r}", err=True)
         raise typer.Exit(2) from None
+    return day
+
+
+@cli.command()
+def sweep(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
+) -> None:
+    """Move obligations to their state for a date, issue warnings, record integrity failures."""
+    settings = Settings.from_env()
+    day = _sweep_date(as_of)
 
     async def body() -> dict[str, Any]:
         from app.services.sweep import sweep_with_settings
@@ -312,7 +318,7 @@ def demo(
     from app.demo import run_demo
 
     settings = Settings.from_env()
-    day = date.fromisoformat(as_of) if as_of else clock.today()
+    day = _sweep_date(as_of)
     summary = _run(settings, lambda: run_demo(settings, day, ROOT / "examples"))
     typer.echo(summary)
     if serve_after:

@@ -125,3 +125,5 @@ def test_user_add_and_token(tmp_path: Path) -> None:
     assert future.stdout == ""
     not_a_date = run("sweep", "--as-of", "2026-02-30", data_dir=tmp_path)
     assert (not_a_date.returncode, "YYYY-MM-DD" in not_a_date.stderr) == (2, True)
+    future_demo = run("demo", "--no-serve", "--as-of", "2099-01-01", data_dir=tmp_path)
+    assert (future_demo.returncode, "in the future" in future_demo.stderr) == (2, True)
