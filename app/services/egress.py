@@ -57,6 +57,7 @@ BLOCKED_NETWORKS: dict[str, str] = {
 }
 _BLOCKED = [(ipaddress.ip_network(net), why) for net, why in BLOCKED_NETWORKS.items()]
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+RESOLVE_TIMEOUT_S = 5.0
 BLOCKED_NAMES = ("localhost", "localhost.localdomain")  # and every name under .localhost (RFC 6761)
 
 
@@ -154,7 +155,12 @@ def _parse(url: str | httpx.URL, policy: EgressPolicy) -> httpx.URL:
     return parsed
 
 
-async def check_target(url: str | httpx.URL, policy: EgressPolicy, resolve: Resolver = system_resolve) -> Target:
+async def check_target(
+    url: str | httpx.URL,
+    policy: EgressPolicy,
+    resolve: Resolver = system_resolve,
+    resolve_timeout_s: float = RESOLVE_TIMEOUT_S,
+) -> Target:
     """The destination of ``url`` if every address its host resolves to may be reached; raises an
     ``EgressError`` otherwise. Nothing is sent."""
     parsed = _parse(url, policy)
@@ -170,8 +176,9 @@ async def check_target(url: str | httpx.URL, policy: EgressPolicy, resolve: Reso
         addresses: list[IPAddress] = [literal]
     else:
         try:
-            answers = await resolve(host, parsed.port or (443 if parsed.scheme == "https" else 80))
-        except (OSError, UnicodeError) as exc:
+            port = parsed.port or (443 if parsed.scheme == "https" else 80)
+            answers = await asyncio.wait_for(resolve(host, port), resolve_timeout_s)
+        except (OSError, UnicodeError, TimeoutError) as exc:
             raise Unresolvable("the host cannot be resolved") from exc
         addresses = []
         for answer in answers:

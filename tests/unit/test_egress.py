@@ -144,3 +144,14 @@ async def test_operator_allow_list(entries: list[str], url: str, allowed: bool) 
     else:
         with pytest.raises(BlockedAddress):
             await check_target(url, policy, fake_resolve)
+
+
+async def test_a_resolver_that_hangs_is_unresolvable() -> None:
+    import asyncio
+
+    async def hang(host: str, port: int) -> Sequence[str]:
+        await asyncio.sleep(60)
+        return []
+
+    with pytest.raises(Unresolvable):
+        await check_target("https://slow.chengxin.test/", PRODUCTION, hang, resolve_timeout_s=0.05)
