@@ -26,6 +26,7 @@ from app.api.calendar import CalendarController
 from app.api.deps import provide_principal, provide_queue, provide_settings, provide_store
 from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
+from app.api.file_grants import FileGrantController
 from app.api.obligations import ObligationController
 from app.api.ocds import OcdsController
 from app.api.organisations import OrganisationController
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             StatsController,
             ExportController,
             WebhookController,
+            FileGrantController,
             CalendarController,
             ReportController,
             OcdsController,

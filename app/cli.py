@@ -23,6 +23,8 @@ cli = typer.Typer(
 )
 user_cli = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
+audit_cli = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -183,13 +185,29 @@ def deadline_json(phrase: str, anchor: date | None) -> dict[str, Any]:
     }
 
 
+def _sweep_date(as_of: str | None) -> date:
+    """``--as-of`` (default today); a malformed date or one after today is an error (exit 2)."""
+    from app.services.sweep import FutureSweep, refuse_future
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else clock.today()
+        refuse_future(day, clock.today())
+    except FutureSweep as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from None
+    except ValueError:
+        typer.echo(f"error: --as-of must be a date as YYYY-MM-DD, not {as_of!r}", err=True)
+        raise typer.Exit(2) from None
+    return day
+
+
 @cli.command()
 def sweep(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
 ) -> None:
     """Move obligations to their state for a date, issue warnings, record integrity failures."""
     settings = Settings.from_env()
-    day = date.fromisoformat(as_of) if as_of else clock.today()
+    day = _sweep_date(as_of)
 
     async def body() -> dict[str, Any]:
         from app.services.sweep import sweep_with_settings
@@ -271,6 +289,24 @@ def user_token(
     typer.echo(_run(settings, lambda: issue_token(username, name, read_only=read_only, days=days)))
 
 
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exits 1 and lists the broken links (the first one first)."""
+    from app.services.audit import ChainReport, verify
+
+    settings = Settings.from_env()
+    report: ChainReport = _run(settings, verify)
+    for link in report.broken:
+        typer.echo(f"entry {link.entry_id}: {link.reason}")
+    summary = f"{report.entries} entries, last hash {report.last_hash}"
+    if report.unchained:
+        summary += f"; {report.unchained} entries written before the chain began are not verifiable"
+    if not report.intact:
+        typer.echo(f"audit log BROKEN ({len(report.broken)} broken links; {summary})")
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {summary}")
+
+
 @cli.command()
 def demo(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Sweep date YYYY-MM-DD (default today).")] = None,
@@ -282,7 +318,7 @@ def demo(
     from app.demo import run_demo
 
     settings = Settings.from_env()
-    day = date.fromisoformat(as_of) if as_of else clock.today()
+    day = _sweep_date(as_of)
     summary = _run(settings, lambda: run_demo(settings, day, ROOT / "examples"))
     typer.echo(summary)
     if serve_after:

@@ -398,7 +398,9 @@ class IntegrityFailure(Model):
 
 
 class AuditLog(Model):
-    """Append-only: every state change, who made it, when, before and after."""
+    """Append-only: every state change, who made it, when, before and after. Hash-chained
+    (``app.services.audit``): ``hash`` is SHA-256 over the entry's canonical form including ``prev_hash``,
+    the ``hash`` of the entry before it; unique ``prev_hash`` means two writers cannot fork the chain."""
 
     id = fields.BigIntField(primary_key=True)
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
@@ -411,10 +413,32 @@ class AuditLog(Model):
     entity_id = fields.IntField(null=True)
     before: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
     after: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    prev_hash = fields.CharField(max_length=64, null=True, unique=True)  # null: written before the chain
+    hash = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "audit_log"
         indexes = (("entity", "entity_id"),)
+
+
+class FileGrant(Model):
+    """Lets evaluators download original files (they see statistics, records and clause text without it):
+    every user of ``organisation``, or one ``user``. Exactly one of the two is set; granted by an admin."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="file_grants", null=True, on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="file_grants", null=True, on_delete=fields.CASCADE
+    )
+    granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="file_grants_given", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "file_grant"
 
 
 # ---- PPP milestones and money (issue 4) ---------------------------------------------------------------

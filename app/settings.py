@@ -40,6 +40,10 @@ class Settings:
     notify_backoff_s: float = 30.0  # first retry of a failed webhook; doubles each attempt
     notify_max_attempts: int = 8
     notify_timeout_s: float = 10.0
+    # webhooks go to public https addresses only; CHENGXIN_WEBHOOK_ALLOW_HTTP=1 for development, and
+    # CHENGXIN_WEBHOOK_ALLOW="hooks.intranet.example,10.8.0.0/16" lets internal receivers through
+    webhook_allow_http: bool = False
+    webhook_allow: tuple[str, ...] = ()
     debug: bool = False
     # tracking (issue 4)
     warning_windows: tuple[int, ...] = (30, 7, 1)  # CHENGXIN_WARNING_WINDOWS="30,7,1"
@@ -104,6 +108,8 @@ class Settings:
             notify_backoff_s=float(env.get("CHENGXIN_NOTIFY_BACKOFF", "30")),
             notify_max_attempts=int(env.get("CHENGXIN_NOTIFY_MAX_ATTEMPTS", "8")),
             notify_timeout_s=float(env.get("CHENGXIN_NOTIFY_TIMEOUT", "10")),
+            webhook_allow_http=env.get("CHENGXIN_WEBHOOK_ALLOW_HTTP", "") in ("1", "true", "yes"),
+            webhook_allow=tuple(x.strip() for x in env.get("CHENGXIN_WEBHOOK_ALLOW", "").split(",") if x.strip()),
             debug=env.get("CHENGXIN_DEBUG", "") in ("1", "true", "yes"),
             warning_windows=_windows(env.get("CHENGXIN_WARNING_WINDOWS", "30,7,1")),
             warning_windows_by_category=MappingProxyType(

@@ -12,6 +12,7 @@ from app.api.deps import AppSettings, CurrentUser
 from app.api.schemas import LoginRequest, LoginResponse, TokenRequest, TokenResponse
 from app.models import User
 from app.security import PUBLIC, SESSION_COOKIE, STAFF, new_api_token
+from app.services import audit
 from app.services import users as svc
 from app.settings import Settings
 
@@ -68,4 +69,7 @@ class AuthController(Controller):
         user = await User.get(id=principal.user_id)
         read_only = data.read_only or principal.read_only
         token = await new_api_token(user, data.name, read_only=read_only, days=data.days)
+        await audit.record(
+            principal, "token.create", "user", user.id, None, {"name": data.name, "read_only": read_only}
+        )
         return TokenResponse(token=token, read_only=read_only)

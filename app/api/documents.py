@@ -15,7 +15,9 @@ from app.api.schemas import DocumentRead, Page, document_read
 from app.errors import Conflict, InvalidInput
 from app.models import AgreementKind, DocumentStatus
 from app.security import STAFF, UPLOADERS
+from app.services import audit
 from app.services import documents as svc
+from app.services.file_grants import require_file_access
 
 UPLOAD_FIELDS = {"file", "kind", "signed_on"}
 
@@ -81,9 +83,11 @@ class DocumentController(Controller):
         document = await svc.get_document(principal, document_id)
         return {"id": document.id, "status": str(document.status), "text": document.text or ""}
 
-    @get("/{document_id:int}/file", opt={"roles": STAFF}, media_type="application/octet-stream")
+    @get("/{document_id:int}/file", opt={"roles": STAFF, "file_grant": True}, media_type="application/octet-stream")
     async def download(self, principal: CurrentUser, store: Store, document_id: FromPath[int]) -> Response[bytes]:
+        """The original file. Evaluators need a grant (``/api/file-grants``); without one: 403."""
         document = await svc.get_document(principal, document_id)
+        await require_file_access(principal)
         return Response(
             store.get(document.sha256),
             media_type=document.media_type if document.media_type in _SAFE_TYPES else "application/octet-stream",
@@ -101,6 +105,9 @@ class DocumentController(Controller):
             raise Conflict(f"Only failed documents can be retried; this one is {document.status}.")
         document.status = DocumentStatus.QUEUED
         await document.save(update_fields=["status", "updated_at"])
+        await audit.record(
+            principal, "document.retry", "document", document.id, {"status": "failed"}, {"status": "queued"}
+        )
         await queue.enqueue_extraction(document.id)
         return document_read(document)
 

@@ -1,5 +1,10 @@
 """Tables with Chinese headers, written as CSV (UTF-8 with BOM, so Excel reads it) or XLSX with real number
-and date cells (openpyxl)."""
+and date cells (openpyxl).
+
+Text comes from uploaded contracts, so a clause may begin like a spreadsheet formula (``=HYPERLINK(…)``,
+``+1+cmd|…``, ``@SUM(…)``): every text cell whose first character is one of ``FORMULA_STARTS`` is written with
+a leading apostrophe (OWASP "CSV injection"), in CSV and XLSX alike. Numbers stay numbers — a negative
+amount is a number cell, not text, and is never touched."""
 
 from __future__ import annotations
 
@@ -151,11 +156,25 @@ def failures_table(rows: Sequence[IntegrityFailure]) -> Table:
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never evaluates it: an apostrophe before a formula start."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _text_safe(value: Any) -> Any:
+    return neutralise(str(value)) if isinstance(value, str) else value
+
+
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(str(value))
     return str(value)
 
 
@@ -190,7 +209,7 @@ def to_xlsx(table: Table) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for values in table.values():
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in values])
+        ws.append([float(v) if isinstance(v, Decimal) else _text_safe(v) for v in values])
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         fmt = _FORMATS.get(column.kind)

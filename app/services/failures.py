@@ -26,7 +26,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import AuditLog, FailureKind, IntegrityFailure, Obligation, Organisation, Role
+from app.models import FailureKind, IntegrityFailure, Obligation, Organisation, Role
 from app.security import Principal
 from app.services import audit, notifications
 from trackers import ActorRole
@@ -362,24 +362,20 @@ async def sweep_failures(as_of: date, policy: FailurePolicy | None = None) -> in
                 published_from=published[0],
                 published_until=published[1],
             )
-        await AuditLog.bulk_create(
+        await audit.record_many(
             [
-                AuditLog(
-                    actor_label="system",
-                    action=f"failure.{FailureEvent.MISS_RECTIFICATION_DEADLINE}",
-                    entity="integrity_failure",
-                    entity_id=r["id"],
-                    before=audit.jsonable(
-                        {"state": FailureState.RECTIFICATION_ORDERED, "severity": r["severity"]}
-                        | {"rectification_deadline": r["rectification_deadline"]}
-                    ),
-                    after=audit.jsonable(
-                        {
-                            "state": FailureState.FOUND,
-                            "severity": ESCALATION[Severity(r["severity"])],
-                            "found_on": as_of,
-                        }
-                    ),
+                audit.Entry(
+                    None,
+                    f"failure.{FailureEvent.MISS_RECTIFICATION_DEADLINE}",
+                    "integrity_failure",
+                    r["id"],
+                    {"state": FailureState.RECTIFICATION_ORDERED, "severity": r["severity"]}
+                    | {"rectification_deadline": r["rectification_deadline"]},
+                    {
+                        "state": FailureState.FOUND,
+                        "severity": ESCALATION[Severity(r["severity"])],
+                        "found_on": as_of,
+                    },
                 )
                 for r in rows
             ]

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
+from tortoise.transactions import in_transaction
 
 from app.models import (
     DeliveryStatus,
@@ -29,6 +31,8 @@ from app.models import (
     Organisation,
     WebhookSubscription,
 )
+from app.security import Principal
+from app.services import audit, egress
 from app.services.webhook_formats import accepted, build_request
 from app.settings import Settings
 
@@ -136,16 +140,68 @@ async def dispatch(ids: Iterable[int]) -> None:
         await _queue.enqueue_notification(delivery_id)
 
 
+def subscription_snapshot(sub: WebhookSubscription) -> dict[str, Any]:
+    """What the audit log keeps of a subscription: never its secret, nor the URL's query (robot URLs carry
+    their access token there)."""
+    parts = urlsplit(sub.url)
+    return {
+        "organisation_id": sub.organisation_id,  # type: ignore[attr-defined]
+        "kind": str(sub.kind),
+        "url": f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}",
+        "events": list(sub.events or []),
+        "signed": bool(sub.secret),
+        "is_active": sub.is_active,
+    }
+
+
+async def create_subscription(
+    principal: Principal,
+    organisation: Organisation,
+    kind: str,
+    url: str,
+    secret: str | None,
+    events: Sequence[str],
+) -> WebhookSubscription:
+    """A new subscription and its audit entry (the URL was checked by the caller)."""
+    async with in_transaction():
+        sub = await WebhookSubscription.create(
+            organisation=organisation,
+            kind=kind,
+            url=url,
+            secret=secret or None,
+            events=sorted(set(events)),
+            created_by_id=principal.user_id,
+        )
+        await audit.record(
+            principal, "webhook.create", "webhook_subscription", sub.id, None, subscription_snapshot(sub)
+        )
+    return sub
+
+
+async def delete_subscription(principal: Principal, sub: WebhookSubscription) -> None:
+    async with in_transaction():
+        await audit.record(principal, "webhook.delete", "webhook_subscription", sub.id, subscription_snapshot(sub))
+        await sub.delete()
+
+
 def backoff(settings: Settings, attempts: int) -> float:
     """Seconds before attempt ``attempts + 1``: base, 2·base, 4·base, …"""
     return float(settings.notify_backoff_s * (2 ** max(0, attempts - 1)))
 
 
 async def deliver(
-    delivery_id: int, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+    delivery_id: int,
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolve: egress.Resolver = egress.system_resolve,
 ) -> float | None:
     """Send one delivery. Returns the delay before a retry, or ``None`` when delivered, failed for good or
-    already done (so running it twice is harmless)."""
+    already done (so running it twice is harmless).
+
+    The target is checked again now (``egress.check_target``) and the connection goes to the address that
+    was checked; redirects are not followed. What is kept of the answer is its status code (and a robot's
+    numeric ``errcode``); a connection that fails for any reason is "unreachable", so the record never
+    tells an open port from a closed one."""
     delivery = await NotificationDelivery.get_or_none(id=delivery_id).select_related("subscription")
     if delivery is None or delivery.status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
         return None
@@ -154,12 +210,15 @@ async def deliver(
         str(sub.kind), sub.url, sub.secret, delivery.event, dict(delivery.payload), delivery.id, time.time()
     )
     error: str | None
+    refused = False
     try:
-        async with httpx.AsyncClient(timeout=settings.notify_timeout_s, transport=transport) as http:
-            response = await http.post(request.url, content=request.body, headers=request.headers)
-        ok, error = accepted(str(sub.kind), response.status_code, response.content)
-    except httpx.HTTPError as exc:
-        ok, error = False, f"{type(exc).__name__}: {exc}"[:1000]
+        target = await egress.check_target(request.url, egress.EgressPolicy.from_settings(settings), resolve)
+    except egress.Unresolvable:
+        ok, error = False, UNREACHABLE
+    except egress.EgressError as exc:
+        ok, error, refused = False, f"refused: {exc.reason}", True
+    else:
+        ok, error = await _post(target, request.body, request.headers, str(sub.kind), settings, transport)
     attempts = delivery.attempts + 1
     now = datetime.now(UTC)
     if ok:
@@ -167,7 +226,7 @@ async def deliver(
             attempts=attempts, status=DeliveryStatus.DELIVERED, delivered_at=now, last_error=None, next_attempt=None
         )
         return None
-    if attempts >= settings.notify_max_attempts:
+    if refused or attempts >= settings.notify_max_attempts:
         await NotificationDelivery.filter(id=delivery.id).update(
             attempts=attempts, status=DeliveryStatus.FAILED, last_error=error, next_attempt=None
         )
@@ -181,6 +240,42 @@ async def deliver(
         next_attempt=now + timedelta(seconds=delay),
     )
     return delay
+
+
+UNREACHABLE = "unreachable"
+ANSWER_LIMIT = 4096  # bytes of a robot's answer read to find its errcode; the rest is never read
+
+
+async def _post(
+    target: egress.Target,
+    body: bytes,
+    headers: dict[str, str],
+    kind: str,
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+) -> tuple[bool, str | None]:
+    try:
+        async with (
+            httpx.AsyncClient(
+                timeout=settings.notify_timeout_s, transport=transport, follow_redirects=False, trust_env=False
+            ) as http,
+            http.stream(
+                "POST",
+                target.pinned_url,
+                content=body,
+                headers={**headers, "Host": target.host_header},
+                extensions=target.extensions,
+            ) as response,
+        ):
+            answer = b""
+            if kind in ("wecom", "dingtalk") and 200 <= response.status_code < 300:
+                async for chunk in response.aiter_bytes():
+                    answer += chunk
+                    if len(answer) >= ANSWER_LIMIT:
+                        break
+            return accepted(kind, response.status_code, answer[:ANSWER_LIMIT])
+    except httpx.HTTPError:
+        return False, UNREACHABLE
 
 
 async def due_deliveries(limit: int = 1000) -> list[int]:

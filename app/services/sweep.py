@@ -16,6 +16,8 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 import extractors
+from app import clock
+from app.errors import InvalidInput
 from app.models import PartyRole
 from app.services import audit
 from app.settings import Settings
@@ -25,6 +27,19 @@ from trackers.failures import FailurePolicy, SeverityThresholds
 from trackers.sweep import RECORDED_ROLES, SweepPolicy, SweepStep, plan_sweep
 
 CATEGORIES = tuple(str(c) for c in extractors.Category)
+
+
+class FutureSweep(InvalidInput):
+    """A sweep ``as_of`` a date after today."""
+
+
+def refuse_future(as_of: date, today: date) -> None:
+    if as_of > today:
+        raise FutureSweep(
+            f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()}); "
+            "a sweep can only record deadlines that have passed.",
+            errors=[{"key": "as_of", "message": "in the future"}],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +74,13 @@ async def sweep_obligations(
     horizon_days: int = 366,
     snapshots: bool = True,
     catch_up: bool | None = None,
+    today: date | None = None,
 ) -> SweepReport:
     """The whole daily run for ``as_of``: recurring instances, state moves, warnings, failure records,
     missed rectification deadlines, and (once a month) the integrity snapshots of the month before.
+
+    ``as_of`` may not be after ``today`` (default: today in Beijing): a sweep of the future would record
+    breaches of deadlines that have not passed yet (``FutureSweep``).
 
     Failure records are written for the obligations this run breached. ``catch_up`` (default: on the first
     day of a month) also writes them for every breached obligation that lacks one — e.g. one whose obligor
@@ -69,6 +88,7 @@ async def sweep_obligations(
     from app.services.failures import sweep_failures
     from app.services.tracking import generate_all_instances
 
+    refuse_future(as_of, clock.today() if today is None else today)
     instances = await generate_all_instances(as_of, horizon_days)
     report = await _sweep_states(as_of, policy, catch_up=as_of.day == 1 if catch_up is None else catch_up)
     missed = await sweep_failures(as_of, failure_policy)

@@ -102,14 +102,17 @@ def build_request(
 
 
 def accepted(kind: str, status: int, body: bytes) -> tuple[bool, str | None]:
-    """Chat robots answer 200 with ``errcode`` ≠ 0 on errors; plain webhooks succeed with any 2xx."""
+    """Chat robots answer 200 with ``errcode`` ≠ 0 on errors; plain webhooks succeed with any 2xx (a
+    redirect is a failure: it is not followed). The error keeps the status and a robot's numeric errcode,
+    never the text of the answer (it could be a page of an internal service)."""
     if not 200 <= status < 300:
-        return False, f"HTTP {status}: {body[:200].decode(errors='replace')}"
+        return False, f"HTTP {status}"
     if kind in ("wecom", "dingtalk"):
         try:
             answer = json.loads(body or b"{}")
         except ValueError:
             return True, None
-        if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
-            return False, f"errcode {answer.get('errcode')}: {answer.get('errmsg')}"
+        code = answer.get("errcode", 0) if isinstance(answer, dict) else 0
+        if code != 0:
+            return False, f"errcode {code}" if isinstance(code, int) else "errcode not 0"
     return True, None

@@ -21,6 +21,7 @@ from tortoise.expressions import Q
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
 from app.errors import InvalidInput, NotFound
+from app.exports.tables import neutralise
 from app.models import (
     Agreement,
     AgreementEvent,
@@ -511,8 +512,8 @@ class WorkPages(Controller):
 
 
 def _csv_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in free text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Neutralise spreadsheet formulas (CSV injection) in free text — the rule of the table exports."""
+    return neutralise(value)
 
 
 async def _dashboard_filter(principal: Any, start: str, end: str, kind: str, org: str) -> queries.DashboardFilter:

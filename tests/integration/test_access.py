@@ -81,6 +81,8 @@ async def test_role_matrix(client: Any, city: City) -> None:
             permitted = who is not None and Role(who) in allowed
             if who == "evaluator" and method in WRITE and permitted:
                 assert status == 403, (method, path, who, status)  # evaluators are read-only everywhere
+            elif who == "evaluator" and handler.opt.get("file_grant"):
+                assert status == 403, (method, path, who, status)  # original files need a grant
             elif permitted:
                 assert status not in (401, 403), (method, path, who, status, response.text)
             elif who is None:  # writes without a session are stopped by the CSRF check (403) before the guard
@@ -91,6 +93,57 @@ async def test_role_matrix(client: Any, city: City) -> None:
             else:
                 assert status == 403, (method, path, who, status, response.text)
     assert len(matrix) >= 20
+
+
+async def test_evaluators_download_files_only_when_granted(client: Any, city: City) -> None:
+    """An evaluator sees a document's record, text and obligations, but its file only after an admin grants
+    it to the evaluator's organisation or to the evaluator; revoking takes it away again."""
+    from app.models import AuditLog, OrgKind, Role
+    from app.security import new_api_token
+    from app.services.organisations import create_organisation
+    from app.services.users import add_user
+    from tests.conftest import PASSWORD
+
+    ids = await fixture_ids(client, city)
+    doc, admin, evaluator = ids["document_id"], city.auth("admin"), city.auth("evaluator")
+    file_url = f"/api/documents/{doc}/file"
+    other_org = await create_organisation("第三方评估公司", OrgKind.DEPARTMENT, city.orgs["city"])
+    other = await add_user("evaluator2", PASSWORD, Role.EVALUATOR, other_org.id)
+
+    other_auth = {"Authorization": f"Bearer {await new_api_token(other, 'test', read_only=True)}"}
+
+    denied = await client.get(file_url, headers=evaluator)
+    assert denied.status_code == 403
+    assert denied.headers["content-type"].startswith("application/problem+json")
+    for allowed in (f"/api/documents/{doc}", f"/api/documents/{doc}/text", f"/api/obligations?document_id={doc}"):
+        assert (await client.get(allowed, headers=evaluator)).status_code == 200, allowed
+    assert (await client.get(file_url, headers=city.auth("investment"))).status_code == 200
+    assert (
+        await client.post("/api/file-grants", json={"user_id": city.users["evaluator"]}, headers=evaluator)
+    ).status_code == 403
+
+    by_org = await client.post("/api/file-grants", json={"organisation_id": city.orgs["eval"]}, headers=admin)
+    assert by_org.status_code == 201, by_org.text
+    granted = await client.get(file_url, headers=evaluator)
+    assert granted.status_code == 200
+    assert granted.content.startswith(b"%PDF")
+    assert (await client.get(file_url, headers=other_auth)).status_code == 403  # another organisation
+    assert (await client.delete(f"/api/file-grants/{by_org.json()['id']}", headers=admin)).status_code == 204
+    assert (await client.get(file_url, headers=evaluator)).status_code == 403
+
+    by_user = await client.post("/api/file-grants", json={"user_id": other.id}, headers=admin)
+    assert by_user.status_code == 201
+    assert (await client.get(file_url, headers=other_auth)).status_code == 200
+    assert (await client.get(file_url, headers=evaluator)).status_code == 403
+    listed = (await client.get("/api/file-grants", headers=admin)).json()
+    assert [(g["organisation_id"], g["user_id"]) for g in listed] == [(None, other.id)]
+
+    for bad in ({}, {"organisation_id": city.orgs["eval"], "user_id": other.id}, {"user_id": 2**40}):
+        response = await client.post("/api/file-grants", json=bad, headers=admin)
+        assert response.status_code in (400, 422), (bad, response.text)
+    assert (await client.post("/api/file-grants", json={"user_id": other.id}, headers=admin)).status_code == 409
+    actions = await AuditLog.filter(entity="file_grant").order_by("id").values_list("action", flat=True)
+    assert actions == ["file_grant.create", "file_grant.delete", "file_grant.create"]
 
 
 @pytest.mark.parametrize("who", ["department", "district_department"])

@@ -116,6 +116,14 @@ def test_user_add_and_token(tmp_path: Path) -> None:
     token = run("user", "token", "clerk", data_dir=tmp_path)
     assert token.returncode == 0
     assert token.stdout.strip().startswith("cx_")
-    swept = run("sweep", "--as-of", "2030-01-01", data_dir=tmp_path)
-    assert swept.returncode == 0
-    assert json.loads(swept.stdout)["as_of"] == "2030-01-01"
+    swept = run("sweep", "--as-of", "2026-01-01", data_dir=tmp_path)
+    assert swept.returncode == 0, swept.stderr
+    assert json.loads(swept.stdout)["as_of"] == "2026-01-01"
+    future = run("sweep", "--as-of", "2099-01-01", data_dir=tmp_path)  # would record breaches not yet due
+    assert future.returncode == 2
+    assert "in the future" in future.stderr
+    assert future.stdout == ""
+    not_a_date = run("sweep", "--as-of", "2026-02-30", data_dir=tmp_path)
+    assert (not_a_date.returncode, "YYYY-MM-DD" in not_a_date.stderr) == (2, True)
+    future_demo = run("demo", "--no-serve", "--as-of", "2099-01-01", data_dir=tmp_path)
+    assert (future_demo.returncode, "in the future" in future_demo.stderr) == (2, True)

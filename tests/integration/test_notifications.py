@@ -15,8 +15,15 @@ from typing import Any
 
 import pytest
 
+from app.settings import Settings
 from tests.conftest import REDIS_URL, City, wait_for_jobs
 from tests.receiver import Receiver
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The receiver listens on plain http on 127.0.0.1: allowed the way an operator allows an internal one."""
+    return settings.with_(webhook_allow_http=True, webhook_allow=("127.0.0.1/32",))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import hmac
 import json
 from datetime import date
 
+import pytest
 from icalendar import Calendar
 
 
@@ -57,5 +58,28 @@ def test_robot_answers() -> None:
 
     assert accepted("wecom", 200, b'{"errcode":0}') == (True, None)
     assert accepted("json", 204, b"")[0]
-    assert accepted("dingtalk", 200, b'{"errcode":310000,"errmsg":"sign not match"}')[0] is False
-    assert accepted("json", 500, b"boom") == (False, "HTTP 500: boom")
+    assert accepted("dingtalk", 200, b'{"errcode":310000,"errmsg":"sign not match"}') == (False, "errcode 310000")
+    assert accepted("json", 500, b"boom") == (False, "HTTP 500")  # never the answer's text
+    assert accepted("json", 302, b"") == (False, "HTTP 302")  # redirects are not followed
+    assert accepted("wecom", 200, b'{"errcode":"<html>internal"}') == (False, "errcode not 0")
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 757", "'+86 757"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("", ""),
+        ("1=1", "1=1"),
+        ("'=1", "'=1"),
+        ("甲方", "甲方"),
+    ],
+)
+def test_neutralise(text: str, written: str) -> None:
+    from app.exports.tables import neutralise
+
+    assert neutralise(text) == written
