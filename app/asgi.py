@@ -26,6 +26,7 @@ from app.api.calendar import CalendarController
 from app.api.deps import provide_principal, provide_queue, provide_settings, provide_store
 from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
+from app.api.guard import RequestGuardMiddleware, bound_path_ids
 from app.api.obligations import ObligationController
 from app.api.ocds import OcdsController
 from app.api.organisations import OrganisationController
@@ -111,7 +112,8 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             "queue": Provide(provide_queue),
         },
         guards=[role_guard],
-        middleware=[AuthMiddleware, DefineMiddleware(SessionCSRFMiddleware, config=csrf)],
+        middleware=[RequestGuardMiddleware, AuthMiddleware, DefineMiddleware(SessionCSRFMiddleware, config=csrf)],
+        before_request=bound_path_ids,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=_state(settings),

@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, Parameter
 
 from app.api.deps import AppSettings, CurrentUser, Queue, Store
-from app.api.schemas import DocumentRead, Page, document_read
+from app.api.schemas import SANE_DATES, DocumentRead, Page, document_read
 from app.errors import Conflict, InvalidInput
 from app.models import AgreementKind, DocumentStatus
 from app.security import STAFF, UPLOADERS
@@ -135,9 +135,12 @@ def _parse_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     try:
-        return date.fromisoformat(str(value))
+        parsed = date.fromisoformat(str(value))
     except ValueError:
+        parsed = None
+    if parsed is None or not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
         raise InvalidInput(
-            f"signed_on must be a date as YYYY-MM-DD, not {value!r}.",
+            f"signed_on must be a date as YYYY-MM-DD between {SANE_DATES[0]} and {SANE_DATES[1]}, not {value!r}.",
             errors=[{"key": "signed_on", "message": "not a date"}],
-        ) from None
+        )
+    return parsed

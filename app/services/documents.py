@@ -38,13 +38,15 @@ def clean_filename(name: str | None) -> str:
 async def upload_document(
     principal: Principal, upload: Upload, store: FileStore, max_bytes: int
 ) -> tuple[Document, bool]:
-    """Store the file and create its document (queued). Identical bytes return the existing document."""
+    """Store the file and create its document (queued). Identical bytes uploaded again by the same organisation
+    return that organisation's document; another organisation gets a document of its own (the stored file is
+    shared, content-addressed), so nothing about one organisation's upload is revealed to another."""
     if not upload.data:
         raise InvalidInput("The uploaded file is empty.", errors=[{"key": "file", "message": "empty file"}])
     if len(upload.data) > max_bytes:
         raise PayloadTooLarge(f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit.")
     digest = store.put(upload.data)  # durable before we answer
-    existing = await Document.get_or_none(sha256=digest)
+    existing = await Document.get_or_none(sha256=digest, organisation_id=principal.organisation_id)
     if existing is not None:
         return existing, False
     try:
@@ -69,7 +71,7 @@ async def upload_document(
                 {"sha256": digest, "filename": document.filename, "size": document.size},
             )
     except IntegrityError:  # a concurrent upload of the same bytes won the race
-        return await Document.get(sha256=digest), False
+        return await Document.get(sha256=digest, organisation_id=principal.organisation_id), False
     return document, True
 
 
