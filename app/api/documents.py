@@ -84,9 +84,9 @@ class DocumentController(Controller):
     @get("/{document_id:int}/file", opt={"roles": STAFF}, media_type="application/octet-stream")
     async def download(self, principal: CurrentUser, store: Store, document_id: FromPath[int]) -> Response[bytes]:
         document = await svc.get_document(principal, document_id)
-        return Response(
+        return Response(  # always a download of bytes: never the client's type, never rendered by a browser
             store.get(document.sha256),
-            media_type=document.media_type if document.media_type in _SAFE_TYPES else "application/octet-stream",
+            media_type="application/octet-stream",
             headers={
                 "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(document.filename)}",
                 "X-Content-Type-Options": "nosniff",
@@ -103,13 +103,6 @@ class DocumentController(Controller):
         await document.save(update_fields=["status", "updated_at"])
         await queue.enqueue_extraction(document.id)
         return document_read(document)
-
-
-_SAFE_TYPES = {
-    "application/pdf",
-    "text/plain",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def _quote(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -28,11 +29,24 @@ class Upload:
     signed_on: date | None = None
 
 
+_FORMAT_CHARACTERS = "Cf"  # bidirectional overrides (U+202E), zero-width characters: they disguise a name
+_RISKY_SUFFIXES = {".exe", ".com", ".bat", ".cmd", ".ps1", ".sh", ".js", ".vbs", ".msi", ".scr", ".dll", ".jar"}
+
+
 def clean_filename(name: str | None) -> str:
-    """The last path component, without control characters; never empty."""
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (base or "document")[:MAX_FILENAME]
+    """The last path component, without control or format characters, at most ``MAX_FILENAME`` characters
+    with its extension kept; a program's extension is neutralised (``setup.exe`` → ``setup.exe.txt``), and it
+    is never empty."""
+    base = PurePath((name or "").replace("\\", "/").replace("\x00", "")).name
+    base = "".join(ch for ch in base if ch.isprintable() and unicodedata.category(ch) != _FORMAT_CHARACTERS)
+    base = base.strip().strip(".") or "document"
+    suffix = PurePath(base).suffix
+    if suffix.lower() in _RISKY_SUFFIXES:
+        base, suffix = f"{base}.txt", ".txt"
+    if len(base) > MAX_FILENAME:
+        keep = suffix if len(suffix) <= 16 else ""
+        base = base[: MAX_FILENAME - len(keep)] + keep
+    return base
 
 
 async def upload_document(
