@@ -205,6 +205,7 @@ class ExtractOptions:
     signed_on: date | None = None  # anchor for relative deadlines when the text does not state it
     ocr: bool = True
     limits: Limits = field(default_factory=Limits)
+    piece_chars: int = 500_000  # longer texts are annotated in pieces (spaCy takes at most 1,000,000 at once)
 
     def replace(self, **changes: Any) -> ExtractOptions:
         return dataclasses.replace(self, **changes)
