@@ -14,7 +14,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -24,9 +23,11 @@ from app.api.agreements import AgreementController
 from app.api.auth import AuthController
 from app.api.calendar import CalendarController
 from app.api.deps import provide_principal, provide_queue, provide_settings, provide_store
+from app.api.docs import StaticDocsPlugin
 from app.api.documents import DocumentController
 from app.api.failures import FailureController, PublicFailureController, SweepController
 from app.api.file_grants import FileGrantController
+from app.api.guard import RequestGuardMiddleware, bound_path_ids
 from app.api.obligations import ObligationController
 from app.api.ocds import OcdsController
 from app.api.organisations import OrganisationController
@@ -113,7 +114,8 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             "queue": Provide(provide_queue),
         },
         guards=[role_guard],
-        middleware=[AuthMiddleware, DefineMiddleware(SessionCSRFMiddleware, config=csrf)],
+        middleware=[RequestGuardMiddleware, AuthMiddleware, DefineMiddleware(SessionCSRFMiddleware, config=csrf)],
+        before_request=bound_path_ids,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=_state(settings),
@@ -122,7 +124,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             title="chengxin API",
             version="0.1.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
+            render_plugins=[StaticDocsPlugin(path=["/", "/docs"])],  # no scripts from a CDN
             openapi_router=Router(path="/schema", route_handlers=[], opt={"roles": PUBLIC}),
         ),
         request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 1024 * 1024,

@@ -1,6 +1,7 @@
 """Domain errors of the application and their one mapping to RFC 9457 problem responses.
 
 AppError                    base: ``status``, ``title``, ``detail``, optional structured ``extra``
+ ├── BadRequest             400: a request no handler can read (e.g. JSON nested too deeply)
  ├── NotFound               404: unknown id, or an object outside the caller's scope
  ├── Forbidden              403: the caller's role may not do this
  ├── Unauthenticated        401
@@ -34,6 +35,11 @@ class AppError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+
+
+class BadRequest(AppError):
+    status = 400
+    title = "Bad request"
 
 
 class NotFound(AppError):
@@ -161,6 +167,7 @@ __all__ = [
     "EXCEPTION_HANDLERS",
     "PROBLEM_JSON",
     "AppError",
+    "BadRequest",
     "Conflict",
     "Forbidden",
     "InvalidInput",

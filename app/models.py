@@ -147,7 +147,7 @@ class Document(Model):
     id = fields.IntField(primary_key=True)
     organisation_id: int
     uploaded_by_id: int | None
-    sha256 = fields.CharField(max_length=64, unique=True)
+    sha256 = fields.CharField(max_length=64, db_index=True)  # unique per organisation, see Meta
     filename = fields.CharField(max_length=255)
     media_type = fields.CharField(max_length=120)
     size = fields.BigIntField()
@@ -174,6 +174,7 @@ class Document(Model):
 
     class Meta:
         table = "document"
+        unique_together = (("organisation", "sha256"),)  # de-duplication never crosses organisations
 
 
 class Agreement(Model):

@@ -155,8 +155,36 @@ def extract(
     text = "\n".join(p.text for p in pages)
     language = detect_language(text)
     kind = options.kind or detect_kind(squash_spaces(text))
-    doc = annotate(text, kind=kind, language=language, signed_on=options.signed_on)
-    ctx = doc._.chengxin
+    starts = [p.start for p in pages]
+    obligations: list[Obligation] = []
+    parties = None
+    for offset, piece in pieces(
+        text, options.piece_chars
+    ):  # one piece unless the text is longer than spaCy takes at once
+        doc = annotate(piece, kind=kind, language=language, signed_on=options.signed_on)
+        if parties is None:
+            parties = doc._.chengxin.parties  # the parties are named in the preamble, at the start
+        for span in doc.spans["obligations"]:
+            finding: Finding = span._.finding
+            start, end = finding.start + offset, finding.end + offset
+            clause = text[start:end]
+            obligations.append(
+                Obligation(
+                    text=clause,
+                    page=_page_of(pages, starts, start),
+                    start=start,
+                    end=end,
+                    obligor=finding.obligor,
+                    responsible=finding.responsible,
+                    category=span._.category or Category.OTHER,
+                    action=_action(clause, finding),
+                    deadline=span._.deadline,
+                    amount=span._.amount,
+                    conditions=finding.conditions,
+                    penalty=_penalty(text, start, end),
+                    confidence=finding.confidence,
+                )
+            )
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)
     info = DocumentInfo(
         sha256=hashlib.sha256(data).hexdigest(),
@@ -165,32 +193,10 @@ def extract(
         kind=kind,
         title=title[:200] if title else None,
         signed_on=options.signed_on,
-        parties=ctx.parties,
+        parties=parties or (),
         media_type=media_type,
         ocr=any(p.ocr for p in pages),
     )
-    starts = [p.start for p in pages]
-    obligations = []
-    for span in doc.spans["obligations"]:
-        finding: Finding = span._.finding
-        clause = text[finding.start : finding.end]
-        obligations.append(
-            Obligation(
-                text=clause,
-                page=_page_of(pages, starts, finding.start),
-                start=finding.start,
-                end=finding.end,
-                obligor=finding.obligor,
-                responsible=finding.responsible,
-                category=span._.category or Category.OTHER,
-                action=_action(clause, finding),
-                deadline=span._.deadline,
-                amount=span._.amount,
-                conditions=finding.conditions,
-                penalty=_penalty(text, finding.start, finding.end),
-                confidence=finding.confidence,
-            )
-        )
     result = ExtractionResult(
         document=info, obligations=tuple(obligations), text=text, extractor_version=EXTRACTOR_VERSION
     )
@@ -226,6 +232,25 @@ def _with_page(ob: Obligation, pages: list[Page], starts: list[int]) -> Obligati
         category=keyword_category(ob.text),
         action=re.split(r"[，。；,;]", ob.text.strip(), maxsplit=1)[0][:60],
     )
+
+
+def pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``(offset, piece)`` splits of ``text`` at line breaks, each at most ``size`` characters (a line longer
+    than that is cut where it must); the whole text as one piece when it fits, so that normal documents are
+    annotated exactly as before."""
+    if len(text) <= size:
+        return [(0, text)]
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut > start:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
 
 
 def _page_of(pages: list[Page], starts: list[int], offset: int) -> int | None:

@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, Parameter
 
 from app.api.deps import AppSettings, CurrentUser, Queue, Store
-from app.api.schemas import DocumentRead, Page, document_read
+from app.api.schemas import SANE_DATES, DocumentRead, Page, document_read
 from app.errors import Conflict, InvalidInput
 from app.models import AgreementKind, DocumentStatus
 from app.security import STAFF, UPLOADERS
@@ -88,9 +88,9 @@ class DocumentController(Controller):
         """The original file. Evaluators need a grant (``/api/file-grants``); without one: 403."""
         document = await svc.get_document(principal, document_id)
         await require_file_access(principal)
-        return Response(
+        return Response(  # always a download of bytes: never the client's type, never rendered by a browser
             store.get(document.sha256),
-            media_type=document.media_type if document.media_type in _SAFE_TYPES else "application/octet-stream",
+            media_type="application/octet-stream",
             headers={
                 "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(document.filename)}",
                 "X-Content-Type-Options": "nosniff",
@@ -110,13 +110,6 @@ class DocumentController(Controller):
         )
         await queue.enqueue_extraction(document.id)
         return document_read(document)
-
-
-_SAFE_TYPES = {
-    "application/pdf",
-    "text/plain",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def _quote(name: str) -> str:
@@ -142,9 +135,12 @@ def _parse_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     try:
-        return date.fromisoformat(str(value))
+        parsed = date.fromisoformat(str(value))
     except ValueError:
+        parsed = None
+    if parsed is None or not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
         raise InvalidInput(
-            f"signed_on must be a date as YYYY-MM-DD, not {value!r}.",
+            f"signed_on must be a date as YYYY-MM-DD between {SANE_DATES[0]} and {SANE_DATES[1]}, not {value!r}.",
             errors=[{"key": "signed_on", "message": "not a date"}],
-        ) from None
+        )
+    return parsed

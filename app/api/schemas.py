@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import msgspec
 
+from app.api.ids import MAX_ID
 from app.models import (
     Agreement,
     AgreementParty,
@@ -289,12 +291,73 @@ class PublicFailureRead(msgspec.Struct):
 
 
 # ---- requests -------------------------------------------------------------------------------------------
+#
+# Every request body is a ``RequestBody``. Lengths and integer ranges are ``msgspec.Meta`` constraints (they
+# show in the OpenAPI document); what Meta cannot express is checked once in ``RequestBody.__post_init__``
+# for every field of every body by its type: decimals finite and within their column (and the bounds an
+# ``Amount`` or ``Percentage`` declares), dates within ``SANE_DATES``, integers within INTEGER. NUL
+# characters and nesting depth are refused earlier, for every body, by ``app.api.guard``.
 
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID, description="an id")]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]  # an enum-like value checked by the service
+MAX_DECIMAL = Decimal(10) ** 17  # DecimalField(max_digits=20, decimal_places=2) holds less than 10^18
+Amount = Annotated[
+    Decimal, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": 10**17}, extra={"bounds": (0, MAX_DECIMAL)})
+]
+Percentage = Annotated[
+    Decimal, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": 100}, extra={"bounds": (0, Decimal(100))})
+]
+SANE_DATES = (date(1949, 10, 1), date(2199, 12, 31))
 
 
-class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    username: NonEmpty
+def _bounds(annotation: Any) -> tuple[Decimal, Decimal] | None:
+    for arg in (annotation, *get_args(annotation)):
+        if get_origin(arg) is Annotated:
+            for meta in get_args(arg)[1:]:
+                if isinstance(meta, msgspec.Meta) and meta.extra and "bounds" in meta.extra:
+                    low, high = meta.extra["bounds"]
+                    return Decimal(low), Decimal(high)
+    return None
+
+
+@functools.cache
+def _field_bounds(cls: type) -> dict[str, tuple[Decimal, Decimal] | None]:
+    hints = get_type_hints(cls, include_extras=True)
+    return {name: _bounds(hints[name]) for name in cls.__struct_fields__}  # type: ignore[attr-defined]
+
+
+def _check_value(name: str, value: Any, bounds: tuple[Decimal, Decimal] | None) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        low, high = bounds or (-MAX_DECIMAL, MAX_DECIMAL)
+        if not value.is_finite():
+            return "must be a finite number"
+        if not low <= value <= high:
+            return f"must be between {low} and {high}"
+    elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+        return f"must be between {-MAX_ID} and {MAX_ID}"
+    elif isinstance(value, date) and not SANE_DATES[0] <= value <= SANE_DATES[1]:
+        return f"must be a date between {SANE_DATES[0]} and {SANE_DATES[1]}"
+    elif isinstance(value, list):
+        for item in value:
+            problem = _check_value(name, item, bounds)
+            if problem:
+                return problem
+    return None
+
+
+class RequestBody(msgspec.Struct, forbid_unknown_fields=True):
+    def __post_init__(self) -> None:
+        for name, bounds in _field_bounds(type(self)).items():
+            problem = _check_value(name, getattr(self, name), bounds)
+            if problem:  # msgspec turns this into a ValidationError; Litestar reads the field from "at `$.x`"
+                raise ValueError(f"{name} {problem} - at `$.{name}`")
+
+
+class LoginRequest(RequestBody):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]  # User.username's column
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
@@ -305,7 +368,7 @@ class LoginResponse(msgspec.Struct):
     csrf_token: str
 
 
-class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
+class TokenRequest(RequestBody):
     name: NonEmpty
     read_only: bool = True
     days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
@@ -316,30 +379,30 @@ class TokenResponse(msgspec.Struct):
     read_only: bool
 
 
-class ReviewRequest(msgspec.Struct, forbid_unknown_fields=True):
-    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=1000)]
+class ReviewRequest(RequestBody):
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=1000)]
     decision: ReviewStatus
 
 
-class ObligationPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    obligor_name: str | msgspec.UnsetType | None = msgspec.UNSET
+class ObligationPatch(RequestBody, omit_defaults=True):
+    obligor_name: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType | None = msgspec.UNSET
     obligor_role: PartyRole | msgspec.UnsetType = msgspec.UNSET
-    category: str | msgspec.UnsetType = msgspec.UNSET
+    category: Code | msgspec.UnsetType = msgspec.UNSET
     action: Annotated[str, msgspec.Meta(max_length=2000)] | msgspec.UnsetType = msgspec.UNSET
-    amount: Decimal | msgspec.UnsetType | None = msgspec.UNSET
+    amount: Amount | msgspec.UnsetType | None = msgspec.UNSET
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | msgspec.UnsetType = msgspec.UNSET
     nominal_date: date | msgspec.UnsetType | None = msgspec.UNSET
-    owner_id: int | msgspec.UnsetType = msgspec.UNSET
+    owner_id: Id | msgspec.UnsetType = msgspec.UNSET
     review_status: ReviewStatus | msgspec.UnsetType = msgspec.UNSET
 
 
-class FulfilmentRequest(msgspec.Struct, forbid_unknown_fields=True):
+class FulfilmentRequest(RequestBody):
     fulfilled_on: date
     note: Annotated[str, msgspec.Meta(max_length=5000)] = ""
-    amount: Decimal | None = None
+    amount: Amount | None = None
 
 
-class EventRequest(msgspec.Struct, forbid_unknown_fields=True):
+class EventRequest(RequestBody):
     kind: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     occurred_on: date
     description: Annotated[str, msgspec.Meta(max_length=300)] = ""
@@ -353,15 +416,15 @@ class EventResponse(msgspec.Struct):
     resolved_obligations: int
 
 
-class SweepRequest(msgspec.Struct, forbid_unknown_fields=True):
+class SweepRequest(RequestBody):
     as_of: date
 
 
-class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
+class OrganisationCreate(RequestBody):
     name: NonEmpty
-    kind: str
-    parent_id: int | None = None
-    uscc: str | None = None
+    kind: Code
+    parent_id: Id | None = None
+    uscc: Annotated[str, msgspec.Meta(max_length=18)] | None = None
 
 
 STATES = [s.value for s in ObligationState]
@@ -373,25 +436,25 @@ Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Note = Annotated[str, msgspec.Meta(max_length=5000)]
 
 
-class ReasonRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ReasonRequest(RequestBody):
     reason: Reason
 
 
-class SuspendRequest(msgspec.Struct, forbid_unknown_fields=True):
-    ground: str  # condition_precedent | force_majeure
+class SuspendRequest(RequestBody):
+    ground: Code  # condition_precedent | force_majeure
     note: Note = ""
 
 
-class ResumeRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ResumeRequest(RequestBody):
     note: Note = ""
     nominal_date: date | None = None  # a new deadline, e.g. extended by the force-majeure period
 
 
-class AmendRequest(msgspec.Struct, forbid_unknown_fields=True):
+class AmendRequest(RequestBody):
     supplement: Reason  # the signed supplement: title / number and date
     action: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     quote: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
-    amount: Decimal | None = None
+    amount: Amount | None = None
     nominal_date: date | None = None
     clear_deadline: bool = False
 
@@ -413,66 +476,66 @@ class WarningRead(msgspec.Struct):
     quote: str
 
 
-class NoteRequest(msgspec.Struct, forbid_unknown_fields=True):
+class NoteRequest(RequestBody):
     note: Note = ""
 
 
-class RectificationOrder(msgspec.Struct, forbid_unknown_fields=True):
+class RectificationOrder(RequestBody):
     plan: Reason
     deadline: date
 
 
-class RectifyRequest(msgspec.Struct, forbid_unknown_fields=True):
+class RectifyRequest(RequestBody):
     note: Note = ""
     rectified_on: date | None = None
 
 
-class ObjectionRequest(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str  # an ObjectionReason value
+class ObjectionRequest(RequestBody):
+    reason: Code  # an ObjectionReason value
     note: Note = ""
 
 
-class ManualFailureRequest(msgspec.Struct, forbid_unknown_fields=True):
-    organisation_id: int
-    source: str  # hotline_12345 | complaint | inspection | court | penalty | sanction
+class ManualFailureRequest(RequestBody):
+    organisation_id: Id
+    source: Code  # hotline_12345 | complaint | inspection | court | penalty | sanction
     clause: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
     due_date: date
     source_reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     promised_to: Annotated[str, msgspec.Meta(max_length=300)] | None = None
-    amount_outstanding: Decimal | None = None
-    severity: str | None = None
-    obligation_id: int | None = None
+    amount_outstanding: Amount | None = None
+    severity: Code | None = None
+    obligation_id: Id | None = None
 
 
-class ProjectCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ProjectCreate(RequestBody):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-    district_id: int
-    payment_mechanism: str
-    phase: str = "identification"
-    tag: str = "stock"
-    agreement_id: int | None = None
+    district_id: Id
+    payment_mechanism: Code
+    phase: Code = "identification"
+    tag: Code = "stock"
+    agreement_id: Id | None = None
 
 
-class PhaseRequest(msgspec.Struct, forbid_unknown_fields=True):
-    phase: str
+class PhaseRequest(RequestBody):
+    phase: Code
 
 
-class MilestoneRequest(msgspec.Struct, forbid_unknown_fields=True):
+class MilestoneRequest(RequestBody):
     planned_on: date | None = None
     actual_on: date | None = None
 
 
-class PaymentRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PaymentRequest(RequestBody):
     year: Annotated[int, msgspec.Meta(ge=1990, le=2100)]
-    kind: str
-    amount_planned: Decimal
-    performance_score: Decimal | None = None
-    amount_paid: Decimal | None = None
+    kind: Code
+    amount_planned: Amount
+    performance_score: Percentage | None = None
+    amount_paid: Amount | None = None
     paid_on: date | None = None
 
 
-class BudgetRequest(msgspec.Struct, forbid_unknown_fields=True):
-    general_expenditure: Decimal
+class BudgetRequest(RequestBody):
+    general_expenditure: Amount
 
 
 class MilestoneRead(msgspec.Struct):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -28,23 +29,38 @@ class Upload:
     signed_on: date | None = None
 
 
+_FORMAT_CHARACTERS = "Cf"  # bidirectional overrides (U+202E), zero-width characters: they disguise a name
+_RISKY_SUFFIXES = {".exe", ".com", ".bat", ".cmd", ".ps1", ".sh", ".js", ".vbs", ".msi", ".scr", ".dll", ".jar"}
+
+
 def clean_filename(name: str | None) -> str:
-    """The last path component, without control characters; never empty."""
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (base or "document")[:MAX_FILENAME]
+    """The last path component, without control or format characters, at most ``MAX_FILENAME`` characters
+    with its extension kept; a program's extension is neutralised (``setup.exe`` → ``setup.exe.txt``), and it
+    is never empty."""
+    base = PurePath((name or "").replace("\\", "/").replace("\x00", "")).name
+    base = "".join(ch for ch in base if ch.isprintable() and unicodedata.category(ch) != _FORMAT_CHARACTERS)
+    base = base.strip().strip(".") or "document"
+    suffix = PurePath(base).suffix
+    if suffix.lower() in _RISKY_SUFFIXES:
+        base, suffix = f"{base}.txt", ".txt"
+    if len(base) > MAX_FILENAME:
+        keep = suffix if len(suffix) <= 16 else ""
+        base = base[: MAX_FILENAME - len(keep)] + keep
+    return base
 
 
 async def upload_document(
     principal: Principal, upload: Upload, store: FileStore, max_bytes: int
 ) -> tuple[Document, bool]:
-    """Store the file and create its document (queued). Identical bytes return the existing document."""
+    """Store the file and create its document (queued). Identical bytes uploaded again by the same organisation
+    return that organisation's document; another organisation gets a document of its own (the stored file is
+    shared, content-addressed), so nothing about one organisation's upload is revealed to another."""
     if not upload.data:
         raise InvalidInput("The uploaded file is empty.", errors=[{"key": "file", "message": "empty file"}])
     if len(upload.data) > max_bytes:
         raise PayloadTooLarge(f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit.")
     digest = store.put(upload.data)  # durable before we answer
-    existing = await Document.get_or_none(sha256=digest)
+    existing = await Document.get_or_none(sha256=digest, organisation_id=principal.organisation_id)
     if existing is not None:
         return existing, False
     try:
@@ -69,7 +85,7 @@ async def upload_document(
                 {"sha256": digest, "filename": document.filename, "size": document.size},
             )
     except IntegrityError:  # a concurrent upload of the same bytes won the race
-        return await Document.get(sha256=digest), False
+        return await Document.get(sha256=digest, organisation_id=principal.organisation_id), False
     return document, True
 
 

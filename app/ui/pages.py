@@ -20,6 +20,7 @@ from tortoise.expressions import Q
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
+from app.api.schemas import SANE_DATES
 from app.errors import InvalidInput, NotFound
 from app.exports.tables import neutralise
 from app.models import (
@@ -67,10 +68,14 @@ EVENT_KINDS: dict[str, list[str]] = {
 
 
 def _date(value: str | None, default: date | None = None) -> date | None:
+    """A date from a form or a link; an impossible one, or one outside ``SANE_DATES``, counts as none."""
     try:
-        return date.fromisoformat(value) if value else default
+        parsed = date.fromisoformat(value) if value else None
     except ValueError:
         return default
+    if parsed is None or not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
+        return default
+    return parsed
 
 
 def _required_date(value: str | None, key: str) -> date:

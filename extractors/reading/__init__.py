@@ -17,6 +17,7 @@ Every failure is an ``ExtractionError`` subclass with a one-line, clerk-facing r
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from extractors.errors import EmptyDocument, LimitExceeded
@@ -61,13 +62,18 @@ def read_pages(
             progress(1, 1)
     else:
         pages = clean(parse_in_child(data, media_type, limits, ocr, progress))
-    if not any(p.text.strip() for p in pages):
+    if not any(has_text(p.text) for p in pages):
         if media_type == PDF and not ocr:
             raise EmptyDocument("PDF 中没有文字层，可能是扫描件，需要开启文字识别 (no text layer: a scan needs OCR)")
         if media_type == PDF:
             raise EmptyDocument("PDF 中没有可识别的文字，扫描件也未能识别出文字 (no text found, not even by OCR)")
         raise EmptyDocument("文件中没有文字 (the file contains no text)")
     return media_type, with_offsets(pages)
+
+
+def has_text(text: str) -> bool:
+    """Anything but whitespace, invisible format characters (zero-width spaces, BOMs) and control codes."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zs") for ch in text)
 
 
 def clean(raw: list[RawPage]) -> list[Page]:

@@ -20,6 +20,7 @@ _OFFICE = "这是 Excel 或 PowerPoint 文件，请另存为 PDF 后上传 (a sp
 _OFD = "这是 OFD 版式文件，请另存为 PDF 后上传 (an OFD file; save it as PDF)"
 _BROKEN_ZIP = "压缩文件已损坏或不完整，无法打开 (the DOCX/zip file is damaged or truncated)"
 _MARKUP_FILE = "这是网页或 XML 文件，请另存为 PDF 后上传 (a web page or XML file, not a document)"
+_SCRIPT = "这是程序脚本而不是文档 (a program script, not a document)"
 _UNKNOWN = "无法识别的文件格式，仅支持 PDF、DOCX 和文本文件 (unsupported file type)"
 _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
     (b"MZ", _PROGRAM),
@@ -36,6 +37,24 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "这是 RTF 文件，请另存为 .docx 或 PDF 后上传 (an RTF file; save it as .docx or PDF)"),
 )
 _MARKUP = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml", b"<svg", b"<script")
+# How scripts begin (JavaScript, shell, batch, PHP, Python, PowerShell): a document never opens this way.
+_SCRIPT_START = re.compile(
+    r"(#!|<\?php|@echo\s+off|'use strict'|\"use strict\"|\(function\b|function\s+\w*\s*\(|"
+    r"(var|let|const)\s+\w+\s*=|import\s+[\w{*]|from\s+\w+\s+import\s|export\s+(default|function|const)\b|"
+    r"require\(|document\.|window\.|set\s+-e\b|param\s*\()",
+    re.I,
+)
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+def strip_ansi(text: str) -> str:
+    """Terminal colour and cursor codes (text copied from a console) removed; the words stay."""
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
+def looks_like_script(text: str) -> bool:
+    first = next((line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    return bool(_SCRIPT_START.match(first))
 
 
 def sniff_media_type(data: bytes) -> str:
@@ -63,6 +82,8 @@ def sniff_media_type(data: bytes) -> str:
         raise UnsupportedFormat(_UNKNOWN)
     if text.lstrip("\ufeff \t\r\n").lower().encode()[:64].startswith(_MARKUP):
         raise UnsupportedFormat(_MARKUP_FILE)
+    if looks_like_script(text):
+        raise UnsupportedFormat(_SCRIPT)
     return TEXT
 
 
@@ -87,7 +108,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _looks_like_text(text: str) -> bool:
-    sample = text[:20000]
+    sample = strip_ansi(text[:20000])
     if not sample:
         return True
     control = sum(
@@ -97,7 +118,13 @@ def _looks_like_text(text: str) -> bool:
 
 
 def decode_text(data: bytes) -> str | None:
-    """Text in UTF-8, UTF-16 (with or without a BOM) or GB18030/GBK; None when it is not text."""
+    """Text in UTF-8, UTF-16 (with or without a BOM) or GB18030/GBK, terminal escape codes removed; None when
+    it is not text."""
+    text = _decode_text(data)
+    return strip_ansi(text) if text is not None else None
+
+
+def _decode_text(data: bytes) -> str | None:
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             try:
