@@ -161,8 +161,8 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
     from tortoise import Tortoise
 
     from app.db import tortoise_config
+    from app.jobs import make_queue
     from app.models import NotificationDelivery, WebhookSubscription
-    from app.queue import make_queue
     from app.services import notifications
     from app.worker import build_worker
 
@@ -190,8 +190,8 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
 
 
 async def test_in_process_retries_stop_at_close_and_resume_at_start(db: Any, city: City, receiver: Receiver) -> None:
+    from app.jobs import InProcessQueue
     from app.models import NotificationDelivery, WebhookSubscription
-    from app.queue import InProcessQueue
     from app.services import notifications
 
     receiver.fail_first = 1
