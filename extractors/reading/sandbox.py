@@ -7,10 +7,11 @@ enforces the per-page limit ``Limits.page_cpu_seconds`` in CPU time of the child
 time where there is none), a generous wall-clock limit (``WALL_FACTOR`` × ``timeout_seconds``) and a stall
 limit (a child that uses no CPU for ``STALL_SECONDS`` is hung), relays progress as pages arrive, and kills
 the child on every way out. CPU time, not wall time: when jobs compete for the cores, a page takes longer
-on the clock but not in CPU seconds, so a busy machine delays a document instead of failing it. A child that dies without a word (a C parser crashing,
-a limit's signal) becomes a one-line ``ExtractionError``, never a traceback or a hang.
+on the clock but not in CPU seconds, so a busy machine delays a document instead of failing it. A child
+that dies without a word (a C parser crashing, a limit's signal) becomes a one-line ``ExtractionError``,
+never a traceback or a hang.
 
-The monotonic clock is read here only to enforce the time limit; no result depends on it.
+The monotonic clock and ``/proc`` are read here only to enforce the time limits; no result depends on them.
 """
 
 from __future__ import annotations
