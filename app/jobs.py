@@ -128,10 +128,15 @@ class JobQueue(ABC):
         return await self._enqueue(EXTRACT_DOCUMENT, extraction_job_id(self.queue_name, document_id), document_id)
 
     async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> bool:
-        """False when the delivery's job is already queued (a notification is never sent twice at once)."""
-        return await self._enqueue(
-            DELIVER_NOTIFICATION, notification_job_id(self.queue_name, delivery_id), delivery_id, defer_s=defer_s
-        )
+        """False when the delivery's job is already queued (a notification is never sent twice at once)
+        or Redis is down: the delivery row is the outbox, the workers' ``deliver_pending_notifications``
+        sends it once Redis is back, so the sweep or request that raised it does not fail."""
+        job_id = notification_job_id(self.queue_name, delivery_id)
+        try:
+            return await self._enqueue(DELIVER_NOTIFICATION, job_id, delivery_id, defer_s=defer_s)
+        except QueueUnavailable as exc:
+            log.warning("delivery %s waits for the pending-deliveries job: %s", delivery_id, exc)
+            return False
 
     @abstractmethod
     async def ping(self) -> float | None:

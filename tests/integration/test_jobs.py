@@ -72,6 +72,8 @@ async def test_arq_queue_reports_redis_down_as_queue_unavailable(db: Settings) -
             await queue.enqueue_extraction(1)
         with pytest.raises(QueueUnavailable):
             await queue.ping()
+        # a delivery row is its own outbox: the pending-deliveries job sends it once Redis is back
+        assert await queue.enqueue_notification(1) is False
     finally:
         await queue.close()
 

@@ -172,6 +172,7 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
     receiver.fail_first = 2
     await WebhookSubscription.create(organisation_id=city.orgs["city"], url=receiver.url, secret="k")
     queue = make_queue(settings)
+    notifications.use_queue(queue)  # what the app's lifespan does
     try:
         (delivery_id,) = await notifications.notify("failure", {"organisation": "市财政局"}, city.orgs["finance"])
     finally:
@@ -179,7 +180,7 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
         notifications.use_queue(None)
     worker = build_worker(settings, burst=True)
     try:
-        await worker.main()  # its startup connects Tortoise, its shutdown closes the connections
+        await worker.main()
     finally:
         await worker.close()
     await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
