@@ -93,6 +93,9 @@ def build_worker(settings: Settings, *, burst: bool = False, slots: asyncio.Sema
         notifications.use_queue(ctx["queue"])  # notifications raised by jobs (the sweep) are queued here
         await requeue_stale_documents(ctx["queue"], all_queued=True)
 
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        notifications.use_queue(None)  # the queue's pool is the worker's, closed with it
+
     assert settings.redis_url, "the worker needs CHENGXIN_REDIS_URL"
     q = settings.queue_name
     return Worker(
@@ -119,6 +122,7 @@ def build_worker(settings: Settings, *, burst: bool = False, slots: asyncio.Sema
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=q,
         on_startup=startup,
+        on_shutdown=shutdown,
         poll_delay=settings.worker_poll_delay_s,  # arq's 0.5 s default caps a worker at 200 jobs/s
         max_jobs=settings.worker_max_jobs,
         job_timeout=settings.job_timeout_s,

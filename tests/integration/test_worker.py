@@ -206,3 +206,40 @@ async def test_killed_worker_job_finishes_after_restart_without_duplicates(
     ordinals = await Obligation.filter(document_id=doc_id).values_list("ordinal", flat=True)
     assert len(ordinals) >= 300
     assert len(ordinals) == len(set(ordinals))
+
+
+async def test_a_running_worker_picks_up_a_document_whose_job_was_lost(
+    redis_settings: Settings, city: City, processes: Processes
+) -> None:
+    """The periodic re-enqueue: a document committed while the web process could not reach Redis gets
+    its job from a worker that is already running (not only from one that starts)."""
+    import httpx
+    from arq.connections import RedisSettings, create_pool
+
+    from app.asgi import create_app
+    from app.jobs import ArqQueue
+    from app.models import Document
+    from tests.integration.test_jobs import closed_port
+
+    env = worker_env(redis_settings, CHENGXIN_REQUEUE_INTERVAL="1", CHENGXIN_REQUEUE_AFTER="1")
+    processes.start(chengxin_command("worker"), env, "worker")
+    pool = await create_pool(RedisSettings.from_dsn(REDIS_URL or ""))
+    try:
+        deadline = time.monotonic() + 60
+        while not await pool.exists(f"{redis_settings.queue_name}:health-check"):  # it is past its start-up
+            assert time.monotonic() < deadline, processes.log_tail()
+            await asyncio.sleep(0.1)
+    finally:
+        await pool.aclose()
+    cut_off = redis_settings.with_(redis_url=f"redis://127.0.0.1:{closed_port()}/0")
+    app = create_app(cut_off, init_db=False)
+    app.state.queue = queue = ArqQueue(cut_off)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            doc_id = await upload(http, city, agreement_pdf())
+    finally:
+        await queue.close()
+    deadline = time.monotonic() + 60
+    while (await Document.get(id=doc_id)).status != "extracted":
+        assert time.monotonic() < deadline, processes.log_tail()
+        await asyncio.sleep(0.2)
