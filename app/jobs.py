@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import time
@@ -28,9 +29,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 import extractors
 from app.models import Document, DocumentStatus
@@ -51,7 +49,16 @@ REQUEUE_STALE_DOCUMENTS = "requeue_stale_documents"
 DELIVER_PENDING_NOTIFICATIONS = "deliver_pending_notifications"
 
 UNFINISHED = (DocumentStatus.QUEUED, DocumentStatus.EXTRACTING)
-REDIS_DOWN: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+
+
+@functools.cache
+def redis_down() -> tuple[type[Exception], ...]:
+    """What a lost Redis raises (redis-py's errors are imported only when Redis is used: the web process
+    without Redis, and the CLI, never load it)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 
 class JobError(Exception):
@@ -242,7 +249,7 @@ class ArqQueue(JobQueue):
             job = await pool.enqueue_job(
                 function, *args, _job_id=job_id, _queue_name=self.queue_name, _defer_by=defer_s or None
             )
-        except REDIS_DOWN as exc:
+        except redis_down() as exc:
             raise QueueUnavailable(job_id, f"Redis is unreachable: {exc}") from exc
         return job is not None
 
@@ -251,13 +258,13 @@ class ArqQueue(JobQueue):
         try:
             pool = await self._redis()
             await pool.ping()
-        except REDIS_DOWN as exc:
+        except redis_down() as exc:
             raise QueueUnavailable("ping", f"Redis is unreachable: {exc}") from exc
         return time.perf_counter() - started
 
     async def close(self) -> None:
         if self._pool is not None and self._owns_pool:
-            with contextlib.suppress(*REDIS_DOWN):
+            with contextlib.suppress(*redis_down()):
                 await self._pool.aclose()
             self._pool = None
 

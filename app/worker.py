@@ -25,7 +25,6 @@ from app.jobs import (
     DELIVER_NOTIFICATION,
     DELIVER_PENDING_NOTIFICATIONS,
     EXTRACT_DOCUMENT,
-    REDIS_DOWN,
     REQUEUE_STALE_DOCUMENTS,
     SWEEP_DAILY,
     ArqQueue,
@@ -34,6 +33,7 @@ from app.jobs import (
     cron_name,
     cron_times,
     reading_slots,
+    redis_down,
     requeue_stale_documents,
 )
 from app.services import notifications
@@ -43,7 +43,7 @@ from app.settings import Settings
 
 log = logging.getLogger("chengxin.worker")
 
-LOST_REDIS: tuple[type[BaseException], ...] = (*REDIS_DOWN, QueueUnavailable)
+LOST_REDIS: tuple[type[Exception], ...] = (*redis_down(), QueueUnavailable)
 
 
 def _queue(ctx: dict[str, Any]) -> JobQueue:
@@ -169,7 +169,7 @@ async def _close(worker: Worker) -> None:
     pool = worker._pool
     worker._pool = None
     if pool is not None:
-        with contextlib.suppress(*REDIS_DOWN):
+        with contextlib.suppress(*redis_down()):
             await pool.delete(worker.health_check_key)
-        with contextlib.suppress(*REDIS_DOWN):
+        with contextlib.suppress(*redis_down()):
             await pool.aclose()
