@@ -2,7 +2,9 @@
 
 arq on Redis when ``CHENGXIN_REDIS_URL`` is set, otherwise the same job functions run in-process as
 asyncio tasks (one process, no Redis: the embedded default). Whoever enqueues is handed the queue (the
-app keeps it on ``app.state.queue``, the worker in its ``ctx``); there is no module-global queue.
+app keeps it on ``app.state.queue``, the worker in its ``ctx``). The one module global left is the queue
+``app.services.notifications.use_queue`` hands webhook deliveries to, set by the app's lifespan and the
+worker's start-up (removing it means passing the queue through the sweep and failure services).
 
 Job ids carry the queue name, so installations sharing one Redis never take each other's ids. An
 extraction's id is stable per document and extractor version (enqueueing twice never runs it twice at

@@ -152,7 +152,7 @@ async def run_worker(settings: Settings, *, burst: bool = False) -> None:
             except LOST_REDIS as exc:
                 if asyncio.get_running_loop().time() - started > 60:
                     delay = 1.0  # it ran a good while: this outage starts the backoff afresh
-                log.warning("lost Redis (%s); reconnecting in %.0f s", exc, delay)
+                log.warning("lost a connection (%s: %s); reconnecting in %.0f s", type(exc).__name__, exc, delay)
             finally:
                 await _close(worker)
             await asyncio.sleep(delay)
