@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Router, get
+from litestar import Litestar, Response, Router, get
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 
 from app.api.agreements import AgreementController
 from app.api.auth import AuthController
@@ -40,8 +43,9 @@ from app.api.ui import ui_router
 from app.api.webhooks import WebhookController
 from app.db import tortoise_config
 from app.errors import EXCEPTION_HANDLERS
-from app.queue import InProcessQueue, make_queue
+from app.jobs import InProcessQueue, JobQueue, make_queue, requeue_stale_documents
 from app.security import CSRF_COOKIE, CSRF_HEADER, PUBLIC, AuthMiddleware, SessionCSRFMiddleware, role_guard
+from app.services import notifications
 from app.settings import Settings
 from app.storage import FileStore
 
@@ -50,8 +54,38 @@ log = logging.getLogger("chengxin")
 
 
 @get("/health", opt={"roles": PUBLIC}, include_in_schema=False)
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
+async def health(state: State) -> Response[dict[str, Any]]:
+    """The database and the job queue, each with its status and round-trip time: 503 when the database
+    is down (nothing works), 200 "degraded" when only Redis is (uploads are accepted and wait)."""
+    database = await _probe(_ping_database)
+    queue: JobQueue | None = getattr(state, "queue", None)
+    if queue is None or queue.settings.redis_url is None:
+        redis: dict[str, Any] = {"status": "not configured"}  # jobs run in this process
+    else:
+        redis = await _probe(queue.ping)
+    status = "ok" if database["status"] == "ok" and redis["status"] != "down" else "degraded"
+    if database["status"] != "ok":
+        status = "down"
+    return Response(
+        {"status": status, "database": database, "redis": redis},
+        status_code=503 if status == "down" else 200,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _ping_database() -> float:
+    started = time.perf_counter()
+    await connections.get("default").execute_query("SELECT 1")
+    return time.perf_counter() - started
+
+
+async def _probe(ping: Callable[[], Awaitable[float | None]], timeout_s: float = 2.0) -> dict[str, Any]:
+    try:
+        seconds = await asyncio.wait_for(ping(), timeout_s)
+    except Exception as exc:  # any failure to answer is "down"; the reason is for the operator
+        log.warning("health check: %s", exc)
+        return {"status": "down", "error": type(exc).__name__}
+    return {"status": "ok", "latency_ms": round((seconds or 0.0) * 1000, 2)}
 
 
 def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Litestar:
@@ -63,12 +97,14 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
         queue = make_queue(settings)
         app.state.queue = queue
+        notifications.use_queue(queue)  # notifications raised anywhere in this process go to this queue
         if isinstance(queue, InProcessQueue):
-            await requeue_unfinished(queue)
+            await resume_in_process(queue)
         try:
             yield
         finally:
             await queue.close()
+            notifications.use_queue(None)
             if init_db:
                 await Tortoise.close_connections()
 
@@ -132,20 +168,12 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
     )
 
 
-def _state(settings: Settings) -> Any:
-    from litestar.datastructures import State
-
+def _state(settings: Settings) -> State:
     return State({"settings": settings, "store": FileStore(settings.files_dir)})
 
 
-async def requeue_unfinished(queue: InProcessQueue) -> None:
-    from app.models import Document, DocumentStatus
-    from app.services.notifications import resume_pending
-
-    await resume_pending(queue)
-
-    for doc_id in await Document.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]).values_list(
-        "id", flat=True
-    ):
-        assert isinstance(doc_id, int)
-        await queue.enqueue_extraction(doc_id)
+async def resume_in_process(queue: InProcessQueue) -> None:
+    """In-process jobs do not survive a restart: start the pending deliveries and unfinished documents
+    again (``chengxin serve`` without Redis)."""
+    await notifications.resume_pending(queue)
+    await requeue_stale_documents(queue, all_queued=True)

@@ -107,9 +107,9 @@ def worker(burst: Annotated[bool, typer.Option(help="Exit when the queue is empt
         typer.echo("CHENGXIN_REDIS_URL is not set: without Redis, jobs run inside `chengxin serve`.", err=True)
         raise typer.Exit(2)
     asyncio.run(migrate_database(settings))
-    from app.worker import build_worker
+    from app.worker import run_worker
 
-    build_worker(settings, burst=burst).run()
+    asyncio.run(run_worker(settings, burst=burst))
 
 
 @cli.command()

@@ -36,6 +36,10 @@ class Settings:
     job_timeout_s: int = 600
     worker_poll_delay_s: float = 0.05
     worker_max_jobs: int = 4
+    reading_slots: int = 0  # documents one process parses/OCRs at once; 0 = one per available core
+    requeue_interval_s: int = 60  # how often workers look for documents whose job was lost
+    requeue_after_s: int = 300  # a document queued/extracting without a change this long gets its job again
+    worker_reconnect_max_s: float = 30.0  # a worker that lost Redis retries after 1 s, 2 s, … up to this
     grace_days_government: int = 30  # days an overdue government obligation waits before it is a breach
     notify_backoff_s: float = 30.0  # first retry of a failed webhook; doubles each attempt
     notify_max_attempts: int = 8
@@ -104,6 +108,10 @@ class Settings:
             job_timeout_s=int(env.get("CHENGXIN_JOB_TIMEOUT", "600")),
             worker_poll_delay_s=float(env.get("CHENGXIN_WORKER_POLL_DELAY", "0.05")),
             worker_max_jobs=int(env.get("CHENGXIN_WORKER_MAX_JOBS", "4")),
+            reading_slots=int(env.get("CHENGXIN_READING_SLOTS", "0")),
+            requeue_interval_s=int(env.get("CHENGXIN_REQUEUE_INTERVAL", "60")),
+            requeue_after_s=int(env.get("CHENGXIN_REQUEUE_AFTER", "300")),
+            worker_reconnect_max_s=float(env.get("CHENGXIN_WORKER_RECONNECT_MAX", "30")),
             grace_days_government=int(env.get("CHENGXIN_GRACE_DAYS", "30")),
             notify_backoff_s=float(env.get("CHENGXIN_NOTIFY_BACKOFF", "30")),
             notify_max_attempts=int(env.get("CHENGXIN_NOTIFY_MAX_ATTEMPTS", "8")),

@@ -187,7 +187,7 @@ async def measure(url: str, runs: int) -> dict[str, float]:
     admin = await add_user("bench-admin", "correct horse battery", Role.ADMIN, 1)
     token = await new_api_token(admin, "bench", read_only=True)
     app = create_app(settings, init_db=False)
-    from app.queue import make_queue
+    from app.jobs import make_queue
 
     app.state.queue = make_queue(settings)
     reference_conn = await asyncpg.connect(url)

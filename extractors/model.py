@@ -188,12 +188,14 @@ class ExtractionResult:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Resource limits for parsing untrusted files."""
+    """Resource limits for parsing untrusted files. Time is CPU time of the parsing process, so that a
+    busy machine delays a document instead of failing it; the wall clock only catches a hung parser."""
 
     max_bytes: int = 100 * 1024 * 1024
     max_pages: int = 2000
-    timeout_seconds: float = 300.0
+    timeout_seconds: float = 300.0  # CPU seconds for the whole document (wall: ``WALL_FACTOR`` × this)
     memory_mb: int = 1536
+    page_cpu_seconds: float = 120.0  # CPU seconds for one page, OCR included (an OCR page takes 5-35 s)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,12 @@ on PostgreSQL too (a fresh database per run, tables truncated per test). Redis t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -187,10 +191,12 @@ async def client(db: Settings) -> AsyncIterator[object]:
     import httpx
 
     from app.asgi import create_app
-    from app.queue import make_queue
+    from app.jobs import make_queue
+    from app.services import notifications
 
     app = create_app(db, init_db=False)
     app.state.queue = queue = make_queue(db)  # what the lifespan does, on this task
+    notifications.use_queue(queue)
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -198,15 +204,87 @@ async def client(db: Settings) -> AsyncIterator[object]:
             yield http
     finally:
         await queue.close()
-        from app.services import notifications
-
-        notifications.use_queue(None)  # make_queue registered this test's queue for notifications
+        notifications.use_queue(None)
 
 
 async def wait_for_jobs(client: object) -> None:
     """Let in-process jobs finish (the in-process queue runs them as tasks on this loop)."""
-    from app.queue import InProcessQueue
+    from app.jobs import InProcessQueue
 
     queue = client.app.state.queue  # type: ignore[attr-defined]
     if isinstance(queue, InProcessQueue):
         await queue.drain()
+
+
+# ---- worker processes and queues that belong to one test --------------------------------------------
+
+
+@pytest.fixture
+def queue_name() -> str:
+    """A queue of this test's own: a stray worker (one left by an interrupted run, another checkout's)
+    listening on the default queue cannot take its jobs."""
+    return f"chengxin-test:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+class Processes:
+    """Child processes started in their own session (process group); every group still alive is killed
+    when the test ends, passed, failed or interrupted."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self, argv: list[str], env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
+        log = self.logs / f"{name}.log"
+        with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+            process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.started.append(process)
+        return process
+
+    @staticmethod
+    def kill(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL, timeout: float = 20) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-chars:]}" for p in self.logs.glob("*.log"))
+
+    def kill_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                self.kill(process)
+            else:  # the leader exited: its group may still hold children (a parser child)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[Processes]:
+    group = Processes(tmp_path)
+    try:
+        yield group
+    finally:
+        group.kill_all()
+
+
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a ``chengxin worker`` process for ``settings``."""
+    return {
+        **os.environ,
+        "CHENGXIN_DATABASE_URL": settings.db_url,
+        "CHENGXIN_REDIS_URL": settings.redis_url or "",
+        "CHENGXIN_QUEUE_NAME": settings.queue_name,
+        "CHENGXIN_DATA_DIR": str(settings.data_dir),
+        "CHENGXIN_SECRET_KEY": "test",
+        **extra,
+    }
+
+
+def chengxin_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "chengxin"), *args]

@@ -8,7 +8,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
-from app.queue import JobQueue
+from app.jobs import JobQueue
 from app.security import Principal, require_user
 from app.settings import Settings
 from app.storage import FileStore

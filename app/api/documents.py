@@ -12,10 +12,10 @@ from litestar.params import Body, FromPath, FromQuery, Parameter
 
 from app.api.deps import AppSettings, CurrentUser, Queue, Store
 from app.api.schemas import SANE_DATES, DocumentRead, Page, document_read
-from app.errors import Conflict, InvalidInput
+from app.errors import InvalidInput
+from app.jobs import submit_extraction
 from app.models import AgreementKind, DocumentStatus
 from app.security import STAFF, UPLOADERS
-from app.services import audit
 from app.services import documents as svc
 from app.services.file_grants import require_file_access
 
@@ -55,8 +55,8 @@ class DocumentController(Controller):
             store,
             settings.max_upload_mb * 1024 * 1024,
         )
-        if created:
-            await queue.enqueue_extraction(document.id)
+        if created:  # file and row are committed: the upload is accepted even if Redis is down
+            await submit_extraction(queue, document.id)
         return Response(
             document_read(document),
             status_code=202 if created else 200,
@@ -100,15 +100,8 @@ class DocumentController(Controller):
     @post("/{document_id:int}/retry", opt={"roles": UPLOADERS}, status_code=202)
     async def retry(self, principal: CurrentUser, queue: Queue, document_id: FromPath[int]) -> DocumentRead:
         """Queue a failed document for extraction again (e.g. after the extractor was improved)."""
-        document = await svc.get_document(principal, document_id)
-        if document.status != DocumentStatus.FAILED:
-            raise Conflict(f"Only failed documents can be retried; this one is {document.status}.")
-        document.status = DocumentStatus.QUEUED
-        await document.save(update_fields=["status", "updated_at"])
-        await audit.record(
-            principal, "document.retry", "document", document.id, {"status": "failed"}, {"status": "queued"}
-        )
-        await queue.enqueue_extraction(document.id)
+        document = await svc.queue_retry(principal, document_id)
+        await submit_extraction(queue, document.id, retry=True)  # a fresh job id: it runs now
         return document_read(document)
 
 

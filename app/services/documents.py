@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from app.errors import InvalidInput, NotFound, PayloadTooLarge
+from app.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from app.models import AgreementKind, Document, DocumentStatus, Role
 from app.security import Principal
 from app.services import audit
@@ -112,3 +112,16 @@ async def list_documents(
         query = query.filter(status=status)
     total = await query.count()
     return await query.order_by("-id").offset(offset).limit(limit), total
+
+
+async def queue_retry(principal: Principal, document_id: int) -> Document:
+    """Put a failed document back in the queue; of two concurrent retries only one succeeds."""
+    document = await get_document(principal, document_id)
+    changed = await Document.filter(id=document.id, status=DocumentStatus.FAILED).update(
+        status=DocumentStatus.QUEUED, updated_at=datetime.now(UTC)
+    )
+    if not changed:
+        raise Conflict(f"Only failed documents can be retried; this one is {document.status}.")
+    await document.refresh_from_db()
+    await audit.record(principal, "document.retry", "document", document.id, {"status": "failed"}, {"status": "queued"})
+    return document

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 import extractors
@@ -52,18 +54,40 @@ def extract_options(document: Document, settings: Settings) -> extractors.Extrac
     )
 
 
-async def run_extraction(document_id: int, settings: Settings) -> DocumentStatus:
-    """The body of the extraction job. Returns the document's final status."""
+async def run_extraction(
+    document_id: int, settings: Settings, reading_slots: asyncio.Semaphore | None = None
+) -> DocumentStatus:
+    """The body of the extraction job. Returns the document's final status.
+
+    ``reading_slots`` bounds how many documents this process reads at once: a job waits for a slot with
+    its document still queued, so that jobs competing for the CPU delay each other instead of running
+    out of time together."""
+    if reading_slots is None:
+        return await _run_extraction(document_id, settings)
+    async with reading_slots:
+        return await _run_extraction(document_id, settings)
+
+
+async def _run_extraction(document_id: int, settings: Settings) -> DocumentStatus:
     document = await Document.get_or_none(id=document_id)
     if document is None:
         log.warning("document %s vanished before extraction", document_id)
         return DocumentStatus.FAILED
     version = extractors.EXTRACTOR_VERSION
-    if document.status == DocumentStatus.EXTRACTED and document.extractor_version == version:
-        return DocumentStatus.EXTRACTED
-    await Document.filter(id=document_id).update(
-        status=DocumentStatus.EXTRACTING, pages_done=0, failure_code=None, failure_reason=None
+    # claimed unless already extracted by this version (a second job for the document, e.g. re-enqueued
+    # after a Redis outage while the first was running, must not put an extracted document back)
+    claimed = await Document.filter(
+        Q(status__not=DocumentStatus.EXTRACTED) | Q(extractor_version__isnull=True) | Q(extractor_version__not=version),
+        id=document_id,
+    ).update(
+        status=DocumentStatus.EXTRACTING,
+        pages_done=0,
+        failure_code=None,
+        failure_reason=None,
+        updated_at=datetime.now(UTC),
     )
+    if not claimed:
+        return DocumentStatus.EXTRACTED
     store = FileStore(settings.files_dir)
     loop = asyncio.get_running_loop()
     last = [0.0]
@@ -98,13 +122,21 @@ async def run_extraction(document_id: int, settings: Settings) -> DocumentStatus
 
 async def _record_progress(document_id: int, done: int, total: int) -> None:
     try:
-        await Document.filter(id=document_id, status=DocumentStatus.EXTRACTING).update(pages_done=done, pages=total)
+        await Document.filter(id=document_id, status=DocumentStatus.EXTRACTING).update(
+            pages_done=done,
+            pages=total,
+            updated_at=datetime.now(UTC),  # a heartbeat: not stale while it moves
+        )
     except Exception:  # progress is informative only; never let it break an extraction
         log.debug("progress update for document %s failed", document_id, exc_info=True)
 
 
 async def _fail(document: Document, code: str, reason: str) -> None:
-    await Document.filter(id=document.id).update(status=DocumentStatus.FAILED, failure_code=code, failure_reason=reason)
+    await (
+        Document.filter(id=document.id)
+        .exclude(status=DocumentStatus.EXTRACTED)  # another run of the same document succeeded meanwhile
+        .update(status=DocumentStatus.FAILED, failure_code=code, failure_reason=reason)
+    )
     await audit.record(
         None,
         "document.failed",
@@ -116,12 +148,26 @@ async def _fail(document: Document, code: str, reason: str) -> None:
 
 
 async def save_extraction(document: Document, result: extractors.ExtractionResult) -> Agreement:
+    """Write the agreement, its parties and obligations in one transaction; a concurrent run of the same
+    document loses on the (document, extractor version) key and returns the winner's agreement."""
+    try:
+        return await _save_extraction(document, result)
+    except IntegrityError:
+        existing = await Agreement.get_or_none(document_id=document.id, extractor_version=result.extractor_version)
+        if existing is None:
+            raise
+        await _mark_extracted(document, result)
+        return existing
+
+
+async def _save_extraction(document: Document, result: extractors.ExtractionResult) -> Agreement:
     info = result.document
     owner = await Organisation.get(id=document.organisation_id)
     district = await district_of(owner)
     async with in_transaction():
         existing = await Agreement.get_or_none(document_id=document.id, extractor_version=result.extractor_version)
-        if existing is not None:
+        if existing is not None:  # an earlier run wrote it (a retry, a re-run after a crash)
+            await _mark_extracted(document, result)
             return existing
         agreement = await Agreement.create(
             kind=AgreementKind(str(info.kind)),
@@ -180,18 +226,7 @@ async def save_extraction(document: Document, result: extractors.ExtractionResul
             )
         if rows:
             await Obligation.bulk_create(rows, batch_size=500)
-        await Document.filter(id=document.id).update(
-            status=DocumentStatus.EXTRACTED,
-            pages=info.pages,
-            pages_done=info.pages,
-            language=info.language,
-            ocr=info.ocr,
-            text=result.text,
-            extractor_version=result.extractor_version,
-            extracted_at=datetime.now(UTC),
-            failure_code=None,
-            failure_reason=None,
-        )
+        await _mark_extracted(document, result)
         await audit.record(
             None,
             "document.extracted",
@@ -201,3 +236,20 @@ async def save_extraction(document: Document, result: extractors.ExtractionResul
             {"status": DocumentStatus.EXTRACTED, "agreement": agreement.id, "obligations": len(rows)},
         )
     return agreement
+
+
+async def _mark_extracted(document: Document, result: extractors.ExtractionResult) -> None:
+    info = result.document
+    await Document.filter(id=document.id).update(
+        status=DocumentStatus.EXTRACTED,
+        pages=info.pages,
+        pages_done=info.pages,
+        language=info.language,
+        ocr=info.ocr,
+        text=result.text,
+        extractor_version=result.extractor_version,
+        extracted_at=datetime.now(UTC),
+        updated_at=datetime.now(UTC),
+        failure_code=None,
+        failure_reason=None,
+    )

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,8 +36,13 @@ from app.services import audit, egress
 from app.services.webhook_formats import accepted, build_request
 from app.settings import Settings
 
-if TYPE_CHECKING:
-    from app.queue import JobQueue
+
+class JobQueue(Protocol):
+    """What notifications need of the job queue (``app.jobs.JobQueue`` is one; this module does not
+    import it, so that the queue may import the services whose jobs it runs)."""
+
+    async def enqueue_notification(self, delivery_id: int, defer_s: float = 0.0) -> bool: ...
+
 
 log = logging.getLogger("chengxin.notify")
 

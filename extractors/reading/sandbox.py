@@ -3,11 +3,15 @@
 The child (``extractors.reading.child``) is a fresh interpreter started with ``subprocess`` (not
 ``multiprocessing``, whose children re-import the caller's ``__main__`` script). It sets RLIMIT_DATA /
 RLIMIT_AS (``Limits.memory_mb``) and RLIMIT_CPU (``Limits.timeout_seconds``) on itself; the parent
-enforces the wall-clock ``Limits.timeout_seconds`` and a per-page stall limit, relays progress as pages
-arrive, and kills the child on every way out. A child that dies without a word (a C parser crashing,
-a limit's signal) becomes a one-line ``ExtractionError``, never a traceback or a hang.
+enforces the per-page limit ``Limits.page_cpu_seconds`` in CPU time of the child (read from ``/proc``; wall
+time where there is none), a generous wall-clock limit (``WALL_FACTOR`` × ``timeout_seconds``) and a stall
+limit (a child that uses no CPU for ``STALL_SECONDS`` is hung), relays progress as pages arrive, and kills
+the child on every way out. CPU time, not wall time: when jobs compete for the cores, a page takes longer
+on the clock but not in CPU seconds, so a busy machine delays a document instead of failing it. A child
+that dies without a word (a C parser crashing, a limit's signal) becomes a one-line ``ExtractionError``,
+never a traceback or a hang.
 
-The monotonic clock is read here only to enforce the time limit; no result depends on it.
+The monotonic clock and ``/proc`` are read here only to enforce the time limits; no result depends on them.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from extractors.errors import (
 from extractors.model import Limits
 from extractors.reading.raw import RawPage, page_from_json
 
-PAGE_TIMEOUT_SECONDS = 120.0  # no single page may take longer (an OCR page takes 5-35 s, loaded machine)
+WALL_FACTOR = 2.0  # wall-clock limit = this × the CPU limit (a worker reads one document per core)
+STALL_SECONDS = 60.0  # a child that uses no CPU for this long (wall) is hung
+POLL_SECONDS = 0.5  # how often the parent looks at the child's CPU time while waiting for a page
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one page's text and tables
 _GARBLED_REPLY = "文件解析结果异常，无法读取 (the parser's reply was unreadable)"
 
@@ -67,6 +73,62 @@ def _start_child() -> subprocess.Popen[bytes]:
 def _timeout(limits: Limits) -> LimitExceeded:
     seconds = f"{limits.timeout_seconds:g}"
     return LimitExceeded(f"文件处理超过 {seconds} 秒时限 (processing took longer than {seconds} s)")
+
+
+def _page_limit(page: int, limits: Limits) -> LimitExceeded:
+    seconds = f"{limits.page_cpu_seconds:g}"
+    return LimitExceeded(
+        f"第 {page} 页的读取或文字识别（OCR）超过 {seconds} 秒 CPU 时间，文件可能有异常结构 "
+        f"(reading or OCR of page {page} needed more than {seconds} s of CPU time)"
+    )
+
+
+def _stalled(page: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"第 {page} 页处理停滞超过 {STALL_SECONDS:g} 秒，解析程序无响应 "
+        f"(the parser stopped working on page {page} for {STALL_SECONDS:g} s)"
+    )
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, all threads) a running process has used; None where ``/proc`` cannot
+    tell (not Linux, or the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (fields 14 and 15)
+
+
+class _PageClock:
+    """Time one page has taken: CPU seconds of the child where known, wall seconds otherwise."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.page_started_cpu = self.cpu_seen = 0.0
+        self.page_started_wall = self.cpu_moved_at = time.monotonic()
+
+    def _cpu(self, now: float) -> float:
+        cpu = cpu_seconds(self.pid)
+        return cpu if cpu is not None else now - self.page_started_wall + self.page_started_cpu
+
+    def next_page(self) -> None:
+        now = time.monotonic()
+        self.page_started_cpu, self.page_started_wall = self._cpu(now), now
+
+    def check(self, page: int, limits: Limits) -> None:
+        now = time.monotonic()
+        cpu = self._cpu(now)
+        if cpu > self.cpu_seen:
+            self.cpu_seen, self.cpu_moved_at = cpu, now
+        if cpu - self.page_started_cpu > limits.page_cpu_seconds:
+            raise _page_limit(page, limits)
+        if now - self.cpu_moved_at > STALL_SECONDS:
+            raise _stalled(page)
 
 
 def _died(exitcode: int | None, limits: Limits) -> ExtractionError:
@@ -103,7 +165,8 @@ def parse_in_child(
         pass  # the child died before reading its job; its exit status says why, below
     finally:
         stdin.close()
-    deadline = time.monotonic() + limits.timeout_seconds
+    deadline = time.monotonic() + limits.timeout_seconds * WALL_FACTOR
+    clock = _PageClock(process.pid)
     pages: list[RawPage] = []
     total = 0
     try:
@@ -111,14 +174,9 @@ def parse_in_child(
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _timeout(limits)
-            if not receiver.poll(min(remaining, PAGE_TIMEOUT_SECONDS)):
-                if deadline - time.monotonic() <= 0:
-                    raise _timeout(limits)
-                page = len(pages) + 1
-                raise LimitExceeded(
-                    f"第 {page} 页处理超过 {PAGE_TIMEOUT_SECONDS:g} 秒，文件可能有异常结构 "
-                    f"(page {page} took longer than {PAGE_TIMEOUT_SECONDS:g} s)"
-                )
+            if not receiver.poll(min(remaining, POLL_SECONDS)):
+                clock.check(len(pages) + 1, limits)
+                continue
             try:
                 message = json.loads(receiver.recv_bytes(MAX_MESSAGE_BYTES))
             except (EOFError, OSError):
@@ -133,7 +191,9 @@ def parse_in_child(
             if kind == "total":
                 total = int(message[1])
             elif kind == "page":
+                clock.check(len(pages) + 1, limits)  # a page read between two looks is measured too
                 pages.append(page_from_json(message[1]))
+                clock.next_page()
                 if progress is not None:
                     progress(len(pages), max(total, len(pages)))
             elif kind == "done":

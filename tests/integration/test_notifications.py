@@ -168,8 +168,8 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
     from tortoise import Tortoise
 
     from app.db import tortoise_config
+    from app.jobs import make_queue
     from app.models import NotificationDelivery, WebhookSubscription
-    from app.queue import make_queue
     from app.services import notifications
     from app.worker import build_worker
 
@@ -179,6 +179,7 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
     receiver.fail_first = 2
     await WebhookSubscription.create(organisation_id=city.orgs["city"], url=receiver.url, secret="k")
     queue = make_queue(settings)
+    notifications.use_queue(queue)  # what the app's lifespan does
     try:
         (delivery_id,) = await notifications.notify("failure", {"organisation": "市财政局"}, city.orgs["finance"])
     finally:
@@ -186,7 +187,7 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
         notifications.use_queue(None)
     worker = build_worker(settings, burst=True)
     try:
-        await worker.main()  # its startup connects Tortoise, its shutdown closes the connections
+        await worker.main()
     finally:
         await worker.close()
     await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
@@ -197,8 +198,8 @@ async def test_through_a_real_arq_worker(db: Any, city: City, receiver: Receiver
 
 
 async def test_in_process_retries_stop_at_close_and_resume_at_start(db: Any, city: City, receiver: Receiver) -> None:
+    from app.jobs import InProcessQueue
     from app.models import NotificationDelivery, WebhookSubscription
-    from app.queue import InProcessQueue
     from app.services import notifications
 
     receiver.fail_first = 1

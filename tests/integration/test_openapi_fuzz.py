@@ -60,8 +60,8 @@ class Portal:
 
         from app.asgi import create_app
         from app.db import tortoise_config
+        from app.jobs import make_queue
         from app.models import OrgKind, Role
-        from app.queue import make_queue
         from app.security import new_api_token
         from app.services.organisations import create_organisation
         from app.services.users import add_user
@@ -112,7 +112,7 @@ class Portal:
         async def stop() -> None:
             from tortoise import Tortoise
 
-            from app.queue import InProcessQueue
+            from app.jobs import InProcessQueue
 
             await self.client.aclose()
             if isinstance(self.queue, InProcessQueue):
