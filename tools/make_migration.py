@@ -50,6 +50,7 @@ async def _generate_here(url: str, location: Path, name: str) -> None:
     else:
         await cmd.init()
         await cmd.upgrade(run_in_transaction=True)
+        await cmd.init()  # aerich reads the last models state at init: read it again now that it is applied
         await cmd.migrate(name)
     await Tortoise.close_connections()
 

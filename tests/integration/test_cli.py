@@ -107,9 +107,9 @@ def test_user_add_and_token(tmp_path: Path) -> None:
         "department",
         "--organisation",
         "市财政局",
-        "--password",
-        "a long password",
+        "--password-stdin",
         data_dir=tmp_path,
+        input_="a long password\n",
     )
     assert added.returncode == 0, added.stderr
     assert "created user clerk" in added.stdout
