@@ -90,8 +90,9 @@ async def _reserve(key: str, now: datetime, limits: LoginLimits) -> int:
     return int(rows[0]["hits"])
 
 
-async def admit(username: str, address: str, now: datetime, limits: LoginLimits = LIMITS) -> None:
-    """Reserve this attempt in the counters, or refuse it (``RateLimited``) before any password is checked."""
+async def admit(username: str, address: str, now: datetime, limits: LoginLimits = LIMITS) -> bool:
+    """Reserve this attempt in the counters, or refuse it (``RateLimited``) before any password is checked.
+    Answers whether the per-account counter was reserved too (not for an address the account knows)."""
     by_address, by_pair, by_account = keys(username, address)
     window_s = int(limits.window.total_seconds())
     if await _reserve(by_address, now, limits) > limits.per_address:
@@ -101,7 +102,7 @@ async def admit(username: str, address: str, now: datetime, limits: LoginLimits 
     if await _reserve(by_pair, now, limits) > limits.per_account_address:
         raise RateLimited("Too many failed logins; try again in 15 minutes.", retry_after=window_s, limit="account")
     if await known_address(username, address, now, limits):
-        return
+        return False
     hits = await _reserve(by_account, now, limits)
     delay = account_delay(hits, limits)
     if delay and not await _execute(_CLAIM_SLOT, [now + delay, by_account, now]):
@@ -110,6 +111,7 @@ async def admit(username: str, address: str, now: datetime, limits: LoginLimits 
             retry_after=int(delay.total_seconds()),
             limit="account_delay",
         )
+    return True
 
 
 async def known_address(username: str, address: str, now: datetime, limits: LoginLimits = LIMITS) -> bool:
@@ -117,8 +119,11 @@ async def known_address(username: str, address: str, now: datetime, limits: Logi
     return await LoginAttempt.filter(username=username[:64], address=address, succeeded=True, at__gte=since).exists()
 
 
-async def succeeded(username: str, address: str) -> None:
-    """A correct password: the attempt does not count against the address, and the pair starts afresh."""
-    by_address, by_pair, _ = keys(username, address)
+async def succeeded(username: str, address: str, account_reserved: bool) -> None:
+    """A correct password: the attempt counts against neither the address nor the account, and the pair
+    starts afresh."""
+    by_address, by_pair, by_account = keys(username, address)
     await _execute(_RELEASE, [by_address])
     await _execute(_FORGET, [by_pair])
+    if account_reserved:
+        await _execute(_RELEASE, [by_account])

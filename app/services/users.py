@@ -96,7 +96,7 @@ async def login(
     if "\x00" in username or "\x00" in password or len(username) > 64:
         raise Unauthenticated("Wrong username or password.")
     address = address[:64]
-    await throttle.admit(username, address, datetime.now(UTC), limits)
+    account_reserved = await throttle.admit(username, address, datetime.now(UTC), limits)
     user = await User.get_or_none(username=username)
     if user is None or not user.is_active:
         await asyncio.to_thread(verify_password, _dummy_hash(), password)
@@ -106,7 +106,7 @@ async def login(
     await LoginAttempt.create(username=username, address=address, succeeded=ok)
     if not ok or user is None:
         raise Unauthenticated("Wrong username or password.")
-    await throttle.succeeded(username, address)
+    await throttle.succeeded(username, address, account_reserved)
     return await new_session(user, session_hours)
 
 
