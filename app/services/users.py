@@ -59,8 +59,9 @@ async def add_user(
         raise InvalidInput(message, errors=[{"key": "username", "message": message}])
     if enforce_policy:
         check_password(password, username)
-    if len(display_name) > 100:
-        raise InvalidInput("The display name is too long.", errors=[{"key": "display_name", "message": "≤ 100"}])
+    if len(display_name) > 100 or "\x00" in display_name:
+        message = "The display name must have at most 100 characters and no NUL."
+        raise InvalidInput(message, errors=[{"key": "display_name", "message": message}])
     if await User.filter(username=username).exists():
         raise Conflict(f"The user {username!r} already exists.")
     org = await Organisation.get_or_none(id=organisation_id)
@@ -201,6 +202,10 @@ async def issue_token(
 ) -> IssuedToken:
     """A bearer token. Read-write tokens only from an admin (``actor``) or the command line (``None``);
     evaluators' tokens are always read-only; every token expires."""
+    name = name.strip()
+    if not name or len(name) > 100 or "\x00" in name:
+        message = "A token name of 1-100 characters (no NUL) is required."
+        raise InvalidInput(message, errors=[{"key": "name", "message": message}])
     user = await _user(username)
     if not user.is_active:
         raise Conflict(f"The user {username!r} is disabled.")

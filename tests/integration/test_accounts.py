@@ -118,6 +118,7 @@ async def test_admin_creates_a_user_who_must_change_the_password_first(client: A
         ({"username": "x" * 65}, "username"),
         ({"role": "emperor"}, "role"),
         ({"organisation_id": 2**31}, "organisation_id"),
+        ({"display_name": "nul\x00byte"}, "display_name"),
     ],
 )
 async def test_admin_create_user_refuses_bad_input_naming_the_field(
@@ -324,6 +325,9 @@ async def test_only_admins_mint_read_write_tokens(client: Any, city: City) -> No
     assert refused.json()["code"] == "read_write_token_admin_only"
     ok = await client.post("/api/auth/tokens", json={"name": "ro"}, headers=headers)
     assert ok.status_code == 201
+    nul = await client.post("/api/auth/tokens", json={"name": "a\x00b"}, headers=headers)
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["key"] == "name"
     client.cookies.clear()
     assert (await api_login(client, "admin")).status_code == 200
     rw = await client.post("/api/auth/tokens", json={"name": "rw", "read_only": False}, headers=await csrf(client))
