@@ -4,8 +4,8 @@ Every route handler declares who may call it in ``opt["roles"]``: a set of roles
 A handler without that declaration is refused to everyone (secure by default; a test walks the routes).
 
 Two more declarations relax the guard for the few handlers every signed-in person needs:
-``opt["session_write"]`` lets a read-only *session* (an evaluator) write there (log out, change the password,
-mint a read-only token) — read-only tokens still cannot; ``opt["before_password_change"]`` stays open to an
+``opt["session_write"]`` lets a read-only *session* (an evaluator) write there (change the password, mint
+or revoke its own read-only tokens) — read-only tokens still cannot; ``opt["before_password_change"]`` stays open to an
 account that must change its password first (everything else answers ``password_change_required``).
 """
 
