@@ -22,6 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from tortoise import Tortoise, connections
 
+from app.api.admin import AdminController
 from app.api.agreements import AgreementController
 from app.api.auth import AuthController
 from app.api.calendar import CalendarController
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
         route_handlers=[
             health,
             AuthController,
+            AdminController,
             DocumentController,
             ObligationController,
             AgreementController,

@@ -1,5 +1,5 @@
 """The ``chengxin`` command: serve, worker, migrate, extract, deadline, demo, sweep, recalendar, snapshot,
-user."""
+org, user, token."""
 
 from __future__ import annotations
 
@@ -21,10 +21,14 @@ cli = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-user_cli = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
+user_cli = typer.Typer(help="Manage users.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
 audit_cli = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
+org_cli = typer.Typer(help="Manage organisations.", no_args_is_help=True)
+cli.add_typer(org_cli, name="org")
+token_cli = typer.Typer(help="List and revoke API tokens.", no_args_is_help=True)
+cli.add_typer(token_cli, name="token")
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -74,8 +78,8 @@ def migrate() -> None:
 
 @cli.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.", envvar="CHENGXIN_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", envvar="CHENGXIN_PORT")] = 8000,
     workers: Annotated[int, typer.Option(help="HTTP worker processes.")] = 1,
 ) -> None:
     """Serve the API and UI with granian (migrations are applied first)."""
@@ -247,32 +251,182 @@ def snapshot(
     typer.echo(json.dumps({"month": day.strftime("%Y-%m"), "organisations": _run(settings, body)}))
 
 
+def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
+    """A password from standard input (first line) or a hidden prompt; never from the command line."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            typer.echo("no password on standard input", err=True)
+            raise typer.Exit(2)
+        return password
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    from app.errors import AppError
+
+    typer.echo(f"error: {exc.detail if isinstance(exc, AppError) else exc}", err=True)
+    return typer.Exit(1)
+
+
+def _run_service(settings: Settings, body: Callable[[], Awaitable[T]]) -> T:
+    """``_run`` with domain errors (bad password, unknown user …) printed as one line and exit status 1."""
+    from app.errors import AppError
+
+    try:
+        return _run(settings, body)
+    except AppError as exc:
+        raise _fail(exc) from None
+
+
+async def _organisation(ref: str) -> Any:
+    """An organisation by id or exact name (a name used twice must be given by id)."""
+    from app.models import Organisation
+
+    if ref.isdigit():
+        org = await Organisation.get_or_none(id=int(ref))
+    else:
+        matches = await Organisation.filter(name=ref).limit(2)
+        if len(matches) > 1:
+            raise typer.BadParameter(f"{ref!r} names several organisations; give the id")
+        org = matches[0] if matches else None
+    if org is None:
+        raise typer.BadParameter(f"no organisation {ref!r} (create it with `chengxin org add`)")
+    return org
+
+
+@org_cli.command("add")
+def org_add(
+    name: str,
+    kind: Annotated[str, typer.Option(help="city|district|town|department|committee|other")],
+    parent: Annotated[str | None, typer.Option(help="Parent organisation id or exact name.")] = None,
+    uscc: Annotated[str | None, typer.Option(help="Unified social credit code.")] = None,
+) -> None:
+    """Create an organisation (the first one of a fresh installation has no parent)."""
+    from app.models import OrgKind
+    from app.services.organisations import create_organisation
+
+    try:
+        org_kind = OrgKind(kind)
+    except ValueError:
+        raise typer.BadParameter(f"--kind must be one of {', '.join(OrgKind)}") from None
+    settings = Settings.from_env()
+
+    async def body() -> str:
+        parent_org = await _organisation(parent) if parent else None
+        org = await create_organisation(name, org_kind, parent_org.id if parent_org else None, uscc)
+        return f"created organisation {org.name} ({org.kind}) id {org.id}"
+
+    typer.echo(_run_service(settings, body))
+
+
+@org_cli.command("list")
+def org_list() -> None:
+    """List organisations (id, kind, name) in tree order."""
+    from app.models import Organisation
+
+    settings = Settings.from_env()
+
+    async def body() -> list[str]:
+        rows = await Organisation.all().order_by("path")
+        return [f"{o.id:>5}  {o.kind!s:<10} {'  ' * (o.path.count('/') - 2)}{o.name}" for o in rows]
+
+    typer.echo("\n".join(_run(settings, body)) or "no organisations")
+
+
 @user_cli.command("add")
 def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="admin|investment|finance|department|evaluator")],
     organisation: Annotated[str, typer.Option(help="Organisation id or exact name.")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
     display_name: str = "",
 ) -> None:
-    """Create a user."""
-    from app.models import Organisation, Role
+    """Create a user (the first admin of a fresh installation too). The password is asked for (or read
+    from standard input) and must be changed at the first login."""
+    from app.models import Role
     from app.services.users import add_user
+
+    try:
+        user_role = Role(role)
+    except ValueError:
+        raise typer.BadParameter(f"--role must be one of {', '.join(Role)}") from None
+    settings = Settings.from_env()
+    password = _read_password(password_stdin)
+
+    async def body() -> str:
+        org = await _organisation(organisation)
+        user = await add_user(username, password, user_role, org.id, display_name, must_change_password=True)
+        return f"created user {user.username} ({role}) in {org.name}; the password must be changed at first login"
+
+    typer.echo(_run_service(settings, body))
+
+
+@user_cli.command("passwd")
+def user_passwd(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password for a user (who must change it at the next login); their sessions end."""
+    from app.services.users import reset_password
+
+    settings = Settings.from_env()
+    password = _read_password(password_stdin)
+
+    async def body() -> str:
+        user = await reset_password(None, username, password)
+        return f"password of {user.username} set; it must be changed at the next login"
+
+    typer.echo(_run_service(settings, body))
+
+
+@user_cli.command("disable")
+def user_disable(username: str) -> None:
+    """Disable a user: their sessions end and their API tokens stop working."""
+    from app.services.users import set_active
 
     settings = Settings.from_env()
 
     async def body() -> str:
-        org = await (
-            Organisation.get_or_none(id=int(organisation))
-            if organisation.isdigit()
-            else Organisation.get_or_none(name=organisation)
-        )
-        if org is None:
-            raise typer.BadParameter(f"no organisation {organisation!r}")
-        user = await add_user(username, password, Role(role), org.id, display_name)
-        return f"created user {user.username} ({role}) in {org.name}"
+        user = await set_active(None, username, False)
+        return f"disabled {user.username}"
 
-    typer.echo(_run(settings, body))
+    typer.echo(_run_service(settings, body))
+
+
+@user_cli.command("enable")
+def user_enable(username: str) -> None:
+    """Enable a disabled user again."""
+    from app.services.users import set_active
+
+    settings = Settings.from_env()
+
+    async def body() -> str:
+        user = await set_active(None, username, True)
+        return f"enabled {user.username}"
+
+    typer.echo(_run_service(settings, body))
+
+
+@user_cli.command("list")
+def user_list() -> None:
+    """List users: name, role, organisation, state."""
+    from app.services.users import list_users
+
+    settings = Settings.from_env()
+
+    async def body() -> list[str]:
+        return [
+            f"{u.username:<20} {u.role!s:<11} {u.organisation.name:<24} "
+            f"{'active' if u.is_active else 'disabled'}{' (must change password)' if u.must_change_password else ''}"
+            for u in await list_users()
+        ]
+
+    typer.echo("\n".join(_run(settings, body)) or "no users")
 
 
 @user_cli.command("token")
@@ -280,13 +434,57 @@ def user_token(
     username: str,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     read_only: Annotated[bool, typer.Option("--read-only/--read-write")] = True,
-    days: Annotated[int | None, typer.Option(help="Expire after N days.")] = None,
+    days: Annotated[int | None, typer.Option(help="Expire after N days (default CHENGXIN_TOKEN_DAYS, 90).")] = None,
 ) -> None:
     """Issue a bearer API token for a user (printed once)."""
     from app.services.users import issue_token
 
     settings = Settings.from_env()
-    typer.echo(_run(settings, lambda: issue_token(username, name, read_only=read_only, days=days)))
+
+    async def body() -> str:
+        issued = await issue_token(None, username, name, read_only=read_only, days=days or settings.token_days)
+        return issued.token
+
+    typer.echo(_run_service(settings, body))
+
+
+@token_cli.command("list")
+def token_list(username: Annotated[str | None, typer.Argument(help="Only this user's tokens.")] = None) -> None:
+    """List API tokens (never their values): id, user, name, scope, expiry, state."""
+    from datetime import UTC, datetime
+
+    from app.security import token_expiry
+    from app.services.users import list_tokens
+
+    settings = Settings.from_env()
+
+    async def body() -> list[str]:
+        now = datetime.now(UTC)
+        lines = []
+        for t in await list_tokens(username):
+            expires = token_expiry(t)
+            state = "revoked" if t.revoked_at else "expired" if expires <= now else "active"
+            scope = "read-only" if t.read_only else "read-write"
+            lines.append(
+                f"{t.id:>5}  {t.user.username:<20} {t.name:<20} {scope:<10} expires {expires:%Y-%m-%d}  {state}"
+            )
+        return lines
+
+    typer.echo("\n".join(_run(settings, body)) or "no tokens")
+
+
+@token_cli.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke an API token by its id (see `chengxin token list`)."""
+    from app.services.users import revoke_token
+
+    settings = Settings.from_env()
+
+    async def body() -> str:
+        token = await revoke_token(None, token_id)
+        return f"revoked token {token.id}"
+
+    typer.echo(_run_service(settings, body))
 
 
 @audit_cli.command("verify")
@@ -313,11 +511,24 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the UI afterwards.")] = True,
     host: str = "127.0.0.1",
     port: int = 8000,
+    allow_non_sqlite: Annotated[
+        bool,
+        typer.Option("--allow-non-sqlite", help="Fill a non-SQLite database with demo data and demo accounts."),
+    ] = False,
 ) -> None:
-    """Create a local database, ingest the examples, confirm, sweep, print a summary, then serve."""
+    """Create a local database, ingest the examples, confirm, sweep, print a summary, then serve.
+    Refuses a database other than SQLite (a production one, most likely) unless told explicitly."""
     from app.demo import run_demo
 
     settings = Settings.from_env()
+    if not settings.db_url.startswith("sqlite") and not allow_non_sqlite:
+        typer.echo(
+            "refusing to put demo data and demo accounts (with a published password) into "
+            f"{settings.db_url.split('://')[0]} database CHENGXIN_DATABASE_URL; unset it for a local SQLite demo, "
+            "or pass --allow-non-sqlite if this database is meant for the demo",
+            err=True,
+        )
+        raise typer.Exit(2)
     day = _sweep_date(as_of)
     summary = _run(settings, lambda: run_demo(settings, day, ROOT / "examples"))
     typer.echo(summary)

@@ -54,7 +54,9 @@ async def seed_city() -> dict[str, Organisation]:
             orgs[name] = await get_or_create_organisation(name, OrgKind.DEPARTMENT, d)
     for username, role, org_name in USERS:
         if not await User.filter(username=username).exists():
-            await add_user(username, DEMO_PASSWORD, role, orgs[org_name].id, display_name=username)
+            await add_user(  # the demo's well-known accounts: the published password, no forced change
+                username, DEMO_PASSWORD, role, orgs[org_name].id, display_name=username, enforce_policy=False
+            )
     return orgs
 
 

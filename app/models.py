@@ -96,6 +96,9 @@ class User(Model):
         "models.Organisation", related_name="users", on_delete=fields.RESTRICT
     )
     is_active = fields.BooleanField(default=True)
+    # set for accounts an admin (or the bootstrap) created or reset: the user must choose a new password
+    # before doing anything else
+    must_change_password = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +109,7 @@ class ApiToken(Model):
     """Bearer tokens for programs. Only the SHA-256 of the token is stored."""
 
     id = fields.IntField(primary_key=True)
+    user_id: int
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", related_name="tokens")
     name = fields.CharField(max_length=100)
     token_hash = fields.CharField(max_length=64, unique=True)
@@ -134,13 +138,30 @@ class UserSession(Model):
 
 
 class LoginAttempt(Model):
+    """Every password that was actually checked (throttled attempts are counted in ``LoginThrottle``)."""
+
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=64, db_index=True)
+    address = fields.CharField(max_length=64, default="", db_index=True)
     succeeded = fields.BooleanField()
     at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "login_attempt"
+
+
+class LoginThrottle(Model):
+    """One counter per throttled key (a client address, an account at an address, an account), updated
+    by single atomic upserts so parallel attempts cannot all read the same old count."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=160, unique=True)
+    hits = fields.IntField(default=0)
+    window_start = fields.DatetimeField()
+    next_allowed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "login_throttle"
 
 
 class Document(Model):

@@ -2,6 +2,11 @@
 
 Every route handler declares who may call it in ``opt["roles"]``: a set of roles, or ``PUBLIC``.
 A handler without that declaration is refused to everyone (secure by default; a test walks the routes).
+
+Two more declarations relax the guard for the few handlers every signed-in person needs:
+``opt["session_write"]`` lets a read-only *session* (an evaluator) write there (change the password, mint
+or revoke its own read-only tokens) — read-only tokens still cannot; ``opt["before_password_change"]`` stays open to an
+account that must change its password first (everything else answers ``password_change_required``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ REVIEWERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 UPLOADERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 ADMIN_ONLY = frozenset({Role.ADMIN})
 
+DEFAULT_TOKEN_DAYS = 90
+
 _hasher = PasswordHasher()
 
 
@@ -63,6 +70,7 @@ class Principal:
     scope_path: str = "/"  # objects owned by organisations whose path starts with this are visible
     read_only: bool = False
     via_token: bool = False
+    must_change_password: bool = False
 
     def can_see(self, owner_path: str) -> bool:
         return owner_path.startswith(self.scope_path)
@@ -99,6 +107,7 @@ async def principal_for(user: User, *, read_only: bool = False, via_token: bool 
         scope_path=await scope_path_for(role, org),
         read_only=read_only or role == Role.EVALUATOR,
         via_token=via_token,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -113,11 +122,26 @@ async def new_session(user: User, hours: int) -> tuple[str, UserSession]:
     return raw, session
 
 
-async def new_api_token(user: User, name: str, *, read_only: bool, days: int | None = None) -> str:
+async def create_api_token(
+    user: User, name: str, *, read_only: bool, days: int = DEFAULT_TOKEN_DAYS
+) -> tuple[str, ApiToken]:
+    """A bearer token (``cx_…``, only its SHA-256 stored) that expires after ``days``."""
     raw = "cx_" + secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(days=days) if days else None
-    await ApiToken.create(user=user, name=name, token_hash=sha256_hex(raw), read_only=read_only, expires_at=expires)
+    expires = datetime.now(UTC) + timedelta(days=days)
+    token = await ApiToken.create(
+        user=user, name=name[:100], token_hash=sha256_hex(raw), read_only=read_only, expires_at=expires
+    )
+    return raw, token
+
+
+async def new_api_token(user: User, name: str, *, read_only: bool, days: int = DEFAULT_TOKEN_DAYS) -> str:
+    raw, _ = await create_api_token(user, name, read_only=read_only, days=days)
     return raw
+
+
+def token_expiry(token: ApiToken) -> datetime:
+    """Tokens from before expiry existed expire ``DEFAULT_TOKEN_DAYS`` after they were made."""
+    return token.expires_at or token.created_at + timedelta(days=DEFAULT_TOKEN_DAYS)
 
 
 async def authenticate(scope: Scope) -> Principal | None:
@@ -128,7 +152,7 @@ async def authenticate(scope: Scope) -> Principal | None:
         token = await ApiToken.get_or_none(token_hash=sha256_hex(auth[7:].strip()), revoked_at=None).select_related(
             "user"
         )
-        if token is None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
+        if token is None or token_expiry(token) <= now or not token.user.is_active:
             return None
         return await principal_for(token.user, read_only=token.read_only, via_token=True)
     raw = _cookie(headers.get("cookie", ""), SESSION_COOKIE)
@@ -173,6 +197,28 @@ class SessionCSRFMiddleware(CSRFMiddleware):
         await super().__call__(scope, receive, send)
 
 
+def is_https(scope: Scope, trust_proxy_headers: bool) -> bool:
+    """Served over HTTPS: the request's own scheme, or ``X-Forwarded-Proto`` from a trusted proxy."""
+    if scope.get("scheme") in ("https", "wss"):
+        return True
+    if not trust_proxy_headers:
+        return False
+    headers = dict(scope.get("headers", []))
+    forwarded = headers.get(b"x-forwarded-proto", b"").decode("latin-1").split(",")[0].strip().lower()
+    return forwarded == "https"
+
+
+def client_address(scope: Scope, trust_proxy_headers: bool) -> str:
+    """The caller's address: the peer, or the address a trusted proxy appended last to ``X-Forwarded-For``."""
+    if trust_proxy_headers:
+        headers = dict(scope.get("headers", []))
+        forwarded = [a.strip() for a in headers.get(b"x-forwarded-for", b"").decode("latin-1").split(",")]
+        if forwarded and forwarded[-1]:
+            return forwarded[-1][:64]
+    client = scope.get("client")
+    return str(client[0])[:64] if client else "unknown"
+
+
 def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     roles = handler.opt.get("roles")
     if roles == PUBLIC:
@@ -182,10 +228,16 @@ def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRout
     principal: Principal | None = connection.scope.get("user")
     if principal is None:
         raise Unauthenticated("Log in or send a valid bearer token.")
+    if principal.must_change_password and not handler.opt.get("before_password_change"):
+        raise Forbidden(
+            "Choose a new password first (POST /api/auth/password, or the page /password).",
+            code="password_change_required",
+        )
     if principal.role not in roles:
         raise Forbidden(f"The role '{principal.role}' may not use this endpoint.")
-    if principal.read_only and connection.scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS"):
-        raise Forbidden("This API token is read-only.")
+    writing = connection.scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS")
+    if principal.read_only and writing and not (handler.opt.get("session_write") and not principal.via_token):
+        raise Forbidden("This API token is read-only." if principal.via_token else "This account is read-only.")
 
 
 def require_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:

@@ -30,6 +30,10 @@ class Settings:
     storage_dir: Path | None = None  # default: data_dir / "files"
     secret_key: str = ""
     session_hours: int = 8
+    token_days: int = 90  # CHENGXIN_TOKEN_DAYS: API tokens expire after this many days unless asked shorter
+    # CHENGXIN_TRUST_PROXY_HEADERS=1 behind a reverse proxy: X-Forwarded-Proto (Secure cookies) and the last
+    # X-Forwarded-For address (login throttling) are believed; never set it when clients reach the app directly
+    trust_proxy_headers: bool = False
     max_upload_mb: int = 100
     max_pages: int = 2000
     extraction_timeout_s: int = 300
@@ -102,6 +106,8 @@ class Settings:
             storage_dir=Path(storage).resolve() if storage else None,
             secret_key=secret,
             session_hours=int(env.get("CHENGXIN_SESSION_HOURS", "8")),
+            token_days=int(env.get("CHENGXIN_TOKEN_DAYS", "90")),
+            trust_proxy_headers=env.get("CHENGXIN_TRUST_PROXY_HEADERS", "") in ("1", "true", "yes"),
             max_upload_mb=int(env.get("CHENGXIN_MAX_UPLOAD_MB", "100")),
             max_pages=int(env.get("CHENGXIN_MAX_PAGES", "2000")),
             extraction_timeout_s=int(env.get("CHENGXIN_EXTRACTION_TIMEOUT", "300")),

@@ -8,17 +8,19 @@ cookie. Every value is escaped by Jinja's autoescape; no template marks document
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.datastructures import Cookie
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from app.api.auth import session_cookie
+from app.api.auth import expired_session_cookie, session_cookie
 from app.api.deps import AppSettings
 from app.errors import AppError, RateLimited
-from app.security import PUBLIC, SESSION_COOKIE, STAFF, Principal
+from app.models import User
+from app.security import PUBLIC, SESSION_COOKIE, Principal, client_address
 from app.services import users
+from app.ui.accounts import AccountPages
 from app.ui.pages import AgreementPages, DocumentPages, FailurePages, PublicPages, WorkPages
 from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
 
@@ -35,19 +37,24 @@ class UIController(Controller):
         self, request: Request[Any, Any, Any], settings: AppSettings, data: URLEncodedBody[dict[str, str]]
     ) -> Response[Any]:
         next_path = safe_next(data.get("next_path"))
+        address = client_address(request.scope, settings.trust_proxy_headers)
         try:
-            raw, _ = await users.login(data.get("username", ""), data.get("password", ""), settings.session_hours)
+            raw, session = await users.login(
+                data.get("username", ""), data.get("password", ""), settings.session_hours, address
+            )
         except AppError as exc:
             message = "login.rate_limited" if isinstance(exc, RateLimited) else "login.failed"
             return page(request, "login.html", status_code=exc.status, error_key=message, next_path=next_path)
-        return Redirect(next_path, cookies=[session_cookie(raw, settings)])
+        if (await User.get(id=session.user_id)).must_change_password:
+            next_path = f"/password?next_path={quote(next_path, safe='')}"
+        return Redirect(next_path, cookies=[session_cookie(raw, settings, request)])
 
-    @post("/logout", opt={"roles": STAFF})
-    async def logout_form(self, request: Request[Any, Any, Any]) -> Redirect:
+    @post("/logout", opt={"roles": PUBLIC})
+    async def logout_form(self, request: Request[Any, Any, Any], settings: AppSettings) -> Redirect:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
             await users.logout(raw)
-        return Redirect("/login", cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
+        return Redirect("/login", cookies=[expired_session_cookie(settings, request)])
 
     @get("/", opt={"roles": PUBLIC})
     async def home(self, request: Request[Any, Any, Any]) -> Redirect:
@@ -57,7 +64,7 @@ class UIController(Controller):
 
 ui_router = Router(
     path="/",
-    route_handlers=[UIController, DocumentPages, AgreementPages, WorkPages, FailurePages, PublicPages],
+    route_handlers=[UIController, AccountPages, DocumentPages, AgreementPages, WorkPages, FailurePages, PublicPages],
     response_headers=PAGE_HEADERS,
     exception_handlers={AppError: page_error_handler},
     include_in_schema=False,

@@ -38,6 +38,7 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("/search", "nav.search", frozenset(Role)),
     ("/calendar", "nav.calendar", frozenset(Role)),
     ("/sweep", "nav.sweep", frozenset({Role.ADMIN})),
+    ("/admin/users", "nav.admin", frozenset({Role.ADMIN})),
 ]
 
 LANDING = {
@@ -82,6 +83,9 @@ def page_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Respon
     if isinstance(exc, Unauthenticated) and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?next_path={quote(target, safe='')}")
+    if exc.extra.get("code") == "password_change_required" and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/password?next_path={quote(target, safe='')}")
     return page(request, "error.html", status_code=exc.status, title=exc.title, detail=exc.detail)
 
 

@@ -45,7 +45,22 @@ async def fixture_ids(client: Any, city: City) -> dict[str, int]:
     doc_id = response.json()["id"]
     obligations = (await client.get(f"/api/obligations?document_id={doc_id}", headers=city.auth("admin"))).json()
     first = obligations["items"][0]
-    return {"document_id": doc_id, "obligation_id": first["id"], "agreement_id": first["agreement_id"]}
+    spare = await _spare_account(city)
+    return {"document_id": doc_id, "obligation_id": first["id"], "agreement_id": first["agreement_id"], **spare}
+
+
+async def _spare_account(city: City) -> dict[str, int]:
+    """A user and a token the admin endpoints may disable and revoke without locking the matrix out."""
+    from app.models import ApiToken, Role
+    from app.security import new_api_token
+    from app.services.users import add_user
+    from tests.conftest import PASSWORD
+
+    spare = await add_user("spare", PASSWORD, Role.DEPARTMENT, city.orgs["ndrc"])
+    raw = await new_api_token(spare, "spare", read_only=True)
+    token = await ApiToken.get(user_id=spare.id)
+    assert raw
+    return {"user_id": spare.id, "token_id": token.id}
 
 
 def handler_roles(handler: Any) -> Any:

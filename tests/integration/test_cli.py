@@ -107,9 +107,9 @@ def test_user_add_and_token(tmp_path: Path) -> None:
         "department",
         "--organisation",
         "市财政局",
-        "--password",
-        "a long password",
+        "--password-stdin",
         data_dir=tmp_path,
+        input_="a long password\n",
     )
     assert added.returncode == 0, added.stderr
     assert "created user clerk" in added.stdout
@@ -127,3 +127,82 @@ def test_user_add_and_token(tmp_path: Path) -> None:
     assert (not_a_date.returncode, "YYYY-MM-DD" in not_a_date.stderr) == (2, True)
     future_demo = run("demo", "--no-serve", "--as-of", "2099-01-01", data_dir=tmp_path)
     assert (future_demo.returncode, "in the future" in future_demo.stderr) == (2, True)
+
+
+def add_user(data_dir: Path, name: str, role: str, org: str, password: str) -> subprocess.CompletedProcess[str]:
+    args = ("user", "add", name, "--role", role, "--organisation", org, "--password-stdin")
+    return run(*args, data_dir=data_dir, input_=password + "\n")
+
+
+def passwd(data_dir: Path, name: str, password: str) -> subprocess.CompletedProcess[str]:
+    return run("user", "passwd", name, "--password-stdin", data_dir=data_dir, input_=password + "\n")
+
+
+def test_production_bootstrap_commands_on_an_empty_database(tmp_path: Path) -> None:
+    """org add, user add (password from stdin), passwd, disable, token list/revoke — no demo data needed."""
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    no_org = add_user(tmp_path, "boss", "admin", "佛山市", "a long passphrase")
+    assert no_org.returncode != 0
+    assert "org add" in no_org.stderr
+    city = run("org", "add", "佛山市", "--kind", "city", data_dir=tmp_path)
+    assert city.returncode == 0, city.stderr
+    district = run("org", "add", "南海区", "--kind", "district", "--parent", "佛山市", data_dir=tmp_path)
+    assert district.returncode == 0, district.stderr
+    assert run("org", "add", "x", "--kind", "empire", data_dir=tmp_path).returncode != 0
+    assert "南海区" in run("org", "list", data_dir=tmp_path).stdout
+
+    weak = add_user(tmp_path, "boss", "admin", "佛山市", "12345678")
+    assert weak.returncode == 1
+    assert "at least 12" in weak.stderr
+    added = add_user(tmp_path, "boss", "admin", "佛山市", "a long passphrase")
+    assert added.returncode == 0, added.stderr
+    assert "a long passphrase" not in added.stdout + added.stderr  # never echoed
+    assert "must be changed" in added.stdout
+    clerk = add_user(tmp_path, "clerk", "department", "南海区", "another passphrase")
+    assert clerk.returncode == 0, clerk.stderr
+    listed = run("user", "list", data_dir=tmp_path).stdout
+    assert "boss" in listed
+    assert "must change password" in listed
+
+    assert passwd(tmp_path, "clerk", "qwerty123456").returncode == 1
+    reset = passwd(tmp_path, "clerk", "third passphrase!")
+    assert reset.returncode == 0, reset.stderr
+    assert passwd(tmp_path, "ghost", "a fine passphrase").returncode == 1
+
+    token = run("user", "token", "clerk", "--days", "7", data_dir=tmp_path)
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.strip().startswith("cx_")
+    tokens = run("token", "list", "clerk", data_dir=tmp_path).stdout
+    assert token.stdout.strip() not in tokens  # values are never listed
+    token_id = tokens.split()[0]
+    assert "read-only" in tokens
+    assert "active" in tokens
+    assert run("token", "revoke", token_id, data_dir=tmp_path).returncode == 0
+    assert "revoked" in run("token", "list", data_dir=tmp_path).stdout
+    assert run("token", "revoke", "999", data_dir=tmp_path).returncode == 1
+
+    assert run("user", "disable", "clerk", data_dir=tmp_path).returncode == 0
+    assert "disabled" in run("user", "list", data_dir=tmp_path).stdout
+    last = run("user", "disable", "boss", data_dir=tmp_path)
+    assert last.returncode == 1
+    assert "last active administrator" in last.stderr
+
+
+def test_demo_refuses_a_database_other_than_sqlite(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
+    env |= {"CHENGXIN_DATA_DIR": str(tmp_path), "CHENGXIN_DATABASE_URL": "postgres://nobody@127.0.0.1:1/production"}
+    refused = subprocess.run(
+        [CHENGXIN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert refused.returncode == 2
+    assert "--allow-non-sqlite" in refused.stderr
+    # with the flag it goes on (and here fails to connect to the made-up server: it did not refuse)
+    allowed = subprocess.run(
+        [CHENGXIN, "demo", "--no-serve", "--allow-non-sqlite"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "--allow-non-sqlite" not in allowed.stderr
