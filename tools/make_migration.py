@@ -5,6 +5,11 @@ file and on a scratch PostgreSQL database, each first brought up to the committe
 merges the two into one file whose ``upgrade``/``downgrade`` pick the SQL by ``db.capabilities.dialect``.
 
     uv run python tools/make_migration.py NAME [--pg postgres://postgres@127.0.0.1:5432/postgres]
+    uv run python tools/make_migration.py --refresh-state
+
+``--refresh-state`` rewrites the ``MODELS_STATE`` of the newest migration from the models as they are now. Use it
+after merging branches that each added a migration: every file carries the models state it was generated from,
+aerich diffs the next migration against the newest file's state, and that file knows only its own branch's models.
 """
 
 from __future__ import annotations
@@ -104,6 +109,28 @@ def merge(sqlite_file: Path, pg_file: Path) -> str:
     return "".join(out)
 
 
+async def _models_state_now() -> str:
+    """The formatted ``MODELS_STATE`` of the current models (as aerich writes it)."""
+    from aerich.utils import get_formatted_compressed_data, get_models_describe
+    from tortoise import Tortoise
+
+    from app.db import tortoise_config
+
+    await Tortoise.init(config=tortoise_config("sqlite://:memory:"))
+    try:
+        return "MODELS_STATE = (\n    " + get_formatted_compressed_data(get_models_describe("models")) + "\n)\n"
+    finally:
+        await Tortoise.close_connections()
+
+
+def refresh_state() -> Path:
+    files = sorted((MIGRATIONS / "models").glob("*.py"), key=lambda p: int(p.name.split("_")[0]))
+    newest = files[-1]
+    source = newest.read_text()
+    newest.write_text(source[: source.index("MODELS_STATE = (")] + asyncio.run(_models_state_now()))
+    return newest
+
+
 async def main() -> None:
     import asyncpg
 
@@ -124,7 +151,11 @@ async def main() -> None:
             else:
                 loc.mkdir(parents=True)
             locations[dialect] = loc
+        existing = {p.name for p in (MIGRATIONS / "models").glob("*.py")}
         sqlite_file = _generate(f"sqlite://{scratch / 'scratch.sqlite3'}", locations["sqlite"], args.name)
+        if sqlite_file.name in existing:  # aerich found no change: nothing to write
+            print("no changes")
+            return
         pg_url = args.pg.rsplit("/", 1)[0] + f"/{pg_db}"
         pg_file = _generate(pg_url, locations["postgres"], args.name)
         target = MIGRATIONS / "models" / sqlite_file.name
@@ -141,5 +172,8 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--generate":
         sys.path.insert(0, str(ROOT))
         asyncio.run(_generate_here(sys.argv[2], Path(sys.argv[3]), sys.argv[4]))
+    elif sys.argv[1:] == ["--refresh-state"]:
+        sys.path.insert(0, str(ROOT))
+        print(refresh_state().relative_to(ROOT))
     else:
         asyncio.run(main())
