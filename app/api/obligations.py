@@ -14,6 +14,7 @@ from app.api.deps import CurrentUser
 from app.api.schemas import (
     AnchorRequest,
     AssignOwnerRequest,
+    ConfirmRequest,
     ConfirmResult,
     FulfilmentRequest,
     ObligationPatch,
@@ -94,7 +95,7 @@ class ObligationController(Controller):
         return [obligation_read(o) for o in rows]
 
     @post("/confirm", opt={"roles": REVIEWERS}, status_code=200)
-    async def confirm_bulk(self, principal: CurrentUser, data: JSONBody[ReviewRequest]) -> ConfirmResult:
+    async def confirm_bulk(self, principal: CurrentUser, data: JSONBody[ConfirmRequest]) -> ConfirmResult:
         """Confirm many obligations (all or none); answers which of them are already overdue. Obligations
         without an owner (``owner_unresolved``) are refused with 422 naming them."""
         rows = await svc.review(principal, list(dict.fromkeys(data.ids)), ReviewStatus.CONFIRMED)

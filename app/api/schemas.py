@@ -553,6 +553,10 @@ class AssignOwnerRequest(msgspec.Struct, forbid_unknown_fields=True):
     outside_scope: bool = False  # the explicit decision an organisation outside the caller's scope needs
 
 
+class ConfirmRequest(msgspec.Struct, forbid_unknown_fields=True):
+    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+
+
 class ConfirmResult(msgspec.Struct):
     """Confirmed obligations and those of them already overdue (the next sweep turns them into failures)."""
 

@@ -79,7 +79,8 @@ _BRACKETED = re.compile(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)$")
 
 
 def unlabelled(name: str) -> str:
-    """``甲方（佛山市投资促进局）`` or ``佛山市投资促进局（甲方）`` → ``佛山市投资促进局``; other names unchanged."""
+    """``甲方（佛山市投资促进局）``, ``佛山市投资促进局（甲方）`` or ``甲方：佛山市投资促进局`` →
+    ``佛山市投资促进局``; other names unchanged (NFKC-normalised)."""
     text = unicodedata.normalize("NFKC", name).strip()
     m = _BRACKETED.match(text)
     if m:
@@ -88,6 +89,9 @@ def unlabelled(name: str) -> str:
             return inner
         if inner in PARTY_LABELS:
             return outer
+    label, colon, rest = text.partition(":")
+    if colon and label.strip() in PARTY_LABELS and rest.strip():
+        return rest.strip()
     return text
 
 
