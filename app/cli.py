@@ -23,6 +23,8 @@ cli = typer.Typer(
 )
 user_cli = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
+corpus_cli = typer.Typer(help="The reviewed documents as annotated corpus data.", no_args_is_help=True)
+cli.add_typer(corpus_cli, name="corpus")
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -269,6 +271,21 @@ def user_token(
 
     settings = Settings.from_env()
     typer.echo(_run(settings, lambda: issue_token(username, name, read_only=read_only, days=days)))
+
+
+@corpus_cli.command("export")
+def corpus_export(
+    document: Annotated[int | None, typer.Option("--document", help="Only this document id.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for <doc_id>.txt and <doc_id>.gold.json.")] = Path(
+        "corpus-export"
+    ),
+) -> None:
+    """Write every reviewed document, with the clerks' corrections, in the corpus's gold format."""
+    from app.services.corpus import export_corpus
+
+    settings = Settings.from_env()
+    written = _run(settings, lambda: export_corpus(out, document))
+    typer.echo(json.dumps({"out": str(out), "documents": written}, ensure_ascii=False))
 
 
 @cli.command()

@@ -126,3 +126,15 @@ class AgreementController(Controller):
         """Undo a wrongly recorded event: the obligations it dated get their previous dates back (audited)."""
         event = await svc.undo_event(principal, agreement_id, event_id)
         return EventResponse(id=event.id, kind=event.kind, occurred_on=event.occurred_on, resolved_obligations=0)
+
+    @get("/{agreement_id:int}/corrections", opt={"roles": STAFF})
+    async def corrections(self, principal: CurrentUser, agreement_id: FromPath[int]) -> dict[str, object]:
+        """What review changed in the extractor's proposal for this agreement's document: per field (role,
+        obligor, deadline, amount, text) corrected, added and rejected counts and rates."""
+        from app.models import Document
+        from app.services.corpus import corrections
+
+        agreement = await Agreement.filter(svc.visible_agreements(principal), id=agreement_id).distinct().first()
+        if agreement is None:
+            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        return (await corrections(await Document.get(id=agreement.document_id))).to_dict()

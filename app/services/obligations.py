@@ -186,6 +186,15 @@ class ObligationEdit:
     owner_id: int | None = None
     fields_set: frozenset[str] = field(default_factory=frozenset)
 
+    @property
+    def resolves_owner(self) -> bool:
+        """Whether the edit settles who owes: an owner given, or the duty moved off the government side."""
+        return self.owner_id is not None or (
+            "obligor_role" in self.fields_set
+            and self.obligor_role is not None
+            and self.obligor_role != PartyRole.GOVERNMENT
+        )
+
 
 async def review(
     principal: Principal, ids: list[int], decision: ReviewStatus, edit: ObligationEdit | None = None
@@ -210,7 +219,7 @@ async def review(
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFound(f"Obligations {missing} do not exist or are not visible to you.")
-        if decision == ReviewStatus.CONFIRMED and not (edit and edit.owner_id is not None):
+        if decision == ReviewStatus.CONFIRMED and not (edit and edit.resolves_owner):
             unresolved = sorted(ob.id for ob in rows if ob.owner_unresolved)
             if unresolved:
                 raise InvalidInput(
@@ -257,6 +266,8 @@ def _apply_edit(ob: Obligation, edit: ObligationEdit) -> None:
         ob.obligor_name = edit.obligor_name
     if "obligor_role" in fs and edit.obligor_role:
         ob.obligor_role = edit.obligor_role
+        if edit.obligor_role != PartyRole.GOVERNMENT:
+            ob.owner_unresolved = False  # the managing bureau (the placeholder) tracks a counterparty's duty
     if "category" in fs and edit.category:
         if edit.category not in {c.value for c in extractors.Category}:
             raise InvalidInput(

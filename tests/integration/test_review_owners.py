@@ -384,3 +384,127 @@ async def test_confirming_overdue_obligations_warns(client: Any, city: City) -> 
     assert response.status_code == 200, response.text
     assert response.json()["overdue_on_confirmation"] == [late.id]
     assert {o["review_status"] for o in response.json()["obligations"]} == {"confirmed"}
+
+
+# ---- corrections are data ------------------------------------------------------------------------------
+
+TEXT = "第一条 甲方应于2025年3月1日前支付补助资金100万元。第二条 乙方应当按期开工建设。第三条 甲方负责协调供电。"
+
+
+def _scorer() -> Any:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path("/work/shared/tools/score_extraction.py")
+    if not path.exists():  # pragma: no cover - the shared tools live beside the repository
+        import pytest
+
+        pytest.skip("the shared scorer is not available")
+    spec = importlib.util.spec_from_file_location("score_extraction", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _clause(quote: str, obligor: extractors.Party, **kw: Any) -> extractors.Obligation:
+    start = TEXT.index(quote)
+    return extractors.Obligation(text=quote, page=1, start=start, end=start + len(quote), obligor=obligor, **kw)
+
+
+async def test_corpus_export_is_the_confirmed_facts_and_differs_from_the_proposal_by_the_corrections(
+    client: Any, city: City, tmp_path: Any
+) -> None:
+    import json
+
+    from app.models import Document, User
+    from app.services.corpus import export_corpus
+    from app.services.extraction import save_extraction
+
+    doc = await Document.create(
+        sha256="c" * 64,
+        filename="协议.pdf",
+        media_type="application/pdf",
+        size=1,
+        organisation_id=city.orgs["investment"],
+        uploaded_by=await User.get(username="investment"),
+        language="zh",
+    )
+    info = extractors.DocumentInfo(
+        sha256=doc.sha256,
+        pages=1,
+        language="zh",
+        kind=extractors.DocumentKind("investment_promotion"),
+        title="投资合作协议",
+        signed_on=date(2024, 1, 10),
+        parties=(extractors.Party("甲方", "佛山市财政局", GOV), extractors.Party("乙方", "某某科技有限公司", CP)),
+    )
+    clauses = (
+        _clause(
+            "甲方应于2025年3月1日前支付补助资金100万元。",
+            extractors.Party("甲方", "甲方", GOV),
+            deadline=extractors.Deadline(kind="absolute", date=date(2025, 3, 1), text="2025年3月1日前"),
+            amount=extractors.Amount(1_000_000.0, "CNY", "100万元"),
+        ),
+        _clause("乙方应当按期开工建设。", extractors.Party("乙方", "乙方", GOV)),  # role wrong: a correction
+        _clause("甲方负责协调供电。", extractors.Party("甲方", "甲方", GOV)),  # to be rejected
+    )
+    ag = await save_extraction(doc, extractors.ExtractionResult(info, clauses, text=TEXT, extractor_version="t"))
+    auth = city.auth("investment")
+    rows = (await client.get(f"/api/obligations?agreement_id={ag.id}", headers=auth)).json()["items"]
+    by_quote = {r["quote"]: r for r in rows}
+    first, second, third = (by_quote[c.text] for c in clauses)
+    fixed = await client.patch(
+        f"/api/obligations/{second['id']}",
+        json={"obligor_role": "counterparty", "nominal_date": "2025-06-30", "review_status": "confirmed"},
+        headers=auth,
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert (await client.post(f"/api/obligations/{third['id']}/reject", headers=auth)).status_code == 200
+    assert (await client.post("/api/obligations/confirm", json={"ids": [first["id"]]}, headers=auth)).status_code == 200
+
+    assert await export_corpus(tmp_path) == [f"chengxin_{doc.id}"]
+    text = (tmp_path / f"chengxin_{doc.id}.txt").read_text(encoding="utf-8")
+    exported = json.loads((tmp_path / f"chengxin_{doc.id}.gold.json").read_text(encoding="utf-8"))
+    assert text == TEXT
+    assert all(g["quote"] in text for g in exported["obligations"])
+    # scored with the corpus scorer, the confirmed facts as the API shows them score 1.0 against the export
+    scorer = _scorer()
+    confirmed = [
+        r
+        for r in (await client.get(f"/api/obligations?agreement_id={ag.id}", headers=auth)).json()["items"]
+        if r["review_status"] == "confirmed"
+    ]
+    predictions = [
+        {
+            "text": r["quote"],
+            "obligor": {"name": r["obligor_name"] or r["obligor_label"], "role": r["obligor_role"]},
+            "responsible": r["responsible"],
+            "deadline": {"kind": r["deadline"]["kind"], "date": r["deadline"]["nominal_date"]},
+            "amount": {"value": float(r["amount"]), "currency": r["currency"]} if r["amount"] else None,
+        }
+        for r in confirmed
+    ]
+    bucket = scorer.Bucket()
+    scorer.score_doc(predictions, exported["obligations"], [bucket])
+    scores = bucket.as_dict()
+    assert scores["f1"] == 1.0
+    for name in ("obligor_role_acc", "obligor_acc", "deadline_kind_acc", "deadline_date_acc", "amount_acc"):
+        assert scores[name] == 1.0, name
+    # … and differs from the proposal exactly by the corrections made
+    from app.models import Obligation
+
+    proposals = {o.id: o.proposal for o in await Obligation.filter(agreement_id=ag.id)}
+    expected = [proposals[first["id"]], proposals[second["id"]]]
+    expected[1] = expected[1] | {
+        "obligor_role": "counterparty",
+        "deadline": expected[1]["deadline"] | {"kind": "absolute", "date": "2025-06-30"},
+    }
+    assert exported["obligations"] == expected
+    rates = (await client.get(f"/api/agreements/{ag.id}/corrections", headers=city.auth("evaluator"))).json()
+    assert rates["proposed"] == 3
+    assert rates["corrected"] == {"role": 1, "obligor": 0, "deadline": 1, "amount": 0, "text": 0}
+    assert rates["rejected"] == 1
+    assert rates["added"] == 0
+    assert rates["rates"]["role"] == 1 / 3
