@@ -29,6 +29,8 @@ org_cli = typer.Typer(help="Manage organisations.", no_args_is_help=True)
 cli.add_typer(org_cli, name="org")
 token_cli = typer.Typer(help="List and revoke API tokens.", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
+corpus_cli = typer.Typer(help="The reviewed documents as annotated corpus data.", no_args_is_help=True)
+cli.add_typer(corpus_cli, name="corpus")
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -503,6 +505,21 @@ def audit_verify() -> None:
         typer.echo(f"audit log BROKEN ({len(report.broken)} broken links; {summary})")
         raise typer.Exit(1)
     typer.echo(f"audit log intact: {summary}")
+
+
+@corpus_cli.command("export")
+def corpus_export(
+    document: Annotated[int | None, typer.Option("--document", help="Only this document id.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for <doc_id>.txt and <doc_id>.gold.json.")] = Path(
+        "corpus-export"
+    ),
+) -> None:
+    """Write every reviewed document, with the clerks' corrections, in the corpus's gold format."""
+    from app.services.corpus import export_corpus
+
+    settings = Settings.from_env()
+    written = _run(settings, lambda: export_corpus(out, document))
+    typer.echo(json.dumps({"out": str(out), "documents": written}, ensure_ascii=False))
 
 
 @cli.command()

@@ -84,7 +84,11 @@ async def run_demo(settings: Settings, as_of: date, examples: Path) -> str:
 
 
 async def confirm_all(reviewer: Principal) -> int:
-    ids = await Obligation.filter(review_status=ReviewStatus.PROPOSED).values_list("id", flat=True)
+    """Confirm every proposal whose owner is known. Those no organisation of the demo city matched stay
+    proposed with ``owner_unresolved`` — a clerk assigns them — rather than being charged to the uploader."""
+    ids = await Obligation.filter(review_status=ReviewStatus.PROPOSED, owner_unresolved=False).values_list(
+        "id", flat=True
+    )
     if ids:
         await review(reviewer, list(ids), ReviewStatus.CONFIRMED)  # type: ignore[arg-type]
     return len(ids)
@@ -108,6 +112,8 @@ async def summary(as_of: date, sweep: dict[str, object]) -> str:
     for row in sorted(by_state, key=lambda r: (r["review_status"], r["state"])):
         label = row["state"] if row["review_status"] == "confirmed" else row["review_status"]
         lines.append(f"  {label:<22} {row['n']:>5}")
+    unresolved = await Obligation.filter(owner_unresolved=True).count()
+    lines.append(f"  {'awaiting an owner':<22} {unresolved:>5}")
     lines += ["", "Obligations by obligor (top 15)"]
     obligors: Counter[tuple[str, str]] = Counter()
     for name, label, role in await Obligation.all().values_list("obligor_name", "obligor_label", "obligor_role"):

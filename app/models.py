@@ -57,6 +57,11 @@ class FailureKind(StrEnum):
     GOVERNMENT_BREACH = "government_breach"  # 政务失信: counts against government integrity
     COUNTERPARTY_DEFAULT = "counterparty_default"  # basis for clawing back incentives
 
+    @property
+    def label(self) -> str:
+        """The type as records, exports and notices name it: 政务失信 or 违约 (a counterparty's default)."""
+        return "政务失信" if self is FailureKind.GOVERNMENT_BREACH else "违约"
+
 
 class Organisation(Model):
     id = fields.IntField(primary_key=True)
@@ -262,6 +267,9 @@ class AgreementEvent(Model):
         "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # the obligations it dated, with the dates they had before (issue 10: undo restores them)
+    dated: fields.Field[list[dict[str, object]]] = fields.JSONField(default=list)
+    undone_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "agreement_event"
@@ -329,6 +337,14 @@ class Obligation(Model):
         "models.Obligation", related_name="superseded_by", null=True, on_delete=fields.SET_NULL
     )
     state_reason = fields.TextField(null=True)  # why it was waived / amended / suspended (supplement, notice)
+    # review (issue 10): no organisation matched the obligor; ``owner`` is a placeholder until assigned
+    owner_unresolved = fields.BooleanField(default=False)
+    # the extractor's proposal as first written (None: added by a reviewer) — corrections are its diff
+    proposal: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    anchor_event_id: int | None
+    anchor_event: fields.ForeignKeyNullableRelation[AgreementEvent] = fields.ForeignKeyField(
+        "models.AgreementEvent", related_name="anchored", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "obligation"

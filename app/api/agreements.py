@@ -9,7 +9,17 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from tortoise.functions import Count
 
 from app.api.deps import CurrentUser
-from app.api.schemas import AgreementRead, EventRequest, EventResponse, Page, agreement_read
+from app.api.schemas import (
+    AgreementRead,
+    AnchorRead,
+    DatedRead,
+    EventPreview,
+    EventPreviewRequest,
+    EventRequest,
+    EventResponse,
+    Page,
+    agreement_read,
+)
 from app.errors import NotFound
 from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role
 from app.security import STAFF
@@ -84,3 +94,47 @@ class AgreementController(Controller):
             principal, agreement_id, data.kind, data.occurred_on, data.description, data.anchor_texts
         )
         return EventResponse(id=event.id, kind=event.kind, occurred_on=event.occurred_on, resolved_obligations=resolved)
+
+    @get("/{agreement_id:int}/anchors", opt={"roles": EVENT_RECORDERS})
+    async def anchors(self, principal: CurrentUser, agreement_id: FromPath[int]) -> list[AnchorRead]:
+        """The anchors the agreement's obligations name (their anchor texts): what an event is chosen from."""
+        rows = await svc.list_anchors(principal, agreement_id)
+        return [AnchorRead(anchor_text=str(r["anchor_text"]), obligation_ids=list(r["obligation_ids"])) for r in rows]
+
+    @post("/{agreement_id:int}/events/preview", opt={"roles": EVENT_RECORDERS}, status_code=200)
+    async def preview_event(
+        self, principal: CurrentUser, agreement_id: FromPath[int], data: JSONBody[EventPreviewRequest]
+    ) -> EventPreview:
+        """What recording the event would do: "dates N obligations: …"."""
+        dated = await svc.preview_event(principal, agreement_id, data.anchor_texts, data.occurred_on)
+        items = [
+            DatedRead(
+                obligation_id=d.obligation.id,
+                quote=d.obligation.quote,
+                anchor_text=d.obligation.anchor_text,
+                due_date=d.due_date,
+            )
+            for d in dated
+        ]
+        listed = "; ".join(f"#{i.obligation_id} → {i.due_date.isoformat()}" for i in items)
+        return EventPreview(summary=f"dates {len(items)} obligations: {listed}", obligations=items)
+
+    @post("/{agreement_id:int}/events/{event_id:int}/undo", opt={"roles": EVENT_RECORDERS}, status_code=200)
+    async def undo_event(
+        self, principal: CurrentUser, agreement_id: FromPath[int], event_id: FromPath[int]
+    ) -> EventResponse:
+        """Undo a wrongly recorded event: the obligations it dated get their previous dates back (audited)."""
+        event = await svc.undo_event(principal, agreement_id, event_id)
+        return EventResponse(id=event.id, kind=event.kind, occurred_on=event.occurred_on, resolved_obligations=0)
+
+    @get("/{agreement_id:int}/corrections", opt={"roles": STAFF})
+    async def corrections(self, principal: CurrentUser, agreement_id: FromPath[int]) -> dict[str, object]:
+        """What review changed in the extractor's proposal for this agreement's document: per field (role,
+        obligor, deadline, amount, text) corrected, added and rejected counts and rates."""
+        from app.models import Document
+        from app.services.corpus import corrections
+
+        agreement = await Agreement.filter(svc.visible_agreements(principal), id=agreement_id).distinct().first()
+        if agreement is None:
+            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        return (await corrections(await Document.get(id=agreement.document_id))).to_dict()

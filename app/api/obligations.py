@@ -12,6 +12,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParam
 from app import clock
 from app.api.deps import CurrentUser
 from app.api.schemas import (
+    AnchorRequest,
+    AssignOwnerRequest,
+    ConfirmRequest,
+    ConfirmResult,
     FulfilmentRequest,
     ObligationPatch,
     ObligationRead,
@@ -89,6 +93,31 @@ class ObligationController(Controller):
             raise InvalidInput("decision must be 'confirmed' or 'rejected'.")
         rows = await svc.review(principal, list(dict.fromkeys(data.ids)), data.decision)
         return [obligation_read(o) for o in rows]
+
+    @post("/confirm", opt={"roles": REVIEWERS}, status_code=200)
+    async def confirm_bulk(self, principal: CurrentUser, data: JSONBody[ConfirmRequest]) -> ConfirmResult:
+        """Confirm many obligations (all or none); answers which of them are already overdue. Obligations
+        without an owner (``owner_unresolved``) are refused with 422 naming them."""
+        rows = await svc.review(principal, list(dict.fromkeys(data.ids)), ReviewStatus.CONFIRMED)
+        overdue = svc.overdue_on_confirmation(rows, clock.today())
+        return ConfirmResult(
+            obligations=[obligation_read(o) for o in rows], overdue_on_confirmation=[o.id for o in overdue]
+        )
+
+    @post("/owner", opt={"roles": REVIEWERS}, status_code=200)
+    async def assign_owner(self, principal: CurrentUser, data: JSONBody[AssignOwnerRequest]) -> list[ObligationRead]:
+        """Assign the body that owes the obligations; one outside your scope needs ``outside_scope: true``."""
+        rows = await svc.assign_owner(
+            principal, list(dict.fromkeys(data.ids)), data.organisation_id, data.outside_scope
+        )
+        return [obligation_read(o) for o in rows]
+
+    @post("/{obligation_id:int}/anchor", opt={"roles": REVIEWERS}, status_code=200)
+    async def anchor(
+        self, principal: CurrentUser, obligation_id: FromPath[int], data: JSONBody[AnchorRequest]
+    ) -> ObligationRead:
+        """Anchor the obligation on a recorded event of its agreement by hand."""
+        return obligation_read(await svc.anchor_to_event(principal, obligation_id, data.event_id))
 
     @post("/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS}, status_code=200)
     async def fulfil(

@@ -116,6 +116,8 @@ class ObligationRead(msgspec.Struct):
     parent_id: int | None = None
     supersedes_id: int | None = None
     state_reason: str | None = None
+    owner_unresolved: bool = False  # no organisation matched the obligor: assign one before confirming
+    anchor_event_id: int | None = None
 
 
 def obligation_read(o: Obligation) -> ObligationRead:
@@ -162,6 +164,8 @@ def obligation_read(o: Obligation) -> ObligationRead:
         parent_id=o.parent_id,
         supersedes_id=o.supersedes_id,  # type: ignore[attr-defined]
         state_reason=o.state_reason,
+        owner_unresolved=o.owner_unresolved,
+        anchor_event_id=o.anchor_event_id,
     )
 
 
@@ -601,3 +605,51 @@ class SnapshotRead(msgspec.Struct):
     amount_delivered: Decimal
     score: Decimal
     grade: str
+
+
+# ---- review (issue 10): owners, events ------------------------------------------------------------------
+
+
+class AssignOwnerRequest(msgspec.Struct, forbid_unknown_fields=True):
+    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+    organisation_id: int
+    outside_scope: bool = False  # the explicit decision an organisation outside the caller's scope needs
+
+
+class ConfirmRequest(msgspec.Struct, forbid_unknown_fields=True):
+    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class ConfirmResult(msgspec.Struct):
+    """Confirmed obligations and those of them already overdue (the next sweep turns them into failures)."""
+
+    obligations: list[ObligationRead]
+    overdue_on_confirmation: list[int]
+
+
+class AnchorRead(msgspec.Struct):
+    anchor_text: str
+    obligation_ids: list[int]
+
+
+class EventPreviewRequest(msgspec.Struct, forbid_unknown_fields=True):
+    anchor_texts: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=300)]], msgspec.Meta(min_length=1)
+    ]
+    occurred_on: date
+
+
+class DatedRead(msgspec.Struct):
+    obligation_id: int
+    quote: str
+    anchor_text: str | None
+    due_date: date
+
+
+class EventPreview(msgspec.Struct):
+    summary: str  # "dates N obligations: …"
+    obligations: list[DatedRead]
+
+
+class AnchorRequest(msgspec.Struct, forbid_unknown_fields=True):
+    event_id: int

@@ -35,6 +35,7 @@ from typing import Any
 from app.models import (
     Agreement,
     AgreementParty,
+    FailureKind,
     FulfilmentEvidence,
     GovernmentPayment,
     IntegrityFailure,
@@ -341,6 +342,7 @@ def _release(
             "id": f"failure-{f.id}",
             "period": {"startDate": _datetime(f.due_date), "endDate": _datetime(f.detected_on)},
             "category": ob_by_id[f.obligation_id].category,
+            "description": FailureKind(f.kind).label,  # 政务失信 (government side) or 违约 (the partner's default)
             "events": 1,
             "penaltyContracted": ob_by_id[f.obligation_id].penalty or None,
         }

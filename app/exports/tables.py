@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from app.models import IntegrityFailure, Obligation, Organisation
+from app.models import FailureKind, IntegrityFailure, Obligation, Organisation
 from app.services.stats import StatsRow
 
 
@@ -141,7 +141,7 @@ def failures_table(rows: Sequence[IntegrityFailure]) -> Table:
             Column(
                 "失信主体", Cell.TEXT, lambda f: f.organisation.name if isinstance(f.organisation, Organisation) else ""
             ),
-            Column("类型", Cell.TEXT, lambda f: "政务失信" if str(f.kind) == "government_breach" else "相对方违约"),
+            Column("类型", Cell.TEXT, lambda f: FailureKind(f.kind).label),
             Column("承诺对象", Cell.TEXT, lambda f: f.promised_to or ""),
             Column("约定期限", Cell.DATE, lambda f: f.due_date),
             Column("发现日期", Cell.DATE, lambda f: f.detected_on),

@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from app.models import AgreementKind, Document, DocumentStatus, Role
+from app.models import AgreementKind, Document, DocumentStatus
 from app.security import Principal
 from app.services import audit
 from app.storage import FileStore
@@ -90,10 +90,8 @@ async def upload_document(
 
 
 def visible_documents(principal: Principal) -> Q:
-    if principal.role == Role.DEPARTMENT:
-        return Q(organisation__path__startswith=principal.scope_path) | Q(
-            obligations__owner__path__startswith=principal.scope_path
-        )
+    """Documents uploaded inside the caller's scope. A body given obligations of a document from outside
+    sees those obligations and their clauses, never the document itself (issue 10)."""
     return Q(organisation__path__startswith=principal.scope_path)
 
 

@@ -26,10 +26,12 @@ from app.models import (
     Obligation,
     Organisation,
     PartyRole,
+    User,
 )
+from app.security import scope_path_for
 from app.services import audit
-from app.services.obligations import deadline_fields
-from app.services.organisations import counterparty_named, district_of, match_organisation
+from app.services.obligations import deadline_fields, facts
+from app.services.organisations import counterparty_named, district_of, match_organisation, unlabelled
 from app.settings import Settings
 from app.storage import FileStore
 
@@ -147,6 +149,46 @@ async def _fail(document: Document, code: str, reason: str) -> None:
     )
 
 
+async def _uploader_scope(document: Document, owner: Organisation) -> str:
+    """The scope of the uploader: obligations it may be given without an explicit decision."""
+    user = await User.get_or_none(id=document.uploaded_by_id) if document.uploaded_by_id else None
+    if user is None:
+        return f"/{owner.path.split('/')[1]}/"
+    org = owner if user.organisation_id == owner.id else await Organisation.get(id=user.organisation_id)
+    return await scope_path_for(user.role, org)
+
+
+async def resolve_owner(
+    ob: extractors.Obligation, parties: dict[str, AgreementParty], uploader: Organisation, scope: str
+) -> tuple[Organisation, bool]:
+    """The organisation that owes a government-side obligation and whether it is still unresolved.
+
+    Tried in order: the party the obligor's label points at (its linked organisation, then its name), the
+    obligor's own name (``甲方（X）`` → X) or, when it names none, the lead responsible unit — never another
+    unit the clause lists (that would charge a co-responsible unit with the lead's duty). Nothing matched, or a match
+    outside the uploader's scope (which needs an explicit decision), leaves the uploader as a placeholder
+    with ``owner_unresolved`` set: review cannot confirm the obligation until someone assigns it."""
+    names: list[str] = []
+    party = parties.get(ob.obligor.label or "") or parties.get(unlabelled(ob.obligor.name or ""))
+    if party is not None:
+        if party.organisation is not None:
+            return _within(party.organisation, uploader, scope)
+        if party.name:
+            names.append(party.name)
+    lead = ob.obligor.name or next(iter(ob.responsible), None)  # the lead unit owes; co-responsible units do not
+    if lead:
+        names.append(lead)
+    for name in names:
+        found = await match_organisation(name, uploader)
+        if found is not None:
+            return _within(found, uploader, scope)
+    return uploader, True
+
+
+def _within(found: Organisation, uploader: Organisation, scope: str) -> tuple[Organisation, bool]:
+    return (found, False) if found.path.startswith(scope) else (uploader, True)
+
+
 async def save_extraction(document: Document, result: extractors.ExtractionResult) -> Agreement:
     """Write the agreement, its parties and obligations in one transaction; a concurrent run of the same
     document loses on the (document, extractor version) key and returns the winner's agreement."""
@@ -191,14 +233,13 @@ async def _save_extraction(document: Document, result: extractors.ExtractionResu
         ]
         if parties:
             await AgreementParty.bulk_create(parties)
+        scope = await _uploader_scope(document, owner)
+        by_label = {p.label: p for p in parties if p.label}
         rows = []
         for ordinal, ob in enumerate(result.obligations):
-            responsible_org = None
+            responsible_org, unresolved = owner, False
             if ob.obligor.role == "government":
-                for name in (ob.obligor.name, *ob.responsible):
-                    responsible_org = await match_organisation(name, owner)
-                    if responsible_org:
-                        break
+                responsible_org, unresolved = await resolve_owner(ob, by_label, owner, scope)
             rows.append(
                 Obligation(
                     agreement=agreement,
@@ -212,7 +253,8 @@ async def _save_extraction(document: Document, result: extractors.ExtractionResu
                     obligor_name=(ob.obligor.name or "")[:300] or None,
                     obligor_role=PartyRole(ob.obligor.role),
                     responsible=list(ob.responsible),
-                    owner=responsible_org or owner,
+                    owner=responsible_org,
+                    owner_unresolved=unresolved,
                     category=str(ob.category),
                     action=ob.action,
                     amount=Decimal(str(ob.amount.value)) if ob.amount else None,
@@ -224,6 +266,8 @@ async def _save_extraction(document: Document, result: extractors.ExtractionResu
                     **deadline_fields(ob.deadline, info.signed_on),
                 )
             )
+        for row in rows:
+            row.proposal = facts(row)
         if rows:
             await Obligation.bulk_create(rows, batch_size=500)
         await _mark_extracted(document, result)

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from app.models import (
     DeliveryStatus,
+    FailureKind,
     IntegrityFailure,
     NotificationDelivery,
     ObligationWarning,
@@ -363,6 +364,7 @@ def _failure_notice(f: dict[str, Any], key: str) -> Notice:
     payload = {
         "failure_id": f["id"],
         "kind": str(f["kind"]),
+        "kind_label": FailureKind(f["kind"]).label,  # 政务失信 or 违约: a notice always says which
         "organisation_id": f["organisation_id"],
         "organisation": f["organisation__name"],
         "obligation_id": f["obligation_id"],

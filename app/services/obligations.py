@@ -65,8 +65,39 @@ def deadline_fields(deadline: extractors.Deadline, anchor_date: date | None) -> 
     }
 
 
+def facts(ob: Obligation) -> dict[str, Any]:
+    """The facts of an obligation as the annotated corpus writes them (``extractors/corpus`` gold schema):
+    what the extractor proposed (stored as ``proposal``) and what review confirmed are compared in this form."""
+    offset = (
+        {"value": ob.offset_value, "unit": ob.offset_unit}
+        if ob.offset_value is not None and ob.offset_unit is not None
+        else None
+    )
+    anchor = None if ob.anchor is None else "signing" if ob.anchor in ("signing", "effective") else "other"
+    return {
+        "quote": ob.quote,
+        "obligor_role": str(ob.obligor_role),
+        "obligor": ob.obligor_name or ob.obligor_label,
+        "responsible": list(ob.responsible or []),
+        "deadline": {
+            "kind": ob.deadline_kind,
+            "date": ob.nominal_date.isoformat() if ob.nominal_date else None,
+            "text": ob.deadline_text,
+            "offset": offset,
+            "anchor": anchor,
+        },
+        "amount": {"value": float(ob.amount), "currency": ob.currency or "CNY"} if ob.amount is not None else None,
+    }
+
+
 def visible_obligations(principal: Principal) -> Q:
-    return Q(owner__path__startswith=principal.scope_path)
+    """Obligations the caller sees: owned inside its scope; the bureaus also every obligation of the
+    agreements their scope manages (one assigned to another government's body stays theirs to track).
+    The body an obligation is assigned to sees that obligation and its clause — never the document."""
+    own = Q(owner__path__startswith=principal.scope_path)
+    if principal.role == Role.DEPARTMENT:
+        return own
+    return own | Q(agreement__owning_department__path__startswith=principal.scope_path)
 
 
 def visible_agreements(principal: Principal) -> Q:
@@ -77,6 +108,15 @@ def visible_agreements(principal: Principal) -> Q:
             obligations__owner__path__startswith=principal.scope_path
         )
     return Q(owning_department__path__startswith=principal.scope_path)
+
+
+async def locked_visible(principal: Principal, ids: list[int]) -> list[Obligation]:
+    """The visible ones of ``ids``, locked for update (found first: PostgreSQL cannot lock the outer join
+    the visibility condition needs)."""
+    found = await Obligation.filter(visible_obligations(principal), id__in=ids).values_list("id", flat=True)
+    if not found:
+        return []
+    return list(await Obligation.filter(id__in=list(found)).order_by("id").select_for_update())
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +167,7 @@ def snapshot(ob: Obligation) -> dict[str, Any]:
         "nominal_date": ob.nominal_date,
         "deadline_kind": ob.deadline_kind,
         "owner_id": ob.owner_id,
+        "owner_unresolved": ob.owner_unresolved,
         "version": ob.version,
     }
 
@@ -144,6 +185,15 @@ class ObligationEdit:
     clear_deadline: bool = False
     owner_id: int | None = None
     fields_set: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def resolves_owner(self) -> bool:
+        """Whether the edit settles who owes: an owner given, or the duty moved off the government side."""
+        return self.owner_id is not None or (
+            "obligor_role" in self.fields_set
+            and self.obligor_role is not None
+            and self.obligor_role != PartyRole.GOVERNMENT
+        )
 
 
 async def review(
@@ -164,11 +214,19 @@ async def review(
                 errors=[{"key": "owner_id", "message": "not in scope"}],
             )
     async with in_transaction():
-        rows = await Obligation.filter(visible_obligations(principal), id__in=ids).select_for_update()
+        rows = await locked_visible(principal, ids)
         found = {r.id for r in rows}
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFound(f"Obligations {missing} do not exist or are not visible to you.")
+        if decision == ReviewStatus.CONFIRMED and not (edit and edit.resolves_owner):
+            unresolved = sorted(ob.id for ob in rows if ob.owner_unresolved)
+            if unresolved:
+                raise InvalidInput(
+                    f"Obligations {unresolved} have no owner yet: assign the body that owes them before confirming.",
+                    unresolved=unresolved,
+                    errors=[{"key": "owner_id", "obligation": i, "message": "owner unresolved"} for i in unresolved],
+                )
         now = datetime.now(UTC)
         for ob in rows:
             before = snapshot(ob)
@@ -208,6 +266,8 @@ def _apply_edit(ob: Obligation, edit: ObligationEdit) -> None:
         ob.obligor_name = edit.obligor_name
     if "obligor_role" in fs and edit.obligor_role:
         ob.obligor_role = edit.obligor_role
+        if edit.obligor_role != PartyRole.GOVERNMENT:
+            ob.owner_unresolved = False  # the managing bureau (the placeholder) tracks a counterparty's duty
     if "category" in fs and edit.category:
         if edit.category not in {c.value for c in extractors.Category}:
             raise InvalidInput(
@@ -232,6 +292,7 @@ def _apply_edit(ob: Obligation, edit: ObligationEdit) -> None:
                 ob.deadline_kind = "absolute"
     if "owner_id" in fs and edit.owner_id is not None:
         ob.owner_id = edit.owner_id
+        ob.owner_unresolved = False
 
 
 def _actor_role(principal: Principal) -> ActorRole:
@@ -250,7 +311,7 @@ async def record_fulfilment(
 ) -> Obligation:
     """Evidence of (partial) fulfilment. Money duties add up their partial amounts."""
     async with in_transaction():
-        ob = await Obligation.filter(visible_obligations(principal), id=obligation_id).select_for_update().first()
+        ob = next(iter(await locked_visible(principal, [obligation_id])), None)
         if ob is None:
             raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
         if ob.review_status != ReviewStatus.CONFIRMED:
@@ -324,6 +385,145 @@ async def record_fulfilment(
     return ob
 
 
+async def assign_owner(
+    principal: Principal, ids: list[int], organisation_id: int, outside_scope: bool = False
+) -> list[Obligation]:
+    """Give obligations the body that owes them (clears ``owner_unresolved``). A body outside the caller's
+    scope needs ``outside_scope``: an explicit decision, audited; that body then sees these obligations
+    and their clauses, not the document."""
+    if principal.role not in REVIEW_ROLES:
+        raise Forbidden("Only the investment and finance bureaus and administrators assign owners.")
+    if not ids:
+        raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
+    from app.models import Organisation
+
+    org = await Organisation.get_or_none(id=organisation_id)
+    if org is None:
+        raise InvalidInput(
+            f"Organisation {organisation_id} does not exist.",
+            errors=[{"key": "organisation_id", "message": "unknown"}],
+        )
+    outside = not org.path.startswith(principal.scope_path)
+    if outside and not outside_scope:
+        raise InvalidInput(
+            f"{org.name} is outside your scope; assigning it needs an explicit decision (outside_scope: true).",
+            errors=[{"key": "outside_scope", "message": "required for an organisation outside your scope"}],
+        )
+    async with in_transaction():
+        rows = await locked_visible(principal, ids)
+        missing = sorted(set(ids) - {r.id for r in rows})
+        if missing:
+            raise NotFound(f"Obligations {missing} do not exist or are not visible to you.")
+        for ob in rows:
+            before = snapshot(ob)
+            ob.owner_id, ob.owner_unresolved = org.id, False
+            ob.version = F("version") + 1  # type: ignore[assignment]
+            await ob.save()
+            await ob.refresh_from_db()
+            await audit.record(
+                principal,
+                "obligation.assign_owner",
+                "obligation",
+                ob.id,
+                before,
+                snapshot(ob) | {"outside_scope": outside},
+            )
+    return list(await Obligation.filter(id__in=ids).order_by("id").prefetch_related("owner"))
+
+
+def overdue_on_confirmation(rows: list[Obligation], today: date) -> list[Obligation]:
+    """Confirmed obligations whose due date has already passed: the next sweep turns them into failures."""
+    return [
+        o
+        for o in rows
+        if o.review_status == ReviewStatus.CONFIRMED
+        and o.due_date is not None
+        and o.due_date < today
+        and o.state in (ObligationState.PENDING, ObligationState.DUE_SOON, ObligationState.OVERDUE)
+    ]
+
+
+# ---- events --------------------------------------------------------------------------------------------
+
+
+async def _agreement_for_events(principal: Principal, agreement_id: int) -> Any:
+    from app.models import Agreement
+
+    agreement = await Agreement.filter(
+        id=agreement_id, owning_department__path__startswith=principal.scope_path
+    ).first()
+    if agreement is None:
+        raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+    return agreement
+
+
+def _anchored_on(ob: Obligation, needles: list[str]) -> bool:
+    text = (ob.anchor_text or "").strip()
+    return bool(text) and any(n in text or text in n for n in needles)
+
+
+async def _open_anchored(agreement_id: int) -> list[Obligation]:
+    """Obligations waiting for an event: relative to something other than signing, no date yet."""
+    return list(
+        await Obligation.filter(
+            agreement_id=agreement_id,
+            deadline_kind="relative",
+            due_date=None,
+            offset_unit__in=ANCHORED_UNITS,
+            offset_value__gte=0,
+            review_status__not=ReviewStatus.REJECTED,
+        )
+        .exclude(anchor__in=("signing", "effective"))
+        .order_by("ordinal")
+    )
+
+
+async def list_anchors(principal: Principal, agreement_id: int) -> list[dict[str, Any]]:
+    """The anchors the agreement's obligations actually name (their ``anchor_text``s) and the ids of the
+    obligations each would date: what an event is chosen from."""
+    agreement = await _agreement_for_events(principal, agreement_id)
+    anchors: dict[str, list[int]] = {}
+    for ob in await _open_anchored(agreement.id):
+        if ob.anchor_text and ob.anchor_text.strip():
+            anchors.setdefault(ob.anchor_text.strip(), []).append(ob.id)
+    return [{"anchor_text": text, "obligation_ids": ids} for text, ids in anchors.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class DatedObligation:
+    obligation: Obligation
+    nominal_date: date | None
+    due_date: date
+    due_provisional: bool
+
+
+async def preview_event(
+    principal: Principal, agreement_id: int, anchor_texts: list[str], occurred_on: date
+) -> list[DatedObligation]:
+    """What recording the event would do: the obligations it dates and their new dates."""
+    agreement = await _agreement_for_events(principal, agreement_id)
+    needles = [t.strip() for t in anchor_texts if t.strip()]
+    if not needles:
+        raise InvalidInput("Name the anchor the event is.", errors=[{"key": "anchor_texts", "message": "required"}])
+    out = []
+    for ob in await _open_anchored(agreement.id):
+        if not _anchored_on(ob, needles):
+            continue
+        due = resolve_due(occurred_on, ob.offset_value or 0, ob.offset_unit)  # type: ignore[arg-type]
+        nominal = due.nominal if ob.offset_unit != "workday" else None
+        out.append(DatedObligation(ob, nominal, due.date, due.provisional))
+    return out
+
+
+def _dates(ob: Obligation) -> dict[str, Any]:
+    return {
+        "id": ob.id,
+        "nominal_date": ob.nominal_date.isoformat() if ob.nominal_date else None,
+        "due_date": ob.due_date.isoformat() if ob.due_date else None,
+        "due_provisional": ob.due_provisional,
+    }
+
+
 async def record_event(
     principal: Principal,
     agreement_id: int,
@@ -332,55 +532,145 @@ async def record_event(
     description: str,
     anchor_texts: list[str] | None = None,
 ) -> tuple[AgreementEvent, int]:
-    """Record an event (e.g. land handed over) and give every obligation anchored on it its date.
-
-    An obligation is anchored on the event when its ``anchor_text`` contains the event's description or
-    one of ``anchor_texts`` (e.g. "土地交付"); kind ``signing``/``effective`` resolves those anchors."""
-    from app.models import Agreement
-
-    agreement = await Agreement.filter(
-        id=agreement_id, owning_department__path__startswith=principal.scope_path
-    ).first()
-    if agreement is None:
-        raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+    """Record an event (e.g. land handed over) and give every obligation anchored on it its date — exactly
+    the obligations ``preview_event`` lists. An event no obligation is anchored on is refused (422), never
+    recorded as a silent no-op; kind ``signing``/``effective`` resolves those anchors."""
+    agreement = await _agreement_for_events(principal, agreement_id)
     kind = kind.strip()
     if not kind:
         raise InvalidInput("The event needs a kind.", errors=[{"key": "kind", "message": "required"}])
+    needles = [t.strip() for t in [description, *(anchor_texts or [])] if t.strip()]
     async with in_transaction():
+        if kind in ("signing", "effective"):
+            planned = []
+            for ob in await Obligation.filter(
+                agreement=agreement,
+                deadline_kind="relative",
+                due_date=None,
+                anchor=kind,
+                offset_unit__in=ANCHORED_UNITS,
+                offset_value__gte=0,
+            ):
+                due = resolve_due(occurred_on, ob.offset_value or 0, ob.offset_unit)  # type: ignore[arg-type]
+                planned.append(
+                    DatedObligation(ob, due.nominal if ob.offset_unit != "workday" else None, due.date, due.provisional)
+                )
+        else:
+            if not needles:
+                raise InvalidInput(
+                    "Name the anchor the event is (description or anchor_texts).",
+                    errors=[{"key": "anchor_texts", "message": "required"}],
+                )
+            planned = await preview_event(principal, agreement.id, needles, occurred_on)
+            if not planned:
+                anchors = [a["anchor_text"] for a in await list_anchors(principal, agreement.id)]
+                raise InvalidInput(
+                    f"No obligation of agreement {agreement.id} is anchored on {needles}; "
+                    f"its obligations name: {anchors or 'no event'}.",
+                    anchors=anchors,
+                    errors=[{"key": "anchor_texts", "message": "matches no obligation's anchor"}],
+                )
         event = await AgreementEvent.create(
             agreement=agreement,
             kind=kind,
             description=description,
             occurred_on=occurred_on,
             recorded_by_id=principal.user_id,
+            dated=[_dates(p.obligation) for p in planned],
         )
-        needles = [t for t in [description, *(anchor_texts or [])] if t.strip()]
-        query = Obligation.filter(
-            agreement=agreement, deadline_kind="relative", due_date=None, offset_unit__in=ANCHORED_UNITS
-        )
-        if kind in ("signing", "effective"):
-            query = query.filter(anchor=kind)
-        candidates = await query
-        resolved = 0
-        for ob in candidates:
-            text = ob.anchor_text or ""
-            if kind not in ("signing", "effective") and not any(n in text or text in n for n in needles if text):
-                continue
-            if ob.offset_value is None or ob.offset_unit is None or ob.offset_value < 0:
-                continue
+        for p in planned:
+            ob = p.obligation
             before = snapshot(ob)
-            due = resolve_due(occurred_on, ob.offset_value, ob.offset_unit)  # type: ignore[arg-type]
-            ob.nominal_date = due.nominal if ob.offset_unit != "workday" else None
-            ob.due_date, ob.due_provisional = due.date, due.provisional
-            await ob.save(update_fields=["nominal_date", "due_date", "due_provisional", "updated_at"])
+            ob.nominal_date, ob.due_date, ob.due_provisional = p.nominal_date, p.due_date, p.due_provisional
+            ob.anchor_event_id = event.id
+            await ob.save(
+                update_fields=["nominal_date", "due_date", "due_provisional", "anchor_event_id", "updated_at"]
+            )
             await audit.record(principal, "obligation.anchor_resolved", "obligation", ob.id, before, snapshot(ob))
-            resolved += 1
         await audit.record(
             principal,
             "agreement.event",
             "agreement",
             agreement.id,
             None,
-            {"event": event.id, "kind": kind, "occurred_on": occurred_on, "resolved": resolved},
+            {"event": event.id, "kind": kind, "occurred_on": occurred_on, "dated": [p.obligation.id for p in planned]},
         )
-    return event, resolved
+    return event, len(planned)
+
+
+async def undo_event(principal: Principal, agreement_id: int, event_id: int) -> AgreementEvent:
+    """Undo a wrongly recorded event: the obligations it dated get back the dates they had (unless their
+    tracking has moved on since, which is a 409)."""
+    agreement = await _agreement_for_events(principal, agreement_id)
+    async with in_transaction():
+        event = await AgreementEvent.filter(id=event_id, agreement_id=agreement.id).select_for_update().first()
+        if event is None:
+            raise NotFound(f"Event {event_id} of agreement {agreement.id} does not exist.")
+        if event.undone_at is not None:
+            raise Conflict(f"Event {event_id} was already undone.")
+        previous = {int(str(d["id"])): d for d in event.dated}
+        rows = list(await Obligation.filter(id__in=list(previous)).select_for_update())
+        moved = [o.id for o in rows if o.state not in (ObligationState.PENDING, ObligationState.DUE_SOON)]
+        if moved:
+            raise Conflict(f"Obligations {moved} are already tracked past their new date; undo is not possible.")
+        for ob in rows:
+            before = snapshot(ob)
+            d = previous[ob.id]
+            ob.nominal_date = date.fromisoformat(str(d["nominal_date"])) if d["nominal_date"] else None
+            ob.due_date = date.fromisoformat(str(d["due_date"])) if d["due_date"] else None
+            ob.due_provisional = bool(d["due_provisional"])
+            if ob.anchor_event_id == event.id:
+                ob.anchor_event_id = None
+            await ob.save(
+                update_fields=["nominal_date", "due_date", "due_provisional", "anchor_event_id", "updated_at"]
+            )
+            await audit.record(principal, "obligation.anchor_undone", "obligation", ob.id, before, snapshot(ob))
+        event.undone_at = datetime.now(UTC)
+        await event.save(update_fields=["undone_at"])
+        await audit.record(
+            principal,
+            "agreement.event_undone",
+            "agreement",
+            agreement.id,
+            {"event": event.id},
+            {"restored": list(previous)},
+        )
+    return event
+
+
+async def anchor_to_event(principal: Principal, obligation_id: int, event_id: int) -> Obligation:
+    """Anchor an obligation on a recorded event by hand: its offset counted from the event's date."""
+    async with in_transaction():
+        ob = next(iter(await locked_visible(principal, [obligation_id])), None)
+        if ob is None:
+            raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
+        event = await AgreementEvent.filter(id=event_id, agreement_id=ob.agreement_id, undone_at=None).first()
+        if event is None:
+            raise InvalidInput(
+                f"Event {event_id} is not a standing event of this obligation's agreement.",
+                errors=[{"key": "event_id", "message": "unknown"}],
+            )
+        if ob.offset_value is None or ob.offset_unit not in ANCHORED_UNITS or ob.offset_value < 0:
+            raise InvalidInput(
+                "The obligation has no offset to count from an event; set its deadline instead.",
+                errors=[{"key": "event_id", "message": "obligation has no offset"}],
+            )
+        before = snapshot(ob)
+        due = resolve_due(event.occurred_on, ob.offset_value, ob.offset_unit)  # type: ignore[arg-type]
+        event.dated = [*event.dated, _dates(ob)]
+        await event.save(update_fields=["dated"])
+        ob.nominal_date = due.nominal if ob.offset_unit != "workday" else None
+        ob.due_date, ob.due_provisional = due.date, due.provisional
+        ob.deadline_kind, ob.anchor_event_id = "relative", event.id
+        await ob.save(
+            update_fields=[
+                "nominal_date",
+                "due_date",
+                "due_provisional",
+                "deadline_kind",
+                "anchor_event_id",
+                "updated_at",
+            ]
+        )
+        await audit.record(principal, "obligation.anchor_event", "obligation", ob.id, before, snapshot(ob))
+    return await Obligation.get(id=ob.id).prefetch_related("owner")

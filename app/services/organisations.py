@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, NotFound
@@ -59,20 +62,79 @@ async def district_of(org: Organisation) -> Organisation | None:
     return None
 
 
+# Names as documents write them → the key organisations are compared by. Each entry has a unit test.
+NAME_ALIASES: tuple[tuple[str, str], ...] = (
+    ("发展和改革", "发展改革"),
+    ("人力资源和社会保障", "人力资源社会保障"),
+    ("住房和城乡建设", "住房城乡建设"),
+    ("发改局", "发展改革局"),
+    ("人社局", "人力资源社会保障局"),
+    ("住建局", "住房城乡建设局"),
+    ("投促局", "投资促进局"),
+    ("人民政府", ""),
+    ("政府", ""),
+)
+PARTY_LABELS = ("甲方", "乙方", "丙方", "丁方")
+_BRACKETED = re.compile(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)$")
+
+
+def unlabelled(name: str) -> str:
+    """``甲方（佛山市投资促进局）``, ``佛山市投资促进局（甲方）`` or ``甲方：佛山市投资促进局`` →
+    ``佛山市投资促进局``; other names unchanged (NFKC-normalised)."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    m = _BRACKETED.match(text)
+    if m:
+        outer, inner = m.group("outer").strip(" :："), m.group("inner").strip()
+        if outer in PARTY_LABELS:
+            return inner
+        if inner in PARTY_LABELS:
+            return outer
+    label, colon, rest = text.partition(":")
+    if colon and label.strip() in PARTY_LABELS and rest.strip():
+        return rest.strip()
+    return text
+
+
+def name_key(name: str, root: str = "", governments: tuple[str, ...] = ()) -> str:
+    """The comparison key of an organisation name: the labelled party's name, the city's own name ``root``
+    (``佛山市``) reduced to its level (``佛山市财政局`` → ``市财政局``; dropped before a district or town
+    in ``governments``: ``佛山市南海区财政局`` → ``南海区财政局``), aliases applied."""
+    key = re.sub(r"\s+", "", unlabelled(name))
+    if root and key.startswith(root):
+        rest = key[len(root) :]
+        key = rest if rest and rest.startswith(governments) else root[-1] + rest
+    for written, canonical in NAME_ALIASES:
+        key = key.replace(written, canonical)
+    return key
+
+
 async def match_organisation(name: str | None, within: Organisation | None) -> Organisation | None:
-    """An organisation named ``name`` (exactly, or by its name without the city/district prefix) in the
-    tree of ``within``'s government, if there is exactly one."""
-    if not name:
+    """An organisation named ``name`` in the tree of ``within``'s government, if there is exactly one.
+
+    Names match exactly or by their key (``name_key``): the labelled party's name (``甲方（X）``), without
+    the city's proper name (``佛山市财政局`` = ``市财政局``), with the aliases of ``NAME_ALIASES``
+    (``发展和改革局`` = ``发展改革局``, ``X人民政府`` = the government X). Never a guess: two candidates
+    with the same key are no match."""
+    if not name or not name.strip():
         return None
-    name = name.strip()
+    name = unlabelled(name)
+    if name in PARTY_LABELS:
+        return None
     scope = within.path.split("/")[1] if within else ""
-    query = Organisation.filter(name=name)
-    if scope:
-        query = query.filter(path__startswith=f"/{scope}/")
-    matches = await query.limit(2)
-    if len(matches) == 1:
-        return matches[0]
-    return None
+    query = Organisation.filter(path__startswith=f"/{scope}/") if scope else Organisation.all()
+    exact = await query.filter(name=name).limit(2)
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        return None
+    orgs = await query
+    root = next((o.name for o in orgs if o.parent_id is None), "")
+    governments = tuple(o.name for o in orgs if o.parent_id is not None and o.kind in (OrgKind.DISTRICT, OrgKind.TOWN))
+    wanted = name_key(name, root, governments)
+    if not wanted:
+        return None
+    matches = [o for o in orgs if name_key(o.name, root, governments) == wanted]
+    return matches[0] if len(matches) == 1 else None
 
 
 async def create_counterparty(name: str, uscc: str | None = None) -> Counterparty:

@@ -213,6 +213,13 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
         ):
             if not breached_ids and not catch_up:
                 break
+            # a government breach is the owing body's record; a counterparty's default is the 违约 record of
+            # the bureau that manages the agreement (the basis for clawing back incentives), never its 失信
+            charged_to = (
+                "o.owner_id"
+                if kind == "government_breach"
+                else "(SELECT a.owning_department_id FROM agreement a WHERE a.id = o.agreement_id)"
+            )
             prior = (
                 "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
                 "AND p.kind = 'government_breach' AND p.state IN ('found', 'found_rectified'))"
@@ -222,7 +229,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
                 "INSERT INTO integrity_failure (kind, obligation_id, organisation_id, obligor_name, promised_to, "
                 "state, severity, source, due_date, detected_on, days_late, amount_outstanding, clause, "
                 "created_at, updated_at) "
-                f"SELECT ?, o.id, o.owner_id, o.obligor_name, "
+                f"SELECT ?, o.id, {charged_to}, o.obligor_name, "
                 "(SELECT ap.name FROM agreement_party ap WHERE ap.agreement_id = o.agreement_id "
                 "AND ap.role <> o.obligor_role ORDER BY ap.id LIMIT 1), "
                 f"'detected', CASE WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? "

@@ -23,7 +23,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Agreement, Obligation, ObligationWarning
 from app.security import Principal
 from app.services import audit
-from app.services.obligations import snapshot, visible_obligations
+from app.services.obligations import locked_visible, snapshot
 from trackers import ActorRole, ObligationEvent, ObligationState, ReviewStatus
 from trackers import apply as apply_event
 from trackers.calendar import WorkCalendar, effective_due, re_resolve
@@ -36,7 +36,7 @@ class SuspensionGround(StrEnum):
 
 
 async def _locked(principal: Principal, obligation_id: int) -> Obligation:
-    ob = await Obligation.filter(visible_obligations(principal), id=obligation_id).select_for_update().first()
+    ob = next(iter(await locked_visible(principal, [obligation_id])), None)
     if ob is None:
         raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
     if ob.review_status != ReviewStatus.CONFIRMED:

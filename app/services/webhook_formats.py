@@ -26,6 +26,7 @@ TITLES = {
 }
 
 _LABELS = [
+    ("kind_label", "类型"),
     ("organisation", "责任单位"),
     ("obligor_name", "义务人"),
     ("action", "义务内容"),
@@ -59,6 +60,8 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
 def markdown(event: str, payload: dict[str, Any]) -> tuple[str, str]:
     """(title, markdown text) for chat robots."""
     title = TITLES.get(event, event)
+    if event == "failure" and payload.get("kind") == "counterparty_default":
+        title = "新增违约记录"  # a counterparty's default is never announced as 失信
     lines = [f"### {title}"]
     for key, label in _LABELS:
         value = payload.get(key)

@@ -28,6 +28,7 @@ from app.models import (
     AgreementEvent,
     AgreementKind,
     Document,
+    FailureKind,
     FulfilmentEvidence,
     IntegrityFailure,
     Obligation,
@@ -309,11 +310,20 @@ class WorkPages(Controller):
         warnings: dict[int, list[ObligationWarning]] = defaultdict(list)
         for w in await ObligationWarning.filter(obligation_id__in=[o.id for o in rows]).order_by("window_days"):
             warnings[w.obligation_id].append(w)  # type: ignore[attr-defined]
-        failures = await (
-            IntegrityFailure.filter(organisation__path__startswith=principal.scope_path)
+        failures = await (  # 本单位失信记录: government breaches only, never a counterparty's default
+            IntegrityFailure.filter(
+                organisation__path__startswith=principal.scope_path, kind=FailureKind.GOVERNMENT_BREACH
+            )
             .order_by("-detected_on", "-id")
             .limit(100)
             .prefetch_related("organisation")
+        )
+        defaults = (
+            await IntegrityFailure.filter(
+                organisation__path__startswith=principal.scope_path, kind=FailureKind.COUNTERPARTY_DEFAULT
+            )
+            .order_by("-detected_on", "-id")
+            .limit(100)
         )
         return page(
             request,
@@ -321,6 +331,7 @@ class WorkPages(Controller):
             obligations=rows,
             warnings=warnings,
             failures=failures,
+            defaults=defaults,
             actions={f.id: await failure_actions(principal, f) for f in failures},
             reasons=ADMISSIBLE_REASONS,
             today=clock.today(),

@@ -177,7 +177,8 @@ async def test_department_sees_only_its_own_obligations(client: Any, city: City,
     assert [o["id"] for o in listing["items"]] == [mine]
     assert (await client.get(f"/api/obligations/{mine}", headers=city.auth(who))).status_code == 200
     assert (await client.get(f"/api/obligations/{theirs}", headers=city.auth(who))).status_code == 404
-    assert (await client.get(f"/api/documents/{ids['document_id']}", headers=city.auth(who))).status_code == 200
+    # … its obligations and their clauses, never the whole document (issue 10)
+    assert (await client.get(f"/api/documents/{ids['document_id']}", headers=city.auth(who))).status_code == 404
     # the city-wide bureaus see both
     both = (await client.get("/api/obligations", headers=city.auth("investment"))).json()["total"]
     assert both >= 2

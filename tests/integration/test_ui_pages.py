@@ -138,7 +138,7 @@ async def test_public_page_shows_only_records_inside_their_window(client: Any, c
     assert published.clause[:10] in page
     assert expired.clause[:10] not in page
     assert "&lt;script&gt;" in page or "<script>alert" not in page
-    assert "市投资促进局" in page  # the organisation, no personal data
+    assert "南海区" in page  # the body that owed (甲方 佛山市南海区人民政府), no personal data
     assert "investment" not in page  # no user names
     miss = (await client.get("/public", params={"q": "不存在的单位"})).text
     assert "暂无公示记录" in miss
