@@ -217,7 +217,7 @@
     row.querySelector(".s-due").textContent = ob.deadline && ob.deadline.due_date ? "→ " + ob.deadline.due_date : "";
     row.querySelector(".s-category").textContent = data.categories[ob.category] || ob.category;
     var mark = row.querySelector("blockquote.source mark");
-    if (mark) mark.textContent = ob.quote;
+    if (mark) { mark.textContent = ob.quote; revealClause(row); }
     var form = row.querySelector("form.edit");
     if (form) {
       var values = {
@@ -374,6 +374,14 @@
       default: return;
     }
   });
+
+  // the compact source pane shows a few lines: scroll each one to its clause
+  function revealClause(row) {
+    var box = row.querySelector("blockquote.source");
+    var mark = box && box.querySelector("mark");
+    if (mark) box.scrollTop = Math.max(0, mark.offsetTop - 4);
+  }
+  rows.forEach(revealClause);
 
   updateProgress();
   var target = window.location.hash.match(/^#ob-(\d+)$/);

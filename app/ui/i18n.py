@@ -156,7 +156,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "确认时已逾期：该义务的到期日已过，确认后下次检查即记为逾期。",
         "Already overdue on confirmation: the due date has passed; the next sweep will record it as overdue.",
     ),
-    "review.keys": ("快捷键：j/k 上下移动 · c 确认 · r 驳回 · e 编辑", "Keys: j/k move · c confirm · r reject · e edit"),
+    "review.keys": ("快捷键：j/k 上下移动 · c 确认 · r 驳回 · e 编辑", "Keys: j/k move, c confirm, r reject, e edit"),
     "review.fulltext": ("全文", "Full text"),
     "review.select_hint": ("选中漏提取的条款文字，然后添加为义务。", "Select a missed clause, then add it."),
     "review.add_selected": ("将所选文字添加为义务", "Add the selection as an obligation"),
