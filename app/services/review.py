@@ -95,6 +95,8 @@ def _points_at(party: AgreementParty) -> Q:
     """The obligations of the party's agreement that name it (by label, or by name when it has none)."""
     if party.label:
         return Q(agreement_id=party.agreement_id, obligor_label=party.label)
+    if not party.name:
+        return Q(id=None)  # a party with neither label nor name is named by no obligation
     return Q(agreement_id=party.agreement_id, obligor_label=None, obligor_name=party.name)
 
 

@@ -231,3 +231,34 @@ async def test_split_and_merge_rows(client: Any, city: City) -> None:
     assert gone["state_reason"] == f"merged into #{first['id']}"
     again = await client.post(f"/api/obligations/{first['id']}/merge", json={"other_id": second["id"]}, headers=auth)
     assert again.status_code == 409
+
+
+async def test_review_page_sorts_by_confidence_flags_low_ones_and_warns_of_overdue_rows(
+    client: Any, city: City
+) -> None:
+    import re
+
+    from app.models import Obligation
+
+    up = await uploaded(client, city)
+    land, subsidy = by_quote(up["obligations"], LAND), by_quote(up["obligations"], SUBSIDY)
+    await Obligation.filter(id=subsidy["id"]).update(confidence=0.4)
+    await Obligation.filter(id=land["id"]).update(confidence=0.99)
+    html = (await client.get(f"/documents/{up['doc']['id']}/review", headers=city.auth("investment"))).text
+    order = [int(i) for i in re.findall(r'<article class="obligation review-row[^"]*" id="ob-(\d+)"', html)]
+    assert order[0] == subsidy["id"]  # least confident first
+    assert order[-1] == land["id"]
+    assert re.search(rf'class="obligation review-row proposed low-confidence" id="ob-{subsidy["id"]}"', html)
+    assert not re.search(rf'low-confidence" id="ob-{land["id"]}"', html)
+    # a due date before today: the warning is shown before confirming; a future one is not
+    rows = dict(re.findall(r'id="ob-(\d+)"(.*?)</article>', html, re.S))
+    from app import clock
+
+    for ob in up["obligations"]:
+        warning = re.search(r'<p class="overdue-warning" role="status"( hidden)?>', rows[str(ob["id"])])
+        assert warning is not None
+        due = ob["deadline"]["due_date"]
+        overdue = due is not None and date.fromisoformat(due) < clock.today()
+        assert (warning.group(1) is None) == overdue, ob
+    assert "协议各方" in html
+    assert "某某科技有限公司" in html
