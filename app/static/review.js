@@ -140,7 +140,7 @@
       var body = { start: s.start, end: s.end, category: addForm.elements.category.value };
       if (addForm.elements.party_id.value) body.party_id = parseInt(addForm.elements.party_id.value, 10);
       api("POST", "/api/documents/" + data.document + "/obligations", body)
-        .then(function (ob) { history.replaceState(null, "", "#ob-" + ob.id); window.location.reload(); })
+        .then(function (ob) { window.location.assign(window.location.pathname + "?focus=" + ob.id + "#ob-" + ob.id); })
         .catch(function (err) { showErrors(addForm, err); });
     });
   }
@@ -384,8 +384,9 @@
   rows.forEach(revealClause);
 
   updateProgress();
-  var target = window.location.hash.match(/^#ob-(\d+)$/);
-  var start = target ? rows.findIndex(function (r) { return r.dataset.id === target[1]; }) : -1;
+  var target = new URLSearchParams(window.location.search).get("focus") ||
+    (window.location.hash.match(/^#ob-(\d+)$/) || [])[1];
+  var start = target ? rows.findIndex(function (r) { return r.dataset.id === target; }) : -1;
   if (start < 0) start = rows.findIndex(function (r) { return r.dataset.status === "proposed"; });
   if (start >= 0) { current = start; rows[start].classList.add("current"); }
 })();

@@ -57,6 +57,20 @@ def organisation_id(page: Any, name: str) -> int:
     )
 
 
+def select_in_text(page: Any, text: str) -> None:
+    """Select ``text`` in the full-text pane, as a clerk's mouse would."""
+    page.evaluate(
+        """(text) => {
+            const node = document.getElementById('review-text').firstChild;
+            const at = node.textContent.indexOf(text);
+            const range = document.createRange();
+            range.setStart(node, at); range.setEnd(node, at + text.length);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        }""",
+        text,
+    )
+
+
 def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_path: Path) -> None:
     page = login(browser, server, "investment")
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -97,16 +111,7 @@ def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_p
 
     # --- add the missed clause by selecting it in the full text
     assert row(page, MISSED).count() == 0
-    page.evaluate(
-        """(clause) => {
-            const pre = document.getElementById('review-text');
-            const node = pre.firstChild, at = node.textContent.indexOf(clause);
-            const range = document.createRange();
-            range.setStart(node, at); range.setEnd(node, at + clause.length);
-            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-        }""",
-        MISSED,
-    )
+    select_in_text(page, MISSED)
     assert f"已选中 {len(MISSED)} 字" in page.locator("#add-form .selection-info").inner_text()
     page.locator("#add-form select[name=party_id]").select_option(
         label=page.locator("#add-form select[name=party_id] option", has_text="甲方").inner_text()
@@ -116,10 +121,34 @@ def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_p
         page.locator("#add-selected").click()
     page.wait_for_load_state("networkidle")
     added = row(page, MISSED)
+    added.wait_for()
     assert added.count() == 1
+    assert "current" in (added.get_attribute("class") or "")  # the new row has the keyboard focus
     assert added.locator(".s-owner").inner_text() == "南海区"
     assert "2026-09-30" in added.locator(".s-due").inner_text()
     assert page.locator("#progress").inner_text() == f"已审核 0 / {total + 1}"
+
+    # --- split the payment clause at a selection, then merge the two rows back
+    select_in_text(page, SUBSIDY[SUBSIDY.index("向乙方") :])
+    subsidy = row(page, SUBSIDY)
+    subsidy.locator(".act-edit").click()
+    with page.expect_navigation():
+        subsidy.locator(".act-split").click()
+    page.wait_for_load_state("networkidle")
+    head, tail = SUBSIDY[: SUBSIDY.index("向乙方")], SUBSIDY[SUBSIDY.index("向乙方") :]
+    first, second = row(page, head), row(page, tail)
+    assert first.locator("blockquote.source mark").inner_text() == head
+    assert "2026-06-30" in first.locator(".s-due").inner_text()
+    assert first.locator(".s-owner").inner_text() == second.locator(".s-owner").inner_text() == "南海区"
+    second_id = second.get_attribute("data-id")
+    first.locator(".act-edit").click()
+    first.locator(".merge-with").select_option(second_id)
+    with page.expect_navigation():
+        first.locator(".act-merge").click()
+    page.wait_for_load_state("networkidle")
+    assert row(page, SUBSIDY).count() == 1
+    assert page.locator(f"#ob-{second_id}").get_attribute("data-status") == "rejected"
+    assert page.locator("#progress").inner_text() == f"已审核 1 / {total + 2}"
 
     # --- edit a deadline phrase: an unreadable one is refused beside the field, the other edits stay
     land = row(page, LAND)
@@ -148,7 +177,8 @@ def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_p
     assert "确认时已逾期" in warning.inner_text()
     assert land.get_attribute("data-status") == "proposed"
     page.keyboard.press("c")
-    page.wait_for_function("document.querySelector('#progress').dataset.done === '1'")
+    page.locator(f"#ob-{land.get_attribute('data-id')}.confirmed").wait_for()  # no reload: painted from the JSON
+    assert page.locator("#progress").get_attribute("data-done") == "2"
     assert land.get_attribute("data-status") == "confirmed"
     assert "已逾期" in warning.inner_text()
     # j moves to the next row; the rest are confirmed in bulk
@@ -158,13 +188,15 @@ def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_p
     with page.expect_navigation():
         page.click("button[value=confirm]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#progress").inner_text() == f"已审核 {total + 1} / {total + 1}"
+    assert page.locator("#progress").inner_text() == f"已审核 {total + 2} / {total + 2}"
     page.screenshot(path=str(tmp_path / "review-1440-confirmed.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(tmp_path / "review-390-confirmed.png"), full_page=False)
 
     # --- the resulting obligations, through the API
-    final = {o["quote"]: o for o in obligations(page, doc_id)}
+    every = obligations(page, doc_id)
+    assert [o["id"] for o in every if o["review_status"] == "rejected"] == [int(second_id)]  # merged away
+    final = {o["quote"]: o for o in every if o["review_status"] != "rejected"}
     investment = int(page.request.get(ME).json()["organisation_id"])
     assert {o["review_status"] for o in final.values()} == {"confirmed"}
     for clause, due in ((LAND, "2026-03-11"), (SUBSIDY, "2026-06-30"), (MISSED, "2026-09-30")):
