@@ -38,6 +38,7 @@ from app.api.organisations import OrganisationController
 from app.api.ppp import PPPController
 from app.api.ratings import RatingController
 from app.api.reports import ReportController
+from app.api.review import ReviewController
 from app.api.stats import ExportController, StatsController
 from app.api.tracking import ObligationTrackingController, WarningController
 from app.api.ui import ui_router
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             DocumentController,
             ObligationController,
             AgreementController,
+            ReviewController,
             OrganisationController,
             FailureController,
             PublicFailureController,

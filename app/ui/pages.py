@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
+import extractors
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
 from app.api.schemas import SANE_DATES
@@ -27,12 +28,14 @@ from app.models import (
     Agreement,
     AgreementEvent,
     AgreementKind,
+    AgreementParty,
     Document,
     FailureKind,
     FulfilmentEvidence,
     IntegrityFailure,
     Obligation,
     ObligationWarning,
+    PartyRole,
     Role,
 )
 from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS, Principal
@@ -118,11 +121,25 @@ class DocumentPages(Controller):
         rows, _ = await obligation_svc.list_obligations(
             principal, obligation_svc.ObligationFilter(document_id=document_id), 500, 0
         )
-        rows.sort(key=lambda o: (o.start, o.id))
+        # least confident first: the rows most likely to need a correction come before the sure ones
+        rows.sort(key=lambda o: (o.review_status == ReviewStatus.REJECTED, o.confidence, o.start, o.id))
         text = document.text or ""
         items = [(o, highlight(text, o.start, o.end)) for o in rows]
         organisations = await queries.organisations_in_scope(principal)
-        return page(request, "review.html", document=document, items=items, organisations=organisations)
+        agreement = await Agreement.filter(document_id=document.id).order_by("-id").first()
+        parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id") if agreement else []
+        return page(
+            request,
+            "review.html",
+            document=document,
+            items=items,
+            organisations=organisations,
+            agreement=agreement,
+            parties=parties,
+            roles=list(PartyRole),
+            categories=[str(c) for c in extractors.Category],
+            review_data=_review_data(request, document, agreement, organisations),
+        )
 
     @get("/documents/{document_id:int}/text", opt={"roles": AGREEMENT_PAGE})
     async def document_text(
@@ -160,6 +177,21 @@ class DocumentPages(Controller):
             decision = ReviewStatus.CONFIRMED if action == "confirm" else ReviewStatus.REJECTED
             await obligation_svc.review(principal, selected, decision)
         return Redirect(f"/documents/{document.id}/review")
+
+
+def _review_data(
+    request: Request[Any, Any, Any], document: Document, agreement: Agreement | None, organisations: list[Any]
+) -> dict[str, Any]:
+    """What review.js needs to redraw a row after a save: ids, today, names of roles, categories, bodies."""
+    t = translator(lang_of(request))
+    return {
+        "document": document.id,
+        "agreement": agreement.id if agreement else None,
+        "today": clock.today().isoformat(),
+        "organisations": {str(o.id): o.name for o in organisations},
+        "roles": {str(r): t(f"party.{r}") for r in PartyRole},
+        "categories": {str(c): t(f"category.{c}") for c in extractors.Category},
+    }
 
 
 def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> obligation_svc.ObligationEdit | None:
