@@ -84,6 +84,7 @@ class DerivedChange:
     owner_after: int
     name_before: str | None
     name_after: str | None
+    owner_unresolved: bool = False  # the party is the government side but matches no organisation yet
 
 
 async def list_parties(principal: Principal, agreement_id: int) -> list[AgreementParty]:
@@ -100,20 +101,22 @@ def _points_at(party: AgreementParty) -> Q:
     return Q(agreement_id=party.agreement_id, obligor_label=None, obligor_name=party.name)
 
 
-async def default_owner(agreement: Agreement, role: PartyRole, organisation_id: int | None, name: str | None) -> int:
-    """The organisation an obligation of this party is charged to unless the clerk says otherwise: a
-    government party's linked (or name-matched) organisation, else the bureau managing the agreement.
-
-    Hook for the owner-resolution half of issue 10: when ``owner_unresolved`` exists, the fallback for an
-    unmatched government party becomes "unresolved" instead of the managing bureau."""
+async def default_owner(
+    agreement: Agreement, role: PartyRole, organisation_id: int | None, name: str | None
+) -> tuple[int, bool]:
+    """The organisation an obligation of this party is charged to unless the clerk says otherwise, and whether
+    that is still unresolved: a government party's linked (or name-matched) organisation; a counterparty's or
+    mixed duty is tracked by the bureau managing the agreement; a government party matched to no organisation
+    keeps the managing bureau only as a placeholder, marked ``owner_unresolved`` (never a silent guess)."""
     if role == PartyRole.GOVERNMENT:
         if organisation_id is not None:
-            return organisation_id
+            return organisation_id, False
         owning = await Organisation.get(id=agreement.owning_department_id)
         matched = await match_organisation(name, owning)
         if matched is not None:
-            return matched.id
-    return agreement.owning_department_id
+            return matched.id, False
+        return agreement.owning_department_id, True
+    return agreement.owning_department_id, False
 
 
 async def _party_and_changes(
@@ -150,7 +153,7 @@ async def _party_and_changes(
         after["organisation_id"] = change.organisation_id
     if after["role"] != PartyRole.GOVERNMENT:
         after["organisation_id"] = None
-    owner = await default_owner(agreement, after["role"], after["organisation_id"], after["name"])
+    owner, unresolved = await default_owner(agreement, after["role"], after["organisation_id"], after["name"])
     rows = (
         await Obligation.filter(_points_at(party), parent_id=None, state=ObligationState.PENDING)
         .exclude(review_status=ReviewStatus.REJECTED)
@@ -168,6 +171,7 @@ async def _party_and_changes(
                 owner_after=owner,
                 name_before=ob.obligor_name,
                 name_after=after["name"],
+                owner_unresolved=unresolved,
             ),
         )
         for ob in rows
@@ -204,6 +208,7 @@ async def update_party(
             ob.obligor_name = (derived.name_after or "")[:300] or None
             ob.obligor_role = PartyRole(derived.role_after)
             ob.owner_id = derived.owner_after
+            ob.owner_unresolved = derived.owner_unresolved
             ob.version += 1
             await ob.save()
             await audit.record(principal, "obligation.rederived", "obligation", ob.id, ob_before, snapshot(ob))
@@ -288,11 +293,13 @@ async def _apply_fields(principal: Principal, ob: Obligation, edit: FieldEdit, a
         ob.obligor_label, ob.obligor_name = party.label, party.name
         ob.obligor_role = PartyRole(party.role)
         if "owner_id" not in fs:
-            ob.owner_id = await default_owner(agreement, PartyRole(party.role), party.organisation_id, party.name)
+            ob.owner_id, ob.owner_unresolved = await default_owner(
+                agreement, PartyRole(party.role), party.organisation_id, party.name
+            )
     if "obligor_role" in fs and edit.obligor_role is not None:
         ob.obligor_role = edit.obligor_role
         if "owner_id" not in fs and "party_id" not in fs:
-            ob.owner_id = await default_owner(agreement, edit.obligor_role, None, ob.obligor_name)
+            ob.owner_id, ob.owner_unresolved = await default_owner(agreement, edit.obligor_role, None, ob.obligor_name)
     if "obligor_name" in fs:
         name = (edit.obligor_name or "").strip()
         ob.obligor_name = name[:300] or None
@@ -300,6 +307,7 @@ async def _apply_fields(principal: Principal, ob: Obligation, edit: FieldEdit, a
             ob.obligor_label = None  # a body named by hand no longer follows a party
     if "owner_id" in fs and edit.owner_id is not None:
         ob.owner_id = (await _organisation_in_scope(principal, edit.owner_id, "owner_id")).id
+        ob.owner_unresolved = False  # the clerk named the body
     if "responsible" in fs:
         ob.responsible = [u.strip() for u in edit.responsible or [] if u.strip()]
     if "start" in fs or "end" in fs:
@@ -369,6 +377,7 @@ async def add_obligation(principal: Principal, document_id: int, new: NewObligat
         start, end, quote = _span(text, new.start, new.end)
         last = await Obligation.filter(agreement_id=agreement.id).order_by("-ordinal").first()
         role = new.obligor_role or PartyRole.COUNTERPARTY
+        owner_id, owner_unresolved = await default_owner(agreement, role, None, None)
         ob = Obligation(
             agreement=agreement,
             document=document,
@@ -378,7 +387,8 @@ async def add_obligation(principal: Principal, document_id: int, new: NewObligat
             end=end,
             quote=quote,
             obligor_role=role,
-            owner_id=await default_owner(agreement, role, None, None),
+            owner_id=owner_id,
+            owner_unresolved=owner_unresolved,
             category=str(new.category),
             action=quote[:2000],
             confidence=1.0,  # written by a person

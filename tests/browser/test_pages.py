@@ -19,9 +19,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 HOSTILE = "第六条 甲方应当在2026年10月31日前向乙方支付奖励资金100万元<img src=x onerror=alert(1)>。"
-# A sweep after both government deadlines in the test PDF (2025-12-31 and 2026-10-31 → 2026-11-02) and
-# after today, so the dashboard's default period (ending today or at the latest record) includes it.
-SWEEP_DAY = max(date(2026, 12, 10), clock.today() + timedelta(days=12))
+# A sweep after both government deadlines in the test PDF (2025-12-31 and 2026-10-31 → 2026-11-02): today,
+# since the sweep refuses a future date; the dashboard's default period ends today, so it includes it.
+SWEEP_DAY = clock.today()
+assert date(2026, 11, 2) < SWEEP_DAY, "the test PDF's government deadlines must have passed"
 SWEEP_DATE = SWEEP_DAY.isoformat()
 
 
@@ -178,11 +179,14 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     screens.shot(inv, "agreements")
     inv.locator("#agreements a").first.click()
     inv.wait_for_load_state("networkidle")
-    inv.select_option("#event-form select[name=kind]", "land_handed_over")
-    inv.fill("#event-form input[name=occurred_on]", "2026-03-05")
+    # the contract names no 土地交付 anchor (its land is due 30 days from signing), so recording the signing
+    # is the event that dates something: the land duty, due 30 days later, after the sweep below
+    signed = (clock.today() - timedelta(days=1)).isoformat()
+    inv.select_option("#event-form select[name=kind]", "signing")
+    inv.fill("#event-form input[name=occurred_on]", signed)
     inv.click("#event-form button")
     inv.wait_for_load_state("networkidle")
-    assert "2026-03-05 · 土地交付" in inv.locator("#events").inner_text()
+    assert f"{signed} · 协议签订" in inv.locator("#events").inner_text()
     production = inv.locator("article.obligation", has_text="建成投产")
     production.locator("summary").click()
     production.locator("input[name=fulfilled_on]").fill("2026-06-20")
