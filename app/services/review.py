@@ -25,7 +25,7 @@ from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.models import Agreement, AgreementParty, Document, Obligation, Organisation, PartyRole
 from app.security import Principal
 from app.services import audit
-from app.services.obligations import REVIEW_ROLES, deadline_fields, snapshot, visible_obligations
+from app.services.obligations import REVIEW_ROLES, deadline_fields, locked_visible, snapshot
 from app.services.organisations import match_organisation
 from trackers import ObligationState, ReviewStatus
 from trackers.calendar import effective_due
@@ -247,7 +247,8 @@ class FieldEdit:
 
 
 async def _editable(principal: Principal, obligation_id: int) -> Obligation:
-    ob = await Obligation.filter(visible_obligations(principal), id=obligation_id).select_for_update().first()
+    locked = await locked_visible(principal, [obligation_id])
+    ob = locked[0] if locked else None
     if ob is None:
         raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
     if ob.review_status == ReviewStatus.REJECTED:
