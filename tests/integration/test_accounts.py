@@ -43,9 +43,8 @@ async def csrf(client: Any) -> dict[str, str]:
 @pytest.fixture
 async def app_with(db: Settings) -> AsyncIterator[Any]:
     """Build clients for an app with changed settings: ``await app_with(base_url=..., **settings)``."""
-    from app.queue import make_queue
-
     from app.asgi import create_app
+    from app.jobs import make_queue
 
     opened: list[tuple[httpx.AsyncClient, Any]] = []
 

@@ -20,9 +20,8 @@ from tests.conftest import PASSWORD, City
 
 @pytest.fixture
 async def proxied(db: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    from app.queue import make_queue
-
     from app.asgi import create_app
+    from app.jobs import make_queue
 
     settings = db.with_(trust_proxy_headers=True)
     app = create_app(settings, init_db=False)
