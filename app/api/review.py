@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 
 import extractors
 from app.api.deps import CurrentUser
-from app.api.schemas import ObligationRead, obligation_read
+from app.api.schemas import Id, ObligationRead, obligation_read
 from app.models import AgreementParty, PartyRole
 from app.security import REVIEWERS
 from app.services import review as svc
@@ -36,7 +36,7 @@ class PartyPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     label: Label | msgspec.UnsetType | None = msgspec.UNSET
     name: Name | msgspec.UnsetType | None = msgspec.UNSET
     role: PartyRole | msgspec.UnsetType = msgspec.UNSET
-    organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    organisation_id: Id | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class DerivedChangeRead(msgspec.Struct):

@@ -610,14 +610,14 @@ class SnapshotRead(msgspec.Struct):
 # ---- review (issue 10): owners, events ------------------------------------------------------------------
 
 
-class AssignOwnerRequest(msgspec.Struct, forbid_unknown_fields=True):
-    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
-    organisation_id: int
+class AssignOwnerRequest(RequestBody):
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
+    organisation_id: Id
     outside_scope: bool = False  # the explicit decision an organisation outside the caller's scope needs
 
 
-class ConfirmRequest(msgspec.Struct, forbid_unknown_fields=True):
-    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+class ConfirmRequest(RequestBody):
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
 
 
 class ConfirmResult(msgspec.Struct):
@@ -651,5 +651,5 @@ class EventPreview(msgspec.Struct):
     obligations: list[DatedRead]
 
 
-class AnchorRequest(msgspec.Struct, forbid_unknown_fields=True):
-    event_id: int
+class AnchorRequest(RequestBody):
+    event_id: Id
