@@ -216,9 +216,9 @@ def sweep(
     day = _sweep_date(as_of)
 
     async def body() -> dict[str, Any]:
-        from app.services.sweep import sweep_with_settings
+        from app.services.sweep import sweep_obligations
 
-        return (await sweep_with_settings(day, settings)).to_dict()
+        return (await sweep_obligations(day, settings.tracking_policies())).to_dict()
 
     typer.echo(json.dumps(_run(settings, body), ensure_ascii=False))
 

@@ -78,19 +78,19 @@ async def run_demo(settings: Settings, as_of: date, examples: Path) -> str:
         )
         document, _ = await upload_document(uploader, upload, store, settings.max_upload_mb * 1024 * 1024)
         await run_extraction(document.id, settings)
-    await confirm_all(uploader)
-    report = await sweep_obligations(as_of)
+    await confirm_all(uploader, settings.recurrence_horizon_days)
+    report = await sweep_obligations(as_of, settings.tracking_policies())
     return await summary(as_of, report.to_dict())
 
 
-async def confirm_all(reviewer: Principal) -> int:
+async def confirm_all(reviewer: Principal, horizon_days: int) -> int:
     """Confirm every proposal whose owner is known. Those no organisation of the demo city matched stay
     proposed with ``owner_unresolved`` — a clerk assigns them — rather than being charged to the uploader."""
     ids = await Obligation.filter(review_status=ReviewStatus.PROPOSED, owner_unresolved=False).values_list(
         "id", flat=True
     )
     if ids:
-        await review(reviewer, list(ids), ReviewStatus.CONFIRMED)  # type: ignore[arg-type]
+        await review(reviewer, list(ids), ReviewStatus.CONFIRMED, horizon_days=horizon_days)  # type: ignore[arg-type]
     return len(ids)
 
 

@@ -11,6 +11,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app import labels
+from trackers.roles import PartyRole
 from trackers.states import ObligationState, ReviewStatus
 
 
@@ -46,13 +48,6 @@ class AgreementKind(StrEnum):
     OTHER = "other"
 
 
-class PartyRole(StrEnum):
-    GOVERNMENT = "government"
-    COUNTERPARTY = "counterparty"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
 class FailureKind(StrEnum):
     GOVERNMENT_BREACH = "government_breach"  # 政务失信: counts against government integrity
     COUNTERPARTY_DEFAULT = "counterparty_default"  # basis for clawing back incentives
@@ -60,7 +55,7 @@ class FailureKind(StrEnum):
     @property
     def label(self) -> str:
         """The type as records, exports and notices name it: 政务失信 or 违约 (a counterparty's default)."""
-        return "政务失信" if self is FailureKind.GOVERNMENT_BREACH else "违约"
+        return labels.label("fkind", self)
 
 
 class Organisation(Model):

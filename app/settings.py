@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trackers.failures import FailurePolicy
+    from trackers.policies import TrackingPolicies
     from trackers.ppp import AffordabilityPolicy
     from trackers.sweep import SweepPolicy
 
@@ -80,6 +81,17 @@ class Settings:
         from trackers.ppp import AffordabilityPolicy
 
         return AffordabilityPolicy(red_line=self.ppp_red_line, government_pay_limit=self.ppp_government_pay_limit)
+
+    def tracking_policies(self) -> TrackingPolicies:
+        """Every tracking rule's configured parameters, for the sweep, confirmation, the UI and the demo."""
+        from trackers.policies import TrackingPolicies
+
+        return TrackingPolicies(
+            sweep=self.sweep_policy(),
+            failure=self.failure_policy(),
+            affordability=self.affordability_policy(),
+            recurrence_horizon_days=self.recurrence_horizon_days,
+        )
 
     @property
     def db_url(self) -> str:

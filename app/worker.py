@@ -38,7 +38,7 @@ from app.jobs import (
 )
 from app.services import notifications
 from app.services.extraction import run_extraction
-from app.services.sweep import sweep_with_settings
+from app.services.sweep import sweep_obligations
 from app.settings import Settings
 
 log = logging.getLogger("chengxin.worker")
@@ -57,7 +57,8 @@ async def extract_document(ctx: dict[str, Any], document_id: int) -> str:
 
 
 async def sweep_daily(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, Any]:
-    report = await sweep_with_settings(date.fromisoformat(as_of) if as_of else clock.today(), ctx["settings"])
+    day = date.fromisoformat(as_of) if as_of else clock.today()
+    report = await sweep_obligations(day, ctx["settings"].tracking_policies())
     return report.to_dict()
 
 

@@ -36,6 +36,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from trackers.failures import SeverityThresholds
+from trackers.policies import TrackingPolicies
+from trackers.sweep import SweepPolicy
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -216,7 +220,7 @@ async def main() -> None:
         log(f"loaded {args.n} obligations in {time.perf_counter() - t0:.1f}s")
         await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
         # yesterday's sweep: failure records and warnings exist, as they would in production
-        await sweep_obligations(AS_OF - timedelta(days=1), snapshots=False)
+        await sweep_obligations(AS_OF - timedelta(days=1), TrackingPolicies(), snapshots=False)
         await conn.execute("CREATE TABLE bench_state AS SELECT id, state FROM obligation")
         await conn.execute("ALTER TABLE bench_state ADD PRIMARY KEY (id)")
         await conn.execute("ANALYZE")
@@ -234,11 +238,12 @@ async def main() -> None:
 
         moved_ref = await conn.fetch(REFERENCE_SWEEP.replace("UPDATE obligation SET state =", "SELECT id, ").replace(
             " WHERE review_status", " AS new_state FROM obligation WHERE review_status", 1), AS_OF)  # fmt: skip
-        ours = await best(args.repeat, restore, lambda: sweep_obligations(AS_OF, snapshots=False))
+        ours = await best(args.repeat, restore, lambda: sweep_obligations(AS_OF, TrackingPolicies(), snapshots=False))
         after_ours = dict(
             await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref])
         )
-        ours_states = await best(args.repeat, restore, lambda: _sweep_states(AS_OF))
+        policy, thresholds = SweepPolicy(), SeverityThresholds()
+        ours_states = await best(args.repeat, restore, lambda: _sweep_states(AS_OF, policy, thresholds))
         ref = await best(args.repeat, restore, reference)
         after_ref = dict(
             await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref])

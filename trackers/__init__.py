@@ -51,6 +51,7 @@ from trackers.failures import (
     FailureSweepPlan,
     ObjectionReason,
     Severity,
+    SeverityLevel,
     SeverityThresholds,
     allowed_failure_events,
     apply_failure,
@@ -78,6 +79,7 @@ from trackers.lifecycle import (
     fulfilment_progress,
     fulfilment_state,
 )
+from trackers.policies import TrackingPolicies
 from trackers.recurrence import Frequency, RecurrenceRule, instances, parse_recurrence
 from trackers.roles import ActorRole, PartyRole
 from trackers.scoring import FailureTally, Grade, IntegrityScore, PeriodCounts, ScoringPolicy, integrity_score
@@ -136,12 +138,14 @@ __all__ = [
     "ReviewStatus",
     "ScoringPolicy",
     "Severity",
+    "SeverityLevel",
     "SeverityThresholds",
     "SweepPlan",
     "SweepPolicy",
     "SweepStep",
     "TooEarly",
     "TrackerError",
+    "TrackingPolicies",
     "TransitionError",
     "WarningPolicy",
     "WarningStep",

@@ -202,7 +202,9 @@ class SeverityThresholds:
     """Reaching any "serious" threshold → serious; else any "general" one → general; else minor.
 
     Amounts are yuan outstanding; ``days_late`` counts from the effective due date; ``prior_failures`` are
-    the body's findings still counting (not repaired) in the last 3 years."""
+    the body's findings still counting (not repaired) found in the last ``prior_years`` years
+    (``prior_since``). The ladder (``levels``) is the one rule: ``severity`` walks it in Python and the
+    sweep turns the same ladder into its SQL CASE."""
 
     general_amount: Decimal = Decimal(1_000_000)  # 100万元
     serious_amount: Decimal = Decimal(10_000_000)  # 1000万元
@@ -210,6 +212,28 @@ class SeverityThresholds:
     serious_days_late: int = 365
     general_prior_failures: int = 1
     serious_prior_failures: int = 2
+    prior_years: int = 3
+
+    def levels(self) -> tuple[SeverityLevel, ...]:
+        """The rungs from the most severe down; the first whose any threshold is reached applies."""
+        return (
+            SeverityLevel(Severity.SERIOUS, self.serious_amount, self.serious_days_late, self.serious_prior_failures),
+            SeverityLevel(Severity.GENERAL, self.general_amount, self.general_days_late, self.general_prior_failures),
+        )
+
+    def prior_since(self, as_of: date) -> date:
+        """Earliest finding day that still counts as a prior failure on ``as_of`` (same day, N years back)."""
+        return add_months(as_of, -12 * self.prior_years)
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityLevel:
+    """One rung of the ladder: reaching the amount, the days late or the prior findings gives ``severity``."""
+
+    severity: Severity
+    amount: Decimal
+    days_late: int
+    prior_failures: int
 
 
 def severity(
@@ -218,12 +242,10 @@ def severity(
     prior_failures: int,
     thresholds: SeverityThresholds | None = None,
 ) -> Severity:
-    t = thresholds or SeverityThresholds()
     amount = Decimal(amount_outstanding)
-    if amount >= t.serious_amount or days_late >= t.serious_days_late or prior_failures >= t.serious_prior_failures:
-        return Severity.SERIOUS
-    if amount >= t.general_amount or days_late >= t.general_days_late or prior_failures >= t.general_prior_failures:
-        return Severity.GENERAL
+    for level in (thresholds or SeverityThresholds()).levels():
+        if amount >= level.amount or days_late >= level.days_late or prior_failures >= level.prior_failures:
+            return level.severity
     return Severity.MINOR
 
 
@@ -238,6 +260,7 @@ def _default_repair_months() -> dict[Severity, int]:
 @dataclass(frozen=True, slots=True)
 class FailurePolicy:
     objection_days: int = 15  # calendar days after the finding day
+    thresholds: SeverityThresholds = field(default_factory=SeverityThresholds)
     publish_minor: bool = False  # minor failures are normally not published
     publication_months: Mapping[Severity, int] = field(default_factory=_default_publication_months)
     repair_months: Mapping[Severity, int] = field(default_factory=_default_repair_months)

@@ -25,7 +25,7 @@ from app.api.tracking import parse_enum
 from app.models import FailureKind, IntegrityFailure, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services import failures as svc
-from app.services.sweep import sweep_with_settings
+from app.services.sweep import sweep_obligations
 from trackers.failures import FailureSource, ObjectionReason, Severity
 
 # the recorded body (and the credit office acting for it) rectifies, refuses, objects
@@ -56,7 +56,9 @@ class FailureController(Controller):
         return failure_read(await svc.get_failure(principal, failure_id))
 
     @post("/", opt={"roles": ADMIN_ONLY}, status_code=201)
-    async def record(self, principal: CurrentUser, data: JSONBody[ManualFailureRequest]) -> FailureRead:
+    async def record(
+        self, principal: CurrentUser, settings: AppSettings, data: JSONBody[ManualFailureRequest]
+    ) -> FailureRead:
         """Record a failure from outside the sweep — an unperformed court judgment, an administrative
         penalty, a disciplinary sanction, a 12345 complaint — with its source and reference."""
         manual = svc.ManualFailure(
@@ -70,7 +72,7 @@ class FailureController(Controller):
             severity=parse_enum(Severity, data.severity, "severity") if data.severity else None,
             obligation_id=data.obligation_id,
         )
-        return failure_read(await svc.record_manual(principal, manual, clock.today()))
+        return failure_read(await svc.record_manual(principal, manual, clock.today(), settings.failure_policy()))
 
     # --- the superior / competent department (the credit office) ---
 
@@ -213,4 +215,4 @@ class SweepController(Controller):
     ) -> dict[str, object]:
         """Run the deadline sweep for a date (the daily job does this for today)."""
         del principal
-        return (await sweep_with_settings(data.as_of, settings)).to_dict()
+        return (await sweep_obligations(data.as_of, settings.tracking_policies())).to_dict()

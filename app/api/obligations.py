@@ -10,7 +10,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
 from app import clock
-from app.api.deps import CurrentUser
+from app.api.deps import AppSettings, CurrentUser
 from app.api.schemas import (
     AnchorRequest,
     AssignOwnerRequest,
@@ -61,7 +61,11 @@ class ObligationController(Controller):
 
     @patch("/{obligation_id:int}", opt={"roles": REVIEWERS})
     async def edit(
-        self, principal: CurrentUser, obligation_id: FromPath[int], data: JSONBody[ObligationPatch]
+        self,
+        principal: CurrentUser,
+        settings: AppSettings,
+        obligation_id: FromPath[int],
+        data: JSONBody[ObligationPatch],
     ) -> ObligationRead:
         """Edit obligor, category, amount, deadline or owner; optionally confirm or reject in the same call."""
         fields = {f for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET} - {"review_status"}
@@ -71,34 +75,55 @@ class ObligationController(Controller):
         decision = (
             data.review_status if data.review_status is not msgspec.UNSET else ReviewStatus(current.review_status)
         )
-        (row,) = await svc.review(principal, [obligation_id], decision, edit)
+        (row,) = await svc.review(
+            principal, [obligation_id], decision, edit, horizon_days=settings.recurrence_horizon_days
+        )
         return obligation_read(row)
 
     @post("/{obligation_id:int}/confirm", opt={"roles": REVIEWERS}, status_code=200)
-    async def confirm(self, principal: CurrentUser, obligation_id: FromPath[int]) -> ObligationRead:
-        (row,) = await svc.review(principal, [obligation_id], ReviewStatus.CONFIRMED)
+    async def confirm(
+        self, principal: CurrentUser, settings: AppSettings, obligation_id: FromPath[int]
+    ) -> ObligationRead:
+        (row,) = await svc.review(
+            principal, [obligation_id], ReviewStatus.CONFIRMED, horizon_days=settings.recurrence_horizon_days
+        )
         return obligation_read(row)
 
     @post("/{obligation_id:int}/reject", opt={"roles": REVIEWERS}, status_code=200)
-    async def reject(self, principal: CurrentUser, obligation_id: FromPath[int]) -> ObligationRead:
-        (row,) = await svc.review(principal, [obligation_id], ReviewStatus.REJECTED)
+    async def reject(
+        self, principal: CurrentUser, settings: AppSettings, obligation_id: FromPath[int]
+    ) -> ObligationRead:
+        (row,) = await svc.review(
+            principal, [obligation_id], ReviewStatus.REJECTED, horizon_days=settings.recurrence_horizon_days
+        )
         return obligation_read(row)
 
     @post("/review", opt={"roles": REVIEWERS}, status_code=200)
-    async def review_bulk(self, principal: CurrentUser, data: JSONBody[ReviewRequest]) -> list[ObligationRead]:
+    async def review_bulk(
+        self, principal: CurrentUser, settings: AppSettings, data: JSONBody[ReviewRequest]
+    ) -> list[ObligationRead]:
         """Confirm or reject many proposed obligations at once (all or none)."""
         if data.decision == ReviewStatus.PROPOSED:
             from app.errors import InvalidInput
 
             raise InvalidInput("decision must be 'confirmed' or 'rejected'.")
-        rows = await svc.review(principal, list(dict.fromkeys(data.ids)), data.decision)
+        rows = await svc.review(
+            principal, list(dict.fromkeys(data.ids)), data.decision, horizon_days=settings.recurrence_horizon_days
+        )
         return [obligation_read(o) for o in rows]
 
     @post("/confirm", opt={"roles": REVIEWERS}, status_code=200)
-    async def confirm_bulk(self, principal: CurrentUser, data: JSONBody[ConfirmRequest]) -> ConfirmResult:
+    async def confirm_bulk(
+        self, principal: CurrentUser, settings: AppSettings, data: JSONBody[ConfirmRequest]
+    ) -> ConfirmResult:
         """Confirm many obligations (all or none); answers which of them are already overdue. Obligations
         without an owner (``owner_unresolved``) are refused with 422 naming them."""
-        rows = await svc.review(principal, list(dict.fromkeys(data.ids)), ReviewStatus.CONFIRMED)
+        rows = await svc.review(
+            principal,
+            list(dict.fromkeys(data.ids)),
+            ReviewStatus.CONFIRMED,
+            horizon_days=settings.recurrence_horizon_days,
+        )
         overdue = svc.overdue_on_confirmation(rows, clock.today())
         return ConfirmResult(
             obligations=[obligation_read(o) for o in rows], overdue_on_confirmation=[o.id for o in overdue]

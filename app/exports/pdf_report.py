@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.exports.tables import FAILURE_STATE_NAMES, SEVERITY_NAMES
+from app.labels import label
 from app.services.stats import StatsRow
 
 FONT = "STSong-Light"
@@ -187,8 +187,8 @@ def render(data: ReportData) -> bytes:
                         str(f.detected_on),
                         str(f.days_late),
                         _money(f.amount_outstanding),
-                        SEVERITY_NAMES.get(f.severity, f.severity),
-                        FAILURE_STATE_NAMES.get(f.state, f.state),
+                        label("severity", f.severity),
+                        label("fstate", f.state),
                         Paragraph(escape(f.clause[:120]), body),  # clause text is hostile: no markup,
                     ]
                     for f in data.failures

@@ -17,7 +17,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from app.models import FailureKind, IntegrityFailure, Obligation, Organisation
+from app.labels import label
+from app.models import IntegrityFailure, Obligation, Organisation
 from app.services.stats import StatsRow
 
 
@@ -47,43 +48,9 @@ class Table:
         return [[c.value(r) for c in self.columns] for r in self.rows]
 
 
-STATE_NAMES = {
-    "pending": "未到期",
-    "due_soon": "即将到期",
-    "overdue": "逾期",
-    "breached": "违约",
-    "fulfilled": "按期履行",
-    "fulfilled_late": "逾期履行",
-    "partially_fulfilled": "部分履行",
-    "waived": "已豁免",
-    "amended": "已变更",
-    "suspended": "中止",
-}
-FAILURE_STATE_NAMES = {
-    "detected": "已发现",
-    "verified": "已核实",
-    "rectification_ordered": "整改中",
-    "rectified": "已整改",
-    "found": "已认定",
-    "found_rectified": "认定后已整改",
-    "objected": "异议中",
-    "withdrawn": "已撤销",
-    "repaired": "已修复",
-    "dismissed": "不予认定",
-}
-SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "严重"}
-KIND_NAMES = {
-    "investment_promotion": "招商引资协议",
-    "ppp": "PPP项目合同",
-    "policy_commitment": "政策承诺",
-    "procurement": "政府采购",
-    "other": "其他",
-}
-
-
 def stats_columns(first: str) -> list[Column]:
     return [
-        Column(first, Cell.TEXT, lambda r: KIND_NAMES.get(r.label, r.label)),
+        Column(first, Cell.TEXT, lambda r: label("kind", r.label)),
         Column("应履行数", Cell.INT, lambda r: r.due),
         Column("按期履行数", Cell.INT, lambda r: r.fulfilled_on_time),
         Column("逾期履行数", Cell.INT, lambda r: r.fulfilled_late),
@@ -120,14 +87,14 @@ def obligations_table(rows: Sequence[Obligation]) -> Table:
             Column("协议编号", Cell.INT, lambda o: o.agreement_id),
             Column("责任单位", Cell.TEXT, _owner),
             Column("义务人", Cell.TEXT, lambda o: o.obligor_name or ""),
-            Column("类别", Cell.TEXT, lambda o: o.category),
+            Column("类别", Cell.TEXT, lambda o: label("category", o.category)),
             Column("义务内容", Cell.TEXT, lambda o: o.quote),
             Column("金额（元）", Cell.MONEY, lambda o: o.amount),
             Column("已兑现金额（元）", Cell.MONEY, lambda o: o.amount_fulfilled),
             Column("约定日期", Cell.DATE, lambda o: o.nominal_date),
             Column("到期日", Cell.DATE, lambda o: o.due_date),
             Column("履行日期", Cell.DATE, lambda o: o.fulfilled_on),
-            Column("状态", Cell.TEXT, lambda o: STATE_NAMES.get(str(o.state), str(o.state))),
+            Column("状态", Cell.TEXT, lambda o: label("state", o.state)),
         ],
         rows,
     )
@@ -141,14 +108,14 @@ def failures_table(rows: Sequence[IntegrityFailure]) -> Table:
             Column(
                 "失信主体", Cell.TEXT, lambda f: f.organisation.name if isinstance(f.organisation, Organisation) else ""
             ),
-            Column("类型", Cell.TEXT, lambda f: FailureKind(f.kind).label),
+            Column("类型", Cell.TEXT, lambda f: label("fkind", f.kind)),
             Column("承诺对象", Cell.TEXT, lambda f: f.promised_to or ""),
             Column("约定期限", Cell.DATE, lambda f: f.due_date),
             Column("发现日期", Cell.DATE, lambda f: f.detected_on),
             Column("逾期天数", Cell.INT, lambda f: f.days_late),
             Column("未履行金额（元）", Cell.MONEY, lambda f: f.amount_outstanding),
-            Column("严重程度", Cell.TEXT, lambda f: SEVERITY_NAMES.get(f.severity, f.severity)),
-            Column("状态", Cell.TEXT, lambda f: FAILURE_STATE_NAMES.get(f.state, f.state)),
+            Column("严重程度", Cell.TEXT, lambda f: label("severity", f.severity)),
+            Column("状态", Cell.TEXT, lambda f: label("fstate", f.state)),
             Column("整改期限", Cell.DATE, lambda f: f.rectification_deadline),
             Column("条款原文", Cell.TEXT, lambda f: f.clause),
         ],

@@ -278,7 +278,9 @@ class ManualFailure:
     obligation_id: int | None = None
 
 
-async def record_manual(principal: Principal, data: ManualFailure, today: date) -> IntegrityFailure:
+async def record_manual(
+    principal: Principal, data: ManualFailure, today: date, policy: FailurePolicy
+) -> IntegrityFailure:
     if data.source not in MANUAL_SOURCES:
         raise InvalidInput(
             f"Source {data.source!r} is recorded by the sweep, not by hand.",
@@ -306,9 +308,12 @@ async def record_manual(principal: Principal, data: ManualFailure, today: date) 
             raise Conflict(f"Obligation {obligation.id} already has a failure record.", obligation=obligation.id)
         days_late = (today - data.due_date).days
         prior = await IntegrityFailure.filter(
-            organisation_id=org.id, kind=FailureKind.GOVERNMENT_BREACH, state__in=[str(s) for s in COUNTING_STATES]
+            organisation_id=org.id,
+            kind=FailureKind.GOVERNMENT_BREACH,
+            state__in=[str(s) for s in COUNTING_STATES],
+            found_on__gte=policy.thresholds.prior_since(today),
         ).count()
-        sev = data.severity or severity(data.amount_outstanding or Decimal(0), days_late, prior)
+        sev = data.severity or severity(data.amount_outstanding or Decimal(0), days_late, prior, policy.thresholds)
         f = await IntegrityFailure.create(
             kind=FailureKind.GOVERNMENT_BREACH,
             obligation=obligation,

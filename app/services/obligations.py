@@ -197,9 +197,15 @@ class ObligationEdit:
 
 
 async def review(
-    principal: Principal, ids: list[int], decision: ReviewStatus, edit: ObligationEdit | None = None
+    principal: Principal,
+    ids: list[int],
+    decision: ReviewStatus,
+    edit: ObligationEdit | None = None,
+    *,
+    horizon_days: int,
 ) -> list[Obligation]:
-    """Confirm, reject or edit (keeping the review status) a set of proposed or confirmed obligations."""
+    """Confirm, reject or edit (keeping the review status) a set of proposed or confirmed obligations.
+    Confirmed recurring obligations get their instances ``horizon_days`` ahead (the configured horizon)."""
     if principal.role not in REVIEW_ROLES:
         raise Forbidden("Only the investment and finance bureaus and administrators review obligations.")
     if not ids:
@@ -253,7 +259,7 @@ async def review(
             from app import clock
             from app.services.tracking import generate_instances
 
-            until = clock.today() + timedelta(days=366)
+            until = clock.today() + timedelta(days=horizon_days)
             for ob in rows:
                 if ob.recurrence:
                     await generate_instances(ob, until)

@@ -8,6 +8,7 @@ twice for the same date changes nothing (state moves are monotone, inserts skip 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -20,10 +21,10 @@ from app import clock
 from app.errors import InvalidInput
 from app.models import PartyRole
 from app.services import audit
-from app.settings import Settings
 from app.sql import days_between, dialect_params, dialect_sql
 from trackers import ObligationState, ReviewStatus
-from trackers.failures import FailurePolicy, SeverityThresholds
+from trackers.failures import COUNTING_STATES, Severity, SeverityThresholds
+from trackers.policies import TrackingPolicies
 from trackers.sweep import RECORDED_ROLES, SweepPolicy, SweepStep, plan_sweep
 
 CATEGORIES = tuple(str(c) for c in extractors.Category)
@@ -68,10 +69,8 @@ class SweepReport:
 
 async def sweep_obligations(
     as_of: date,
-    policy: SweepPolicy | None = None,
+    policies: TrackingPolicies,
     *,
-    failure_policy: FailurePolicy | None = None,
-    horizon_days: int = 366,
     snapshots: bool = True,
     catch_up: bool | None = None,
     today: date | None = None,
@@ -89,9 +88,10 @@ async def sweep_obligations(
     from app.services.tracking import generate_all_instances
 
     refuse_future(as_of, clock.today() if today is None else today)
-    instances = await generate_all_instances(as_of, horizon_days)
-    report = await _sweep_states(as_of, policy, catch_up=as_of.day == 1 if catch_up is None else catch_up)
-    missed = await sweep_failures(as_of, failure_policy)
+    instances = await generate_all_instances(as_of, policies.recurrence_horizon_days)
+    catch_up = as_of.day == 1 if catch_up is None else catch_up
+    report = await _sweep_states(as_of, policies.sweep, policies.failure.thresholds, catch_up=catch_up)
+    missed = await sweep_failures(as_of, policies.failure)
     written = 0
     if snapshots and as_of.day == 1:
         from app.models import IntegritySnapshot
@@ -133,7 +133,9 @@ def _step_condition(
     return cond + ")", params
 
 
-async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch_up: bool = False) -> SweepReport:
+async def _sweep_states(
+    as_of: date, policy: SweepPolicy, thresholds: SeverityThresholds, *, catch_up: bool = False
+) -> SweepReport:
     """State steps, warnings and failure records for the obligations the breach steps moved. Every
     statement filters on ``review_status = 'confirmed'`` and open states by due date, which the partial
     index ``idx_obligation_sweep_open`` serves: the daily run reads only what is due."""
@@ -202,7 +204,6 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
             params += params_where
             warnings = len(await tx.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params)))
 
-        t = SeverityThresholds()
         days_late = days_between(dialect, "?", "o.due_date")
         now = datetime.now(UTC)
         created: dict[str, int] = {"government_breach": 0, "counterparty_default": 0}
@@ -220,11 +221,13 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
                 if kind == "government_breach"
                 else "(SELECT a.owning_department_id FROM agreement a WHERE a.id = o.agreement_id)"
             )
+            counting = ", ".join(f"'{state}'" for state in sorted(COUNTING_STATES))
             prior = (
                 "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
-                "AND p.kind = 'government_breach' AND p.state IN ('found', 'found_rectified'))"
+                f"AND p.kind = 'government_breach' AND p.state IN ({counting}) AND p.found_on >= ?)"
             )
-            outstanding = "(o.amount - o.amount_fulfilled)"
+            outstanding = "COALESCE(o.amount - o.amount_fulfilled, 0)"
+            grade, grade_params = severity_case(outstanding, days_late, prior, thresholds)
             sql = (
                 "INSERT INTO integrity_failure (kind, obligation_id, organisation_id, obligor_name, promised_to, "
                 "state, severity, source, due_date, detected_on, days_late, amount_outstanding, clause, "
@@ -232,11 +235,9 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
                 f"SELECT ?, o.id, {charged_to}, o.obligor_name, "
                 "(SELECT ap.name FROM agreement_party ap WHERE ap.agreement_id = o.agreement_id "
                 "AND ap.role <> o.obligor_role ORDER BY ap.id LIMIT 1), "
-                f"'detected', CASE WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? "
-                "THEN 'serious' "
-                f"WHEN COALESCE({outstanding}, 0) >= ? OR {days_late} >= ? OR {prior} >= ? THEN 'general' "
-                "ELSE 'minor' END, "
-                f"'sweep', o.due_date, ?, {days_late}, {outstanding}, o.quote, ?, ? "
+                f"'detected', {grade}, "
+                "'sweep', o.due_date, ?, "
+                f"{days_late}, o.amount - o.amount_fulfilled, o.quote, ?, ? "
                 f"FROM obligation o WHERE {'' if catch_up else _ids(dialect) + ' AND '}o.state = 'breached' "
                 f"AND o.obligor_role IN ({','.join('?' * len(roles))}) "
                 "AND o.due_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrity_failure f "
@@ -244,14 +245,7 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
             )
             params = [
                 kind,
-                t.serious_amount,
-                as_of,
-                t.serious_days_late,
-                t.serious_prior_failures,
-                t.general_amount,
-                as_of,
-                t.general_days_late,
-                t.general_prior_failures,
+                *grade_params(as_of),
                 as_of,
                 as_of,
                 now,
@@ -268,11 +262,22 @@ async def _sweep_states(as_of: date, policy: SweepPolicy | None = None, *, catch
     return report
 
 
-async def sweep_with_settings(as_of: date, settings: Settings) -> SweepReport:
-    """The sweep with the configured warning windows, publication rules and recurrence horizon."""
-    return await sweep_obligations(
-        as_of,
-        settings.sweep_policy(),
-        failure_policy=settings.failure_policy(),
-        horizon_days=settings.recurrence_horizon_days,
+def severity_case(
+    amount_sql: str, days_late_sql: str, prior_sql: str, thresholds: SeverityThresholds
+) -> tuple[str, Callable[[date], list[Any]]]:
+    """The SQL CASE of ``trackers.failures.severity``, generated from the same ladder (``levels()``).
+
+    ``days_late_sql`` and ``prior_sql`` each hold one ``?`` for the sweep date (the prior findings' one is
+    the earliest counting finding day, ``prior_since``); the returned function gives the parameters for a
+    date in the order the CASE uses them."""
+    levels = thresholds.levels()
+    branches = " ".join(
+        f"WHEN {amount_sql} >= ? OR {days_late_sql} >= ? OR {prior_sql} >= ? THEN '{level.severity}'"
+        for level in levels
     )
+
+    def params(as_of: date) -> list[Any]:
+        since = thresholds.prior_since(as_of)
+        return [v for lv in levels for v in (lv.amount, as_of, lv.days_late, since, lv.prior_failures)]
+
+    return f"CASE {branches} ELSE '{Severity.MINOR}' END", params

@@ -157,9 +157,14 @@ class DocumentPages(Controller):
 
     @post("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
     async def review_form(
-        self, principal: CurrentUser, document_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+        self,
+        principal: CurrentUser,
+        settings: AppSettings,
+        document_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
     ) -> Redirect:
         """Save edited obligor / deadline / amount of every changed row, then confirm or reject the ticked ones."""
+        horizon = settings.recurrence_horizon_days
         document = await document_svc.get_document(principal, document_id)
         rows = await Obligation.filter(obligation_svc.visible_obligations(principal), document_id=document.id).order_by(
             "id"
@@ -170,12 +175,14 @@ class DocumentPages(Controller):
                 continue
             edit = _row_edit(ob, data, in_scope)
             if edit is not None:
-                await obligation_svc.review(principal, [ob.id], ReviewStatus(ob.review_status), edit)
+                await obligation_svc.review(
+                    principal, [ob.id], ReviewStatus(ob.review_status), edit, horizon_days=horizon
+                )
         selected = [ob.id for ob in rows if data.get(f"sel_{ob.id}") == "1"]
         action = data.get("action", "save")
         if action in ("confirm", "reject") and selected:
             decision = ReviewStatus.CONFIRMED if action == "confirm" else ReviewStatus.REJECTED
-            await obligation_svc.review(principal, selected, decision)
+            await obligation_svc.review(principal, selected, decision, horizon_days=horizon)
         return Redirect(f"/documents/{document.id}/review")
 
 
@@ -553,9 +560,11 @@ class WorkPages(Controller):
         return page(request, "sweep.html", result=None, as_of=clock.today())
 
     @post("/sweep", opt={"roles": ADMIN_ONLY})
-    async def sweep_form(self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]]) -> Template:
+    async def sweep_form(
+        self, request: Request[Any, Any, Any], settings: AppSettings, data: URLEncodedBody[dict[str, str]]
+    ) -> Template:
         as_of = _required_date(data.get("as_of"), "as_of")
-        report = await sweep_obligations(as_of)
+        report = await sweep_obligations(as_of, settings.tracking_policies())
         return page(request, "sweep.html", result=report.to_dict(), as_of=as_of)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.conftest import City
 from tests.integration.tracking_helpers import obligation, principal
+from trackers.policies import TrackingPolicies
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 
@@ -118,7 +119,7 @@ async def test_licheng_resettlement_government_refuses_to_deliver(city: City) ->
     await flat.refresh_from_db()
     assert flat.due_date is not None
     assert flat.due_date.isoformat().startswith("2017-06")
-    await sweep_obligations(date(2018, 3, 1))
+    await sweep_obligations(date(2018, 3, 1), TrackingPolicies())
     assert await _records(ag) == [("government_breach", "历城区")]
     await handover.refresh_from_db()
     assert handover.state == "fulfilled"  # the counterparty performed: nothing on its side
@@ -157,7 +158,7 @@ async def test_jinzhou_pre_expropriation_never_took_effect(city: City) -> None:
     admin = await principal("admin")
     await suspend(admin, resettle.id, SuspensionGround.CONDITION_PRECEDENT, "预签约比例25.4%，未达到70%")
     await suspend(admin, vacate.id, SuspensionGround.CONDITION_PRECEDENT, "协议未生效")
-    await sweep_obligations(date(2018, 3, 1))
+    await sweep_obligations(date(2018, 3, 1), TrackingPolicies())
     assert await _records(ag) == []
     await resettle.refresh_from_db()
     assert resettle.state == "suspended"
@@ -202,7 +203,7 @@ async def test_jingzhou_concession_rescinded_for_the_concessionaires_default(cit
     )
     _, dated = await record_event(admin, ag.id, "notice", date(2015, 11, 15), "违约整改通知书")
     assert dated == 1
-    await sweep_obligations(date(2016, 11, 1))
+    await sweep_obligations(date(2016, 11, 1), TrackingPolicies())
     assert await _records(ag) == [("counterparty_default", "荆州市交通运输局")]
     await grant.refresh_from_db()
     assert grant.state == "fulfilled"

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import City
 from tests.integration.tracking_helpers import agreement, obligation, principal
+from trackers.policies import TrackingPolicies
 
 
 async def test_waive_and_reopen_with_roles_and_audit(client: Any, city: City) -> None:
@@ -239,24 +240,24 @@ async def test_sweep_generates_instances_within_the_horizon(city: City) -> None:
 
     ag = await agreement(city, signed_on=date(2024, 1, 10))
     parent = await obligation(ag, city, deadline_kind="recurring", recurrence="每季度")
-    report = await sweep_obligations(date(2024, 5, 1), horizon_days=100)
+    report = await sweep_obligations(date(2024, 5, 1), TrackingPolicies(recurrence_horizon_days=100))
     assert report.instances == 2  # 03-31 and 06-30 (≤ 2024-08-09)
     dates = await Obligation.filter(parent_id=parent.id).order_by("nominal_date").values_list("nominal_date", flat=True)
     assert list(dates) == [date(2024, 3, 31), date(2024, 6, 30)]
-    again = await sweep_obligations(date(2024, 5, 1), horizon_days=100)
+    again = await sweep_obligations(date(2024, 5, 1), TrackingPolicies(recurrence_horizon_days=100))
     assert again.instances == 0
 
 
 async def test_warnings_once_each_scoped_and_configurable(client: Any, city: City, db: Any) -> None:
     from app.models import ObligationWarning
-    from app.services.sweep import sweep_with_settings
+    from app.services.sweep import sweep_obligations
 
     ag = await agreement(city)
     city_ob = await obligation(ag, city, nominal=date(2024, 7, 31))
     district_ob = await obligation(ag, city, owner="district_ndrc", nominal=date(2024, 7, 31), category="reporting")
     settings = db.with_(warning_windows_by_category={"reporting": (10, 2)})
     for day in range(1, 32):  # a daily sweep through July
-        await sweep_with_settings(date(2024, 7, day), settings)
+        await sweep_obligations(date(2024, 7, day), settings.tracking_policies())
     windows = {
         ob.id: sorted(await ObligationWarning.filter(obligation_id=ob.id).values_list("window_days", flat=True))
         for ob in (city_ob, district_ob)
@@ -311,7 +312,7 @@ async def test_set_based_sweep_agrees_with_classify_on_a_grid(city: City) -> Non
             )
         )
     await Obligation.bulk_create(rows, batch_size=500)
-    await sweep_obligations(as_of, policy, snapshots=False)
+    await sweep_obligations(as_of, TrackingPolicies(sweep=policy), snapshots=False)
     got = dict(await Obligation.filter(agreement_id=ag.id).values_list("ordinal", "state"))
     mismatches = [
         (grid[i], got[i], str(classify(ObligationState(s), as_of + timedelta(days=o), as_of, policy, c, r)))
@@ -392,10 +393,10 @@ async def test_monthly_catch_up_records_breaches_without_a_record(city: City) ->
 
     ag = await agreement(city)
     ob = await obligation(ag, city, nominal=date(2024, 1, 31), state="breached")  # e.g. role corrected later
-    daily = await sweep_obligations(date(2024, 5, 2), snapshots=False)
+    daily = await sweep_obligations(date(2024, 5, 2), TrackingPolicies(), snapshots=False)
     assert daily.failures == 0
-    monthly = await sweep_obligations(date(2024, 6, 1), snapshots=False)
+    monthly = await sweep_obligations(date(2024, 6, 1), TrackingPolicies(), snapshots=False)
     assert monthly.failures == 1
     assert await IntegrityFailure.filter(obligation_id=ob.id, kind="government_breach").count() == 1
-    again = await sweep_obligations(date(2024, 6, 1), snapshots=False)
+    again = await sweep_obligations(date(2024, 6, 1), TrackingPolicies(), snapshots=False)
     assert again.failures == 0

@@ -233,3 +233,81 @@ async def test_manual_failures_from_outside(client: Any, city: City) -> None:
     assert (await post(client, city, "department", fid, "rectify", {})).status_code == 404
     rectified = await post(client, city, "district_department", fid, "rectify", {"note": "已执行"})
     assert rectified.json()["state"] == "rectified"
+
+
+async def test_sweep_severity_agrees_with_the_python_rule_on_a_grid(city: City) -> None:
+    """The sweep's SQL CASE and ``trackers.failures.severity`` are one ladder: on a grid of amounts, days
+    late and prior findings (some of them older than the 3 counting years) they grade every record alike."""
+    import itertools
+
+    from app.models import FailureKind, IntegrityFailure, Obligation, OrgKind
+    from app.services.organisations import create_organisation
+    from app.services.sweep import sweep_obligations
+    from trackers.failures import FailurePolicy, SeverityThresholds, severity
+    from trackers.policies import TrackingPolicies
+
+    as_of = date(2024, 10, 8)
+    thresholds = SeverityThresholds()
+    since = thresholds.prior_since(as_of)
+    assert since == date(2021, 10, 8)
+    # prior findings per body: the day each was found (the first body has none)
+    priors = [
+        [],
+        [since],  # exactly 3 years ago: still counts
+        [since - timedelta(days=1)],  # a day older: does not
+        [since, as_of - timedelta(days=200)],
+        [since - timedelta(days=1), since - timedelta(days=400)],
+    ]
+    amounts = [None, Decimal(999_999), Decimal(1_000_000), Decimal(9_999_999), Decimal(10_000_000)]
+    days_late = [31, 89, 90, 364, 365, 800]
+    bodies = []
+    for i, found in enumerate(priors):
+        org = await create_organisation(f"网格局{i}", OrgKind.DEPARTMENT, parent_id=city.orgs["city"])
+        bodies.append(org.id)
+        for day in found:
+            await IntegrityFailure.create(
+                kind=FailureKind.GOVERNMENT_BREACH,
+                organisation_id=org.id,
+                obligor_name=org.name,
+                state="found",
+                severity="minor",
+                source="sweep",
+                due_date=day - timedelta(days=60),
+                detected_on=day - timedelta(days=30),
+                found_on=day,
+                clause="此前认定的失信",
+            )
+    ag = await agreement(city)
+    grid = list(itertools.product(range(len(priors)), amounts, days_late))
+    rows = [
+        Obligation(
+            agreement_id=ag.id,
+            document_id=ag.document_id,
+            ordinal=n,
+            start=0,
+            end=1,
+            quote=f"第{n}项",
+            obligor_role="government",
+            owner_id=bodies[body],
+            category="payment",
+            amount=amount,
+            amount_fulfilled=Decimal(0),
+            deadline_kind="absolute",
+            nominal_date=as_of - timedelta(days=late),
+            due_date=as_of - timedelta(days=late),
+            review_status="confirmed",
+            state="overdue",
+        )
+        for n, (body, amount, late) in enumerate(grid)
+    ]
+    await Obligation.bulk_create(rows, batch_size=500)
+    await sweep_obligations(as_of, TrackingPolicies(failure=FailurePolicy(thresholds=thresholds)), snapshots=False)
+    graded = dict(
+        await IntegrityFailure.filter(obligation__agreement_id=ag.id).values_list("obligation__ordinal", "severity")
+    )
+    counting = [sum(day >= since for day in found) for found in priors]
+    expected = {
+        n: str(severity(amount or 0, late, counting[body], thresholds)) for n, (body, amount, late) in enumerate(grid)
+    }
+    assert graded == expected
+    assert set(expected.values()) == {"minor", "general", "serious"}
