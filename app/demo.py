@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from tortoise.functions import Count
 
-from app.models import Document, IntegrityFailure, Obligation, Organisation, OrgKind, Role, User
+from app.demo_history import simulate
+from app.models import (
+    AgreementKind,
+    AuditLog,
+    Document,
+    IntegrityFailure,
+    Obligation,
+    Organisation,
+    OrgKind,
+    Role,
+    User,
+)
 from app.security import Principal, principal_for
+from app.services import audit
 from app.services.documents import Upload, upload_document
 from app.services.extraction import run_extraction
-from app.services.obligations import review
+from app.services.obligations import ObligationEdit, review
 from app.services.organisations import get_or_create_organisation
-from app.services.sweep import sweep_obligations
+from app.services.sweep import sweep_with_settings
 from app.services.users import add_user
 from app.settings import Settings
 from app.storage import FileStore
 from trackers import ReviewStatus
+from trackers.calendar import add_months
 
 DEMO_PASSWORD = "chengxin-demo"
 
@@ -60,38 +75,93 @@ async def seed_city() -> dict[str, Organisation]:
     return orgs
 
 
+@dataclass(frozen=True, slots=True)
+class DemoDocument:
+    """One entry of ``examples/manifest.json``."""
+
+    file: str
+    kind: AgreementKind
+    signed_on: date | None
+    government_body: str | None  # the demo body the clerk names for the government side (model contracts, plans)
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any], as_of: date) -> DemoDocument:
+        signed = entry.get("signed_on")
+        months = entry.get("signed_months_before_as_of")
+        signed_on = (
+            date.fromisoformat(signed) if signed else add_months(as_of, -int(months)) if months is not None else None
+        )
+        return cls(entry["file"], AgreementKind(entry["kind"]), signed_on, entry.get("demo_government_body"))
+
+    @property
+    def media_type(self) -> str:
+        return "text/plain" if self.file.endswith(".txt") else "application/pdf"
+
+
+def demo_documents(examples: Path, as_of: date) -> list[DemoDocument]:
+    manifest = json.loads((examples / "manifest.json").read_text(encoding="utf-8"))
+    return [DemoDocument.from_entry(e, as_of) for e in manifest["documents"]]
+
+
 async def run_demo(settings: Settings, as_of: date, examples: Path) -> str:
-    await seed_city()
+    """Seed the city, ingest and review the examples, then — once — play the history ending at ``as_of``
+    (``app.demo_history``); a second run finds the history written and only sweeps ``as_of`` again."""
+    orgs = await seed_city()
     uploader = await principal_for(await User.get(username="investment"))
     store = FileStore(settings.files_dir)
-    manifest = json.loads((examples / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["documents"]:
-        from app.models import AgreementKind
-
-        data = (examples / entry["file"]).read_bytes()
-        upload = Upload(
-            entry["file"],
-            data,
-            "application/pdf",
-            AgreementKind(entry["kind"]),
-            date.fromisoformat(entry["signed_on"]) if entry.get("signed_on") else None,
-        )
+    for doc in demo_documents(examples, as_of):
+        upload = Upload(doc.file, (examples / doc.file).read_bytes(), doc.media_type, doc.kind, doc.signed_on)
         document, _ = await upload_document(uploader, upload, store, settings.max_upload_mb * 1024 * 1024)
         await run_extraction(document.id, settings)
-    await confirm_all(uploader)
-    report = await sweep_obligations(as_of)
+        await review_document(uploader, document.id, orgs.get(doc.government_body or ""), doc.signed_on)
+    done = await AuditLog.filter(action=HISTORY_ACTION).first()
+    if done is None:
+        counts = await simulate(settings, as_of)
+        await audit.record(None, HISTORY_ACTION, "demo", None, None, {"as_of": as_of.isoformat(), **counts})
+    report = await sweep_with_settings(as_of, settings)
     return await summary(as_of, report.to_dict())
 
 
-async def confirm_all(reviewer: Principal) -> int:
-    """Confirm every proposal whose owner is known. Those no organisation of the demo city matched stay
-    proposed with ``owner_unresolved`` — a clerk assigns them — rather than being charged to the uploader."""
-    ids = await Obligation.filter(review_status=ReviewStatus.PROPOSED, owner_unresolved=False).values_list(
-        "id", flat=True
-    )
-    if ids:
-        await review(reviewer, list(ids), ReviewStatus.CONFIRMED)  # type: ignore[arg-type]
-    return len(ids)
+HISTORY_ACTION = "demo.history"
+
+
+async def review_document(
+    reviewer: Principal, document_id: int, government_body: Organisation | None, signed_on: date | None
+) -> int:
+    """The clerk's review: confirm every proposal whose owner is known. For a model contract or a plan the
+    demo city adopts (``government_body``), the clerk names that body for the government side's duties no
+    organisation matched and fills the blank dates (``____年__月__日前``) with dates after the signing,
+    45 days apart. The rest wait for an owner (``owner_unresolved``) rather than being charged to the
+    uploader. Returns how many were confirmed."""
+    rows = await Obligation.filter(document_id=document_id, review_status=ReviewStatus.PROPOSED).order_by("ordinal")
+    plain = [o.id for o in rows if not o.owner_unresolved and not _blank_date(o)]
+    if plain:
+        await review(reviewer, plain, ReviewStatus.CONFIRMED)
+    confirmed = len(plain)
+    blanks = 0
+    for ob in rows:
+        if ob.id in plain:
+            continue
+        fields: set[str] = set()
+        owner_id = nominal = None
+        if ob.owner_unresolved:
+            if government_body is None:
+                continue
+            owner_id = government_body.id
+            fields.add("owner_id")
+        if _blank_date(ob) and signed_on is not None:
+            blanks += 1
+            nominal = signed_on + timedelta(days=45 * blanks)
+            fields.add("nominal_date")
+        edit = ObligationEdit(owner_id=owner_id, nominal_date=nominal, fields_set=frozenset(fields))
+        await review(reviewer, [ob.id], ReviewStatus.CONFIRMED, edit)
+        confirmed += 1
+    return confirmed
+
+
+def _blank_date(ob: Obligation) -> bool:
+    """A model contract's deadline with its date left blank: an absolute deadline that resolved to nothing."""
+    return ob.due_date is None and ob.deadline_kind == "absolute" and bool(ob.deadline_text)
 
 
 async def summary(as_of: date, sweep: dict[str, object]) -> str:
