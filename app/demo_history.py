@@ -64,7 +64,7 @@ class Fate(StrEnum):
 
 # (fate, weight) for government and counterparty duties
 FATES = {
-    PartyRole.GOVERNMENT: ((Fate.ON_TIME, 50), (Fate.LATE, 20), (Fate.NEVER, 30)),
+    PartyRole.GOVERNMENT: ((Fate.ON_TIME, 45), (Fate.LATE, 15), (Fate.NEVER, 40)),
     PartyRole.COUNTERPARTY: ((Fate.ON_TIME, 60), (Fate.LATE, 20), (Fate.NEVER, 20)),
 }
 
