@@ -35,8 +35,8 @@ from app.models import (
     MilestoneKind,
     Obligation,
     Organisation,
-    PaymentMechanism,
     PartyRole,
+    PaymentMechanism,
     PPPPhase,
     PPPProject,
     PPPTag,
@@ -324,7 +324,7 @@ async def _complaint(h: History) -> None:
     day = h.as_of - timedelta(days=75)
     due = (agreement.signed_on or h.start) + timedelta(days=180)
     data = failures.ManualFailure(
-        organisation_id=ob.owner_id,  # type: ignore[arg-type]
+        organisation_id=ob.owner_id,
         source=FailureSource.HOTLINE_12345,
         clause=ob.quote,
         due_date=min(due, day),

@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "org.other": ("其他", "other"),
     "username": ("用户名", "User name"),
     "password": ("密码", "Password"),
+    "login.demo": (
+        "演示模式：以下账号的密码均为 {password}",
+        "Demo mode: every account below has the password {password}",
+    ),
     "role.admin": ("管理员", "administrator"),
     "role.investment": ("投资促进局", "investment bureau"),
     "role.finance": ("财政局", "finance bureau"),
@@ -205,6 +209,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.kind": ("类型", "Kind"),
     "col.signed": ("签订", "Signed"),
     "col.organisation": ("单位", "Organisation"),
+    "col.role": ("角色", "Role"),
     "col.responsible": ("责任单位", "Responsible organisation"),
     "col.warnings": ("预警", "Warnings"),
     "col.document": ("文件", "Document"),
