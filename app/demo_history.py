@@ -164,17 +164,33 @@ async def _reporter(h: History, ob: Obligation) -> Principal:
     return h.people["finance" if agreement.kind == AgreementKind.PPP else "investment"]
 
 
+def assign_fates(h: History, rows: list[Obligation]) -> dict[int, Fate]:
+    """Each role's duties shuffled by the seeded RNG, then given their fates in the exact proportions of
+    ``FATES`` — so how many records the history has does not depend on the luck of the draw."""
+    fates: dict[int, Fate] = {}
+    for role, weights in FATES.items():
+        ids = [o.id for o in rows if o.obligor_role == role]
+        h.rng.shuffle(ids)
+        total, bounds, acc = sum(w for _, w in weights), [], 0
+        for fate, weight in weights:
+            acc += weight
+            bounds.append((round(len(ids) * acc / total), fate))
+        for i, obligation_id in enumerate(ids):
+            fates[obligation_id] = next(fate for bound, fate in bounds if i < bound)
+    return fates
+
+
 async def _schedule_fulfilment(h: History) -> None:
     rows = await Obligation.filter(
         review_status=ReviewStatus.CONFIRMED, due_date__lte=h.as_of, state__in=list(OPEN_STATES)
     ).order_by("id")
     grace = h.settings.grace_days_government
+    fates = assign_fates(h, list(rows))
     for ob in rows:
         assert ob.due_date is not None
-        fates = FATES.get(PartyRole(ob.obligor_role))
-        if fates is None:
+        fate = fates.get(ob.id)
+        if fate is None:
             continue
-        fate = h.rng.choices([f for f, _ in fates], weights=[w for _, w in fates])[0]
         h.count(f"fulfilment.{fate}")
         if fate == Fate.NEVER:
             continue
@@ -238,13 +254,12 @@ async def _plan_record(h: History, f: IntegrityFailure) -> None:
     admin, body = h.people["admin"], await _answerer(h, f)
     policy = h.settings.failure_policy()
     d, fid = f.detected_on, f.id
-    scenario = SCENARIOS[h.scenario_no % len(SCENARIOS)]
-    h.scenario_no += 1
-    if body.role.value == "department" and (h.as_of - d).days > 120:
-        # the credit office's backlog: the department's oldest records reach it shortly before as-of
-        late = [s for s in (Scenario.AWAITING_ANSWER, Scenario.IN_OBJECTION_PERIOD) if f"record.{s}" not in h.counts]
-        if late:
-            scenario = late[0]
+    late = [s for s in (Scenario.AWAITING_ANSWER, Scenario.IN_OBJECTION_PERIOD) if f"record.{s}" not in h.counts]
+    if body.role.value == "department" and (h.as_of - d).days > 120 and late:
+        scenario = late[0]  # the credit office's backlog: the department's oldest records reach it before as-of
+    else:
+        scenario = SCENARIOS[h.scenario_no % len(SCENARIOS)]
+        h.scenario_no += 1
     h.count(f"record.{scenario}")
     plan = f"整改：补办{f.obligor_name or '相关'}的承诺事项，书面报告整改情况"
 
