@@ -16,10 +16,15 @@ from app.models import (
     AgreementKind,
     AuditLog,
     Document,
+    FailureKind,
+    FiscalBudget,
+    FulfilmentEvidence,
+    GovernmentPayment,
     IntegrityFailure,
     Obligation,
     Organisation,
     OrgKind,
+    PPPProject,
     Role,
     User,
 )
@@ -27,6 +32,7 @@ from app.security import Principal, principal_for
 from app.services import audit
 from app.services.documents import Upload, upload_document
 from app.services.extraction import run_extraction
+from app.services.failures import published
 from app.services.obligations import ObligationEdit, review
 from app.services.organisations import get_or_create_organisation
 from app.services.sweep import sweep_with_settings
@@ -113,7 +119,7 @@ async def run_demo(settings: Settings, as_of: date, examples: Path) -> str:
         upload = Upload(doc.file, (examples / doc.file).read_bytes(), doc.media_type, doc.kind, doc.signed_on)
         document, _ = await upload_document(uploader, upload, store, settings.max_upload_mb * 1024 * 1024)
         await run_extraction(document.id, settings)
-        await review_document(uploader, document.id, orgs.get(doc.government_body or ""), doc.signed_on)
+        await review_document(uploader, document.id, orgs.get(doc.government_body or ""), doc.signed_on, as_of)
     done = await AuditLog.filter(action=HISTORY_ACTION).first()
     if done is None:
         counts = await simulate(settings, as_of)
@@ -126,7 +132,11 @@ HISTORY_ACTION = "demo.history"
 
 
 async def review_document(
-    reviewer: Principal, document_id: int, government_body: Organisation | None, signed_on: date | None
+    reviewer: Principal,
+    document_id: int,
+    government_body: Organisation | None,
+    signed_on: date | None,
+    today: date,
 ) -> int:
     """The clerk's review: confirm every proposal whose owner is known. For a model contract or a plan the
     demo city adopts (``government_body``), the clerk names that body for the government side's duties no
@@ -136,7 +146,7 @@ async def review_document(
     rows = await Obligation.filter(document_id=document_id, review_status=ReviewStatus.PROPOSED).order_by("ordinal")
     plain = [o.id for o in rows if not o.owner_unresolved and not _blank_date(o)]
     if plain:
-        await review(reviewer, plain, ReviewStatus.CONFIRMED)
+        await review(reviewer, plain, ReviewStatus.CONFIRMED, today=today)
     confirmed = len(plain)
     blanks = 0
     for ob in rows:
@@ -154,7 +164,7 @@ async def review_document(
             nominal = signed_on + timedelta(days=45 * blanks)
             fields.add("nominal_date")
         edit = ObligationEdit(owner_id=owner_id, nominal_date=nominal, fields_set=frozenset(fields))
-        await review(reviewer, [ob.id], ReviewStatus.CONFIRMED, edit)
+        await review(reviewer, [ob.id], ReviewStatus.CONFIRMED, edit, today=today)
         confirmed += 1
     return confirmed
 
@@ -198,9 +208,34 @@ async def summary(as_of: date, sweep: dict[str, object]) -> str:
         lines.append("  none")
     for row in sorted(failures, key=lambda r: (r["kind"], r["severity"])):
         lines.append(f"  {row['kind']:<22} {row['severity']:<8} {row['n']:>5}")
+    lines += ["", *await history_summary(as_of)]
     lines += [
         "",
         f"Sweep: {json.dumps(sweep, ensure_ascii=False)}",
         f"Users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in USERS),
     ]
     return "\n".join(lines)
+
+
+async def history_summary(as_of: date) -> list[str]:
+    """What the history left: evidence, sweeps, government records by state, what is public, PPP money."""
+    entry = await AuditLog.filter(action=HISTORY_ACTION).order_by("id").first()
+    played: dict[str, Any] = dict(entry.after or {}) if entry else {}
+    lines = [f"History (30 months to {played.get('as_of', as_of.isoformat())})"]
+    lines.append(f"  {'fulfilment records':<22} {await FulfilmentEvidence.all().count():>5}")
+    lines.append(f"  {'sweeps':<22} {int(played.get('sweep', 0)):>5}")
+    states = (
+        await IntegrityFailure.filter(kind=FailureKind.GOVERNMENT_BREACH)
+        .annotate(n=Count("id"))
+        .group_by("state")
+        .values("state", "n")
+    )
+    listed = ", ".join(f"{r['state']} {r['n']}" for r in sorted(states, key=lambda r: str(r["state"])))
+    lines.append(f"  {'government records':<22} {sum(r['n'] for r in states):>5}  ({listed})")
+    _, public = await published(as_of, None, 1, 0)
+    lines.append(f"  {'published on /public':<22} {public:>5}")
+    lines.append(
+        f"  {'PPP projects':<22} {await PPPProject.all().count():>5}  "
+        f"(payments {await GovernmentPayment.all().count()}, budgets {await FiscalBudget.all().count()})"
+    )
+    return lines

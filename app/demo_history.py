@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -49,7 +49,7 @@ from app.services.sweep import sweep_obligations
 from app.settings import Settings
 from trackers import ObligationState, ReviewStatus
 from trackers.calendar import add_months
-from trackers.failures import FailureSource, ObjectionReason, Severity
+from trackers.failures import FailureEvent, FailureSource, ObjectionReason, Severity
 from trackers.ppp import payable
 
 HISTORY_MONTHS = 30
@@ -64,7 +64,7 @@ class Fate(StrEnum):
 
 # (fate, weight) for government and counterparty duties
 FATES = {
-    PartyRole.GOVERNMENT: ((Fate.ON_TIME, 45), (Fate.LATE, 15), (Fate.NEVER, 40)),
+    PartyRole.GOVERNMENT: ((Fate.ON_TIME, 40), (Fate.LATE, 15), (Fate.NEVER, 45)),
     PartyRole.COUNTERPARTY: ((Fate.ON_TIME, 60), (Fate.LATE, 20), (Fate.NEVER, 20)),
 }
 
@@ -84,14 +84,80 @@ class Scenario(StrEnum):
 
 SCENARIOS = (
     Scenario.FOUND,
-    Scenario.RECTIFIED,
-    Scenario.REFUSED_OBJECTED_REPAIRED,
     Scenario.MISSED,
+    Scenario.REFUSED_OBJECTED_REPAIRED,
+    Scenario.RECTIFIED,
     Scenario.WITHDRAWN,
-    Scenario.FOUND,
     Scenario.DISMISSED,
     Scenario.MISSED,
+    Scenario.FOUND,
 )
+
+
+class Anchor(StrEnum):
+    DETECTED = "detected"  # days after the record's detection
+    AS_OF = "as_of"  # days before (negative) or after as-of
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    days: int  # from the scenario's anchor
+    event: FailureEvent
+    deadline_days: int | None = None  # order_rectification: the deadline, days from the same anchor
+    reason: ObjectionReason | None = None  # object
+
+
+E = FailureEvent
+SCHEDULES: Mapping[Scenario, tuple[Anchor, tuple[Move, ...]]] = {
+    Scenario.FOUND: (Anchor.DETECTED, (Move(2, E.VERIFY), Move(9, E.FIND))),
+    Scenario.RECTIFIED: (
+        Anchor.DETECTED,
+        (Move(2, E.VERIFY), Move(4, E.ORDER_RECTIFICATION, 34), Move(20, E.RECTIFY)),
+    ),
+    Scenario.REFUSED_OBJECTED_REPAIRED: (
+        Anchor.DETECTED,
+        (
+            Move(2, E.VERIFY),
+            Move(4, E.ORDER_RECTIFICATION, 34),
+            Move(12, E.REFUSE_RECTIFICATION),
+            Move(16, E.OBJECT, reason=ObjectionReason.ALREADY_PERFORMED),
+            Move(30, E.REJECT_OBJECTION),
+            Move(75, E.RECTIFY),
+            Move(75 + 366, E.REPAIR),  # after the longest minimum period from rectification (1 year)
+        ),
+    ),
+    # the deadline passes unanswered: the monthly sweep finds it; rectified after the finding
+    Scenario.MISSED: (Anchor.DETECTED, (Move(2, E.VERIFY), Move(4, E.ORDER_RECTIFICATION, 34), Move(95, E.RECTIFY))),
+    Scenario.WITHDRAWN: (
+        Anchor.DETECTED,
+        (
+            Move(2, E.VERIFY),
+            Move(9, E.FIND),
+            Move(14, E.OBJECT, reason=ObjectionReason.FACTS_INCORRECT),
+            Move(28, E.UPHOLD_OBJECTION),
+        ),
+    ),
+    Scenario.DISMISSED: (Anchor.DETECTED, (Move(3, E.DISMISS),)),
+    Scenario.AWAITING_ANSWER: (Anchor.AS_OF, (Move(-22, E.VERIFY), Move(-20, E.ORDER_RECTIFICATION, 25))),
+    Scenario.IN_OBJECTION_PERIOD: (Anchor.AS_OF, (Move(-30, E.VERIFY), Move(-5, E.FIND))),
+}
+ANSWERS = frozenset({E.RECTIFY, E.REFUSE_RECTIFICATION, E.OBJECT})  # the recorded body's moves
+DECIDE = {
+    E.VERIFY: failures.verify,
+    E.DISMISS: failures.dismiss,
+    E.FIND: failures.find,
+    E.UPHOLD_OBJECTION: failures.uphold_objection,
+    E.REJECT_OBJECTION: failures.reject_objection,
+    E.REPAIR: failures.repair,
+    E.REFUSE_RECTIFICATION: failures.refuse,
+    E.RECTIFY: failures.rectify,
+}
+NOTES = {
+    E.DISMISS: "核实：该事项已于期限内办结，系材料未及时报送",
+    E.VERIFY: "经核实，该承诺事项逾期未履行",
+    E.FIND: "认定为政务失信",
+    E.RECTIFY: "已完成整改并报送整改报告",
+}
 
 
 @dataclass(order=True)
@@ -251,73 +317,41 @@ async def _answerer(h: History, f: IntegrityFailure) -> Principal:
 
 
 async def _plan_record(h: History, f: IntegrityFailure) -> None:
-    admin, body = h.people["admin"], await _answerer(h, f)
-    policy = h.settings.failure_policy()
-    d, fid = f.detected_on, f.id
+    """Give a new government record its scenario and schedule the scenario's moves."""
+    body = await _answerer(h, f)
     late = [s for s in (Scenario.AWAITING_ANSWER, Scenario.IN_OBJECTION_PERIOD) if f"record.{s}" not in h.counts]
-    if body.role.value == "department" and (h.as_of - d).days > 120 and late:
+    if body.role.value == "department" and (h.as_of - f.detected_on).days > 120 and late:
         scenario = late[0]  # the credit office's backlog: the department's oldest records reach it before as-of
     else:
         scenario = SCENARIOS[h.scenario_no % len(SCENARIOS)]
         h.scenario_no += 1
     h.count(f"record.{scenario}")
-    plan = f"整改：补办{f.obligor_name or '相关'}的承诺事项，书面报告整改情况"
+    anchor, moves = SCHEDULES[scenario]
+    start = f.detected_on if anchor == Anchor.DETECTED else h.as_of
+    for move in moves:
+        who = body if move.event in ANSWERS else h.people["admin"]
+        h.at(start + timedelta(days=move.days), _move(h, who, f.id, move, start, f.obligor_name))
 
-    def step(name: str, *args: Any) -> Callable[[date], Awaitable[Any]]:
-        async def run(day: date) -> None:
-            who = admin if name in ("verify", "dismiss", "order", "find", "uphold", "reject", "repair") else body
-            if name == "order":
-                await failures.order_rectification(who, fid, day, policy, plan, args[0])
-            elif name == "object":
-                await failures.object_to(who, fid, day, policy, args[0], "已按约履行，附履行凭证")
-            elif name == "rectify":
-                await failures.rectify(who, fid, day, policy, "已完成整改并报送整改报告")
-            elif name == "dismiss":
-                await failures.dismiss(who, fid, day, policy, "核实：该事项已于期限内办结，系材料未及时报送")
-            else:
-                act = {
-                    "verify": failures.verify,
-                    "find": failures.find,
-                    "uphold": failures.uphold_objection,
-                    "reject": failures.reject_objection,
-                    "repair": failures.repair,
-                    "refuse": failures.refuse,
-                }[name]
-                await act(who, fid, day, policy, "")
 
-        return run
+def _move(
+    h: History, who: Principal, failure_id: int, move: Move, start: date, obligor: str | None
+) -> Callable[[date], Awaitable[Any]]:
+    policy = h.settings.failure_policy()
 
-    if scenario == Scenario.AWAITING_ANSWER:
-        order_day = h.as_of - timedelta(days=20)
-        h.at(order_day - timedelta(days=2), step("verify"))
-        h.at(order_day, step("order", h.as_of + timedelta(days=25)))
-        return
-    if scenario == Scenario.IN_OBJECTION_PERIOD:
-        h.at(h.as_of - timedelta(days=30), step("verify"))
-        h.at(h.as_of - timedelta(days=5), step("find"))
-        return
-    if scenario == Scenario.DISMISSED:
-        h.at(d + timedelta(days=3), step("dismiss"))
-        return
-    h.at(d + timedelta(days=2), step("verify"))
-    if scenario == Scenario.FOUND:
-        h.at(d + timedelta(days=9), step("find"))
-    elif scenario == Scenario.WITHDRAWN:
-        h.at(d + timedelta(days=9), step("find"))
-        h.at(d + timedelta(days=14), step("object", ObjectionReason.FACTS_INCORRECT))
-        h.at(d + timedelta(days=28), step("uphold"))
-    else:
-        h.at(d + timedelta(days=4), step("order", d + timedelta(days=34)))
-        if scenario == Scenario.RECTIFIED:
-            h.at(d + timedelta(days=20), step("rectify"))
-        elif scenario == Scenario.REFUSED_OBJECTED_REPAIRED:
-            h.at(d + timedelta(days=12), step("refuse"))
-            h.at(d + timedelta(days=16), step("object", ObjectionReason.ALREADY_PERFORMED))
-            h.at(d + timedelta(days=30), step("reject"))
-            h.at(d + timedelta(days=75), step("rectify"))
-            h.at(d + timedelta(days=75 + 366), step("repair"))  # after the longest minimum period (1 year)
-        elif scenario == Scenario.MISSED:
-            h.at(d + timedelta(days=95), step("rectify"))  # after the sweep's finding: found_rectified
+    async def run(day: date) -> None:
+        ev = move.event
+        if ev == FailureEvent.ORDER_RECTIFICATION:
+            assert move.deadline_days is not None
+            plan = f"整改：补办{obligor or '相关'}的承诺事项，书面报告整改情况"
+            deadline = start + timedelta(days=move.deadline_days)
+            await failures.order_rectification(who, failure_id, day, policy, plan, deadline)
+        elif ev == FailureEvent.OBJECT:
+            assert move.reason is not None
+            await failures.object_to(who, failure_id, day, policy, move.reason, "已按约履行，附履行凭证")
+        else:
+            await DECIDE[ev](who, failure_id, day, policy, NOTES.get(ev, ""))
+
+    return run
 
 
 async def _complaint(h: History) -> None:

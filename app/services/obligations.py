@@ -197,9 +197,15 @@ class ObligationEdit:
 
 
 async def review(
-    principal: Principal, ids: list[int], decision: ReviewStatus, edit: ObligationEdit | None = None
+    principal: Principal,
+    ids: list[int],
+    decision: ReviewStatus,
+    edit: ObligationEdit | None = None,
+    *,
+    today: date | None = None,
 ) -> list[Obligation]:
-    """Confirm, reject or edit (keeping the review status) a set of proposed or confirmed obligations."""
+    """Confirm, reject or edit (keeping the review status) a set of proposed or confirmed obligations.
+    A confirmed recurring obligation gets its instances up to a year after ``today`` (default: today)."""
     if principal.role not in REVIEW_ROLES:
         raise Forbidden("Only the investment and finance bureaus and administrators review obligations.")
     if not ids:
@@ -253,7 +259,7 @@ async def review(
             from app import clock
             from app.services.tracking import generate_instances
 
-            until = clock.today() + timedelta(days=366)
+            until = (today or clock.today()) + timedelta(days=366)
             for ob in rows:
                 if ob.recurrence:
                     await generate_instances(ob, until)

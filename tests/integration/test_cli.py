@@ -36,6 +36,10 @@ def test_demo_ingests_the_examples(tmp_path: Path) -> None:
         assert status == "extracted", name
         assert int(count) > 0, name
     assert "Integrity failures" in out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quoted = re.search(r"<!-- demo:history -->\n```\n(.*?)\n```", readme, re.S)
+    assert quoted, "README quotes the demo's history"
+    assert quoted.group(1) in out, (quoted.group(1), out)  # the quick start says what the demo prints
     assert (tmp_path / "chengxin.sqlite3").exists()
     again = run("demo", "--no-serve", "--as-of", "2026-11-28", data_dir=tmp_path)  # idempotent
     assert again.returncode == 0

@@ -198,6 +198,22 @@ async def test_every_role_lands_on_a_page_with_the_demo_content(demo_runs: tuple
                     assert text in page, (who, text)
                 assert "暂无数据" not in page, who
 
+        from app.models import User
+        from app.security import principal_for
+        from app.services.ppp import affordability_overview
+        from app.settings import Settings
+        from trackers.ppp import Affordability
+
+        finance = await principal_for(await User.get(username="finance"))
+        reports = await affordability_overview(finance, Settings(data_dir=data_dir).affordability_policy())
+        statuses = {r.result.status for r in reports}
+        # PPP projects above the 10 % line, between the lines, below 5 %
+        assert {
+            Affordability.RED_LINE_BREACHED,
+            Affordability.GOVERNMENT_PAY_BLOCKED,
+            Affordability.WITHIN_LIMITS,
+        } <= statuses, statuses
+
         async with await _client(data_dir, demo=False) as http:
             login = await http.get("/login")
             assert "chengxin-demo" not in login.text
