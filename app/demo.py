@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.functions import Count
 
-from app.demo_history import simulate
+from app.demo_history import simulate, task_deadlines
 from app.models import (
     AgreementKind,
     AuditLog,
@@ -24,6 +24,7 @@ from app.models import (
     Obligation,
     Organisation,
     OrgKind,
+    PartyRole,
     PPPProject,
     Role,
     User,
@@ -89,6 +90,7 @@ class DemoDocument:
     kind: AgreementKind
     signed_on: date | None
     government_body: str | None  # the demo body the clerk names for the government side (model contracts, plans)
+    clerk_sets_deadlines: bool = False  # a plan adopted without its task table's completion dates
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any], as_of: date) -> DemoDocument:
@@ -97,7 +99,13 @@ class DemoDocument:
         signed_on = (
             date.fromisoformat(signed) if signed else add_months(as_of, -int(months)) if months is not None else None
         )
-        return cls(entry["file"], AgreementKind(entry["kind"]), signed_on, entry.get("demo_government_body"))
+        return cls(
+            entry["file"],
+            AgreementKind(entry["kind"]),
+            signed_on,
+            entry.get("demo_government_body"),
+            bool(entry.get("clerk_sets_deadlines")),
+        )
 
     @property
     def media_type(self) -> str:
@@ -119,7 +127,7 @@ async def run_demo(settings: Settings, as_of: date, examples: Path) -> str:
         upload = Upload(doc.file, (examples / doc.file).read_bytes(), doc.media_type, doc.kind, doc.signed_on)
         document, _ = await upload_document(uploader, upload, store, settings.max_upload_mb * 1024 * 1024)
         await run_extraction(document.id, settings)
-        await review_document(uploader, document.id, orgs.get(doc.government_body or ""), doc.signed_on, as_of)
+        await review_document(uploader, document.id, doc, orgs.get(doc.government_body or ""), as_of)
     done = await AuditLog.filter(action=HISTORY_ACTION).first()
     if done is None:
         counts = await simulate(settings, as_of)
@@ -132,41 +140,47 @@ HISTORY_ACTION = "demo.history"
 
 
 async def review_document(
-    reviewer: Principal,
-    document_id: int,
-    government_body: Organisation | None,
-    signed_on: date | None,
-    today: date,
+    reviewer: Principal, document_id: int, doc: DemoDocument, body: Organisation | None, as_of: date
 ) -> int:
     """The clerk's review: confirm every proposal whose owner is known. For a model contract or a plan the
-    demo city adopts (``government_body``), the clerk names that body for the government side's duties no
-    organisation matched and fills the blank dates (``____年__月__日前``) with dates after the signing,
-    45 days apart. The rest wait for an owner (``owner_unresolved``) rather than being charged to the
-    uploader. Returns how many were confirmed."""
+    demo city adopts (``body``), the clerk names that body for the government side's duties no organisation
+    matched, fills a contract's blank dates (``____年__月__日前``: 45 days apart after the signing) and, for
+    a plan whose tasks have no deadline (``clerk_sets_deadlines``), sets their completion dates spread over
+    the history (``task_deadlines``). The rest wait for an owner (``owner_unresolved``) rather than being
+    charged to the uploader. Returns how many were confirmed."""
     rows = await Obligation.filter(document_id=document_id, review_status=ReviewStatus.PROPOSED).order_by("ordinal")
-    plain = [o.id for o in rows if not o.owner_unresolved and not _blank_date(o)]
-    if plain:
-        await review(reviewer, plain, ReviewStatus.CONFIRMED, today=today)
-    confirmed = len(plain)
-    blanks = 0
+    undated = [o for o in rows if doc.clerk_sets_deadlines and _undated_task(o)]
+    deadlines = dict(zip((o.id for o in undated), task_deadlines(len(undated), as_of), strict=True))
+    plain, edits, blanks = [], {}, 0
     for ob in rows:
-        if ob.id in plain:
-            continue
         fields: set[str] = set()
         owner_id = nominal = None
         if ob.owner_unresolved:
-            if government_body is None:
-                continue
-            owner_id = government_body.id
+            if body is None:
+                continue  # waits for an owner
+            owner_id = body.id
             fields.add("owner_id")
-        if _blank_date(ob) and signed_on is not None:
+        if _blank_date(ob) and doc.signed_on is not None:
             blanks += 1
-            nominal = signed_on + timedelta(days=45 * blanks)
+            nominal = doc.signed_on + timedelta(days=45 * blanks)
             fields.add("nominal_date")
-        edit = ObligationEdit(owner_id=owner_id, nominal_date=nominal, fields_set=frozenset(fields))
-        await review(reviewer, [ob.id], ReviewStatus.CONFIRMED, edit, today=today)
-        confirmed += 1
-    return confirmed
+        elif ob.id in deadlines:
+            nominal = deadlines[ob.id]
+            fields.add("nominal_date")
+        if fields:
+            edits[ob.id] = ObligationEdit(owner_id=owner_id, nominal_date=nominal, fields_set=frozenset(fields))
+        else:
+            plain.append(ob.id)
+    if plain:
+        await review(reviewer, plain, ReviewStatus.CONFIRMED, today=as_of)
+    for obligation_id, edit in edits.items():
+        await review(reviewer, [obligation_id], ReviewStatus.CONFIRMED, edit, today=as_of)
+    return len(plain) + len(edits)
+
+
+def _undated_task(ob: Obligation) -> bool:
+    """A government task of a plan with no deadline at all (not a recurring duty)."""
+    return ob.obligor_role == PartyRole.GOVERNMENT and ob.deadline_kind == "none" and ob.due_date is None
 
 
 def _blank_date(ob: Obligation) -> bool:

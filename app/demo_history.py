@@ -160,6 +160,18 @@ NOTES = {
 }
 
 
+def history_start(as_of: date) -> date:
+    return add_months(as_of.replace(day=1), -HISTORY_MONTHS)
+
+
+def task_deadlines(n: int, as_of: date) -> list[date]:
+    """Completion dates for ``n`` tasks of an adopted plan, evenly spread from the history's start to half a
+    year after as-of (so some are still ahead)."""
+    start = history_start(as_of)
+    span = (as_of + timedelta(days=183) - start).days
+    return [start + timedelta(days=span * (i + 1) // (n + 1)) for i in range(n)]
+
+
 @dataclass(order=True)
 class Step:
     day: date
@@ -181,7 +193,7 @@ class History:
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.start = add_months(self.as_of.replace(day=1), -HISTORY_MONTHS)
+        self.start = history_start(self.as_of)
         self.rng = random.Random(f"chengxin-demo:{self.as_of.isoformat()}")
 
     def at(self, day: date, run: Callable[[date], Awaitable[Any]]) -> None:
