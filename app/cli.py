@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -550,6 +551,7 @@ def demo(
     summary = _run(settings, lambda: run_demo(settings, day, ROOT / "examples"))
     typer.echo(summary)
     if serve_after:
+        os.environ["CHENGXIN_DEMO"] = "1"  # the served app's login page names the demo accounts
         _serve(host, port, 1)
 
 

@@ -12,7 +12,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from app import labels
-from trackers.roles import PartyRole
+from trackers.roles import PartyRole as PartyRole  # one definition: the trackers own it
 from trackers.states import ObligationState, ReviewStatus
 
 

@@ -54,6 +54,7 @@ class Settings:
     webhook_allow_http: bool = False
     webhook_allow: tuple[str, ...] = ()
     debug: bool = False
+    demo: bool = False  # CHENGXIN_DEMO=1 (set by ``chengxin demo``): the login page names the demo accounts
     # tracking (issue 4)
     warning_windows: tuple[int, ...] = (30, 7, 1)  # CHENGXIN_WARNING_WINDOWS="30,7,1"
     # CHENGXIN_WARNING_WINDOWS_BY_CATEGORY="payment=60,30,7;reporting=7,1"
@@ -137,6 +138,7 @@ class Settings:
             webhook_allow_http=env.get("CHENGXIN_WEBHOOK_ALLOW_HTTP", "") in ("1", "true", "yes"),
             webhook_allow=tuple(x.strip() for x in env.get("CHENGXIN_WEBHOOK_ALLOW", "").split(",") if x.strip()),
             debug=env.get("CHENGXIN_DEBUG", "") in ("1", "true", "yes"),
+            demo=env.get("CHENGXIN_DEMO", "") in ("1", "true", "yes"),
             warning_windows=_windows(env.get("CHENGXIN_WARNING_WINDOWS", "30,7,1")),
             warning_windows_by_category=MappingProxyType(
                 {

@@ -20,17 +20,29 @@ from app.errors import AppError, RateLimited
 from app.models import User
 from app.security import PUBLIC, SESSION_COOKIE, Principal, client_address
 from app.services import users
+from app.settings import Settings
 from app.ui.accounts import AccountPages
 from app.ui.pages import AgreementPages, DocumentPages, FailurePages, PublicPages, WorkPages
 from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
+
+
+def demo_accounts(settings: Settings) -> dict[str, Any]:
+    """In demo mode only: the demo's accounts (name, role, organisation) and their published password."""
+    if not settings.demo:
+        return {"demo_users": (), "demo_password": ""}
+    from app.demo import DEMO_PASSWORD, USERS
+
+    return {"demo_users": [(name, role.value, org) for name, role, org in USERS], "demo_password": DEMO_PASSWORD}
 
 
 class UIController(Controller):
     include_in_schema = False
 
     @get("/login", opt={"roles": PUBLIC})
-    async def login_page(self, request: Request[Any, Any, Any], next_path: FromQuery[str] = "/") -> Template:
-        return page(request, "login.html", error_key=None, next_path=safe_next(next_path))
+    async def login_page(
+        self, request: Request[Any, Any, Any], settings: AppSettings, next_path: FromQuery[str] = "/"
+    ) -> Template:
+        return page(request, "login.html", error_key=None, next_path=safe_next(next_path), **demo_accounts(settings))
 
     @post("/login", opt={"roles": PUBLIC})
     async def login_form(
@@ -44,7 +56,14 @@ class UIController(Controller):
             )
         except AppError as exc:
             message = "login.rate_limited" if isinstance(exc, RateLimited) else "login.failed"
-            return page(request, "login.html", status_code=exc.status, error_key=message, next_path=next_path)
+            return page(
+                request,
+                "login.html",
+                status_code=exc.status,
+                error_key=message,
+                next_path=next_path,
+                **demo_accounts(settings),
+            )
         if (await User.get(id=session.user_id)).must_change_password:
             next_path = f"/password?next_path={quote(next_path, safe='')}"
         return Redirect(next_path, cookies=[session_cookie(raw, settings, request)])

@@ -203,9 +203,11 @@ async def review(
     edit: ObligationEdit | None = None,
     *,
     horizon_days: int,
+    today: date | None = None,
 ) -> list[Obligation]:
     """Confirm, reject or edit (keeping the review status) a set of proposed or confirmed obligations.
-    Confirmed recurring obligations get their instances ``horizon_days`` ahead (the configured horizon)."""
+    Confirmed recurring obligations get their instances up to ``horizon_days`` (the configured horizon)
+    after ``today`` (default: today)."""
     if principal.role not in REVIEW_ROLES:
         raise Forbidden("Only the investment and finance bureaus and administrators review obligations.")
     if not ids:
@@ -259,7 +261,7 @@ async def review(
             from app import clock
             from app.services.tracking import generate_instances
 
-            until = clock.today() + timedelta(days=horizon_days)
+            until = (today or clock.today()) + timedelta(days=horizon_days)
             for ob in rows:
                 if ob.recurrence:
                     await generate_instances(ob, until)

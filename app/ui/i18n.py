@@ -62,6 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.revoke": ("吊销", "Revoke"),
     "username": ("用户名", "User name"),
     "password": ("密码", "Password"),
+    "login.demo": (
+        "演示模式：以下账号的密码均为 {password}",
+        "Demo mode: every account below has the password {password}",
+    ),
     "failure.unreadable": ("文件无法读取", "The file cannot be read"),
     "failure.unsupported_format": (
         "不支持的文件格式（请上传PDF、DOCX或TXT）",
@@ -144,6 +148,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.kind": ("类型", "Kind"),
     "col.signed": ("签订", "Signed"),
     "col.organisation": ("单位", "Organisation"),
+    "col.role": ("角色", "Role"),
     "col.responsible": ("责任单位", "Responsible organisation"),
     "col.warnings": ("预警", "Warnings"),
     "col.document": ("文件", "Document"),

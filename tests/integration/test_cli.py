@@ -14,6 +14,7 @@ import pytest
 from tests.pdfs import agreement_pdf
 
 CHENGXIN = str(Path(sys.executable).parent / "chengxin")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, data_dir: Path, input_: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,16 +25,21 @@ def run(*args: str, data_dir: Path, input_: str | None = None) -> subprocess.Com
     )
 
 
-def test_demo_ingests_the_three_examples(tmp_path: Path) -> None:
+def test_demo_ingests_the_examples(tmp_path: Path) -> None:
     result = run("demo", "--no-serve", "--as-of", "2026-11-28", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    rows = re.findall(r"#\d+\s+(\S+\.pdf)\s+(\w+)\s+pages\s+(\d+)\s+obligations\s+(\d+)", out)
-    assert len(rows) == 3, out
+    rows = re.findall(r"#\d+\s+(\S+\.(?:pdf|txt))\s+(\w+)\s+pages\s+(\d+)\s+obligations\s+(\d+)", out)
+    manifest = json.loads((ROOT / "examples" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(name for name, *_ in rows) == sorted(d["file"] for d in manifest["documents"]), out
     for name, status, _pages, count in rows:
         assert status == "extracted", name
         assert int(count) > 0, name
     assert "Integrity failures" in out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quoted = re.search(r"<!-- demo:history -->\n```\n(.*?)\n```", readme, re.S)
+    assert quoted, "README quotes the demo's history"
+    assert quoted.group(1) in out, (quoted.group(1), out)  # the quick start says what the demo prints
     assert (tmp_path / "chengxin.sqlite3").exists()
     again = run("demo", "--no-serve", "--as-of", "2026-11-28", data_dir=tmp_path)  # idempotent
     assert again.returncode == 0
