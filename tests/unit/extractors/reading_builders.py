@@ -291,6 +291,13 @@ def plain_zip(name: str = "readme.txt") -> bytes:
 
 # ---- PDFs whose text layer cannot be read, and rotated pages ---------------------------------------
 
+ENGLISH_LINES = ("Article 1. Party A shall pay the subsidy", "of 1,000,000 yuan before 31 December 2025.")
+
+
+def scrambled_map(lines: Sequence[str]) -> dict[str, str]:
+    """A ToUnicode map gone wrong: every character of ``lines`` sent to an Armenian letter."""
+    return {ch: chr(0x0531 + (ord(ch) * 7) % 38) for ch in "".join(lines)}
+
 
 def _vera() -> tuple[bytes, dict[int, int]]:
     """reportlab's bundled Vera.ttf (no system font needed) and its character → glyph id map."""

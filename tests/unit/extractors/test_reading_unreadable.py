@@ -8,9 +8,11 @@ import io
 
 import pytest
 from reading_builders import (
+    ENGLISH_LINES,
     annotation_only_pdf,
     identity_h_pdf,
     rotated_pdf,
+    scrambled_map,
     sideways_scan_pdf,
     table_pdf,
     type3_bitmap_pdf,
@@ -22,9 +24,9 @@ from extractors.reading import UNREADABLE_LAYER, UNREADABLE_LAYER_WITH_OCR, read
 from extractors.reading.ocr import looks_turned
 
 LIMITS = Limits(timeout_seconds=120)
-LINES = ["Article 1. Party A shall pay the subsidy", "of 1,000,000 yuan before 31 December 2025."]
+LINES = ENGLISH_LINES
 CLAUSES = ["第一条 甲方应当于2025年12月31日前向乙方支付补助资金100万元。", "第二条 乙方应当按时足额缴纳土地出让金。"]
-SCRAMBLED = {ch: chr(0x0531 + (ord(ch) * 7) % 38) for ch in "".join(LINES)}  # into Armenian letters
+SCRAMBLED = scrambled_map(LINES)
 
 
 def _text(data: bytes, ocr: bool = False) -> str:
