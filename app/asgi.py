@@ -154,7 +154,11 @@ def create_app(settings: Settings | None = None, *, init_db: bool = True) -> Lit
             "queue": Provide(provide_queue),
         },
         guards=[role_guard],
-        middleware=[RequestGuardMiddleware, AuthMiddleware, DefineMiddleware(SessionCSRFMiddleware, config=csrf)],
+        middleware=[
+            RequestGuardMiddleware,
+            AuthMiddleware,
+            DefineMiddleware(SessionCSRFMiddleware, config=csrf, trust_proxy_headers=settings.trust_proxy_headers),
+        ],
         before_request=bound_path_ids,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -114,9 +114,13 @@ def worker(burst: Annotated[bool, typer.Option(help="Exit when the queue is empt
         typer.echo("CHENGXIN_REDIS_URL is not set: without Redis, jobs run inside `chengxin serve`.", err=True)
         raise typer.Exit(2)
     asyncio.run(migrate_database(settings))
-    from app.worker import run_worker
+    from app.worker import RedisUnreachable, run_worker
 
-    asyncio.run(run_worker(settings, burst=burst))
+    try:
+        asyncio.run(run_worker(settings, burst=burst))
+    except RedisUnreachable as exc:
+        typer.echo(exc.reason, err=True)
+        raise typer.Exit(1) from None
 
 
 @cli.command()

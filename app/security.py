@@ -19,11 +19,12 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Forbidden, Unauthenticated
 from app.models import ApiToken, Organisation, OrgKind, Role, User, UserSession
@@ -185,7 +186,12 @@ class AuthMiddleware:
 
 class SessionCSRFMiddleware(CSRFMiddleware):
     """Double-submit CSRF for cookie sessions. A request authenticated by a bearer token and carrying no
-    session cookie cannot be forged by another site, so programs skip it."""
+    session cookie cannot be forged by another site, so programs skip it. Served over HTTPS (``is_https``),
+    the CSRF cookie is ``Secure`` like the session cookie."""
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig, trust_proxy_headers: bool = False) -> None:
+        super().__init__(app, config)
+        self.trust_proxy_headers = trust_proxy_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
@@ -194,7 +200,28 @@ class SessionCSRFMiddleware(CSRFMiddleware):
             if bearer and not _cookie(headers.get(b"cookie", b"").decode("latin-1"), SESSION_COOKIE):
                 await self.app(scope, receive, send)
                 return
+            if is_https(scope, self.trust_proxy_headers):
+                send = _secure_cookie(send, self.config.cookie_name)
         await super().__call__(scope, receive, send)
+
+
+def _secure_cookie(send: Send, name: str) -> Send:
+    """``send`` with the ``Secure`` attribute added to the cookie ``name`` wherever it is set."""
+    prefix = name.encode() + b"="
+
+    async def secure_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = []
+            for key, value in message.get("headers", []):
+                if key.lower() == b"set-cookie" and value.startswith(prefix):
+                    attributes = [part.strip().lower() for part in value.split(b";")[1:]]
+                    if b"secure" not in attributes:
+                        value += b"; Secure"
+                headers.append((key, value))
+            message["headers"] = headers
+        await send(message)
+
+    return secure_send
 
 
 def is_https(scope: Scope, trust_proxy_headers: bool) -> bool:

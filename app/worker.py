@@ -44,6 +44,32 @@ from app.settings import Settings
 log = logging.getLogger("chengxin.worker")
 
 LOST_REDIS: tuple[type[Exception], ...] = (*redis_down(), QueueUnavailable)
+BURST_ATTEMPTS = 3  # workers a `--burst` run starts against an unreachable Redis before it gives up
+BURST_CONNECT_RETRIES = 2  # connection retries of each (arq's default is 5, a second apart)
+
+
+class RedisUnreachable(Exception):
+    """A burst run could not reach Redis; ``reason`` is the one line ``chengxin worker`` prints."""
+
+    def __init__(self, url: str, attempts: int) -> None:
+        where = redact_url(url)
+        self.reason = (
+            f"无法连接 Redis（{where}），已尝试 {attempts} 次，请检查 CHENGXIN_REDIS_URL 与 Redis 服务 "
+            f"(cannot reach Redis at {where} after {attempts} attempts)"
+        )
+        super().__init__(self.reason)
+
+
+def redact_url(url: str) -> str:
+    """A connection URL without its password: ``redis://:secret@host:6379/0`` → ``redis://host:6379/0``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _queue(ctx: dict[str, Any]) -> JobQueue:
@@ -99,6 +125,9 @@ def build_worker(settings: Settings, *, burst: bool = False, slots: asyncio.Sema
 
     assert settings.redis_url, "the worker needs CHENGXIN_REDIS_URL"
     q = settings.queue_name
+    redis_settings = RedisSettings.from_dsn(settings.redis_url)
+    if burst:
+        redis_settings.conn_retries = BURST_CONNECT_RETRIES
     return Worker(
         functions=[
             func(extract_document, name=EXTRACT_DOCUMENT, keep_result=0),  # its stable id is free once done
@@ -120,7 +149,7 @@ def build_worker(settings: Settings, *, burst: bool = False, slots: asyncio.Sema
                 **cron_times(settings.requeue_interval_s),  # type: ignore[arg-type]
             ),
         ],
-        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        redis_settings=redis_settings,
         queue_name=q,
         on_startup=startup,
         on_shutdown=shutdown,
@@ -134,10 +163,12 @@ def build_worker(settings: Settings, *, burst: bool = False, slots: asyncio.Sema
 
 async def run_worker(settings: Settings, *, burst: bool = False) -> None:
     """Run workers one after another until stopped (a signal) or, with ``burst``, the queue is empty;
-    a lost Redis connection ends one worker and, after a backoff, starts the next."""
+    a lost Redis connection ends one worker and, after a backoff, starts the next. A burst run gives up
+    after ``BURST_ATTEMPTS`` workers in a row could not reach Redis (``RedisUnreachable``): it is a
+    one-off run, and a cron job or script calling it needs an exit code, not a wait without end."""
     await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
     slots = reading_slots(settings)
-    delay = 1.0
+    delay, failures = 1.0, 0
     try:
         while True:
             worker = build_worker(settings, burst=burst, slots=slots)
@@ -152,7 +183,10 @@ async def run_worker(settings: Settings, *, burst: bool = False) -> None:
                 raise
             except LOST_REDIS as exc:
                 if asyncio.get_running_loop().time() - started > 60:
-                    delay = 1.0  # it ran a good while: this outage starts the backoff afresh
+                    delay, failures = 1.0, 0  # it ran a good while: this outage starts the backoff afresh
+                failures += 1
+                if burst and failures >= BURST_ATTEMPTS:
+                    raise RedisUnreachable(settings.redis_url or "", failures) from exc
                 log.warning("lost a connection (%s: %s); reconnecting in %.0f s", type(exc).__name__, exc, delay)
             finally:
                 await _close(worker)

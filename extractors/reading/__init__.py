@@ -36,6 +36,15 @@ from extractors.reading.textclean import (
 
 ProgressCallback = Callable[[int, int], None]
 
+UNREADABLE_LAYER = (
+    "PDF 的文字层无法读取（字体缺少字符映射或映射错乱），需要开启文字识别 "
+    "(the PDF's text layer cannot be read: its fonts map to no characters; OCR is needed)"
+)
+UNREADABLE_LAYER_WITH_OCR = (
+    "PDF 的文字层无法读取（字体缺少字符映射或映射错乱），文字识别也未能识别出文字 "
+    "(the PDF's text layer cannot be read and OCR found no text either)"
+)
+
 __all__ = ["DOCX", "PDF", "TEXT", "ProgressCallback", "read_pages", "sniff_media_type"]
 
 
@@ -54,6 +63,7 @@ def read_pages(
     if not data.strip():
         raise EmptyDocument("文件是空的 (the file is empty)")
     media_type = sniff_media_type(data)
+    raw: list[RawPage] = []
     if media_type == TEXT:
         text = (decode_text(data) or "").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         text = to_halfwidth(text)
@@ -61,8 +71,11 @@ def read_pages(
         if progress is not None:
             progress(1, 1)
     else:
-        pages = clean(parse_in_child(data, media_type, limits, ocr, progress))
+        raw = parse_in_child(data, media_type, limits, ocr, progress)
+        pages = clean(raw)
     if not any(has_text(p.text) for p in pages):
+        if media_type == PDF and any(p.unreadable for p in raw):
+            raise EmptyDocument(UNREADABLE_LAYER_WITH_OCR if ocr else UNREADABLE_LAYER)
         if media_type == PDF and not ocr:
             raise EmptyDocument("PDF 中没有文字层，可能是扫描件，需要开启文字识别 (no text layer: a scan needs OCR)")
         if media_type == PDF:

@@ -33,21 +33,65 @@ def strip_cuts(ink_per_row: list[int], target: int = STRIP_HEIGHT) -> list[int]:
     return cuts
 
 
+Box = tuple[float, float, float, str, float, float]  # top, bottom, left, text, confidence, width
+
+
 def recognise_lines(image: Any) -> list[str]:
-    """Text lines of an RGB image (numpy array, height × width × 3), top to bottom, left to right."""
+    """Text lines of an RGB image (numpy array, height × width × 3), top to bottom, left to right. A page
+    scanned sideways or upside down is turned first (``turns_needed``)."""
+    import numpy as np
+
+    boxes = _recognise(image)
+    if looks_turned(boxes):
+        turns = turns_needed(image)
+        if turns:
+            boxes = _recognise(np.ascontiguousarray(np.rot90(image, turns)))
+    return group_lines([box[:4] for box in boxes])
+
+
+def _recognise(image: Any, strips: bool = True) -> list[Box]:
     import numpy as np
 
     ink = (image.min(axis=2) < 160).sum(axis=1).tolist()
-    boxes = []
-    cuts = strip_cuts(ink)
+    boxes: list[Box] = []
+    cuts = strip_cuts(ink) if strips else [0, len(ink)]
     for top, bottom in itertools.pairwise(cuts):
-        # no angle classifier: pdfium renders pages upright (/Rotate applied); skipping it halves the time
+        # no angle classifier: pdfium renders pages upright (/Rotate applied) and a page scanned turned is
+        # turned whole by recognise_lines; skipping the classifier halves the time
         result, _ = _engine()(np.ascontiguousarray(image[top:bottom]), use_cls=False)
-        for box, text, _score in result or ():
+        for box, text, score in result or ():
             ys = [point[1] + top for point in box]
             xs = [point[0] for point in box]
-            boxes.append((min(ys), max(ys), min(xs), str(text)))
-    return group_lines(boxes)
+            boxes.append((min(ys), max(ys), min(xs), str(text), float(score), max(xs) - min(xs)))
+    return boxes
+
+
+def looks_turned(boxes: list[Box]) -> bool:
+    """Whether OCR read the page as if it were turned: most of its text in boxes taller than wide (lines
+    running up or down the page), or read with low confidence (upside down)."""
+    chars = sum(len(box[3]) for box in boxes)
+    if chars == 0:
+        return False
+    tall = sum(len(box[3]) for box in boxes if box[1] - box[0] > 1.5 * box[5])
+    confidence = sum(box[4] * len(box[3]) for box in boxes) / chars
+    return tall > chars / 2 or confidence < 0.75
+
+
+def reading_score(boxes: list[Box]) -> float:
+    """How much text OCR read, and how surely: confidence-weighted characters."""
+    return sum(box[4] * len(box[3].strip()) for box in boxes)
+
+
+def turns_needed(image: Any) -> int:
+    """Quarter turns (anticlockwise, as ``numpy.rot90``) that set a page upright: each orientation is read
+    at half resolution and the one that reads best is kept."""
+    import numpy as np
+
+    small = image[::2, ::2]
+    scores = [
+        reading_score(_recognise(np.ascontiguousarray(np.rot90(small, turns)), strips=False)) for turns in range(4)
+    ]
+    return max(range(4), key=lambda turns: (scores[turns], -turns))
 
 
 def group_lines(boxes: list[tuple[float, float, float, str]]) -> list[str]:

@@ -7,7 +7,9 @@ A hybrid of two engines over the same bytes:
   are repaired in ``textclean``);
 * pdfplumber stays the layout and table engine: a page with ruling lines (vector paths) is read by
   pdfplumber, its tables become rows of cells and appear in the page text row by row;
-* a page with no text layer that is not blank (a scan, a form, outlined text) is rendered and OCR'd.
+* a page with no text layer that is not blank (a scan, a form, outlined text) is rendered and OCR'd, and so
+  is a page whose text layer is not text (``textclean.unreadable``: fonts without a Unicode map, a
+  scrambled map, Type3 bitmap fonts); when OCR is off or finds nothing, the page is marked ``unreadable``.
 
 Each pdfplumber page is closed after use so that a long document streams in bounded memory.
 """
@@ -25,14 +27,13 @@ from typing import Any
 
 from extractors.errors import CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded
 from extractors.reading.raw import RawPage, Table
-from extractors.reading.textclean import Block, repair_pdfium_spacing
+from extractors.reading.textclean import Block, repair_pdfium_spacing, unreadable
 
 PDFMINER_PAGE_SECONDS = 10.0  # pdfminer is pure Python: past this, a page is read by pdfium instead
 MIN_PATHS_FOR_LAYOUT = 3  # vector paths on a page before it is worth pdfplumber's table finder
 OCR_DPI = 200
 MAX_RENDER_PIXELS = 4200  # longest side of a rendered page, whatever its media box claims
 
-_GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CJK_EDGE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -90,12 +91,6 @@ def _time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def garbled(text: str) -> bool:
-    """Glyph ids without a Unicode mapping come out as private-use or control characters."""
-    visible = [ch for ch in text if not ch.isspace()]
-    return bool(visible) and len(_GARBLED.findall(text)) > 0.3 * len(visible)
-
-
 class _Plumber:
     """pdfplumber, opened only when a page needs it; None when pdfminer cannot parse the file."""
 
@@ -119,7 +114,14 @@ class _Plumber:
                 self._failed = True
         if self._pdf is None or index >= len(self._pages):
             return None
-        return self._pages[index]
+        page = self._pages[index]
+        if page.rotation:  # laid out turned, the lines come out in the wrong order: lay it out unturned
+            from pdfplumber.page import Page
+
+            page.page_obj.attrs["Rotate"] = 0
+            page.page_obj.rotate = 0
+            page = Page(self._pdf, page.page_obj, page.page_number, page.initial_doctop)
+        return page
 
     def give_up(self) -> None:
         """pdfminer spun past its budget on this file: the remaining pages go to pdfium."""
@@ -140,7 +142,12 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
         page = document[index]
     except Exception as exc:
         raise CorruptDocument(f"PDF 第 {number} 页已损坏 (page {number} of the PDF is damaged)") from exc
+    rotation = page.get_rotation()
+    if rotation:  # pdfium orders a turned page's lines as they stand turned: read them unturned
+        page.set_rotation(0)
     textpage = page.get_textpage()
+    if rotation:
+        page.set_rotation(rotation)  # OCR renders the page as it is shown
     try:
         paths = images = texts = silent = 0
         for obj in page.get_objects(max_depth=2):
@@ -156,7 +163,8 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
             if laid_out is not None:
                 return RawPage(number, laid_out[0], tables=laid_out[1])
         text = _pdfium_text(textpage)
-        if garbled(text):
+        layer_unreadable = unreadable(text)  # glyph ids or a scrambled map: OCR the page or say so
+        if layer_unreadable:
             text = ""
         if text.strip() and not silent:
             return RawPage(number, (Block(tuple(text.split("\n"))),))
@@ -171,8 +179,9 @@ def _read_page(document: Any, plumber: _Plumber, index: int, ocr: bool) -> RawPa
             return RawPage(number, (Block(tuple(fields), joinable=False),))
         annotations = pdfium_c.FPDFPage_GetAnnotCount(page.raw)
         if ocr and (paths or images or texts or annotations > 0):
-            return RawPage(number, (Block(tuple(_ocr_page(document, page))),), ocr=True)
-        return RawPage(number, ())
+            lines = _ocr_page(document, page)
+            return RawPage(number, (Block(tuple(lines)),), ocr=True, unreadable=layer_unreadable and not lines)
+        return RawPage(number, (), unreadable=layer_unreadable)
     finally:
         textpage.close()
         page.close()
@@ -197,7 +206,8 @@ def _utf16(call: Callable[[Any, int], int]) -> str:
 
 
 def _form_field_lines(document: Any, page: Any) -> list[str]:
-    """The values of a page's form fields, top to bottom: the text of a form-only PDF."""
+    """The values of a page's form fields and the text of its text boxes and notes, top to bottom: the text
+    of a form-only or annotation-only page."""
     import pypdfium2.raw as pdfium_c
 
     formenv = getattr(document, "formenv", None)
@@ -210,7 +220,7 @@ def _form_field_lines(document: Any, page: Any) -> list[str]:
             subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
             if subtype == pdfium_c.FPDF_ANNOT_WIDGET and formenv is not None:
                 value = _utf16(functools.partial(pdfium_c.FPDFAnnot_GetFormFieldValue, formenv.raw, annot))
-            elif subtype == pdfium_c.FPDF_ANNOT_FREETEXT:
+            elif subtype in (pdfium_c.FPDF_ANNOT_FREETEXT, pdfium_c.FPDF_ANNOT_TEXT):  # a text box, a note
                 value = _utf16(functools.partial(pdfium_c.FPDFAnnot_GetStringValue, annot, b"Contents"))
             else:
                 continue
@@ -260,7 +270,7 @@ def _plumber_page(
         with _time_budget(budget):
             blocks, tables = _layout(page)
         text = "".join(line for block in blocks for line in block.lines)
-        if not text.strip() or text.count("(cid:") * 6 > len(text) / 2 or garbled(text):
+        if not text.strip() or text.count("(cid:") * 6 > len(text) / 2 or unreadable(text):
             return None  # nothing, or glyph ids without a Unicode mapping: not text
         return blocks, tables
     except MemoryError:

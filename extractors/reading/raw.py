@@ -21,6 +21,7 @@ class RawPage:
     ocr: bool = False
     tables: tuple[Table, ...] = ()
     wrapped: bool = True  # lines are layout lines (PDF, OCR) to re-join; False for DOCX paragraphs
+    unreadable: bool = False  # a text layer that is not text, and OCR (if on) found none either
 
 
 def page_to_json(page: RawPage) -> dict[str, Any]:
@@ -30,6 +31,7 @@ def page_to_json(page: RawPage) -> dict[str, Any]:
         "ocr": page.ocr,
         "tables": [[list(row) for row in table] for table in page.tables],
         "wrapped": page.wrapped,
+        "unreadable": page.unreadable,
     }
 
 
@@ -44,4 +46,5 @@ def page_from_json(data: dict[str, Any]) -> RawPage:
             for table in data["tables"]
         ),
         wrapped=bool(data["wrapped"]),
+        unreadable=bool(data.get("unreadable", False)),
     )

@@ -8,10 +8,13 @@
 * ``to_halfwidth`` maps only full-width digits and ASCII letters to half width. It deliberately is not
   NFKC, which would also turn （，；％￥ into ASCII.
 * ``repair_pdfium_spacing`` removes the spaces pdfium puts between CJK characters and digits.
+* ``unreadable`` tells a text layer that is not text (glyph ids read as characters, a scrambled ToUnicode
+  map) from text, by the characters it is made of and by the length of its words.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -245,3 +248,46 @@ def typical_width(pages: Sequence[Sequence[Block]]) -> int | None:
     if len(widths) < 5:
         return None
     return widths[int(len(widths) * 0.9)]
+
+
+# Characters a Chinese or English agreement is written in: ASCII, Latin-1 signs, general punctuation,
+# currency, letterlike and number forms, arrows, maths, enclosed numbers (①), box drawing and shapes, CJK
+# radicals, symbols and punctuation, kana, bopomofo, enclosed CJK, ideographs, full-width forms.
+_READABLE_RANGES = (
+    (0x21, 0x7E),
+    (0xA1, 0xBF),
+    (0xD7, 0xD7),
+    (0xF7, 0xF7),
+    (0x2010, 0x2BFF),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFE10, 0xFE6F),
+    (0xFF01, 0xFFEF),
+    (0x20000, 0x3FFFF),
+)
+_READABLE_STARTS = [low for low, _ in _READABLE_RANGES]
+UNREADABLE_SHARE = 0.25  # of the visible characters, past which a text layer is not text
+_LONGEST_MEAN_WORD = 20  # Latin letters a word, on average, past which the spaces are missing (glyph ids)
+
+
+def _readable(ch: str) -> bool:
+    point = ord(ch)
+    index = bisect.bisect_right(_READABLE_STARTS, point) - 1
+    return index >= 0 and point <= _READABLE_RANGES[index][1]
+
+
+def unreadable(text: str) -> bool:
+    """Whether a PDF's text layer is not text. A font without a Unicode map gives glyph ids, which come
+    out as control and private-use characters, shifted letters without spaces (``3DUW\\$VKDOO`` for
+    ``Party A shall``) or letters of scripts an agreement is not written in; a scrambled ToUnicode map
+    gives such letters too, or mojibake (``ÏîÄ¿Í¶×Ê``). Decided by the share of such characters among the
+    visible ones, and for Latin text by its mean word length."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return False
+    if sum(not _readable(ch) for ch in visible) > UNREADABLE_SHARE * len(visible):
+        return True
+    letters = sum(ch.isascii() and ch.isalpha() for ch in visible)
+    words = text.split()
+    return letters >= 30 and letters > 0.6 * len(visible) and letters / len(words) > _LONGEST_MEAN_WORD

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.security import CSRF_COOKIE
 from app.settings import Settings
 from tests.conftest import PASSWORD, City
 
@@ -267,7 +268,7 @@ async def test_evaluator_session_stays_read_only_but_may_mint_read_only_tokens(c
     assert minted.json()["read_only"] is True
 
 
-@pytest.mark.parametrize(
+HTTPS_CASES = pytest.mark.parametrize(
     ("base_url", "trust", "forwarded", "secure"),
     [
         ("http://testserver", False, None, False),
@@ -277,6 +278,9 @@ async def test_evaluator_session_stays_read_only_but_may_mint_read_only_tokens(c
         ("http://testserver", True, "http", False),
     ],
 )
+
+
+@HTTPS_CASES
 async def test_session_cookie_is_secure_over_https(
     app_with: Any, city: City, base_url: str, trust: bool, forwarded: str | None, secure: bool
 ) -> None:
@@ -287,6 +291,19 @@ async def test_session_cookie_is_secure_over_https(
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("chengxin_session="))
     assert ("secure" in cookie.lower().split("; ")) is secure, cookie
     assert "httponly" in cookie.lower()
+
+
+@HTTPS_CASES
+async def test_csrf_cookie_is_secure_over_https(
+    app_with: Any, city: City, base_url: str, trust: bool, forwarded: str | None, secure: bool
+) -> None:
+    http = await app_with(base_url=base_url, trust_proxy_headers=trust)
+    headers = {"x-forwarded-proto": forwarded} if forwarded else {}
+    response = await http.get("/login", headers=headers)
+    assert response.status_code == 200
+    cookies = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{CSRF_COOKIE}=")]
+    assert len(cookies) == 1, response.headers.get_list("set-cookie")
+    assert ("secure" in cookies[0].lower().split("; ")) is secure, cookies[0]
 
 
 @pytest.mark.parametrize(

@@ -212,3 +212,26 @@ def test_demo_refuses_a_database_other_than_sqlite(tmp_path: Path) -> None:
         check=False,
     )
     assert "--allow-non-sqlite" not in allowed.stderr
+
+
+def _refused_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_burst_worker_without_redis_gives_up_with_one_clear_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
+    env |= {"CHENGXIN_DATA_DIR": str(tmp_path), "CHENGXIN_REDIS_URL": f"redis://:hunter2@127.0.0.1:{_refused_port()}/0"}
+    result = subprocess.run(
+        [CHENGXIN, "worker", "--burst"], env=env, capture_output=True, text=True, timeout=240, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("无法连接 Redis"), result.stderr
+    assert "after 3 attempts" in last
+    assert "hunter2" not in result.stderr  # the password never reaches the terminal

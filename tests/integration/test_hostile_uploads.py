@@ -16,14 +16,22 @@ import pytest
 from tests.conftest import City, wait_for_jobs
 from tests.pdfs import agreement_pdf
 from tests.unit.extractors.reading_builders import (
+    ENGLISH_LINES,
+    annotation_only_pdf,
     docx_file,
     encrypted_pdf,
+    identity_h_pdf,
     page_tree_loop_pdf,
     plain_zip,
+    rotated_pdf,
+    scrambled_map,
     self_referencing_object_stream_pdf,
+    sideways_scan_pdf,
+    type3_bitmap_pdf,
 )
 
 CLAUSE = "甲方应当于2025年12月31日前向乙方支付补助资金100万元。"
+DUTY = "乙方应当按时足额缴纳土地出让金。"
 
 # name, bytes, expected: None = extracted (and the text must contain the given words), else a reason fragment
 CASES: list[tuple[str, Callable[[], bytes], str | None, str | None]] = [
@@ -40,6 +48,21 @@ CASES: list[tuple[str, Callable[[], bytes], str | None, str | None]] = [
     ("gb18030.txt", lambda: CLAUSE.encode("gb18030"), None, "支付补助资金"),
     ("utf16.txt", lambda: CLAUSE.encode("utf-16"), None, "支付补助资金"),
     ("contract.docx", lambda: docx_file([CLAUSE]), None, "支付补助资金"),
+    ("no-unicode-map.pdf", lambda: identity_h_pdf(ENGLISH_LINES), None, "Party A shall pay the subsidy"),
+    ("notes-only.pdf", lambda: annotation_only_pdf([("FreeText", CLAUSE), ("Text", DUTY)]), None, DUTY),
+    ("turned.pdf", lambda: rotated_pdf([CLAUSE, DUTY], rotate=90), None, f"{CLAUSE}\n{DUTY}"),
+    (
+        "hidden-scrambled.pdf",
+        lambda: identity_h_pdf(ENGLISH_LINES, scrambled_map(ENGLISH_LINES), invisible=True),
+        "文字层无法读取",
+        None,
+    ),
+]
+# text layers that only OCR can read: slow (each is read twice, through the API and the command line)
+OCR_CASES: list[tuple[str, Callable[[], bytes], str | None, str | None]] = [
+    ("scrambled-map.pdf", lambda: identity_h_pdf(ENGLISH_LINES, scrambled_map(ENGLISH_LINES)), None, "Party A"),
+    ("type3-bitmap.pdf", lambda: type3_bitmap_pdf(ENGLISH_LINES), None, "shall pay"),
+    ("sideways-scan.pdf", lambda: sideways_scan_pdf(ENGLISH_LINES, 270), None, "Party A shall pay the subsidy"),
 ]
 ODD_NAMES = [
     ("../../etc/passwd.txt", "passwd.txt"),
@@ -73,14 +96,27 @@ def _cli_reason(tmp: Path, name: str, data: bytes) -> tuple[int, str]:
 async def test_hostile_files_end_extracted_or_failed_with_a_clear_reason(
     client: Any, city: City, tmp_path: Path
 ) -> None:
+    await _check_cases(client, city, tmp_path, CASES)
+
+
+@pytest.mark.slow
+async def test_text_layers_only_ocr_can_read_are_ocrd_alike_through_the_api_and_the_cli(
+    client: Any, city: City, tmp_path: Path
+) -> None:
+    await _check_cases(client, city, tmp_path, OCR_CASES)
+
+
+async def _check_cases(
+    client: Any, city: City, tmp_path: Path, cases: list[tuple[str, Callable[[], bytes], str | None, str | None]]
+) -> None:
     uploaded = {}
-    for name, build, _, _ in CASES:
+    for name, build, _, _ in cases:
         response = await _upload(client, city, name, build())
         assert response.status_code == 202, (name, response.text)
         uploaded[name] = response.json()["id"]
     await wait_for_jobs(client)
     problems = []
-    for name, build, reason, words in CASES:
+    for name, build, reason, words in cases:
         doc = (await client.get(f"/api/documents/{uploaded[name]}", headers=city.auth("investment"))).json()
         code, cli = _cli_reason(tmp_path, name, build())
         if reason is None:

@@ -287,3 +287,175 @@ def plain_zip(name: str = "readme.txt") -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(name, "not a document")
     return out.getvalue()
+
+
+# ---- PDFs whose text layer cannot be read, and rotated pages ---------------------------------------
+
+ENGLISH_LINES = ("Article 1. Party A shall pay the subsidy", "of 1,000,000 yuan before 31 December 2025.")
+
+
+def scrambled_map(lines: Sequence[str]) -> dict[str, str]:
+    """A ToUnicode map gone wrong: every character of ``lines`` sent to an Armenian letter."""
+    return {ch: chr(0x0531 + (ord(ch) * 7) % 38) for ch in "".join(lines)}
+
+
+def _vera() -> tuple[bytes, dict[int, int]]:
+    """reportlab's bundled Vera.ttf (no system font needed) and its character → glyph id map."""
+    import os
+
+    import reportlab
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    path = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+    with open(path, "rb") as file:
+        data = file.read()
+    return data, dict(TTFontFile(path).charToGlyph)
+
+
+def _page_tree(content: bytes, resources: bytes, page_extra: bytes = b"", **more: bytes) -> bytes:
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources %s %s>>"
+        % (resources, page_extra),
+        5: stream(content),
+    }
+    objects.update({int(key[1:]): value for key, value in more.items()})
+    return raw_pdf(objects)
+
+
+def identity_h_pdf(lines: Sequence[str], to_unicode: dict[str, str] | None = None, invisible: bool = False) -> bytes:
+    """Text in an embedded TrueType font addressed by glyph id (Type0, Identity-H) with no ToUnicode map —
+    what PDF printers write for subset fonts — so a reader gets glyph ids, not characters. With
+    ``to_unicode`` the font carries a ToUnicode map that sends each character to the given one (a
+    scrambled map: the text comes out as other characters). ``invisible`` text is not painted (render
+    mode 3, as the hidden layer over a scan), so that OCR finds nothing either."""
+    font, glyphs = _vera()
+    shown = b" ".join(b"<%s> Tj T*" % b"".join(b"%04X" % glyphs[ord(ch)] for ch in line) for line in lines)
+    to_unicode_ref = b""
+    more: dict[str, bytes] = {}
+    if to_unicode is not None:
+        pairs = sorted({(glyphs[ord(ch)], to_unicode.get(ch, ch)) for line in lines for ch in line})
+        body = b"".join(
+            b"<%04X> <%s>\n" % (gid, target.encode("utf-16-be").hex().upper().encode()) for gid, target in pairs
+        )
+        cmap = (
+            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Scrambled def "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapType 2 def "
+            b"1 begincodespacerange <0000> <FFFF> endcodespacerange "
+            b"%d beginbfchar\n%sendbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+            % (len(pairs), body)
+        )
+        more["o9"] = stream(cmap)
+        to_unicode_ref = b"/ToUnicode 9 0 R "
+    return _page_tree(
+        b"BT /F1 16 Tf 22 TL %s72 720 Td " % (b"3 Tr " if invisible else b"") + shown + b" ET",
+        b"<< /Font << /F1 4 0 R >> >>",
+        o4=b"<< /Type /Font /Subtype /Type0 /BaseFont /Vera /Encoding /Identity-H /DescendantFonts [6 0 R] %s>>"
+        % to_unicode_ref,
+        o6=b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Vera /CIDSystemInfo << /Registry (Adobe)"
+        b" /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity /DW 600 >>",
+        o7=b"<< /Type /FontDescriptor /FontName /Vera /Flags 32 /FontBBox [-183 -236 1287 928] /ItalicAngle 0"
+        b" /Ascent 928 /Descent -236 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+        o8=stream(font, b"/Length1 %d " % len(font)),
+        **more,
+    )
+
+
+def type3_bitmap_pdf(lines: Sequence[str]) -> bytes:
+    """Text in a Type3 font whose glyphs are bitmaps (as TeX's dvips writes), the codes numbered 1, 2, 3 …
+    in order of first use, with no ToUnicode map: the page shows letters, its text layer has none."""
+    import os
+
+    import reportlab
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf"), 64)
+    codes: dict[str, int] = {}
+    for ch in "".join(lines):
+        codes.setdefault(ch, len(codes) + 1)
+    procs, widths = [], []
+    for index, (ch, code) in enumerate(codes.items()):
+        advance = int(face.getlength(ch)) or 20
+        image = Image.new("1", (advance, 80), 1)
+        ImageDraw.Draw(image).text((0, 0), ch, font=face, fill=0)
+        mask = image.tobytes()  # 1 bit a pixel, rows padded to bytes, 1 = white
+        proc = b"%d 0 0 0 %d 80 d1 q %d 0 0 80 0 -16 cm BI /W %d /H 80 /IM true /BPC 1 /D [1 0] ID %s EI Q" % (
+            advance,
+            advance,
+            advance,
+            advance,
+            mask,
+        )
+        procs.append((code, 20 + index, proc))
+        widths.append(advance)
+    char_procs = b" ".join(b"/g%d %d 0 R" % (code, ref) for code, ref, _ in procs)
+    differences = b" ".join(b"/g%d" % code for code, _, _ in procs)
+    shown = b" ".join(b"<%s> Tj T*" % b"".join(b"%02X" % codes[ch] for ch in line) for line in lines)
+    more = {f"o{ref}": stream(proc) for _, ref, proc in procs}
+    return _page_tree(
+        b"BT /F1 16 Tf 22 TL 72 720 Td " + shown + b" ET",
+        b"<< /Font << /F1 4 0 R >> >>",
+        o4=b"<< /Type /Font /Subtype /Type3 /FontBBox [0 -16 100 64] /FontMatrix [0.0125 0 0 0.0125 0 0]"
+        b" /CharProcs << %s >> /Encoding << /Type /Encoding /Differences [1 %s] >> /FirstChar 1 /LastChar %d"
+        b" /Widths [%s] /Resources << >> >>"
+        % (char_procs, differences, len(codes), b" ".join(b"%d" % w for w in widths)),
+        **more,
+    )
+
+
+def annotation_only_pdf(notes: Sequence[tuple[str, str]]) -> bytes:
+    """A page with no content at all, its text only in annotations without appearance streams:
+    (subtype, text) pairs such as ("FreeText", …) or ("Text", …) (a sticky note), top to bottom."""
+    refs = b" ".join(b"%d 0 R" % (10 + index) for index in range(len(notes)))
+    more = {
+        f"o{10 + index}": b"<< /Type /Annot /Subtype /%s /Rect [72 %d 540 %d] /Contents <%s> /DA (/Helv 12 Tf 0 g) >>"
+        % (subtype.encode(), 700 - 40 * index, 720 - 40 * index, b"FEFF" + text.encode("utf-16-be").hex().encode())
+        for index, (subtype, text) in enumerate(notes)
+    }
+    return _page_tree(b"", b"<< >>", b"/Annots [%s] " % refs, **more)
+
+
+def rotated_pdf(lines: Sequence[str], rotate: int = 0, drawn_at: int = 0) -> bytes:
+    """A text page shown turned by ``rotate`` degrees (/Rotate), its text drawn at ``drawn_at`` degrees."""
+    import math
+
+    buffer = io.BytesIO()
+    c = _canvas(buffer)
+    c.setFont(CJK_FONT, 12)
+    c.translate(300, 420)
+    c.rotate(drawn_at)
+    c.translate(-250, 300)
+    for row, line in enumerate(lines):
+        c.drawString(0, -22 * row, line)
+    c.showPage()
+    c.save()
+    data = buffer.getvalue()
+    if not rotate:
+        return data
+    assert math.isfinite(rotate)
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.pages[0].rotate(rotate)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def sideways_scan_pdf(lines: Sequence[str], turn: int = 90) -> bytes:
+    """A scan fed into the scanner sideways: the page image holds the text turned by ``turn`` degrees
+    (90, 180 or 270) and the page itself is not rotated. Latin text, as in ``scanned_pdf``."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+
+    source = pdfium.PdfDocument(text_pdf([lines], size=14, font="Helvetica"))
+    image = source[0].render(scale=150 / 72).to_pil().convert("L").rotate(turn, expand=True)
+    buffer = io.BytesIO()
+    c = _canvas(buffer)
+    width, height = (842, 595) if turn in (90, 270) else (595, 842)
+    c.setPageSize((width, height))
+    c.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -3,7 +3,14 @@ piece, so normal documents come out exactly as before."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from reading_builders import docx_file
 
 from extractors.model import ExtractOptions
 from extractors.pipeline import extract, pieces
@@ -48,3 +55,42 @@ def test_a_long_text_in_pieces_finds_every_obligation_where_it_is() -> None:
         )
         assert cut.text[b.start : b.end] == b.text
     assert cut.document.parties == whole.document.parties
+
+
+def _run_cli(path: Path) -> tuple[int, str, str]:
+    from extractors.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(path), "--json"])
+    return code, out.getvalue(), err.getvalue()
+
+
+LAST = "第九千条 甲方应当于2026年3月31日前向乙方返还履约保证金50万元。"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        pytest.param(
+            "lines.txt", lambda: (PREAMBLE + "".join(f"{i}\n" for i in range(1_000_000)) + LAST).encode(), id="1M-lines"
+        ),
+        pytest.param(
+            "paragraphs.docx",
+            lambda: docx_file([*PREAMBLE.splitlines(), *(f"段落{i}" for i in range(50_000)), LAST]),
+            id="50k-paragraphs",
+        ),
+    ],
+)
+def test_a_million_lines_and_fifty_thousand_paragraphs_are_read_in_pieces(
+    tmp_path: Path, name: str, build: Callable[[], bytes]
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(build())
+    code, out, err = _run_cli(path)
+    assert code == 0, err[:500]
+    last = [ob for ob in json.loads(out)["obligations"] if "履约保证金" in ob["text"]]
+    assert len(last) == 1, out[:500]
+    assert last[0]["text"] in LAST
+    assert last[0]["start"] > ExtractOptions().piece_chars or name.endswith(".docx")  # found in a later piece

@@ -180,16 +180,25 @@ def test_time_budget_interrupts_pure_python_spinning() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("\ue001\ue002\ue003 \ue004", True),
+        ("\ue001\ue002\ue003 \ue004", True),  # private use: glyph ids of a font without a map
         ("\ufffd\ufffd\ufffd", True),
+        ("\x14\x11\x0f\x13\x13\x13 yuan", True),  # digits as glyph ids are control characters
+        ("3DUW\\$VKDOOSD\\WKHVXEVLG\\RIWKHDJUHHPHQWEHIRUHWKHGDWH", True),  # shifted letters, no spaces
+        ("ÏîÄ¿Í¶×ÊºÏ×÷Ð­ÒéÊé", True),  # GBK read as Latin-1
+        ("ՀԽՀԾՕՌՉՈԳՉԱԽԸՉՀՉԶԹ", True),  # letters of a script no agreement here is written in
         ("甲方应当（一）", False),
+        ("第一条 甲方应当于2025年12月31日前向乙方支付补助资金100万元，详见附件①。", False),
+        ("Party A shall pay the subsidy of RMB 1,000,000 (one million yuan) before 31 December 2025.", False),
+        ("The café and the résumé of Müller are annexed to this Agreement as Schedule 3.", False),
+        ("项目名称：“智造小镇”—— 一期；面积≈120㎡×3；★重点项目", False),
+        ("https://www.gov.cn/zhengce/content/2021-01/01/content_5576000.htm", False),
         ("", False),
     ],
 )
-def test_garbled_text(text: str, expected: bool) -> None:
-    from extractors.reading.pdf import garbled
+def test_unreadable_text(text: str, expected: bool) -> None:
+    from extractors.reading.textclean import unreadable
 
-    assert garbled(text) is expected
+    assert unreadable(text) is expected
 
 
 def test_paragraph_cut_by_a_page_break_goes_back_to_its_first_page() -> None:
