@@ -245,7 +245,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fkind.government_breach": ("政务失信", "Government breach"),
     "fkind.counterparty_default": ("违约", "Counterparty default"),
     "my.answer": ("答复", "Answer"),
-    "failure_page.title": ("失信记录", "Integrity-failure record"),
+    # a counterparty default is the managing bureau's 违约 record (clawback basis), never called 失信
+    "failure_page.title.government_breach": ("政务失信记录", "Government integrity-failure record"),
+    "failure_page.title.counterparty_default": ("违约记录", "Counterparty-default record"),
     "failure_page.steps": ("处置", "Workflow"),
     "failure_page.no_steps": ("当前状态下无可办理事项。", "Nothing to do in this state."),
     "failure_page.found_on": ("认定日期", "Found on"),
