@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 import extractors
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.models import (
+    Agreement,
     AgreementEvent,
     FulfilmentEvidence,
     Obligation,
@@ -454,9 +455,7 @@ def overdue_on_confirmation(rows: list[Obligation], today: date) -> list[Obligat
 # ---- events --------------------------------------------------------------------------------------------
 
 
-async def _agreement_for_events(principal: Principal, agreement_id: int) -> Any:
-    from app.models import Agreement
-
+async def _agreement_for_events(principal: Principal, agreement_id: int) -> Agreement:
     agreement = await Agreement.filter(
         id=agreement_id, owning_department__path__startswith=principal.scope_path
     ).first()
@@ -532,6 +531,63 @@ def _dates(ob: Obligation) -> dict[str, Any]:
     }
 
 
+async def plan_event(
+    principal: Principal,
+    agreement_id: int,
+    kind: str,
+    occurred_on: date,
+    description: str,
+    anchor_texts: list[str] | None = None,
+) -> list[DatedObligation]:
+    """What ``record_event`` with the same arguments would date, changing nothing: the agreement page's
+    preview, so the list a clerk saw is the list that gets dated. Refuses what ``record_event`` refuses."""
+    agreement = await _agreement_for_events(principal, agreement_id)
+    return await _plan_event(principal, agreement, kind.strip(), occurred_on, description, anchor_texts)
+
+
+async def _plan_event(
+    principal: Principal,
+    agreement: Agreement,
+    kind: str,
+    occurred_on: date,
+    description: str,
+    anchor_texts: list[str] | None,
+) -> list[DatedObligation]:
+    if not kind:
+        raise InvalidInput("The event needs a kind.", errors=[{"key": "kind", "message": "required"}])
+    needles = [t.strip() for t in [description, *(anchor_texts or [])] if t.strip()]
+    if kind in ("signing", "effective"):
+        planned = []
+        for ob in await Obligation.filter(
+            agreement=agreement,
+            deadline_kind="relative",
+            due_date=None,
+            anchor=kind,
+            offset_unit__in=ANCHORED_UNITS,
+            offset_value__gte=0,
+        ).order_by("start", "id"):
+            due = resolve_due(occurred_on, ob.offset_value or 0, ob.offset_unit)  # type: ignore[arg-type]
+            planned.append(
+                DatedObligation(ob, due.nominal if ob.offset_unit != "workday" else None, due.date, due.provisional)
+            )
+        return planned
+    if not needles:
+        raise InvalidInput(
+            "Name the anchor the event is (description or anchor_texts).",
+            errors=[{"key": "anchor_texts", "message": "required"}],
+        )
+    planned = await preview_event(principal, agreement.id, needles, occurred_on)
+    if not planned:
+        anchors = [a["anchor_text"] for a in await list_anchors(principal, agreement.id)]
+        raise InvalidInput(
+            f"No obligation of agreement {agreement.id} is anchored on {needles}; "
+            f"its obligations name: {anchors or 'no event'}.",
+            anchors=anchors,
+            errors=[{"key": "anchor_texts", "message": "matches no obligation's anchor"}],
+        )
+    return planned
+
+
 async def record_event(
     principal: Principal,
     agreement_id: int,
@@ -545,39 +601,8 @@ async def record_event(
     recorded as a silent no-op; kind ``signing``/``effective`` resolves those anchors."""
     agreement = await _agreement_for_events(principal, agreement_id)
     kind = kind.strip()
-    if not kind:
-        raise InvalidInput("The event needs a kind.", errors=[{"key": "kind", "message": "required"}])
-    needles = [t.strip() for t in [description, *(anchor_texts or [])] if t.strip()]
     async with in_transaction():
-        if kind in ("signing", "effective"):
-            planned = []
-            for ob in await Obligation.filter(
-                agreement=agreement,
-                deadline_kind="relative",
-                due_date=None,
-                anchor=kind,
-                offset_unit__in=ANCHORED_UNITS,
-                offset_value__gte=0,
-            ):
-                due = resolve_due(occurred_on, ob.offset_value or 0, ob.offset_unit)  # type: ignore[arg-type]
-                planned.append(
-                    DatedObligation(ob, due.nominal if ob.offset_unit != "workday" else None, due.date, due.provisional)
-                )
-        else:
-            if not needles:
-                raise InvalidInput(
-                    "Name the anchor the event is (description or anchor_texts).",
-                    errors=[{"key": "anchor_texts", "message": "required"}],
-                )
-            planned = await preview_event(principal, agreement.id, needles, occurred_on)
-            if not planned:
-                anchors = [a["anchor_text"] for a in await list_anchors(principal, agreement.id)]
-                raise InvalidInput(
-                    f"No obligation of agreement {agreement.id} is anchored on {needles}; "
-                    f"its obligations name: {anchors or 'no event'}.",
-                    anchors=anchors,
-                    errors=[{"key": "anchor_texts", "message": "matches no obligation's anchor"}],
-                )
+        planned = await _plan_event(principal, agreement, kind, occurred_on, description, anchor_texts)
         event = await AgreementEvent.create(
             agreement=agreement,
             kind=kind,

@@ -243,6 +243,18 @@ class AgreementPages(Controller):
     async def agreement(
         self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
     ) -> Template:
+        return await self._agreement_page(request, principal, agreement_id)
+
+    async def _agreement_page(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        agreement_id: int,
+        status_code: int = 200,
+        **event_form: Any,
+    ) -> Template:
+        """The agreement page; ``event_form`` carries the event form's values, its inline errors and its
+        preview when the page answers a submission of that form."""
         visible = obligation_svc.visible_agreements(principal)
         agreement = await Agreement.filter(visible, id=agreement_id).distinct().first()
         if agreement is None:
@@ -255,28 +267,64 @@ class AgreementPages(Controller):
         for e in await FulfilmentEvidence.filter(obligation_id__in=[o.id for o in obligations]).order_by("id"):
             evidence[e.obligation_id].append(e)  # type: ignore[attr-defined]
         events = await AgreementEvent.filter(agreement_id=agreement.id).order_by("occurred_on", "id")
+        can_record = principal.role in EVENT_RECORDERS
+        anchors = await obligation_svc.list_anchors(principal, agreement.id) if can_record else []
         return page(
             request,
             "agreement.html",
+            status_code=status_code,
             agreement=agreement,
             obligations=obligations,
             evidence=evidence,
             events=events,
             event_kinds=list(EVENT_KINDS),
-            can_record=principal.role in EVENT_RECORDERS,
+            anchors=[str(a["anchor_text"]) for a in anchors],
+            event_values=event_form.get("values", {}),
+            event_errors=event_form.get("errors", {}),
+            event_preview=event_form.get("preview"),
+            can_record=can_record,
             can_fulfil=principal.role in FULFILLERS,
         )
 
     @post("/agreements/{agreement_id:int}/events", opt={"roles": EVENT_RECORDERS})
     async def record_event(
-        self, principal: CurrentUser, agreement_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
-    ) -> Redirect:
-        kind = data.get("kind", "").strip()
-        occurred_on = _required_date(data.get("occurred_on"), "occurred_on")
-        description = data.get("description", "").strip()
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        agreement_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Template | Redirect:
+        """Preview (``action=preview``) or record an event. A refusal — no date, an anchor no obligation
+        names — re-renders the page with the message beside its field and every value kept."""
+        values = {k: data.get(k, "").strip() for k in ("kind", "occurred_on", "anchor_text", "description")}
+        kind, description = values["kind"], values["description"]
         label = translator("zh")(f"event.{kind}") if kind in EVENT_KINDS else ""
-        anchors = [*EVENT_KINDS.get(kind, []), *([label] if label else [])]
-        await obligation_svc.record_event(principal, agreement_id, kind, occurred_on, description or label, anchors)
+        anchors = [values["anchor_text"]] if values["anchor_text"] else [*EVENT_KINDS.get(kind, []), label]
+        try:
+            occurred_on = _required_date(values["occurred_on"], "occurred_on")
+            args = (principal, agreement_id, kind, occurred_on, description or label, [a for a in anchors if a])
+            if data.get("action") == "preview":
+                planned = await obligation_svc.plan_event(*args)
+                preview = [(p.obligation.id, p.obligation.quote, p.due_date) for p in planned]
+                return await self._agreement_page(request, principal, agreement_id, values=values, preview=preview)
+            await obligation_svc.record_event(*args)
+        except InvalidInput as exc:
+            t = translator(lang_of(request))
+            errors = {str(e.get("key")): t(f"event_error.{e.get('key')}") for e in exc.extra.get("errors", [])}
+            if "anchor_texts" in errors:
+                named = "、".join(str(a) for a in exc.extra.get("anchors", [])) or t("none")
+                errors["anchor_texts"] += named
+            return await self._agreement_page(
+                request, principal, agreement_id, status_code=422, values=values, errors=errors or {"form": exc.detail}
+            )
+        return Redirect(f"/agreements/{agreement_id}")
+
+    @post("/agreements/{agreement_id:int}/events/{event_id:int}/undo", opt={"roles": EVENT_RECORDERS})
+    async def undo_event(
+        self, principal: CurrentUser, agreement_id: FromPath[int], event_id: FromPath[int]
+    ) -> Redirect:
+        """Undo a wrongly recorded event (audited); the obligations it dated get their dates back."""
+        await obligation_svc.undo_event(principal, agreement_id, event_id)
         return Redirect(f"/agreements/{agreement_id}")
 
     @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})

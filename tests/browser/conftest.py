@@ -4,17 +4,23 @@ missing (Debian: ``apt-get install -y chromium chromium-driver fonts-noto-cjk``)
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+
+from tests.conftest import BACKENDS, PG_URL, _create_pg, _drop_pg, _pg_admin_and_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,6 +39,7 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # Seeds the demo city's organisations and users, plus a district-government user for 南海区.
 SEED = f"""
 import asyncio
+import concurrent.futures
 from tortoise import Tortoise
 from app.db import tortoise_config
 from app.settings import Settings
@@ -59,6 +66,7 @@ asyncio.run(main())
 class Server:
     url: str
     data_dir: Path
+    backend: str = "sqlite"
 
     @property
     def db_path(self) -> Path:
@@ -71,14 +79,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not CHROMIUM.exists():
-        pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
-    data_dir = tmp_path_factory.mktemp("browser-data")
+@contextlib.contextmanager
+def _serve(data_dir: Path, database_url: str | None = None) -> Iterator[Server]:
+    """Migrate and seed a database (the data dir's SQLite file unless ``database_url`` is given), run
+    ``chengxin serve`` on it until the block ends."""
     env = {**os.environ, "CHENGXIN_DATA_DIR": str(data_dir), "CHENGXIN_SECRET_KEY": "browser-test-secret"}
     env.pop("CHENGXIN_DATABASE_URL", None)
     env.pop("CHENGXIN_REDIS_URL", None)
+    if database_url:
+        env["CHENGXIN_DATABASE_URL"] = database_url
     cli = [sys.executable, "-c", "from app.cli import main; main()"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
     subprocess.run([sys.executable, "-c", SEED], env=env, check=True, capture_output=True, cwd=ROOT)
@@ -103,11 +112,50 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError(f"server did not start: {(data_dir / 'serve.log').read_text()}")
             time.sleep(0.2)
-        yield Server(url, data_dir)
+        yield Server(url, data_dir, "postgres" if database_url else "sqlite")
     finally:
         proc.terminate()
         proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on SQLite, shared by the page tests of the session."""
+    if not CHROMIUM.exists():
+        pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
+    with _serve(tmp_path_factory.mktemp("browser-data")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server_on_each_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server of the module's own on SQLite and, when ``CHENGXIN_TEST_DATABASE_URL`` is set, on a fresh
+    PostgreSQL database of its own (dropped afterwards) — a walk-through that sweeps shares no records."""
+    if not CHROMIUM.exists():
+        pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
+    data_dir = tmp_path_factory.mktemp(f"browser-{request.param}")
+    if request.param == "sqlite":
+        with _serve(data_dir) as running:
+            yield running
+        return
+    assert PG_URL
+    admin, url = _pg_admin_and_db(PG_URL)
+    _run_aside(_create_pg(admin, url))
+    try:
+        with _serve(data_dir, url) as running:
+            yield running
+    finally:
+        _run_aside(_drop_pg(admin, url))
+
+
+def _run_aside(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` on a thread of its own: the module's Playwright keeps an event loop running in
+    this one when the second backend's server starts."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")

@@ -184,7 +184,12 @@ def test_from_upload_to_public_record(server: Server, browser: object, screens: 
     signed = (clock.today() - timedelta(days=1)).isoformat()
     inv.select_option("#event-form select[name=kind]", "signing")
     inv.fill("#event-form input[name=occurred_on]", signed)
-    inv.click("#event-form button")
+    inv.click("#event-form button[value=preview]")  # the preview lists the land duty and keeps the inputs
+    inv.wait_for_load_state("networkidle")
+    assert "将确定以下 1 项义务的期限" in inv.locator("#event-preview").inner_text()
+    assert "交付项目用地" in inv.locator("#event-preview").inner_text()
+    assert inv.locator("#event-form input[name=occurred_on]").input_value() == signed
+    inv.click("#event-form button[value=record]")
     inv.wait_for_load_state("networkidle")
     assert f"{signed} · 协议签订" in inv.locator("#events").inner_text()
     production = inv.locator("article.obligation", has_text="建成投产")

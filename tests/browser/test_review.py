@@ -1,20 +1,25 @@
 """A clerk works through the review of a contract whose two parties are defined on one line: fixes the
 government party, sees its obligations re-derived, adds a missed clause by selecting it, edits a deadline
 phrase (an unreadable one first, shown inline in Chinese), confirms with the keyboard (an overdue row asks
-twice) and in bulk — then the API shows the right roles, owners and due dates. Screenshots go to the test's
-tmp dir at 1440×900 and 390×844."""
+twice) and in bulk — then the API shows the right roles, owners and due dates; the credit office sweeps, and
+each missed duty is recorded against the body that owed it: the township's as 政务失信 of 南海区, the
+company's as a 违约 of the bureau managing the agreement, never shown as 失信. On SQLite and, when
+``CHENGXIN_TEST_DATABASE_URL`` is set, PostgreSQL (a server per backend). Screenshots go to the test's tmp dir
+at 1440×900 and 390×844."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app import clock
 from tests.browser.conftest import CHROMIUM, Server
 from tests.browser.test_pages import login
-from tests.review_contract import LAND, MISSED, SIGNED_ON, SUBSIDY, contract_pdf
+from tests.review_contract import LAND, MISSED, SIGNED_ON, STARTED, SUBSIDY, contract_pdf
 
 ME = "/api/auth/me"
 
@@ -71,7 +76,8 @@ def select_in_text(page: Any, text: str) -> None:
     )
 
 
-def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_path: Path) -> None:
+def test_review_walkthrough_one_line_parties(server_on_each_backend: Server, browser: Any, tmp_path: Path) -> None:
+    server = server_on_each_backend
     page = login(browser, server, "investment")
     page.set_viewport_size({"width": 1440, "height": 900})
     doc_id = upload(page)
@@ -208,4 +214,55 @@ def test_review_walkthrough_one_line_parties(server: Server, browser: Any, tmp_p
     assert {o["obligor_role"] for o in counterparty} == {"counterparty"}
     assert all(o["owner_id"] != nanhai for o in counterparty)
     assert {o["owner_id"] for o in counterparty} == {investment}  # the bureau managing the agreement
+    started = next(o for q, o in final.items() if STARTED in q)
+    assert started["deadline"]["due_date"] == "2026-04-30"
+
+    # --- the credit office sweeps today: every duty past its date becomes a record of the body that owed it
+    today = clock.today()
+    admin = login(browser, server, "admin")
+    admin.goto("/sweep")
+    admin.fill("input[name=as_of]", today.isoformat())
+    admin.click("#sweep-form button")
+    admin.wait_for_load_state("networkidle")
+    assert re.search(r"失信记录: \d+", admin.locator("#sweep-result").inner_text())
+    records = admin.request.get("/api/failures?limit=200").json()["items"]
+    mine = {f["obligation_id"]: f for f in records if f["obligation_id"] in {o["id"] for o in final.values()}}
+    late = {o["id"] for o in final.values() if o["deadline"]["due_date"] and o["deadline"]["due_date"] < str(today)}
+    assert set(mine) == late
+    assert len(late) == 4  # the three of the township, the company's permit and start of works
+    for ob in final.values():
+        if ob["id"] not in late:
+            continue
+        kind = "government_breach" if ob["obligor_role"] == "government" else "counterparty_default"
+        assert (mine[ob["id"]]["kind"], mine[ob["id"]]["organisation_id"]) == (kind, ob["owner_id"]), ob
+    assert {(f["kind"], f["organisation_id"]) for f in mine.values()} == {
+        ("government_breach", nanhai),
+        ("counterparty_default", investment),
+    }
+    tracked = {o["id"]: o for o in obligations(page, doc_id)}
+    assert {tracked[i]["state"] for i in late} == {"breached"}
+    assert {o["state"] for i, o in tracked.items() if i not in late and o["review_status"] == "confirmed"} == {
+        "pending"
+    }
+    # --- the township sees its three 政务失信 records; the credit office sees them as 南海区's and the
+    # company's default apart, typed 违约, never among the 失信 records; so does the bureau's clerk
+    nanhai_page = login(browser, server, "nanhai")
+    nanhai_page.goto("/my")
+    breaches = nanhai_page.locator("#my-failures tbody tr[data-failure]")
+    assert breaches.count() == 3
+    assert all(any(c[:10] in t for c in (LAND, SUBSIDY, MISSED)) for t in breaches.all_inner_texts())
+    nanhai_page.context.close()
+    default = next(f for f in mine.values() if f["kind"] == "counterparty_default")
+    admin.goto("/my")
+    listed = admin.locator("#my-failures tbody tr[data-failure]")
+    assert sorted(int(r.get_attribute("data-failure")) for r in listed.all()) == sorted(
+        f["id"] for f in mine.values() if f["kind"] == "government_breach"
+    )
+    assert {t.split("\t")[1] for t in listed.all_inner_texts()} == {"南海区"}
+    assert admin.locator(f"#my-defaults tr[data-failure='{default['id']}']").inner_text().split("\t")[1] == "违约"
+    admin.context.close()
+    page.goto(f"/failures/{default['id']}")
+    assert page.locator("#failure-kind").inner_text() == "违约"
+    assert "失信" not in page.locator("h1").inner_text()
+    assert "失信" not in page.title()
     page.context.close()

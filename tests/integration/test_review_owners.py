@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -346,6 +347,67 @@ async def test_an_event_no_obligation_names_is_refused(client: Any, city: City) 
     assert response.json()["errors"][0]["key"] == "anchor_texts"
     assert "竣工验收后" in response.json()["anchors"]
     assert not await AgreementEvent.filter(agreement_id=ag.id).exists()
+
+
+def _field_error(html: str, key: str) -> str:
+    found = re.search(rf'<p class="field-error" role="alert" data-for="{key}">([^<]*)</p>', html)
+    assert found, html
+    return found.group(1)
+
+
+async def test_the_agreement_page_refuses_events_inline_previews_exactly_what_is_dated_and_undoes(
+    client: Any, city: City
+) -> None:
+    from app.models import AgreementEvent, AuditLog, Obligation
+    from tests.integration.test_ui_pages import form_login
+
+    ag, (_, b, _) = await _anchored(city)
+    token = await form_login(client, "investment")
+    url = f"/agreements/{ag.id}"
+    shown = (await client.get(url)).text
+    for text in ("乙方取得土地使用权证之日起", "取得土地使用权证后", "竣工验收后"):  # the anchors to choose from
+        assert f'<option value="{text}">{text}</option>' in shown
+    form = {"_csrf_token": token, "kind": "land_handed_over", "occurred_on": "2024-03-05", "description": "土地交付"}
+
+    # an event no obligation names: refused beside its field, in Chinese, on the agreement page, values kept
+    refused = await client.post(f"{url}/events", data=form | {"action": "record"})
+    assert refused.status_code == 422
+    message = _field_error(refused.text, "anchor_texts")
+    assert message.startswith("起算事件：该事件不是本协议任何义务的起算事件，未记录。")
+    assert "竣工验收后" in message
+    assert 'id="event-form"' in refused.text
+    assert 'value="土地交付"' in refused.text
+    assert 'value="2024-03-05"' in refused.text
+    # an impossible date: the same, beside the date
+    bad_date = await client.post(f"{url}/events", data=form | {"occurred_on": "2024-02-30", "action": "record"})
+    assert bad_date.status_code == 422
+    assert _field_error(bad_date.text, "occurred_on").startswith("发生日期：请填写有效日期")
+    assert 'value="土地交付"' in bad_date.text
+    assert not await AgreementEvent.filter(agreement_id=ag.id).exists()
+
+    # the preview lists what recording dates, and changes nothing
+    chosen = form | {"anchor_text": "取得土地使用权证后", "description": ""}
+    preview = await client.post(f"{url}/events", data=chosen | {"action": "preview"})
+    assert preview.status_code == 200, preview.text
+    listed = {int(i) for i in re.findall(r'<li data-obligation="(\d+)">', preview.text)}
+    assert listed == {b.id}
+    assert f"将确定以下 {len(listed)} 项义务的期限" in preview.text
+    assert 'value="取得土地使用权证后" selected' in preview.text
+    assert not await Obligation.filter(agreement_id=ag.id, due_date__isnull=False).exists()
+    recorded = await client.post(f"{url}/events", data=chosen | {"action": "record"})
+    assert recorded.status_code in (302, 303), recorded.text
+    dated = {o.id for o in await Obligation.filter(agreement_id=ag.id, due_date__isnull=False)}
+    assert dated == listed
+    (event,) = await AgreementEvent.filter(agreement_id=ag.id)
+
+    # undone from the page: the dates go, the undo is audited, the event stays listed as undone
+    undone = await client.post(f"{url}/events/{event.id}/undo", data={"_csrf_token": token})
+    assert undone.status_code in (302, 303), undone.text
+    assert not await Obligation.filter(agreement_id=ag.id, due_date__isnull=False).exists()
+    assert await AuditLog.filter(action="agreement.event_undone", entity_id=ag.id).exists()
+    after = (await client.get(url)).text
+    assert f'<li data-event="{event.id}" class="undone">' in after
+    assert "已撤销" in after
 
 
 async def test_an_obligation_is_anchored_on_an_event_by_hand(client: Any, city: City) -> None:
