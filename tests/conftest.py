@@ -27,6 +27,38 @@ if os.environ.get("CI") and not (PG_URL and REDIS_URL):
 
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
+# ---- nothing written into the working tree ----------------------------------------------------------
+
+_REPO = Path(__file__).resolve().parent.parent
+_CACHES = [f":(exclude){cache}" for cache in (".venv/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/")]
+_CACHES.append(":(exclude,glob)**/__pycache__/**")
+
+
+def _tree_state() -> set[str] | None:
+    """Every change git sees in the checkout (modified, new, ignored), caches left out; None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--", ".", *_CACHES],
+            cwd=_REPO,
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return set(out.splitlines())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_tree_untouched() -> Iterator[None]:
+    """Fails the run when a test wrote into the checkout (a ``./data`` directory, a stray file, an edited
+    tracked file): tests write under ``tmp_path`` only."""
+    before = _tree_state()
+    yield
+    after = _tree_state()
+    if before is not None and after is not None and (new := sorted(after - before)):
+        pytest.fail("tests wrote into the working tree:\n" + "\n".join(new), pytrace=False)
+
 
 def _pg_admin_and_db(base: str) -> tuple[str, str]:
     """(URL of the server's maintenance DB, URL of a fresh database for this run)."""
