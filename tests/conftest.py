@@ -27,6 +27,11 @@ if os.environ.get("CI") and not (PG_URL and REDIS_URL):
 
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
+#: the arq queue of this test run: a stray worker (an interrupted run's, another checkout's) listening on the
+#: default queue cannot take its jobs; child processes (CLI, servers, workers) inherit it from the environment
+RUN_QUEUE = f"chengxin-test:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+os.environ["CHENGXIN_QUEUE_NAME"] = RUN_QUEUE
+
 # ---- nothing written into the working tree ----------------------------------------------------------
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -138,6 +143,7 @@ def settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Se
         data_dir=tmp_path,
         database_url=url,
         secret_key="test-secret",
+        queue_name=RUN_QUEUE,
         worker_poll_delay_s=0.01,
         notify_backoff_s=0.01,  # webhook retries: 10 ms, 20 ms, … instead of 30 s, 60 s, …
         notify_max_attempts=4,
@@ -253,9 +259,9 @@ async def wait_for_jobs(client: object) -> None:
 
 @pytest.fixture
 def queue_name() -> str:
-    """A queue of this test's own: a stray worker (one left by an interrupted run, another checkout's)
-    listening on the default queue cannot take its jobs."""
-    return f"chengxin-test:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    """A queue of this test's own (within the run's ``RUN_QUEUE``), for tests whose workers must not see
+    another test's jobs."""
+    return f"{RUN_QUEUE}:{uuid.uuid4().hex[:12]}"
 
 
 class Processes:
