@@ -3,7 +3,12 @@
 >>> from extractors import extract, ExtractOptions
 >>> result = extract(pdf_bytes, ExtractOptions(signed_on=date(2019, 3, 15)))
 >>> result.to_dict()["obligations"][0]["deadline"]
+
+Importing the package is cheap: ``extract`` and ``extract_path`` (spaCy, pdfplumber) are loaded on first use,
+so ``resolve_deadline`` and the value types cost no NLP start-up.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from extractors.deadlines import resolve_deadline
 from extractors.errors import (
@@ -16,6 +21,7 @@ from extractors.errors import (
     UnsupportedFormat,
 )
 from extractors.model import (
+    EXTRACTOR_VERSION,
     Amount,
     Category,
     Deadline,
@@ -29,7 +35,20 @@ from extractors.model import (
     Page,
     Party,
 )
-from extractors.pipeline import EXTRACTOR_VERSION, extract, extract_path
+
+if TYPE_CHECKING:
+    from extractors.pipeline import extract, extract_path
+
+_LAZY = {"extract", "extract_path"}  # from extractors.pipeline, which loads spaCy
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from extractors import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'extractors' has no attribute {name!r}")
+
 
 __all__ = [
     "EXTRACTOR_VERSION",

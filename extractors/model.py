@@ -13,6 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
+#: changes whenever the same document may give a different result (stored with each extraction, in job ids)
+EXTRACTOR_VERSION = "spacy-rules-0.3"
+
 Role = Literal["government", "counterparty", "other", "unknown"]
 DeadlineKind = Literal["absolute", "relative", "recurring", "none"]
 OffsetUnit = Literal["day", "workday", "week", "month", "year"]

@@ -32,7 +32,6 @@ CN_DIGITS = {
     "玖": 9,
 }
 CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-CN_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 CN_NUMERAL = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億"
 #: a run of digits or Chinese numerals (used inside larger patterns)
 NUM = rf"(?:[0-9０-９][0-9０-９,，]*(?:\.[0-9０-９]+)?|[{CN_NUMERAL}]+)"

@@ -15,6 +15,7 @@ from typing import Literal
 
 from extractors import learn
 from extractors.model import (
+    EXTRACTOR_VERSION,
     Category,
     DocumentInfo,
     DocumentKind,
@@ -28,8 +29,6 @@ from extractors.nlp.components import keyword_category
 from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding
 from extractors.segment import squash_spaces
-
-EXTRACTOR_VERSION = "spacy-rules-0.3"
 
 _KIND_HINTS = (
     (

@@ -27,6 +27,43 @@ if os.environ.get("CI") and not (PG_URL and REDIS_URL):
 
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
+#: the arq queue of this test run: a stray worker (an interrupted run's, another checkout's) listening on the
+#: default queue cannot take its jobs; child processes (CLI, servers, workers) inherit it from the environment
+RUN_QUEUE = f"chengxin-test:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+os.environ["CHENGXIN_QUEUE_NAME"] = RUN_QUEUE
+
+# ---- nothing written into the working tree ----------------------------------------------------------
+
+_REPO = Path(__file__).resolve().parent.parent
+_CACHES = [f":(exclude){cache}" for cache in (".venv/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/")]
+_CACHES.append(":(exclude,glob)**/__pycache__/**")
+
+
+def _tree_state() -> set[str] | None:
+    """Every change git sees in the checkout (modified, new, ignored), caches left out; None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--", ".", *_CACHES],
+            cwd=_REPO,
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return set(out.splitlines())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_tree_untouched() -> Iterator[None]:
+    """Fails the run when a test wrote into the checkout (a ``./data`` directory, a stray file, an edited
+    tracked file): tests write under ``tmp_path`` only."""
+    before = _tree_state()
+    yield
+    after = _tree_state()
+    if before is not None and after is not None and (new := sorted(after - before)):
+        pytest.fail("tests wrote into the working tree:\n" + "\n".join(new), pytrace=False)
+
 
 def _pg_admin_and_db(base: str) -> tuple[str, str]:
     """(URL of the server's maintenance DB, URL of a fresh database for this run)."""
@@ -106,6 +143,7 @@ def settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Se
         data_dir=tmp_path,
         database_url=url,
         secret_key="test-secret",
+        queue_name=RUN_QUEUE,
         worker_poll_delay_s=0.01,
         notify_backoff_s=0.01,  # webhook retries: 10 ms, 20 ms, … instead of 30 s, 60 s, …
         notify_max_attempts=4,
@@ -221,9 +259,9 @@ async def wait_for_jobs(client: object) -> None:
 
 @pytest.fixture
 def queue_name() -> str:
-    """A queue of this test's own: a stray worker (one left by an interrupted run, another checkout's)
-    listening on the default queue cannot take its jobs."""
-    return f"chengxin-test:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    """A queue of this test's own (within the run's ``RUN_QUEUE``), for tests whose workers must not see
+    another test's jobs."""
+    return f"{RUN_QUEUE}:{uuid.uuid4().hex[:12]}"
 
 
 class Processes:

@@ -33,10 +33,6 @@ async def provide_queue(state: State) -> JobQueue:
     return queue
 
 
-def page_args(limit: int, offset: int) -> tuple[int, int]:
-    return limit, offset
-
-
 CurrentUser = NamedDependency[Principal]
 AppSettings = NamedDependency[Settings]
 Store = NamedDependency[FileStore]

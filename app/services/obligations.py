@@ -11,6 +11,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 import extractors
+from app import clock
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.models import (
     Agreement,
@@ -22,6 +23,7 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit, listings
+from app.services.recurring import generate_instances
 from trackers import ActorRole, ObligationEvent, ObligationState, Payment, ReviewStatus
 from trackers import apply as apply_event
 from trackers.calendar import effective_due, resolve_due
@@ -259,9 +261,6 @@ async def review(
             await ob.refresh_from_db()
             await audit.record(principal, f"obligation.{decision}", "obligation", ob.id, before, snapshot(ob))
         if decision == ReviewStatus.CONFIRMED:
-            from app import clock
-            from app.services.tracking import generate_instances
-
             until = (today or clock.today()) + timedelta(days=horizon_days)
             for ob in rows:
                 if ob.recurrence:

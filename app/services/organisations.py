@@ -137,18 +137,6 @@ async def match_organisation(name: str | None, within: Organisation | None) -> O
     return matches[0] if len(matches) == 1 else None
 
 
-async def create_counterparty(name: str, uscc: str | None = None) -> Counterparty:
-    if uscc:
-        problem = validate_uscc(uscc)
-        if problem:
-            raise InvalidInput(problem, errors=[{"key": "uscc", "message": problem}])
-        uscc = uscc.strip().upper()
-        existing = await Counterparty.get_or_none(uscc=uscc)
-        if existing:
-            return existing
-    return await Counterparty.create(name=name.strip(), uscc=uscc)
-
-
 async def counterparty_named(name: str | None) -> Counterparty | None:
     """The enterprise a contract names as a party: found by exact name or registered (without a USCC, which
     a reviewer adds later)."""

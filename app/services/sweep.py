@@ -85,7 +85,7 @@ async def sweep_obligations(
     day of a month) also writes them for every breached obligation that lacks one — e.g. one whose obligor
     role was corrected after the breach — which reads every breached row, so it is not done daily."""
     from app.services.failures import sweep_failures
-    from app.services.tracking import generate_all_instances
+    from app.services.recurring import generate_all_instances
 
     refuse_future(as_of, clock.today() if today is None else today)
     instances = await generate_all_instances(as_of, policies.recurrence_horizon_days)

@@ -1,6 +1,6 @@
-"""Tracking confirmed obligations: waive, amend, suspend, resume; recurring instances; provisional dates;
-early warnings. Fulfilment and review live in ``app.services.obligations``; the sweep in
-``app.services.sweep``.
+"""Tracking confirmed obligations: waive, amend, suspend, resume; provisional dates; early warnings.
+Fulfilment and review live in ``app.services.obligations``, recurring instances in ``app.services.recurring``,
+the sweep in ``app.services.sweep``.
 
 Every transition is one explicit function: it loads the obligation within the caller's scope (404
 otherwise), asks ``trackers.lifecycle.apply`` whether the caller's role may cause the event in this state
@@ -10,24 +10,23 @@ otherwise), asks ``trackers.lifecycle.apply`` whether the caller's role may caus
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from tortoise.expressions import F
-from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Agreement, Obligation, ObligationWarning
+from app.models import Obligation, ObligationWarning
 from app.security import Principal
 from app.services import audit
 from app.services.obligations import locked_visible, snapshot
+from app.services.recurring import next_ordinal
 from trackers import ActorRole, ObligationEvent, ObligationState, ReviewStatus
 from trackers import apply as apply_event
 from trackers.calendar import WorkCalendar, effective_due, re_resolve
-from trackers.recurrence import instances, parse_recurrence
 
 
 class SuspensionGround(StrEnum):
@@ -108,11 +107,6 @@ class Amendment:
     clear_deadline: bool = False
 
 
-async def _next_ordinal(agreement_id: int) -> int:
-    row = await Obligation.filter(agreement_id=agreement_id).annotate(m=Max("ordinal")).first().values("m")
-    return int(row["m"] if row and row["m"] is not None else -1) + 1
-
-
 async def amend(principal: Principal, obligation_id: int, amendment: Amendment) -> tuple[Obligation, Obligation]:
     """Replace an obligation by a signed supplement: the old one becomes ``amended`` (kept, with its
     history); a new confirmed obligation ``supersedes`` it with the changed terms. Returns (old, new)."""
@@ -137,7 +131,7 @@ async def amend(principal: Principal, obligation_id: int, amendment: Amendment) 
         new = await Obligation.create(
             agreement_id=old.agreement_id,
             document_id=old.document_id,
-            ordinal=await _next_ordinal(old.agreement_id),
+            ordinal=await next_ordinal(old.agreement_id),
             page=old.page,
             start=old.start,
             end=old.end,
@@ -177,81 +171,6 @@ async def amend(principal: Principal, obligation_id: int, amendment: Amendment) 
         await Obligation.get(id=old.id).prefetch_related("owner"),
         await Obligation.get(id=new.id).prefetch_related("owner"),
     )
-
-
-# ---- recurring obligations -------------------------------------------------------------------------------
-
-
-async def generate_instances(parent: Obligation, until: date) -> int:
-    """Child obligations (``parent`` set) for each nominal due date of a recurring obligation up to
-    ``until``, each tracked on its own. Idempotent: existing instances are kept (unique parent + date)."""
-    rule = parse_recurrence(parent.recurrence, parent.deadline_text)
-    if rule is None or parent.review_status != ReviewStatus.CONFIRMED or parent.parent_id is not None:
-        return 0
-    agreement = await Agreement.get(id=parent.agreement_id)
-    start = agreement.signed_on or parent.created_at.date()
-    wanted = instances(rule, start, until)
-    if not wanted:
-        return 0
-    existing = set(await Obligation.filter(parent_id=parent.id).values_list("nominal_date", flat=True))
-    missing = [d for d in wanted if d not in existing]
-    if not missing:
-        return 0
-    first = await _next_ordinal(agreement.id)
-    rows = []
-    for i, nominal in enumerate(missing):
-        due = effective_due(nominal)
-        rows.append(
-            Obligation(
-                agreement_id=agreement.id,
-                document_id=parent.document_id,
-                ordinal=first + i,
-                page=parent.page,
-                start=parent.start,
-                end=parent.end,
-                quote=parent.quote,
-                obligor_label=parent.obligor_label,
-                obligor_name=parent.obligor_name,
-                obligor_role=parent.obligor_role,
-                responsible=parent.responsible,
-                owner_id=parent.owner_id,
-                category=parent.category,
-                action=parent.action,
-                amount=parent.amount,
-                currency=parent.currency,
-                amount_text=parent.amount_text,
-                deadline_kind="absolute",
-                deadline_text=parent.deadline_text,
-                nominal_date=nominal,
-                due_date=due.date,
-                due_provisional=due.provisional,
-                conditions=parent.conditions,
-                penalty=parent.penalty,
-                confidence=parent.confidence,
-                review_status=ReviewStatus.CONFIRMED,
-                state=ObligationState.PENDING,
-                reviewed_by_id=parent.reviewed_by_id,
-                parent_id=parent.id,
-            )
-        )
-    await Obligation.bulk_create(rows)
-    await audit.record(
-        None, "obligation.instances", "obligation", parent.id, None, {"created": [d.isoformat() for d in missing]}
-    )
-    return len(rows)
-
-
-async def generate_all_instances(as_of: date, horizon_days: int = 366) -> int:
-    """Instances for every confirmed recurring obligation, up to ``as_of + horizon_days`` (the sweep calls
-    this; recurring parents are few, each gets one bulk insert)."""
-    until = as_of + timedelta(days=horizon_days)
-    created = 0
-    parents = await Obligation.filter(
-        review_status=ReviewStatus.CONFIRMED, recurrence__isnull=False, parent_id__isnull=True
-    ).exclude(state__in=[ObligationState.WAIVED, ObligationState.AMENDED, ObligationState.SUSPENDED])
-    for parent in parents:
-        created += await generate_instances(parent, until)
-    return created
 
 
 # ---- provisional due dates -------------------------------------------------------------------------------

@@ -202,11 +202,6 @@ def page_paragraphs(blocks: Sequence[Block], full_width: int | None = None) -> l
     return out
 
 
-def page_text(blocks: Sequence[Block], full_width: int | None = None) -> str:
-    """The clean text of one page: its paragraphs, one a line, digits and letters in half width."""
-    return to_halfwidth("\n".join(page_paragraphs(blocks, full_width)))
-
-
 def _edge_line(blocks: Sequence[Block], last: bool) -> str | None:
     """The last (or first) line of a page if it is running text, None if a table row stands there."""
     filled = [b for b in blocks if any(line.strip() for line in b.lines)]

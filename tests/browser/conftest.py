@@ -8,6 +8,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -99,6 +100,7 @@ def _serve(data_dir: Path, database_url: str | None = None) -> Iterator[Server]:
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
+        start_new_session=True,  # granian's worker processes go with it (killpg below)
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -114,8 +116,14 @@ def _serve(data_dir: Path, database_url: str | None = None) -> Iterator[Server]:
             time.sleep(0.2)
         yield Server(url, data_dir, "postgres" if database_url else "sqlite")
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
         log.close()
 
 

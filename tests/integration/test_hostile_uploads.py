@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import City, wait_for_jobs
 from tests.pdfs import agreement_pdf
-from tests.unit.extractors.reading_builders import (
+from tests.reading_builders import (
     ENGLISH_LINES,
     annotation_only_pdf,
     docx_file,

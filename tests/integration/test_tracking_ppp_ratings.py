@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.conftest import City
 from tests.integration.tracking_helpers import agreement, obligation, principal
+from trackers import PeriodCounts, integrity_score
 
 
 async def project(client: Any, city: City, district: str = "district", **extra: Any) -> dict[str, Any]:
@@ -288,7 +289,10 @@ async def test_ratings_scope_and_monthly_snapshots(client: Any, city: City) -> N
     july = trend[0]
     assert (july["period_start"], july["period_end"]) == ("2024-07-01", "2024-07-31")
     assert (july["due"], july["fulfilled_on_time"], july["overdue"]) == (2, 1, 1)
-    assert july["grade"] in ("A", "B", "C", "D")
+    # one of two duties met on time, no failure record: the pure rule's score and grade for those counts
+    expected = integrity_score(PeriodCounts(due=2, fulfilled_on_time=1, overdue=1))
+    assert expected.score == Decimal("80.0")
+    assert (Decimal(str(july["score"])), july["grade"]) == (expected.score, expected.grade)
     assert (await client.get(f"/api/ratings/{city.orgs['ndrc']}/snapshots", headers=headers)).status_code == 404
     denied = await client.get(f"/api/ratings/{city.orgs['city']}/snapshots", headers=city.auth("department"))
     assert denied.status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -122,11 +123,11 @@ def test_rates_use_a_fixed_hundred_percent_axis() -> None:
     assert chart.bars[1].h == pytest.approx((chart.plot_bottom - chart.plot_top) / 2)
 
 
-def test_every_page_declares_its_roles_and_sends_the_csp() -> None:
+def test_every_page_declares_its_roles_and_sends_the_csp(tmp_path: Path) -> None:
     from app.asgi import create_app
     from app.settings import Settings
 
-    app = create_app(Settings(secret_key="x"), init_db=False)
+    app = create_app(Settings(data_dir=tmp_path, secret_key="x"), init_db=False)
     pages = [r for r in app.routes if not r.path.startswith(("/api", "/schema", "/static", "/health"))]
     assert len(pages) >= 15
     for route in pages:

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from reading_builders import docx_file, encrypted_pdf, form_pdf, scanned_pdf, table_pdf, text_pdf
 
 from extractors import EmptyDocument, EncryptedDocument, Limits, Page
 from extractors.reading import DOCX, PDF, TEXT, read_pages
+from tests.reading_builders import docx_file, encrypted_pdf, form_pdf, scanned_pdf, table_pdf, text_pdf
 
 LIMITS = Limits(timeout_seconds=60)
 

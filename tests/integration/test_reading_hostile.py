@@ -8,7 +8,17 @@ import time
 from collections.abc import Callable
 
 import pytest
-from reading_builders import (
+
+from extractors import (
+    CorruptDocument,
+    EmptyDocument,
+    ExtractionError,
+    LimitExceeded,
+    Limits,
+    UnsupportedFormat,
+)
+from extractors.reading import read_pages
+from tests.reading_builders import (
     docx_file,
     docx_xml_bomb,
     docx_zip_bomb,
@@ -24,16 +34,6 @@ from reading_builders import (
     text_pdf,
     xobject_laughs_pdf,
 )
-
-from extractors import (
-    CorruptDocument,
-    EmptyDocument,
-    ExtractionError,
-    LimitExceeded,
-    Limits,
-    UnsupportedFormat,
-)
-from extractors.reading import read_pages
 
 LIMITS = Limits(timeout_seconds=30, memory_mb=768)
 
