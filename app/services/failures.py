@@ -39,6 +39,7 @@ from trackers.failures import (
     FailureSource,
     FailureState,
     ObjectionReason,
+    RecordFacts,
     Severity,
     apply_failure,
     plan_failure_sweep,
@@ -73,6 +74,18 @@ async def get_failure(principal: Principal, failure_id: int) -> IntegrityFailure
     if row is None:
         raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
     return row
+
+
+def record_facts(f: IntegrityFailure) -> RecordFacts:
+    """The stored facts the state machine's guards read (``available_failure_events``, ``next_actors``)."""
+    return RecordFacts(
+        severity=Severity(f.severity),
+        found_on=f.found_on,
+        rectification_deadline=f.rectification_deadline,
+        rectified_on=f.rectified_on,
+        objection_reason=ObjectionReason(f.objection_reason) if f.objection_reason else None,
+        objected_on=f.objected_on,
+    )
 
 
 def _publication(f: IntegrityFailure, policy: FailurePolicy) -> tuple[date | None, date | None]:
@@ -137,6 +150,7 @@ async def _transition(
             rectification_plan=facts.rectification_plan,
             rectified_on=f.rectified_on,
             objection_reason=objection,
+            objected_on=f.objected_on,
             policy=policy,
         )
         before = failure_snapshot(f)
