@@ -21,8 +21,11 @@ from app.models import User
 from app.security import PUBLIC, SESSION_COOKIE, Principal, client_address
 from app.services import users
 from app.ui.accounts import AccountPages
-from app.ui.pages import AgreementPages, DocumentPages, FailurePages, PublicPages, WorkPages
+from app.ui.failure_desk import FailurePages
+from app.ui.inbox import InboxPages, before_page
+from app.ui.pages import AgreementPages, DocumentPages, PublicPages, WorkPages
 from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
+from trackers.errors import TrackerError
 
 
 class UIController(Controller):
@@ -64,8 +67,18 @@ class UIController(Controller):
 
 ui_router = Router(
     path="/",
-    route_handlers=[UIController, AccountPages, DocumentPages, AgreementPages, WorkPages, FailurePages, PublicPages],
+    route_handlers=[
+        UIController,
+        AccountPages,
+        DocumentPages,
+        AgreementPages,
+        WorkPages,
+        FailurePages,
+        InboxPages,
+        PublicPages,
+    ],
     response_headers=PAGE_HEADERS,
-    exception_handlers={AppError: page_error_handler},
+    before_request=before_page,
+    exception_handlers={AppError: page_error_handler, TrackerError: page_error_handler},
     include_in_schema=False,
 )

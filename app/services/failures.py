@@ -51,6 +51,13 @@ from trackers.failures import (
 
 BODY_ROLES = frozenset({Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 MANUAL_SOURCES = frozenset(FailureSource) - {FailureSource.SWEEP}
+# steps announced as ``decision`` (the others notify as orders and findings, in their functions below)
+DECISION_NOTICES = frozenset(FailureEvent) - {
+    FailureEvent.ORDER_RECTIFICATION,
+    FailureEvent.REFUSE_RECTIFICATION,
+    FailureEvent.FIND,
+    FailureEvent.MISS_RECTIFICATION_DEADLINE,
+}
 
 
 def failure_snapshot(f: IntegrityFailure) -> dict[str, Any]:
@@ -185,6 +192,8 @@ async def _transition(
             f.published_from, f.published_until = _publication(f, policy)
         await f.save()
         await audit.record(principal, f"failure.{event}", "integrity_failure", f.id, before, failure_snapshot(f))
+    if event in DECISION_NOTICES:
+        await notifications.notify_failure_step(f.id, str(event))  # committed: the jobs see the row
     return f
 
 

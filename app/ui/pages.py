@@ -8,7 +8,6 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -21,7 +20,6 @@ from tortoise.expressions import Q
 import extractors
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
-from app.api.schemas import SANE_DATES
 from app.errors import InvalidInput, NotFound
 from app.exports.tables import neutralise
 from app.models import (
@@ -38,23 +36,20 @@ from app.models import (
     PartyRole,
     Role,
 )
-from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS, Principal
+from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS
 from app.services import documents as document_svc
 from app.services import failures as failure_svc
 from app.services import obligations as obligation_svc
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
+from app.ui.failure_desk import ADMISSIBLE_REASONS, failure_actions
+from app.ui.forms import amount as _amount
+from app.ui.forms import parse_date as _date
+from app.ui.forms import required_date as _required_date
 from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
 from app.ui.render import lang_of, page, safe_next
 from app.ui.text import find_snippet, highlight, segments
-from trackers import ActorRole, ReviewStatus
-from trackers.failures import (
-    INADMISSIBLE_REASONS,
-    FailureEvent,
-    FailureState,
-    ObjectionReason,
-    allowed_failure_events,
-)
+from trackers import ReviewStatus
 
 AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
@@ -69,34 +64,6 @@ EVENT_KINDS: dict[str, list[str]] = {
     "completion_accepted": ["竣工验收", "验收合格", "竣工"],
     "signing": [],
 }
-
-
-def _date(value: str | None, default: date | None = None) -> date | None:
-    """A date from a form or a link; an impossible one, or one outside ``SANE_DATES``, counts as none."""
-    try:
-        parsed = date.fromisoformat(value) if value else None
-    except ValueError:
-        return default
-    if parsed is None or not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
-        return default
-    return parsed
-
-
-def _required_date(value: str | None, key: str) -> date:
-    parsed = _date(value)
-    if parsed is None:
-        raise InvalidInput(f"{key} must be a date as YYYY-MM-DD.", errors=[{"key": key, "message": "not a date"}])
-    return parsed
-
-
-def _amount(value: str | None, key: str) -> Decimal | None:
-    text = (value or "").replace(",", "").strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(f"{key} must be a number.", errors=[{"key": key, "message": "not a number"}]) from None
 
 
 class DocumentPages(Controller):
@@ -599,92 +566,3 @@ class PublicPages(Controller):
             safe_next(next_path),
             cookies=[Cookie(key=LANG_COOKIE, value=lang, path="/", max_age=365 * 24 * 3600, samesite="lax")],
         )
-
-
-# The 1103号 steps a page offers: the recorded body answers, the credit office (admin) decides.
-ANSWERS = (FailureEvent.RECTIFY, FailureEvent.REFUSE_RECTIFICATION, FailureEvent.OBJECT)
-DECISIONS = (
-    FailureEvent.VERIFY,
-    FailureEvent.DISMISS,
-    FailureEvent.ORDER_RECTIFICATION,
-    FailureEvent.FIND,
-    FailureEvent.UPHOLD_OBJECTION,
-    FailureEvent.REJECT_OBJECTION,
-    FailureEvent.REPAIR,
-)
-ADMISSIBLE_REASONS = [r for r in ObjectionReason if r not in INADMISSIBLE_REASONS]
-
-
-async def failure_actions(principal: Principal, failure: IntegrityFailure) -> list[str]:
-    """The workflow steps this caller may take on the record now (the forms the page shows)."""
-    org = await failure.organisation
-    responsible = principal.role in failure_svc.BODY_ROLES and org.path.startswith(principal.organisation_path)
-    role = ActorRole(principal.role.value)
-    allowed = allowed_failure_events(FailureState(failure.state), role, responsible=responsible)
-    return [str(e) for e in (*ANSWERS, *DECISIONS) if e in allowed]
-
-
-class FailurePages(Controller):
-    """An integrity-failure record: the recorded body answers it (rectification, refusal, objection), the
-    credit office runs the 1103号 steps. Forms post here and call the same services as ``/api/failures``."""
-
-    include_in_schema = False
-
-    @get("/failures/{failure_id:int}", opt={"roles": STAFF})
-    async def failure_page(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, failure_id: FromPath[int]
-    ) -> Template:
-        failure = await failure_svc.get_failure(principal, failure_id)
-        await failure.fetch_related("organisation")
-        return page(
-            request,
-            "failure.html",
-            f=failure,
-            actions=await failure_actions(principal, failure),
-            reasons=ADMISSIBLE_REASONS,
-            today=clock.today(),
-        )
-
-    @post("/failures/{failure_id:int}/steps", opt={"roles": STAFF})
-    async def failure_step(
-        self,
-        principal: CurrentUser,
-        settings: AppSettings,
-        failure_id: FromPath[int],
-        data: URLEncodedBody[dict[str, str]],
-    ) -> Redirect:
-        step = data.get("step", "")
-        note = data.get("note", "").strip()[:2000]
-        today, policy = clock.today(), settings.failure_policy()
-        if step == FailureEvent.RECTIFY:
-            rectified_on = _date(data.get("rectified_on"))
-            await failure_svc.rectify(principal, failure_id, today, policy, note, rectified_on)
-        elif step == FailureEvent.REFUSE_RECTIFICATION:
-            await failure_svc.refuse(principal, failure_id, today, policy, note)
-        elif step == FailureEvent.OBJECT:
-            reason = data.get("reason", "")
-            if reason not in {r.value for r in ADMISSIBLE_REASONS}:
-                raise InvalidInput("Choose a reason for the objection.", errors=[{"key": "reason"}])
-            evidence = data.get("evidence", "").strip()[:2000]
-            text = f"{note}\n证据：{evidence}" if evidence else note
-            await failure_svc.object_to(principal, failure_id, today, policy, ObjectionReason(reason), text)
-        elif principal.role != Role.ADMIN:
-            raise InvalidInput(f"Unknown step {step!r}.", errors=[{"key": "step"}])
-        elif step == FailureEvent.ORDER_RECTIFICATION:
-            plan = data.get("plan", "").strip()[:2000]
-            await failure_svc.order_rectification(
-                principal, failure_id, today, policy, plan, _required_date(data.get("deadline"), "deadline")
-            )
-        elif step in DECISIONS:
-            decide = {
-                FailureEvent.VERIFY: failure_svc.verify,
-                FailureEvent.DISMISS: failure_svc.dismiss,
-                FailureEvent.FIND: failure_svc.find,
-                FailureEvent.UPHOLD_OBJECTION: failure_svc.uphold_objection,
-                FailureEvent.REJECT_OBJECTION: failure_svc.reject_objection,
-                FailureEvent.REPAIR: failure_svc.repair,
-            }[FailureEvent(step)]
-            await decide(principal, failure_id, today, policy, note)
-        else:
-            raise InvalidInput(f"Unknown step {step!r}.", errors=[{"key": "step"}])
-        return Redirect(safe_next(data.get("next"), f"/failures/{failure_id}"))

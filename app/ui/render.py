@@ -40,11 +40,14 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("/my", "nav.my", frozenset({Role.ADMIN, Role.DEPARTMENT})),
     ("/finance", "nav.finance", frozenset({Role.ADMIN, Role.FINANCE})),
     ("/evaluate", "nav.evaluate", frozenset({Role.ADMIN, Role.EVALUATOR})),
+    ("/failures", "nav.failures", frozenset(Role)),
     ("/search", "nav.search", frozenset(Role)),
     ("/calendar", "nav.calendar", frozenset(Role)),
     ("/sweep", "nav.sweep", frozenset({Role.ADMIN})),
     ("/admin/users", "nav.admin", frozenset({Role.ADMIN})),
 ]
+
+UNREAD_KEY = "chengxin.unread"  # set on the scope by app.ui.inbox.before_page: the bell's count
 
 LANDING = {
     Role.ADMIN: "/agreements",
@@ -83,7 +86,7 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
             "nav": nav,
             "path": request.url.path,
             "today": clock.today(),
-            "unread": request.scope.get("state", {}).get("unread", 0),
+            "unread": request.scope.get(UNREAD_KEY, 0),
             "flash": flash,
             "flash_text": t(flash.key, **flash.values) if flash else "",
             "flash_form": (
@@ -96,7 +99,7 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
     )
 
 
-def done(request: Request[Any, Any, Any], url: str, key: str, **values: Any) -> Response[Any]:
+def succeeded(request: Request[Any, Any, Any], url: str, key: str, **values: Any) -> Response[Any]:
     """The answer to a successful form: back to a page (POST → GET) that says what was done."""
     return set_flash(Redirect(url), request, Flash("ok", key, values))
 
