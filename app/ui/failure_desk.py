@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Template
 
 from app import clock
@@ -132,9 +132,9 @@ class FailurePages(Controller):
         request: Request[Any, Any, Any],
         principal: CurrentUser,
         q: FromQuery[str] = "",
-        state: FromQuery[str] = "",
+        record_state: Annotated[str, QueryParameter(name="state")] = "",
         kind: FromQuery[str] = "",
-        body: FromQuery[str] = "",
+        body_id: Annotated[str, QueryParameter(name="body")] = "",
         district: FromQuery[str] = "",
         sort: FromQuery[str] = listings.DEFAULT_FAILURE_SORT,
         page_no: FromQuery[str] = "1",
@@ -142,17 +142,17 @@ class FailurePages(Controller):
         q = q.strip()[:100]
         number = max(int(page_no), 1) if page_no.isdigit() and len(page_no) < 7 else 1
         flt = listings.FailureQuery(
-            organisation_id=int(body) if body.isdigit() and len(body) < 10 else None,
+            organisation_id=int(body_id) if body_id.isdigit() and len(body_id) < 10 else None,
             district_id=int(district) if district.isdigit() and len(district) < 10 else None,
             kind=kind if kind in {k.value for k in FailureKind} else None,
-            state=state if state in {s.value for s in FailureState} else None,
+            state=record_state if record_state in {s.value for s in FailureState} else None,
             q=q or None,
         )
         sort_key = sort.removesuffix("-")
         sort = sort if sort_key in listings.FAILURE_SORTS else listings.DEFAULT_FAILURE_SORT
         rows, total = await listings.list_failures(principal.scope_path, flt, PAGE_SIZE, (number - 1) * PAGE_SIZE, sort)
         organisations = await queries.organisations_in_scope(principal)
-        kept = {"q": q, "state": flt.state or "", "kind": flt.kind or "", "body": body, "district": district}
+        kept = {"q": q, "state": flt.state or "", "kind": flt.kind or "", "body": body_id, "district": district}
         kept = {k: v for k, v in kept.items() if v}
         return page(
             request,

@@ -39,6 +39,7 @@ from app.models import (
 from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS
 from app.services import documents as document_svc
 from app.services import failures as failure_svc
+from app.services import notifications
 from app.services import obligations as obligation_svc
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
@@ -47,7 +48,7 @@ from app.ui.forms import amount as _amount
 from app.ui.forms import parse_date as _date
 from app.ui.forms import required_date as _required_date
 from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
-from app.ui.render import lang_of, page, safe_next
+from app.ui.render import lang_of, page, safe_next, succeeded
 from app.ui.text import find_snippet, highlight, segments
 from trackers import ReviewStatus
 
@@ -108,7 +109,7 @@ class DocumentPages(Controller):
             review_data=_review_data(request, document, agreement, organisations),
         )
 
-    @get("/documents/{document_id:int}/text", opt={"roles": AGREEMENT_PAGE})
+    @get("/documents/{document_id:int}/text", opt={"roles": STAFF})  # evaluators read clauses too
     async def document_text(
         self, request: Request[Any, Any, Any], principal: CurrentUser, document_id: FromPath[int]
     ) -> Template:
@@ -124,8 +125,12 @@ class DocumentPages(Controller):
 
     @post("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
     async def review_form(
-        self, principal: CurrentUser, document_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
-    ) -> Redirect:
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        document_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
         """Save edited obligor / deadline / amount of every changed row, then confirm or reject the ticked ones."""
         document = await document_svc.get_document(principal, document_id)
         rows = await Obligation.filter(obligation_svc.visible_obligations(principal), document_id=document.id).order_by(
@@ -140,10 +145,12 @@ class DocumentPages(Controller):
                 await obligation_svc.review(principal, [ob.id], ReviewStatus(ob.review_status), edit)
         selected = [ob.id for ob in rows if data.get(f"sel_{ob.id}") == "1"]
         action = data.get("action", "save")
+        target = f"/documents/{document.id}/review"
         if action in ("confirm", "reject") and selected:
             decision = ReviewStatus.CONFIRMED if action == "confirm" else ReviewStatus.REJECTED
             await obligation_svc.review(principal, selected, decision)
-        return Redirect(f"/documents/{document.id}/review")
+            return succeeded(request, target, f"done.review_{action}", n=len(selected))
+        return succeeded(request, target, "done.review_saved")
 
 
 def _review_data(
@@ -169,7 +176,10 @@ def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> oblig
     due_text = data.get(f"due_{ob.id}", "").strip()
     nominal = _date(due_text) if due_text else None
     if due_text and nominal is None:
-        raise InvalidInput(f"Deadline of obligation {ob.id} must be a date as YYYY-MM-DD.")
+        raise InvalidInput(
+            f"Deadline of obligation {ob.id} must be a date as YYYY-MM-DD.",
+            errors=[{"key": f"due_{ob.id}", "message": "not a date"}],
+        )
     if nominal != ob.nominal_date and not (nominal is None and ob.nominal_date is None):
         fields["nominal_date"] = nominal
     amount = _amount(data.get(f"amount_{ob.id}"), f"amount_{ob.id}")
@@ -178,7 +188,10 @@ def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> oblig
     owner = data.get(f"owner_{ob.id}", "")
     if owner.isdigit() and int(owner) != ob.owner_id:
         if int(owner) not in in_scope:  # checked here too, for a message on the page
-            raise InvalidInput("The responsible organisation is outside your scope.")
+            raise InvalidInput(
+                "The responsible organisation is outside your scope.",
+                errors=[{"key": f"owner_{ob.id}", "message": "not in scope"}],
+            )
         fields["owner_id"] = int(owner)
     if not fields:
         return None
@@ -199,7 +212,7 @@ class AgreementPages(Controller):
         glance = await queries.agreement_glance([a.id for a in rows])
         return page(request, "agreements.html", agreements=rows, glance=glance, kinds=list(AgreementKind), kind=kind)
 
-    @get("/agreements/{agreement_id:int}", opt={"roles": AGREEMENT_PAGE})
+    @get("/agreements/{agreement_id:int}", opt={"roles": STAFF})  # read-only for evaluators
     async def agreement(
         self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
     ) -> Template:
@@ -225,19 +238,26 @@ class AgreementPages(Controller):
             event_kinds=list(EVENT_KINDS),
             can_record=principal.role in EVENT_RECORDERS,
             can_fulfil=principal.role in FULFILLERS,
+            can_review=principal.role in REVIEWERS,
+            can_download=principal.role in AGREEMENT_PAGE,
         )
 
     @post("/agreements/{agreement_id:int}/events", opt={"roles": EVENT_RECORDERS})
     async def record_event(
-        self, principal: CurrentUser, agreement_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
-    ) -> Redirect:
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        agreement_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
         kind = data.get("kind", "").strip()
         occurred_on = _required_date(data.get("occurred_on"), "occurred_on")
         description = data.get("description", "").strip()
         label = translator("zh")(f"event.{kind}") if kind in EVENT_KINDS else ""
         anchors = [*EVENT_KINDS.get(kind, []), *([label] if label else [])]
         await obligation_svc.record_event(principal, agreement_id, kind, occurred_on, description or label, anchors)
-        return Redirect(f"/agreements/{agreement_id}")
+        shown = translator(lang_of(request))(f"event.{kind}") if kind in EVENT_KINDS else kind
+        return succeeded(request, f"/agreements/{agreement_id}", "done.event", kind=shown)
 
     @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})
     async def evidence_file(self, principal: CurrentUser, store: Store, evidence_id: FromPath[int]) -> Response[bytes]:
@@ -259,19 +279,20 @@ class AgreementPages(Controller):
     @post("/obligations/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS})
     async def record_fulfilment(
         self,
+        request: Request[Any, Any, Any],
         principal: CurrentUser,
         store: Store,
         settings: AppSettings,
         obligation_id: FromPath[int],
         data: MultipartBody[dict[str, Any]],
-    ) -> Redirect:
+    ) -> Response[Any]:
         ob = await obligation_svc.get_obligation(principal, obligation_id)
         file = data.get("file")
         sha = name = None
         if isinstance(file, UploadFile) and file.filename:
             content = await file.read()
             if len(content) > settings.max_upload_mb * 1024 * 1024:
-                raise InvalidInput("The attachment is too large.")
+                raise InvalidInput("The attachment is too large.", errors=[{"key": "file", "message": "too large"}])
             if content:
                 sha, name = store.put(content), document_svc.clean_filename(file.filename)
         await obligation_svc.record_fulfilment(
@@ -284,8 +305,8 @@ class AgreementPages(Controller):
             file_sha256=sha,
             file_name=name,
         )
-        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"
-        return Redirect(target)
+        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}#ob-{ob.id}"
+        return succeeded(request, target, "done.fulfilment")
 
 
 class WorkPages(Controller):
@@ -521,9 +542,30 @@ class WorkPages(Controller):
 
     @post("/sweep", opt={"roles": ADMIN_ONLY})
     async def sweep_form(self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]]) -> Template:
+        """Run the sweep and say what it did, in words, with a link to every record and warning it made."""
         as_of = _required_date(data.get("as_of"), "as_of")
+        warnings_before, failures_before = await notifications.last_ids()
         report = await sweep_obligations(as_of)
-        return page(request, "sweep.html", result=report.to_dict(), as_of=as_of)
+        new_failures = (
+            await IntegrityFailure.filter(id__gt=failures_before)
+            .order_by("id")
+            .limit(200)
+            .prefetch_related("organisation")
+        )
+        new_warnings = (
+            await ObligationWarning.filter(id__gt=warnings_before)
+            .order_by("due_date", "id")
+            .limit(200)
+            .prefetch_related("obligation")
+        )
+        return page(
+            request,
+            "sweep.html",
+            result=report.to_dict(),
+            as_of=as_of,
+            new_failures=new_failures,
+            new_warnings=new_warnings,
+        )
 
 
 def _csv_cell(value: str) -> str:
