@@ -70,7 +70,9 @@ async def test_failure_list_searches_filters_sorts_pages_and_keeps_the_scope(cli
     # the URL keeps the state: the next-page and sort links carry the filters
     filtered = await client.get(f"/failures?body={city.orgs['ndrc']}&sort=due", headers=admin)
     nxt = re.search(r'href="(\?[^"]*page_no=2[^"]*)"', filtered.text)
-    assert nxt and f"body={city.orgs['ndrc']}" in unescape(nxt.group(1)) and "sort=due" in unescape(nxt.group(1))
+    assert nxt
+    assert f"body={city.orgs['ndrc']}" in unescape(nxt.group(1))
+    assert "sort=due" in unescape(nxt.group(1))
 
     # scope as /api/failures: the district department sees its 3, the city department its 27
     assert "共 3 条" in (await client.get("/failures", headers=city.auth("district_department"))).text
@@ -78,19 +80,20 @@ async def test_failure_list_searches_filters_sorts_pages_and_keeps_the_scope(cli
     assert (await client.get("/failures", headers=city.auth("evaluator"))).status_code == 200
 
 
-async def test_record_page_tells_the_whole_story_and_offers_only_what_the_state_allows(
-    client: Any, city: City
-) -> None:
+async def test_record_page_tells_the_whole_story_and_offers_only_what_the_state_allows(client: Any, city: City) -> None:
     from app.models import IntegrityFailure
 
     record = await breach(client, city, amount=Decimal(2_000_000))  # general: published after a finding
     fid = record["id"]
     admin, dept = city.auth("admin"), city.auth("department")
     page = (await client.get(f"/failures/{fid}", headers=admin)).text
-    assert "信用办（管理员）" in page and "核实" in page  # who acts next: the credit office verifies
-    assert 'id="clause-agreement"' in page and 'id="clause-source"' in page  # the clause and its source
+    assert "信用办（管理员）" in page
+    assert "核实" in page
+    assert 'id="clause-agreement"' in page
+    assert 'id="clause-source"' in page
     src = re.search(r'href="(/documents/\d+/text#clause-\d+)"', page)
-    assert src and (await client.get(src.group(1).split("#")[0], headers=admin)).status_code == 200
+    assert src
+    assert (await client.get(src.group(1).split("#")[0], headers=admin)).status_code == 200
 
     assert (await post(client, city, "admin", fid, "verify", {"note": "经核实属实"})).status_code == 200
     assert (await post(client, city, "admin", fid, "find", {"note": "认定"})).status_code == 200
@@ -156,16 +159,19 @@ async def test_rectification_order_reaches_the_bodys_inbox_and_every_step_says_i
         ("decision", "verify"),
         ("rectification_deadline", "rectification_ordered"),
     ]
-    assert mine[-1].link == f"/failures/{fid}" and str(mine[-1].due_date) == deadline
+    assert mine[-1].link == f"/failures/{fid}"
+    assert str(mine[-1].due_date) == deadline
     assert not await InboxMessage.filter(user_id=city.users["district_department"]).exists()  # not its record
     assert not await InboxMessage.filter(user_id=city.users["evaluator"]).exists()
 
     page = (await client.get("/my", headers=dept)).text
     assert '<span class="count" id="unread-count">3</span>' in page  # the bell
     inbox = (await client.get("/inbox", headers=dept)).text
-    assert inbox.count('class="unread"') == 3 and "整改通知" in inbox
+    assert inbox.count('class="unread"') == 3
+    assert "整改通知" in inbox
     opened = await client.get(f"/inbox/{mine[-1].id}", headers=dept)
-    assert opened.status_code in (302, 303) and opened.headers["location"] == f"/failures/{fid}"
+    assert opened.status_code in (302, 303)
+    assert opened.headers["location"] == f"/failures/{fid}"
     assert '<span class="count" id="unread-count">2</span>' in (await client.get("/my", headers=dept)).text
     unread = await client.post(f"/inbox/{mine[-1].id}/read", headers=dept, follow_redirects=True)
     assert flash_text(unread.text) == "ok:已标为未读。"
@@ -186,8 +192,10 @@ async def test_a_warning_and_an_assignment_reach_the_owner_once(client: Any, cit
         await client.post("/api/sweep", json={"as_of": "2024-03-01"}, headers=city.auth("admin"))
     mine = await InboxMessage.filter(user_id=city.users["department"]).order_by("id")
     events = [m.event for m in mine]
-    assert events[0] == "assignment" and events.count("assignment") == 1
-    assert events.count("warning") >= 1 and len(events) == len({m.dedupe_key for m in mine})
+    assert events[0] == "assignment"
+    assert events.count("assignment") == 1
+    assert events.count("warning") >= 1
+    assert len(events) == len({m.dedupe_key for m in mine})
     assert {m.link for m in mine} == {f"/obligations/{ob.id}"}
     target = await client.get(f"/obligations/{ob.id}", headers=city.auth("department"))
     assert target.headers["location"] == f"/agreements/{ag.id}#ob-{ob.id}"
@@ -205,7 +213,8 @@ async def test_a_form_error_comes_back_beside_its_field_with_the_other_values_ke
         files={"fulfilled_on": (None, "2026-11-30"), "note": (None, "")},
         headers=dept,
     )
-    assert sent.status_code in (302, 303) and sent.headers["location"] == "/my"
+    assert sent.status_code in (302, 303)
+    assert sent.headers["location"] == "/my"
     back = (await client.get("/my", headers=dept)).text
     assert flash_text(back) == "error:请更正标出的项目，其余填写内容已保留。"
     form = flash_form(back)
@@ -216,7 +225,9 @@ async def test_a_form_error_comes_back_beside_its_field_with_the_other_values_ke
 
     await client.get("/lang/en?next_path=/my")
     bad_date = await client.post(
-        f"/obligations/{ob.id}/fulfilment", files={"fulfilled_on": (None, "30.11.2026"), "note": (None, "付讫")}, headers=dept
+        f"/obligations/{ob.id}/fulfilment",
+        files={"fulfilled_on": (None, "30.11.2026"), "note": (None, "付讫")},
+        headers=dept,
     )
     assert bad_date.status_code in (302, 303)
     form = flash_form((await client.get("/my", headers=dept)).text)
@@ -229,7 +240,12 @@ async def test_review_amount_error_names_the_row_field_in_chinese(client: Any, c
     ag = await agreement(city)
     ob = await obligation(ag, city, owner="investment", nominal=date(2030, 3, 15), confirmed=False)
     inv = city.auth("investment") | {"referer": f"http://testserver/documents/{ag.document_id}/review"}
-    data = {f"obligor_{ob.id}": "佛山市人民政府", f"due_{ob.id}": "2030-03-15", f"amount_{ob.id}": "一百万", "action": "save"}
+    data = {
+        f"obligor_{ob.id}": "佛山市人民政府",
+        f"due_{ob.id}": "2030-03-15",
+        f"amount_{ob.id}": "一百万",
+        "action": "save",
+    }
     sent = await client.post(f"/documents/{ag.document_id}/review", data=data, headers=inv)
     assert sent.status_code in (302, 303)
     back = (await client.get(f"/documents/{ag.document_id}/review", headers=inv)).text
@@ -242,14 +258,18 @@ async def test_review_amount_error_names_the_row_field_in_chinese(client: Any, c
 async def test_forbidden_and_missing_pages_say_what_to_do_in_chinese(client: Any, city: City) -> None:
     denied = await client.get("/documents", headers=city.auth("department"))
     assert denied.status_code == 403
-    assert "无权访问" in denied.text and "部门/区镇" in denied.text and "联系本单位管理员" in denied.text
+    assert "无权访问" in denied.text
+    assert "部门/区镇" in denied.text
+    assert "联系本单位管理员" in denied.text
     assert "may not use this endpoint" not in denied.text
     missing = await client.get("/failures/999999", headers=city.auth("department"))
     assert missing.status_code == 404
-    assert "找不到该页面或记录" in missing.text and "does not exist" not in missing.text
+    assert "找不到该页面或记录" in missing.text
+    assert "does not exist" not in missing.text
     await client.get("/lang/en?next_path=/")
     english = await client.get("/documents", headers=city.auth("department"))
-    assert "Not allowed" in english.text and "department / district" in english.text
+    assert "Not allowed" in english.text
+    assert "department / district" in english.text
 
 
 # ---- point 6: evaluators -----------------------------------------------------------------------------------
@@ -266,13 +286,16 @@ async def test_every_search_result_and_calendar_chip_opens_for_an_evaluator(clie
     found = (await client.get("/search?q=设备补助", headers=ev)).text
     found += (await client.get(f"/search?q={ag.title}", headers=ev)).text
     calendar = (await client.get(f"/calendar?month={due:%Y-%m}", headers=ev)).text
-    links = re.findall(r'<li[^>]*>.*?<a href="(/[^"#]+)', found) + re.findall(r'<div class="card"><a href="(/[^"]+)"', found)
+    links = re.findall(r'<li[^>]*>.*?<a href="(/[^"#]+)', found) + re.findall(
+        r'<div class="card"><a href="(/[^"]+)"', found
+    )
     links += re.findall(r'<a class="due[^"]*" href="(/[^"#]+)"', calendar)
     assert len(links) >= 4, links  # agreement, obligation, document, calendar chip
     for link in links:
         response = await client.get(link, headers=ev, follow_redirects=True)
         assert response.status_code == 200, (link, response.status_code)
-        assert "fulfil-form" not in response.text and "/review" not in response.text  # read-only
+        assert "fulfil-form" not in response.text
+        assert "/review" not in response.text
 
 
 # ---- point 4: the sweep page -------------------------------------------------------------------------------
@@ -287,9 +310,11 @@ async def test_sweep_page_reports_in_words_with_links(client: Any, city: City) -
     result = re.search(r'<section class="card" id="sweep-result">(.*?)</section>', page.text, re.S)
     assert result
     text = result.group(1)
-    assert "counterparty" not in text and "对方违约记录" in text
+    assert "counterparty" not in text
+    assert "对方违约记录" in text
     failure_links = re.findall(r'href="(/failures/\d+)"', text)
     warning_links = re.findall(r'href="(/obligations/\d+)"', text)
-    assert len(failure_links) == 1 and warning_links
+    assert len(failure_links) == 1
+    assert warning_links
     for link in failure_links + warning_links:
         assert (await client.get(link, headers=city.auth("admin"), follow_redirects=True)).status_code == 200

@@ -23,9 +23,7 @@ from trackers.roles import ActorRole
 
 D, St, Ev, R, A = date, FailureState, FailureEvent, ActorRole, NextActor
 FOUND_DEC1 = RecordFacts(found_on=D(2026, 12, 1))
-REJECTED = RecordFacts(
-    found_on=D(2026, 12, 1), objected_on=D(2026, 12, 3), objection_reason=ObjectionReason.PROCEDURE
-)
+REJECTED = RecordFacts(found_on=D(2026, 12, 1), objected_on=D(2026, 12, 3), objection_reason=ObjectionReason.PROCEDURE)
 ORDERED = RecordFacts(rectification_deadline=D(2026, 12, 31))
 RECTIFIED_LATE = RecordFacts(severity=Severity.GENERAL, found_on=D(2026, 6, 1), rectified_on=D(2026, 6, 30))
 
