@@ -195,6 +195,7 @@ def page_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
         message_key=key,
         values=values,
         role=str(principal.role) if principal else "",
+        field_errors=_field_errors(exc),
     )
 
 
