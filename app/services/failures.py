@@ -83,6 +83,11 @@ async def get_failure(principal: Principal, failure_id: int) -> IntegrityFailure
     return row
 
 
+def is_responsible(principal: Principal, organisation: Organisation) -> bool:
+    """The caller answers for records of ``organisation``: a body role of it or of an organisation above it."""
+    return principal.role in BODY_ROLES and organisation.path.startswith(principal.organisation_path)
+
+
 def record_facts(f: IntegrityFailure) -> RecordFacts:
     """The stored facts the state machine's guards read (``available_failure_events``, ``next_actors``)."""
     return RecordFacts(
@@ -132,8 +137,7 @@ async def _transition(
         )
         if f is None:
             raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
-        org = await Organisation.get(id=f.organisation_id)
-        responsible = principal.role in BODY_ROLES and org.path.startswith(principal.organisation_path)
+        responsible = is_responsible(principal, await Organisation.get(id=f.organisation_id))
         old = FailureState(f.state)
         current_severity = Severity(f.severity)
         objection = (

@@ -62,8 +62,7 @@ async def failure_actions(
 ) -> list[str]:
     """The workflow steps this caller may take on the record today: what the state machine accepts from
     the stored facts (one objection, its period, repair eligibility …), never a template's guess."""
-    org = await failure.organisation
-    responsible = principal.role in failure_svc.BODY_ROLES and org.path.startswith(principal.organisation_path)
+    responsible = failure_svc.is_responsible(principal, await failure.organisation)
     allowed = available_failure_events(
         FailureState(failure.state),
         ActorRole(principal.role.value),
