@@ -15,3 +15,9 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in China (a deadline "by 30 June" ends at midnight Beijing time)."""
     return datetime.now(BEIJING).date()
+
+
+def to_beijing_date(moment: datetime) -> date:
+    """The Beijing date of a stored timestamp (naive ones are UTC, as the database keeps them)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING).date()

@@ -664,3 +664,28 @@ class NotificationDelivery(Model):
     class Meta:
         table = "notification_delivery"
         unique_together = (("subscription_id", "dedupe_key"),)
+
+
+class InboxMessage(Model):
+    """One notice in one user's in-app inbox (the bell): a warning, an assignment, a rectification order, a
+    decision on a failure record. Written by ``app.services.notifications.notify_many`` — the same dispatch
+    point as the webhooks — once per (user, dedupe key); ``read_at`` None = unread."""
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="inbox", on_delete=fields.CASCADE
+    )
+    event = fields.CharField(max_length=40)  # notifications.EVENTS
+    step = fields.CharField(max_length=40, default="")  # e.g. the failure step: found, rectification_ordered …
+    dedupe_key = fields.CharField(max_length=120)
+    link = fields.CharField(max_length=300)  # a page path on this site
+    subject = fields.CharField(max_length=300, default="")  # the body or obligor the notice is about
+    text = fields.TextField(default="")  # the clause or action, shortened
+    due_date = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "inbox_message"
+        unique_together = (("user_id", "dedupe_key"),)
+        indexes = (("user_id", "read_at"),)

@@ -54,6 +54,7 @@ from trackers.errors import (
     NotPermitted,
     PeriodClosed,
     TooEarly,
+    TransitionError,
 )
 from trackers.roles import ActorRole
 
@@ -362,6 +363,7 @@ def apply_failure(
     rectification_plan: str | None = None,
     rectified_on: date | None = None,
     objection_reason: ObjectionReason | None = None,
+    objected_on: date | None = None,
     policy: FailurePolicy | None = None,
 ) -> FailureState:
     """The record's state after ``event`` on ``today``. Facts needed by event:
@@ -369,7 +371,8 @@ def apply_failure(
     * ``order_rectification``: ``rectification_plan`` and a ``rectification_deadline`` after ``today``;
     * ``rectify`` (from rectification_ordered): ``rectification_deadline`` — after it, → found_rectified;
     * ``miss_rectification_deadline``: ``rectification_deadline`` before ``today``;
-    * ``object``: ``objection_reason`` (admissible) and ``found_on`` (within ``objection_days``);
+    * ``object``: ``objection_reason`` (admissible) and ``found_on`` (within ``objection_days``); a record
+      has one objection — with ``objected_on`` set (an earlier one was decided) it is refused;
     * ``uphold_objection``: the ``objection_reason`` if known (an inadmissible one cannot be upheld);
     * ``repair``: ``rectified_on`` and ``severity``, and ``repair_eligible`` on ``today``.
 
@@ -417,6 +420,8 @@ def apply_failure(
             )
         if event == Ev.OBJECT:
             assert found_on is not None
+            if objected_on is not None:
+                raise InvalidTransition(f"an objection was already raised on {objected_on}", **ctx)
             closes = objection_deadline(found_on, policy)
             if today > closes:
                 raise PeriodClosed(f"the objection period ended on {closes}", closed_on=closes, **ctx)
@@ -428,6 +433,89 @@ def apply_failure(
             opens = repair_opens_on(rectified_on, severity, policy)
             raise TooEarly(f"credit repair is possible from {opens}", opens_on=opens, **ctx)
     return target
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFacts:
+    """What ``apply_failure``'s guards read from a stored record (not from a form)."""
+
+    severity: Severity = Severity.GENERAL
+    found_on: date | None = None
+    rectification_deadline: date | None = None
+    rectified_on: date | None = None
+    objection_reason: ObjectionReason | None = None
+    objected_on: date | None = None
+
+
+FORM_OBJECTION = ObjectionReason.FACTS_INCORRECT  # any admissible reason: the form asks for the real one
+
+
+def available_failure_events(
+    state: FailureState,
+    actor_role: ActorRole,
+    record: RecordFacts,
+    today: date,
+    *,
+    responsible: bool = False,
+    policy: FailurePolicy | None = None,
+) -> list[FailureEvent]:
+    """The events ``apply_failure`` accepts on ``today`` for this record — the transition table, the
+    permissions and every guard (one objection, its period, repair eligibility, deadlines) — counting what
+    a form supplies (a plan, a future deadline, a reason) as given. What a page may offer."""
+    offered = []
+    for event in allowed_failure_events(state, actor_role, responsible=responsible):
+        try:
+            apply_failure(
+                state,
+                event,
+                actor_role=actor_role,
+                today=today,
+                responsible=responsible,
+                severity=record.severity,
+                found_on=record.found_on,
+                rectification_deadline=(
+                    today + timedelta(days=1) if event == Ev.ORDER_RECTIFICATION else record.rectification_deadline
+                ),
+                rectification_plan="form",
+                rectified_on=record.rectified_on,
+                objection_reason=FORM_OBJECTION if event == Ev.OBJECT else record.objection_reason,
+                objected_on=record.objected_on,
+                policy=policy,
+            )
+        except TransitionError:
+            continue
+        offered.append(event)
+    return offered
+
+
+class NextActor(StrEnum):
+    """Who moves a record on: the credit office (adjudication), the recorded body, or the sweep."""
+
+    CREDIT_OFFICE = "credit_office"
+    BODY = "body"
+    SWEEP = "sweep"
+
+
+_ACTORS: tuple[tuple[NextActor, ActorRole, bool], ...] = (
+    (NextActor.BODY, _R.DEPARTMENT, True),
+    (NextActor.CREDIT_OFFICE, _R.ADMIN, False),
+    (NextActor.SWEEP, _R.SYSTEM, False),
+)
+
+
+def next_actors(
+    state: FailureState, record: RecordFacts, today: date, policy: FailurePolicy | None = None
+) -> list[tuple[NextActor, list[FailureEvent]]]:
+    """Who may act on the record on ``today`` and with which events (the credit office's own share only:
+    it may also act for the body); empty when nobody can — closed, or waiting for a date."""
+    out = []
+    for actor, role, responsible in _ACTORS:
+        events = available_failure_events(state, role, record, today, responsible=responsible, policy=policy)
+        if actor == NextActor.CREDIT_OFFICE:
+            events = [e for e in events if e in ADJUDICATION_EVENTS]
+        if events:
+            out.append((actor, events))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,11 @@ from app.security import PUBLIC, SESSION_COOKIE, Principal, client_address
 from app.services import users
 from app.settings import Settings
 from app.ui.accounts import AccountPages
-from app.ui.pages import AgreementPages, DocumentPages, FailurePages, PublicPages, WorkPages
+from app.ui.failure_desk import FailurePages
+from app.ui.inbox import InboxPages, before_page
+from app.ui.pages import AgreementPages, DocumentPages, PublicPages, WorkPages
 from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
+from trackers.errors import TrackerError
 
 
 def demo_accounts(settings: Settings) -> dict[str, Any]:
@@ -83,8 +86,18 @@ class UIController(Controller):
 
 ui_router = Router(
     path="/",
-    route_handlers=[UIController, AccountPages, DocumentPages, AgreementPages, WorkPages, FailurePages, PublicPages],
+    route_handlers=[
+        UIController,
+        AccountPages,
+        DocumentPages,
+        AgreementPages,
+        WorkPages,
+        FailurePages,
+        InboxPages,
+        PublicPages,
+    ],
     response_headers=PAGE_HEADERS,
-    exception_handlers={AppError: page_error_handler},
+    before_request=before_page,
+    exception_handlers={AppError: page_error_handler, TrackerError: page_error_handler},
     include_in_schema=False,
 )

@@ -39,6 +39,7 @@ from trackers.failures import (
     FailureSource,
     FailureState,
     ObjectionReason,
+    RecordFacts,
     Severity,
     apply_failure,
     plan_failure_sweep,
@@ -50,6 +51,13 @@ from trackers.failures import (
 
 BODY_ROLES = frozenset({Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 MANUAL_SOURCES = frozenset(FailureSource) - {FailureSource.SWEEP}
+# steps announced as ``decision`` (the others notify as orders and findings, in their functions below)
+DECISION_NOTICES = frozenset(FailureEvent) - {
+    FailureEvent.ORDER_RECTIFICATION,
+    FailureEvent.REFUSE_RECTIFICATION,
+    FailureEvent.FIND,
+    FailureEvent.MISS_RECTIFICATION_DEADLINE,
+}
 
 
 def failure_snapshot(f: IntegrityFailure) -> dict[str, Any]:
@@ -73,6 +81,23 @@ async def get_failure(principal: Principal, failure_id: int) -> IntegrityFailure
     if row is None:
         raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
     return row
+
+
+def is_responsible(principal: Principal, organisation: Organisation) -> bool:
+    """The caller answers for records of ``organisation``: a body role of it or of an organisation above it."""
+    return principal.role in BODY_ROLES and organisation.path.startswith(principal.organisation_path)
+
+
+def record_facts(f: IntegrityFailure) -> RecordFacts:
+    """The stored facts the state machine's guards read (``available_failure_events``, ``next_actors``)."""
+    return RecordFacts(
+        severity=Severity(f.severity),
+        found_on=f.found_on,
+        rectification_deadline=f.rectification_deadline,
+        rectified_on=f.rectified_on,
+        objection_reason=ObjectionReason(f.objection_reason) if f.objection_reason else None,
+        objected_on=f.objected_on,
+    )
 
 
 def _publication(f: IntegrityFailure, policy: FailurePolicy) -> tuple[date | None, date | None]:
@@ -112,8 +137,7 @@ async def _transition(
         )
         if f is None:
             raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
-        org = await Organisation.get(id=f.organisation_id)
-        responsible = principal.role in BODY_ROLES and org.path.startswith(principal.organisation_path)
+        responsible = is_responsible(principal, await Organisation.get(id=f.organisation_id))
         old = FailureState(f.state)
         current_severity = Severity(f.severity)
         objection = (
@@ -137,6 +161,7 @@ async def _transition(
             rectification_plan=facts.rectification_plan,
             rectified_on=f.rectified_on,
             objection_reason=objection,
+            objected_on=f.objected_on,
             policy=policy,
         )
         before = failure_snapshot(f)
@@ -171,6 +196,8 @@ async def _transition(
             f.published_from, f.published_until = _publication(f, policy)
         await f.save()
         await audit.record(principal, f"failure.{event}", "integrity_failure", f.id, before, failure_snapshot(f))
+    if event in DECISION_NOTICES:
+        await notifications.notify_failure_step(f.id, str(event))  # committed: the jobs see the row
     return f
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.models import IntegrityFailure, Obligation, Organisation
@@ -26,12 +27,36 @@ class ObligationQuery:
 
 @dataclass(frozen=True, slots=True)
 class FailureQuery:
-    organisation_id: int | None = None
+    organisation_id: int | None = None  # the recorded body (its subtree)
     kind: str | None = None
     state: str | None = None
     severity: str | None = None
     detected_from: date | None = None
     detected_to: date | None = None
+    district_id: int | None = None  # a district or town: records of bodies under it
+    q: str | None = None  # words in the clause, the body's name or the obligor's
+
+
+# sort keys a list may ask for → columns (a trailing ``-`` on the key: descending); the id breaks ties
+FAILURE_SORTS: dict[str, str] = {
+    "detected": "detected_on",
+    "due": "due_date",
+    "days_late": "days_late",
+    "severity": "severity",
+    "amount": "amount_outstanding",
+    "state": "state",
+    "body": "organisation__name",
+}
+DEFAULT_FAILURE_SORT = "detected-"
+
+
+def failure_order(sort: str) -> tuple[str, str]:
+    """``order_by`` arguments for a sort key such as ``due`` or ``days_late-``; unknown → newest first."""
+    key, descending = (sort[:-1], True) if sort.endswith("-") else (sort, False)
+    if key not in FAILURE_SORTS:
+        return failure_order(DEFAULT_FAILURE_SORT)
+    sign = "-" if descending else ""
+    return f"{sign}{FAILURE_SORTS[key]}", f"{sign}id"
 
 
 async def subtree_path(scope_path: str, organisation_id: int | None) -> str | None:
@@ -90,15 +115,22 @@ async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailur
         query = query.filter(detected_on__gte=q.detected_from)
     if q.detected_to:
         query = query.filter(detected_on__lte=q.detected_to)
+    if q.district_id is not None:
+        district = await subtree_path(scope_path, q.district_id)
+        query = query.filter(organisation__path__startswith=district) if district else query.filter(id=-1)
+    if q.q:
+        query = query.filter(
+            Q(clause__icontains=q.q) | Q(organisation__name__icontains=q.q) | Q(obligor_name__icontains=q.q)
+        )
     return query
 
 
 async def list_failures(
-    scope_path: str, q: FailureQuery, limit: int | None, offset: int = 0
+    scope_path: str, q: FailureQuery, limit: int | None, offset: int = 0, sort: str = DEFAULT_FAILURE_SORT
 ) -> tuple[list[IntegrityFailure], int]:
     query = await failures(scope_path, q)
     total = await query.count()
-    page = query.order_by("-detected_on", "-id").offset(offset).prefetch_related("organisation")
+    page = query.order_by(*failure_order(sort)).offset(offset).prefetch_related("organisation")
     if limit is not None:
         page = page.limit(limit)
     return list(await page), total

@@ -1,8 +1,10 @@
-"""Notifications to subscribed endpoints: early warnings, new integrity-failure records and rectification
-deadlines.
+"""Notifications: early warnings, assignments, new integrity-failure records, rectification orders and
+deadlines, decisions on records — to each concerned user's in-app inbox and to subscribed endpoints.
 
-``notify`` / ``notify_many`` write one ``NotificationDelivery`` per matching subscription (an organisation's
-subscription covers everything under it) and hand the new rows to the job queue; ``deliver`` sends one
+``notify`` / ``notify_many`` are the one dispatch point: they write one ``InboxMessage`` per user whose own
+organisation covers the notice's (the body, the bureaus and governments above it; evaluators get none) and
+one ``NotificationDelivery`` per matching subscription (an organisation's subscription covers everything
+under it), and hand the new deliveries to the job queue; ``deliver`` sends one
 delivery and answers how long to wait before the next attempt (exponential backoff) or ``None`` when it
 is done. The arq job turns that into ``Retry(defer=…)``; the in-process queue sleeps. No request ever
 waits for a webhook. A delivery is unique per (subscription, dedupe key), so repeating a sweep never
@@ -26,10 +28,14 @@ from tortoise.transactions import in_transaction
 from app.models import (
     DeliveryStatus,
     FailureKind,
+    InboxMessage,
     IntegrityFailure,
     NotificationDelivery,
+    Obligation,
     ObligationWarning,
     Organisation,
+    Role,
+    User,
     WebhookSubscription,
 )
 from app.security import Principal
@@ -47,7 +53,7 @@ class JobQueue(Protocol):
 
 log = logging.getLogger("chengxin.notify")
 
-EVENTS = ("warning", "failure", "rectification_deadline")
+EVENTS = ("warning", "failure", "rectification_deadline", "assignment", "decision")
 RECTIFICATION_REMINDER_DAYS = (7, 1)
 FAILURE_FIELDS = (
     "id",
@@ -102,6 +108,7 @@ async def notify_many(event_kind: str, notices: Sequence[Notice]) -> list[int]:
         raise ValueError(f"unknown event kind {event_kind!r}")
     if not notices:
         return []
+    await fill_inboxes(event_kind, notices)
     subscriptions = await WebhookSubscription.filter(is_active=True).select_related("organisation")
     wanted = [s for s in subscriptions if not s.events or event_kind in s.events]
     if not wanted:
@@ -137,6 +144,47 @@ async def notify_many(event_kind: str, notices: Sequence[Notice]) -> list[int]:
     )
     await dispatch(ids)
     return ids
+
+
+def inbox_link(event_kind: str, payload: dict[str, Any]) -> str:
+    """The page a notice leads to: the failure record, or the obligation (in its agreement)."""
+    if payload.get("failure_id"):
+        return f"/failures/{int(payload['failure_id'])}"
+    if payload.get("obligation_id"):
+        return f"/obligations/{int(payload['obligation_id'])}"
+    return "/"
+
+
+async def fill_inboxes(event_kind: str, notices: Sequence[Notice]) -> int:
+    """One inbox message per concerned user and notice (once per dedupe key): the active users, evaluators
+    excepted, whose own organisation is the notice's or above it."""
+    org_ids = {n.organisation_id for n in notices}
+    paths = dict(await Organisation.filter(id__in=org_ids).values_list("id", "path"))
+    users = await User.filter(is_active=True).exclude(role=Role.EVALUATOR).values_list("id", "organisation__path")
+    rows = []
+    for n in notices:
+        path = str(paths.get(n.organisation_id, "\0"))
+        p = n.payload
+        for user_id, user_path in users:
+            if not path.startswith(str(user_path)):
+                continue
+            due = p.get("rectification_deadline") or p.get("due_date")
+            due_date = due if isinstance(due, date) else date.fromisoformat(due) if isinstance(due, str) else None
+            rows.append(
+                InboxMessage(
+                    user_id=user_id,
+                    event=event_kind,
+                    step=str(p.get("step") or ""),
+                    dedupe_key=n.dedupe_key[:120],
+                    link=inbox_link(event_kind, p),
+                    subject=str(p.get("organisation") or p.get("obligor_name") or "")[:300],
+                    text=str(p.get("action") or p.get("clause") or "")[:500],
+                    due_date=due_date,
+                )
+            )
+    if rows:
+        await InboxMessage.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
 
 
 async def dispatch(ids: Iterable[int]) -> None:
@@ -381,17 +429,27 @@ def _failure_notice(f: dict[str, Any], key: str) -> Notice:
     return Notice(f["organisation_id"], payload, key)
 
 
+FAILURE_STEPS = ("recorded", "found")
+
+
 async def notify_failure_step(failure_id: int, step: str) -> list[int]:
     """Notifications for one step of the failure workflow, called after its transaction commits:
     ``recorded`` (a record made by hand) and ``found`` (a finding, 认定) go out as ``failure`` events,
-    ``rectification_ordered`` as a ``rectification_deadline`` event carrying the plan's deadline. The step
-    name is in the payload and the dedupe key, so each step notifies once."""
+    ``rectification_ordered`` as a ``rectification_deadline`` event carrying the plan's deadline, every other
+    step (verification, dismissal, rectification reported, objection and its decision, repair) as a
+    ``decision``. The step name is in the payload and the dedupe key, so each step notifies once."""
     fields = (*FAILURE_FIELDS, "state", "rectification_deadline")
     rows = await IntegrityFailure.filter(id=failure_id).values(*fields)
     if not rows:
         return []
     f = rows[0]
-    kind = "rectification_deadline" if step == "rectification_ordered" else "failure"
+    kind = (
+        "rectification_deadline"
+        if step == "rectification_ordered"
+        else "failure"
+        if step in FAILURE_STEPS
+        else "decision"
+    )
     key = f"{kind}:{f['id']}:{step}"
     if kind == "rectification_deadline":
         key += f":{f['rectification_deadline']}"
@@ -400,6 +458,32 @@ async def notify_failure_step(failure_id: int, step: str) -> list[int]:
     notice = _failure_notice(f, key)
     notice.payload.update(step=step, state=str(f["state"]))
     return await notify_many(kind, [notice])
+
+
+async def notify_assignments(obligation_ids: Sequence[int]) -> list[int]:
+    """An obligation became a body's to perform (confirmed for it, or given to it): one ``assignment``
+    notice to the owner, once per (obligation, owner)."""
+    if not obligation_ids:
+        return []
+    rows = await Obligation.filter(id__in=list(obligation_ids), owner_id__isnull=False).values(
+        "id", "owner_id", "owner__name", "obligor_name", "action", "quote", "due_date"
+    )
+    notices = [
+        Notice(
+            r["owner_id"],
+            {
+                "obligation_id": r["id"],
+                "organisation_id": r["owner_id"],
+                "organisation": r["owner__name"],
+                "obligor_name": r["obligor_name"],
+                "action": r["action"] or r["quote"],
+                "due_date": r["due_date"],
+            },
+            f"assignment:{r['id']}:{r['owner_id']}",
+        )
+        for r in rows
+    ]
+    return await notify_many("assignment", notices)
 
 
 async def last_ids() -> tuple[int, int]:

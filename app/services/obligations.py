@@ -22,7 +22,7 @@ from app.models import (
     Role,
 )
 from app.security import Principal
-from app.services import audit, listings
+from app.services import audit, listings, notifications
 from app.services.recurring import generate_instances
 from trackers import ActorRole, ObligationEvent, ObligationState, Payment, ReviewStatus
 from trackers import apply as apply_event
@@ -239,6 +239,7 @@ async def review(
                     errors=[{"key": "owner_id", "obligation": i, "message": "owner unresolved"} for i in unresolved],
                 )
         now = datetime.now(UTC)
+        assigned: list[Obligation] = []  # newly the body's to perform: confirmed, or confirmed and given a new owner
         for ob in rows:
             before = snapshot(ob)
             if decision == ReviewStatus.CONFIRMED and ob.review_status == ReviewStatus.REJECTED:
@@ -260,11 +261,16 @@ async def review(
             await ob.save()
             await ob.refresh_from_db()
             await audit.record(principal, f"obligation.{decision}", "obligation", ob.id, before, snapshot(ob))
+            if decision == ReviewStatus.CONFIRMED and (
+                before["review_status"] != ReviewStatus.CONFIRMED or before["owner_id"] != ob.owner_id
+            ):
+                assigned.append(ob)
         if decision == ReviewStatus.CONFIRMED:
             until = (today or clock.today()) + timedelta(days=horizon_days)
             for ob in rows:
                 if ob.recurrence:
                     await generate_instances(ob, until)
+    await notifications.notify_assignments([ob.id for ob in assigned])  # committed: the jobs see the rows
     return await Obligation.filter(id__in=ids).order_by("id").prefetch_related("owner")
 
 
@@ -436,6 +442,7 @@ async def assign_owner(
                 before,
                 snapshot(ob) | {"outside_scope": outside},
             )
+    await notifications.notify_assignments([ob.id for ob in rows if ob.review_status == ReviewStatus.CONFIRMED])
     return list(await Obligation.filter(id__in=ids).order_by("id").prefetch_related("owner"))
 
 

@@ -23,6 +23,8 @@ TITLES = {
     "warning": "履约预警",
     "failure": "新增失信记录",
     "rectification_deadline": "整改期限提醒",
+    "assignment": "义务分派",
+    "decision": "失信记录处理进展",
 }
 
 _LABELS = [

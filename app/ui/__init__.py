@@ -14,8 +14,12 @@ Pages, who may open them, and what they call::
     /evidence/{id}/file                admin investment finance department   attachment download
     /my                                admin department    my obligations by due date, warnings, failure records
                                                           with forms to answer them
-    /failures/{id}                     every staff role    one integrity-failure record and the steps the
-    /failures/{id}/steps       POST    (as the service allows)  caller may take → services.failures
+    /failures                          every staff role    the failure desk: records in scope, searched,
+                                                          filtered (state, type, body, district), sorted, paged
+    /failures/{id}                     every staff role    one record: history, deadlines, who acts next, clause
+    /failures/{id}/steps       POST    (as the state machine allows today) → services.failures
+    /inbox, /inbox/{id}[/read]         every staff role    the bell's notices; opening one marks it read
+    /obligations/{id}                  every staff role    → the obligation's card on its agreement page
     /finance                           admin finance       PPP projects, payment schedule, affordability chart
     /evaluate, /evaluate.csv           admin evaluator     services.stats: rates, grades, ranking, trend;
                                                           upcoming; CSV, links to /api/exports (XLSX), PDF
@@ -23,7 +27,12 @@ Pages, who may open them, and what they call::
     /sweep                  GET/POST   admin               → services.sweep.sweep_obligations
     /public                            public              published integrity-failure records
 
-Modules: ``pages`` (controllers), ``render`` (shared context, CSP, error pages), ``i18n`` (catalogue),
-``charts`` (SVG geometry, pure), ``text`` (splitting hostile text for highlighting), ``queries`` (adapters
-shaping services.stats and services.ppp for the templates).
+Every form answers with a redirect that carries a signed flash (``flash``): a success message, or the errors
+beside their fields with the typed values put back (``static/forms.js``); other errors are pages in the
+reader's language that say what to do (``render.page_error_handler``).
+
+Modules: ``pages`` (controllers), ``failure_desk`` and ``inbox`` (their pages), ``flash``, ``forms`` (form fields),
+``render`` (shared context, CSP, error pages), ``i18n`` (catalogue), ``charts`` (SVG geometry, pure), ``text``
+(splitting hostile text for highlighting), ``queries`` (adapters shaping services.stats and services.ppp for the
+templates).
 """

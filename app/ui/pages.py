@@ -8,7 +8,6 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -21,7 +20,6 @@ from tortoise.expressions import Q
 import extractors
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
-from app.api.schemas import SANE_DATES
 from app.errors import InvalidInput, NotFound
 from app.exports.tables import neutralise
 from app.models import (
@@ -41,20 +39,18 @@ from app.models import (
 from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS, Principal
 from app.services import documents as document_svc
 from app.services import failures as failure_svc
+from app.services import notifications
 from app.services import obligations as obligation_svc
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
+from app.ui.failure_desk import ADMISSIBLE_REASONS, failure_actions
+from app.ui.forms import amount as _amount
+from app.ui.forms import parse_date as _date
+from app.ui.forms import required_date as _required_date
 from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
-from app.ui.render import lang_of, page, safe_next
+from app.ui.render import lang_of, page, safe_next, succeeded
 from app.ui.text import find_snippet, highlight, segments
-from trackers import ActorRole, ReviewStatus
-from trackers.failures import (
-    INADMISSIBLE_REASONS,
-    FailureEvent,
-    FailureState,
-    ObjectionReason,
-    allowed_failure_events,
-)
+from trackers import ReviewStatus
 
 AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
@@ -69,34 +65,6 @@ EVENT_KINDS: dict[str, list[str]] = {
     "completion_accepted": ["竣工验收", "验收合格", "竣工"],
     "signing": [],
 }
-
-
-def _date(value: str | None, default: date | None = None) -> date | None:
-    """A date from a form or a link; an impossible one, or one outside ``SANE_DATES``, counts as none."""
-    try:
-        parsed = date.fromisoformat(value) if value else None
-    except ValueError:
-        return default
-    if parsed is None or not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
-        return default
-    return parsed
-
-
-def _required_date(value: str | None, key: str) -> date:
-    parsed = _date(value)
-    if parsed is None:
-        raise InvalidInput(f"{key} must be a date as YYYY-MM-DD.", errors=[{"key": key, "message": "not a date"}])
-    return parsed
-
-
-def _amount(value: str | None, key: str) -> Decimal | None:
-    text = (value or "").replace(",", "").strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(f"{key} must be a number.", errors=[{"key": key, "message": "not a number"}]) from None
 
 
 class DocumentPages(Controller):
@@ -141,7 +109,7 @@ class DocumentPages(Controller):
             review_data=_review_data(request, document, agreement, organisations),
         )
 
-    @get("/documents/{document_id:int}/text", opt={"roles": AGREEMENT_PAGE})
+    @get("/documents/{document_id:int}/text", opt={"roles": STAFF})  # evaluators read clauses too
     async def document_text(
         self, request: Request[Any, Any, Any], principal: CurrentUser, document_id: FromPath[int]
     ) -> Template:
@@ -158,11 +126,12 @@ class DocumentPages(Controller):
     @post("/documents/{document_id:int}/review", opt={"roles": REVIEWERS})
     async def review_form(
         self,
+        request: Request[Any, Any, Any],
         principal: CurrentUser,
         settings: AppSettings,
         document_id: FromPath[int],
         data: URLEncodedBody[dict[str, str]],
-    ) -> Redirect:
+    ) -> Response[Any]:
         """Save edited obligor / deadline / amount of every changed row, then confirm or reject the ticked ones."""
         horizon = settings.recurrence_horizon_days
         document = await document_svc.get_document(principal, document_id)
@@ -180,10 +149,12 @@ class DocumentPages(Controller):
                 )
         selected = [ob.id for ob in rows if data.get(f"sel_{ob.id}") == "1"]
         action = data.get("action", "save")
+        target = f"/documents/{document.id}/review"
         if action in ("confirm", "reject") and selected:
             decision = ReviewStatus.CONFIRMED if action == "confirm" else ReviewStatus.REJECTED
             await obligation_svc.review(principal, selected, decision, horizon_days=horizon)
-        return Redirect(f"/documents/{document.id}/review")
+            return succeeded(request, target, f"done.review_{action}", n=len(selected))
+        return succeeded(request, target, "done.review_saved")
 
 
 def _review_data(
@@ -209,7 +180,10 @@ def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> oblig
     due_text = data.get(f"due_{ob.id}", "").strip()
     nominal = _date(due_text) if due_text else None
     if due_text and nominal is None:
-        raise InvalidInput(f"Deadline of obligation {ob.id} must be a date as YYYY-MM-DD.")
+        raise InvalidInput(
+            f"Deadline of obligation {ob.id} must be a date as YYYY-MM-DD.",
+            errors=[{"key": f"due_{ob.id}", "message": "not a date"}],
+        )
     if nominal != ob.nominal_date and not (nominal is None and ob.nominal_date is None):
         fields["nominal_date"] = nominal
     amount = _amount(data.get(f"amount_{ob.id}"), f"amount_{ob.id}")
@@ -218,7 +192,10 @@ def _row_edit(ob: Obligation, data: dict[str, str], in_scope: set[int]) -> oblig
     owner = data.get(f"owner_{ob.id}", "")
     if owner.isdigit() and int(owner) != ob.owner_id:
         if int(owner) not in in_scope:  # checked here too, for a message on the page
-            raise InvalidInput("The responsible organisation is outside your scope.")
+            raise InvalidInput(
+                "The responsible organisation is outside your scope.",
+                errors=[{"key": f"owner_{ob.id}", "message": "not in scope"}],
+            )
         fields["owner_id"] = int(owner)
     if not fields:
         return None
@@ -239,7 +216,7 @@ class AgreementPages(Controller):
         glance = await queries.agreement_glance([a.id for a in rows])
         return page(request, "agreements.html", agreements=rows, glance=glance, kinds=list(AgreementKind), kind=kind)
 
-    @get("/agreements/{agreement_id:int}", opt={"roles": AGREEMENT_PAGE})
+    @get("/agreements/{agreement_id:int}", opt={"roles": STAFF})  # read-only for evaluators
     async def agreement(
         self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
     ) -> Template:
@@ -284,6 +261,8 @@ class AgreementPages(Controller):
             event_preview=event_form.get("preview"),
             can_record=can_record,
             can_fulfil=principal.role in FULFILLERS,
+            can_review=principal.role in REVIEWERS,
+            can_download=principal.role in AGREEMENT_PAGE,
         )
 
     @post("/agreements/{agreement_id:int}/events", opt={"roles": EVENT_RECORDERS})
@@ -293,7 +272,7 @@ class AgreementPages(Controller):
         principal: CurrentUser,
         agreement_id: FromPath[int],
         data: URLEncodedBody[dict[str, str]],
-    ) -> Template | Redirect:
+    ) -> Template | Response[Any]:
         """Preview (``action=preview``) or record an event. A refusal — no date, an anchor no obligation
         names — re-renders the page with the message beside its field and every value kept."""
         values = {k: data.get(k, "").strip() for k in ("kind", "occurred_on", "anchor_text", "description")}
@@ -317,7 +296,8 @@ class AgreementPages(Controller):
             return await self._agreement_page(
                 request, principal, agreement_id, status_code=422, values=values, errors=errors or {"form": exc.detail}
             )
-        return Redirect(f"/agreements/{agreement_id}")
+        shown = translator(lang_of(request))(f"event.{kind}") if kind in EVENT_KINDS else kind
+        return succeeded(request, f"/agreements/{agreement_id}", "done.event", kind=shown)
 
     @post("/agreements/{agreement_id:int}/events/{event_id:int}/undo", opt={"roles": EVENT_RECORDERS})
     async def undo_event(
@@ -347,19 +327,20 @@ class AgreementPages(Controller):
     @post("/obligations/{obligation_id:int}/fulfilment", opt={"roles": FULFILLERS})
     async def record_fulfilment(
         self,
+        request: Request[Any, Any, Any],
         principal: CurrentUser,
         store: Store,
         settings: AppSettings,
         obligation_id: FromPath[int],
         data: MultipartBody[dict[str, Any]],
-    ) -> Redirect:
+    ) -> Response[Any]:
         ob = await obligation_svc.get_obligation(principal, obligation_id)
         file = data.get("file")
         sha = name = None
         if isinstance(file, UploadFile) and file.filename:
             content = await file.read()
             if len(content) > settings.max_upload_mb * 1024 * 1024:
-                raise InvalidInput("The attachment is too large.")
+                raise InvalidInput("The attachment is too large.", errors=[{"key": "file", "message": "too large"}])
             if content:
                 sha, name = store.put(content), document_svc.clean_filename(file.filename)
         await obligation_svc.record_fulfilment(
@@ -372,8 +353,8 @@ class AgreementPages(Controller):
             file_sha256=sha,
             file_name=name,
         )
-        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}"
-        return Redirect(target)
+        target = "/my" if principal.role == Role.DEPARTMENT else f"/agreements/{ob.agreement_id}#ob-{ob.id}"
+        return succeeded(request, target, "done.fulfilment")
 
 
 class WorkPages(Controller):
@@ -611,9 +592,30 @@ class WorkPages(Controller):
     async def sweep_form(
         self, request: Request[Any, Any, Any], settings: AppSettings, data: URLEncodedBody[dict[str, str]]
     ) -> Template:
+        """Run the sweep and say what it did, in words, with a link to every record and warning it made."""
         as_of = _required_date(data.get("as_of"), "as_of")
+        warnings_before, failures_before = await notifications.last_ids()
         report = await sweep_obligations(as_of, settings.tracking_policies())
-        return page(request, "sweep.html", result=report.to_dict(), as_of=as_of)
+        new_failures = (
+            await IntegrityFailure.filter(id__gt=failures_before)
+            .order_by("id")
+            .limit(200)
+            .prefetch_related("organisation")
+        )
+        new_warnings = (
+            await ObligationWarning.filter(id__gt=warnings_before)
+            .order_by("due_date", "id")
+            .limit(200)
+            .prefetch_related("obligation")
+        )
+        return page(
+            request,
+            "sweep.html",
+            result=report.to_dict(),
+            as_of=as_of,
+            new_failures=new_failures,
+            new_warnings=new_warnings,
+        )
 
 
 def _csv_cell(value: str) -> str:
@@ -656,92 +658,3 @@ class PublicPages(Controller):
             safe_next(next_path),
             cookies=[Cookie(key=LANG_COOKIE, value=lang, path="/", max_age=365 * 24 * 3600, samesite="lax")],
         )
-
-
-# The 1103号 steps a page offers: the recorded body answers, the credit office (admin) decides.
-ANSWERS = (FailureEvent.RECTIFY, FailureEvent.REFUSE_RECTIFICATION, FailureEvent.OBJECT)
-DECISIONS = (
-    FailureEvent.VERIFY,
-    FailureEvent.DISMISS,
-    FailureEvent.ORDER_RECTIFICATION,
-    FailureEvent.FIND,
-    FailureEvent.UPHOLD_OBJECTION,
-    FailureEvent.REJECT_OBJECTION,
-    FailureEvent.REPAIR,
-)
-ADMISSIBLE_REASONS = [r for r in ObjectionReason if r not in INADMISSIBLE_REASONS]
-
-
-async def failure_actions(principal: Principal, failure: IntegrityFailure) -> list[str]:
-    """The workflow steps this caller may take on the record now (the forms the page shows)."""
-    org = await failure.organisation
-    responsible = principal.role in failure_svc.BODY_ROLES and org.path.startswith(principal.organisation_path)
-    role = ActorRole(principal.role.value)
-    allowed = allowed_failure_events(FailureState(failure.state), role, responsible=responsible)
-    return [str(e) for e in (*ANSWERS, *DECISIONS) if e in allowed]
-
-
-class FailurePages(Controller):
-    """An integrity-failure record: the recorded body answers it (rectification, refusal, objection), the
-    credit office runs the 1103号 steps. Forms post here and call the same services as ``/api/failures``."""
-
-    include_in_schema = False
-
-    @get("/failures/{failure_id:int}", opt={"roles": STAFF})
-    async def failure_page(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, failure_id: FromPath[int]
-    ) -> Template:
-        failure = await failure_svc.get_failure(principal, failure_id)
-        await failure.fetch_related("organisation")
-        return page(
-            request,
-            "failure.html",
-            f=failure,
-            actions=await failure_actions(principal, failure),
-            reasons=ADMISSIBLE_REASONS,
-            today=clock.today(),
-        )
-
-    @post("/failures/{failure_id:int}/steps", opt={"roles": STAFF})
-    async def failure_step(
-        self,
-        principal: CurrentUser,
-        settings: AppSettings,
-        failure_id: FromPath[int],
-        data: URLEncodedBody[dict[str, str]],
-    ) -> Redirect:
-        step = data.get("step", "")
-        note = data.get("note", "").strip()[:2000]
-        today, policy = clock.today(), settings.failure_policy()
-        if step == FailureEvent.RECTIFY:
-            rectified_on = _date(data.get("rectified_on"))
-            await failure_svc.rectify(principal, failure_id, today, policy, note, rectified_on)
-        elif step == FailureEvent.REFUSE_RECTIFICATION:
-            await failure_svc.refuse(principal, failure_id, today, policy, note)
-        elif step == FailureEvent.OBJECT:
-            reason = data.get("reason", "")
-            if reason not in {r.value for r in ADMISSIBLE_REASONS}:
-                raise InvalidInput("Choose a reason for the objection.", errors=[{"key": "reason"}])
-            evidence = data.get("evidence", "").strip()[:2000]
-            text = f"{note}\n证据：{evidence}" if evidence else note
-            await failure_svc.object_to(principal, failure_id, today, policy, ObjectionReason(reason), text)
-        elif principal.role != Role.ADMIN:
-            raise InvalidInput(f"Unknown step {step!r}.", errors=[{"key": "step"}])
-        elif step == FailureEvent.ORDER_RECTIFICATION:
-            plan = data.get("plan", "").strip()[:2000]
-            await failure_svc.order_rectification(
-                principal, failure_id, today, policy, plan, _required_date(data.get("deadline"), "deadline")
-            )
-        elif step in DECISIONS:
-            decide = {
-                FailureEvent.VERIFY: failure_svc.verify,
-                FailureEvent.DISMISS: failure_svc.dismiss,
-                FailureEvent.FIND: failure_svc.find,
-                FailureEvent.UPHOLD_OBJECTION: failure_svc.uphold_objection,
-                FailureEvent.REJECT_OBJECTION: failure_svc.reject_objection,
-                FailureEvent.REPAIR: failure_svc.repair,
-            }[FailureEvent(step)]
-            await decide(principal, failure_id, today, policy, note)
-        else:
-            raise InvalidInput(f"Unknown step {step!r}.", errors=[{"key": "step"}])
-        return Redirect(safe_next(data.get("next"), f"/failures/{failure_id}"))

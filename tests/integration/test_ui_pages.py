@@ -82,7 +82,8 @@ async def test_review_refuses_an_owner_outside_the_scope(client: Any, city: City
     }
     response = await client.post(f"/documents/{doc}/review", data=form)
     assert response.status_code == 422
-    assert "scope" in response.text
+    assert "该单位不在您的管辖范围内。" in response.text  # beside the field's name, in Chinese
+    assert "outside your scope" not in response.text
     assert response.headers["content-type"].startswith("text/html")
 
 
@@ -229,4 +230,8 @@ async def test_full_text_marks_every_clause_and_escapes_the_rest(client: Any, ci
     assert sorted(map(int, marks)) == sorted(ids)
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text
-    assert (await client.get(f"/documents/{doc}/text", headers=city.auth("evaluator"))).status_code == 403
+    # evaluators read the text as /api/documents/{id}/text lets them (issue 12: no dead ends), read-only
+    as_evaluator = await client.get(f"/documents/{doc}/text", headers=city.auth("evaluator"))
+    assert as_evaluator.status_code == 200
+    assert "/review" not in as_evaluator.text
+    assert (await client.get(f"/documents/{doc}/text", headers=city.auth("district_department"))).status_code == 404

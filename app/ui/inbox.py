@@ -1,0 +1,84 @@
+"""The in-app inbox behind the bell: each user's notices (warnings, assignments, rectification orders,
+decisions on failure records), unread first marked, each leading to its page. The messages are written by
+``app.services.notifications.notify_many``; this module only reads them and marks them read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from app.api.deps import CurrentUser
+from app.api.guard import bound_path_ids
+from app.errors import NotFound
+from app.models import InboxMessage, Obligation
+from app.security import STAFF, Principal
+from app.services import obligations as obligation_svc
+from app.ui.render import UNREAD_KEY, page, succeeded
+
+INBOX_PAGE = 30
+
+
+async def unread_count(user_id: int) -> int:
+    return await InboxMessage.filter(user_id=user_id, read_at__isnull=True).count()
+
+
+async def before_page(request: Request[Any, Any, Any]) -> None:
+    """Before every page: the app's path-id bound (this hook replaces the app-level one on the UI router),
+    then the unread count for the bell in the header."""
+    await bound_path_ids(request)
+    principal: Principal | None = request.scope.get("user")
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    scope[UNREAD_KEY] = await unread_count(principal.user_id) if principal is not None else 0
+
+
+class InboxPages(Controller):
+    include_in_schema = False
+
+    @get("/inbox", opt={"roles": STAFF})
+    async def inbox(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, show: FromQuery[str] = "all"
+    ) -> Template:
+        query = InboxMessage.filter(user_id=principal.user_id)
+        if show == "unread":
+            query = query.filter(read_at__isnull=True)
+        rows = await query.order_by("-id").limit(INBOX_PAGE * 10)
+        return page(request, "inbox.html", messages=rows, show=show)
+
+    @get("/inbox/{message_id:int}", opt={"roles": STAFF})
+    async def open_message(self, principal: CurrentUser, message_id: FromPath[int]) -> Redirect:
+        """Opening a notice marks it read and goes to the thing it is about."""
+        message = await InboxMessage.get_or_none(id=message_id, user_id=principal.user_id)
+        if message is None:
+            raise NotFound(f"Message {message_id} does not exist.")
+        if message.read_at is None:
+            await InboxMessage.filter(id=message.id).update(read_at=datetime.now(UTC))
+        return Redirect(message.link if message.link.startswith("/") and not message.link.startswith("//") else "/")
+
+    @post("/inbox/{message_id:int}/read", opt={"roles": STAFF, "session_write": True})
+    async def mark(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, message_id: FromPath[int]
+    ) -> Response[Any]:
+        """Toggle read/unread."""
+        message = await InboxMessage.get_or_none(id=message_id, user_id=principal.user_id)
+        if message is None:
+            raise NotFound(f"Message {message_id} does not exist.")
+        read_at = None if message.read_at else datetime.now(UTC)
+        await InboxMessage.filter(id=message.id).update(read_at=read_at)
+        return succeeded(request, "/inbox", "done.inbox_unread" if read_at is None else "done.inbox_read")
+
+    @post("/inbox/read-all", opt={"roles": STAFF, "session_write": True})
+    async def mark_all(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Response[Any]:
+        n = await InboxMessage.filter(user_id=principal.user_id, read_at__isnull=True).update(read_at=datetime.now(UTC))
+        return succeeded(request, "/inbox", "done.inbox_all", n=n)
+
+    @get("/obligations/{obligation_id:int}", opt={"roles": STAFF})
+    async def obligation(self, principal: CurrentUser, obligation_id: FromPath[int]) -> Redirect:
+        """An obligation's place: its card on the agreement page (which every staff role may read)."""
+        ob = await Obligation.filter(obligation_svc.visible_obligations(principal), id=obligation_id).first()
+        if ob is None:
+            raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
+        return Redirect(f"/agreements/{ob.agreement_id}#ob-{ob.id}")
