@@ -202,3 +202,38 @@ def test_role_from_the_head_noun_of_a_body(name: str, role: str | None) -> None:
 )
 def test_role_nouns_are_actors(np: str, actor: bool) -> None:
     assert is_actor(np) is actor
+
+
+# ------------------------------------------------------------------------------------------- name grammar
+# Written for these tests (issue 9, items 2 and 12): the word that gives a body its side must head its name;
+# a verb inside a role noun (采购人, 使用者, 行业组织) does not end the subject.
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("政府采购评审专家", None),  # 政府 only modifies 评审专家
+        ("财政性资金的使用团体", None),
+        ("审批委员会成员", None),
+        ("市场监管局执法人员", "government"),  # a body's staff keep its side
+        ("区财政局", "government"),
+        ("区住房城乡建设局和物业服务企业", "other"),
+        ("乡镇人民政府和农村集体经济组织", "other"),  # a body of no stated side beside a government one
+        ("市人民政府有关部门和单位", "government"),  # 单位 adds nobody new
+    ],
+)
+def test_the_head_of_a_name_tells_its_side(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("采购人应当在收到样品后五日内组织检验", "采购人"),
+        ("林地使用者不得改变林地用途", "林地使用者"),
+        ("水利工程使用单位应当每年报告运行情况", "水利工程使用单位"),
+        ("乙方在签订合同后应当支付定金", "乙方"),  # the subject ends before its adverbial
+    ],
+)
+def test_a_role_noun_is_read_whole_before_its_modal(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
