@@ -45,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
             classes[(doc["fold"], f"{e['gold_role']}→{e['pred_role']}")] += 1
         if not roles and not obligors:
             continue
-        print(f"{doc['fold']} {doc['doc_id']}: matched {doc['matched']}, role errors {len(roles)}, "
-              f"obligor errors {len(obligors)}")
+        print(
+            f"{doc['fold']} {doc['doc_id']}: matched {doc['matched']}, role errors {len(roles)}, "
+            f"obligor errors {len(obligors)}"
+        )
         for key, errors in (("wrong_role", roles), ("wrong_obligor", obligors)):
             for e in errors[: args.limit]:
                 print(_line(e, key))
