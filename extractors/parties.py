@@ -78,6 +78,16 @@ _OTHER_KW = (
     "各方",
     "任何一方",
     "一方",
+    # whichever party a clause's event makes it: the one in breach, at fault, affected, the other one
+    "违约方",
+    "守约方",
+    "过错方",
+    "责任方",
+    "受害方",
+    "该方",
+    "对方",
+    "他方",
+    "当事人",
     "行业协会",
     "商会",
     "新闻媒体",
@@ -195,6 +205,7 @@ _KW = sorted(
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)
 _KW_ROLE = {k.lower(): r for k, r in _KW}
 _CONJ = re.compile(r"、|和|及其|以及|及|与|或者|或|\band\b|\bor\b")
+_JOINT_LETTERS = re.compile(r"(?:[甲乙丙丁](?:方)?[、，,和与及]?){2,4}(?:双|三|各)?方")
 _LABEL_RE = re.compile(r"甲乙双方|甲方|乙方|丙方|丁方|Party\s+[A-D]\b")
 
 
@@ -235,7 +246,10 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
     labels = {p.label: p for p in parties if p.label}
     if name in labels:
         return labels[name].role
+    if _JOINT_LETTERS.fullmatch(name):
+        return "other"  # 甲、乙方 / 甲乙方 / 甲、乙双方: both parties at once
     roles: set[Role] = set()
+    named_parties: set[str] = set()  # a duty of two parties of the table together is neither's alone
     unsided = False  # 有关部门和行业组织: a body of no stated side beside one of a side makes a mixed group
     parts = [p for p in _CONJ.split(name) if p.strip()]
     for part in parts:
@@ -243,6 +257,11 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
         label = _LABEL_RE.search(part)
         if label and label.group(0) in labels and label.group(0) != "甲乙双方":
             roles.add(labels[label.group(0)].role)
+            named_parties.add(label.group(0))
+            continue
+        if part in labels:  # 供电方和用电方: two parties of the table, whatever their roles
+            roles.add(labels[part].role)
+            named_parties.add(part)
             continue
         role = _conjunct_role(part)
         if role:
@@ -251,7 +270,7 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
             unsided = True
     if not roles:
         return None
-    if "other" in roles or len(roles) > 1 or unsided:
+    if "other" in roles or len(roles) > 1 or unsided or len(named_parties) > 1:
         return "other"
     return roles.pop()
 

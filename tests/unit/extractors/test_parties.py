@@ -237,3 +237,16 @@ def test_the_head_of_a_name_tells_its_side(name: str, role: str | None) -> None:
 )
 def test_a_role_noun_is_read_whole_before_its_modal(clause: str, subject: str) -> None:
     assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["甲、乙方", "甲乙方", "甲、乙双方", "出租方和承租方", "违约方", "守约方", "过错方", "该方"],
+)
+def test_both_parties_or_whichever_party_is_neither_side(subject: str) -> None:
+    # written for this test (issue 9, item 2): two enterprises lease a workshop
+    parties = find_parties(
+        "厂房租赁合同\n出租方：宏远机械制造有限公司\n承租方：佳禾食品有限公司\n第一条 承租方应当按月支付租金。"
+    )
+    assert {p.label: p.role for p in parties} == {"出租方": "counterparty", "承租方": "counterparty"}
+    assert role_of_name(subject, parties) == "other"
