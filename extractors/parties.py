@@ -324,7 +324,7 @@ _DEF_ALIAS = re.compile(
     r"[“\"「『]?(?P<label>[\u4e00-\u9fffA-Za-z]{1,8}?)[”\"」』]?\s*(?:[）)]|[；;，,。\n]|$)"
 )
 #: ``X为一方`` (… 双方)
-_DEF_ONE_SIDE = re.compile(r"(?P<name>[^，,。；;：:\n]{2,40}?)为(?P<label>[甲乙丙丁])方")
+_DEF_ONE_SIDE = re.compile(r"(?P<name>[^，,。；;：:\n]{2,40}?)(?<![作成视称])为(?P<label>[甲乙丙丁])方")
 _DEF_EN = re.compile(
     r"(?P<name>[A-Z][\w&.,' -]{2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*"
     r"(?:referred to as|called)?\s*(?:the\s+)?"
@@ -339,7 +339,8 @@ _NAME_END = re.compile(
 _SIGNATURE = re.compile(r"签章|盖章|签字|签名|代表人|（章）|\(章\)|年\s*月\s*日")
 #: an agreement with a government side: investment promotion, a development zone, a concession
 _GOVERNMENT_CONTEXT = re.compile(
-    r"招商|引资|入园|落户|园区|开发区|人民政府|管委会|管理委员会|特许经营|政府|PPP|社会资本|财政|主管部门|国营|全民所有制"
+    r"招商|引资|入园|落户|园区|开发区|人民政府|管委会|管理委员会|特许经营|政府|PPP|社会资本|财政|主管部门|国营|全民所有制|"
+    r"项目投资协议|投资协议书|投资合同"
 )
 _GENERIC_ALIAS = re.compile(r"^(?:本|该|此|上述)|^(?:协议|合同|项目|条例|办法|规定|双方|各方|甲乙双方)$")
 
@@ -431,6 +432,9 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
         label = m["label"]
         if _GENERIC_ALIAS.match(label) or len(label) > 6:
             continue
+        if re.search(r"[“「『]", m.group(0)) and not re.search(r"[”」』]", m.group(0)):
+            continue  # a quoted label cut off where the head ends: （以下简称“项
+
         raw = re.split(r"[：:]", m["name"])[-1]
         name = _clean_name(raw)
         if label in _LETTER_LABELS or label in ROLE_NOUNS or len(label) <= 4:

@@ -250,3 +250,26 @@ def test_both_parties_or_whichever_party_is_neither_side(subject: str) -> None:
     )
     assert {p.label: p.role for p in parties} == {"出租方": "counterparty", "承租方": "counterparty"}
     assert role_of_name(subject, parties) == "other"
+
+
+def test_acting_as_a_party_is_no_definition() -> None:
+    # written for this test: 作为乙方 speaks of a successor, it does not name 乙方
+    text = (
+        "供热特许经营协议\n甲方：北川县城市管理局\n乙方：＿＿＿＿\n"
+        "项目公司成立后，由项目公司在本协议项下作为乙方履行义务。\n第一条 乙方应当按期供热。"
+    )
+    assert _table(text)["乙方"] == (None, "counterparty")
+
+
+def test_an_investment_agreement_has_a_government_side_even_unnamed() -> None:
+    text = "产业项目投资协议书\n甲方：\n乙方：\n经友好协商，就乙方投资建设食品加工项目达成协议。\n一、乙方应当开工。"
+    assert _roles(text) == {"甲方": "government", "乙方": "counterparty"}
+
+
+def test_a_quoted_label_cut_off_by_the_head_is_no_label() -> None:
+    # the head of a text whose first clause starts early is its first 120 characters
+    lead = "合作协议\n甲方：\n乙方：\n经协商达成如下协议。\n一、企业名称："
+    pad = "某" * (118 - len(lead) - len("新设企业暂定名为（以下简称"))
+    text = lead + pad + "新设企业暂定名为（以下简称“新企业”），由乙方负责筹建。\n二、乙方应当出资。\n"
+    assert text.index("“") < 120 < text.index("”")
+    assert set(_roles(text)) == {"甲方", "乙方"}
