@@ -182,9 +182,15 @@ class ExtractionResult:
     extractor_version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON contract; each obligation's ``party`` is the index of its obligor in ``document.parties``
+        (null when the obligor is a body the party table does not define)."""
+        index = {p.label: i for i, p in reversed(list(enumerate(self.document.parties))) if p.label}
         return {
             "document": self.document.to_dict(),
-            "obligations": [o.to_dict() for o in self.obligations],
+            "obligations": [
+                {**o.to_dict(), "party": index.get(o.obligor.label) if o.obligor.label else None}
+                for o in self.obligations
+            ],
             "extractor_version": self.extractor_version,
         }
 

@@ -78,6 +78,16 @@ _OTHER_KW = (
     "各方",
     "任何一方",
     "一方",
+    # whichever party a clause's event makes it: the one in breach, at fault, affected, the other one
+    "违约方",
+    "守约方",
+    "过错方",
+    "责任方",
+    "受害方",
+    "该方",
+    "对方",
+    "他方",
+    "当事人",
     "行业协会",
     "商会",
     "新闻媒体",
@@ -195,10 +205,20 @@ _KW = sorted(
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)
 _KW_ROLE = {k.lower(): r for k, r in _KW}
 _CONJ = re.compile(r"、|和|及其|以及|及|与|或者|或|\band\b|\bor\b")
+_JOINT_LETTERS = re.compile(r"(?:[甲乙丙丁](?:方)?[、，,和与及]?){2,4}(?:双|三|各)?方")
 _LABEL_RE = re.compile(r"甲乙双方|甲方|乙方|丙方|丁方|Party\s+[A-D]\b")
 
 
+#: what may follow the word that gives a name its side, the name's head: its staff, a sub-unit (人行…支行)
+_HEAD_TAIL = re.compile(
+    r"(?:的|及其|和其|所属)?(?:主要)?(?:工作人员|负责人|负责同志|人员|领导|"
+    r"[\u4e00-\u9fff]{0,8}(?:支行|分行|中心|分局|分所|所|站|队|处|科|室|庭))?等?$"
+)
+
+
 def _conjunct_role(text: str) -> Role | None:
+    """The side of one body by the head of its name: the word that says government or company must end the
+    name (市财政局, 某某有限公司); a modifier does not tell (政府采购评审专家, 财政资金的使用单位)."""
     best: tuple[int, int, str] | None = None
     for m in _KW_RE.finditer(text):
         key = (m.end(), m.end() - m.start(), m.group(0))
@@ -206,30 +226,51 @@ def _conjunct_role(text: str) -> Role | None:
             best = key
     if best is None:
         return None
+    tail = text[best[0] :]
+    if re.search(r"[\u4e00-\u9fff]", text) and not _HEAD_TAIL.fullmatch(tail) and _OTHER_HEAD.search(tail):
+        return None  # the name's head is another actor noun: 政府采购评审专家, 使用财政资金的团体组织
     role = _KW_ROLE.get(best[2].lower())
     return role  # type: ignore[return-value]
+
+
+#: actor nouns that head a name on their own, so a government or company word before them only modifies
+_OTHER_HEAD = re.compile(r"(?:专家|成员|单位|组织|团体|人|者|主体|协会|商会|媒体)$")
+#: conjuncts whose side is not told but that add nobody new: 有关部门和单位, 机关及其工作人员
+_GENERIC_CONJUNCT = re.compile(r"^(?:其他|有关|相关|其|各|本)?(?:单位|人员|工作人员|个人|组织|部门)$")
 
 
 def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
     """Role of a named body or group; mixed groups of government and private bodies are ``other``."""
     name = re.sub(r"\s+", "", name) if re.search(r"[\u4e00-\u9fff]", name) else name
+    name = re.sub(r"[（(][^）)]*(?:简称|统称|下称|以下称|包括)[^）)]*[）)]", "", name) or name
     labels = {p.label: p for p in parties if p.label}
     if name in labels:
         return labels[name].role
+    if _JOINT_LETTERS.fullmatch(name):
+        return "other"  # 甲、乙方 / 甲乙方 / 甲、乙双方: both parties at once
     roles: set[Role] = set()
+    named_parties: set[str] = set()  # a duty of two parties of the table together is neither's alone
+    unsided = False  # 有关部门和行业组织: a body of no stated side beside one of a side makes a mixed group
     parts = [p for p in _CONJ.split(name) if p.strip()]
     for part in parts:
         part = part.strip()
         label = _LABEL_RE.search(part)
         if label and label.group(0) in labels and label.group(0) != "甲乙双方":
             roles.add(labels[label.group(0)].role)
+            named_parties.add(label.group(0))
+            continue
+        if part in labels:  # 供电方和用电方: two parties of the table, whatever their roles
+            roles.add(labels[part].role)
+            named_parties.add(part)
             continue
         role = _conjunct_role(part)
         if role:
             roles.add(role)
+        elif len(parts) > 1 and not _GENERIC_CONJUNCT.match(part) and _OTHER_HEAD.search(part) and is_actor(part):
+            unsided = True
     if not roles:
         return None
-    if "other" in roles or len(roles) > 1:
+    if "other" in roles or len(roles) > 1 or unsided or len(named_parties) > 1:
         return "other"
     return roles.pop()
 
@@ -247,7 +288,7 @@ def is_actor(np: str) -> bool:
     np = np.strip()
     if not np:
         return False
-    if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|经营者|当事人|生产者|销售者|用人单位)$", np):
+    if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|成员|专家|主体|经营者|当事人|生产者|销售者)$", np):
         return True  # an actor whose side the name alone does not tell
     if _ROLE_NOUN_ACTOR.fullmatch(np) and not _NOT_ACTOR.search(np):
         return True  # a role noun: 供电方, 借款人, 咨询者, 采购人, 信用服务机构, 联合体
@@ -283,7 +324,7 @@ _DEF_ALIAS = re.compile(
     r"[“\"「『]?(?P<label>[\u4e00-\u9fffA-Za-z]{1,8}?)[”\"」』]?\s*(?:[）)]|[；;，,。\n]|$)"
 )
 #: ``X为一方`` (… 双方)
-_DEF_ONE_SIDE = re.compile(r"(?P<name>[^，,。；;：:\n]{2,40}?)为(?P<label>[甲乙丙丁])方")
+_DEF_ONE_SIDE = re.compile(r"(?P<name>[^，,。；;：:\n]{2,40}?)(?<![作成视称])为(?P<label>[甲乙丙丁])方")
 _DEF_EN = re.compile(
     r"(?P<name>[A-Z][\w&.,' -]{2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*"
     r"(?:referred to as|called)?\s*(?:the\s+)?"
@@ -298,7 +339,8 @@ _NAME_END = re.compile(
 _SIGNATURE = re.compile(r"签章|盖章|签字|签名|代表人|（章）|\(章\)|年\s*月\s*日")
 #: an agreement with a government side: investment promotion, a development zone, a concession
 _GOVERNMENT_CONTEXT = re.compile(
-    r"招商|引资|入园|落户|园区|开发区|人民政府|管委会|管理委员会|特许经营|政府|PPP|社会资本|财政|主管部门|国营|全民所有制"
+    r"招商|引资|入园|落户|园区|开发区|人民政府|管委会|管理委员会|特许经营|政府|PPP|社会资本|财政|主管部门|国营|全民所有制|"
+    r"项目投资协议|投资协议书|投资合同"
 )
 _GENERIC_ALIAS = re.compile(r"^(?:本|该|此|上述)|^(?:协议|合同|项目|条例|办法|规定|双方|各方|甲乙双方)$")
 
@@ -390,6 +432,9 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
         label = m["label"]
         if _GENERIC_ALIAS.match(label) or len(label) > 6:
             continue
+        if re.search(r"[“「『]", m.group(0)) and not re.search(r"[”」』]", m.group(0)):
+            continue  # a quoted label cut off where the head ends: （以下简称“项
+
         raw = re.split(r"[：:]", m["name"])[-1]
         name = _clean_name(raw)
         if label in _LETTER_LABELS or label in ROLE_NOUNS or len(label) <= 4:
@@ -473,14 +518,38 @@ def subject_of(text: str, english: bool = False) -> str | None:
     end = None
     for m2 in _SUBJECT_END.finditer(s):
         if m2.group(0):
-            if m2.start() < 2:
-                return None  # the clause starts with its verb: no subject of its own
             end = m2.start()
             break
+    whole = _role_noun_before_modal(s, end)
+    if whole is not None:
+        return whole
+    if end is not None and end < 2:
+        return None  # the clause starts with its verb: no subject of its own
     np = s[:end] if end is not None else s
     if len(np) > 90:
         return None
     return np.strip(" ，,") or None
+
+
+#: the modal that closes a subject noun phrase
+_SUBJECT_MODAL = re.compile(r"应当|应(?![收付用])|必须|须|不得|可以|有权|禁止|严禁")
+
+
+def _role_noun_before_modal(s: str, end: int | None) -> str | None:
+    """The whole noun phrase before the modal when the verb the subject seemed to end at is part of it:
+    采购人/土地使用者/行业组织 contain 采购/使用/组织, which elsewhere start a verb phrase."""
+    modal = _SUBJECT_MODAL.search(s)
+    if modal is None or modal.start() < 2 or modal.start() > 40 or (end is not None and end >= modal.start()):
+        return None
+    np = s[: modal.start()]
+    if re.search(r"[，,；;。：:]", np) or not is_actor(np):
+        return None
+    head = s[:end] if end is not None else ""
+    if len(head) >= 2 and is_actor(head) and modal.start() - end > 4:  # type: ignore[operator]
+        return None  # 甲方在签订合同后应当: the subject ends before its adverbial
+    if not _ROLE_NOUN_ACTOR.fullmatch(np) and not re.search(r"(?:单位|组织|人员|成员|专家|主体|媒体)$", np):
+        return None
+    return np
 
 
 def english_subject(text: str, modal_start: int) -> str | None:

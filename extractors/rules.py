@@ -17,6 +17,7 @@ responsible-unit note), a directive of a covering notice (请认真组织实施)
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -505,6 +506,7 @@ def find_obligations(
     """Every obligation clause of ``text``, in document order."""
     paras = paragraphs(text)
     findings: list[Finding] = []
+    provenances: list[str] = []  # how each finding's role was found: named, sideless (a name of no side), nameless
     scope = _Scope()
     addressees: tuple[str, ...] = ()
     in_notice = mode.plan or not mode.contract
@@ -670,6 +672,7 @@ def find_obligations(
                     continue
                 scope.last_was_obligation = True
                 responsible: tuple[str, ...] = ()
+                provenance = "named"
                 if note is not None:
                     obligor = _party(note.units[0], parties, "government")
                     if obligor.role in ("unknown", "other") and role_of_name(note.units[0]) is None:
@@ -699,12 +702,15 @@ def find_obligations(
                         # a named body whose side its name does not tell: in a regulation it may be either
                         # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
                         obligor = _party(name, parties, "other" if mode.regulation else default_role)
+                        if obligor.label is None and role_of_name(obligor.name or "", parties) is None:
+                            provenance = "sideless"
                         if english and obligor.role == "unknown":
                             obligor = Party(
                                 label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown"
                             )
                     else:
                         obligor = Party(label=None, name=None, role=default_role)
+                        provenance = "nameless"
                     if subject is None and scope.subject is None and name:
                         scope.subject = name
                 start, end = group.start, group.end
@@ -735,13 +741,40 @@ def find_obligations(
                 findings.append(
                     Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text)
                 )
+                provenances.append(provenance)
         prev_ended_colon = body.strip().endswith(("：", ":"))
         if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
             lead_text = text[findings[-1].start : findings[-1].end]
             pending_lead = len(findings) - 1
             list_of_obligation = findings[-1].basis != "liability"
             list_of_conditions = findings[-1].basis == "liability"  # 有下列情形之一的: conditions, not duties
+    if mode.regulation:
+        findings = _sides_from_the_document(findings, provenances)
     return findings
+
+
+#: the share of a regulation's named duty-bearers that must be government bodies for it to be read as one
+#: addressed to the administration, whose units of no stated side (承办单位, 受理人员) are then government too
+ADMINISTRATION_SHARE = 0.75
+
+
+def _sides_from_the_document(findings: list[Finding], provenances: list[str]) -> list[Finding]:
+    """A regulation's bodies whose names do not tell their side take the side of its addressees.
+
+    A regulation that addresses the administration (three in four of the duty-bearers its names place are
+    government bodies: 行政机关, 热线工作机构 …) means its own units too when it names 承办单位 or 受理人员;
+    elsewhere (a procurement or tendering regulation, where 采购人, 供应商 and 代理机构 all bear duties) such a
+    unit stays ``other``."""
+    named = Counter(f.obligor.role for f, p in zip(findings, provenances, strict=True) if p == "named")
+    total = named["government"] + named["counterparty"] + named["other"]
+    if not total or named["government"] < ADMINISTRATION_SHARE * total:
+        return findings
+    return [
+        dataclasses.replace(f, obligor=Party(label=f.obligor.label, name=f.obligor.name, role="government"))
+        if p == "sideless"
+        else f
+        for f, p in zip(findings, provenances, strict=True)
+    ]
 
 
 _CELL = re.compile(r"[^\t|｜]+?(?=\s*(?:\t|[|｜]|\s{2,}|$))")

@@ -22,6 +22,8 @@ def test_extract_prints_the_json_contract(tmp_path: Path, capsys: pytest.Capture
     assert ob["obligor"] == {"label": "乙方", "name": "乙方（某某科技有限公司）", "role": "counterparty"}
     assert ob["deadline"]["date"] == "2019-04-14"
     assert ob["amount"]["value"] == 50_000_000
+    parties = payload["document"]["parties"]
+    assert parties[ob["party"]] == {"label": "乙方", "name": "某某科技有限公司", "role": "counterparty"}
     assert set(ob) >= {
         "text",
         "page",

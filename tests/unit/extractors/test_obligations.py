@@ -371,3 +371,25 @@ def test_article_headings_end_a_duty_section() -> None:
     assert [(o.text, o.obligor.label) for o in result.obligations] == [
         ("项目达产后，乙方年纳税额不低于3000万元", "乙方"),
     ]
+
+
+def _rule_roles(text: str) -> dict[str, str]:
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    return {o.obligor.name or "": o.obligor.role for o in result.obligations}
+
+
+def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -> None:
+    # written for this test (issue 9, item 12): a regulation addressed to the administration
+    administration = (
+        "某市行政审批服务条例\n第一条 为了规范审批服务，制定本条例。\n"
+        "第二条 市人民政府应当统筹全市审批服务工作。\n第三条 区人民政府应当设立审批服务窗口。\n"
+        "第四条 市审批服务管理局应当公布办事指南。\n第五条 窗口承办单位应当在三个工作日内答复申请人。\n"
+    )
+    assert _rule_roles(administration)["窗口承办单位"] == "government"
+    # … and one whose duty-bearers are on every side: the same unit stays of no side
+    market = (
+        "某市拍卖活动条例\n第一条 为了规范拍卖活动，制定本条例。\n"
+        "第二条 竞买企业应当如实申报资格。\n第三条 市商务局应当公布拍卖规则。\n"
+        "第四条 拍卖代理机构不得泄露竞买人信息。\n第五条 窗口承办单位应当在三个工作日内答复申请人。\n"
+    )
+    assert _rule_roles(market)["窗口承办单位"] == "other"

@@ -202,3 +202,74 @@ def test_role_from_the_head_noun_of_a_body(name: str, role: str | None) -> None:
 )
 def test_role_nouns_are_actors(np: str, actor: bool) -> None:
     assert is_actor(np) is actor
+
+
+# ------------------------------------------------------------------------------------------- name grammar
+# Written for these tests (issue 9, items 2 and 12): the word that gives a body its side must head its name;
+# a verb inside a role noun (采购人, 使用者, 行业组织) does not end the subject.
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("政府采购评审专家", None),  # 政府 only modifies 评审专家
+        ("财政性资金的使用团体", None),
+        ("审批委员会成员", None),
+        ("市场监管局执法人员", "government"),  # a body's staff keep its side
+        ("区财政局", "government"),
+        ("区住房城乡建设局和物业服务企业", "other"),
+        ("乡镇人民政府和农村集体经济组织", "other"),  # a body of no stated side beside a government one
+        ("市人民政府有关部门和单位", "government"),  # 单位 adds nobody new
+    ],
+)
+def test_the_head_of_a_name_tells_its_side(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("采购人应当在收到样品后五日内组织检验", "采购人"),
+        ("林地使用者不得改变林地用途", "林地使用者"),
+        ("水利工程使用单位应当每年报告运行情况", "水利工程使用单位"),
+        ("乙方在签订合同后应当支付定金", "乙方"),  # the subject ends before its adverbial
+    ],
+)
+def test_a_role_noun_is_read_whole_before_its_modal(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["甲、乙方", "甲乙方", "甲、乙双方", "出租方和承租方", "违约方", "守约方", "过错方", "该方"],
+)
+def test_both_parties_or_whichever_party_is_neither_side(subject: str) -> None:
+    # written for this test (issue 9, item 2): two enterprises lease a workshop
+    parties = find_parties(
+        "厂房租赁合同\n出租方：宏远机械制造有限公司\n承租方：佳禾食品有限公司\n第一条 承租方应当按月支付租金。"
+    )
+    assert {p.label: p.role for p in parties} == {"出租方": "counterparty", "承租方": "counterparty"}
+    assert role_of_name(subject, parties) == "other"
+
+
+def test_acting_as_a_party_is_no_definition() -> None:
+    # written for this test: 作为乙方 speaks of a successor, it does not name 乙方
+    text = (
+        "供热特许经营协议\n甲方：北川县城市管理局\n乙方：＿＿＿＿\n"
+        "项目公司成立后，由项目公司在本协议项下作为乙方履行义务。\n第一条 乙方应当按期供热。"
+    )
+    assert _table(text)["乙方"] == (None, "counterparty")
+
+
+def test_an_investment_agreement_has_a_government_side_even_unnamed() -> None:
+    text = "产业项目投资协议书\n甲方：\n乙方：\n经友好协商，就乙方投资建设食品加工项目达成协议。\n一、乙方应当开工。"
+    assert _roles(text) == {"甲方": "government", "乙方": "counterparty"}
+
+
+def test_a_quoted_label_cut_off_by_the_head_is_no_label() -> None:
+    # the head of a text whose first clause starts early is its first 120 characters
+    lead = "合作协议\n甲方：\n乙方：\n经协商达成如下协议。\n一、企业名称："
+    pad = "某" * (118 - len(lead) - len("新设企业暂定名为（以下简称"))
+    text = lead + pad + "新设企业暂定名为（以下简称“新企业”），由乙方负责筹建。\n二、乙方应当出资。\n"
+    assert text.index("“") < 120 < text.index("”")
+    assert set(_roles(text)) == {"甲方", "乙方"}
