@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from extractors.lexicon import mask
 from extractors.model import Anchor, Deadline, Offset, OffsetUnit
 from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
 
@@ -189,7 +190,7 @@ def _safe_date(year: int, month: int, day: int | None) -> date | None:
 
 
 def _recurring(text: str) -> Deadline | None:
-    m = _RECURRING_CN.search(text)
+    m = _RECURRING_CN.search(mask(text, ("定期",)))
     if m:
         phrase = m.group(0)
         tail = re.match(rf"[^，。；,;]{{0,12}}?(?:{NUM}月{NUM}日|{NUM}日)(?:前|之前|以前)?", text[m.end() :])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
+from extractors.lexicon import MaskedPattern
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import EN_PARTY, english_subject, is_actor, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
@@ -31,24 +32,66 @@ from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragr
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 
 # --------------------------------------------------------------------------------------------- lexicon
-STRONG_MODAL = re.compile(
-    r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
-    r"(?<![所必急按无])需(?![求])|"
-    r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
-    r"负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|承诺|"
-    r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
-    r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
+STRONG_MODAL = MaskedPattern(
+    re.compile(
+        r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
+        r"(?<![所必急按无])需(?![求])|"
+        r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
+        r"负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|承诺|"
+        r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
+        r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
+    )
 )
-BARE_SPLIT_MODAL = re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
+BARE_SPLIT_MODAL = MaskedPattern(
+    re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
+)
 WEAK_MODALS = ("将", "予以", "给予", "同意")
-PERMISSION = re.compile(r"有权|可以|可适当|可(?=[向对在按将于])|享有|有权利|不必|无须|无需")
-REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外")
+PERMISSION = MaskedPattern(
+    re.compile(
+        r"有权|可以|可适当|享有|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
+        r"可(?=[向对在按将于]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
+    ),
+    ("有权", "可", "可以"),
+)
+REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外|(?:依照|按照|适用)其规定")
 EXCLUDE = re.compile(
     r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
     r"未尽事宜|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
+)
+#: clauses that carry a modal but impose no duty, by kind (each kind has a test on sentences of its own)
+NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
+    ("interpretation", re.compile(r"负责解释|由[^，。；]{1,25}解释$|解释权(?:归|属于)")),
+    ("form_note", re.compile(r"^[（(【]?\s*(?:注|说明|填写说明)\s*[：:][^）)]{0,40}(?:写|填|选择|明确规定)")),
+    (
+        "form_instruction",
+        re.compile(
+            r"根据(?:实际|具体)情况(?:具体)?(?:写|填|选择)|(?:在空格|空格部位|空白处)[^，。；]{0,6}(?:打|填|划)|填明|选择√|打×"
+        ),
+    ),
+    (
+        "purpose",
+        re.compile(
+            r"(?:^|，)特(?:订立|签订|制定|订|立|签署)|为(?:了)?明确[^，。；]{0,20}(?:权利|义务|责任)|"
+            r"(?:订立|签订|签署)本(?:合同|协议)(?:书)?(?:，|以|如下|共同)"
+        ),
+    ),
+    (
+        "amendment",
+        re.compile(
+            r"不得(?:擅自|随意|单方面?|无故)?(?:要求)?(?:修改|变更|解除|终止)(?:或(?:者)?(?:修改|变更|解除|终止))?(?:本)?合同"
+        ),
+    ),
+    (
+        "content",
+        re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
+    ),
+    ("deeming", re.compile(r"视为|视同")),
+    ("precedence", re.compile(r"以[^，。；]{1,20}为准|优先适用|具有同等(?:法律)?效力")),
+    ("guiding", re.compile(r"坚持以[^，。；]{2,40}为(?:指导|统领|根本遵循)|指导思想")),
 )
 ENCOURAGE = re.compile(r"^(?:国家)?(?:鼓励|支持|引导|倡导)")
 LIABILITY = re.compile(
@@ -165,6 +208,20 @@ def _modal(text: str, english: bool) -> re.Match[str] | None:
         return EN_MODAL.search(cleaned)
     cleaned = re.sub(r"经[^，。；]{0,12}同意", lambda m: " " * len(m.group(0)), text)
     return STRONG_MODAL.search(cleaned)
+
+
+def non_duty(text: str) -> str | None:
+    """The kind of non-duty clause ``text`` is (validity, purpose, deeming …), or None."""
+    for kind, pattern in NON_DUTY:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if kind == "deeming":
+            modal = _modal(text[: m.start()], False)
+            if modal is not None:
+                continue  # 乙方必须按期开工，否则视为违约: the duty comes first, the deeming is its sanction
+        return kind
+    return None
 
 
 def _permission(text: str, english: bool) -> bool:
@@ -308,6 +365,8 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
     starts_modal = bool(STRONG_MODAL.match(stripped))
     if group_modal and (bare or (starts_modal and (CONNECTOR.match(c) or group_permission_only))):
         return True
+    if group_permission_only and _modal(c, False) and not _permission(c, False):
+        return True  # 乙方有权要求…，维修费用由乙方承担: the right does not veto the duty after it
     if CONNECTOR.match(c) and group_modal:
         m = _modal(c, False)
         if m and "、" not in c[: m.start()]:
@@ -356,6 +415,8 @@ def _classify(
         return None, None
     if EXCLUDE.search(t) and not LIABILITY.search(t.split("构成犯罪")[0]):
         return None, None
+    if non_duty(t) is not None:
+        return None, None
     core = _strip_connector(t)
     if ENCOURAGE.match(core) and note is None:
         return None, None
@@ -367,6 +428,8 @@ def _classify(
     if referral and (modal is None or modal.start() > referral.start()):
         return None, None
     perm = PERMISSION.search(t)
+    if modal and perm and perm.start() == modal.end() and not note:
+        return None, None  # 应有权, 须享有: a right written with a modal
     if modal and not (perm and perm.start() < modal.start() and not note):
         return "modal", modal.group(0)
     if perm and not note:

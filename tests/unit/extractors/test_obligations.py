@@ -393,3 +393,57 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         "第四条 拍卖代理机构不得泄露竞买人信息。\n第五条 窗口承办单位应当在三个工作日内答复申请人。\n"
     )
     assert _rule_roles(market)["窗口承办单位"] == "other"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("本协议经双方法定代表人签字并加盖公章后方能生效。", "validity"),
+        ("本细则由市发展改革委负责解释。", "interpretation"),
+        ("（注：本条按项目的实际情况填写。）", "form_note"),
+        ("第三条所列设备，须根据实际情况选择√。", "form_instruction"),
+        ("为明确双方在项目建设中的权利义务，经平等协商，特订立本协议。", "purpose"),
+        ("协议履行期间，任何一方不得擅自变更或者解除合同。", "amendment"),
+        ("项目公司的董事会应由七名董事组成。", "content"),
+        ("乙方逾期未提出书面异议的，视为同意验收结果。", "deeming"),
+        ("附件与正文不一致的，以正文为准。", "precedence"),
+        ("今年全区营商环境工作要坚持以新发展理念为指导。", "guiding"),
+    ],
+)
+def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
+    from extractors.rules import non_duty
+
+    assert non_duty(sentence.rstrip("。")) == kind
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n" + sentence, IP)
+    assert _texts(result) == []
+
+
+def test_a_sanction_after_the_duty_does_not_make_it_a_deeming_clause() -> None:
+    sentence = "乙方应于取得施工许可后三个月内开工，否则视为放弃用地。"
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n" + sentence, IP)
+    assert len(result.obligations) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方逾期付款的，甲方可要求乙方支付违约金。",
+        "甲方应有权对项目建设进度进行检查。",
+        "甲方保留对该地块规划调整的权利。",
+    ],
+)
+def test_rights_written_with_a_modal_or_can_are_not_duties(sentence: str) -> None:
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n" + sentence, IP)
+    assert _texts(result) == []
+
+
+def test_a_right_does_not_veto_the_duty_after_it() -> None:
+    sentence = "乙方有权使用园区的公共设施，设施的日常维护费用由乙方承担。"
+    result = _extract("项目投资协议\n甲方：某某区管理委员会\n乙方：某某科技有限公司\n" + sentence, IP)
+    assert _texts(result) == ["设施的日常维护费用由乙方承担"]
+
+
+@pytest.mark.parametrize("sentence", ["国务院对审批时限另有规定的，依照其规定。"])
+def test_referrals_to_other_rules_are_not_duties(sentence: str) -> None:
+    text = "某某办法\n第一条 为了规范管理，制定本办法。\n第二条 " + sentence + "\n第三条 市商务局应当公开审批结果。\n"
+    assert _texts(_extract(text)) == ["市商务局应当公开审批结果"]
