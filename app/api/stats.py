@@ -262,10 +262,12 @@ async def build_table(
     if dataset == Dataset.ORGANISATIONS:
         return tables.stats_table("按单位统计", "单位", await svc.by_organisation(scope_path, flt))
     if dataset == Dataset.KINDS:
-        return tables.stats_table("按协议类型统计", "协议类型", await svc.by_dimension(scope_path, flt, Dimension.KIND))
+        return tables.stats_table(
+            "按协议类型统计", "协议类型", await svc.by_dimension(scope_path, flt, Dimension.KIND), group="kind"
+        )
     if dataset == Dataset.CATEGORIES:
         rows = await svc.by_dimension(scope_path, flt, Dimension.CATEGORY)
-        return tables.stats_table("按义务类别统计", "义务类别", rows)
+        return tables.stats_table("按义务类别统计", "义务类别", rows, group="category")
     if dataset == Dataset.TREND:
         return tables.stats_table("月度趋势", "月份", await svc.trend(scope_path, flt))
     if dataset == Dataset.RANKING:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -48,9 +49,15 @@ class Table:
         return [[c.value(r) for c in self.columns] for r in self.rows]
 
 
-def stats_columns(first: str) -> list[Column]:
+def stats_columns(first: str, group: str | None = None) -> list[Column]:
+    """Columns of a statistics table; ``group`` names the label group of the first column's stored codes
+    (``kind``, ``category``) so a reader sees 招商引资协议, never ``investment_promotion``."""
+
+    def first_value(r: StatsRow) -> str:
+        return label(group, r.label) if group else r.label
+
     return [
-        Column(first, Cell.TEXT, lambda r: label("kind", r.label)),
+        Column(first, Cell.TEXT, first_value),
         Column("应履行数", Cell.INT, lambda r: r.due),
         Column("按期履行数", Cell.INT, lambda r: r.fulfilled_on_time),
         Column("逾期履行数", Cell.INT, lambda r: r.fulfilled_late),
@@ -68,8 +75,10 @@ def stats_columns(first: str) -> list[Column]:
     ]
 
 
-def stats_table(title: str, first: str, rows: Sequence[StatsRow], *, ranked: bool = False) -> Table:
-    columns = stats_columns(first)
+def stats_table(
+    title: str, first: str, rows: Sequence[StatsRow], *, ranked: bool = False, group: str | None = None
+) -> Table:
+    columns = stats_columns(first, group)
     if ranked:
         columns = [Column("排名", Cell.INT, lambda r: r.rank), *columns]
     return Table(title, columns, rows)
@@ -163,6 +172,34 @@ _FORMATS = {
 }
 
 
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a spreadsheet: CJK (East Asian wide/full-width) characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _shown(value: Any, kind: Cell) -> str:
+    """``value`` roughly as Excel shows it with the column's number format."""
+    if value is None:
+        return ""
+    if kind == Cell.MONEY:
+        return f"{value:,.2f}"
+    if kind == Cell.RATE:
+        return f"{value * 100:.2f}%"
+    if isinstance(value, date | datetime):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def column_width(column: Column, values: Sequence[Any]) -> int:
+    """A column as wide as its header or widest value (plus padding), between MIN_WIDTH and MAX_WIDTH;
+    long text (clauses) stops at MAX_WIDTH and wraps."""
+    widest = max([display_width(column.header), *(display_width(_shown(v, column.kind)) for v in values)])
+    return max(MIN_WIDTH, min(MAX_WIDTH, widest + 2))
+
+
 def to_xlsx(table: Table) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -175,7 +212,8 @@ def to_xlsx(table: Table) -> bytes:
     ws.append([c.header for c in table.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for values in table.values():
+    rows = table.values()
+    for values in rows:
         ws.append([float(v) if isinstance(v, Decimal) else _text_safe(v) for v in values])
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
@@ -183,7 +221,7 @@ def to_xlsx(table: Table) -> bytes:
         if fmt:
             for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = fmt
-        ws.column_dimensions[letter].width = max(10, min(60, len(column.header) * 2 + 2))
+        ws.column_dimensions[letter].width = column_width(column, [row[index - 1] for row in rows])
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -33,7 +33,7 @@ The public functions take the caller's ``scope_path`` and a ``StatsFilter``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -389,6 +389,42 @@ def _months(start: date | None, end: date | None) -> Iterable[str]:
     return out
 
 
+class Period(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+def period_for(months: int) -> Period:
+    """The step a time axis of ``months`` months reads well at: months up to two years, quarters up to
+    five, years beyond."""
+    if months > 60:
+        return Period.YEAR
+    if months > 24:
+        return Period.QUARTER
+    return Period.MONTH
+
+
+_MONTH_KEY = re.compile(r"(\d{4})-(\d{2})")
+
+
+def coarsen(trend: Sequence[StatsRow], period: Period | None = None) -> list[StatsRow]:
+    """Monthly rows (``YYYY-MM``) summed into quarters (``2025-Q3``) or years (``2025年``) and scored again
+    — the score of a quarter is the score of its counts, not a mean of monthly scores."""
+    step = period or period_for(len(trend))
+    if step == Period.MONTH:
+        return list(trend)
+    groups: dict[str, StatsRow] = {}
+    for row in trend:
+        match = _MONTH_KEY.fullmatch(row.key)
+        if match is None:
+            continue
+        year, month = match.group(1), int(match.group(2))
+        key = f"{year}年" if step == Period.YEAR else f"{year}-Q{(month - 1) // 3 + 1}"
+        _merge(groups.setdefault(key, StatsRow(key=key, label=key)), row)
+    return [g.finish() for g in groups.values()]
+
+
 async def summary(scope_path: str, flt: StatsFilter) -> StatsRow:
     """All obligations in scope (or under ``flt.organisation_id``) as one row."""
     root = await _root_path(scope_path, flt.organisation_id)
@@ -418,12 +454,22 @@ async def ranking(scope_path: str, flt: StatsFilter) -> list[StatsRow]:
     fewer breaches; ties share a rank."""
     rows = [r for r in await by_organisation(scope_path, flt) if r.due or r.failures or r.rectified or r.repaired]
     rows.sort(key=lambda r: (-r.score, -(r.on_time_rate or Decimal(0)), r.breached, r.label))
-    previous: tuple[Decimal, Decimal | None, int] | None = None
-    for position, row in enumerate(rows, start=1):
-        current = (row.score, row.on_time_rate, row.breached)
-        row.rank = rows[position - 2].rank if previous == current else position
-        previous = current
+    for row, rank in zip(rows, dense_ranks([(r.score, r.on_time_rate, r.breached) for r in rows]), strict=True):
+        row.rank = rank
     return rows
+
+
+def dense_ranks(keys: Sequence[Hashable]) -> list[int]:
+    """Dense ranks of already-ordered sort keys: equal neighbours share a rank and the next one follows on
+    (1, 2, 2, 3 — never 1, 3, 4), so a reader never looks for a missing place. The page, the CSV/XLSX
+    exports, the PDF report and ``/api/stats/ranking`` all read ``StatsRow.rank`` set from here."""
+    ranks: list[int] = []
+    for position, key in enumerate(keys):
+        if position == 0:
+            ranks.append(1)
+        else:
+            ranks.append(ranks[-1] if key == keys[position - 1] else ranks[-1] + 1)
+    return ranks
 
 
 async def trend(scope_path: str, flt: StatsFilter) -> list[StatsRow]:
