@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from reading_builders import docx_file
 
 from extractors.model import ExtractOptions
 from extractors.pipeline import extract, pieces
+from tests.reading_builders import docx_file
 
 CLAUSE = "第{}条 甲方应当于2025年12月31日前向乙方支付补助资金{}万元。\n"
 PREAMBLE = "投资合作协议\n甲方：佛山市南海区人民政府\n乙方：佛山市某某科技有限公司\n"

@@ -7,7 +7,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from reading_builders import (
+
+from extractors import EmptyDocument, Limits
+from extractors.reading import UNREADABLE_LAYER, UNREADABLE_LAYER_WITH_OCR, read_pages
+from extractors.reading.ocr import looks_turned
+from tests.integration.test_reading_hostile import _check_reason
+from tests.reading_builders import (
     ENGLISH_LINES,
     annotation_only_pdf,
     identity_h_pdf,
@@ -17,11 +22,6 @@ from reading_builders import (
     table_pdf,
     type3_bitmap_pdf,
 )
-from test_reading_hostile import _check_reason
-
-from extractors import EmptyDocument, Limits
-from extractors.reading import UNREADABLE_LAYER, UNREADABLE_LAYER_WITH_OCR, read_pages
-from extractors.reading.ocr import looks_turned
 
 LIMITS = Limits(timeout_seconds=120)
 LINES = ENGLISH_LINES
