@@ -19,19 +19,35 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why ``password`` may not be used, or ``None`` when it may."""
+PROBLEMS = {  # code → the English sentence (the pages show ``error.<code>`` from ``app.ui.i18n``)
+    "password.too_short": f"The password must have at least {MIN_LENGTH} characters.",
+    "password.too_long": f"The password may have at most {MAX_LENGTH} characters.",
+    "password.nul": "The password may not contain NUL characters.",
+    "password.common": "This password is on the list of common passwords; choose another.",
+    "password.has_username": "The password may not contain the user name.",
+    "password.too_few_characters": "The password repeats too few distinct characters.",
+}
+
+
+def password_problem_code(password: str, username: str = "") -> str | None:
+    """Why ``password`` may not be used, as a ``PROBLEMS`` code, or ``None`` when it may."""
     if len(password) < MIN_LENGTH:
-        return f"The password must have at least {MIN_LENGTH} characters."
+        return "password.too_short"
     if len(password) > MAX_LENGTH:
-        return f"The password may have at most {MAX_LENGTH} characters."
+        return "password.too_long"
     if "\x00" in password:
-        return "The password may not contain NUL characters."
+        return "password.nul"
     folded = password.strip().casefold()
     if folded in common_passwords():
-        return "This password is on the list of common passwords; choose another."
+        return "password.common"
     if username and username.strip().casefold() in folded:
-        return "The password may not contain the user name."
+        return "password.has_username"
     if len(set(folded)) < 4:
-        return "The password repeats too few distinct characters."
+        return "password.too_few_characters"
     return None
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why ``password`` may not be used, or ``None`` when it may."""
+    code = password_problem_code(password, username)
+    return PROBLEMS[code] if code else None

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from app.models import ApiToken, LoginAttempt, Organisation, Role, User, UserSession
-from app.passwords import password_problem
+from app.passwords import PROBLEMS, password_problem_code
 from app.security import (
     DEFAULT_TOKEN_DAYS,
     Principal,
@@ -35,9 +35,9 @@ def _dummy_hash() -> str:
 
 
 def check_password(password: str, username: str, key: str = "password") -> None:
-    problem = password_problem(password, username)
-    if problem:
-        raise InvalidInput(problem, errors=[{"key": key, "message": problem}])
+    code = password_problem_code(password, username)
+    if code:
+        raise InvalidInput(PROBLEMS[code], errors=[{"key": key, "message": PROBLEMS[code], "code": code}])
 
 
 async def add_user(
@@ -56,14 +56,16 @@ async def add_user(
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() or c == "\x00" for c in username):
         message = "A username of 1-64 characters without spaces is required."
-        raise InvalidInput(message, errors=[{"key": "username", "message": message}])
+        raise InvalidInput(message, errors=[{"key": "username", "message": message, "code": "account.username"}])
     if enforce_policy:
         check_password(password, username)
     if len(display_name) > 100 or "\x00" in display_name:
         message = "The display name must have at most 100 characters and no NUL."
-        raise InvalidInput(message, errors=[{"key": "display_name", "message": message}])
+        raise InvalidInput(
+            message, errors=[{"key": "display_name", "message": message, "code": "account.display_name"}]
+        )
     if await User.filter(username=username).exists():
-        raise Conflict(f"The user {username!r} already exists.")
+        raise Conflict(f"The user {username!r} already exists.", errors=[{"key": "username", "code": "account.exists"}])
     org = await Organisation.get_or_none(id=organisation_id)
     if org is None:
         raise NotFound(f"Organisation {organisation_id} does not exist.")
@@ -120,10 +122,12 @@ async def change_password(principal: Principal, current: str, new: str, keep_ses
     user = await User.get(id=principal.user_id)
     if not await asyncio.to_thread(verify_password, user.password_hash, current):
         message = "The current password is wrong."
-        raise InvalidInput(message, errors=[{"key": "current_password", "message": message}])
+        raise InvalidInput(
+            message, errors=[{"key": "current_password", "message": message, "code": "password.wrong_current"}]
+        )
     if new == current:
         message = "The new password must differ from the current one."
-        raise InvalidInput(message, errors=[{"key": "new_password", "message": message}])
+        raise InvalidInput(message, errors=[{"key": "new_password", "message": message, "code": "password.unchanged"}])
     check_password(new, user.username, key="new_password")
     async with in_transaction():
         user.password_hash = hash_password(new)

@@ -15,11 +15,22 @@ from app.api.deps import CurrentUser
 from app.api.ids import MAX_ID
 from app.errors import AppError, InvalidInput, NotFound
 from app.models import Organisation, Role, User
+from app.passwords import MAX_LENGTH, MIN_LENGTH
 from app.security import ADMIN_ONLY, SESSION_COOKIE, token_expiry
 from app.services import users as svc
 from app.ui.render import LANDING, page, safe_next
 
 ADMIN = {"roles": ADMIN_ONLY}
+PASSWORD_LIMITS = {"password_min": MIN_LENGTH, "password_max": MAX_LENGTH}  # for the error messages
+
+
+def field_errors(exc: AppError) -> dict[str, str]:
+    """The fields an error names, each with the message key the page shows beside it (``error.<code>``)."""
+    return {
+        str(item["key"]): f"error.{item['code']}"
+        for item in exc.extra.get("errors", [])
+        if isinstance(item, dict) and item.get("key") and item.get("code")
+    }
 
 
 def _user_id(value: int) -> int:
@@ -42,7 +53,15 @@ class AccountPages(Controller):
     async def password_page(
         self, request: Request[Any, Any, Any], principal: CurrentUser, next_path: FromQuery[str] = ""
     ) -> Template:
-        return page(request, "password.html", error=None, forced=principal.must_change_password, next_path=next_path)
+        return page(
+            request,
+            "password.html",
+            error=None,
+            errors={},
+            forced=principal.must_change_password,
+            next_path=next_path,
+            **PASSWORD_LIMITS,
+        )
 
     @post("/password", opt=SELF_SERVICE)
     async def password_form(
@@ -54,9 +73,11 @@ class AccountPages(Controller):
                 request,
                 "password.html",
                 status_code=422,
-                error="password.mismatch",
+                error=None,
+                errors={"confirm_password": "error.password.mismatch"},
                 forced=principal.must_change_password,
                 next_path=next_path,
+                **PASSWORD_LIMITS,
             )
         try:
             await svc.change_password(
@@ -66,13 +87,16 @@ class AccountPages(Controller):
                 keep_session=request.cookies.get(SESSION_COOKIE),
             )
         except InvalidInput as exc:
+            errors = field_errors(exc)
             return page(
                 request,
                 "password.html",
                 status_code=exc.status,
-                error=exc.detail,
+                error=None if errors else exc.detail,
+                errors=errors,
                 forced=principal.must_change_password,
                 next_path=next_path,
+                **PASSWORD_LIMITS,
             )
         return Redirect(next_path)
 
@@ -81,8 +105,18 @@ class AccountPages(Controller):
         return await self._users(request, message=message)
 
     async def _users(
-        self, request: Request[Any, Any, Any], status_code: int = 200, error: str | None = None, message: str = ""
+        self,
+        request: Request[Any, Any, Any],
+        status_code: int = 200,
+        error: str | None = None,
+        message: str = "",
+        *,
+        errors: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        reset_user: int | None = None,
     ) -> Template:
+        """The users page; after a refused form, ``errors`` (field → message key) beside the fields, the
+        form's other input (never a password) kept in ``form``, a refused reset beside ``reset_user``'s row."""
         return page(
             request,
             "admin_users.html",
@@ -92,19 +126,29 @@ class AccountPages(Controller):
             roles=list(Role),
             error=error,
             message=message,
+            errors=errors or {},
+            form={k: v for k, v in (form or {}).items() if "password" not in k},
+            reset_user=reset_user,
+            **PASSWORD_LIMITS,
         )
 
     @post("/admin/users", opt=ADMIN)
     async def create_user(
         self, request: Request[Any, Any, Any], principal: CurrentUser, data: URLEncodedBody[dict[str, str]]
     ) -> Template | Redirect:
+        refused: dict[str, str] = {}
         try:
             role = Role(data.get("role", ""))
-            organisation_id = int(data.get("organisation_id", "0") or "0")
-            if not 1 <= organisation_id <= MAX_ID:
-                raise ValueError
         except ValueError:
-            return await self._users(request, 422, "admin.bad_form")
+            refused["role"] = "error.account.role"
+        try:
+            organisation_id = int(data.get("organisation_id", "0") or "0")
+        except ValueError:
+            organisation_id = 0
+        if not 1 <= organisation_id <= MAX_ID:
+            refused["organisation_id"] = "error.account.organisation"
+        if refused:
+            return await self._users(request, 422, errors=refused, form=data)
         try:
             user = await svc.add_user(
                 data.get("username", ""),
@@ -116,7 +160,8 @@ class AccountPages(Controller):
                 must_change_password=True,
             )
         except AppError as exc:
-            return await self._users(request, exc.status, exc.detail)
+            errors = field_errors(exc)
+            return await self._users(request, exc.status, None if errors else exc.detail, errors=errors, form=data)
         return Redirect(f"/admin/users?message=created:{user.username}")
 
     @post("/admin/users/{user_id:int}/disable", opt=ADMIN)
@@ -145,7 +190,10 @@ class AccountPages(Controller):
         try:
             user = await svc.reset_password(principal, await _username(user_id), data.get("password", ""))
         except AppError as exc:
-            return await self._users(request, exc.status, exc.detail)
+            errors = field_errors(exc)
+            return await self._users(
+                request, exc.status, None if errors else exc.detail, errors=errors, reset_user=user_id
+            )
         return Redirect(f"/admin/users?message=reset:{user.username}")
 
     @get("/admin/tokens", opt=ADMIN)
