@@ -35,7 +35,8 @@ os.environ["CHENGXIN_QUEUE_NAME"] = RUN_QUEUE
 # ---- nothing written into the working tree ----------------------------------------------------------
 
 _REPO = Path(__file__).resolve().parent.parent
-_CACHES = [f":(exclude){cache}" for cache in (".venv/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/")]
+# caches, and artifacts/ (git-ignored): the browser tests save their screenshots there on purpose
+_CACHES = [f":(exclude){cache}" for cache in (".venv/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", "artifacts/")]
 _CACHES.append(":(exclude,glob)**/__pycache__/**")
 
 
