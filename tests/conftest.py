@@ -5,17 +5,20 @@ on PostgreSQL too (a fresh database per run, tables truncated per test). Redis t
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from app.settings import Settings
 
@@ -35,6 +38,10 @@ os.environ["CHENGXIN_QUEUE_NAME"] = RUN_QUEUE
 # ---- nothing written into the working tree ----------------------------------------------------------
 
 _REPO = Path(__file__).resolve().parent.parent
+# hypothesis keeps its example database and constants cache in ./.hypothesis unless told otherwise
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="chengxin-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 # caches, and artifacts/ (git-ignored): the browser tests save their screenshots there on purpose
 _CACHES = [f":(exclude){cache}" for cache in (".venv/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", "artifacts/")]
 _CACHES.append(":(exclude,glob)**/__pycache__/**")

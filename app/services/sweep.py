@@ -8,7 +8,6 @@ twice for the same date changes nothing (state moves are monotone, inserts skip 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -206,6 +205,13 @@ async def _sweep_states(
 
         days_late = days_between(dialect, "?", "o.due_date")
         now = datetime.now(UTC)
+        counting = ", ".join(f"'{state}'" for state in sorted(COUNTING_STATES))
+        prior = (
+            "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
+            f"AND p.kind = 'government_breach' AND p.state IN ({counting}) AND p.found_on >= ?)"
+        )
+        outstanding = "COALESCE(o.amount - o.amount_fulfilled, 0)"
+        grade, grade_params = severity_case(outstanding, days_late, prior, thresholds, as_of)
         created: dict[str, int] = {"government_breach": 0, "counterparty_default": 0}
         ids_param: Any = breached_ids if dialect == "postgres" else json.dumps(breached_ids)
         for kind, roles in (
@@ -221,13 +227,6 @@ async def _sweep_states(
                 if kind == "government_breach"
                 else "(SELECT a.owning_department_id FROM agreement a WHERE a.id = o.agreement_id)"
             )
-            counting = ", ".join(f"'{state}'" for state in sorted(COUNTING_STATES))
-            prior = (
-                "(SELECT COUNT(*) FROM integrity_failure p WHERE p.organisation_id = o.owner_id "
-                f"AND p.kind = 'government_breach' AND p.state IN ({counting}) AND p.found_on >= ?)"
-            )
-            outstanding = "COALESCE(o.amount - o.amount_fulfilled, 0)"
-            grade, grade_params = severity_case(outstanding, days_late, prior, thresholds)
             sql = (
                 "INSERT INTO integrity_failure (kind, obligation_id, organisation_id, obligor_name, promised_to, "
                 "state, severity, source, due_date, detected_on, days_late, amount_outstanding, clause, "
@@ -245,7 +244,7 @@ async def _sweep_states(
             )
             params = [
                 kind,
-                *grade_params(as_of),
+                *grade_params,
                 as_of,
                 as_of,
                 now,
@@ -263,21 +262,16 @@ async def _sweep_states(
 
 
 def severity_case(
-    amount_sql: str, days_late_sql: str, prior_sql: str, thresholds: SeverityThresholds
-) -> tuple[str, Callable[[date], list[Any]]]:
-    """The SQL CASE of ``trackers.failures.severity``, generated from the same ladder (``levels()``).
-
-    ``days_late_sql`` and ``prior_sql`` each hold one ``?`` for the sweep date (the prior findings' one is
-    the earliest counting finding day, ``prior_since``); the returned function gives the parameters for a
-    date in the order the CASE uses them."""
+    amount_sql: str, days_late_sql: str, prior_sql: str, thresholds: SeverityThresholds, as_of: date
+) -> tuple[str, list[Any]]:
+    """The SQL CASE of ``trackers.failures.severity`` for a sweep of ``as_of``, generated from the same
+    ladder (``levels()``), and its parameters in order. ``days_late_sql`` holds one ``?`` for the sweep date,
+    ``prior_sql`` one for the earliest finding day that still counts (``prior_since``)."""
     levels = thresholds.levels()
     branches = " ".join(
         f"WHEN {amount_sql} >= ? OR {days_late_sql} >= ? OR {prior_sql} >= ? THEN '{level.severity}'"
         for level in levels
     )
-
-    def params(as_of: date) -> list[Any]:
-        since = thresholds.prior_since(as_of)
-        return [v for lv in levels for v in (lv.amount, as_of, lv.days_late, since, lv.prior_failures)]
-
+    since = thresholds.prior_since(as_of)
+    params = [v for lv in levels for v in (lv.amount, as_of, lv.days_late, since, lv.prior_failures)]
     return f"CASE {branches} ELSE '{Severity.MINOR}' END", params
