@@ -347,7 +347,7 @@ MESSAGES |= {
     "step.miss_rectification_deadline": ("逾期未整改（系统认定）", "Rectification deadline missed (sweep)"),
     "fstate.recorded": ("新增记录", "recorded"),
     "inbox.title": ("消息通知", "Notifications"),
-    "inbox.bell": ("消息通知（{n} 条未读）", "Notifications ({n} unread)"),
+    "inbox.bell": ("消息通知 {n} 条未读", "Notifications: {n} unread"),
     "inbox.all": ("全部", "All"),
     "inbox.unread_only": ("仅未读", "Unread only"),
     "inbox.read_all": ("全部标为已读", "Mark all read"),
