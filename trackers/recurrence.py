@@ -110,6 +110,26 @@ def instances(rule: RecurrenceRule, start: date, until: date) -> list[date]:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class InstancePeriod:
+    """The calendar period one instance of a recurring obligation is for: ``number`` is the half, quarter or
+    month of ``year`` (1 for a whole year)."""
+
+    frequency: Frequency
+    year: int
+    number: int = 1
+
+
+def period_of(rule: RecurrenceRule, nominal: date) -> InstancePeriod | None:
+    """The calendar period of the instance with nominal due date ``nominal``: the one that contains the
+    day ``rule.days_after_period`` before it (each period falls due at its end, or that many days after).
+    None for weekly and anchored rules, whose periods are counted from a start day, not named."""
+    if rule.frequency is Frequency.WEEKLY or rule.anchored:
+        return None
+    day = nominal - timedelta(days=rule.days_after_period)
+    return InstancePeriod(rule.frequency, day.year, (day.month - 1) // _PERIOD_MONTHS[rule.frequency] + 1)
+
+
 _DIGITS = {
     "零": 0,
     "〇": 0,

@@ -157,6 +157,7 @@ class FailurePages(Controller):
             request,
             "failures.html",
             failures=rows,
+            periods=await queries.instance_periods(f.obligation_id for f in rows),
             total=total,
             page_no=number,
             pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),

@@ -252,6 +252,7 @@ class AgreementPages(Controller):
             status_code=status_code,
             agreement=agreement,
             obligations=obligations,
+            periods=await queries.instance_periods(o.id for o in obligations),
             evidence=evidence,
             events=events,
             event_kinds=list(EVENT_KINDS),
@@ -397,6 +398,7 @@ class WorkPages(Controller):
             request,
             "my.html",
             obligations=rows,
+            periods=await queries.instance_periods([o.id for o in rows] + [f.obligation_id for f in failures]),
             warnings=warnings,
             failures=failures,
             defaults=defaults,
@@ -649,7 +651,17 @@ class PublicPages(Controller):
         q = q.strip()[:100]
         page_no = max(page_no, 1)
         rows, total = await failure_svc.published(clock.today(), q or None, 20, (page_no - 1) * 20)
-        return page(request, "public.html", failures=rows, total=total, q=q, page_no=page_no, pages=(total + 19) // 20)
+        periods = await queries.instance_periods(f.obligation_id for f in rows)
+        return page(
+            request,
+            "public.html",
+            failures=rows,
+            periods=periods,
+            total=total,
+            q=q,
+            page_no=page_no,
+            pages=(total + 19) // 20,
+        )
 
     @get("/lang/{code:str}", opt={"roles": PUBLIC})
     async def switch_language(self, code: FromPath[str], next_path: FromQuery[str] = "/") -> Redirect:

@@ -6,6 +6,7 @@ and affordability), plus the few bounded reads only pages need (fulfilment at a 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,7 +17,7 @@ from app.models import Agreement, AgreementKind, IntegrityFailure, Obligation, O
 from app.security import Principal
 from app.services import ppp, stats
 from app.services.obligations import visible_agreements, visible_obligations
-from trackers import ReviewStatus
+from trackers import InstancePeriod, ReviewStatus, parse_recurrence, period_of
 from trackers.ppp import AffordabilityPolicy
 
 OPEN_STATES = ("pending", "due_soon", "overdue", "partially_fulfilled")
@@ -62,6 +63,23 @@ GLANCE = {
     "overdue": "overdue",
     "breached": "breached",
 }
+
+
+async def instance_periods(obligation_ids: Iterable[int]) -> dict[int, InstancePeriod]:
+    """The calendar period (2025年度, 2026年第1季度 …) of each instance of a recurring obligation among
+    ``obligation_ids``, by id; other obligations are absent. One query, reading the parents' rules."""
+    ids = set(obligation_ids)
+    if not ids:
+        return {}
+    rows = await Obligation.filter(id__in=ids, parent_id__not_isnull=True).values(
+        "id", "nominal_date", "parent__recurrence", "parent__deadline_text"
+    )
+    periods: dict[int, InstancePeriod] = {}
+    for row in rows:
+        rule = parse_recurrence(row["parent__recurrence"], row["parent__deadline_text"])
+        if rule is not None and row["nominal_date"] is not None and (p := period_of(rule, row["nominal_date"])):
+            periods[row["id"]] = p
+    return periods
 
 
 async def agreement_glance(agreement_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -5,9 +5,11 @@ artifacts/screenshots/phone-*.png."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.demo import DEMO_PASSWORD
 from tests.browser.conftest import CHROMIUM, Screens, Server, axe_violations
 
@@ -72,7 +74,9 @@ def _login(browser: object, server: Server, username: str | None) -> object:
     return page
 
 
-def test_login_and_public_pages_pass_axe_and_fit_a_phone(demo_server: Server, browser: object, screens: Screens) -> None:
+def test_login_and_public_pages_pass_axe_and_fit_a_phone(
+    demo_server: Server, browser: object, screens: Screens
+) -> None:
     page = _login(browser, demo_server, None)
     assert page.evaluate("document.activeElement.name") == "username"  # type: ignore[attr-defined]  # autofocus
     problems: list[str] = []
@@ -105,3 +109,35 @@ def test_every_page_of_a_role_passes_axe_and_fits_a_phone(
     page.context.close()  # type: ignore[attr-defined]
     assert MUST_VISIT[username] <= visited, f"never reached: {MUST_VISIT[username] - visited}"
     assert not problems, "\n".join(problems)
+
+
+def test_instances_name_their_period_and_calendar_chips_their_obligor(demo_server: Server, browser: object) -> None:
+    public = _login(browser, demo_server, None)
+    public.goto("/public")  # type: ignore[attr-defined]
+    labels = public.locator("#public-failures .badge.period").all_inner_texts()  # type: ignore[attr-defined]
+    assert labels, "the demo publishes breaches of yearly duties: each names its year"
+    assert all(re.fullmatch(r"\d{4}年度", label) for label in labels), labels
+    public.context.close()  # type: ignore[attr-defined]
+
+    admin = _login(browser, demo_server, "admin")
+    admin.goto("/my")  # type: ignore[attr-defined]
+    mine = admin.locator("#my-obligations .badge.period").all_inner_texts()  # type: ignore[attr-defined]
+    assert any(re.fullmatch(r"\d{4}年度", label) for label in mine), mine
+    # the same yearly duty's instances in one list are told apart by their year
+    rows = admin.locator("#my-obligations tbody tr").filter(has=admin.locator(".badge.period"))  # type: ignore[attr-defined]
+    by_quote: dict[str, set[str]] = {}
+    for row in rows.all():
+        by_quote.setdefault(row.locator("td.quote").inner_text(), set()).add(row.locator(".badge.period").inner_text())
+    assert any(len(years) > 1 for years in by_quote.values()), by_quote
+    chips = admin.locator("#calendar a.due")  # type: ignore[attr-defined]
+    month = clock.today()  # walk back from the current month to one with deadlines on it
+    for _ in range(24):
+        admin.goto(f"/calendar?month={month:%Y-%m}")  # type: ignore[attr-defined]
+        if chips.count():
+            break
+        month = month.replace(day=1) - timedelta(days=1)
+    assert chips.count(), "no month of the demo's last two years has a deadline on the calendar"
+    for chip in chips.all():
+        title, shown = chip.get_attribute("title") or "", chip.inner_text()
+        assert title.split() == shown.split(), (title, shown)  # obligor · clause, in full
+    admin.context.close()  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import pytest
 
 from trackers.calendar import effective_due
 from trackers.errors import InvalidRule
-from trackers.recurrence import Frequency, RecurrenceRule, instances, parse_recurrence
+from trackers.recurrence import Frequency, InstancePeriod, RecurrenceRule, instances, parse_recurrence, period_of
 
 D = date
 F = Frequency
@@ -184,3 +184,27 @@ def test_instances_then_shift_off_rest_days() -> None:
 def test_invalid_rules(kwargs: dict[str, object]) -> None:
     with pytest.raises(InvalidRule):
         RecurrenceRule(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "deadline", "nominal", "period"),
+    [
+        ("每年", "每年12月31日前", date(2025, 12, 31), InstancePeriod(Frequency.YEARLY, 2025)),
+        ("每年", "每年3月31日前", date(2026, 3, 31), InstancePeriod(Frequency.YEARLY, 2026)),
+        ("每半年", None, date(2026, 6, 30), InstancePeriod(Frequency.HALF_YEARLY, 2026, 1)),
+        ("每季度", "每季度结束后15日内", date(2026, 1, 15), InstancePeriod(Frequency.QUARTERLY, 2025, 4)),
+        ("每月", "每月10日前", date(2026, 2, 10), InstancePeriod(Frequency.MONTHLY, 2026, 2)),
+    ],
+)
+def test_an_instance_names_the_calendar_period_it_is_for(
+    recurrence: str, deadline: str | None, nominal: date, period: InstancePeriod
+) -> None:
+    rule = parse_recurrence(recurrence, deadline)
+    assert rule is not None
+    assert nominal in instances(rule, date(2025, 1, 1), date(2026, 12, 31))
+    assert period_of(rule, nominal) == period
+
+
+def test_weekly_and_anchored_instances_have_no_named_period() -> None:
+    assert period_of(RecurrenceRule(Frequency.WEEKLY, anchored=True), date(2026, 3, 2)) is None
+    assert period_of(RecurrenceRule(Frequency.YEARLY, count=3, anchored=True), date(2026, 3, 2)) is None
