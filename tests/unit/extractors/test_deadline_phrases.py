@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractors.deadlines import add_months, apply_offset, resolve_deadline
+from extractors.deadlines import apply_offset, resolve_deadline
 from extractors.model import Offset
 
 ANCHOR = date(2019, 3, 15)
@@ -159,8 +159,10 @@ def test_phrases_without_deadline(phrase: str) -> None:
         (date(2019, 12, 31), 2, date(2020, 2, 29)),
     ],
 )
-def test_add_months_follows_article_202(start: date, months: int, expected: date) -> None:
-    assert add_months(start, months) == expected
+def test_month_periods_follow_article_202(start: date, months: int, expected: date) -> None:
+    assert apply_offset(start, Offset(months, "month")) == expected
+    if months % 12 == 0:
+        assert apply_offset(start, Offset(months // 12, "year")) == expected
 
 
 def test_workday_offsets_are_left_to_the_calendar() -> None:
