@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from extractors.lexicon import mask
 from extractors.model import Anchor, Deadline, Offset, OffsetUnit
 from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
+from extractors.recurrence import schedule_rrule
 
 __all__ = ["apply_offset", "resolve_deadline"]
 
@@ -201,14 +202,16 @@ def _recurring(text: str) -> Deadline | None:
                 return None  # handled by the 每年 branch
             return Deadline(kind="recurring", text=phrase, recurrence="periodic")
         if m["n"]:
-            return Deadline(kind="recurring", text=phrase, recurrence="yearly", offset=Offset(1, "year"))
+            return Deadline(
+                kind="recurring", text=phrase, recurrence=schedule_rrule("yearly", phrase), offset=Offset(1, "year")
+            )
         unit = m["u"] or m["u2"] or "年"
         rec, off = _RECURRENCE[unit]
         if m["u"]:
             after = text[m.end() : m.end() + 2]
             if after.startswith("定期"):
                 phrase += "定期"
-        return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
+        return Deadline(kind="recurring", text=phrase, recurrence=schedule_rrule(rec, phrase) or rec, offset=off)
     m = _RECURRING_EN.search(text)
     if m:
         word = (m["u"] or m["u2"] or "year").lower()
@@ -218,7 +221,7 @@ def _recurring(text: str) -> Deadline | None:
         if m.group(0).lower() == "periodically":
             rec, off = "periodic", None
         phrase = _sentence_piece(text, m.start(), m.end())
-        return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
+        return Deadline(kind="recurring", text=phrase, recurrence=schedule_rrule(rec, phrase) or rec, offset=off)
     return None
 
 

@@ -13,7 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 
-from app import clock
+from app import clock, labels
 from app.errors import AppError, InvalidInput, Unauthenticated
 from app.models import Role
 from app.security import Principal
@@ -86,6 +86,7 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
             "nav": nav,
             "path": request.url.path,
             "today": clock.today(),
+            "schedule": lambda rrule, in_lang=lang: labels.schedule(rrule, in_lang),
             "unread": request.scope.get(UNREAD_KEY, 0),
             "flash": flash,
             "flash_text": t(flash.key, **flash.values) if flash else "",
