@@ -52,10 +52,9 @@ def whole_number(value: str | None, key: str) -> int | None:
 
 
 def request_body(cls: type[S], values: dict[str, Any]) -> S:
-    """The API's request body built from a form's parsed values (``None`` = not given), checked by the
-    same constraints the JSON API applies (lengths, ranges, bounds); a refusal names its field (an empty
-string counts as not given):
-    ``required`` (missing), ``negative`` (a number below zero), ``too long`` (text) or ``out of range``."""
+    """The API's request body built from a form's parsed values (``None`` or ``""`` = not given), checked
+    by the same constraints the JSON API applies (lengths, ranges, bounds). A refusal names its field and
+    says ``required`` (missing), ``negative`` (a number below zero), ``too long`` (text) or ``out of range``."""
     given = {k: v for k, v in values.items() if v is not None and v != ""}
     try:
         return msgspec.convert(given, cls)

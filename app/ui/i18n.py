@@ -450,6 +450,8 @@ MESSAGES |= {
 }
 
 
+_SCORE_RANGE = ("绩效评分须在 0 到 100 之间。", "A performance score is between 0 and 100.")
+
 # the finance bureau's PPP desk: its forms, the milestone timeline, the affordability bands (issue 12, point 8)
 MESSAGES |= {
     "finance.new_project": ("登记PPP项目", "Record a PPP project"),
@@ -477,14 +479,20 @@ MESSAGES |= {
     "finance.payable": ("考核后应付（元）", "Payable after assessment (yuan)"),
     "finance.no_payments": ("尚未登记支付责任。", "No payment obligations recorded yet."),
     "finance.no_milestones": ("尚未登记里程碑日期。", "No milestone dates recorded yet."),
-    "finance.budgets": ("一般公共预算支出（财政承受能力的测算基数）", "General public budget expenditure (base of the check)"),
+    "finance.budgets": (
+        "一般公共预算支出（财政承受能力的测算基数）",
+        "General public budget expenditure (the base of the affordability check)",
+    ),
     "finance.budget_form": ("登记一般公共预算支出", "Record general public budget expenditure"),
     "finance.general_expenditure": ("一般公共预算支出（元）", "General public budget expenditure (yuan)"),
     "finance.no_budgets": ("尚未登记预算。", "No budgets recorded yet."),
     "finance.save": ("保存", "Save"),
     "finance.legend_ok": ("不超过 {a}%：符合要求", "Up to {a}%: within the limits"),
     "finance.legend_warn": ("{a}%–{b}%：不得新上政府付费项目", "{a}–{b}%: no new government-pay projects"),
-    "finance.legend_danger": ("超过 {b}%：突破红线，不得新上PPP项目", "Above {b}%: red line crossed, no new PPP projects"),
+    "finance.legend_danger": (
+        "超过 {b}%：突破红线，不得新上PPP项目",
+        "Above {b}%: red line crossed, no new PPP projects",
+    ),
     "timeline.planned": ("计划", "planned"),
     "timeline.actual": ("实际", "actual"),
     "timeline.planned_legend": ("计划日期（空心虚线圈）", "Planned date (hollow, dashed)"),
@@ -498,10 +506,13 @@ MESSAGES |= {
     "ferr.name.too_long": ("项目名称最多 300 个字。", "A project name has at most 300 characters."),
     "ferr.year.not_a_number": ("请填写四位数的年度，如 2026。", "Enter a year such as 2026."),
     "ferr.year.out_of_range": ("年度须在 1990 至 2100 之间。", "The year must be between 1990 and 2100."),
-    "ferr.performance_score.out_of_range": ("绩效评分须在 0 到 100 之间。", "A performance score is between 0 and 100."),
-    "ferr.performance_score.negative": ("绩效评分须在 0 到 100 之间。", "A performance score is between 0 and 100."),
-    "ferr.performance_score.0–100": ("绩效评分须在 0 到 100 之间。", "A performance score is between 0 and 100."),
-    "ferr.planned_on.one_date": ("请填写计划日期或实际日期（至少一项）。", "Enter the planned or the actual date (or both)."),
+    "ferr.performance_score.out_of_range": _SCORE_RANGE,
+    "ferr.performance_score.negative": _SCORE_RANGE,
+    "ferr.performance_score.0–100": _SCORE_RANGE,
+    "ferr.planned_on.one_date": (
+        "请填写计划日期或实际日期（至少一项）。",
+        "Enter the planned or the actual date (or both).",
+    ),
     "ferr.district_id.not_a_government_level": (
         "所选单位不是有本级预算的政府层级。",
         "That organisation is not a government level with a budget of its own.",
@@ -515,6 +526,7 @@ MESSAGES |= {
         "A user-pays project carries only O&M performance fees.",
     ),
 }
+
 
 def translator(lang: str) -> Callable[..., str]:
     index = 1 if lang == "en" else 0

@@ -198,9 +198,7 @@ async def payment_schedule(principal: Principal) -> list[tuple[str, float]]:
     ]
 
 
-async def affordability(
-    principal: Principal, policy: AffordabilityPolicy
-) -> list[tuple[str, Decimal, Affordability]]:
+async def affordability(principal: Principal, policy: AffordabilityPolicy) -> list[tuple[str, Decimal, Affordability]]:
     """(``district year``, PPP expenditure ÷ general public budget expenditure, its band) where a budget
     exists."""
     return [
