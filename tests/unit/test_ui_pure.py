@@ -51,7 +51,8 @@ def test_months_between_and_timeline() -> None:
     assert charts.months_between(date(2025, 11, 5), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
     tl = charts.timeline([("a", "签约", None, date(2025, 1, 1)), ("b", "竣工", date(2026, 1, 1), None)])
     assert tl is not None
-    assert tl.rows[0].actual_x is not None and tl.rows[1].planned_x is not None
+    assert tl.rows[0].actual_x is not None
+    assert tl.rows[1].planned_x is not None
     assert tl.rows[0].actual_x < tl.rows[1].planned_x
     assert charts.timeline([]) is None
     assert charts.timeline([("a", "签约", None, None)]) is None

@@ -57,13 +57,15 @@ def test_timeline_places_milestones_in_order() -> None:
     svg = str(macros().timeline(tl, "里程碑"))  # type: ignore[attr-defined]
     actual = [float(x) for x in re.findall(r'<circle class="actual" cx="([\d.]+)"', svg)]
     planned = [float(x) for x in re.findall(r'<circle class="planned" cx="([\d.]+)"', svg)]
-    assert len(actual) == 3 and len(planned) == 3  # two of each in rows, one of each in the legend
+    assert len(actual) == 3
+    assert len(planned) == 3
     assert actual[:2] == sorted(actual[:2])
     assert svg.count('class="slip"') == 1  # planned and actual of the financial close joined
     assert svg.count('<g class="milestone"') == 3
     assert "计划 2026-03-01" in svg
     assert "计划 2024-01-10  实际 2024-02-01" in svg
-    assert "实际日期（实心）" in svg and "计划日期（空心）" in svg
+    assert "实际日期（实心）" in svg
+    assert "计划日期（空心）" in svg
 
 
 def test_no_template_turns_off_escaping() -> None:
