@@ -133,6 +133,29 @@ LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
                 "counterparty_default": ("违约", "Counterparty default"),
             }
         ),
+        # PPP payment mechanisms (PaymentMechanism)
+        "mechanism": MappingProxyType(
+            {
+                "government_pay": ("政府付费", "government pays"),
+                "viability_gap": ("可行性缺口补助", "viability-gap funding"),
+                "user_pay": ("使用者付费", "user pays"),
+            }
+        ),
+        # the government's PPP payments (GovernmentPaymentKind)
+        "paykind": MappingProxyType(
+            {
+                "availability": ("可用性服务费", "availability payment"),
+                "viability_gap": ("可行性缺口补助", "viability-gap subsidy"),
+                "om_performance": ("运维绩效服务费", "O&M performance fee"),
+            }
+        ),
+        # PPP project tags (PPPTag)
+        "ppptag": MappingProxyType(
+            {
+                "stock": ("存量项目", "existing project"),
+                "new_mechanism": ("新机制项目", "new-mechanism project"),
+            }
+        ),
     }
 )
 

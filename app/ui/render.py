@@ -112,10 +112,14 @@ ROW_SUFFIX = re.compile(r"_\d+$")
 
 def field_message(key: str, message: str) -> str:
     """The message key for one field's error: ``ferr.<field>.<message>`` when the catalogue has a
-    specific text (row suffixes like ``_91`` dropped), else ``ferr.<message>``."""
+    specific text (row suffixes like ``_91`` dropped), else ``ferr.<message>``, else ``ferr.invalid`` (never
+    a raw key on the page, e.g. for an unknown choice in a select)."""
     field, code = ROW_SUFFIX.sub("", key), message.replace(" ", "_")
-    specific = f"ferr.{field}.{code}"
-    return specific if translator("zh")(specific) != specific else f"ferr.{code}"
+    zh = translator("zh")
+    specific, general = f"ferr.{field}.{code}", f"ferr.{code}"
+    if zh(specific) != specific:
+        return specific
+    return general if zh(general) != general else "ferr.invalid"
 
 
 def error_key(exc: Exception) -> tuple[str, int, dict[str, Any]]:
