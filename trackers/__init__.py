@@ -80,7 +80,7 @@ from trackers.lifecycle import (
     fulfilment_state,
 )
 from trackers.policies import TrackingPolicies
-from trackers.recurrence import Frequency, InstancePeriod, RecurrenceRule, instances, parse_recurrence, period_of
+from trackers.recurrence import Frequency, InstancePeriod, RecurrenceRule, instances, parse_rrule, period_of
 from trackers.roles import ActorRole, PartyRole
 from trackers.scoring import FailureTally, Grade, IntegrityScore, PeriodCounts, ScoringPolicy, integrity_score
 from trackers.states import OPEN_STATES, ObligationState, ReviewStatus
@@ -178,7 +178,7 @@ __all__ = [
     "next_workday",
     "objection_admissible",
     "objection_deadline",
-    "parse_recurrence",
+    "parse_rrule",
     "period_of",
     "plan_failure_sweep",
     "plan_sweep",

@@ -76,6 +76,30 @@ async def project_read(p: PPPProject) -> ProjectRead:
     )
 
 
+def project_input(data: ProjectCreate) -> svc.ProjectInput:
+    """The service's input from a request body (the API's JSON, or the finance page's form)."""
+    return svc.ProjectInput(
+        name=data.name,
+        district_id=data.district_id,
+        payment_mechanism=parse_enum(PaymentMechanism, data.payment_mechanism, "payment_mechanism"),
+        phase=parse_enum(PPPPhase, data.phase, "phase"),
+        tag=parse_enum(PPPTag, data.tag, "tag"),
+        agreement_id=data.agreement_id,
+    )
+
+
+def payment_input(data: PaymentRequest) -> svc.PaymentInput:
+    """The service's input from a request body (the API's JSON, or the finance page's form)."""
+    return svc.PaymentInput(
+        year=data.year,
+        kind=parse_enum(GovernmentPaymentKind, data.kind, "kind"),
+        amount_planned=data.amount_planned,
+        performance_score=data.performance_score,
+        amount_paid=data.amount_paid,
+        paid_on=data.paid_on,
+    )
+
+
 class PPPController(Controller):
     path = "/api/ppp"
     tags = ["ppp"]
@@ -98,17 +122,7 @@ class PPPController(Controller):
     @post("/projects", opt={"roles": PROJECT_EDITORS}, status_code=201)
     async def create_project(self, principal: CurrentUser, data: JSONBody[ProjectCreate]) -> ProjectRead:
         """A PPP project of a government level (district), optionally linked to its PPP contract."""
-        project = await svc.create_project(
-            principal,
-            svc.ProjectInput(
-                name=data.name,
-                district_id=data.district_id,
-                payment_mechanism=parse_enum(PaymentMechanism, data.payment_mechanism, "payment_mechanism"),
-                phase=parse_enum(PPPPhase, data.phase, "phase"),
-                tag=parse_enum(PPPTag, data.tag, "tag"),
-                agreement_id=data.agreement_id,
-            ),
-        )
+        project = await svc.create_project(principal, project_input(data))
         return await project_read(project)
 
     @get("/projects/{project_id:int}", opt={"roles": STAFF})
@@ -142,18 +156,7 @@ class PPPController(Controller):
         self, principal: CurrentUser, project_id: FromPath[int], data: JSONBody[PaymentRequest]
     ) -> PaymentRead:
         """The government's payment for a year and kind, with the performance score that scales it."""
-        payment = await svc.set_payment(
-            principal,
-            project_id,
-            svc.PaymentInput(
-                year=data.year,
-                kind=parse_enum(GovernmentPaymentKind, data.kind, "kind"),
-                amount_planned=data.amount_planned,
-                performance_score=data.performance_score,
-                amount_paid=data.amount_paid,
-                paid_on=data.paid_on,
-            ),
-        )
+        payment = await svc.set_payment(principal, project_id, payment_input(data))
         return payment_read(payment)
 
     @put("/budgets/{district_id:int}/{year:int}", opt={"roles": BUDGET_EDITORS})

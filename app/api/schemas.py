@@ -529,8 +529,11 @@ class MilestoneRequest(RequestBody):
     actual_on: date | None = None
 
 
+PPP_YEARS = (1990, 2100)  # the years a PPP payment (and, on the finance page, a budget) can be entered for
+
+
 class PaymentRequest(RequestBody):
-    year: Annotated[int, msgspec.Meta(ge=1990, le=2100)]
+    year: Annotated[int, msgspec.Meta(ge=PPP_YEARS[0], le=PPP_YEARS[1])]
     kind: Code
     amount_planned: Amount
     performance_score: Percentage | None = None

@@ -27,6 +27,7 @@ from app.security import Principal
 from app.services import audit
 from app.services.obligations import REVIEW_ROLES, deadline_fields, locked_visible, snapshot
 from app.services.organisations import match_organisation
+from extractors.recurrence import schedule_rrule
 from trackers import ObligationState, ReviewStatus
 from trackers.calendar import effective_due
 
@@ -334,7 +335,8 @@ async def _apply_fields(principal: Principal, ob: Obligation, edit: FieldEdit, a
         ob.amount = edit.amount
         ob.currency = (edit.currency or ob.currency or "CNY") if edit.amount is not None else None
     if "recurrence" in fs:
-        ob.recurrence = (edit.recurrence or "").strip()[:100] or None
+        words = (edit.recurrence or "").strip()[:100]
+        ob.recurrence = schedule_rrule(words) or words or None  # 每年6月30日前 → its RRULE; 定期 kept as written
 
 
 async def edit_fields(principal: Principal, obligation_id: int, edit: FieldEdit) -> Obligation:

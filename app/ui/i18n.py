@@ -455,6 +455,84 @@ MESSAGES |= {
 }
 
 
+_SCORE_RANGE = ("绩效评分须在 0 到 100 之间。", "A performance score is between 0 and 100.")
+
+# the finance bureau's PPP desk: its forms, the milestone timeline, the affordability bands (issue 12, point 8)
+MESSAGES |= {
+    "finance.new_project": ("登记PPP项目", "Record a PPP project"),
+    "finance.name": ("项目名称", "Project name"),
+    "finance.level": ("所属政府层级（预算主体）", "Government level (budget holder)"),
+    "finance.mechanism": ("回报机制", "Payment mechanism"),
+    "finance.phase": ("项目阶段", "Phase"),
+    "finance.tag": ("项目类别", "Category"),
+    "finance.agreement": ("关联PPP项目合同", "PPP contract"),
+    "finance.no_agreement": ("（不关联）", "(none)"),
+    "finance.create": ("登记项目", "Record the project"),
+    "finance.milestone_form": ("登记里程碑日期", "Record a milestone date"),
+    "finance.milestone_kind": ("里程碑", "Milestone"),
+    "finance.planned_on": ("计划日期", "Planned date"),
+    "finance.actual_on": ("实际日期", "Actual date"),
+    "finance.date_hint": ("留空的日期保持不变。", "A date left empty stays as it is."),
+    "finance.payment_form": ("登记政府支付责任", "Record a government payment obligation"),
+    "finance.payments": ("政府支付责任", "Government payment obligations"),
+    "finance.year": ("年度", "Year"),
+    "finance.payment_kind": ("支付类型", "Kind of payment"),
+    "finance.amount_planned": ("计划支付金额（元）", "Planned amount (yuan)"),
+    "finance.performance_score": ("绩效评分（0–100，可不填）", "Performance score (0–100, optional)"),
+    "finance.amount_paid": ("已支付金额（元，可不填）", "Amount paid (yuan, optional)"),
+    "finance.paid_on": ("支付日期（可不填）", "Paid on (optional)"),
+    "finance.payable": ("考核后应付（元）", "Payable after assessment (yuan)"),
+    "finance.no_payments": ("尚未登记支付责任。", "No payment obligations recorded yet."),
+    "finance.no_milestones": ("尚未登记里程碑日期。", "No milestone dates recorded yet."),
+    "finance.budgets": (
+        "一般公共预算支出（财政承受能力的测算基数）",
+        "General public budget expenditure (the base of the affordability check)",
+    ),
+    "finance.budget_form": ("登记一般公共预算支出", "Record general public budget expenditure"),
+    "finance.general_expenditure": ("一般公共预算支出（元）", "General public budget expenditure (yuan)"),
+    "finance.no_budgets": ("尚未登记预算。", "No budgets recorded yet."),
+    "finance.save": ("保存", "Save"),
+    "finance.legend_ok": ("不超过 {a}%：符合要求", "Up to {a}%: within the limits"),
+    "finance.legend_warn": ("{a}%–{b}%：不得新上政府付费项目", "{a}–{b}%: no new government-pay projects"),
+    "finance.legend_danger": (
+        "超过 {b}%：突破红线，不得新上PPP项目",
+        "Above {b}%: red line crossed, no new PPP projects",
+    ),
+    "timeline.planned": ("计划", "planned"),
+    "timeline.actual": ("实际", "actual"),
+    "timeline.planned_legend": ("计划日期（空心虚线圈）", "Planned date (hollow, dashed)"),
+    "timeline.actual_legend": ("实际日期（实心圆点）", "Actual date (filled)"),
+    "done.ppp_project": ("已登记PPP项目：{name}。", "PPP project recorded: {name}."),
+    "done.ppp_milestone": ("已保存里程碑日期：{kind}。", "Milestone date saved: {kind}."),
+    "done.ppp_payment": ("已保存 {year} 年度的政府支付责任。", "Government payment for {year} saved."),
+    "done.ppp_budget": ("已保存 {year} 年度的一般公共预算支出。", "Budget expenditure for {year} saved."),
+    "ferr.too_long": ("内容过长。", "Too long."),
+    "ferr.out_of_range": ("超出允许的范围。", "Out of the allowed range."),
+    "ferr.name.too_long": ("项目名称最多 300 个字。", "A project name has at most 300 characters."),
+    "ferr.year.not_a_number": ("请填写四位数的年度，如 2026。", "Enter a year such as 2026."),
+    "ferr.year.out_of_range": ("年度须在 1990 至 2100 之间。", "The year must be between 1990 and 2100."),
+    "ferr.performance_score.out_of_range": _SCORE_RANGE,
+    "ferr.performance_score.negative": _SCORE_RANGE,
+    "ferr.performance_score.0–100": _SCORE_RANGE,
+    "ferr.planned_on.one_date": (
+        "请填写计划日期或实际日期（至少一项）。",
+        "Enter the planned or the actual date (or both).",
+    ),
+    "ferr.district_id.not_a_government_level": (
+        "所选单位不是有本级预算的政府层级。",
+        "That organisation is not a government level with a budget of its own.",
+    ),
+    "ferr.payment_mechanism.must_be_user_pay_for_new_mechanism": (
+        "新机制项目须采用使用者付费。",
+        "A new-mechanism project must be user-pays.",
+    ),
+    "ferr.kind.not_for_user_pay": (
+        "使用者付费项目只能登记运维绩效服务费。",
+        "A user-pays project carries only O&M performance fees.",
+    ),
+}
+
+
 def translator(lang: str) -> Callable[..., str]:
     index = 1 if lang == "en" else 0
 

@@ -56,7 +56,6 @@ AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPA
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 MY_PAGE = frozenset({Role.ADMIN, Role.DEPARTMENT})
-FINANCE_PAGE = frozenset({Role.ADMIN, Role.FINANCE})
 EVALUATE_PAGE = frozenset({Role.ADMIN, Role.EVALUATOR})
 
 # Event kinds offered in the form, with the anchor phrases obligations are written against.
@@ -359,7 +358,7 @@ class AgreementPages(Controller):
 
 
 class WorkPages(Controller):
-    """My obligations (departments), PPP finance, evaluation, search, calendar, sweep."""
+    """My obligations (departments), evaluation, search, calendar, sweep (PPP finance: ``app.ui.finance_desk``)."""
 
     include_in_schema = False
 
@@ -405,24 +404,6 @@ class WorkPages(Controller):
             actions={f.id: await failure_actions(principal, f) for f in failures},
             reasons=ADMISSIBLE_REASONS,
             today=clock.today(),
-        )
-
-    @get("/finance", opt={"roles": FINANCE_PAGE})
-    async def finance(self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings) -> Template:
-        projects = await queries.ppp_projects(principal)
-        schedule = await queries.payment_schedule(principal)
-        ratio = await queries.affordability(principal, settings.affordability_policy())
-        t = translator(lang_of(request))
-        return page(
-            request,
-            "finance.html",
-            projects=[
-                (p, charts.timeline([(t(f"milestone.{kind}"), day, done) for kind, day, done in marks]))
-                for p, marks in projects
-            ],
-            ppp_agreements=await queries.ppp_agreements(principal),
-            schedule_chart=charts.bar_chart(schedule),
-            ratio_chart=charts.bar_chart(ratio, unit="%", rules=[(5.0, "5%"), (10.0, "10%")]),
         )
 
     @get("/evaluate", opt={"roles": EVALUATE_PAGE})

@@ -49,9 +49,13 @@ def test_line_chart_points_and_empty_chart() -> None:
 
 def test_months_between_and_timeline() -> None:
     assert charts.months_between(date(2025, 11, 5), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
-    marks = charts.timeline([("签约", date(2025, 1, 1), True), ("竣工", date(2026, 1, 1), False)])
-    assert marks[0].x < marks[1].x
-    assert charts.timeline([]) == []
+    tl = charts.timeline([("a", "签约", None, date(2025, 1, 1)), ("b", "竣工", date(2026, 1, 1), None)])
+    assert tl is not None
+    assert tl.rows[0].actual_x is not None
+    assert tl.rows[1].planned_x is not None
+    assert tl.rows[0].actual_x < tl.rows[1].planned_x
+    assert charts.timeline([]) is None
+    assert charts.timeline([("a", "签约", None, None)]) is None
 
 
 def test_highlight_splits_text_into_three_parts_and_clamps() -> None:
@@ -93,7 +97,17 @@ def test_every_message_the_templates_use_exists() -> None:
 
     import app
     import extractors
-    from app.models import AgreementKind, OrgKind, PartyRole, Role
+    from app.models import (
+        AgreementKind,
+        GovernmentPaymentKind,
+        MilestoneKind,
+        OrgKind,
+        PartyRole,
+        PaymentMechanism,
+        PPPPhase,
+        PPPTag,
+        Role,
+    )
     from trackers import FailureState, ObligationState, ReviewStatus, Severity
 
     used = set()
@@ -111,6 +125,11 @@ def test_every_message_the_templates_use_exists() -> None:
         "role": Role,
         "org": OrgKind,
         "party": PartyRole,
+        "mechanism": PaymentMechanism,
+        "paykind": GovernmentPaymentKind,
+        "ppptag": PPPTag,
+        "milestone": MilestoneKind,
+        "phase": PPPPhase,
     }
     for prefix, enum in dynamic.items():
         used |= {f"{prefix}.{member.value}" for member in enum}
