@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+import msgspec
+from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from tortoise.functions import Count
 
@@ -26,6 +27,10 @@ from app.security import STAFF
 from app.services import obligations as svc
 
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+
+
+class AgreementTitle(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(max_length=svc.TITLE_MAX)]
 
 
 async def _counts(agreement_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -82,6 +87,15 @@ class AgreementController(Controller):
             ).first()
         if agreement is None:
             raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
+        return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
+
+    @patch("/{agreement_id:int}", opt={"roles": EVENT_RECORDERS})
+    async def retitle(
+        self, principal: CurrentUser, agreement_id: FromPath[int], data: JSONBody[AgreementTitle]
+    ) -> AgreementRead:
+        """Correct the title (the extractor may have taken a heading for it); audited."""
+        agreement = await svc.retitle_agreement(principal, agreement_id, data.title)
         parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
         return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
 

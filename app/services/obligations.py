@@ -470,6 +470,30 @@ async def _agreement_for_events(principal: Principal, agreement_id: int) -> Agre
     return agreement
 
 
+TITLE_MAX = 500  # = Agreement.title
+
+
+async def retitle_agreement(principal: Principal, agreement_id: int, title: str) -> Agreement:
+    """Give an agreement its right title (the extractor may take a heading such as 一、总体思路 for it); the
+    change is audited. Reviewers of the owning department's scope only; blank or overlong titles: 422."""
+    if principal.role not in REVIEW_ROLES:
+        raise Forbidden("Only reviewers may rename an agreement.")
+    title = " ".join(title.split())
+    if not title or len(title) > TITLE_MAX:
+        reason = "required" if not title else "too_long"
+        raise InvalidInput(f"A title needs 1 to {TITLE_MAX} characters.", errors=[{"key": "title", "message": reason}])
+    async with in_transaction():
+        agreement = await _agreement_for_events(principal, agreement_id)
+        before = agreement.title
+        if before != title:
+            agreement.title = title
+            await agreement.save(update_fields=["title"])
+            await audit.record(
+                principal, "agreement.retitle", "agreement", agreement.id, {"title": before}, {"title": title}
+            )
+    return agreement
+
+
 def _anchored_on(ob: Obligation, needles: list[str]) -> bool:
     text = (ob.anchor_text or "").strip()
     return bool(text) and any(n in text or text in n for n in needles)

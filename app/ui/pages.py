@@ -306,6 +306,18 @@ class AgreementPages(Controller):
         await obligation_svc.undo_event(principal, agreement_id, event_id)
         return Redirect(f"/agreements/{agreement_id}")
 
+    @post("/agreements/{agreement_id:int}/title", opt={"roles": REVIEWERS})
+    async def retitle(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        agreement_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
+        """Correct the agreement's title; a blank or overlong one goes back beside the field."""
+        agreement = await obligation_svc.retitle_agreement(principal, agreement_id, data.get("title", ""))
+        return succeeded(request, f"/agreements/{agreement_id}", "done.retitle", title=agreement.title)
+
     @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})
     async def evidence_file(self, principal: CurrentUser, store: Store, evidence_id: FromPath[int]) -> Response[bytes]:
         """An attachment of fulfilment evidence, always as a download (never rendered by the browser)."""
