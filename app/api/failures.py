@@ -21,12 +21,11 @@ from app.api.schemas import (
     SweepRequest,
     failure_read,
 )
-from app.api.tracking import parse_enum
 from app.models import FailureKind, IntegrityFailure, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services import failures as svc
 from app.services.sweep import sweep_obligations
-from trackers.failures import FailureSource, ObjectionReason, Severity
+from trackers.failures import Severity
 
 # the recorded body (and the credit office acting for it) rectifies, refuses, objects
 BODY = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
@@ -63,13 +62,13 @@ class FailureController(Controller):
         penalty, a disciplinary sanction, a 12345 complaint — with its source and reference."""
         manual = svc.ManualFailure(
             organisation_id=data.organisation_id,
-            source=parse_enum(FailureSource, data.source, "source"),
+            source=data.source,
             clause=data.clause,
             due_date=data.due_date,
             source_reference=data.source_reference,
             promised_to=data.promised_to,
             amount_outstanding=data.amount_outstanding,
-            severity=parse_enum(Severity, data.severity, "severity") if data.severity else None,
+            severity=data.severity,
             obligation_id=data.obligation_id,
         )
         return failure_read(await svc.record_manual(principal, manual, clock.today(), settings.failure_policy()))
@@ -169,8 +168,9 @@ class FailureController(Controller):
     ) -> FailureRead:
         """异议 within the objection period, with a reason code (``government_change`` and
         ``official_change`` are never accepted: 422)."""
-        reason = parse_enum(ObjectionReason, data.reason, "reason")
-        row = await svc.object_to(principal, failure_id, clock.today(), settings.failure_policy(), reason, data.note)
+        row = await svc.object_to(
+            principal, failure_id, clock.today(), settings.failure_policy(), data.reason, data.note
+        )
         return failure_read(row)
 
 
@@ -192,7 +192,7 @@ class PublicFailureController(Controller):
                 id=f.id,
                 organisation=f.organisation.name,
                 promised_to=f.promised_to,
-                severity=f.severity,
+                severity=Severity(f.severity),
                 due_date=f.due_date,
                 days_late=f.days_late,
                 amount_outstanding=f.amount_outstanding,
