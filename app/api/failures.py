@@ -24,6 +24,7 @@ from app.api.schemas import (
 from app.models import FailureKind, IntegrityFailure, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services import failures as svc
+from app.services.scope import owned_within
 from app.services.sweep import sweep_obligations
 from trackers.failures import Severity
 
@@ -43,7 +44,7 @@ class FailureController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        query = IntegrityFailure.filter(organisation__path__startswith=principal.scope_path)
+        query = IntegrityFailure.filter(owned_within("organisation", principal))
         if kind:
             query = query.filter(kind=kind)
         total = await query.count()

@@ -30,11 +30,22 @@ from app.security import Principal
 M = TypeVar("M", bound=Model)
 
 
-def owned_within(relation: str, principal: Principal) -> Q:
+ROOT = "/"  # every organisation's path starts with it: the whole tree
+
+
+def within(relation: str, path: str) -> Q:
     """Rows whose organisation (reached through ``relation``, e.g. ``"owner"``; ``""``: the row is one) lies in
-    the caller's subtree."""
+    the subtree at ``path``. The whole tree is no condition at all — no join, no LIKE over every row (an
+    administrator's list pages count 100,000 obligations by their primary key alone)."""
+    if path == ROOT:
+        return Q()
     prefix = f"{relation}__" if relation else ""
-    return Q(**{f"{prefix}path__startswith": principal.scope_path})
+    return Q(**{f"{prefix}path__startswith": path})
+
+
+def owned_within(relation: str, principal: Principal) -> Q:
+    """Rows whose organisation lies in the caller's subtree (see ``within``)."""
+    return within(relation, principal.scope_path)
 
 
 def visible_obligations(principal: Principal) -> Q:
@@ -42,7 +53,7 @@ def visible_obligations(principal: Principal) -> Q:
     agreements their scope manages (one assigned to another government's body stays theirs to track).
     The body an obligation is assigned to sees that obligation and its clause — never the document."""
     own = owned_within("owner", principal)
-    if principal.role == Role.DEPARTMENT:
+    if principal.role == Role.DEPARTMENT or principal.scope_path == ROOT:  # (an empty Q would widen an OR)
         return own
     return own | owned_within("agreement__owning_department", principal)
 
@@ -56,7 +67,7 @@ def managed_agreements(principal: Principal) -> Q:
 def visible_agreements(principal: Principal) -> Q:
     """Agreements the caller sees: owned inside the scope; departments also those holding their obligations
     (filter with ``.distinct()``: the obligation join repeats rows)."""
-    if principal.role == Role.DEPARTMENT:
+    if principal.role == Role.DEPARTMENT and principal.scope_path != ROOT:
         return managed_agreements(principal) | owned_within("obligations__owner", principal)
     return managed_agreements(principal)
 
