@@ -98,7 +98,7 @@ SELECT a.id, a.kind, a.title, a.signed_on, a.document_id, a.owning_department_id
 """
 
 STATS_SQL = """
-WITH per_owner AS (
+WITH per_owner AS MATERIALIZED (
   SELECT owner_id, COUNT(*) AS due,
          SUM(CASE WHEN state = 'fulfilled' THEN 1 ELSE 0 END) AS fulfilled_on_time,
          SUM(CASE WHEN state = 'fulfilled_late' THEN 1 ELSE 0 END) AS fulfilled_late,

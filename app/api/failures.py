@@ -48,7 +48,8 @@ class FailureController(Controller):
         if kind:
             query = query.filter(kind=kind)
         total = await query.count()
-        rows = await query.order_by("-detected_on", "-id").offset(offset).limit(limit)
+        page = query.order_by("-detected_on", "-id").offset(offset).limit(limit)
+        rows = await page.only(*FailureRead.__struct_fields__)  # no timestamps to parse: the read has none
         return Page(items=[failure_read(f) for f in rows], total=total, limit=limit, offset=offset)
 
     @get("/{failure_id:int}", opt={"roles": STAFF})

@@ -52,3 +52,18 @@ async def test_the_api_answers_404_for_rows_outside_the_scope(client: Any, city:
         outside = await client.get(url, headers=city.auth("department"))
         assert outside.status_code == 404, url
         assert "not visible to you" in outside.json()["detail"]
+
+
+async def test_the_whole_tree_is_no_condition_and_a_subtree_still_filters(client: Any, city: City) -> None:
+    """The administrator's scope (``/``) adds no join to a list; a narrower scope still filters by path."""
+    from app.services.scope import ROOT, within
+
+    assert within("owner", ROOT).children == () and not within("owner", ROOT).filters
+    assert within("owner", "/1/").filters == {"owner__path__startswith": "/1/"}
+    for owner in ("district_ndrc", "ndrc", "investment"):
+        await obligation(await agreement(city, owner=owner), city, owner=owner)
+    everything = await Obligation.all().count()
+    admin = (await client.get("/api/obligations/", headers=city.auth("admin"))).json()
+    assert admin["total"] == everything == 3
+    district = (await client.get("/api/obligations/", headers=city.auth("district_department"))).json()
+    assert district["total"] == 1
