@@ -114,7 +114,7 @@ class ObligationRead(msgspec.Struct):
     responsible: list[str]
     owner_id: int
     owner_name: str | None
-    category: Category
+    category: str  # a Category value, or one recorded before the closed list (older rows hold e.g. "subsidy")
     action: str
     amount: Decimal | None
     currency: str | None
@@ -151,7 +151,7 @@ def obligation_read(o: Obligation) -> ObligationRead:
         responsible=list(o.responsible or []),
         owner_id=o.owner_id,
         owner_name=owner.name if owner else None,
-        category=Category(o.category),
+        category=o.category,
         action=o.action,
         amount=o.amount,
         currency=o.currency,
@@ -462,7 +462,7 @@ class WarningRead(msgspec.Struct):
     due_date: date
     issued_on: date
     obligor_name: str | None
-    category: Category
+    category: str
     state: ObligationState
     quote: str
 

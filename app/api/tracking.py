@@ -30,7 +30,6 @@ from app.models import Role
 from app.security import REVIEWERS, STAFF
 from app.services import obligations as obligations_svc
 from app.services import tracking as svc
-from extractors.model import Category
 
 FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 EVIDENCE_FIELDS = {"file", "fulfilled_on", "note", "amount"}
@@ -159,7 +158,7 @@ class WarningController(Controller):
                 due_date=w.due_date,
                 issued_on=w.issued_on,
                 obligor_name=w.obligation.obligor_name,
-                category=Category(w.obligation.category),
+                category=w.obligation.category,
                 state=w.obligation.state,
                 quote=w.obligation.quote[:300],
             )
