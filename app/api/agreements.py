@@ -21,10 +21,10 @@ from app.api.schemas import (
     Page,
     agreement_read,
 )
-from app.errors import NotFound
 from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role
 from app.security import STAFF
 from app.services import obligations as svc
+from app.services.scope import get_in_scope
 
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 
@@ -59,7 +59,9 @@ class AgreementController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        query = Agreement.filter(svc.visible_agreements(principal)).distinct()
+        query = Agreement.filter(svc.visible_agreements(principal))
+        if principal.role == Role.DEPARTMENT:  # only its rule joins the obligations (one row each)
+            query = query.distinct()
         if kind:
             query = query.filter(kind=kind)
         total = await query.count()
@@ -78,15 +80,7 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:int}", opt={"roles": STAFF})
     async def get_agreement(self, principal: CurrentUser, agreement_id: FromPath[int]) -> AgreementRead:
-        agreement = await Agreement.filter(
-            id=agreement_id, owning_department__path__startswith=principal.scope_path
-        ).first()
-        if agreement is None and principal.role == Role.DEPARTMENT:
-            agreement = await Agreement.filter(
-                id=agreement_id, obligations__owner__path__startswith=principal.scope_path
-            ).first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
         parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
         return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
 
@@ -148,7 +142,5 @@ class AgreementController(Controller):
         from app.models import Document
         from app.services.corpus import corrections
 
-        agreement = await Agreement.filter(svc.visible_agreements(principal), id=agreement_id).distinct().first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
         return (await corrections(await Document.get(id=agreement.document_id))).to_dict()

@@ -41,6 +41,7 @@ from app.services import documents as document_svc
 from app.services import failures as failure_svc
 from app.services import notifications
 from app.services import obligations as obligation_svc
+from app.services.scope import get_in_scope
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
 from app.ui.failure_desk import ADMISSIBLE_REASONS, failure_actions
@@ -231,10 +232,7 @@ class AgreementPages(Controller):
     ) -> Template:
         """The agreement page; ``event_form`` carries the event form's values, its inline errors and its
         preview when the page answers a submission of that form."""
-        visible = obligation_svc.visible_agreements(principal)
-        agreement = await Agreement.filter(visible, id=agreement_id).distinct().first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
         obligations, _ = await obligation_svc.list_obligations(
             principal, obligation_svc.ObligationFilter(agreement_id=agreement.id), 500, 0
         )
