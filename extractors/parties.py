@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from extractors.model import Party, Role
 
@@ -197,6 +198,17 @@ _PRIV_KW = (
     "Supplier",
     "SPV",
 )
+
+
+def _load_words(name: str) -> tuple[str, ...]:
+    """The words of a lexicon file in ``extractors/data`` (one a line, ``#`` comments)."""
+    lines = (Path(__file__).parent / "data" / name).read_text("utf-8").splitlines()
+    return tuple(w for w in (line.split("#", 1)[0].strip() for line in lines) if w)
+
+
+#: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
+GOVERNMENT_ACTORS = _load_words("government_actors.txt")
+_GOV_KW = _GOV_KW + GOVERNMENT_ACTORS
 GOV_WORDS = re.compile("|".join(_GOV_KW))
 _KW = sorted(
     [(k, "other") for k in _OTHER_KW] + [(k, "government") for k in _GOV_KW] + [(k, "counterparty") for k in _PRIV_KW],

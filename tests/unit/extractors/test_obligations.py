@@ -447,3 +447,12 @@ def test_a_right_does_not_veto_the_duty_after_it() -> None:
 def test_referrals_to_other_rules_are_not_duties(sentence: str) -> None:
     text = "某某办法\n第一条 为了规范管理，制定本办法。\n第二条 " + sentence + "\n第三条 市商务局应当公开审批结果。\n"
     assert _texts(_extract(text)) == ["市商务局应当公开审批结果"]
+
+
+def test_a_regulations_own_jurisdiction_is_a_government_obligor() -> None:
+    text = (
+        "某某省促进条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+        "第三条 本省应当建立民营企业诉求快速响应机制。\n"
+    )
+    result = _extract(text, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [("本省", "government")]
