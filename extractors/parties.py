@@ -208,10 +208,12 @@ def _load_words(name: str) -> tuple[str, ...]:
 
 #: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
 GOVERNMENT_ACTORS = _load_words("government_actors.txt")
-_GOV_KW = _GOV_KW + GOVERNMENT_ACTORS
-GOV_WORDS = re.compile("|".join(_GOV_KW))
+_GOV_HEADS: tuple[str, ...] = _GOV_KW + GOVERNMENT_ACTORS
+GOV_WORDS = re.compile("|".join(_GOV_HEADS))
 _KW = sorted(
-    [(k, "other") for k in _OTHER_KW] + [(k, "government") for k in _GOV_KW] + [(k, "counterparty") for k in _PRIV_KW],
+    [(k, "other") for k in _OTHER_KW]
+    + [(k, "government") for k in _GOV_HEADS]
+    + [(k, "counterparty") for k in _PRIV_KW],
     key=lambda kv: -len(kv[0]),
 )
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)
