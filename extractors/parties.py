@@ -19,6 +19,7 @@ __all__ = [
     "LABELS",
     "find_parties",
     "is_actor",
+    "load_words",
     "role_of_name",
     "subject_of",
 ]
@@ -200,14 +201,14 @@ _PRIV_KW = (
 )
 
 
-def _load_words(name: str) -> tuple[str, ...]:
+def load_words(name: str) -> tuple[str, ...]:
     """The words of a lexicon file in ``extractors/data`` (one a line, ``#`` comments)."""
     lines = (Path(__file__).parent / "data" / name).read_text("utf-8").splitlines()
     return tuple(w for w in (line.split("#", 1)[0].strip() for line in lines) if w)
 
 
 #: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
-GOVERNMENT_ACTORS = _load_words("government_actors.txt")
+GOVERNMENT_ACTORS = load_words("government_actors.txt")
 _GOV_HEADS: tuple[str, ...] = _GOV_KW + GOVERNMENT_ACTORS
 GOV_WORDS = re.compile("|".join(_GOV_HEADS))
 _KW = sorted(

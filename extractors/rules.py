@@ -26,7 +26,7 @@ from datetime import date
 from extractors.deadlines import resolve_deadline
 from extractors.lexicon import MaskedPattern
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import EN_PARTY, english_subject, is_actor, role_of_name, subject_of
+from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, load_words, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -445,14 +445,9 @@ def _classify(
         return "sub_item", None
     if mode.regulation and not in_sub_item:
         main = _main_chunk(t)
-        np = subject_of(main)
-        if (
-            np
-            and is_actor(np)
-            and role_of_name(np) == "government"
-            and TASK_START.match(ADVERB.sub("", main[len(np) :]))
-        ):
+        if _government_act(main):
             return "declarative", None
+        np = subject_of(main)
         if (np is None or not is_actor(np)) and scope.last_was_obligation and TASK_START.match(main):
             return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
@@ -462,6 +457,61 @@ def _classify(
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
     return None, None
+
+
+#: what a government subject may be followed by when the clause describes, encourages or defines instead of
+#: assigning a task: a copula (是/为/系), a possession (享有/具有), an encouragement (鼓励/支持), a comparison
+DESCRIPTIVE_PREDICATE = re.compile(
+    r"^(?:是|为|系|指|即|属于|包括|包含|享有|具有|拥有|有|作为|的|之|所|等|和|与|及|或|同|鼓励|支持|引导|倡导|提倡|"
+    r"欢迎|允许|准许|可|不(?!予|再|得)|未|已|也|都|均|违反|拒不)"
+)
+#: words a body's name never holds, so a "subject" with one is a verb phrase (统一适用政府…, 包括政府…)
+NOT_A_NAME = re.compile(r"适用|使用|需要|包括|鼓励|支持|引导|倡导|违反|自身|按照|根据|依照|实行")
+#: a subject's relative clause, not its predicate: (从…)获取的政府信息 — a verb with no object right before 的
+TOPIC_PHRASE = re.compile(
+    r"^(?:[从由向对在自经][^，,；;。的]{1,30}?)?(?:共同|分别|自行|依法|联合)?[\u4e00-\u9fff]{2}的[^，,；;。的]{1,8}$"
+)
+#: nouns a bare 政府/国家 only modifies (政府采购, 政府信息, 国家秘密): the clause's subject is the compound
+GOVERNMENT_ATTRIBUTIVE = re.compile(r"^(?:采购|信息|投资|性|资金|资产|债务|购买|秘密|标准|机密|利益|安全)")
+
+
+#: the verbs (and prepositions) a modal-less government task starts with, as data
+DUTY_VERBS = load_words("duty_verbs.txt")
+_DUTY_VERB = re.compile("|".join(sorted(map(re.escape, DUTY_VERBS), key=len, reverse=True)))
+
+
+def _government_subject(main: str) -> str | None:
+    """The government body a clause starts with: its subject noun phrase when that is a whole government name
+    (国务院负责…的部门), else the shortest name that ends in a government head and is followed by a duty verb
+    (区人民政府统筹…, where no preposition or modal ends the subject)."""
+    np = subject_of(main)
+    if np and is_actor(np) and role_of_name(np) == "government":
+        heads = list(GOV_WORDS.finditer(np))
+        if len(np) <= 12 or (heads and heads[-1].end() == len(np) and len(heads[-1].group(0)) >= 2):
+            return np  # 国务院负责…的部门: a whole name, its relative clause included
+    starts_verb = bool(_DUTY_VERB.match(main) or re.match(r"报|送|交|提请|请|经|由|从|除|如|若", main))
+    for m in GOV_WORDS.finditer(main[:40] if not starts_verb else ""):  # 报市商务局备案: no subject
+        head = main[: m.end()]
+        if re.search(r"[，,；;。：:]", head):
+            break
+        if _DUTY_VERB.match(ADVERB.sub("", main[m.end() :])) and role_of_name(head) == "government":
+            return head
+    return np if np and is_actor(np) else None
+
+
+def _government_act(main: str) -> bool:
+    """A regulation's clause that assigns a task to a government body without a modal: its subject is a
+    government actor (县级以上人民政府, 本市, 有关部门 …) and a verb phrase follows it (本市建立…, 市人民政府领导…,
+    X对…进行监督检查)."""
+    np = _government_subject(main)
+    if not np or NOT_A_NAME.search(np) or not is_actor(np) or role_of_name(np) != "government":
+        return False
+    rest = ADVERB.sub("", main[len(np) :].lstrip())
+    if len(np) <= 2 and GOVERNMENT_ATTRIBUTIVE.match(rest):
+        return False
+    if TOPIC_PHRASE.match(rest):
+        return False  # 行政机关制作的政府信息，由…负责公开: a topic noun phrase, the comment follows
+    return len(rest) >= 2 and not DESCRIPTIVE_PREDICATE.match(rest)
 
 
 def _main_chunk(text: str) -> str:
@@ -728,6 +778,8 @@ def find_obligations(
                     basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
                 prev_basis = basis
                 subject = _subject(g_text, mode, modal)
+                if basis == "declarative" and mode.regulation:
+                    subject = _government_subject(_main_chunk(g_text.strip())) or subject
                 if subject:
                     scope.subject = subject
                 if basis is None:

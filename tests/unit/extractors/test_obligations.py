@@ -456,3 +456,42 @@ def test_a_regulations_own_jurisdiction_is_a_government_obligor() -> None:
     )
     result = _extract(text, DocumentKind.POLICY_COMMITMENT)
     assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [("本省", "government")]
+
+
+_REGULATION_HEAD = "某某市促进条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+
+
+@pytest.mark.parametrize(
+    ("article", "obligor"),
+    [
+        # a government subject and a verb phrase, no modal: the regulation assigns the task (sentences written
+        # for this test in the general form of the class)
+        ("第三条 本市建立农产品质量追溯体系，定期发布追溯结果。", "本市"),
+        ("第三条 区人民政府统筹本辖区养老服务设施的布局和建设。", "区人民政府"),
+        ("第三条 县级以上人民政府水行政主管部门依法查处河道内的违法采砂行为。", "县级以上人民政府水行政主管部门"),
+        ("第三条 市交通运输部门依托城市交通平台归集公交运营数据。", "市交通运输部门"),
+    ],
+)
+def test_a_government_act_without_a_modal_is_a_duty(article: str, obligor: str) -> None:
+    result = _extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [(obligor, "government")]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "第三条 本市鼓励社会资本参与老旧小区改造。",  # encouragement
+        "第三条 市人民政府是本条例的实施主体。",  # copula
+        "第三条 政府采购项目的验收结果按照国家有关规定公开。",  # 政府 only modifies 采购项目
+        "第三条 国家机关违反本条例规定，不履行职责。",  # the condition of a sanction
+        "第三条 统一适用政府采购的有关规定。",  # a verb phrase is no subject
+    ],
+)
+def test_a_government_word_without_a_task_is_not_a_duty(article: str) -> None:
+    assert _texts(_extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)) == []
+
+
+def test_a_topic_noun_phrase_is_no_duty_of_its_own() -> None:
+    article = "第三条 两个以上部门共同编制的规划，由牵头编制的部门负责报批。"
+    texts = _texts(_extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT))
+    assert texts == ["由牵头编制的部门负责报批"]
