@@ -123,6 +123,12 @@ DUTY_HEADING = re.compile(
     r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
 )
 
+#: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
+DUTY_LIST_LEAD = re.compile(
+    r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
+    r"^(?P<owner>[^，,。；;：:]{2,40}?)(?:的)?(?:主要|具体|工作)?(?:职责|职能|工作职责|任务)(?:是|为|如下|包括)?\s*[：:]\s*$"
+)
+
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
     r"is\s+responsible\s+for|is\s+required\s+to|will)\b",
@@ -441,8 +447,12 @@ def _classify(
         return "notice", directive.group(0)
     if scope.duty and scope.owner:
         return "duty_section", None
-    if sub_item_of_obligation and (mode.contract or VERB_START.match(_strip_connector(t))):
+    if sub_item_of_obligation and (
+        mode.contract or VERB_START.match(_strip_connector(t)) or (mode.regulation and _DUTY_VERB.match(t))
+    ):
         return "sub_item", None
+    if mode.regulation and not in_sub_item and _duty_list_owner(t):
+        return "declarative", None
     if mode.regulation and not in_sub_item:
         main = _main_chunk(t)
         if _government_act(main):
@@ -595,6 +605,16 @@ def _addressees(text: str, para: Paragraph) -> tuple[str, ...]:
     return ()
 
 
+def _duty_list_owner(text: str) -> str | None:
+    """The body whose duties the list introduced by ``text`` states (X主要职责：, X履行下列职责：), if it is an
+    actor."""
+    m = DUTY_LIST_LEAD.match(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip()))
+    if m is None:
+        return None
+    owner = (m["owner2"] or m["owner"]).strip()
+    return owner if is_actor(owner) else None
+
+
 def _is_heading(body: str, level: str | None, english: bool) -> bool:
     b = body.strip()
     if level in ("chapter", "section"):
@@ -602,6 +622,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     terminal = re.search(r"[。；！？;!?]|\.\s|\.$", b)
     if english:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
+    if _duty_list_owner(b):
+        return False  # 市热线工作机构主要职责：the lead of a list of duties, not a title
     if level == "article":
         if DUTY_HEADING.match(re.sub(r"\s+", "", b)):
             return True
@@ -778,8 +800,10 @@ def find_obligations(
                     basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
                 prev_basis = basis
                 subject = _subject(g_text, mode, modal)
+                if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
+                    subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
                 if basis == "declarative" and mode.regulation:
-                    subject = _government_subject(_main_chunk(g_text.strip())) or subject
+                    subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
                 if subject:
                     scope.subject = subject
                 if basis is None:
@@ -924,7 +948,7 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     return task, Note(cells[unit_idx].start, note_end, units)
 
 
-_NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|文件|材料)[；;。，,]?\s*$")
+_NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")
 _NOTE_LINE = re.compile(
     r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
 )

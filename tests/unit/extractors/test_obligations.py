@@ -495,3 +495,20 @@ def test_a_topic_noun_phrase_is_no_duty_of_its_own() -> None:
     article = "第三条 两个以上部门共同编制的规划，由牵头编制的部门负责报批。"
     texts = _texts(_extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT))
     assert texts == ["由牵头编制的部门负责报批"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["第三条 区应急管理机构主要职责：", "第三条 区应急管理机构的具体职能是：", "第三条 区应急管理机构履行下列职责："],
+)
+def test_a_list_of_a_bodys_duties_without_a_modal(lead: str) -> None:
+    article = (
+        f"{lead}\n（一）统筹编制本区应急预案；\n（二）协调、督促街道办事处开展应急演练；\n"
+        "（三）本级人民政府规定的其他职能。\n"
+    )
+    result = _extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)
+    assert [o.text.split("\n")[-1] for o in result.obligations] == [
+        "（一）统筹编制本区应急预案",
+        "协调、督促街道办事处开展应急演练",
+    ]  # the noun-phrase item (其他职能) is no duty
+    assert {(o.obligor.name, o.obligor.role) for o in result.obligations} == {("区应急管理机构", "government")}
