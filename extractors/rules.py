@@ -89,7 +89,7 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
         "content",
         re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
     ),
-    ("deeming", re.compile(r"视为|视同")),
+    ("deeming", re.compile(r"视为|视同|即为")),
     ("precedence", re.compile(r"以[^，。；]{1,20}为准|优先适用|具有同等(?:法律)?效力")),
     ("guiding", re.compile(r"坚持以[^，。；]{2,40}为(?:指导|统领|根本遵循)|指导思想")),
 )
@@ -458,7 +458,8 @@ def _classify(
         if _government_act(main):
             return "declarative", None
         np = subject_of(main)
-        if (np is None or not is_actor(np)) and scope.last_was_obligation and TASK_START.match(main):
+        continues = bool(TASK_START.match(main) or _DUTY_VERB.match(main))  # the previous clause's subject
+        if (np is None or not is_actor(np)) and scope.last_was_obligation and continues:
             return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))

@@ -406,6 +406,7 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("协议履行期间，任何一方不得擅自变更或者解除合同。", "amendment"),
         ("项目公司的董事会应由七名董事组成。", "content"),
         ("乙方逾期未提出书面异议的，视为同意验收结果。", "deeming"),
+        ("甲方收到乙方提交的全部材料并签收，即为乙方应当履行的报送义务完成。", "deeming"),
         ("附件与正文不一致的，以正文为准。", "precedence"),
         ("今年全区营商环境工作要坚持以新发展理念为指导。", "guiding"),
     ],
@@ -512,3 +513,12 @@ def test_a_list_of_a_bodys_duties_without_a_modal(lead: str) -> None:
         "协调、督促街道办事处开展应急演练",
     ]  # the noun-phrase item (其他职能) is no duty
     assert {(o.obligor.name, o.obligor.role) for o in result.obligations} == {("区应急管理机构", "government")}
+
+
+def test_a_subjectless_sentence_after_a_government_act_continues_it() -> None:
+    article = "第三条 本市建立农村电商服务体系。培育农村电商带头人，优化县乡村三级物流配送网络。"
+    result = _extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.text, o.obligor.role) for o in result.obligations] == [
+        ("本市建立农村电商服务体系", "government"),
+        ("培育农村电商带头人，优化县乡村三级物流配送网络", "government"),
+    ]
