@@ -632,6 +632,10 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
 
 
+#: the paragraph levels a list introduced by …： may have its items at
+_ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
+
+
 def find_obligations(
     text: str,
     *,
@@ -671,7 +675,7 @@ def find_obligations(
         next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
         body = text[para.start : para.end]
         level = para.level
-        if prev_ended_colon and level in ("l2", "l3", "paren_num", "alpha") and not (mode.plan and level == "l2"):
+        if prev_ended_colon and level in _ITEM_LEVELS and not (mode.plan and level == "l2"):
             list_level = level  # the first item of a list introduced by …：
         sub_item = level is not None and level == list_level
         if not sub_item:

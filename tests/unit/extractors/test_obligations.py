@@ -522,3 +522,13 @@ def test_a_subjectless_sentence_after_a_government_act_continues_it() -> None:
         ("本市建立农村电商服务体系", "government"),
         ("培育农村电商带头人，优化县乡村三级物流配送网络", "government"),
     ]
+
+
+@pytest.mark.parametrize("markers", [("①", "②"), ("Ａ．", "Ｂ．"), ("— ", "— "), ("（ⅰ）", "（ⅱ）")])
+def test_items_under_a_duty_lead_with_other_list_markers(markers: tuple[str, str]) -> None:
+    text = (
+        "厂房租赁合同\n甲方：某某产业园管理委员会\n乙方：某某机械有限公司\n"
+        f"第四条 乙方应当履行下列义务：\n{markers[0]}按月支付租金；\n{markers[1]}按期办理消防验收。\n"
+    )
+    texts = _texts(_extract(text))
+    assert texts[1:] == ["按期办理消防验收"]
