@@ -9,6 +9,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.models import IntegrityFailure, Obligation, Organisation
+from app.services.scope import within
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ async def subtree_path(scope_path: str, organisation_id: int | None) -> str | No
 
 async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligation]:
     path = await subtree_path(scope_path, q.organisation_id)
-    query = Obligation.filter(owner__path__startswith=path) if path is not None else Obligation.filter(id=-1)
+    query = Obligation.filter(within("owner", path)) if path is not None else Obligation.filter(id=-1)
     for name, column in (
         ("agreement_id", "agreement_id"),
         ("document_id", "document_id"),
@@ -103,9 +104,7 @@ async def list_obligations(
 async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailure]:
     path = await subtree_path(scope_path, q.organisation_id)
     query = (
-        IntegrityFailure.filter(organisation__path__startswith=path)
-        if path is not None
-        else IntegrityFailure.filter(id=-1)
+        IntegrityFailure.filter(within("organisation", path)) if path is not None else IntegrityFailure.filter(id=-1)
     )
     for name in ("kind", "state", "severity"):
         value = getattr(q, name)

@@ -120,6 +120,14 @@ def _frame(
     return scale, tick_list, rule_list
 
 
+TICK_FONT = 13  # px, = app.css ``svg .tick``
+
+
+def _plot_left(ticks: Sequence[Tick]) -> int:
+    """The plot's left edge: room for the widest tick label (drawn 6 px left of it, anchored at its end)."""
+    return max(LEFT, math.ceil(max((text_width(t.label, TICK_FONT) for t in ticks), default=0)) + 12)
+
+
 def bar_chart(
     series: Sequence[tuple[str, float]],
     *,
@@ -133,20 +141,21 @@ def bar_chart(
     """Bars from 0; ``top`` fixes the axis maximum (e.g. 100 for rates) instead of fitting the data;
     ``tones`` gives bar ``i`` the class ``tone-<tones[i]>``."""
     scale, tick_list, rule_list = _frame(series, rules, unit, ticks, integer, top)
-    plot_w = WIDTH - LEFT - RIGHT
+    left = _plot_left(tick_list)
+    plot_w = WIDTH - left - RIGHT
     slot = plot_w / max(len(series), 1)
     bars = []
     for i, (label, value) in enumerate(series):
         h = max(value, 0) * scale
         w = slot * 0.6
-        x = LEFT + i * slot + (slot - w) / 2
+        x = left + i * slot + (slot - w) / 2
         tone = tones[i] if i < len(tones) else ""
         bars.append(Bar(x, HEIGHT - BOTTOM - h, w, h, x + w / 2, label, value, _fmt(value, unit), tone))
     return Chart(
         "bar",
         WIDTH,
         HEIGHT,
-        LEFT,
+        left,
         WIDTH - RIGHT,
         TOP,
         HEIGHT - BOTTOM,
@@ -179,17 +188,18 @@ def affordability_chart(rows: Sequence[tuple[str, Decimal, Affordability]], poli
 
 def line_chart(series: Sequence[tuple[str, float]], *, unit: str = "", ticks: int = 4, integer: bool = False) -> Chart:
     scale, tick_list, _ = _frame(series, (), unit, ticks, integer)
-    plot_w = WIDTH - LEFT - RIGHT
+    left = _plot_left(tick_list)
+    plot_w = WIDTH - left - RIGHT
     step = plot_w / max(len(series) - 1, 1)
     points = [
-        Point(LEFT + i * step, HEIGHT - BOTTOM - max(v, 0) * scale, label, v, _fmt(v, unit))
+        Point(left + i * step, HEIGHT - BOTTOM - max(v, 0) * scale, label, v, _fmt(v, unit))
         for i, (label, v) in enumerate(series)
     ]
     return Chart(
         "line",
         WIDTH,
         HEIGHT,
-        LEFT,
+        left,
         WIDTH - RIGHT,
         TOP,
         HEIGHT - BOTTOM,

@@ -21,12 +21,11 @@ from litestar.response import Template
 from app.api.deps import AppSettings, CurrentUser
 from app.api.ppp import payment_input, project_input
 from app.api.schemas import PPP_YEARS, BudgetRequest, MilestoneRequest, PaymentRequest, ProjectCreate
-from app.api.tracking import parse_enum
 from app.errors import InvalidInput
 from app.models import GovernmentPaymentKind, MilestoneKind, PaymentMechanism, PPPPhase, PPPTag, Role
 from app.services import ppp as svc
 from app.ui import charts, queries
-from app.ui.forms import amount, optional_date, request_body, whole_number
+from app.ui.forms import amount, choice, optional_date, request_body, whole_number
 from app.ui.i18n import translator
 from app.ui.render import lang_of, page, succeeded
 from trackers.ppp import payable
@@ -120,7 +119,7 @@ class FinancePages(Controller):
         data: URLEncodedBody[dict[str, str]],
     ) -> Response[Any]:
         """A milestone's planned and/or actual date (an empty date leaves the stored one as it is)."""
-        kind = parse_enum(MilestoneKind, data.get("kind", ""), "kind")
+        kind = choice(MilestoneKind, data.get("kind"), "kind")
         body = request_body(
             MilestoneRequest,
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import msgspec
@@ -13,6 +14,7 @@ from app.api.schemas import SANE_DATES
 from app.errors import InvalidInput
 
 S = TypeVar("S", bound=msgspec.Struct)
+E = TypeVar("E", bound=StrEnum)
 _AT_FIELD = re.compile(r"at `\$\.(\w+)`")
 
 KEPT_OUT = frozenset({"_csrf_token", "password", "new_password", "current_password", "confirm"})
@@ -39,6 +41,15 @@ def required_date(value: str | None, key: str) -> date:
 def optional_date(value: str | None, key: str) -> date | None:
     """A date field that may stay empty; anything typed must be a date."""
     return required_date(value, key) if (value or "").strip() else None
+
+
+def choice(cls: type[E], value: str | None, key: str) -> E:
+    """One of a select's values; anything else goes back beside the field (无法识别的选项)."""
+    try:
+        return cls((value or "").strip())
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        raise InvalidInput(f"{key} must be one of: {allowed}.", errors=[{"key": key, "message": "unknown"}]) from None
 
 
 def whole_number(value: str | None, key: str) -> int | None:

@@ -41,6 +41,7 @@ from app.services import documents as document_svc
 from app.services import failures as failure_svc
 from app.services import notifications
 from app.services import obligations as obligation_svc
+from app.services.scope import get_in_scope
 from app.services.sweep import sweep_obligations
 from app.ui import charts, queries
 from app.ui.failure_desk import ADMISSIBLE_REASONS, failure_actions
@@ -231,10 +232,7 @@ class AgreementPages(Controller):
     ) -> Template:
         """The agreement page; ``event_form`` carries the event form's values, its inline errors and its
         preview when the page answers a submission of that form."""
-        visible = obligation_svc.visible_agreements(principal)
-        agreement = await Agreement.filter(visible, id=agreement_id).distinct().first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
         obligations, _ = await obligation_svc.list_obligations(
             principal, obligation_svc.ObligationFilter(agreement_id=agreement.id), 500, 0
         )
@@ -306,6 +304,18 @@ class AgreementPages(Controller):
         """Undo a wrongly recorded event (audited); the obligations it dated get their dates back."""
         await obligation_svc.undo_event(principal, agreement_id, event_id)
         return Redirect(f"/agreements/{agreement_id}")
+
+    @post("/agreements/{agreement_id:int}/title", opt={"roles": REVIEWERS})
+    async def retitle(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        agreement_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
+        """Correct the agreement's title; a blank or overlong one goes back beside the field."""
+        agreement = await obligation_svc.retitle_agreement(principal, agreement_id, data.get("title", ""))
+        return succeeded(request, f"/agreements/{agreement_id}", "done.retitle", title=agreement.title)
 
     @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})
     async def evidence_file(self, principal: CurrentUser, store: Store, evidence_id: FromPath[int]) -> Response[bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,3 +169,13 @@ def test_segments_cover_the_text_once_and_survive_bad_offsets() -> None:
     assert parts[1] == Segment("乙方应建设。", 2)
     assert parts[2] == Segment("其他。", None)
     assert segments("", [(0, 3, 1)]) == []
+
+
+@pytest.mark.parametrize("make", [charts.bar_chart, charts.line_chart])
+def test_tick_labels_of_large_amounts_fit_left_of_the_plot(make: Any) -> None:
+    chart = make([("2025", 1_250_000.0), ("2026", 38_000_000.0)])
+    assert chart.ticks[-1].label == "50,000,000"
+    for tick in chart.ticks:  # drawn end-anchored 6 px left of the plot
+        assert charts.text_width(tick.label, charts.TICK_FONT) <= chart.plot_left - 6
+    assert all(b.x >= chart.plot_left for b in chart.bars)
+    assert all(p.x >= chart.plot_left for p in chart.points)
