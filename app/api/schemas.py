@@ -11,9 +11,11 @@ import msgspec
 
 from app.api.ids import MAX_ID
 from app.models import (
+    NO_OBLIGATIONS,
     Agreement,
     AgreementParty,
     Document,
+    DocumentStatus,
     IntegrityFailure,
     Obligation,
     Organisation,
@@ -37,6 +39,7 @@ class DocumentRead(msgspec.Struct):
     media_type: str
     size: int
     status: str
+    outcome: str  # the status, or "no_obligations" for an extracted document in which none was found
     pages: int | None
     pages_done: int
     progress: float | None
@@ -47,9 +50,17 @@ class DocumentRead(msgspec.Struct):
     extractor_version: str | None
     created_at: datetime
     extracted_at: datetime | None
+    duplicate: bool = False  # an upload answered with this already uploaded document (the same bytes)
 
 
-def document_read(d: Document) -> DocumentRead:
+def document_outcome(d: Document) -> str:
+    """What the clerk sees: the status, except that an extracted document without obligations says so."""
+    if d.status == DocumentStatus.EXTRACTED and d.failure_code == NO_OBLIGATIONS:
+        return NO_OBLIGATIONS
+    return str(d.status)
+
+
+def document_read(d: Document, *, duplicate: bool = False) -> DocumentRead:
     progress = round(d.pages_done / d.pages, 3) if d.pages else None
     return DocumentRead(
         id=d.id,
@@ -59,6 +70,7 @@ def document_read(d: Document) -> DocumentRead:
         media_type=d.media_type,
         size=d.size,
         status=str(d.status),
+        outcome=document_outcome(d),
         pages=d.pages,
         pages_done=d.pages_done,
         progress=progress,
@@ -69,6 +81,7 @@ def document_read(d: Document) -> DocumentRead:
         extractor_version=d.extractor_version,
         created_at=d.created_at,
         extracted_at=d.extracted_at,
+        duplicate=duplicate,
     )
 
 
