@@ -11,16 +11,15 @@ import msgspec
 
 from app.api.ids import MAX_ID
 from app.models import (
-    NO_OBLIGATIONS,
     Agreement,
     AgreementParty,
     Document,
-    DocumentStatus,
     IntegrityFailure,
     Obligation,
     Organisation,
     PartyRole,
 )
+from app.services.documents import outcome
 from trackers import ObligationState, ReviewStatus
 
 
@@ -53,13 +52,6 @@ class DocumentRead(msgspec.Struct):
     duplicate: bool = False  # an upload answered with this already uploaded document (the same bytes)
 
 
-def document_outcome(d: Document) -> str:
-    """What the clerk sees: the status, except that an extracted document without obligations says so."""
-    if d.status == DocumentStatus.EXTRACTED and d.failure_code == NO_OBLIGATIONS:
-        return NO_OBLIGATIONS
-    return str(d.status)
-
-
 def document_read(d: Document, *, duplicate: bool = False) -> DocumentRead:
     progress = round(d.pages_done / d.pages, 3) if d.pages else None
     return DocumentRead(
@@ -70,7 +62,7 @@ def document_read(d: Document, *, duplicate: bool = False) -> DocumentRead:
         media_type=d.media_type,
         size=d.size,
         status=str(d.status),
-        outcome=document_outcome(d),
+        outcome=outcome(d),
         pages=d.pages,
         pages_done=d.pages_done,
         progress=progress,

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from app.models import (
+    NO_OBLIGATIONS,
     Agreement,
     AgreementKind,
     Document,
@@ -111,6 +112,14 @@ async def get_document(principal: Principal, document_id: int) -> Document:
     if document is None:
         raise NotFound(f"Document {document_id} does not exist or is not visible to you.")
     return document
+
+
+def outcome(document: Document) -> str:
+    """What the clerk sees: the status, except that an extracted document without obligations says so
+    (``no_obligations``; its ``failure_reason`` says what was read)."""
+    if document.status == DocumentStatus.EXTRACTED and document.failure_code == NO_OBLIGATIONS:
+        return NO_OBLIGATIONS
+    return str(document.status)
 
 
 async def list_documents(
