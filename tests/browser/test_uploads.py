@@ -1,13 +1,17 @@
-"""/documents in a real browser: a failed upload is retried and deleted with its buttons (in the upload list and
-in the recent table after a reload), a file uploaded twice is named with a link, a file without obligations
-says so."""
+"""/documents in a real browser: a scan shows its pages and the time left; a failed upload is retried and
+deleted with its buttons (in the upload list and in the recent table after a reload); a file uploaded twice is
+named with a link; a file without obligations says so."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+
+import pytest
 
 from tests.browser.conftest import Screens, Server
 from tests.browser.test_pages import login
+from tests.reading_builders import scanned_pages_pdf
 
 MINUTES = "会议纪要：记录二〇二五年三月一日参会人员名单及会议议程。会议由市投资促进局主持。".encode()
 
@@ -124,4 +128,33 @@ def test_the_recent_table_retries_and_deletes_failed_uploads(server: Server, bro
     inv.reload()
     assert inv.locator(f"#recent tr#document-{doc_id}").count() == 0
     assert inv.console_errors == []  # type: ignore[attr-defined]
+    inv.context.close()
+
+
+@pytest.mark.slow
+def test_a_scan_shows_its_pages_and_the_time_left_while_ocr_runs(
+    server: Server, browser: object, screens: Screens
+) -> None:
+    pages = [[f"Article {n}. Party A shall pay the subsidy of {n},000 yuan."] for n in range(1, 5)]
+    inv = login(browser, server, "investment")
+    inv.goto("/documents")
+    inv.set_input_files(
+        "#file-input", files=[{"name": "扫描件.pdf", "mimeType": "application/pdf", "buffer": scanned_pages_pdf(pages)}]
+    )
+    item = inv.locator("#uploads li", has_text="扫描件.pdf")
+    # the page count shows before the first page is read, then the time left once a page is done
+    inv.wait_for_function(
+        "() => /^0\\/4 /.test(document.querySelector('#uploads li .pages').textContent)", timeout=60_000
+    )
+    inv.wait_for_function(
+        "() => document.querySelector('#uploads li .eta').textContent.startsWith('预计还需约')", timeout=120_000
+    )
+    done = int(item.locator(".pages").inner_text().split("/")[0])
+    assert 1 <= done < 4
+    assert re.fullmatch(r"预计还需约 \d+ (秒|分钟)", item.locator(".eta").inner_text())
+    assert item.get_attribute("data-status") == "extracting"
+    screens.shot(inv, "upload-ocr-time-left")
+    item.locator(".review-link").wait_for(timeout=180_000)
+    assert item.locator(".pages").inner_text() == "4/4 页"
+    assert item.locator(".eta").inner_text() == ""
     inv.context.close()
