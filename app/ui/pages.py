@@ -76,7 +76,7 @@ class DocumentPages(Controller):
         return page(
             request,
             "documents.html",
-            documents=rows,
+            documents=[(d, document_svc.outcome(d)) for d in rows],
             kinds=list(AgreementKind),
             failure_messages=failure_messages(lang_of(request)),
         )
