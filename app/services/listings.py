@@ -50,7 +50,7 @@ class Sorting:
         column = self.columns[self.normalise(sort).removesuffix("-")]
         if column not in self.nullable:
             return query
-        return query.annotate(**{f"{column}_missing": Case(When(**{f"{column}__isnull": True}, then=1), default=0)})
+        return query.annotate(**{f"{column}_missing": Case(When(**{f"{column}__isnull": True}, then="1"), default="0")})
 
 
 async def page_of(

@@ -61,9 +61,7 @@ class ListView:
     anchor: str = ""  # a fragment the links end with (a list inside a longer page)
 
     @classmethod
-    def read(
-        cls, sorting: Sorting, filters: Mapping[str, str], sort: str, page_no: str, **more: Any
-    ) -> ListView:
+    def read(cls, sorting: Sorting, filters: Mapping[str, str], sort: str, page_no: str, **more: Any) -> ListView:
         """The state from raw parameters: an unknown sort key → the list's default, a bad page → 1."""
         kept = {k: v for k, v in filters.items() if v}
         return cls(sorting, kept, sorting.normalise(sort), page_number(page_no), **more)
