@@ -79,6 +79,7 @@ class ObligationQuery:
     due_from: date | None = None
     due_to: date | None = None
     states: tuple[str, ...] | None = None  # the states a list is about (``state`` picks one of them)
+    review_statuses: tuple[str, ...] | None = None  # likewise for review (an agreement: all but rejected)
     district_id: int | None = None  # a district or town: obligations of bodies under it
     confidence: str | None = None  # a key of CONFIDENCE_BANDS
     warning_within: int | None = None  # only those warned of, with a window of at most this many days
@@ -197,6 +198,8 @@ async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligatio
         query = query.filter(due_date__lte=q.due_to)
     if q.states is not None:
         query = query.filter(state__in=q.states)
+    if q.review_statuses is not None:
+        query = query.filter(review_status__in=q.review_statuses)
     if q.district_id is not None:
         query = await _under(query, "owner", scope_path, q.district_id)
     low, high = CONFIDENCE_BANDS.get(q.confidence or "", (None, None))

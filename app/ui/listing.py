@@ -6,6 +6,7 @@ the rows come from ``app.services.listings``."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -13,8 +14,14 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlencode
 
-from app.api.stats import ExportFormat
-from app.services.listings import Sorting
+from litestar import Response
+
+import extractors
+from app.api.stats import EXPORT_ROWS, ExportFormat, spreadsheet
+from app.exports import tables
+from app.models import AgreementKind, Obligation, ObligationWarning
+from app.services import listings
+from app.services.listings import CONFIDENCE_BANDS, ObligationQuery, Sorting
 from app.ui.forms import parse_date
 
 PAGE_SIZE = 25
@@ -94,3 +101,90 @@ class ListView:
     def export_link(self, fmt: str) -> str:
         """Every row the filters select (not only this page), in this order, as a spreadsheet."""
         return self._link({"sort": self.sort, "format": fmt}, fragment=False)
+
+
+def obligation_filters(
+    params: Mapping[str, str], base: ObligationQuery, states: Iterable[str], windows: Iterable[int]
+) -> tuple[ObligationQuery, dict[str, str]]:
+    """The obligation filters of a list page (我的义务, an agreement's obligations) from its query string,
+    on top of what the page fixes in ``base`` (its agreement, its states): the query, and the filters to
+    keep in the URL. ``states`` are the states one may pick, ``windows`` the warning windows."""
+    q = text_param(params.get("q", ""))
+    window = id_param(params.get("warning", ""))
+    flt = replace(
+        base,
+        organisation_id=id_param(params.get("body", "")),
+        district_id=id_param(params.get("district", "")),
+        agreement_kind=choice(params.get("kind", ""), AgreementKind),
+        category=choice(params.get("category", ""), extractors.Category),
+        state=choice(params.get("state", ""), states),
+        due_from=date_param(params.get("due_from", "")),
+        due_to=date_param(params.get("due_to", "")),
+        warning_within=window if window in set(windows) else None,
+        confidence=choice(params.get("confidence", ""), CONFIDENCE_BANDS),
+        q=q or None,
+    )
+    kept = {
+        "q": q,
+        "state": flt.state or "",
+        "category": flt.category or "",
+        "kind": flt.agreement_kind or "",
+        "body": str(flt.organisation_id or ""),
+        "district": str(flt.district_id or ""),
+        "due_from": flt.due_from.isoformat() if flt.due_from else "",
+        "due_to": flt.due_to.isoformat() if flt.due_to else "",
+        "warning": str(flt.warning_within or ""),
+        "confidence": flt.confidence or "",
+    }
+    return flt, kept
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationList:
+    """One page of an obligation list with what its template needs (``context()``)."""
+
+    flt: ObligationQuery
+    view: ListView
+    rows: list[Obligation]
+    warnings: Mapping[int, list[ObligationWarning]]  # per obligation on the page, shortest window first
+    states: tuple[str, ...]
+    windows: tuple[int, ...]
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "flt": self.flt,
+            "view": self.view,
+            "obligations": self.rows,
+            "warnings": self.warnings,
+            "states": self.states,
+            "windows": self.windows,
+            "categories": list(extractors.Category),
+            "bands": list(CONFIDENCE_BANDS),
+        }
+
+
+async def obligation_list(
+    params: Mapping[str, str],
+    scope_path: str,
+    base: ObligationQuery,
+    states: Iterable[str],
+    windows: Iterable[int],
+    *,
+    anchor: str,
+    export_name: str,
+) -> ObligationList | Response[bytes]:
+    """The page of obligations ``params`` ask for (filters, ``sort``, ``page_no``) with their warnings — or,
+    with ``format=xlsx|csv``, every row the filters select as a spreadsheet."""
+    states, windows = tuple(states), tuple(sorted(set(windows)))
+    flt, kept = obligation_filters(params, base, states, windows)
+    view = ListView.read(
+        listings.OBLIGATION_SORTING, kept, params.get("sort", ""), params.get("page_no", ""), anchor=anchor
+    )
+    if (wanted := export_format(params.get("format", ""))) is not None:
+        everything, _ = await listings.list_obligations(scope_path, flt, EXPORT_ROWS, 0, view.sort)
+        return spreadsheet(tables.obligations_table(everything), wanted, export_name)
+    rows, total = await listings.list_obligations(scope_path, flt, view.size, view.offset, view.sort)
+    warnings: dict[int, list[ObligationWarning]] = defaultdict(list)
+    for w in await ObligationWarning.filter(obligation_id__in=[o.id for o in rows]).order_by("window_days"):
+        warnings[w.obligation_id].append(w)  # type: ignore[attr-defined]
+    return ObligationList(flt, view.counted(total), rows, warnings, states, windows)

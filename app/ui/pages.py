@@ -45,6 +45,7 @@ from app.services import failures as failure_svc
 from app.services import listings, notifications
 from app.services import obligations as obligation_svc
 from app.services.sweep import sweep_obligations
+from app.settings import Settings
 from app.ui import charts, listing, queries
 from app.ui.failure_desk import ADMISSIBLE_REASONS, failure_actions
 from app.ui.forms import amount as _amount
@@ -61,6 +62,8 @@ FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTME
 MY_PAGE = frozenset({Role.ADMIN, Role.DEPARTMENT})
 MY_STATES = (*queries.OPEN_STATES, "breached")  # what 我的义务 is about: still to be met, or breached
 MY_RECORDS = 10  # failure records shown on 我的义务; the desk lists them all
+# an agreement's page lists its obligations but the rejected ones
+AGREEMENT_REVIEW_STATUSES = (ReviewStatus.PROPOSED, ReviewStatus.CONFIRMED)
 FINANCE_PAGE = frozenset({Role.ADMIN, Role.FINANCE})
 EVALUATE_PAGE = frozenset({Role.ADMIN, Role.EVALUATOR})
 
@@ -313,28 +316,42 @@ class AgreementPages(Controller):
 
     @get("/agreements/{agreement_id:int}", opt={"roles": STAFF})  # read-only for evaluators
     async def agreement(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
-    ) -> Template:
-        return await self._agreement_page(request, principal, agreement_id)
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        settings: AppSettings,
+        agreement_id: FromPath[int],
+    ) -> Template | Response[bytes]:
+        return await self._agreement_page(request, principal, settings, agreement_id)
 
     async def _agreement_page(
         self,
         request: Request[Any, Any, Any],
         principal: Principal,
+        settings: Settings,
         agreement_id: int,
         status_code: int = 200,
         **event_form: Any,
-    ) -> Template:
-        """The agreement page; ``event_form`` carries the event form's values, its inline errors and its
-        preview when the page answers a submission of that form."""
+    ) -> Template | Response[bytes]:
+        """The agreement page, its obligations searched, filtered, sorted and paged in the URL (or exported);
+        ``event_form`` carries the event form's values, its inline errors and its preview when the page
+        answers a submission of that form."""
         visible = obligation_svc.visible_agreements(principal)
         agreement = await Agreement.filter(visible, id=agreement_id).distinct().first()
         if agreement is None:
             raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
-        obligations, _ = await obligation_svc.list_obligations(
-            principal, obligation_svc.ObligationFilter(agreement_id=agreement.id), 500, 0
+        listed = await listing.obligation_list(
+            request.query_params if request.method == "GET" else {},
+            principal.scope_path,
+            listings.ObligationQuery(agreement_id=agreement.id, review_statuses=AGREEMENT_REVIEW_STATUSES),
+            [str(s) for s in ObligationState],
+            settings.warning_windows,
+            anchor="obligations",
+            export_name=f"agreement-{agreement.id}-obligations",
         )
-        obligations = [o for o in obligations if o.review_status != ReviewStatus.REJECTED]
+        if isinstance(listed, Response):
+            return listed
+        obligations = listed.rows
         evidence: dict[int, list[FulfilmentEvidence]] = defaultdict(list)
         for e in await FulfilmentEvidence.filter(obligation_id__in=[o.id for o in obligations]).order_by("id"):
             evidence[e.obligation_id].append(e)  # type: ignore[attr-defined]
@@ -346,7 +363,8 @@ class AgreementPages(Controller):
             "agreement.html",
             status_code=status_code,
             agreement=agreement,
-            obligations=obligations,
+            **listed.context(),
+            bodies=await queries.organisations_in_scope(principal),
             evidence=evidence,
             events=events,
             event_kinds=list(EVENT_KINDS),
@@ -365,6 +383,7 @@ class AgreementPages(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: CurrentUser,
+        settings: AppSettings,
         agreement_id: FromPath[int],
         data: URLEncodedBody[dict[str, str]],
     ) -> Template | Response[Any]:
@@ -380,7 +399,9 @@ class AgreementPages(Controller):
             if data.get("action") == "preview":
                 planned = await obligation_svc.plan_event(*args)
                 preview = [(p.obligation.id, p.obligation.quote, p.due_date) for p in planned]
-                return await self._agreement_page(request, principal, agreement_id, values=values, preview=preview)
+                return await self._agreement_page(
+                    request, principal, settings, agreement_id, values=values, preview=preview
+                )
             await obligation_svc.record_event(*args)
         except InvalidInput as exc:
             t = translator(lang_of(request))
@@ -389,7 +410,13 @@ class AgreementPages(Controller):
                 named = "、".join(str(a) for a in exc.extra.get("anchors", [])) or t("none")
                 errors["anchor_texts"] += named
             return await self._agreement_page(
-                request, principal, agreement_id, status_code=422, values=values, errors=errors or {"form": exc.detail}
+                request,
+                principal,
+                settings,
+                agreement_id,
+                status_code=422,
+                values=values,
+                errors=errors or {"form": exc.detail},
             )
         shown = translator(lang_of(request))(f"event.{kind}") if kind in EVENT_KINDS else kind
         return succeeded(request, f"/agreements/{agreement_id}", "done.event", kind=shown)
@@ -459,63 +486,22 @@ class WorkPages(Controller):
 
     @get("/my", opt={"roles": MY_PAGE})
     async def my_obligations(
-        self,
-        request: Request[Any, Any, Any],
-        principal: CurrentUser,
-        settings: AppSettings,
-        q: FromQuery[str] = "",
-        ob_state: Annotated[str, QueryParameter(name="state")] = "",
-        category: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        body_id: Annotated[str, QueryParameter(name="body")] = "",
-        district: FromQuery[str] = "",
-        due_from: FromQuery[str] = "",
-        due_to: FromQuery[str] = "",
-        warning: FromQuery[str] = "",
-        confidence: FromQuery[str] = "",
-        sort: FromQuery[str] = "",
-        page_no: FromQuery[str] = "1",
-        fmt: Annotated[str, QueryParameter(name="format")] = "",
+        self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings
     ) -> Template | Response[bytes]:
         """The confirmed obligations still to be met (or breached) in the caller's scope, searched, filtered,
-        sorted and paged in the URL, with the early warnings each has; then the latest failure records."""
-        q = listing.text_param(q)
-        windows = sorted(set(settings.warning_windows))
-        window = listing.id_param(warning)
-        flt = listings.ObligationQuery(
-            organisation_id=listing.id_param(body_id),
-            district_id=listing.id_param(district),
-            agreement_kind=listing.choice(kind, AgreementKind),
-            category=listing.choice(category, extractors.Category),
-            state=listing.choice(ob_state, MY_STATES),
-            states=MY_STATES,
-            review_status=ReviewStatus.CONFIRMED,
-            due_from=listing.date_param(due_from),
-            due_to=listing.date_param(due_to),
-            warning_within=window if window in windows else None,
-            confidence=listing.choice(confidence, listings.CONFIDENCE_BANDS),
-            q=q or None,
+        sorted and paged in the URL (``app.ui.listing.obligation_list``), with the early warnings each has;
+        then the latest failure records."""
+        listed = await listing.obligation_list(
+            request.query_params,
+            principal.scope_path,
+            listings.ObligationQuery(review_status=ReviewStatus.CONFIRMED, states=MY_STATES),
+            MY_STATES,
+            settings.warning_windows,
+            anchor="my-obligations",
+            export_name="my-obligations",
         )
-        kept = {
-            "q": q,
-            "state": flt.state or "",
-            "category": flt.category or "",
-            "kind": flt.agreement_kind or "",
-            "body": body_id,
-            "district": district,
-            "due_from": flt.due_from.isoformat() if flt.due_from else "",
-            "due_to": flt.due_to.isoformat() if flt.due_to else "",
-            "warning": str(flt.warning_within or ""),
-            "confidence": flt.confidence or "",
-        }
-        view = listing.ListView.read(listings.OBLIGATION_SORTING, kept, sort, page_no, anchor="my-obligations")
-        if (wanted := listing.export_format(fmt)) is not None:
-            everything, _ = await listings.list_obligations(principal.scope_path, flt, EXPORT_ROWS, 0, view.sort)
-            return spreadsheet(tables.obligations_table(everything), wanted, "my-obligations")
-        rows, total = await listings.list_obligations(principal.scope_path, flt, view.size, view.offset, view.sort)
-        warnings: dict[int, list[ObligationWarning]] = defaultdict(list)
-        for w in await ObligationWarning.filter(obligation_id__in=[o.id for o in rows]).order_by("window_days"):
-            warnings[w.obligation_id].append(w)  # type: ignore[attr-defined]
+        if isinstance(listed, Response):
+            return listed
         # 本单位失信记录 (government breaches) and counterparty defaults: the latest, the rest on the desk
         failures, failure_total = await listings.list_failures(
             principal.scope_path, listings.FailureQuery(kind=FailureKind.GOVERNMENT_BREACH), MY_RECORDS
@@ -527,18 +513,10 @@ class WorkPages(Controller):
         return page(
             request,
             "my.html",
-            obligations=rows,
-            view=view.counted(total),
-            flt=flt,
-            q=q,
-            states=MY_STATES,
-            categories=list(extractors.Category),
+            **listed.context(),
             kinds=list(AgreementKind),
             bodies=organisations,
             districts=[o for o in organisations if o.kind in ("district", "town")],
-            windows=windows,
-            bands=list(listings.CONFIDENCE_BANDS),
-            warnings=warnings,
             failures=failures,
             failure_total=failure_total,
             defaults=defaults,
