@@ -37,26 +37,29 @@ PASSWORD = "chengxin-browser"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
-# Seeds the demo city's organisations and users, plus a district-government user for 南海区.
-SEED = f"""
+# Seeds the demo city's organisations and users, plus a district-government user for 南海区; or, after
+# ``chengxin demo --no-serve`` (``DEMO=True``), only gives the demo's users the tests' password.
+SEED = """
 import asyncio
-import concurrent.futures
 from tortoise import Tortoise
 from app.db import tortoise_config
 from app.settings import Settings
 from app.demo import seed_city
 from app.models import Role, User
+from app.security import hash_password
 from app.services.users import add_user
+
+DEMO = {demo!r}
 
 async def main():
     settings = Settings.from_env()
     await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
-    orgs = await seed_city()
+    orgs = None if DEMO else await seed_city()
     for user in await User.all():
-        from app.security import hash_password
-        user.password_hash = hash_password({PASSWORD!r})
+        user.password_hash = hash_password({password!r})
         await user.save(update_fields=["password_hash"])
-    await add_user("nanhai", {PASSWORD!r}, Role.DEPARTMENT, orgs["南海区"].id, display_name="南海区")
+    if orgs is not None:
+        await add_user("nanhai", {password!r}, Role.DEPARTMENT, orgs["南海区"].id, display_name="南海区")
     await Tortoise.close_connections()
 
 asyncio.run(main())
@@ -81,17 +84,21 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _serve(data_dir: Path, database_url: str | None = None) -> Iterator[Server]:
-    """Migrate and seed a database (the data dir's SQLite file unless ``database_url`` is given), run
-    ``chengxin serve`` on it until the block ends."""
+def _serve(data_dir: Path, database_url: str | None = None, *, demo: bool = False) -> Iterator[Server]:
+    """Migrate and seed a database (the data dir's SQLite file unless ``database_url`` is given) — with
+    ``demo``, fill it as ``chengxin demo --no-serve`` does — and run ``chengxin serve`` on it until the block
+    ends."""
     env = {**os.environ, "CHENGXIN_DATA_DIR": str(data_dir), "CHENGXIN_SECRET_KEY": "browser-test-secret"}
     env.pop("CHENGXIN_DATABASE_URL", None)
     env.pop("CHENGXIN_REDIS_URL", None)
     if database_url:
         env["CHENGXIN_DATABASE_URL"] = database_url
     cli = [sys.executable, "-c", "from app.cli import main; main()"]
-    subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
-    subprocess.run([sys.executable, "-c", SEED], env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [*cli, "demo", "--no-serve"] if demo else [*cli, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT
+    )
+    seed = SEED.format(demo=demo, password=PASSWORD)
+    subprocess.run([sys.executable, "-c", seed], env=env, check=True, capture_output=True, cwd=ROOT)
     port = _free_port()
     log = (data_dir / "serve.log").open("w")
     proc = subprocess.Popen(
@@ -133,6 +140,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if not CHROMIUM.exists():
         pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
     with _serve(tmp_path_factory.mktemp("browser-data")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on the demo's data (``chengxin demo --no-serve``: the examples, 30 months of history), on
+    SQLite; the demo's users log in with the tests' password."""
+    if not CHROMIUM.exists():
+        pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
+    with _serve(tmp_path_factory.mktemp("browser-demo"), demo=True) as running:
         yield running
 
 
