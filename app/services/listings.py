@@ -15,7 +15,15 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from app.clock import BEIJING
-from app.models import Agreement, Document, IntegrityFailure, Obligation, ObligationWarning, Organisation
+from app.models import (
+    Agreement,
+    Document,
+    InboxMessage,
+    IntegrityFailure,
+    Obligation,
+    ObligationWarning,
+    Organisation,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -119,6 +127,16 @@ class DocumentQuery:
     q: str | None = None  # words in the file name
 
 
+@dataclass(frozen=True, slots=True)
+class InboxQuery:
+    user_id: int  # a user's own notices: the inbox has no organisation scope
+    event: str | None = None  # one of notifications.EVENTS: warning, failure, assignment …
+    unread: bool = False
+    due_from: date | None = None
+    due_to: date | None = None
+    q: str | None = None  # words in the subject or the text
+
+
 FAILURE_SORTING = Sorting(
     {
         "detected": "detected_on",
@@ -130,6 +148,9 @@ FAILURE_SORTING = Sorting(
         "body": "organisation__name",
     },
     default="detected-",
+)
+INBOX_SORTING = Sorting(
+    {"received": "id", "due": "due_date", "event": "event"}, default="received-", nullable=frozenset({"due_date"})
 )
 OBLIGATION_SORTING = Sorting(
     {
@@ -317,3 +338,24 @@ async def list_failures(
 ) -> tuple[list[IntegrityFailure], int]:
     query = await failures(scope_path, q)
     return await page_of(query, FAILURE_SORTING, sort, limit, offset, ("organisation",))
+
+
+def inbox(q: InboxQuery) -> QuerySet[InboxMessage]:
+    query = InboxMessage.filter(user_id=q.user_id)
+    if q.event is not None:
+        query = query.filter(event=q.event)
+    if q.unread:
+        query = query.filter(read_at__isnull=True)
+    if q.due_from:
+        query = query.filter(due_date__gte=q.due_from)
+    if q.due_to:
+        query = query.filter(due_date__lte=q.due_to)
+    if q.q:
+        query = query.filter(Q(subject__icontains=q.q) | Q(text__icontains=q.q))
+    return query
+
+
+async def list_inbox(
+    q: InboxQuery, limit: int | None, offset: int = 0, sort: str = INBOX_SORTING.default
+) -> tuple[list[InboxMessage], int]:
+    return await page_of(inbox(q), INBOX_SORTING, sort, limit, offset)

@@ -283,6 +283,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the list pages' shared search, filters and export (app.ui.listing)
     "list.number": ("编号", "No."),
     "list.export": ("导出筛选结果：", "Export the filtered rows:"),
+    "list.received": ("收到时间", "Received"),
     "list.sort": ("排序：", "Sort by:"),
     "list.category": ("义务类别", "Category"),
     "list.due_from": ("到期日起", "Due from"),

@@ -368,3 +368,53 @@ async def test_failure_desk_export_carries_its_filters(client: Any, city: City) 
     assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
     department = city.auth("department")
     assert await exported(client, "/failures", href, department) == []
+
+
+async def test_inbox_lists_warnings_searched_filtered_sorted_paged_and_only_ones_own(client: Any, city: City) -> None:
+    from app.models import InboxMessage
+
+    def notice(user: str, n: int, event: str, subject: str = "", **more: Any) -> InboxMessage:
+        return InboxMessage(
+            user_id=city.users[user],
+            event=event,
+            dedupe_key=f"{event}-{n}",
+            link="/my",
+            subject=subject or f"义务{n}",
+            **more,
+        )
+
+    mine = [notice("department", n, "warning", due_date=date(2024, 5, 1) + timedelta(days=n)) for n in range(32)]
+    mine += [notice("department", 100 + n, "failure", text="南海区专项失信记录") for n in range(3)]
+    await InboxMessage.bulk_create([*mine, notice("district_department", 1, "warning", subject="别人的预警")])
+    department: H = city.auth("department")
+
+    async def shown(query: str) -> tuple[list[int], str]:
+        response = await client.get(f"/inbox?{query}", headers=department)
+        assert response.status_code == 200
+        return [int(x) for x in re.findall(r'data-message="(\d+)"', response.text)], response.text
+
+    rows, html = await shown("")
+    assert total(html, "inbox-total") == 35
+    assert len(rows) == 30
+    assert rows == sorted(rows, reverse=True)  # newest first
+    assert "别人的预警" not in html
+    rest, _ = await shown("page_no=2")
+    assert len(rest) == 5
+    assert not set(rows) & set(rest)
+    _, html = await shown("event=warning")
+    assert total(html, "inbox-total") == 32
+    assert "event=warning" in link(html, r"page_no=2")
+    assert "event=warning" in link(html, r"sort=due")
+    assert len((await shown("event=failure"))[0]) == 3
+    assert len((await shown("q=南海区专项"))[0]) == 3
+    window, _ = await shown("due_from=2024-05-01&due_to=2024-05-05")
+    assert len(window) == 5
+    by_due = await InboxMessage.filter(user_id=city.users["department"], event="warning").order_by("due_date", "id")
+    assert (await shown("event=warning&sort=due"))[0] == [m.id for m in by_due][:30]
+    assert (await shown("event=warning&sort=due-"))[0] == [m.id for m in reversed(by_due)][:30]
+    failures = await InboxMessage.filter(event="failure").order_by("id").values_list("id", flat=True)
+    await InboxMessage.filter(id__in=failures[:2]).update(read_at=clock.now())
+    unread, html = await shown("show=unread&event=failure")
+    assert unread == [failures[2]]
+    assert "show=unread" in link(html, r"sort=")
+    assert (await shown("page_no=x&sort=?&event=drop&due_from=2024-02-31"))[0] == rows
