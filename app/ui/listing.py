@@ -32,12 +32,17 @@ def text_param(raw: str) -> str:
     return raw.strip()[:100]
 
 
+def _digits(raw: str, most: int) -> int | None:
+    """``raw`` as a number if it is up to ``most`` ASCII digits (``"²".isdigit()`` is true, ``int("²")`` fails)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= most else None
+
+
 def id_param(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return _digits(raw, 9)
 
 
 def page_number(raw: str) -> int:
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 7 else 1
+    return max(_digits(raw, 6) or 1, 1)
 
 
 def choice(raw: str, allowed: Iterable[str | Enum]) -> str | None:

@@ -182,6 +182,8 @@ async def test_my_obligations_search_filter_sort_page_export_and_scope(client: A
     assert odd.status_code == 200
     assert total(odd.text, "my-total") == 33
     assert (await client.get("/my?page_no=99", headers=admin)).status_code == 200
+    assert (await client.get("/my?page_no=²&body=١٢", headers=admin)).status_code == 200  # isdigit(), not ASCII
+    assert (await client.get("/failures?page_no=²&district=١٢", headers=admin)).status_code == 200
     assert await shown("body=99999999") == []  # a body that does not exist has no rows, not everyone's
 
     # scope: 市发展改革局 sees its 30; asking for 南海区's rows gives nothing, never their rows
