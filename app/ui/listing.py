@@ -1,8 +1,9 @@
 """What every list page shares: reading its query parameters forgivingly (a bad value means "no filter",
 never an error page), and a :class:`ListView` — the list's state as the URL keeps it (filters, sort key,
 page) with the links that change one of them and keep the rest: column sorting, the pager and the export.
-The templates draw them with the ``sort_header``, ``pager`` and ``export_links`` macros of ``_macros.html``;
-the rows come from ``app.services.listings``."""
+The templates draw them with the ``sort_header`` / ``sort_link``, ``pager`` and ``export_links`` macros of
+``_macros.html``; the rows come from ``app.services.listings``. The two obligation lists (我的义务 and an
+agreement's) share one reader of their filters and one loader, :func:`obligation_list`."""
 
 from __future__ import annotations
 
