@@ -14,7 +14,9 @@ AppError                    base: ``status``, ``title``, ``detail``, optional st
 from __future__ import annotations
 
 import logging
-from typing import Any
+from enum import Enum
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -114,15 +116,56 @@ def tracker_error_handler(request: Request[Any, Any, Any], exc: TrackerError) ->
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     extra: dict[str, Any] = {}
+    detail = str(exc.detail)
     if isinstance(exc, ValidationException) and exc.extra:
         extra["errors"] = exc.extra
         status, title = 422, "Invalid input"
+        detail = _enum_detail(request, exc.extra) or detail
     else:
         status, title = exc.status_code, _TITLES.get(exc.status_code, "Error")
     if status == HTTP_500_INTERNAL_SERVER_ERROR:
         log.exception("internal error on %s", request.url.path, exc_info=exc)
         return problem(500, "Internal server error", "An unexpected error occurred; it has been logged.")
-    return problem(status, title, str(exc.detail), request.url.path, **extra)
+    return problem(status, title, detail, request.url.path, **extra)
+
+
+def enum_values(annotation: Any, key: str) -> list[str] | None:
+    """The values of the enum that the dotted ``key`` of ``annotation`` (a struct, or the type itself when
+    ``key`` is empty) is declared as — under ``Annotated``, ``| None`` and ``| UnsetType`` — else None."""
+    if get_origin(annotation) is Annotated:
+        return enum_values(get_args(annotation)[0], key)
+    if get_origin(annotation) in (Union, UnionType):
+        return next(filter(None, (enum_values(arg, key) for arg in get_args(annotation))), None)
+    if not isinstance(annotation, type):
+        return None
+    if not key:
+        return [str(m.value) for m in annotation] if issubclass(annotation, Enum) else None
+    if hasattr(annotation, "__struct_fields__"):
+        head, _, rest = key.partition(".")
+        hints = get_type_hints(annotation, include_extras=True)
+        return enum_values(hints[head], rest) if head in hints else None
+    return None
+
+
+def _enum_detail(request: Request[Any, Any, Any], errors: Any) -> str | None:
+    """ "ground must be one of: condition_precedent, force_majeure." for msgspec's bare "Invalid enum value",
+    read from the handler's declared body or parameter type."""
+    if not isinstance(errors, list):
+        return None
+    handler = request.route_handler
+    for error in errors:
+        if not (isinstance(error, dict) and str(error.get("message", "")).startswith("Invalid enum value")):
+            continue
+        key = str(error.get("key", ""))
+        if error.get("source") == "body":
+            body = handler.parsed_data_field
+            values = enum_values(body.annotation, key) if body else None
+        else:
+            param = handler.parsed_fn_signature.parameters.get(key)
+            values = enum_values(param.annotation, "") if param else None
+        if values:
+            return f"{key} must be one of: {', '.join(values)}."
+    return None
 
 
 def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from trackers.errors import InvalidRule
+from trackers.recurrence import Frequency, RecurrenceRule, parse_rrule
+
 LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
     {
         # kinds of organisation (OrgKind)
@@ -130,6 +133,29 @@ LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
                 "counterparty_default": ("违约", "Counterparty default"),
             }
         ),
+        # PPP payment mechanisms (PaymentMechanism)
+        "mechanism": MappingProxyType(
+            {
+                "government_pay": ("政府付费", "government pays"),
+                "viability_gap": ("可行性缺口补助", "viability-gap funding"),
+                "user_pay": ("使用者付费", "user pays"),
+            }
+        ),
+        # the government's PPP payments (GovernmentPaymentKind)
+        "paykind": MappingProxyType(
+            {
+                "availability": ("可用性服务费", "availability payment"),
+                "viability_gap": ("可行性缺口补助", "viability-gap subsidy"),
+                "om_performance": ("运维绩效服务费", "O&M performance fee"),
+            }
+        ),
+        # PPP project tags (PPPTag)
+        "ppptag": MappingProxyType(
+            {
+                "stock": ("存量项目", "existing project"),
+                "new_mechanism": ("新机制项目", "new-mechanism project"),
+            }
+        ),
     }
 )
 
@@ -145,3 +171,51 @@ def label(group: str, value: object, lang: str = "zh") -> str:
 def messages() -> dict[str, tuple[str, str]]:
     """Every label as a message-catalogue entry ``"group.value": (zh, en)``."""
     return {f"{group}.{value}": names for group, table in LABELS.items() for value, names in table.items()}
+
+
+def schedule(rrule: str | None, lang: str = "zh") -> str:
+    """A stored schedule as people read it: ``RRULE:FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30`` → 每年6月30日前 /
+    "yearly by 30 Jun"; a value that is no RRULE (定期, periodic) as it is, nothing as the empty string. The
+    Chinese wording is what ``extractors.recurrence.schedule_rrule`` reads back into the same RRULE (except
+    for periods counted from the start event other than 连续N年), so a clerk can edit it."""
+    try:
+        rule = parse_rrule(rrule) if rrule and rrule.upper().startswith(("RRULE:", "FREQ=")) else None
+    except InvalidRule:
+        rule = None
+    if rule is None:
+        return rrule or ""
+    return _schedule_zh(rule) if lang == "zh" else _schedule_en(rule)
+
+
+def _schedule_zh(rule: RecurrenceRule) -> str:
+    f = rule.frequency
+    if f is Frequency.YEARLY and rule.anchored:
+        return f"连续{rule.count}年" if rule.count else "每满一年"
+    if f is Frequency.YEARLY:
+        text = f"每年{rule.month or 12}月{f'{rule.day}日' if rule.day else '底'}前"
+    elif f is Frequency.MONTHLY and not rule.anchored:
+        text = f"每月{rule.day}日前" if rule.day else "每月底前"
+    else:
+        names = {Frequency.HALF_YEARLY: "每半年", Frequency.QUARTERLY: "每季度", Frequency.MONTHLY: "每月"}
+        text = "每周" if f is Frequency.WEEKLY else names[f] + ("" if rule.anchored else "末")
+    if rule.days_after_period:
+        text += f"后{rule.days_after_period}日内"
+    return f"连续{rule.count}年{text}" if rule.count else text
+
+
+def _schedule_en(rule: RecurrenceRule) -> str:
+    f = rule.frequency
+    if f is Frequency.YEARLY and rule.anchored:
+        text = "every year from the start"
+    elif f is Frequency.YEARLY:
+        text = f"yearly by {rule.day or 'the end of'} {_MONTHS_EN[(rule.month or 12) - 1]}"
+    elif f is Frequency.MONTHLY and not rule.anchored:
+        text = f"monthly by day {rule.day}" if rule.day else "monthly by the month end"
+    else:
+        text = str(f).replace("_", "-")
+    if rule.days_after_period:
+        text += f", {rule.days_after_period} days after each period"
+    return f"{text}, {rule.count} times" if rule.count else text
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -97,7 +97,8 @@ async def scope_path_for(role: Role, org: Organisation) -> str:
 
 
 async def principal_for(user: User, *, read_only: bool = False, via_token: bool = False) -> Principal:
-    org: Organisation = await user.organisation
+    loaded = user.organisation  # already there when the caller's query selected it (``authenticate``)
+    org: Organisation = loaded if isinstance(loaded, Organisation) else await loaded
     role = Role(user.role)
     return Principal(
         user_id=user.id,
@@ -151,14 +152,14 @@ async def authenticate(scope: Scope) -> Principal | None:
     auth = headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         token = await ApiToken.get_or_none(token_hash=sha256_hex(auth[7:].strip()), revoked_at=None).select_related(
-            "user"
+            "user__organisation"  # one query for the caller, its account and its organisation
         )
         if token is None or token_expiry(token) <= now or not token.user.is_active:
             return None
         return await principal_for(token.user, read_only=token.read_only, via_token=True)
     raw = _cookie(headers.get("cookie", ""), SESSION_COOKIE)
     if raw:
-        session = await UserSession.get_or_none(session_hash=sha256_hex(raw)).select_related("user")
+        session = await UserSession.get_or_none(session_hash=sha256_hex(raw)).select_related("user__organisation")
         if session and session.expires_at > now and session.user.is_active:
             return await principal_for(session.user)
     return None

@@ -10,7 +10,8 @@ data in the same run, best of ``--repeat``:
 
 * ``ours``: the full daily sweep (``sweep_obligations``: recurring instances, every state step, warnings,
   failure records, missed rectification deadlines);
-* ``ours_states``: the sweep's state steps alone (what the reference does);
+* ``ours_states``: the sweep's state steps alone (``move_states``, what the reference does), in their
+  transaction;
 * ``reference``: the single equivalent hand-written ``UPDATE … SET state = CASE …``;
 * ``stats``: ``stats_for_scope`` (``app.services.stats.by_organisation`` for every organisation, rolled up,
   with scores) against ``stats_reference``, the
@@ -36,9 +37,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from trackers.failures import SeverityThresholds
 from trackers.policies import TrackingPolicies
-from trackers.sweep import SweepPolicy
+from trackers.sweep import SweepPolicy, plan_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -199,11 +199,13 @@ async def main() -> None:
 
     import asyncpg
     from tortoise import Tortoise
+    from tortoise.transactions import in_transaction
 
     from app.cli import migrate_database
     from app.db import tortoise_config
     from app.services.ratings import stats_for_scope
-    from app.services.sweep import _sweep_states, sweep_obligations
+    from app.services.sweep import CATEGORIES as SWEPT_CATEGORIES
+    from app.services.sweep import move_states, sweep_obligations
     from app.settings import Settings
 
     base = os.environ.get("CHENGXIN_BENCH_DATABASE_URL", DEFAULT_URL)
@@ -242,8 +244,13 @@ async def main() -> None:
         after_ours = dict(
             await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref])
         )
-        policy, thresholds = SweepPolicy(), SeverityThresholds()
-        ours_states = await best(args.repeat, restore, lambda: _sweep_states(AS_OF, policy, thresholds))
+        plan = plan_sweep(AS_OF, SweepPolicy(), categories=SWEPT_CATEGORIES)
+
+        async def states_alone() -> None:
+            async with in_transaction() as tx:
+                await move_states(tx, plan)
+
+        ours_states = await best(args.repeat, restore, states_alone)
         ref = await best(args.repeat, restore, reference)
         after_ref = dict(
             await conn.fetch("SELECT id, state FROM obligation WHERE id = ANY($1::int[])", [r[0] for r in moved_ref])

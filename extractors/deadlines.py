@@ -21,30 +21,28 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from extractors.lexicon import mask
 from extractors.model import Anchor, Deadline, Offset, OffsetUnit
 from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
+from extractors.recurrence import schedule_rrule
 
-__all__ = ["add_months", "apply_offset", "resolve_deadline"]
-
-
-def add_months(start: date, months: int) -> date:
-    """Same day of the month ``months`` later, or that month's last day (Civil Code art. 202)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+__all__ = ["apply_offset", "resolve_deadline"]
 
 
 def apply_offset(anchor: date, offset: Offset) -> date | None:
-    """Nominal last day of a period counted from ``anchor`` (the anchor day itself is not counted)."""
+    """Nominal last day of a period counted from ``anchor`` (the anchor day itself is not counted); a month
+    or year period ends on the same day of the month, or that month's last day (Civil Code art. 202, as
+    ``relativedelta`` clamps)."""
     if offset.unit == "day":
         return anchor + timedelta(days=offset.value)
     if offset.unit == "week":
         return anchor + timedelta(weeks=offset.value)
     if offset.unit == "month":
-        return add_months(anchor, offset.value)
+        return anchor + relativedelta(months=offset.value)
     if offset.unit == "year":
-        return add_months(anchor, 12 * offset.value)
+        return anchor + relativedelta(years=offset.value)
     return None  # working days need the official calendar: the tracker resolves them
 
 
@@ -204,14 +202,16 @@ def _recurring(text: str) -> Deadline | None:
                 return None  # handled by the 每年 branch
             return Deadline(kind="recurring", text=phrase, recurrence="periodic")
         if m["n"]:
-            return Deadline(kind="recurring", text=phrase, recurrence="yearly", offset=Offset(1, "year"))
+            return Deadline(
+                kind="recurring", text=phrase, recurrence=schedule_rrule("yearly", phrase), offset=Offset(1, "year")
+            )
         unit = m["u"] or m["u2"] or "年"
         rec, off = _RECURRENCE[unit]
         if m["u"]:
             after = text[m.end() : m.end() + 2]
             if after.startswith("定期"):
                 phrase += "定期"
-        return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
+        return Deadline(kind="recurring", text=phrase, recurrence=schedule_rrule(rec, phrase) or rec, offset=off)
     m = _RECURRING_EN.search(text)
     if m:
         word = (m["u"] or m["u2"] or "year").lower()
@@ -221,7 +221,7 @@ def _recurring(text: str) -> Deadline | None:
         if m.group(0).lower() == "periodically":
             rec, off = "periodic", None
         phrase = _sentence_piece(text, m.start(), m.end())
-        return Deadline(kind="recurring", text=phrase, recurrence=rec, offset=off)
+        return Deadline(kind="recurring", text=phrase, recurrence=schedule_rrule(rec, phrase) or rec, offset=off)
     return None
 
 

@@ -75,7 +75,7 @@ class Deadline:
     offset: Offset | None = None
     anchor: Anchor | None = None
     anchor_text: str | None = None
-    recurrence: str | None = None  # e.g. "yearly", "quarterly", "monthly", "periodic", "RRULE:..."
+    recurrence: str | None = None  # "RRULE:FREQ=…" (extractors.recurrence), or "periodic"/"irregular": no schedule
 
     def to_dict(self) -> dict[str, Any]:
         return {

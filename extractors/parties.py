@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from extractors.model import Party, Role
 
@@ -18,6 +19,7 @@ __all__ = [
     "LABELS",
     "find_parties",
     "is_actor",
+    "load_words",
     "role_of_name",
     "subject_of",
 ]
@@ -197,9 +199,22 @@ _PRIV_KW = (
     "Supplier",
     "SPV",
 )
-GOV_WORDS = re.compile("|".join(_GOV_KW))
+
+
+def load_words(name: str) -> tuple[str, ...]:
+    """The words of a lexicon file in ``extractors/data`` (one a line, ``#`` comments)."""
+    lines = (Path(__file__).parent / "data" / name).read_text("utf-8").splitlines()
+    return tuple(w for w in (line.split("#", 1)[0].strip() for line in lines) if w)
+
+
+#: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
+GOVERNMENT_ACTORS = load_words("government_actors.txt")
+_GOV_HEADS: tuple[str, ...] = _GOV_KW + GOVERNMENT_ACTORS
+GOV_WORDS = re.compile("|".join(_GOV_HEADS))
 _KW = sorted(
-    [(k, "other") for k in _OTHER_KW] + [(k, "government") for k in _GOV_KW] + [(k, "counterparty") for k in _PRIV_KW],
+    [(k, "other") for k in _OTHER_KW]
+    + [(k, "government") for k in _GOV_HEADS]
+    + [(k, "counterparty") for k in _PRIV_KW],
     key=lambda kv: -len(kv[0]),
 )
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)

@@ -26,7 +26,7 @@ from datetime import date
 from extractors.deadlines import resolve_deadline
 from extractors.lexicon import MaskedPattern
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import EN_PARTY, english_subject, is_actor, role_of_name, subject_of
+from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, load_words, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -89,7 +89,7 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
         "content",
         re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
     ),
-    ("deeming", re.compile(r"视为|视同")),
+    ("deeming", re.compile(r"视为|视同|即为")),
     ("precedence", re.compile(r"以[^，。；]{1,20}为准|优先适用|具有同等(?:法律)?效力")),
     ("guiding", re.compile(r"坚持以[^，。；]{2,40}为(?:指导|统领|根本遵循)|指导思想")),
 )
@@ -121,6 +121,12 @@ CONDITION_END = re.compile(r"(?:的|时|后|前|内|下|中|外|之际|期间|�
 CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|当|经|待|自|根据|按照)")
 DUTY_HEADING = re.compile(
     r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
+)
+
+#: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
+DUTY_LIST_LEAD = re.compile(
+    r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
+    r"^(?P<owner>[^，,。；;：:]{2,40}?)(?:的)?(?:主要|具体|工作)?(?:职责|职能|工作职责|任务)(?:是|为|如下|包括)?\s*[：:]\s*$"
 )
 
 EN_MODAL = re.compile(
@@ -441,19 +447,19 @@ def _classify(
         return "notice", directive.group(0)
     if scope.duty and scope.owner:
         return "duty_section", None
-    if sub_item_of_obligation and (mode.contract or VERB_START.match(_strip_connector(t))):
+    if sub_item_of_obligation and (
+        mode.contract or VERB_START.match(_strip_connector(t)) or (mode.regulation and _DUTY_VERB.match(t))
+    ):
         return "sub_item", None
+    if mode.regulation and not in_sub_item and _duty_list_owner(t):
+        return "declarative", None
     if mode.regulation and not in_sub_item:
         main = _main_chunk(t)
-        np = subject_of(main)
-        if (
-            np
-            and is_actor(np)
-            and role_of_name(np) == "government"
-            and TASK_START.match(ADVERB.sub("", main[len(np) :]))
-        ):
+        if _government_act(main):
             return "declarative", None
-        if (np is None or not is_actor(np)) and scope.last_was_obligation and TASK_START.match(main):
+        np = subject_of(main)
+        continues = bool(TASK_START.match(main) or _DUTY_VERB.match(main))  # the previous clause's subject
+        if (np is None or not is_actor(np)) and scope.last_was_obligation and continues:
             return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
@@ -462,6 +468,61 @@ def _classify(
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
     return None, None
+
+
+#: what a government subject may be followed by when the clause describes, encourages or defines instead of
+#: assigning a task: a copula (是/为/系), a possession (享有/具有), an encouragement (鼓励/支持), a comparison
+DESCRIPTIVE_PREDICATE = re.compile(
+    r"^(?:是|为|系|指|即|属于|包括|包含|享有|具有|拥有|有|作为|的|之|所|等|和|与|及|或|同|鼓励|支持|引导|倡导|提倡|"
+    r"欢迎|允许|准许|可|不(?!予|再|得)|未|已|也|都|均|违反|拒不)"
+)
+#: words a body's name never holds, so a "subject" with one is a verb phrase (统一适用政府…, 包括政府…)
+NOT_A_NAME = re.compile(r"适用|使用|需要|包括|鼓励|支持|引导|倡导|违反|自身|按照|根据|依照|实行")
+#: a subject's relative clause, not its predicate: (从…)获取的政府信息 — a verb with no object right before 的
+TOPIC_PHRASE = re.compile(
+    r"^(?:[从由向对在自经][^，,；;。的]{1,30}?)?(?:共同|分别|自行|依法|联合)?[\u4e00-\u9fff]{2}的[^，,；;。的]{1,8}$"
+)
+#: nouns a bare 政府/国家 only modifies (政府采购, 政府信息, 国家秘密): the clause's subject is the compound
+GOVERNMENT_ATTRIBUTIVE = re.compile(r"^(?:采购|信息|投资|性|资金|资产|债务|购买|秘密|标准|机密|利益|安全)")
+
+
+#: the verbs (and prepositions) a modal-less government task starts with, as data
+DUTY_VERBS = load_words("duty_verbs.txt")
+_DUTY_VERB = re.compile("|".join(sorted(map(re.escape, DUTY_VERBS), key=len, reverse=True)))
+
+
+def _government_subject(main: str) -> str | None:
+    """The government body a clause starts with: its subject noun phrase when that is a whole government name
+    (国务院负责…的部门), else the shortest name that ends in a government head and is followed by a duty verb
+    (区人民政府统筹…, where no preposition or modal ends the subject)."""
+    np = subject_of(main)
+    if np and is_actor(np) and role_of_name(np) == "government":
+        heads = list(GOV_WORDS.finditer(np))
+        if len(np) <= 12 or (heads and heads[-1].end() == len(np) and len(heads[-1].group(0)) >= 2):
+            return np  # 国务院负责…的部门: a whole name, its relative clause included
+    starts_verb = bool(_DUTY_VERB.match(main) or re.match(r"报|送|交|提请|请|经|由|从|除|如|若", main))
+    for m in GOV_WORDS.finditer(main[:40] if not starts_verb else ""):  # 报市商务局备案: no subject
+        head = main[: m.end()]
+        if re.search(r"[，,；;。：:]", head):
+            break
+        if _DUTY_VERB.match(ADVERB.sub("", main[m.end() :])) and role_of_name(head) == "government":
+            return head
+    return np if np and is_actor(np) else None
+
+
+def _government_act(main: str) -> bool:
+    """A regulation's clause that assigns a task to a government body without a modal: its subject is a
+    government actor (县级以上人民政府, 本市, 有关部门 …) and a verb phrase follows it (本市建立…, 市人民政府领导…,
+    X对…进行监督检查)."""
+    np = _government_subject(main)
+    if not np or NOT_A_NAME.search(np) or not is_actor(np) or role_of_name(np) != "government":
+        return False
+    rest = ADVERB.sub("", main[len(np) :].lstrip())
+    if len(np) <= 2 and GOVERNMENT_ATTRIBUTIVE.match(rest):
+        return False
+    if TOPIC_PHRASE.match(rest):
+        return False  # 行政机关制作的政府信息，由…负责公开: a topic noun phrase, the comment follows
+    return len(rest) >= 2 and not DESCRIPTIVE_PREDICATE.match(rest)
 
 
 def _main_chunk(text: str) -> str:
@@ -545,6 +606,16 @@ def _addressees(text: str, para: Paragraph) -> tuple[str, ...]:
     return ()
 
 
+def _duty_list_owner(text: str) -> str | None:
+    """The body whose duties the list introduced by ``text`` states (X主要职责：, X履行下列职责：), if it is an
+    actor."""
+    m = DUTY_LIST_LEAD.match(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip()))
+    if m is None:
+        return None
+    owner = (m["owner2"] or m["owner"]).strip()
+    return owner if is_actor(owner) else None
+
+
 def _is_heading(body: str, level: str | None, english: bool) -> bool:
     b = body.strip()
     if level in ("chapter", "section"):
@@ -552,11 +623,17 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     terminal = re.search(r"[。；！？;!?]|\.\s|\.$", b)
     if english:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
+    if _duty_list_owner(b):
+        return False  # 市热线工作机构主要职责：the lead of a list of duties, not a title
     if level == "article":
         if DUTY_HEADING.match(re.sub(r"\s+", "", b)):
             return True
         return not terminal and len(b) <= 20 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
     return not terminal and len(b) <= 40 and not STRONG_MODAL.search(b) and not LIABILITY.search(b)
+
+
+#: the paragraph levels a list introduced by …： may have its items at
+_ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
 
 
 def find_obligations(
@@ -598,7 +675,7 @@ def find_obligations(
         next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
         body = text[para.start : para.end]
         level = para.level
-        if prev_ended_colon and level in ("l2", "l3", "paren_num", "alpha") and not (mode.plan and level == "l2"):
+        if prev_ended_colon and level in _ITEM_LEVELS and not (mode.plan and level == "l2"):
             list_level = level  # the first item of a list introduced by …：
         sub_item = level is not None and level == list_level
         if not sub_item:
@@ -728,6 +805,10 @@ def find_obligations(
                     basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
                 prev_basis = basis
                 subject = _subject(g_text, mode, modal)
+                if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
+                    subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
+                if basis == "declarative" and mode.regulation:
+                    subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
                 if subject:
                     scope.subject = subject
                 if basis is None:
@@ -872,7 +953,7 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     return task, Note(cells[unit_idx].start, note_end, units)
 
 
-_NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|文件|材料)[；;。，,]?\s*$")
+_NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")
 _NOTE_LINE = re.compile(
     r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
 )

@@ -3,7 +3,8 @@ responsible-unit notes of policy plans. Everything is a character span into the 
 
 * Lines are joined into paragraphs: a line break after a comma or 、, inside brackets, or in a text whose
   lines have a fixed layout width (a PDF) does not end a paragraph; a clause number always starts one.
-* Clause numbers: 第X章/节/条, 一、, （一）, 1. / 1、, 1）/（1）, 1.1 / 2.3.1, a) / (a), Article 5.
+* Clause numbers: 第X章/节/条, 一、, （一）, 1. / 1、, 1）/（1）, 1.1 / 2.3.1, a) / (a) / Ａ． / （ⅱ）, ①, dash
+  items, Article 5.
 * Sentences end at 。！？；!?; (and a full stop that ends a sentence), never inside brackets or quotes.
 """
 
@@ -36,8 +37,15 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren_num", re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
     (
         "alpha",
-        re.compile(r"^(?:[（(][a-zA-Z][）)]|[a-zA-Z][）).])\s+|^(?:[（(](?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[）)])\s*"),
+        re.compile(
+            r"^(?:[（(][a-zA-Z][）)]|[a-zA-Z][）).])\s+|^(?:[（(](?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[）)])\s*|"
+            # full-width letters, Roman numerals ⅰ Ⅱ
+            r"^(?:[（(][Ａ-Ｚａ-ｚ][）)]|[Ａ-Ｚａ-ｚ][）)．.、])\s*|^[（(][ⅰ-ⅹⅠ-Ⅹ][）)]\s*|"
+            r"^[a-zA-Z][）．、](?=[\u4e00-\u9fff])"  # the same letters once normalised: A．交付
+        ),
     ),
+    ("circled", re.compile(r"^[①-⑳]\s*")),
+    ("dash", re.compile(r"^[-—–•·▪●○◆■□]\s*(?=[\u4e00-\u9fffA-Za-z])")),
     ("en_article", re.compile(r"^(?:Article|Clause|Section|ARTICLE|CLAUSE|SECTION)\s+\d+(?:\.\d+)*[.:]?\s+")),
 )
 _TERMINAL = "。！？；!?;"

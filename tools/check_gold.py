@@ -12,12 +12,13 @@ Exit status 1 when any file has an error. Only the standard library is used, so 
 from __future__ import annotations
 
 import argparse
-import calendar
 import json
 import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
 
 ROLES = {"government", "counterparty", "other"}
 KINDS = {"investment_promotion", "ppp", "policy_commitment"}
@@ -28,12 +29,6 @@ ANCHORS = {"signing", "other", None}
 _BLANK_DATE = re.compile(r"[_＿]|(?<!\d)年\s*(?:\d{1,2}\s*)?月\s*日|(?<!\d)月\s*日")
 
 
-def _add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
 def expected_date(signed_on: date, value: int, unit: str) -> date | None:
     """Civil Code arts. 201-203 without the rest-day shift (the convention's gold dates)."""
     if unit == "day":
@@ -41,9 +36,9 @@ def expected_date(signed_on: date, value: int, unit: str) -> date | None:
     if unit == "week":
         return signed_on + timedelta(days=7 * value)
     if unit == "month":
-        return _add_months(signed_on, value)
+        return signed_on + relativedelta(months=value)
     if unit == "year":
-        return _add_months(signed_on, 12 * value)
+        return signed_on + relativedelta(years=value)
     return None
 
 

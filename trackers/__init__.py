@@ -80,7 +80,7 @@ from trackers.lifecycle import (
     fulfilment_state,
 )
 from trackers.policies import TrackingPolicies
-from trackers.recurrence import Frequency, RecurrenceRule, instances, parse_recurrence
+from trackers.recurrence import Frequency, InstancePeriod, RecurrenceRule, instances, parse_rrule, period_of
 from trackers.roles import ActorRole, PartyRole
 from trackers.scoring import FailureTally, Grade, IntegrityScore, PeriodCounts, ScoringPolicy, integrity_score
 from trackers.states import OPEN_STATES, ObligationState, ReviewStatus
@@ -118,6 +118,7 @@ __all__ = [
     "GracePolicy",
     "Grade",
     "InadmissibleObjection",
+    "InstancePeriod",
     "IntegrityScore",
     "InvalidCounts",
     "InvalidPeriod",
@@ -177,7 +178,8 @@ __all__ = [
     "next_workday",
     "objection_admissible",
     "objection_deadline",
-    "parse_recurrence",
+    "parse_rrule",
+    "period_of",
     "plan_failure_sweep",
     "plan_sweep",
     "planned_warning",

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
+from dateutil.relativedelta import relativedelta
+
 from trackers.errors import InvalidPeriod
 
 PeriodUnit = Literal["day", "workday", "week", "month", "year"]
@@ -194,9 +196,8 @@ def days_in_month(year: int, month: int) -> int:
 
 def add_months(start: date, months: int) -> date:
     """Same day of the month ``months`` later, or that month's last day (Civil Code art. 202)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, days_in_month(year, month)))
+    result: date = start + relativedelta(months=months)
+    return result
 
 
 def resolve_offset(anchor: date, value: int, unit: PeriodUnit) -> date:

@@ -57,16 +57,7 @@ class TokenRead(msgspec.Struct):
 
 
 def user_read(user: User) -> UserRead:
-    return UserRead(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=Role(user.role),
-        organisation_id=user.organisation_id,
-        is_active=user.is_active,
-        must_change_password=user.must_change_password,
-        created_at=user.created_at,
-    )
+    return msgspec.convert(user, UserRead, from_attributes=True)
 
 
 def token_read(token: ApiToken, now: datetime) -> TokenRead:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+import msgspec
+from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from tortoise.functions import Count
 
@@ -20,12 +21,16 @@ from app.api.schemas import (
     Page,
     agreement_read,
 )
-from app.errors import NotFound
 from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role
 from app.security import STAFF
 from app.services import obligations as svc
+from app.services.scope import get_in_scope
 
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
+
+
+class AgreementTitle(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(max_length=svc.TITLE_MAX)]
 
 
 async def _counts(agreement_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -54,7 +59,9 @@ class AgreementController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        query = Agreement.filter(svc.visible_agreements(principal)).distinct()
+        query = Agreement.filter(svc.visible_agreements(principal))
+        if principal.role == Role.DEPARTMENT:  # only its rule joins the obligations (one row each)
+            query = query.distinct()
         if kind:
             query = query.filter(kind=kind)
         total = await query.count()
@@ -73,15 +80,16 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:int}", opt={"roles": STAFF})
     async def get_agreement(self, principal: CurrentUser, agreement_id: FromPath[int]) -> AgreementRead:
-        agreement = await Agreement.filter(
-            id=agreement_id, owning_department__path__startswith=principal.scope_path
-        ).first()
-        if agreement is None and principal.role == Role.DEPARTMENT:
-            agreement = await Agreement.filter(
-                id=agreement_id, obligations__owner__path__startswith=principal.scope_path
-            ).first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
+        parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
+        return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
+
+    @patch("/{agreement_id:int}", opt={"roles": EVENT_RECORDERS})
+    async def retitle(
+        self, principal: CurrentUser, agreement_id: FromPath[int], data: JSONBody[AgreementTitle]
+    ) -> AgreementRead:
+        """Correct the title (the extractor may have taken a heading for it); audited."""
+        agreement = await svc.retitle_agreement(principal, agreement_id, data.title)
         parties = await AgreementParty.filter(agreement_id=agreement.id).order_by("id")
         return agreement_read(agreement, parties, (await _counts([agreement.id]))[agreement.id])
 
@@ -134,7 +142,5 @@ class AgreementController(Controller):
         from app.models import Document
         from app.services.corpus import corrections
 
-        agreement = await Agreement.filter(svc.visible_agreements(principal), id=agreement_id).distinct().first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
         return (await corrections(await Document.get(id=agreement.document_id))).to_dict()

@@ -92,7 +92,7 @@ class AuthController(Controller):
         user = await User.get(id=session.user_id)
         body = LoginResponse(
             username=user.username,
-            role=str(user.role),
+            role=user.role,
             organisation_id=user.organisation_id,
             csrf_token=session.csrf_token,
         )

@@ -13,10 +13,11 @@ from litestar.params import Parameter
 
 from app import clock
 from app.api.ids import IdPath
-from app.errors import NotFound, Unauthenticated
+from app.errors import Unauthenticated
 from app.exports.ical import deadlines_calendar
 from app.models import IntegrityFailure, Obligation, Organisation
 from app.security import PUBLIC, STAFF, Principal, authenticate
+from app.services.scope import get_in_scope
 from trackers import ReviewStatus
 
 OPEN = ("pending", "due_soon", "overdue", "partially_fulfilled")
@@ -51,9 +52,7 @@ class CalendarController(Controller):
     ) -> Response[bytes]:
         """Open obligations (due from 90 days ago) and rectification deadlines of the organisation's subtree."""
         principal = await feed_principal(request, token)
-        org = await Organisation.get_or_none(id=organisation_id, path__startswith=principal.scope_path)
-        if org is None:
-            raise NotFound(f"Organisation {organisation_id} does not exist or is not visible to you.")
+        org = await get_in_scope(Organisation, organisation_id, principal)
         since = clock.today() - timedelta(days=PAST_DAYS)
         obligations = await Obligation.filter(
             owner__path__startswith=org.path,

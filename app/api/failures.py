@@ -21,12 +21,12 @@ from app.api.schemas import (
     SweepRequest,
     failure_read,
 )
-from app.api.tracking import parse_enum
 from app.models import FailureKind, IntegrityFailure, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services import failures as svc
+from app.services.scope import owned_within
 from app.services.sweep import sweep_obligations
-from trackers.failures import FailureSource, ObjectionReason, Severity
+from trackers.failures import Severity
 
 # the recorded body (and the credit office acting for it) rectifies, refuses, objects
 BODY = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
@@ -44,11 +44,12 @@ class FailureController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        query = IntegrityFailure.filter(organisation__path__startswith=principal.scope_path)
+        query = IntegrityFailure.filter(owned_within("organisation", principal))
         if kind:
             query = query.filter(kind=kind)
         total = await query.count()
-        rows = await query.order_by("-detected_on", "-id").offset(offset).limit(limit)
+        page = query.order_by("-detected_on", "-id").offset(offset).limit(limit)
+        rows = await page.only(*FailureRead.__struct_fields__)  # no timestamps to parse: the read has none
         return Page(items=[failure_read(f) for f in rows], total=total, limit=limit, offset=offset)
 
     @get("/{failure_id:int}", opt={"roles": STAFF})
@@ -63,13 +64,13 @@ class FailureController(Controller):
         penalty, a disciplinary sanction, a 12345 complaint — with its source and reference."""
         manual = svc.ManualFailure(
             organisation_id=data.organisation_id,
-            source=parse_enum(FailureSource, data.source, "source"),
+            source=data.source,
             clause=data.clause,
             due_date=data.due_date,
             source_reference=data.source_reference,
             promised_to=data.promised_to,
             amount_outstanding=data.amount_outstanding,
-            severity=parse_enum(Severity, data.severity, "severity") if data.severity else None,
+            severity=data.severity,
             obligation_id=data.obligation_id,
         )
         return failure_read(await svc.record_manual(principal, manual, clock.today(), settings.failure_policy()))
@@ -169,8 +170,9 @@ class FailureController(Controller):
     ) -> FailureRead:
         """异议 within the objection period, with a reason code (``government_change`` and
         ``official_change`` are never accepted: 422)."""
-        reason = parse_enum(ObjectionReason, data.reason, "reason")
-        row = await svc.object_to(principal, failure_id, clock.today(), settings.failure_policy(), reason, data.note)
+        row = await svc.object_to(
+            principal, failure_id, clock.today(), settings.failure_policy(), data.reason, data.note
+        )
         return failure_read(row)
 
 
@@ -192,7 +194,7 @@ class PublicFailureController(Controller):
                 id=f.id,
                 organisation=f.organisation.name,
                 promised_to=f.promised_to,
-                severity=f.severity,
+                severity=Severity(f.severity),
                 due_date=f.due_date,
                 days_late=f.days_late,
                 amount_outstanding=f.amount_outstanding,

@@ -7,8 +7,7 @@ from litestar.params import JSONBody
 
 from app.api.deps import CurrentUser
 from app.api.schemas import OrganisationCreate, OrganisationRead, organisation_read
-from app.errors import InvalidInput
-from app.models import Organisation, OrgKind
+from app.models import Organisation
 from app.security import ADMIN_ONLY, STAFF
 from app.services.organisations import create_organisation
 
@@ -24,10 +23,4 @@ class OrganisationController(Controller):
 
     @post("/", opt={"roles": ADMIN_ONLY}, status_code=201)
     async def create(self, principal: CurrentUser, data: JSONBody[OrganisationCreate]) -> OrganisationRead:
-        try:
-            kind = OrgKind(data.kind)
-        except ValueError:
-            raise InvalidInput(
-                f"Unknown organisation kind {data.kind!r}.", errors=[{"key": "kind", "message": "unknown"}]
-            ) from None
-        return organisation_read(await create_organisation(data.name, kind, data.parent_id, data.uscc, principal))
+        return organisation_read(await create_organisation(data.name, data.kind, data.parent_id, data.uscc, principal))

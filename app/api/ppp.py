@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
@@ -22,19 +23,7 @@ from app.api.schemas import (
     ProjectCreate,
     ProjectRead,
 )
-from app.api.tracking import parse_enum
-from app.models import (
-    FiscalBudget,
-    GovernmentPayment,
-    GovernmentPaymentKind,
-    MilestoneKind,
-    PaymentMechanism,
-    PPPMilestone,
-    PPPPhase,
-    PPPProject,
-    PPPTag,
-    Role,
-)
+from app.models import FiscalBudget, GovernmentPayment, MilestoneKind, PPPMilestone, PPPProject, Role
 from app.security import STAFF
 from app.services import ppp as svc
 from trackers.ppp import payable
@@ -51,13 +40,17 @@ def payment_read(p: GovernmentPayment) -> PaymentRead:
     score = None if p.performance_score is None else _dec(p.performance_score)
     return PaymentRead(
         year=p.year,
-        kind=str(p.kind),
+        kind=p.kind,
         amount_planned=_dec(p.amount_planned),
         performance_score=score,
         amount_payable=payable(_dec(p.amount_planned), score),
         amount_paid=_dec(p.amount_paid),
         paid_on=p.paid_on,
     )
+
+
+def milestone_read(m: PPPMilestone) -> MilestoneRead:
+    return msgspec.convert(m, MilestoneRead, from_attributes=True)
 
 
 async def project_read(p: PPPProject) -> ProjectRead:
@@ -68,11 +61,35 @@ async def project_read(p: PPPProject) -> ProjectRead:
         name=p.name,
         district_id=p.district_id,  # type: ignore[attr-defined]
         agreement_id=p.agreement_id,  # type: ignore[attr-defined]
-        phase=str(p.phase),
-        tag=str(p.tag),
-        payment_mechanism=str(p.payment_mechanism),
-        milestones=[MilestoneRead(str(m.kind), m.planned_on, m.actual_on) for m in milestones],
+        phase=p.phase,
+        tag=p.tag,
+        payment_mechanism=p.payment_mechanism,
+        milestones=[milestone_read(m) for m in milestones],
         payments=[payment_read(x) for x in payments],
+    )
+
+
+def project_input(data: ProjectCreate) -> svc.ProjectInput:
+    """The service's input from a request body (the API's JSON, or the finance page's form)."""
+    return svc.ProjectInput(
+        name=data.name,
+        district_id=data.district_id,
+        payment_mechanism=data.payment_mechanism,
+        phase=data.phase,
+        tag=data.tag,
+        agreement_id=data.agreement_id,
+    )
+
+
+def payment_input(data: PaymentRequest) -> svc.PaymentInput:
+    """The service's input from a request body (the API's JSON, or the finance page's form)."""
+    return svc.PaymentInput(
+        year=data.year,
+        kind=data.kind,
+        amount_planned=data.amount_planned,
+        performance_score=data.performance_score,
+        amount_paid=data.amount_paid,
+        paid_on=data.paid_on,
     )
 
 
@@ -98,17 +115,7 @@ class PPPController(Controller):
     @post("/projects", opt={"roles": PROJECT_EDITORS}, status_code=201)
     async def create_project(self, principal: CurrentUser, data: JSONBody[ProjectCreate]) -> ProjectRead:
         """A PPP project of a government level (district), optionally linked to its PPP contract."""
-        project = await svc.create_project(
-            principal,
-            svc.ProjectInput(
-                name=data.name,
-                district_id=data.district_id,
-                payment_mechanism=parse_enum(PaymentMechanism, data.payment_mechanism, "payment_mechanism"),
-                phase=parse_enum(PPPPhase, data.phase, "phase"),
-                tag=parse_enum(PPPTag, data.tag, "tag"),
-                agreement_id=data.agreement_id,
-            ),
-        )
+        project = await svc.create_project(principal, project_input(data))
         return await project_read(project)
 
     @get("/projects/{project_id:int}", opt={"roles": STAFF})
@@ -120,40 +127,26 @@ class PPPController(Controller):
         self, principal: CurrentUser, project_id: FromPath[int], data: JSONBody[PhaseRequest]
     ) -> ProjectRead:
         """识别 → 准备 → 采购 → 执行 → 移交, forward only."""
-        phase = parse_enum(PPPPhase, data.phase, "phase")
-        return await project_read(await svc.set_phase(principal, project_id, phase))
+        return await project_read(await svc.set_phase(principal, project_id, data.phase))
 
     @put("/projects/{project_id:int}/milestones/{kind:str}", opt={"roles": PROJECT_EDITORS})
     async def set_milestone(
         self,
         principal: CurrentUser,
         project_id: FromPath[int],
-        kind: FromPath[str],
+        kind: FromPath[MilestoneKind],
         data: JSONBody[MilestoneRequest],
     ) -> MilestoneRead:
         """Planned and/or actual date of financial close, construction start, completion acceptance,
         commercial operation or handover."""
-        milestone_kind = parse_enum(MilestoneKind, kind, "kind")
-        m = await svc.set_milestone(principal, project_id, milestone_kind, data.planned_on, data.actual_on)
-        return MilestoneRead(str(m.kind), m.planned_on, m.actual_on)
+        return milestone_read(await svc.set_milestone(principal, project_id, kind, data.planned_on, data.actual_on))
 
     @put("/projects/{project_id:int}/payments", opt={"roles": PROJECT_EDITORS})
     async def set_payment(
         self, principal: CurrentUser, project_id: FromPath[int], data: JSONBody[PaymentRequest]
     ) -> PaymentRead:
         """The government's payment for a year and kind, with the performance score that scales it."""
-        payment = await svc.set_payment(
-            principal,
-            project_id,
-            svc.PaymentInput(
-                year=data.year,
-                kind=parse_enum(GovernmentPaymentKind, data.kind, "kind"),
-                amount_planned=data.amount_planned,
-                performance_score=data.performance_score,
-                amount_paid=data.amount_paid,
-                paid_on=data.paid_on,
-            ),
-        )
+        payment = await svc.set_payment(principal, project_id, payment_input(data))
         return payment_read(payment)
 
     @put("/budgets/{district_id:int}/{year:int}", opt={"roles": BUDGET_EDITORS})
@@ -190,7 +183,7 @@ class PPPController(Controller):
             expenditure=r.expenditure,
             budget=r.budget,
             share=r.share,
-            status=str(r.status),
+            status=r.status,
             new_ppp_allowed=r.new_ppp_allowed,
             new_government_pay_allowed=r.new_government_pay_allowed,
             projects=report.projects,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
@@ -41,5 +42,4 @@ class RatingController(Controller):
     ) -> list[SnapshotRead]:
         """Monthly snapshots (written by the first sweep of each month) for trend charts."""
         rows = await svc.snapshots(principal, org_id, since)
-        fields = SnapshotRead.__struct_fields__
-        return [SnapshotRead(**{name: getattr(s, name) for name in fields}) for s in rows]
+        return msgspec.convert(rows, list[SnapshotRead], from_attributes=True)

@@ -12,11 +12,11 @@ from app import clock
 from app.api.deps import CurrentUser
 from app.api.ids import IdPath
 from app.api.stats import STATS_ROLES, StatsQuery, provide_stats_filter
-from app.errors import NotFound
 from app.exports.pdf_report import FailureLine, ReportData, render
 from app.models import FailureKind, Organisation
 from app.services import listings
 from app.services import stats as svc
+from app.services.scope import get_in_scope
 
 
 class ReportController(Controller):
@@ -32,9 +32,7 @@ class ReportController(Controller):
     )
     async def evaluation(self, principal: CurrentUser, district_id: IdPath, flt: StatsQuery) -> Response[bytes]:
         """Filters as /api/stats (``from``, ``to``, ``agreement_kind`` …); the path names the district."""
-        org = await Organisation.get_or_none(id=district_id, path__startswith=principal.scope_path)
-        if org is None:
-            raise NotFound(f"Organisation {district_id} does not exist or is not visible to you.")
+        org = await get_in_scope(Organisation, district_id, principal)
         flt = replace(flt, organisation_id=org.id)
         scope = principal.scope_path
         ranking = [

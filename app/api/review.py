@@ -93,9 +93,7 @@ def _set(data: msgspec.Struct) -> dict[str, object]:
 
 
 def _party_read(p: AgreementParty) -> ReviewPartyRead:
-    return ReviewPartyRead(
-        id=p.id, label=p.label, name=p.name, role=PartyRole(p.role), organisation_id=p.organisation_id
-    )
+    return msgspec.convert(p, ReviewPartyRead, from_attributes=True)
 
 
 def _change(data: PartyPatch) -> svc.PartyChange:

@@ -12,14 +12,29 @@ import msgspec
 from app.api.ids import MAX_ID
 from app.models import (
     Agreement,
+    AgreementKind,
     AgreementParty,
     Document,
+    DocumentStatus,
+    FailureKind,
+    GovernmentPaymentKind,
     IntegrityFailure,
+    MilestoneKind,
     Obligation,
     Organisation,
+    OrgKind,
     PartyRole,
+    PaymentMechanism,
+    PPPPhase,
+    PPPTag,
+    Role,
 )
+from app.services.tracking import SuspensionGround
+from extractors.model import Category
 from trackers import ObligationState, ReviewStatus
+from trackers.failures import FailureSource, FailureState, ObjectionReason, Severity
+from trackers.ppp import Affordability
+from trackers.scoring import Grade
 
 
 class Page(msgspec.Struct):
@@ -36,7 +51,7 @@ class DocumentRead(msgspec.Struct):
     filename: str
     media_type: str
     size: int
-    status: str
+    status: DocumentStatus
     pages: int | None
     pages_done: int
     progress: float | None
@@ -58,7 +73,7 @@ def document_read(d: Document) -> DocumentRead:
         filename=d.filename,
         media_type=d.media_type,
         size=d.size,
-        status=str(d.status),
+        status=d.status,
         pages=d.pages,
         pages_done=d.pages_done,
         progress=progress,
@@ -95,11 +110,11 @@ class ObligationRead(msgspec.Struct):
     quote: str
     obligor_label: str | None
     obligor_name: str | None
-    obligor_role: str
+    obligor_role: PartyRole
     responsible: list[str]
     owner_id: int
     owner_name: str | None
-    category: str
+    category: str  # a Category value, or one recorded before the closed list (older rows hold e.g. "subsidy")
     action: str
     amount: Decimal | None
     currency: str | None
@@ -109,8 +124,8 @@ class ObligationRead(msgspec.Struct):
     conditions: list[str]
     penalty: str | None
     confidence: float
-    review_status: str
-    state: str
+    review_status: ReviewStatus
+    state: ObligationState
     fulfilled_on: date | None
     version: int
     parent_id: int | None = None
@@ -132,7 +147,7 @@ def obligation_read(o: Obligation) -> ObligationRead:
         quote=o.quote,
         obligor_label=o.obligor_label,
         obligor_name=o.obligor_name,
-        obligor_role=str(o.obligor_role),
+        obligor_role=o.obligor_role,
         responsible=list(o.responsible or []),
         owner_id=o.owner_id,
         owner_name=owner.name if owner else None,
@@ -157,8 +172,8 @@ def obligation_read(o: Obligation) -> ObligationRead:
         conditions=list(o.conditions or []),
         penalty=o.penalty,
         confidence=o.confidence,
-        review_status=str(o.review_status),
-        state=str(o.state),
+        review_status=o.review_status,
+        state=o.state,
         fulfilled_on=o.fulfilled_on,
         version=o.version,
         parent_id=o.parent_id,
@@ -172,17 +187,17 @@ def obligation_read(o: Obligation) -> ObligationRead:
 class PartyRead(msgspec.Struct):
     label: str | None
     name: str | None
-    role: str
+    role: PartyRole
     organisation_id: int | None
 
 
 def party_read(p: AgreementParty) -> PartyRead:
-    return PartyRead(label=p.label, name=p.name, role=str(p.role), organisation_id=p.organisation_id)
+    return msgspec.convert(p, PartyRead, from_attributes=True)
 
 
 class AgreementRead(msgspec.Struct):
     id: int
-    kind: str
+    kind: AgreementKind
     title: str | None
     signed_on: date | None
     document_id: int
@@ -195,7 +210,7 @@ class AgreementRead(msgspec.Struct):
 def agreement_read(a: Agreement, parties: list[AgreementParty], counts: dict[str, int]) -> AgreementRead:
     return AgreementRead(
         id=a.id,
-        kind=str(a.kind),
+        kind=a.kind,
         title=a.title,
         signed_on=a.signed_on,
         document_id=a.document_id,
@@ -209,26 +224,26 @@ def agreement_read(a: Agreement, parties: list[AgreementParty], counts: dict[str
 class OrganisationRead(msgspec.Struct):
     id: int
     name: str
-    kind: str
+    kind: OrgKind
     uscc: str | None
     parent_id: int | None
     path: str
 
 
 def organisation_read(o: Organisation) -> OrganisationRead:
-    return OrganisationRead(id=o.id, name=o.name, kind=str(o.kind), uscc=o.uscc, parent_id=o.parent_id, path=o.path)
+    return msgspec.convert(o, OrganisationRead, from_attributes=True)
 
 
 class FailureRead(msgspec.Struct):
     id: int
-    kind: str
+    kind: FailureKind
     obligation_id: int | None
     organisation_id: int
     obligor_name: str | None
     promised_to: str | None
-    state: str
-    severity: str
-    source: str
+    state: FailureState
+    severity: Severity
+    source: FailureSource
     due_date: date
     detected_on: date
     days_late: int
@@ -238,7 +253,7 @@ class FailureRead(msgspec.Struct):
     rectification_plan: str | None = None
     rectified_on: date | None = None
     found_on: date | None = None
-    objection_reason: str | None = None
+    objection_reason: ObjectionReason | None = None
     objected_on: date | None = None
     objection_rejected_on: date | None = None
     repaired_on: date | None = None
@@ -249,34 +264,7 @@ class FailureRead(msgspec.Struct):
 
 
 def failure_read(f: IntegrityFailure) -> FailureRead:
-    return FailureRead(
-        id=f.id,
-        kind=str(f.kind),
-        obligation_id=f.obligation_id,
-        organisation_id=f.organisation_id,
-        obligor_name=f.obligor_name,
-        promised_to=f.promised_to,
-        state=f.state,
-        severity=f.severity,
-        source=f.source,
-        due_date=f.due_date,
-        detected_on=f.detected_on,
-        days_late=f.days_late,
-        amount_outstanding=f.amount_outstanding,
-        clause=f.clause,
-        rectification_deadline=f.rectification_deadline,
-        rectification_plan=f.rectification_plan,
-        rectified_on=f.rectified_on,
-        found_on=f.found_on,
-        objection_reason=f.objection_reason,
-        objected_on=f.objected_on,
-        objection_rejected_on=f.objection_rejected_on,
-        repaired_on=f.repaired_on,
-        published_from=f.published_from,
-        published_until=f.published_until,
-        source_reference=f.source_reference,
-        decision_note=f.decision_note,
-    )
+    return msgspec.convert(f, FailureRead, from_attributes=True)
 
 
 class PublicFailureRead(msgspec.Struct):
@@ -285,7 +273,7 @@ class PublicFailureRead(msgspec.Struct):
     id: int
     organisation: str
     promised_to: str | None
-    severity: str
+    severity: Severity
     due_date: date
     days_late: int
     amount_outstanding: Decimal | None
@@ -304,7 +292,6 @@ class PublicFailureRead(msgspec.Struct):
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID, description="an id")]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]  # an enum-like value checked by the service
 MAX_DECIMAL = Decimal(10) ** 17  # DecimalField(max_digits=20, decimal_places=2) holds less than 10^18
 Amount = Annotated[
     Decimal, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": 10**17}, extra={"bounds": (0, MAX_DECIMAL)})
@@ -367,7 +354,7 @@ class LoginRequest(RequestBody):
 
 class LoginResponse(msgspec.Struct):
     username: str
-    role: str
+    role: Role
     organisation_id: int
     csrf_token: str
 
@@ -391,7 +378,7 @@ class ReviewRequest(RequestBody):
 class ObligationPatch(RequestBody, omit_defaults=True):
     obligor_name: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType | None = msgspec.UNSET
     obligor_role: PartyRole | msgspec.UnsetType = msgspec.UNSET
-    category: Code | msgspec.UnsetType = msgspec.UNSET
+    category: Category | msgspec.UnsetType = msgspec.UNSET
     action: Annotated[str, msgspec.Meta(max_length=2000)] | msgspec.UnsetType = msgspec.UNSET
     amount: Amount | msgspec.UnsetType | None = msgspec.UNSET
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | msgspec.UnsetType = msgspec.UNSET
@@ -426,7 +413,7 @@ class SweepRequest(RequestBody):
 
 class OrganisationCreate(RequestBody):
     name: NonEmpty
-    kind: Code
+    kind: OrgKind
     parent_id: Id | None = None
     uscc: Annotated[str, msgspec.Meta(max_length=18)] | None = None
 
@@ -445,7 +432,7 @@ class ReasonRequest(RequestBody):
 
 
 class SuspendRequest(RequestBody):
-    ground: Code  # condition_precedent | force_majeure
+    ground: SuspensionGround
     note: Note = ""
 
 
@@ -476,7 +463,7 @@ class WarningRead(msgspec.Struct):
     issued_on: date
     obligor_name: str | None
     category: str
-    state: str
+    state: ObligationState
     quote: str
 
 
@@ -495,33 +482,33 @@ class RectifyRequest(RequestBody):
 
 
 class ObjectionRequest(RequestBody):
-    reason: Code  # an ObjectionReason value
+    reason: ObjectionReason
     note: Note = ""
 
 
 class ManualFailureRequest(RequestBody):
     organisation_id: Id
-    source: Code  # hotline_12345 | complaint | inspection | court | penalty | sanction
+    source: FailureSource
     clause: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
     due_date: date
     source_reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     promised_to: Annotated[str, msgspec.Meta(max_length=300)] | None = None
     amount_outstanding: Amount | None = None
-    severity: Code | None = None
+    severity: Severity | None = None
     obligation_id: Id | None = None
 
 
 class ProjectCreate(RequestBody):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     district_id: Id
-    payment_mechanism: Code
-    phase: Code = "identification"
-    tag: Code = "stock"
+    payment_mechanism: PaymentMechanism
+    phase: PPPPhase = PPPPhase.IDENTIFICATION
+    tag: PPPTag = PPPTag.STOCK
     agreement_id: Id | None = None
 
 
 class PhaseRequest(RequestBody):
-    phase: Code
+    phase: PPPPhase
 
 
 class MilestoneRequest(RequestBody):
@@ -529,9 +516,12 @@ class MilestoneRequest(RequestBody):
     actual_on: date | None = None
 
 
+PPP_YEARS = (1990, 2100)  # the years a PPP payment (and, on the finance page, a budget) can be entered for
+
+
 class PaymentRequest(RequestBody):
-    year: Annotated[int, msgspec.Meta(ge=1990, le=2100)]
-    kind: Code
+    year: Annotated[int, msgspec.Meta(ge=PPP_YEARS[0], le=PPP_YEARS[1])]
+    kind: GovernmentPaymentKind
     amount_planned: Amount
     performance_score: Percentage | None = None
     amount_paid: Amount | None = None
@@ -543,14 +533,14 @@ class BudgetRequest(RequestBody):
 
 
 class MilestoneRead(msgspec.Struct):
-    kind: str
+    kind: MilestoneKind
     planned_on: date | None
     actual_on: date | None
 
 
 class PaymentRead(msgspec.Struct):
     year: int
-    kind: str
+    kind: GovernmentPaymentKind
     amount_planned: Decimal
     performance_score: Decimal | None
     amount_payable: Decimal
@@ -563,9 +553,9 @@ class ProjectRead(msgspec.Struct):
     name: str
     district_id: int
     agreement_id: int | None
-    phase: str
-    tag: str
-    payment_mechanism: str
+    phase: PPPPhase
+    tag: PPPTag
+    payment_mechanism: PaymentMechanism
     milestones: list[MilestoneRead]
     payments: list[PaymentRead]
 
@@ -583,7 +573,7 @@ class AffordabilityRead(msgspec.Struct):
     expenditure: Decimal
     budget: Decimal | None
     share: Decimal | None
-    status: str
+    status: Affordability
     new_ppp_allowed: bool
     new_government_pay_allowed: bool
     projects: int
@@ -604,7 +594,7 @@ class SnapshotRead(msgspec.Struct):
     amount_promised: Decimal
     amount_delivered: Decimal
     score: Decimal
-    grade: str
+    grade: Grade
 
 
 # ---- review (issue 10): owners, events ------------------------------------------------------------------

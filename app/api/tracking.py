@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
@@ -34,18 +33,6 @@ from app.services import tracking as svc
 
 FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 EVIDENCE_FIELDS = {"file", "fulfilled_on", "note", "amount"}
-E = TypeVar("E", bound=StrEnum)
-
-
-def parse_enum(cls: type[E], value: str, key: str) -> E:
-    """A clear 422 naming the allowed values, instead of a bare decode error."""
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in cls)
-        raise InvalidInput(
-            f"{key} must be one of: {allowed}.", errors=[{"key": key, "message": f"unknown value {value!r}"}]
-        ) from None
 
 
 class ObligationTrackingController(Controller):
@@ -71,8 +58,7 @@ class ObligationTrackingController(Controller):
         self, principal: CurrentUser, obligation_id: FromPath[int], data: JSONBody[SuspendRequest]
     ) -> ObligationRead:
         """Suspend while a condition precedent is unmet or a force-majeure notice is in force."""
-        ground = parse_enum(svc.SuspensionGround, data.ground, "ground")
-        return obligation_read(await svc.suspend(principal, obligation_id, ground, data.note))
+        return obligation_read(await svc.suspend(principal, obligation_id, data.ground, data.note))
 
     @post("/resume", opt={"roles": REVIEWERS}, status_code=200)
     async def resume(
@@ -173,7 +159,7 @@ class WarningController(Controller):
                 issued_on=w.issued_on,
                 obligor_name=w.obligation.obligor_name,
                 category=w.obligation.category,
-                state=str(w.obligation.state),
+                state=w.obligation.state,
                 quote=w.obligation.quote[:300],
             )
             for w in rows

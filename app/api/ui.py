@@ -23,6 +23,7 @@ from app.services import users
 from app.settings import Settings
 from app.ui.accounts import AccountPages
 from app.ui.failure_desk import FailurePages
+from app.ui.finance_desk import FinancePages
 from app.ui.inbox import InboxPages, before_page
 from app.ui.pages import AgreementPages, DocumentPages, PublicPages, WorkPages
 from app.ui.render import LANDING, PAGE_HEADERS, page, page_error_handler, safe_next
@@ -93,6 +94,7 @@ ui_router = Router(
         AgreementPages,
         WorkPages,
         FailurePages,
+        FinancePages,
         InboxPages,
         PublicPages,
     ],

@@ -16,11 +16,12 @@ from litestar.params import JSONBody, Parameter
 
 from app.api.deps import AppSettings, CurrentUser
 from app.api.ids import IdPath
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput
 from app.models import NotificationDelivery, Organisation, Role, WebhookKind, WebhookSubscription
 from app.security import Principal
 from app.services import egress
 from app.services.notifications import EVENTS, create_subscription, delete_subscription
+from app.services.scope import get_in_scope
 
 MANAGERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 
@@ -80,10 +81,7 @@ def subscription_read(s: WebhookSubscription) -> SubscriptionRead:
 
 
 async def _visible(principal: Principal, subscription_id: int) -> WebhookSubscription:
-    sub = await WebhookSubscription.get_or_none(id=subscription_id, organisation__path__startswith=principal.scope_path)
-    if sub is None:
-        raise NotFound(f"Subscription {subscription_id} does not exist or is not visible to you.")
-    return sub
+    return await get_in_scope(WebhookSubscription, subscription_id, principal)
 
 
 class WebhookController(Controller):
@@ -113,9 +111,7 @@ class WebhookController(Controller):
             await egress.check_target(data.url, egress.EgressPolicy.from_settings(settings), resolve)
         except egress.EgressError as exc:
             raise InvalidInput(f"url refused: {exc.reason}.", errors=[{"key": "url", "message": exc.reason}]) from None
-        org = await Organisation.get_or_none(id=data.organisation_id, path__startswith=principal.scope_path)
-        if org is None:
-            raise NotFound(f"Organisation {data.organisation_id} does not exist or is not visible to you.")
+        org = await get_in_scope(Organisation, data.organisation_id, principal)
         sub = await create_subscription(principal, org, data.kind, data.url, data.secret, data.events)
         return subscription_read(sub)
 

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime
 from pathlib import PurePath
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from app.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from app.errors import Conflict, InvalidInput, PayloadTooLarge
 from app.models import AgreementKind, Document, DocumentStatus
 from app.security import Principal
 from app.services import audit
+from app.services.scope import get_in_scope
+from app.services.scope import visible_documents as visible_documents  # re-exported: callers read it here
 from app.storage import FileStore
 
 MAX_FILENAME = 255
@@ -89,17 +90,8 @@ async def upload_document(
     return document, True
 
 
-def visible_documents(principal: Principal) -> Q:
-    """Documents uploaded inside the caller's scope. A body given obligations of a document from outside
-    sees those obligations and their clauses, never the document itself (issue 10)."""
-    return Q(organisation__path__startswith=principal.scope_path)
-
-
 async def get_document(principal: Principal, document_id: int) -> Document:
-    document = await Document.filter(visible_documents(principal), id=document_id).distinct().first()
-    if document is None:
-        raise NotFound(f"Document {document_id} does not exist or is not visible to you.")
-    return document
+    return await get_in_scope(Document, document_id, principal)
 
 
 async def list_documents(

@@ -25,10 +25,11 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.models import FailureKind, IntegrityFailure, Obligation, Organisation, Role
 from app.security import Principal
 from app.services import audit, notifications
+from app.services.scope import get_in_scope, owned_within
 from trackers import ActorRole
 from trackers.failures import (
     COUNTING_STATES,
@@ -77,10 +78,7 @@ def failure_snapshot(f: IntegrityFailure) -> dict[str, Any]:
 
 
 async def get_failure(principal: Principal, failure_id: int) -> IntegrityFailure:
-    row = await IntegrityFailure.filter(id=failure_id, organisation__path__startswith=principal.scope_path).first()
-    if row is None:
-        raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
-    return row
+    return await get_in_scope(IntegrityFailure, failure_id, principal)
 
 
 def is_responsible(principal: Principal, organisation: Organisation) -> bool:
@@ -130,13 +128,7 @@ async def _transition(
 ) -> IntegrityFailure:
     facts = facts or Facts()
     async with in_transaction():
-        f = (
-            await IntegrityFailure.filter(id=failure_id, organisation__path__startswith=principal.scope_path)
-            .select_for_update()
-            .first()
-        )
-        if f is None:
-            raise NotFound(f"Integrity-failure record {failure_id} does not exist or is not visible to you.")
+        f = await get_in_scope(IntegrityFailure, failure_id, principal, lock=True)
         responsible = is_responsible(principal, await Organisation.get(id=f.organisation_id))
         old = FailureState(f.state)
         current_severity = Severity(f.severity)
@@ -317,16 +309,11 @@ async def record_manual(
         raise InvalidInput("Say what was promised or decided.", errors=[{"key": "clause", "message": "required"}])
     if data.due_date > today:
         raise InvalidInput("A failure cannot be due in the future.", errors=[{"key": "due_date", "message": "future"}])
-    org = await Organisation.filter(id=data.organisation_id, path__startswith=principal.scope_path).first()
-    if org is None:
-        raise NotFound(f"Organisation {data.organisation_id} does not exist or is not visible to you.")
+    org = await get_in_scope(Organisation, data.organisation_id, principal)
     obligation = None
-    if data.obligation_id is not None:
-        obligation = await Obligation.filter(
-            id=data.obligation_id, owner__path__startswith=principal.scope_path
-        ).first()
-        if obligation is None:
-            raise NotFound(f"Obligation {data.obligation_id} does not exist or is not visible to you.")
+    if data.obligation_id is not None:  # one the scope owns (not merely one of the agreements it manages)
+        scope = owned_within("owner", principal)
+        obligation = await get_in_scope(Obligation, data.obligation_id, principal, scope=scope)
     async with in_transaction():
         if (
             obligation

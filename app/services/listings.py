@@ -24,6 +24,7 @@ from app.models import (
     ObligationWarning,
     Organisation,
 )
+from app.services.scope import within
 
 M = TypeVar("M", bound=Model)
 
@@ -200,7 +201,7 @@ async def subtree_path(scope_path: str, organisation_id: int | None) -> str | No
 
 async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligation]:
     path = await subtree_path(scope_path, q.organisation_id)
-    query = Obligation.filter(owner__path__startswith=path) if path is not None else Obligation.filter(id=-1)
+    query = Obligation.filter(within("owner", path)) if path is not None else Obligation.filter(id=-1)
     for name, column in (
         ("agreement_id", "agreement_id"),
         ("document_id", "document_id"),
@@ -247,7 +248,7 @@ async def _under(query: QuerySet[M], relation: str, scope_path: str, organisatio
     """``query`` cut to rows whose ``relation`` (an organisation) lies under ``organisation_id`` — nothing
     when that organisation is outside the scope."""
     path = await subtree_path(scope_path, organisation_id)
-    return query.filter(**{f"{relation}__path__startswith": path}) if path else query.filter(id=-1)
+    return query.filter(within(relation, path)) if path else query.filter(id=-1)
 
 
 async def agreements(scope_path: str, visible: Q, q: AgreementQuery) -> QuerySet[Agreement]:
@@ -287,7 +288,7 @@ async def list_agreements(
 
 async def documents(scope_path: str, q: DocumentQuery) -> QuerySet[Document]:
     """Documents uploaded inside the scope (``app.services.documents.visible_documents``), filtered."""
-    query = Document.filter(organisation__path__startswith=scope_path)
+    query = Document.filter(within("organisation", scope_path))
     if q.organisation_id is not None:
         query = await _under(query, "organisation", scope_path, q.organisation_id)
     if q.status is not None:
@@ -312,9 +313,7 @@ async def list_documents(
 async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailure]:
     path = await subtree_path(scope_path, q.organisation_id)
     query = (
-        IntegrityFailure.filter(organisation__path__startswith=path)
-        if path is not None
-        else IntegrityFailure.filter(id=-1)
+        IntegrityFailure.filter(within("organisation", path)) if path is not None else IntegrityFailure.filter(id=-1)
     )
     for name in ("kind", "state", "severity"):
         value = getattr(q, name)

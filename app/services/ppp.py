@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.models import (
     Agreement,
     FiscalBudget,
@@ -30,15 +30,14 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit
+from app.services.scope import get_in_scope, managed_agreements
 from trackers.ppp import AffordabilityPolicy, AffordabilityResult, affordability, expenditure, payable
 
 GOVERNMENT_LEVELS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.COMMITTEE)
 
 
 async def _government(principal: Principal, org_id: int) -> Organisation:
-    org = await Organisation.filter(id=org_id, path__startswith=principal.scope_path).first()
-    if org is None:
-        raise NotFound(f"Organisation {org_id} does not exist or is not visible to you.")
+    org = await get_in_scope(Organisation, org_id, principal)
     if org.kind not in GOVERNMENT_LEVELS:
         raise InvalidInput(
             f"{org.name} is a {org.kind}, not a government level with its own budget.",
@@ -48,10 +47,7 @@ async def _government(principal: Principal, org_id: int) -> Organisation:
 
 
 async def get_project(principal: Principal, project_id: int) -> PPPProject:
-    project = await PPPProject.filter(id=project_id, district__path__startswith=principal.scope_path).first()
-    if project is None:
-        raise NotFound(f"PPP project {project_id} does not exist or is not visible to you.")
-    return project
+    return await get_in_scope(PPPProject, project_id, principal)
 
 
 def project_snapshot(p: PPPProject) -> dict[str, Any]:
@@ -86,11 +82,7 @@ async def create_project(principal: Principal, data: ProjectInput) -> PPPProject
         )
     agreement = None
     if data.agreement_id is not None:
-        agreement = await Agreement.filter(
-            id=data.agreement_id, owning_department__path__startswith=principal.scope_path
-        ).first()
-        if agreement is None:
-            raise NotFound(f"Agreement {data.agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, data.agreement_id, principal, scope=managed_agreements(principal))
     async with in_transaction():
         project = await PPPProject.create(
             name=data.name.strip(),

@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 from app.errors import InvalidInput, NotFound
 from app.models import IntegritySnapshot, Organisation
 from app.security import Principal
+from app.services.scope import get_in_scope
 from app.services.stats import StatsFilter, StatsRow, by_organisation
 from trackers.scoring import ScoringPolicy
 
@@ -171,9 +172,7 @@ async def take_snapshots(month: date, policy: ScoringPolicy | None = None) -> in
 
 async def snapshots(principal: Principal, org_id: int, since: date | None = None) -> list[IntegritySnapshot]:
     """The trend of one visible organisation, oldest month first."""
-    org = await Organisation.filter(id=org_id, path__startswith=principal.scope_path).first()
-    if org is None:
-        raise NotFound(f"Organisation {org_id} does not exist or is not visible to you.")
+    org = await get_in_scope(Organisation, org_id, principal)
     query = IntegritySnapshot.filter(organisation_id=org.id)
     if since:
         query = query.filter(period_start__gte=since)

@@ -9,9 +9,10 @@ from tortoise.functions import Max
 
 from app.models import Agreement, Obligation
 from app.services import audit
+from extractors.recurrence import schedule_rrule
 from trackers import ObligationState, ReviewStatus
 from trackers.calendar import effective_due
-from trackers.recurrence import instances, parse_recurrence
+from trackers.recurrence import instances, parse_rrule
 
 
 async def next_ordinal(agreement_id: int) -> int:
@@ -22,7 +23,8 @@ async def next_ordinal(agreement_id: int) -> int:
 async def generate_instances(parent: Obligation, until: date) -> int:
     """Child obligations (``parent`` set) for each nominal due date of a recurring obligation up to
     ``until``, each tracked on its own. Idempotent: existing instances are kept (unique parent + date)."""
-    rule = parse_recurrence(parent.recurrence, parent.deadline_text)
+    # rows stored before schedules were RRULEs hold the extractor's word (每年, yearly): read with its phrase
+    rule = parse_rrule(schedule_rrule(parent.recurrence, parent.deadline_text))
     if rule is None or parent.review_status != ReviewStatus.CONFIRMED or parent.parent_id is not None:
         return 0
     agreement = await Agreement.get(id=parent.agreement_id)

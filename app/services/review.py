@@ -25,8 +25,10 @@ from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.models import Agreement, AgreementParty, Document, Obligation, Organisation, PartyRole
 from app.security import Principal
 from app.services import audit
-from app.services.obligations import REVIEW_ROLES, deadline_fields, locked_visible, snapshot
+from app.services.obligations import REVIEW_ROLES, deadline_fields, snapshot
 from app.services.organisations import match_organisation
+from app.services.scope import get_in_scope, managed_agreements
+from extractors.recurrence import schedule_rrule
 from trackers import ObligationState, ReviewStatus
 from trackers.calendar import effective_due
 
@@ -43,12 +45,7 @@ def _require_reviewer(principal: Principal) -> None:
 
 
 async def _agreement(principal: Principal, agreement_id: int) -> Agreement:
-    agreement = await Agreement.filter(
-        id=agreement_id, owning_department__path__startswith=principal.scope_path
-    ).first()
-    if agreement is None:
-        raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
-    return agreement
+    return await get_in_scope(Agreement, agreement_id, principal, scope=managed_agreements(principal))
 
 
 async def _organisation_in_scope(principal: Principal, org_id: int, key: str) -> Organisation:
@@ -247,10 +244,7 @@ class FieldEdit:
 
 
 async def _editable(principal: Principal, obligation_id: int) -> Obligation:
-    locked = await locked_visible(principal, [obligation_id])
-    ob = locked[0] if locked else None
-    if ob is None:
-        raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
+    ob = await get_in_scope(Obligation, obligation_id, principal, lock=True)
     if ob.review_status == ReviewStatus.REJECTED:
         raise Conflict(f"Obligation {ob.id} was rejected; it cannot be edited.", obligation=ob.id)
     if ob.state != ObligationState.PENDING:
@@ -334,7 +328,8 @@ async def _apply_fields(principal: Principal, ob: Obligation, edit: FieldEdit, a
         ob.amount = edit.amount
         ob.currency = (edit.currency or ob.currency or "CNY") if edit.amount is not None else None
     if "recurrence" in fs:
-        ob.recurrence = (edit.recurrence or "").strip()[:100] or None
+        words = (edit.recurrence or "").strip()[:100]
+        ob.recurrence = schedule_rrule(words) or words or None  # 每年6月30日前 → its RRULE; 定期 kept as written
 
 
 async def edit_fields(principal: Principal, obligation_id: int, edit: FieldEdit) -> Obligation:
@@ -368,9 +363,7 @@ async def add_obligation(principal: Principal, document_id: int, new: NewObligat
     deadline (and amount) are read from the selected text by the extractor's rules."""
     _require_reviewer(principal)
     async with in_transaction():
-        document = await Document.filter(id=document_id, organisation__path__startswith=principal.scope_path).first()
-        if document is None:
-            raise NotFound(f"Document {document_id} does not exist or is not visible to you.")
+        document = await get_in_scope(Document, document_id, principal)
         agreement = await Agreement.filter(document_id=document.id).order_by("-id").first()
         if agreement is None:
             raise Conflict(f"Document {document_id} has no extracted agreement yet.", document=document_id)

@@ -24,7 +24,7 @@ from app.sql import days_between, dialect_params, dialect_sql
 from trackers import ObligationState, ReviewStatus
 from trackers.failures import COUNTING_STATES, Severity, SeverityThresholds
 from trackers.policies import TrackingPolicies
-from trackers.sweep import RECORDED_ROLES, SweepPolicy, SweepStep, plan_sweep
+from trackers.sweep import RECORDED_ROLES, SweepPlan, SweepPolicy, SweepStep, plan_sweep
 
 CATEGORIES = tuple(str(c) for c in extractors.Category)
 
@@ -132,6 +132,39 @@ def _step_condition(
     return cond + ")", params
 
 
+async def move_states(tx: Any, plan: SweepPlan) -> tuple[dict[str, int], list[int]]:
+    """Every state step of ``plan`` in one UPDATE: a CASE whose branches are the steps in plan order. Running
+    the steps one after another is the same as the first matching branch, because no step's target state is
+    a source state of a later step (checked by ``_first_match_equivalent``). Returns the rows moved per
+    target state and the ids of the obligations it breached."""
+    assert _first_match_equivalent(plan.steps)
+    dialect = tx.capabilities.dialect
+    all_categories, all_roles = frozenset(CATEGORIES), frozenset(str(r) for r in PartyRole)
+    branches, conditions, params_case, params_where = [], [], [], []
+    for step in plan.steps:
+        cond, cond_params = _step_condition(step, all_roles, all_categories)
+        branches.append(f"WHEN {cond} THEN ?")
+        params_case += [*cond_params, str(step.to_state)]
+        conditions.append(cond)
+        params_where += cond_params
+    swept = sorted({str(state) for step in plan.steps for state in step.from_states})
+    latest = max(step.due_before for step in plan.steps)
+    sql = (
+        f"UPDATE obligation SET state = CASE {' '.join(branches)} ELSE state END "
+        f"WHERE review_status = ? AND state IN ({','.join('?' * len(swept))}) AND due_date < ? "
+        f"AND ({' OR '.join(conditions)}) RETURNING id, state"
+    )
+    params: list[Any] = [*params_case, ReviewStatus.CONFIRMED.value, *swept, latest, *params_where]
+    moved_rows = await tx.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params))
+    moved = {str(step.to_state): 0 for step in plan.steps}
+    breached: list[int] = []
+    for row in moved_rows:
+        moved[str(row["state"])] = moved.get(str(row["state"]), 0) + 1
+        if row["state"] == ObligationState.BREACHED:
+            breached.append(int(row["id"]))
+    return moved, breached
+
+
 async def _sweep_states(
     as_of: date, policy: SweepPolicy, thresholds: SeverityThresholds, *, catch_up: bool = False
 ) -> SweepReport:
@@ -139,41 +172,13 @@ async def _sweep_states(
     statement filters on ``review_status = 'confirmed'`` and open states by due date, which the partial
     index ``idx_obligation_sweep_open`` serves: the daily run reads only what is due."""
     plan = plan_sweep(as_of, policy, categories=CATEGORIES)
-    conn = connections.get("default")
-    dialect = conn.capabilities.dialect
-    all_categories, all_roles = frozenset(CATEGORIES), frozenset(str(r) for r in PartyRole)
-    moved: dict[str, int] = {}
-    breached_ids: list[int] = []
+    dialect = connections.get("default").capabilities.dialect
+    all_categories = frozenset(CATEGORIES)
     from app.services import notifications
 
     marks = await notifications.last_ids()
     async with in_transaction() as tx:
-        # 1. every state step in one UPDATE: a CASE whose branches are the steps in plan order. Running the
-        #    steps one after another is the same as the first matching branch, because no step's target
-        #    state is a source state of a later step (checked by ``_first_match_equivalent``).
-        assert _first_match_equivalent(plan.steps)
-        branches, conditions, params_case, params_where = [], [], [], []
-        for step in plan.steps:
-            cond, cond_params = _step_condition(step, all_roles, all_categories)
-            branches.append(f"WHEN {cond} THEN ?")
-            params_case += [*cond_params, str(step.to_state)]
-            conditions.append(cond)
-            params_where += cond_params
-        swept = sorted({str(state) for step in plan.steps for state in step.from_states})
-        latest = max(step.due_before for step in plan.steps)
-        sql = (
-            f"UPDATE obligation SET state = CASE {' '.join(branches)} ELSE state END "
-            f"WHERE review_status = ? AND state IN ({','.join('?' * len(swept))}) AND due_date < ? "
-            f"AND ({' OR '.join(conditions)}) RETURNING id, state"
-        )
-        params: list[Any] = [*params_case, ReviewStatus.CONFIRMED.value, *swept, latest, *params_where]
-        moved_rows = await tx.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params))
-        for step in plan.steps:
-            moved.setdefault(str(step.to_state), 0)
-        for row in moved_rows:
-            moved[str(row["state"])] = moved.get(str(row["state"]), 0) + 1
-            if row["state"] == ObligationState.BREACHED:
-                breached_ids.append(int(row["id"]))
+        moved, breached_ids = await move_states(tx, plan)
 
         # 2. warnings: the bands are disjoint, so one INSERT picks each row's band with a CASE.
         warnings = 0

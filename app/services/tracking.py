@@ -18,12 +18,13 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.models import Obligation, ObligationWarning
 from app.security import Principal
 from app.services import audit
-from app.services.obligations import locked_visible, snapshot
+from app.services.obligations import snapshot
 from app.services.recurring import next_ordinal
+from app.services.scope import get_in_scope
 from trackers import ActorRole, ObligationEvent, ObligationState, ReviewStatus
 from trackers import apply as apply_event
 from trackers.calendar import WorkCalendar, effective_due, re_resolve
@@ -35,9 +36,7 @@ class SuspensionGround(StrEnum):
 
 
 async def _locked(principal: Principal, obligation_id: int) -> Obligation:
-    ob = next(iter(await locked_visible(principal, [obligation_id])), None)
-    if ob is None:
-        raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
+    ob = await get_in_scope(Obligation, obligation_id, principal, lock=True)
     if ob.review_status != ReviewStatus.CONFIRMED:
         raise Conflict("Only confirmed obligations are tracked; confirm it first.", obligation=obligation_id)
     return ob

@@ -159,6 +159,7 @@ class FailurePages(Controller):
             "failures.html",
             failures=rows,
             view=view.counted(total),
+            periods=await queries.instance_periods(f.obligation_id for f in rows),
             q=q,
             flt=flt,
             states=list(FailureState),

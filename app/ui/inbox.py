@@ -13,12 +13,11 @@ from litestar.response import Redirect, Template
 
 from app.api.deps import CurrentUser
 from app.api.guard import bound_path_ids
-from app.errors import NotFound
 from app.models import InboxMessage, Obligation
 from app.security import STAFF, Principal
 from app.services import listings
-from app.services import obligations as obligation_svc
 from app.services.notifications import EVENTS
+from app.services.scope import get_in_scope
 from app.ui import listing
 from app.ui.render import UNREAD_KEY, page, succeeded
 
@@ -87,9 +86,7 @@ class InboxPages(Controller):
     @get("/inbox/{message_id:int}", opt={"roles": STAFF})
     async def open_message(self, principal: CurrentUser, message_id: FromPath[int]) -> Redirect:
         """Opening a notice marks it read and goes to the thing it is about."""
-        message = await InboxMessage.get_or_none(id=message_id, user_id=principal.user_id)
-        if message is None:
-            raise NotFound(f"Message {message_id} does not exist.")
+        message = await get_in_scope(InboxMessage, message_id, principal)
         if message.read_at is None:
             await InboxMessage.filter(id=message.id).update(read_at=datetime.now(UTC))
         return Redirect(message.link if message.link.startswith("/") and not message.link.startswith("//") else "/")
@@ -99,9 +96,7 @@ class InboxPages(Controller):
         self, request: Request[Any, Any, Any], principal: CurrentUser, message_id: FromPath[int]
     ) -> Response[Any]:
         """Toggle read/unread."""
-        message = await InboxMessage.get_or_none(id=message_id, user_id=principal.user_id)
-        if message is None:
-            raise NotFound(f"Message {message_id} does not exist.")
+        message = await get_in_scope(InboxMessage, message_id, principal)
         read_at = None if message.read_at else datetime.now(UTC)
         await InboxMessage.filter(id=message.id).update(read_at=read_at)
         return succeeded(request, "/inbox", "done.inbox_unread" if read_at is None else "done.inbox_read")
@@ -114,7 +109,5 @@ class InboxPages(Controller):
     @get("/obligations/{obligation_id:int}", opt={"roles": STAFF})
     async def obligation(self, principal: CurrentUser, obligation_id: FromPath[int]) -> Redirect:
         """An obligation's place: its card on the agreement page (which every staff role may read)."""
-        ob = await Obligation.filter(obligation_svc.visible_obligations(principal), id=obligation_id).first()
-        if ob is None:
-            raise NotFound(f"Obligation {obligation_id} does not exist or is not visible to you.")
+        ob = await get_in_scope(Obligation, obligation_id, principal)
         return Redirect(f"/agreements/{ob.agreement_id}#ob-{ob.id}")

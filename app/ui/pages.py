@@ -44,6 +44,7 @@ from app.services import documents as document_svc
 from app.services import failures as failure_svc
 from app.services import listings, notifications
 from app.services import obligations as obligation_svc
+from app.services.scope import get_in_scope
 from app.services.sweep import sweep_obligations
 from app.settings import Settings
 from app.ui import charts, listing, queries
@@ -64,7 +65,6 @@ MY_STATES = (*queries.OPEN_STATES, "breached")  # what 我的义务 is about: st
 MY_RECORDS = 10  # failure records shown on 我的义务; the desk lists them all
 # an agreement's page lists its obligations but the rejected ones
 AGREEMENT_REVIEW_STATUSES = (ReviewStatus.PROPOSED, ReviewStatus.CONFIRMED)
-FINANCE_PAGE = frozenset({Role.ADMIN, Role.FINANCE})
 EVALUATE_PAGE = frozenset({Role.ADMIN, Role.EVALUATOR})
 
 # Event kinds offered in the form, with the anchor phrases obligations are written against.
@@ -336,10 +336,7 @@ class AgreementPages(Controller):
         """The agreement page, its obligations searched, filtered, sorted and paged in the URL (or exported);
         ``event_form`` carries the event form's values, its inline errors and its preview when the page
         answers a submission of that form."""
-        visible = obligation_svc.visible_agreements(principal)
-        agreement = await Agreement.filter(visible, id=agreement_id).distinct().first()
-        if agreement is None:
-            raise NotFound(f"Agreement {agreement_id} does not exist or is not visible to you.")
+        agreement = await get_in_scope(Agreement, agreement_id, principal)
         listed = await listing.obligation_list(
             request.query_params if request.method == "GET" else {},
             principal.scope_path,
@@ -365,6 +362,7 @@ class AgreementPages(Controller):
             agreement=agreement,
             **listed.context(),
             bodies=await queries.organisations_in_scope(principal),
+            periods=await queries.instance_periods(o.id for o in obligations),
             evidence=evidence,
             events=events,
             event_kinds=list(EVENT_KINDS),
@@ -429,6 +427,18 @@ class AgreementPages(Controller):
         await obligation_svc.undo_event(principal, agreement_id, event_id)
         return Redirect(f"/agreements/{agreement_id}")
 
+    @post("/agreements/{agreement_id:int}/title", opt={"roles": REVIEWERS})
+    async def retitle(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        agreement_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
+        """Correct the agreement's title; a blank or overlong one goes back beside the field."""
+        agreement = await obligation_svc.retitle_agreement(principal, agreement_id, data.get("title", ""))
+        return succeeded(request, f"/agreements/{agreement_id}", "done.retitle", title=agreement.title)
+
     @get("/evidence/{evidence_id:int}/file", opt={"roles": AGREEMENT_PAGE})
     async def evidence_file(self, principal: CurrentUser, store: Store, evidence_id: FromPath[int]) -> Response[bytes]:
         """An attachment of fulfilment evidence, always as a download (never rendered by the browser)."""
@@ -480,7 +490,7 @@ class AgreementPages(Controller):
 
 
 class WorkPages(Controller):
-    """My obligations (departments), PPP finance, evaluation, search, calendar, sweep."""
+    """My obligations (departments), evaluation, search, calendar, sweep (PPP finance: ``app.ui.finance_desk``)."""
 
     include_in_schema = False
 
@@ -517,6 +527,7 @@ class WorkPages(Controller):
             kinds=list(AgreementKind),
             bodies=organisations,
             districts=[o for o in organisations if o.kind in ("district", "town")],
+            periods=await queries.instance_periods([o.id for o in listed.rows] + [f.obligation_id for f in failures]),
             failures=failures,
             failure_total=failure_total,
             defaults=defaults,
@@ -524,24 +535,6 @@ class WorkPages(Controller):
             actions={f.id: await failure_actions(principal, f) for f in failures},
             reasons=ADMISSIBLE_REASONS,
             today=clock.today(),
-        )
-
-    @get("/finance", opt={"roles": FINANCE_PAGE})
-    async def finance(self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings) -> Template:
-        projects = await queries.ppp_projects(principal)
-        schedule = await queries.payment_schedule(principal)
-        ratio = await queries.affordability(principal, settings.affordability_policy())
-        t = translator(lang_of(request))
-        return page(
-            request,
-            "finance.html",
-            projects=[
-                (p, charts.timeline([(t(f"milestone.{kind}"), day, done) for kind, day, done in marks]))
-                for p, marks in projects
-            ],
-            ppp_agreements=await queries.ppp_agreements(principal),
-            schedule_chart=charts.bar_chart(schedule),
-            ratio_chart=charts.bar_chart(ratio, unit="%", rules=[(5.0, "5%"), (10.0, "10%")]),
         )
 
     @get("/evaluate", opt={"roles": EVALUATE_PAGE})
@@ -770,7 +763,17 @@ class PublicPages(Controller):
         q = q.strip()[:100]
         page_no = max(page_no, 1)
         rows, total = await failure_svc.published(clock.today(), q or None, 20, (page_no - 1) * 20)
-        return page(request, "public.html", failures=rows, total=total, q=q, page_no=page_no, pages=(total + 19) // 20)
+        periods = await queries.instance_periods(f.obligation_id for f in rows)
+        return page(
+            request,
+            "public.html",
+            failures=rows,
+            periods=periods,
+            total=total,
+            q=q,
+            page_no=page_no,
+            pages=(total + 19) // 20,
+        )
 
     @get("/lang/{code:str}", opt={"roles": PUBLIC})
     async def switch_language(self, code: FromPath[str], next_path: FromQuery[str] = "/") -> Redirect:

@@ -6,18 +6,32 @@ and affordability), plus the few bounded reads only pages need (fulfilment at a 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from app.models import Agreement, AgreementKind, IntegrityFailure, Obligation, Organisation, OrgKind, PPPProject
+from app.models import (
+    Agreement,
+    AgreementKind,
+    FiscalBudget,
+    GovernmentPayment,
+    IntegrityFailure,
+    MilestoneKind,
+    Obligation,
+    Organisation,
+    OrgKind,
+    PPPProject,
+)
 from app.security import Principal
 from app.services import ppp, stats
 from app.services.obligations import visible_agreements, visible_obligations
-from trackers import ReviewStatus
-from trackers.ppp import AffordabilityPolicy
+from extractors.recurrence import schedule_rrule
+from trackers import InstancePeriod, InvalidRule, ReviewStatus, parse_rrule, period_of
+from trackers.ppp import Affordability, AffordabilityPolicy
 
 OPEN_STATES = ("pending", "due_soon", "overdue", "partially_fulfilled")
 
@@ -62,6 +76,26 @@ GLANCE = {
     "overdue": "overdue",
     "breached": "breached",
 }
+
+
+async def instance_periods(obligation_ids: Iterable[int]) -> dict[int, InstancePeriod]:
+    """The calendar period (2025年度, 2026年第1季度 …) of each instance of a recurring obligation among
+    ``obligation_ids``, by id; other obligations are absent. One query, reading the parents' rules."""
+    ids = set(obligation_ids)
+    if not ids:
+        return {}
+    rows = await Obligation.filter(id__in=ids, parent_id__not_isnull=True).values(
+        "id", "nominal_date", "parent__recurrence", "parent__deadline_text"
+    )
+    periods: dict[int, InstancePeriod] = {}
+    for row in rows:
+        try:  # rows stored before schedules were RRULEs hold the extractor's word: read with its phrase
+            rule = parse_rrule(schedule_rrule(row["parent__recurrence"], row["parent__deadline_text"]))
+        except InvalidRule:
+            continue  # a malformed stored rule names no period; the instance is still listed
+        if rule is not None and row["nominal_date"] is not None and (p := period_of(rule, row["nominal_date"])):
+            periods[row["id"]] = p
+    return periods
 
 
 async def agreement_glance(agreement_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -139,17 +173,40 @@ async def upcoming(
 # ---- finance: the PPP service ---------------------------------------------------------------------------
 
 
-async def ppp_projects(principal: Principal) -> list[tuple[PPPProject, list[tuple[str, date, bool]]]]:
-    """Projects with their milestones as (kind, actual or planned date, reached), in date order."""
+@dataclass(frozen=True, slots=True)
+class FinanceProject:
+    project: PPPProject
+    milestones: list[tuple[str, date | None, date | None]]  # (kind, planned, actual) in the kinds' order
+    payments: list[GovernmentPayment]  # by year and kind
+
+
+async def ppp_projects(principal: Principal) -> list[FinanceProject]:
+    """Projects in scope with every milestone (planned and actual date) and the government's payments."""
+    order = {str(k): i for i, k in enumerate(MilestoneKind)}
     out = []
     for p in await ppp.list_projects(principal):
-        marks: list[tuple[str, date, bool]] = []
-        for m in p.milestones:
-            when = m.actual_on or m.planned_on
-            if when is not None:
-                marks.append((str(m.kind), when, m.actual_on is not None))
-        out.append((p, sorted(marks, key=lambda m: m[1])))
+        milestones = sorted(p.milestones, key=lambda m: order.get(str(m.kind), len(order)))
+        payments = sorted(p.payments, key=lambda x: (x.year, str(x.kind)))  # type: ignore[attr-defined]
+        out.append(FinanceProject(p, [(str(m.kind), m.planned_on, m.actual_on) for m in milestones], payments))
     return out
+
+
+async def government_levels(principal: Principal) -> list[Organisation]:
+    """The city, districts, towns and committees in scope: the levels with a budget of their own."""
+    return list(
+        await Organisation.filter(path__startswith=principal.scope_path, kind__in=ppp.GOVERNMENT_LEVELS).order_by(
+            "path"
+        )
+    )
+
+
+async def budgets(principal: Principal) -> list[FiscalBudget]:
+    """The general public budgets entered for the levels in scope, latest year first."""
+    return list(
+        await FiscalBudget.filter(district__path__startswith=principal.scope_path)
+        .order_by("-year", "district_id")
+        .prefetch_related("district")
+    )
 
 
 async def payment_schedule(principal: Principal) -> list[tuple[str, float]]:
@@ -163,10 +220,11 @@ async def payment_schedule(principal: Principal) -> list[tuple[str, float]]:
     ]
 
 
-async def affordability(principal: Principal, policy: AffordabilityPolicy) -> list[tuple[str, float]]:
-    """(``district year``, PPP expenditure ÷ general public budget expenditure in %) where a budget exists."""
+async def affordability(principal: Principal, policy: AffordabilityPolicy) -> list[tuple[str, Decimal, Affordability]]:
+    """(``district year``, PPP expenditure ÷ general public budget expenditure, its band) where a budget
+    exists."""
     return [
-        (f"{r.district} {r.year}", round(float(r.result.share) * 100, 2))
+        (f"{r.district} {r.year}", r.result.share, r.result.status)
         for r in await ppp.affordability_overview(principal, policy)
         if r.result.share is not None
     ]

@@ -13,7 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 
-from app import clock
+from app import clock, labels
 from app.errors import AppError, InvalidInput, Unauthenticated
 from app.models import Role
 from app.security import Principal
@@ -86,6 +86,7 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
             "nav": nav,
             "path": request.url.path,
             "today": clock.today(),
+            "schedule": lambda rrule, in_lang=lang: labels.schedule(rrule, in_lang),
             "unread": request.scope.get(UNREAD_KEY, 0),
             "flash": flash,
             "flash_text": t(flash.key, **flash.values) if flash else "",
@@ -111,10 +112,14 @@ ROW_SUFFIX = re.compile(r"_\d+$")
 
 def field_message(key: str, message: str) -> str:
     """The message key for one field's error: ``ferr.<field>.<message>`` when the catalogue has a
-    specific text (row suffixes like ``_91`` dropped), else ``ferr.<message>``."""
+    specific text (row suffixes like ``_91`` dropped), else ``ferr.<message>``, else ``ferr.invalid`` (never
+    a raw key on the page, e.g. for an unknown choice in a select)."""
     field, code = ROW_SUFFIX.sub("", key), message.replace(" ", "_")
-    specific = f"ferr.{field}.{code}"
-    return specific if translator("zh")(specific) != specific else f"ferr.{code}"
+    zh = translator("zh")
+    specific, general = f"ferr.{field}.{code}", f"ferr.{code}"
+    if zh(specific) != specific:
+        return specific
+    return general if zh(general) != general else "ferr.invalid"
 
 
 def error_key(exc: Exception) -> tuple[str, int, dict[str, Any]]:

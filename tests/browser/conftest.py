@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -37,29 +38,26 @@ PASSWORD = "chengxin-browser"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
-# Seeds the demo city's organisations and users, plus a district-government user for 南海区; or, after
-# ``chengxin demo --no-serve`` (``DEMO=True``), only gives the demo's users the tests' password.
-SEED = """
+# Seeds the demo city's organisations and users, plus a district-government user for 南海区.
+SEED = f"""
 import asyncio
+import concurrent.futures
 from tortoise import Tortoise
 from app.db import tortoise_config
 from app.settings import Settings
 from app.demo import seed_city
 from app.models import Role, User
-from app.security import hash_password
 from app.services.users import add_user
-
-DEMO = {demo!r}
 
 async def main():
     settings = Settings.from_env()
     await Tortoise.init(config=tortoise_config(settings.db_url), _enable_global_fallback=True)
-    orgs = None if DEMO else await seed_city()
+    orgs = await seed_city()
     for user in await User.all():
-        user.password_hash = hash_password({password!r})
+        from app.security import hash_password
+        user.password_hash = hash_password({PASSWORD!r})
         await user.save(update_fields=["password_hash"])
-    if orgs is not None:
-        await add_user("nanhai", {password!r}, Role.DEPARTMENT, orgs["南海区"].id, display_name="南海区")
+    await add_user("nanhai", {PASSWORD!r}, Role.DEPARTMENT, orgs["南海区"].id, display_name="南海区")
     await Tortoise.close_connections()
 
 asyncio.run(main())
@@ -85,20 +83,18 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def _serve(data_dir: Path, database_url: str | None = None, *, demo: bool = False) -> Iterator[Server]:
-    """Migrate and seed a database (the data dir's SQLite file unless ``database_url`` is given) — with
-    ``demo``, fill it as ``chengxin demo --no-serve`` does — and run ``chengxin serve`` on it until the block
-    ends."""
+    """Migrate and seed a database (the data dir's SQLite file unless ``database_url`` is given), run
+    ``chengxin serve`` on it until the block ends. ``demo``: seed with ``chengxin demo --no-serve`` instead
+    (the example documents reviewed, 30 months of history, records on /public; password ``DEMO_PASSWORD``)."""
     env = {**os.environ, "CHENGXIN_DATA_DIR": str(data_dir), "CHENGXIN_SECRET_KEY": "browser-test-secret"}
     env.pop("CHENGXIN_DATABASE_URL", None)
     env.pop("CHENGXIN_REDIS_URL", None)
     if database_url:
         env["CHENGXIN_DATABASE_URL"] = database_url
     cli = [sys.executable, "-c", "from app.cli import main; main()"]
-    subprocess.run(
-        [*cli, "demo", "--no-serve"] if demo else [*cli, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT
-    )
-    seed = SEED.format(demo=demo, password=PASSWORD)
-    subprocess.run([sys.executable, "-c", seed], env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
+    seed = [*cli, "demo", "--no-serve"] if demo else [sys.executable, "-c", SEED]
+    subprocess.run(seed, env=env, check=True, capture_output=True, cwd=ROOT)
     port = _free_port()
     log = (data_dir / "serve.log").open("w")
     proc = subprocess.Popen(
@@ -143,10 +139,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app on the demo's data (``chengxin demo --no-serve``: the examples, 30 months of history), on
-    SQLite; the demo's users log in with the tests' password."""
+    """The app on the demo's data (SQLite): every page has something on it."""
     if not CHROMIUM.exists():
         pytest.skip("system Chromium (/usr/bin/chromium) is not installed")
     with _serve(tmp_path_factory.mktemp("browser-demo"), demo=True) as running:
@@ -197,13 +192,38 @@ def browser() -> Iterator[object]:
             b.close()
 
 
+AXE_JS = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page: object, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's violations of ``impacts`` on the page as it is, one line each (rule, impact, count, the
+    first element and axe's summary). axe-core comes from npm (``tests/browser/package.json``; CI runs
+    ``npm ci --prefix tests/browser``); without it the check fails rather than passing unchecked."""
+    assert AXE_JS.exists(), f"axe-core is not installed: npm ci --prefix tests/browser ({AXE_JS} missing)"
+    page.evaluate(_axe_source())  # type: ignore[attr-defined]  # evaluated, not a <script>: the CSP allows none
+    found = page.evaluate(  # type: ignore[attr-defined]
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['nodes'][0]['target']} — "
+        + " ".join(v["nodes"][0]["failureSummary"].split())[:300]
+        for v in found
+        if v["impact"] in impacts
+    ]
+
+
 class Screens:
     def __init__(self) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def shot(self, page: object, name: str) -> Path:
+    def shot(self, page: object, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
         return path
 
 

@@ -7,8 +7,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from app.demo import DEMO_PASSWORD
 from tests.browser.conftest import Screens, Server
-from tests.browser.test_pages import login
+
+
+def login(browser: Any, server: Server, username: str) -> Any:
+    page = browser.new_context(base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url, page.content()
+    return page
 
 
 def rows(page: Any) -> list[str]:

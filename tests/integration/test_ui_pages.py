@@ -9,6 +9,7 @@ from typing import Any
 
 from app import clock
 from tests.conftest import PASSWORD, City, wait_for_jobs
+from tests.integration.test_failure_desk import flash_form
 from tests.pdfs import agreement_pdf
 
 HOSTILE = "第六条 甲方应当在2026年10月31日前向乙方支付奖励资金100万元<script>alert(1)</script>。"
@@ -235,3 +236,47 @@ async def test_full_text_marks_every_clause_and_escapes_the_rest(client: Any, ci
     assert as_evaluator.status_code == 200
     assert "/review" not in as_evaluator.text
     assert (await client.get(f"/documents/{doc}/text", headers=city.auth("district_department"))).status_code == 404
+
+
+async def test_agreement_title_is_corrected_through_the_form_and_the_api(client: Any, city: City) -> None:
+    from app.models import Agreement, AuditLog, Role
+    from app.security import new_api_token
+    from app.services.users import add_user
+
+    doc = await extracted(client, city)
+    agreement = await Agreement.get(document_id=doc)
+    # the form: a blank title goes back beside the field, a real one is saved and audited
+    token = await form_login(client, "investment")
+    page_url = f"/agreements/{agreement.id}"
+    refused = await client.post(
+        f"{page_url}/title", data={"title": "  ", "_csrf_token": token}, headers={"referer": page_url}
+    )
+    assert refused.status_code in (302, 303)
+    back = await client.get(refused.headers["location"])
+    sent_back = flash_form(back.text)
+    assert sent_back["action"] == f"{page_url}/title"
+    assert sent_back["fields"] == {"title": "请填写协议标题。"}
+    saved = await client.post(f"{page_url}/title", data={"title": " 佛山市 招商引资 协议书 ", "_csrf_token": token})
+    assert saved.status_code in (302, 303)
+    shown = await client.get(saved.headers["location"])
+    assert "<h1>佛山市 招商引资 协议书</h1>" in shown.text
+    assert "标题已改为" in shown.text
+    await agreement.refresh_from_db()
+    assert agreement.title == "佛山市 招商引资 协议书"
+    entry = await AuditLog.filter(action="agreement.retitle", entity_id=agreement.id).get()
+    assert entry.after == {"title": "佛山市 招商引资 协议书"}
+    # the API (bearer tokens, no session): same service, same rules, same scope
+    client.cookies.clear()
+    api = f"/api/agreements/{agreement.id}"
+    ok = await client.patch(api, json={"title": "投资协议"}, headers=city.auth("admin"))
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["title"] == "投资协议"
+    assert (await client.patch(api, json={"title": ""}, headers=city.auth("admin"))).status_code == 422
+    assert (await client.patch(api, json={"title": "x" * 501}, headers=city.auth("admin"))).status_code == 422
+    outsider = await add_user("district_investment", PASSWORD, Role.INVESTMENT, city.orgs["district_ndrc"])
+    district = {"Authorization": f"Bearer {await new_api_token(outsider, 'test', read_only=False)}"}
+    assert (await client.patch(api, json={"title": "别处"}, headers=district)).status_code == 404  # 南海区's bureau
+    for role in ("department", "evaluator"):
+        assert (await client.patch(api, json={"title": "别处"}, headers=city.auth(role))).status_code == 403
+    await agreement.refresh_from_db()
+    assert agreement.title == "投资协议"

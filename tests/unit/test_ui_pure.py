@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,9 +50,13 @@ def test_line_chart_points_and_empty_chart() -> None:
 
 def test_months_between_and_timeline() -> None:
     assert charts.months_between(date(2025, 11, 5), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
-    marks = charts.timeline([("签约", date(2025, 1, 1), True), ("竣工", date(2026, 1, 1), False)])
-    assert marks[0].x < marks[1].x
-    assert charts.timeline([]) == []
+    tl = charts.timeline([("a", "签约", None, date(2025, 1, 1)), ("b", "竣工", date(2026, 1, 1), None)])
+    assert tl is not None
+    assert tl.rows[0].actual_x is not None
+    assert tl.rows[1].planned_x is not None
+    assert tl.rows[0].actual_x < tl.rows[1].planned_x
+    assert charts.timeline([]) is None
+    assert charts.timeline([("a", "签约", None, None)]) is None
 
 
 def test_highlight_splits_text_into_three_parts_and_clamps() -> None:
@@ -93,7 +98,17 @@ def test_every_message_the_templates_use_exists() -> None:
 
     import app
     import extractors
-    from app.models import AgreementKind, OrgKind, PartyRole, Role
+    from app.models import (
+        AgreementKind,
+        GovernmentPaymentKind,
+        MilestoneKind,
+        OrgKind,
+        PartyRole,
+        PaymentMechanism,
+        PPPPhase,
+        PPPTag,
+        Role,
+    )
     from trackers import FailureState, ObligationState, ReviewStatus, Severity
 
     used = set()
@@ -111,6 +126,11 @@ def test_every_message_the_templates_use_exists() -> None:
         "role": Role,
         "org": OrgKind,
         "party": PartyRole,
+        "mechanism": PaymentMechanism,
+        "paykind": GovernmentPaymentKind,
+        "ppptag": PPPTag,
+        "milestone": MilestoneKind,
+        "phase": PPPPhase,
     }
     for prefix, enum in dynamic.items():
         used |= {f"{prefix}.{member.value}" for member in enum}
@@ -149,3 +169,13 @@ def test_segments_cover_the_text_once_and_survive_bad_offsets() -> None:
     assert parts[1] == Segment("乙方应建设。", 2)
     assert parts[2] == Segment("其他。", None)
     assert segments("", [(0, 3, 1)]) == []
+
+
+@pytest.mark.parametrize("make", [charts.bar_chart, charts.line_chart])
+def test_tick_labels_of_large_amounts_fit_left_of_the_plot(make: Any) -> None:
+    chart = make([("2025", 1_250_000.0), ("2026", 38_000_000.0)])
+    assert chart.ticks[-1].label == "50,000,000"
+    for tick in chart.ticks:  # drawn end-anchored 6 px left of the plot
+        assert charts.text_width(tick.label, charts.TICK_FONT) <= chart.plot_left - 6
+    assert all(b.x >= chart.plot_left for b in chart.bars)
+    assert all(p.x >= chart.plot_left for p in chart.points)

@@ -47,15 +47,25 @@ def test_chart_labels_are_escaped() -> None:
 
 
 def test_timeline_places_milestones_in_order() -> None:
-    marks = charts.timeline(
-        [("融资交割", date(2024, 1, 10), True), ("开工", date(2024, 6, 1), True), ("竣工验收", date(2026, 3, 1), False)]
+    tl = charts.timeline(
+        [
+            ("financial_close", "融资交割", date(2024, 1, 10), date(2024, 2, 1)),
+            ("construction_start", "开工", None, date(2024, 6, 1)),
+            ("completion_acceptance", "竣工验收", date(2026, 3, 1), None),
+        ]
     )
-    svg = str(macros().timeline(marks, "里程碑"))  # type: ignore[attr-defined]
-    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
-    assert xs == sorted(xs)
-    assert len(xs) == 3
-    assert svg.count('class="mark done"') == 2
-    assert "竣工验收 2026-03-01" in svg
+    svg = str(macros().timeline(tl, "里程碑"))  # type: ignore[attr-defined]
+    actual = [float(x) for x in re.findall(r'<circle class="actual" cx="([\d.]+)"', svg)]
+    planned = [float(x) for x in re.findall(r'<circle class="planned" cx="([\d.]+)"', svg)]
+    assert len(actual) == 3
+    assert len(planned) == 3
+    assert actual[:2] == sorted(actual[:2])
+    assert svg.count('class="slip"') == 1  # planned and actual of the financial close joined
+    assert svg.count('<g class="milestone"') == 3
+    assert "计划 2026-03-01" in svg
+    assert "计划 2024-01-10  实际 2024-02-01" in svg
+    assert "实际日期（实心）" in svg
+    assert "计划日期（空心）" in svg
 
 
 def test_no_template_turns_off_escaping() -> None:

@@ -8,7 +8,16 @@ from enum import StrEnum
 import pytest
 
 from app import labels
-from app.models import AgreementKind, DocumentStatus, FailureKind, OrgKind, Role
+from app.models import (
+    AgreementKind,
+    DocumentStatus,
+    FailureKind,
+    GovernmentPaymentKind,
+    OrgKind,
+    PaymentMechanism,
+    PPPTag,
+    Role,
+)
 from app.ui.i18n import translator
 from extractors import Category
 from trackers import ObligationState, PartyRole, ReviewStatus
@@ -26,6 +35,9 @@ GROUPS: dict[str, type[StrEnum]] = {
     "category": Category,
     "severity": Severity,
     "fkind": FailureKind,
+    "mechanism": PaymentMechanism,
+    "paykind": GovernmentPaymentKind,
+    "ppptag": PPPTag,
 }
 
 

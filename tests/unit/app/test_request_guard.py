@@ -100,7 +100,9 @@ def test_a_sane_body_decodes() -> None:
 
 def test_percentages_and_ids_are_bounded() -> None:
     with pytest.raises(msgspec.ValidationError, match=r"\$\.performance_score"):
-        _decode(PaymentRequest, {"year": 2025, "kind": "x", "amount_planned": "1", "performance_score": "101"})
+        _decode(
+            PaymentRequest, {"year": 2025, "kind": "availability", "amount_planned": "1", "performance_score": "101"}
+        )
     with pytest.raises(msgspec.ValidationError, match=r"ids\[0\]"):
         _decode(ReviewRequest, {"ids": [2**31], "decision": "confirmed"})
 

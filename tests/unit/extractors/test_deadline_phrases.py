@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractors.deadlines import add_months, apply_offset, resolve_deadline
+from extractors.deadlines import apply_offset, resolve_deadline
 from extractors.model import Offset
 
 ANCHOR = date(2019, 3, 15)
@@ -104,15 +104,18 @@ def test_event_deadlines_without_offset(phrase: str, anchor_text: str) -> None:
 @pytest.mark.parametrize(
     ("phrase", "recurrence"),
     [
-        ("每年6月30日前报送", "yearly"),
-        ("每季度通报一次", "quarterly"),
-        ("每月5日前报送", "monthly"),
+        ("每年6月30日前报送", "RRULE:FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30"),
+        ("每季度通报一次", "RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYMONTHDAY=-1"),
+        ("每月5日前报送", "RRULE:FREQ=MONTHLY;BYMONTHDAY=5"),
         ("定期对下级政府进行监督检查", "periodic"),
         ("不定期开展专项治理", "irregular"),
-        ("连续三年", "yearly"),
-        ("payable in monthly instalments", "monthly"),
-        ("the Damages shall be payable every week in advance", "weekly"),
-        ("within 120 days of completion of the respective Accounting Year", "yearly"),
+        ("连续三年", "RRULE:FREQ=YEARLY;COUNT=3"),
+        ("payable in monthly instalments", "RRULE:FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("the Damages shall be payable every week in advance", "RRULE:FREQ=WEEKLY"),
+        (
+            "within 120 days of completion of the respective Accounting Year",
+            "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=-1",
+        ),
     ],
 )
 def test_recurring_deadlines(phrase: str, recurrence: str) -> None:
@@ -159,8 +162,10 @@ def test_phrases_without_deadline(phrase: str) -> None:
         (date(2019, 12, 31), 2, date(2020, 2, 29)),
     ],
 )
-def test_add_months_follows_article_202(start: date, months: int, expected: date) -> None:
-    assert add_months(start, months) == expected
+def test_month_periods_follow_article_202(start: date, months: int, expected: date) -> None:
+    assert apply_offset(start, Offset(months, "month")) == expected
+    if months % 12 == 0:
+        assert apply_offset(start, Offset(months // 12, "year")) == expected
 
 
 def test_workday_offsets_are_left_to_the_calendar() -> None:

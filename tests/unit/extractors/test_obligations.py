@@ -406,6 +406,7 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("协议履行期间，任何一方不得擅自变更或者解除合同。", "amendment"),
         ("项目公司的董事会应由七名董事组成。", "content"),
         ("乙方逾期未提出书面异议的，视为同意验收结果。", "deeming"),
+        ("甲方收到乙方提交的全部材料并签收，即为乙方应当履行的报送义务完成。", "deeming"),
         ("附件与正文不一致的，以正文为准。", "precedence"),
         ("今年全区营商环境工作要坚持以新发展理念为指导。", "guiding"),
     ],
@@ -447,3 +448,87 @@ def test_a_right_does_not_veto_the_duty_after_it() -> None:
 def test_referrals_to_other_rules_are_not_duties(sentence: str) -> None:
     text = "某某办法\n第一条 为了规范管理，制定本办法。\n第二条 " + sentence + "\n第三条 市商务局应当公开审批结果。\n"
     assert _texts(_extract(text)) == ["市商务局应当公开审批结果"]
+
+
+def test_a_regulations_own_jurisdiction_is_a_government_obligor() -> None:
+    text = (
+        "某某省促进条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+        "第三条 本省应当建立民营企业诉求快速响应机制。\n"
+    )
+    result = _extract(text, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [("本省", "government")]
+
+
+_REGULATION_HEAD = "某某市促进条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
+
+
+@pytest.mark.parametrize(
+    ("article", "obligor"),
+    [
+        # a government subject and a verb phrase, no modal: the regulation assigns the task (sentences written
+        # for this test in the general form of the class)
+        ("第三条 本市建立农产品质量追溯体系，定期发布追溯结果。", "本市"),
+        ("第三条 区人民政府统筹本辖区养老服务设施的布局和建设。", "区人民政府"),
+        ("第三条 县级以上人民政府水行政主管部门依法查处河道内的违法采砂行为。", "县级以上人民政府水行政主管部门"),
+        ("第三条 市交通运输部门依托城市交通平台归集公交运营数据。", "市交通运输部门"),
+    ],
+)
+def test_a_government_act_without_a_modal_is_a_duty(article: str, obligor: str) -> None:
+    result = _extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.obligor.name, o.obligor.role) for o in result.obligations] == [(obligor, "government")]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "第三条 本市鼓励社会资本参与老旧小区改造。",  # encouragement
+        "第三条 市人民政府是本条例的实施主体。",  # copula
+        "第三条 政府采购项目的验收结果按照国家有关规定公开。",  # 政府 only modifies 采购项目
+        "第三条 国家机关违反本条例规定，不履行职责。",  # the condition of a sanction
+        "第三条 统一适用政府采购的有关规定。",  # a verb phrase is no subject
+    ],
+)
+def test_a_government_word_without_a_task_is_not_a_duty(article: str) -> None:
+    assert _texts(_extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)) == []
+
+
+def test_a_topic_noun_phrase_is_no_duty_of_its_own() -> None:
+    article = "第三条 两个以上部门共同编制的规划，由牵头编制的部门负责报批。"
+    texts = _texts(_extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT))
+    assert texts == ["由牵头编制的部门负责报批"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["第三条 区应急管理机构主要职责：", "第三条 区应急管理机构的具体职能是：", "第三条 区应急管理机构履行下列职责："],
+)
+def test_a_list_of_a_bodys_duties_without_a_modal(lead: str) -> None:
+    article = (
+        f"{lead}\n（一）统筹编制本区应急预案；\n（二）协调、督促街道办事处开展应急演练；\n"
+        "（三）本级人民政府规定的其他职能。\n"
+    )
+    result = _extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)
+    assert [o.text.split("\n")[-1] for o in result.obligations] == [
+        "（一）统筹编制本区应急预案",
+        "协调、督促街道办事处开展应急演练",
+    ]  # the noun-phrase item (其他职能) is no duty
+    assert {(o.obligor.name, o.obligor.role) for o in result.obligations} == {("区应急管理机构", "government")}
+
+
+def test_a_subjectless_sentence_after_a_government_act_continues_it() -> None:
+    article = "第三条 本市建立农村电商服务体系。培育农村电商带头人，优化县乡村三级物流配送网络。"
+    result = _extract(_REGULATION_HEAD + article, DocumentKind.POLICY_COMMITMENT)
+    assert [(o.text, o.obligor.role) for o in result.obligations] == [
+        ("本市建立农村电商服务体系", "government"),
+        ("培育农村电商带头人，优化县乡村三级物流配送网络", "government"),
+    ]
+
+
+@pytest.mark.parametrize("markers", [("①", "②"), ("Ａ．", "Ｂ．"), ("— ", "— "), ("（ⅰ）", "（ⅱ）")])
+def test_items_under_a_duty_lead_with_other_list_markers(markers: tuple[str, str]) -> None:
+    text = (
+        "厂房租赁合同\n甲方：某某产业园管理委员会\n乙方：某某机械有限公司\n"
+        f"第四条 乙方应当履行下列义务：\n{markers[0]}按月支付租金；\n{markers[1]}按期办理消防验收。\n"
+    )
+    texts = _texts(_extract(text))
+    assert texts[1:] == ["按期办理消防验收"]

@@ -273,3 +273,27 @@ def test_a_quoted_label_cut_off_by_the_head_is_no_label() -> None:
     text = lead + pad + "新设企业暂定名为（以下简称“新企业”），由乙方负责筹建。\n二、乙方应当出资。\n"
     assert text.index("“") < 120 < text.index("”")
     assert set(_roles(text)) == {"甲方", "乙方"}
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("本省", "government"),
+        ("本自治州", "government"),
+        ("海关", "government"),
+        ("各地区", "government"),
+        ("县级以上地方人民政府有关主管部门", "government"),
+        ("市（县）住房保障局", "government"),
+        ("本省民营企业", "counterparty"),  # starts with the jurisdiction, headed by the enterprise
+    ],
+)
+def test_the_administration_named_by_its_jurisdiction_is_government(name: str, role: str) -> None:
+    assert role_of_name(name) == role
+    assert is_actor(name)
+
+
+def test_the_government_lexicon_is_data() -> None:
+    from extractors.parties import GOVERNMENT_ACTORS
+
+    assert "本市" in GOVERNMENT_ACTORS
+    assert all(w and "#" not in w for w in GOVERNMENT_ACTORS)

@@ -6,56 +6,48 @@ import pytest
 
 from trackers.calendar import effective_due
 from trackers.errors import InvalidRule
-from trackers.recurrence import Frequency, RecurrenceRule, instances, parse_recurrence
+from trackers.recurrence import Frequency, InstancePeriod, RecurrenceRule, instances, parse_rrule, period_of
 
 D = date
 F = Frequency
 
 
 @pytest.mark.parametrize(
-    ("text", "deadline_text", "expected"),
+    ("rrule", "expected"),
     [
-        ("每年", "每年6月30日前", RecurrenceRule(F.YEARLY, month=6, day=30)),
-        ("每年6月30日前", None, RecurrenceRule(F.YEARLY, month=6, day=30)),
-        (None, "每年十二月三十一日前报送", RecurrenceRule(F.YEARLY, month=12, day=31)),
-        ("每年", "每年3月底前", RecurrenceRule(F.YEARLY, month=3)),
-        ("每年", None, RecurrenceRule(F.YEARLY)),
-        ("按年", None, RecurrenceRule(F.YEARLY)),
-        ("逐年", "逐年拨付", RecurrenceRule(F.YEARLY)),
-        ("每年", "每年上半年", RecurrenceRule(F.YEARLY, month=6)),
-        ("每年", "每年第一季度", RecurrenceRule(F.YEARLY, month=3)),
-        ("每年", "每年年底前", RecurrenceRule(F.YEARLY, month=12)),
-        ("每半年", None, RecurrenceRule(F.HALF_YEARLY)),
-        ("每季度", None, RecurrenceRule(F.QUARTERLY)),
-        ("每季", "每季报送", RecurrenceRule(F.QUARTERLY)),
-        ("按季", None, RecurrenceRule(F.QUARTERLY)),
-        ("每季度", "每季度结束后15日内", RecurrenceRule(F.QUARTERLY, days_after_period=15)),
-        ("每季度", "每季度终了后十日内", RecurrenceRule(F.QUARTERLY, days_after_period=10)),
-        ("每月", None, RecurrenceRule(F.MONTHLY)),
-        ("每月", "每月10日前", RecurrenceRule(F.MONTHLY, day=10)),
-        ("按月", "按月支付", RecurrenceRule(F.MONTHLY)),
-        ("每周", None, RecurrenceRule(F.WEEKLY, anchored=True)),
-        ("连续三年", None, RecurrenceRule(F.YEARLY, count=3, anchored=True)),
-        ("连续3年", "投产后连续3年", RecurrenceRule(F.YEARLY, count=3, anchored=True)),
-        ("连续三年", "连续三年每年6月30日前", RecurrenceRule(F.YEARLY, month=6, day=30, count=3)),
-        ("连续五年", "连续五年每季度", RecurrenceRule(F.QUARTERLY, count=5)),
-        ("yearly", None, RecurrenceRule(F.YEARLY)),
-        ("quarterly", None, RecurrenceRule(F.QUARTERLY)),
-        ("monthly", None, RecurrenceRule(F.MONTHLY)),
-        ("weekly", None, RecurrenceRule(F.WEEKLY, anchored=True)),
-        ("RRULE:FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30", None, RecurrenceRule(F.YEARLY, month=6, day=30)),
-        ("RRULE:FREQ=MONTHLY;INTERVAL=3;COUNT=4", None, RecurrenceRule(F.QUARTERLY, count=4)),
-        ("RRULE:FREQ=MONTHLY;BYMONTHDAY=-1", None, RecurrenceRule(F.MONTHLY)),
-        ("RRULE:FREQ=DAILY", None, None),
-        ("定期", "定期报告", None),
-        ("不定期", None, None),
-        ("periodic", None, None),
-        (None, None, None),
-        ("", "  ", None),
+        ("RRULE:FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30", RecurrenceRule(F.YEARLY, month=6, day=30)),
+        ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1", RecurrenceRule(F.YEARLY, month=3)),
+        ("rrule:freq=yearly;bymonth=12;bymonthday=-1", RecurrenceRule(F.YEARLY, month=12)),
+        ("RRULE:FREQ=MONTHLY;INTERVAL=6;BYMONTH=6,12;BYMONTHDAY=-1", RecurrenceRule(F.HALF_YEARLY)),
+        ("RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYMONTHDAY=-1", RecurrenceRule(F.QUARTERLY)),
+        (
+            "RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYMONTHDAY=-1;X-DAYS-AFTER=15",
+            RecurrenceRule(F.QUARTERLY, days_after_period=15),
+        ),
+        ("RRULE:FREQ=MONTHLY;BYMONTHDAY=10", RecurrenceRule(F.MONTHLY, day=10)),
+        ("RRULE:FREQ=MONTHLY;BYMONTHDAY=-1", RecurrenceRule(F.MONTHLY)),
+        ("RRULE:FREQ=WEEKLY", RecurrenceRule(F.WEEKLY, anchored=True)),
+        # no BY… part: the periods count from the start event (RFC 5545's DTSTART)
+        ("RRULE:FREQ=YEARLY;COUNT=3", RecurrenceRule(F.YEARLY, count=3, anchored=True)),
+        ("RRULE:FREQ=MONTHLY;INTERVAL=3;COUNT=4", RecurrenceRule(F.QUARTERLY, count=4, anchored=True)),
+        ("RRULE:FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30;COUNT=3", RecurrenceRule(F.YEARLY, month=6, day=30, count=3)),
+        ("RRULE:FREQ=DAILY", None),
+        ("RRULE:FREQ=YEARLY;INTERVAL=2", None),
+        ("RRULE:FREQ=MONTHLY;INTERVAL=5", None),
+        (None, None),
+        ("  ", None),
     ],
 )
-def test_parse_recurrence(text: str | None, deadline_text: str | None, expected: RecurrenceRule | None) -> None:
-    assert parse_recurrence(text, deadline_text) == expected
+def test_parse_rrule(rrule: str | None, expected: RecurrenceRule | None) -> None:
+    assert parse_rrule(rrule) == expected
+
+
+@pytest.mark.parametrize(
+    "rrule", ["RRULE:FREQ=YEARLY;BYMONTH=x", "RRULE:FREQ=YEARLY;BYMONTH=13", "FREQ=WEEKLY;COUNT=0"]
+)
+def test_malformed_rrules_are_refused(rrule: str) -> None:
+    with pytest.raises(InvalidRule):
+        parse_rrule(rrule)
 
 
 @pytest.mark.parametrize(
@@ -154,7 +146,7 @@ def test_instances(rule: RecurrenceRule, start: date, until: date, expected: lis
 
 
 def test_instances_then_shift_off_rest_days() -> None:
-    rule = parse_recurrence("每季度", "每季度结束后15日内")
+    rule = parse_rrule("RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYMONTHDAY=-1;X-DAYS-AFTER=15")
     assert rule is not None
     nominal = instances(rule, D(2024, 12, 31), D(2025, 12, 31))
     shifted = [effective_due(d).date for d in nominal]
@@ -184,3 +176,33 @@ def test_instances_then_shift_off_rest_days() -> None:
 def test_invalid_rules(kwargs: dict[str, object]) -> None:
     with pytest.raises(InvalidRule):
         RecurrenceRule(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rrule", "nominal", "period"),
+    [
+        ("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=-1", date(2025, 12, 31), InstancePeriod(Frequency.YEARLY, 2025)),
+        ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=31", date(2026, 3, 31), InstancePeriod(Frequency.YEARLY, 2026)),
+        (
+            "FREQ=MONTHLY;INTERVAL=6;BYMONTH=6,12;BYMONTHDAY=-1",
+            date(2026, 6, 30),
+            InstancePeriod(Frequency.HALF_YEARLY, 2026, 1),
+        ),
+        (
+            "FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYMONTHDAY=-1;X-DAYS-AFTER=15",
+            date(2026, 1, 15),
+            InstancePeriod(Frequency.QUARTERLY, 2025, 4),
+        ),
+        ("FREQ=MONTHLY;BYMONTHDAY=10", date(2026, 2, 10), InstancePeriod(Frequency.MONTHLY, 2026, 2)),
+    ],
+)
+def test_an_instance_names_the_calendar_period_it_is_for(rrule: str, nominal: date, period: InstancePeriod) -> None:
+    rule = parse_rrule(rrule)
+    assert rule is not None
+    assert nominal in instances(rule, date(2025, 1, 1), date(2026, 12, 31))
+    assert period_of(rule, nominal) == period
+
+
+def test_weekly_and_anchored_instances_have_no_named_period() -> None:
+    assert period_of(RecurrenceRule(Frequency.WEEKLY, anchored=True), date(2026, 3, 2)) is None
+    assert period_of(RecurrenceRule(Frequency.YEARLY, count=3, anchored=True), date(2026, 3, 2)) is None

@@ -1,0 +1,144 @@
+"""Every page each role visits, on the demo's data: no serious or critical axe-core violation (at desktop and
+phone size) and, on a 390 × 844 phone, nothing wider than the screen. Screenshots of the phone view go to
+artifacts/screenshots/phone-*.png."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app import clock
+from app.demo import DEMO_PASSWORD
+from tests.browser.conftest import CHROMIUM, Screens, Server, axe_violations
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="system Chromium (/usr/bin/chromium) is not installed: apt-get install chromium"
+)
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# The first link of each kind on a role's pages leads to a page of that kind: review, agreement, failure
+# record, message, obligation, document text.
+DETAIL_LINKS = {
+    "review": "main a[href^='/documents/'][href$='/review']",
+    "agreement": "main a[href^='/agreements/']",
+    "failure": "main a[href^='/failures/']",
+    "message": "main a[href^='/inbox/']",
+    "obligation": "main a[href^='/obligations/']",
+    "text": "main a[href^='/documents/'][href$='/text']",
+}
+# What each demo account must have reached, so the walk cannot quietly shrink.
+MUST_VISIT = {
+    "admin": {"/documents", "/agreements", "/my", "/finance", "/evaluate", "/failures", "/search", "/calendar",
+              "/sweep", "/admin/users", "/inbox", "/public", "review", "agreement", "failure", "obligation"},
+    "investment": {"/documents", "/agreements", "/inbox", "review", "agreement", "failure"},
+    "finance": {"/finance", "/documents", "/agreements", "review", "agreement"},
+    "department": {"/my", "/agreements", "agreement", "failure"},
+    "evaluator": {"/evaluate", "/failures", "/search", "/calendar", "failure"},
+}  # fmt: skip
+MMDDYYYY = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+
+
+def _check(page: object, path: str, name: str, screens: Screens, problems: list[str]) -> None:
+    """Open ``path`` at desktop size and at phone size; add what is wrong to ``problems``."""
+    page.set_viewport_size(DESKTOP)  # type: ignore[attr-defined]
+    response = page.goto(path)  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    if response.status != 200:
+        problems.append(f"{path}: HTTP {response.status}")
+        return
+    problems += [f"{path} (desktop): {v}" for v in axe_violations(page)]
+    if found := MMDDYYYY.findall(page.locator("main").inner_text()):  # type: ignore[attr-defined]
+        problems.append(f"{path}: dates as mm/dd/yyyy {found[:3]}")
+    page.set_viewport_size(PHONE)  # type: ignore[attr-defined]
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # type: ignore[attr-defined]  # layout.js
+    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    if width > PHONE["width"]:
+        problems.append(f"{path}: {width} px wide on a {PHONE['width']} px phone")
+    problems += [f"{path} (phone): {v}" for v in axe_violations(page)]
+    screens.shot(page, f"phone-{name}", full_page=False)
+
+
+def _login(browser: object, server: Server, username: str | None) -> object:
+    context = browser.new_context(base_url=server.url, locale="zh-CN", viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto("/login")
+    if username:
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert "/login" not in page.url, page.content()
+    return page
+
+
+def test_login_and_public_pages_pass_axe_and_fit_a_phone(
+    demo_server: Server, browser: object, screens: Screens
+) -> None:
+    page = _login(browser, demo_server, None)
+    assert page.evaluate("document.activeElement.name") == "username"  # type: ignore[attr-defined]  # autofocus
+    problems: list[str] = []
+    for path, name in (("/login", "login"), ("/public", "public")):
+        _check(page, path, name, screens, problems)
+    page.context.close()  # type: ignore[attr-defined]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("username", list(MUST_VISIT))
+def test_every_page_of_a_role_passes_axe_and_fits_a_phone(
+    demo_server: Server, browser: object, screens: Screens, username: str
+) -> None:
+    page = _login(browser, demo_server, username)
+    pages = [a.get_attribute("href") for a in page.locator("header nav a").all()]  # type: ignore[attr-defined]
+    pages += ["/inbox"]
+    visited: set[str] = set()
+    problems: list[str] = []
+    details: dict[str, str] = {}
+    for path in pages:
+        _check(page, path, f"{username}{path.replace('/', '-')}", screens, problems)
+        visited.add(path)
+        for kind, selector in DETAIL_LINKS.items():
+            link = page.locator(selector)  # type: ignore[attr-defined]
+            if kind not in details and link.count():
+                details[kind] = link.first.get_attribute("href").split("#")[0]
+    for kind, path in details.items():
+        _check(page, path, f"{username}-{kind}", screens, problems)
+        visited.add(kind)
+    page.context.close()  # type: ignore[attr-defined]
+    assert MUST_VISIT[username] <= visited, f"never reached: {MUST_VISIT[username] - visited}"
+    assert not problems, "\n".join(problems)
+
+
+def test_instances_name_their_period_and_calendar_chips_their_obligor(demo_server: Server, browser: object) -> None:
+    public = _login(browser, demo_server, None)
+    public.goto("/public")  # type: ignore[attr-defined]
+    labels = public.locator("#public-failures .badge.period").all_inner_texts()  # type: ignore[attr-defined]
+    assert labels, "the demo publishes breaches of yearly duties: each names its year"
+    assert all(re.fullmatch(r"\d{4}年度", label) for label in labels), labels
+    public.context.close()  # type: ignore[attr-defined]
+
+    admin = _login(browser, demo_server, "admin")
+    admin.goto("/my")  # type: ignore[attr-defined]
+    mine = admin.locator("#my-obligations .badge.period").all_inner_texts()  # type: ignore[attr-defined]
+    assert any(re.fullmatch(r"\d{4}年度", label) for label in mine), mine
+    # the same yearly duty's instances in one list are told apart by their year
+    rows = admin.locator("#my-obligations tbody tr").filter(has=admin.locator(".badge.period"))  # type: ignore[attr-defined]
+    by_quote: dict[str, set[str]] = {}
+    for row in rows.all():
+        label = row.locator(".badge.period").inner_text()
+        by_quote.setdefault(row.locator("td.quote").inner_text().removeprefix(label), set()).add(label)
+    assert any(len(years) > 1 for years in by_quote.values()), by_quote
+    chips = admin.locator("#calendar a.due")  # type: ignore[attr-defined]
+    month = clock.today()  # walk back from the current month to one with deadlines on it
+    for _ in range(24):
+        admin.goto(f"/calendar?month={month:%Y-%m}")  # type: ignore[attr-defined]
+        if chips.count():
+            break
+        month = month.replace(day=1) - timedelta(days=1)
+    assert chips.count(), "no month of the demo's last two years has a deadline on the calendar"
+    for chip in chips.all():
+        title, shown = chip.get_attribute("title") or "", chip.inner_text()
+        assert title.split() == shown.split(), (title, shown)  # obligor · clause, in full
+    admin.context.close()  # type: ignore[attr-defined]

@@ -1,0 +1,70 @@
+"""``get_in_scope``: a row outside the caller's scope answers exactly as one that does not exist (404), by the
+model's own visibility rule, locked or not, and through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.errors import NotFound
+from app.models import Agreement, Document, Obligation, Organisation
+from app.services.scope import find_in_scope, get_in_scope, managed_agreements
+from tests.conftest import City
+from tests.integration.tracking_helpers import agreement, obligation, principal
+
+
+async def test_a_row_outside_the_scope_is_a_404_like_a_missing_one(city: City) -> None:
+    ag = await agreement(city, owner="district_ndrc")  # 南海区's agreement, its document and obligation
+    ob = await obligation(ag, city, owner="district_ndrc")
+    inside, outside = await principal("admin"), await principal("department")  # 市发展改革局 sees its subtree
+    for model, row_id in [(Agreement, ag.id), (Document, ag.document_id), (Obligation, ob.id)]:
+        assert (await get_in_scope(model, row_id, inside)).id == row_id
+        for lock in (False, True):
+            with pytest.raises(NotFound) as refused:
+                await get_in_scope(model, row_id, outside, lock=lock)
+            assert "does not exist or is not visible to you" in refused.value.detail
+        with pytest.raises(NotFound) as missing:
+            await get_in_scope(model, 999_999, inside)
+        assert missing.value.detail.replace("999999", str(row_id)) == refused.value.detail
+    own = city.orgs["district_ndrc"]
+    assert (await get_in_scope(Organisation, own, await principal("district_department"))).id == own
+    with pytest.raises(NotFound):  # its government is above its subtree
+        await get_in_scope(Organisation, city.orgs["district"], await principal("district_department"))
+
+
+async def test_the_model_rule_or_the_given_scope_decides(city: City) -> None:
+    """A department sees an agreement holding its obligation (the model's rule) but does not manage it."""
+    ag = await agreement(city, owner="investment")
+    ob = await obligation(ag, city, owner="ndrc")
+    department = await principal("department")
+    assert (await get_in_scope(Agreement, ag.id, department)).id == ag.id
+    assert await find_in_scope(Agreement, ag.id, department, scope=managed_agreements(department)) is None
+    owner_loaded = await get_in_scope(Obligation, ob.id, department, related=("owner",))
+    assert isinstance(owner_loaded.owner, Organisation)
+
+
+async def test_the_api_answers_404_for_rows_outside_the_scope(client: Any, city: City) -> None:
+    ag = await agreement(city, owner="district_ndrc")
+    ob = await obligation(ag, city, owner="district_ndrc")
+    for url in (f"/api/agreements/{ag.id}", f"/api/obligations/{ob.id}", f"/api/documents/{ag.document_id}"):
+        assert (await client.get(url, headers=city.auth("admin"))).status_code == 200, url
+        outside = await client.get(url, headers=city.auth("department"))
+        assert outside.status_code == 404, url
+        assert "not visible to you" in outside.json()["detail"]
+
+
+async def test_the_whole_tree_is_no_condition_and_a_subtree_still_filters(client: Any, city: City) -> None:
+    """The administrator's scope (``/``) adds no join to a list; a narrower scope still filters by path."""
+    from app.services.scope import ROOT, within
+
+    assert within("owner", ROOT).children == ()
+    assert not within("owner", ROOT).filters
+    assert within("owner", "/1/").filters == {"owner__path__startswith": "/1/"}
+    for owner in ("district_ndrc", "ndrc", "investment"):
+        await obligation(await agreement(city, owner=owner), city, owner=owner)
+    everything = await Obligation.all().count()
+    admin = (await client.get("/api/obligations/", headers=city.auth("admin"))).json()
+    assert admin["total"] == everything == 3
+    district = (await client.get("/api/obligations/", headers=city.auth("district_department"))).json()
+    assert district["total"] == 1
