@@ -40,6 +40,10 @@ class DocumentStatus(StrEnum):
     FAILED = "failed"
 
 
+# ``Document.failure_code`` of an extracted document in which no obligation was found (its reason says why)
+NO_OBLIGATIONS = "no_obligations"
+
+
 class AgreementKind(StrEnum):
     INVESTMENT_PROMOTION = "investment_promotion"
     PPP = "ppp"
@@ -175,8 +179,8 @@ class Document(Model):
     pages = fields.IntField(null=True)
     pages_done = fields.IntField(default=0)
     status = fields.CharEnumField(DocumentStatus, max_length=20, default=DocumentStatus.QUEUED, db_index=True)
-    failure_code = fields.CharField(max_length=40, null=True)
-    failure_reason = fields.TextField(null=True)
+    failure_code = fields.CharField(max_length=40, null=True)  # also "no_obligations" on an extracted document
+    failure_reason = fields.TextField(null=True)  # one line for the clerk: why it failed or found nothing
     kind_hint = fields.CharField(max_length=30, null=True)
     signed_on_hint = fields.DateField(null=True)
     extractor_version = fields.CharField(max_length=40, null=True)

@@ -150,7 +150,7 @@ def extract(
     data: bytes, options: ExtractOptions | None = None, progress: ProgressCallback | None = None
 ) -> ExtractionResult:
     options = options or ExtractOptions()
-    media_type, pages = read_pages(data, options.limits, progress, ocr=options.ocr)
+    media_type, pages = read_pages(data, options.limits, progress, ocr=options.ocr, filename=options.filename)
     text = "\n".join(p.text for p in pages)
     language = detect_language(text)
     kind = options.kind or detect_kind(squash_spaces(text))

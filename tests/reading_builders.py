@@ -70,15 +70,21 @@ def table_pdf(before: Sequence[str], rows: Sequence[Sequence[str]], after: Seque
 def scanned_pdf(lines: Sequence[str]) -> bytes:
     """An image-only PDF: a text PDF rendered at 150 dpi and put back as a picture, as a scanner would.
     Latin text only: pdfium renders with the system's fonts, and a test machine may have no CJK font."""
+    return scanned_pages_pdf([lines])
+
+
+def scanned_pages_pdf(pages: Sequence[Sequence[str]]) -> bytes:
+    """A scan of several pages, each built as ``scanned_pdf`` builds its one page."""
     import pypdfium2 as pdfium
     from reportlab.lib.utils import ImageReader
 
-    source = pdfium.PdfDocument(text_pdf([lines], size=14, font="Helvetica"))
-    image = source[0].render(scale=150 / 72).to_pil().convert("L")
+    source = pdfium.PdfDocument(text_pdf(pages, size=14, font="Helvetica"))
     buffer = io.BytesIO()
     c = _canvas(buffer)
-    c.drawImage(ImageReader(image), 0, 0, width=595, height=842)
-    c.showPage()
+    for index in range(len(pages)):
+        image = source[index].render(scale=150 / 72).to_pil().convert("L")
+        c.drawImage(ImageReader(image), 0, 0, width=595, height=842)
+        c.showPage()
     c.save()
     return buffer.getvalue()
 

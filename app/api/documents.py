@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, Parameter
@@ -36,7 +36,8 @@ class DocumentController(Controller):
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[DocumentRead]:
         """Upload a contract or plan (PDF, DOCX or TXT). Stored durably before answering 202; identical bytes
-        return the existing document (200). Extraction runs as a job; poll the document's URL."""
+        return the existing document (200, ``duplicate`` true). Extraction runs as a job; poll the document's
+        URL."""
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise InvalidInput(
@@ -58,7 +59,7 @@ class DocumentController(Controller):
         if created:  # file and row are committed: the upload is accepted even if Redis is down
             await submit_extraction(queue, document.id)
         return Response(
-            document_read(document),
+            document_read(document, duplicate=not created),
             status_code=202 if created else 200,
             headers={"Location": f"/api/documents/{document.id}"},
         )
@@ -103,6 +104,11 @@ class DocumentController(Controller):
         document = await svc.queue_retry(principal, document_id)
         await submit_extraction(queue, document.id, retry=True)  # a fresh job id: it runs now
         return document_read(document)
+
+    @delete("/{document_id:int}", opt={"roles": UPLOADERS}, status_code=204)
+    async def delete_document(self, principal: CurrentUser, document_id: FromPath[int]) -> None:
+        """Delete a failed upload (409 while it is not failed or anything confirmed refers to it)."""
+        await svc.delete_document(principal, document_id)
 
 
 def _quote(name: str) -> str:

@@ -29,6 +29,7 @@ from app.models import (
     PPPTag,
     Role,
 )
+from app.services.documents import outcome
 from app.services.tracking import SuspensionGround
 from extractors.model import Category
 from trackers import ObligationState, ReviewStatus
@@ -52,6 +53,7 @@ class DocumentRead(msgspec.Struct):
     media_type: str
     size: int
     status: DocumentStatus
+    outcome: str  # the status, or "no_obligations" for an extracted document in which none was found
     pages: int | None
     pages_done: int
     progress: float | None
@@ -62,9 +64,10 @@ class DocumentRead(msgspec.Struct):
     extractor_version: str | None
     created_at: datetime
     extracted_at: datetime | None
+    duplicate: bool = False  # an upload answered with this already uploaded document (the same bytes)
 
 
-def document_read(d: Document) -> DocumentRead:
+def document_read(d: Document, *, duplicate: bool = False) -> DocumentRead:
     progress = round(d.pages_done / d.pages, 3) if d.pages else None
     return DocumentRead(
         id=d.id,
@@ -74,6 +77,7 @@ def document_read(d: Document) -> DocumentRead:
         media_type=d.media_type,
         size=d.size,
         status=d.status,
+        outcome=outcome(d),
         pages=d.pages,
         pages_done=d.pages_done,
         progress=progress,
@@ -84,6 +88,7 @@ def document_read(d: Document) -> DocumentRead:
         extractor_version=d.extractor_version,
         created_at=d.created_at,
         extracted_at=d.extracted_at,
+        duplicate=duplicate,
     )
 
 

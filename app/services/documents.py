@@ -1,4 +1,5 @@
-"""Uploading documents and reading their status. Files are stored before the upload is answered."""
+"""Uploading documents, reading their status, retrying and deleting failed ones. Files are stored before the
+upload is answered."""
 
 from __future__ import annotations
 
@@ -11,12 +12,23 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, InvalidInput, PayloadTooLarge
-from app.models import AgreementKind, Document, DocumentStatus
+from app.models import (
+    NO_OBLIGATIONS,
+    Agreement,
+    AgreementKind,
+    Document,
+    DocumentStatus,
+    FulfilmentEvidence,
+    IntegrityFailure,
+    Obligation,
+    PPPProject,
+)
 from app.security import Principal
 from app.services import audit
 from app.services.scope import get_in_scope
 from app.services.scope import visible_documents as visible_documents  # re-exported: callers read it here
 from app.storage import FileStore
+from trackers import ReviewStatus
 
 MAX_FILENAME = 255
 
@@ -94,6 +106,14 @@ async def get_document(principal: Principal, document_id: int) -> Document:
     return await get_in_scope(Document, document_id, principal)
 
 
+def outcome(document: Document) -> str:
+    """What the clerk sees: the status, except that an extracted document without obligations says so
+    (``no_obligations``; its ``failure_reason`` says what was read)."""
+    if document.status == DocumentStatus.EXTRACTED and document.failure_code == NO_OBLIGATIONS:
+        return NO_OBLIGATIONS
+    return str(document.status)
+
+
 async def list_documents(
     principal: Principal, status: DocumentStatus | None, limit: int, offset: int
 ) -> tuple[list[Document], int]:
@@ -114,4 +134,55 @@ async def queue_retry(principal: Principal, document_id: int) -> Document:
         raise Conflict(f"Only failed documents can be retried; this one is {document.status}.")
     await document.refresh_from_db()
     await audit.record(principal, "document.retry", "document", document.id, {"status": "failed"}, {"status": "queued"})
+    return document
+
+
+async def delete_document(principal: Principal, document_id: int) -> Document:
+    """Delete a failed document with what an earlier extraction of it left (proposed or rejected obligations,
+    the agreement and its parties), in one transaction with its audit entry. Refused (409) while it is not
+    failed, and when anything tracked hangs on it: a confirmed obligation, fulfilment evidence, a recorded integrity
+    failure or a PPP project built on its agreement. The stored file stays: it is content-addressed and may be the same
+    bytes as another organisation's document, and the audit entry names it by its SHA-256."""
+    document = await get_document(principal, document_id)
+    if document.status != DocumentStatus.FAILED:
+        raise Conflict(
+            f"只能删除处理失败的文件，该文件状态为 {document.status} "
+            f"(only failed documents can be deleted; this one is {document.status})",
+            document=document.id,
+        )
+    async with in_transaction():
+        obligations = Obligation.filter(document_id=document.id)
+        agreements = Agreement.filter(document_id=document.id)
+        tracked = (
+            await obligations.filter(review_status=ReviewStatus.CONFIRMED).exists()
+            or await FulfilmentEvidence.filter(obligation__document_id=document.id).exists()
+            or await IntegrityFailure.filter(obligation__document_id=document.id).exists()
+            or await PPPProject.filter(agreement__document_id=document.id).exists()
+        )
+        if tracked:
+            raise Conflict(
+                "该文件已有确认的义务或据此记录的履约情况，不能删除 "
+                "(confirmed obligations or records based on them refer to this document)",
+                document=document.id,
+            )
+        removed = len(await obligations.values_list("id", flat=True))
+        await Obligation.filter(document_id=document.id, parent_id__isnull=False).delete()  # instances first
+        await obligations.delete()
+        await agreements.delete()
+        if not await Document.filter(id=document.id, status=DocumentStatus.FAILED).delete():
+            raise Conflict("该文件刚被重新排队，未删除 (the document was queued again meanwhile)", document=document.id)
+        await audit.record(
+            principal,
+            "document.delete",
+            "document",
+            document.id,
+            {
+                "status": document.status,
+                "filename": document.filename,
+                "sha256": document.sha256,
+                "failure_code": document.failure_code,
+                "obligations": removed,
+            },
+            None,
+        )
     return document

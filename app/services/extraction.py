@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 import extractors
 from app.models import (
+    NO_OBLIGATIONS,
     Agreement,
     AgreementKind,
     AgreementParty,
@@ -39,6 +40,19 @@ log = logging.getLogger("chengxin.extraction")
 
 PROGRESS_INTERVAL_S = 0.25
 INTERNAL_FAILURE = "处理该文件时发生内部错误，已记录，请联系管理员 (an internal error occurred; it has been logged)"
+
+
+def no_obligations_reason(result: extractors.ExtractionResult) -> str:
+    """Why an extracted document has no obligations, in words a clerk can act on: how much was read, and
+    what kind of clause was looked for."""
+    chars = sum(1 for ch in result.text if not ch.isspace())
+    read = f"已读取 {result.document.pages} 页、{chars} 字"
+    if result.document.ocr:
+        read += "（文字识别）"
+    return (
+        f"{read}，但没有找到约定义务的条款（如“甲方应当……”“乙方承诺……”），请确认这是协议、合同或政策文件 "
+        f"(read {result.document.pages} page(s), {chars} characters; no clause stating an obligation was found)"
+    )
 
 
 def extract_options(document: Document, settings: Settings) -> extractors.ExtractOptions:
@@ -124,7 +138,8 @@ async def _run_extraction(document_id: int, settings: Settings) -> DocumentStatu
 
 async def _record_progress(document_id: int, done: int, total: int) -> None:
     try:
-        await Document.filter(id=document_id, status=DocumentStatus.EXTRACTING).update(
+        # never backwards: updates sent from the reading thread may be applied out of order
+        await Document.filter(id=document_id, status=DocumentStatus.EXTRACTING, pages_done__lte=done).update(
             pages_done=done,
             pages=total,
             updated_at=datetime.now(UTC),  # a heartbeat: not stale while it moves
@@ -198,7 +213,7 @@ async def save_extraction(document: Document, result: extractors.ExtractionResul
         existing = await Agreement.get_or_none(document_id=document.id, extractor_version=result.extractor_version)
         if existing is None:
             raise
-        await _mark_extracted(document, result)
+        await _mark_extracted(document, result, await Obligation.filter(agreement_id=existing.id).count())
         return existing
 
 
@@ -209,7 +224,7 @@ async def _save_extraction(document: Document, result: extractors.ExtractionResu
     async with in_transaction():
         existing = await Agreement.get_or_none(document_id=document.id, extractor_version=result.extractor_version)
         if existing is not None:  # an earlier run wrote it (a retry, a re-run after a crash)
-            await _mark_extracted(document, result)
+            await _mark_extracted(document, result, await Obligation.filter(agreement_id=existing.id).count())
             return existing
         agreement = await Agreement.create(
             kind=AgreementKind(str(info.kind)),
@@ -270,7 +285,7 @@ async def _save_extraction(document: Document, result: extractors.ExtractionResu
             row.proposal = facts(row)
         if rows:
             await Obligation.bulk_create(rows, batch_size=500)
-        await _mark_extracted(document, result)
+        await _mark_extracted(document, result, len(rows))
         await audit.record(
             None,
             "document.extracted",
@@ -282,8 +297,11 @@ async def _save_extraction(document: Document, result: extractors.ExtractionResu
     return agreement
 
 
-async def _mark_extracted(document: Document, result: extractors.ExtractionResult) -> None:
+async def _mark_extracted(document: Document, result: extractors.ExtractionResult, obligations: int) -> None:
+    """Extracted; with no obligations found the document says why (``NO_OBLIGATIONS`` and a reason), so
+    that an empty result is not mistaken for a finished one."""
     info = result.document
+    empty = obligations == 0
     await Document.filter(id=document.id).update(
         status=DocumentStatus.EXTRACTED,
         pages=info.pages,
@@ -294,6 +312,6 @@ async def _mark_extracted(document: Document, result: extractors.ExtractionResul
         extractor_version=result.extractor_version,
         extracted_at=datetime.now(UTC),
         updated_at=datetime.now(UTC),
-        failure_code=None,
-        failure_reason=None,
+        failure_code=NO_OBLIGATIONS if empty else None,
+        failure_reason=no_obligations_reason(result) if empty else None,
     )

@@ -120,7 +120,7 @@ class DocumentPages(Controller):
         return page(
             request,
             "documents.html",
-            documents=rows,
+            documents=[(d, document_svc.outcome(d)) for d in rows],
             uploaded_on={d.id: clock.to_beijing_date(d.created_at) for d in rows},
             view=view.counted(total),
             flt=flt,

@@ -1,6 +1,6 @@
 """Turn file bytes into pages of clean text. The format is detected from the bytes, never from a name.
 
-    read_pages(data, limits, progress, ocr=True) -> (media type, [Page, ...])
+    read_pages(data, limits, progress, ocr=True, filename=None) -> (media type, [Page, ...])
 
 Modules, one concern each:
 
@@ -24,7 +24,7 @@ from extractors.errors import EmptyDocument, LimitExceeded
 from extractors.model import Limits, Page
 from extractors.reading.raw import RawPage
 from extractors.reading.sandbox import parse_in_child
-from extractors.reading.sniff import DOCX, PDF, TEXT, decode_text, sniff_media_type
+from extractors.reading.sniff import DOCX, PDF, TEXT, check_name_matches, decode_text, sniff_media_type
 from extractors.reading.textclean import (
     join_across_pages,
     ocr_punctuation,
@@ -49,9 +49,15 @@ __all__ = ["DOCX", "PDF", "TEXT", "ProgressCallback", "read_pages", "sniff_media
 
 
 def read_pages(
-    data: bytes, limits: Limits, progress: ProgressCallback | None = None, *, ocr: bool = True
+    data: bytes,
+    limits: Limits,
+    progress: ProgressCallback | None = None,
+    *,
+    ocr: bool = True,
+    filename: str | None = None,
 ) -> tuple[str, list[Page]]:
-    """Return (media type, pages). Raises an ``ExtractionError`` subclass with a clerk-facing reason.
+    """Return (media type, pages). Raises an ``ExtractionError`` subclass with a clerk-facing reason;
+    ``filename`` (as uploaded) only serves to refuse plain text named like a PDF or Word file.
 
     ``Page.start`` is the offset of the page's text in ``"\\n".join(page.text for page in pages)``.
     """
@@ -63,6 +69,7 @@ def read_pages(
     if not data.strip():
         raise EmptyDocument("文件是空的 (the file is empty)")
     media_type = sniff_media_type(data)
+    check_name_matches(media_type, filename)
     raw: list[RawPage] = []
     if media_type == TEXT:
         text = (decode_text(data) or "").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -190,6 +190,8 @@ def parse_in_child(
             kind = message[0]
             if kind == "total":
                 total = int(message[1])
+                if progress is not None:  # the page count is known before the first (OCR) page is done
+                    progress(0, total)
             elif kind == "page":
                 clock.check(len(pages) + 1, limits)  # a page read between two looks is measured too
                 pages.append(page_from_json(message[1]))

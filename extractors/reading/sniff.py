@@ -87,6 +87,25 @@ def sniff_media_type(data: bytes) -> str:
     return TEXT
 
 
+# Names that promise a laid-out document: plain text under one of them is a mistake (a text export saved
+# with the wrong name, a file renamed by hand), and extracting it would hide that from the clerk.
+_DOCUMENT_SUFFIXES = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".ofd": "OFD"}
+
+
+def check_name_matches(media_type: str, filename: str | None) -> None:
+    """Refuse plain text whose name says it is a PDF or Word file (``协议.pdf`` holding text): the bytes decide
+    the format, and a clerk must learn that the file is not the document its name promises."""
+    if media_type != TEXT or not filename:
+        return
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    claimed = _DOCUMENT_SUFFIXES.get(suffix)
+    if claimed is not None:
+        raise UnsupportedFormat(
+            f"文件名是 {suffix}，但内容是纯文本，不是 {claimed} 文件；请上传原始 {claimed} 文件，"
+            f"或改名为 .txt 后上传 (named {suffix} but the content is plain text, not a {claimed} file)"
+        )
+
+
 _PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 

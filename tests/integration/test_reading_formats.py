@@ -42,7 +42,7 @@ def test_a_lone_cjk_glyph_that_pdfium_drops_is_still_read() -> None:
 def test_progress_reaches_the_caller_from_the_child() -> None:
     calls: list[tuple[int, int]] = []
     read_pages(text_pdf([["一"], ["二"], ["三"]]), LIMITS, lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # the page count first, before any page is read
 
 
 def test_wrapped_lines_are_joined_and_paragraphs_kept() -> None:
