@@ -299,11 +299,15 @@ class ExportController(Controller):
         export_format: Annotated[ExportFormat, QueryParameter(name="format")] = ExportFormat.XLSX,
     ) -> Response[bytes]:
         """Any statistic or list as a spreadsheet; takes the same filters as the matching /api/stats route."""
-        table = await build_table(dataset, principal.scope_path, flt, oq, fq)
-        body = tables.to_csv(table) if export_format == ExportFormat.CSV else tables.to_xlsx(table)
-        filename = f"{dataset}.{export_format}"
-        return Response(
-            body,
-            media_type=MEDIA[export_format],
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return spreadsheet(await build_table(dataset, principal.scope_path, flt, oq, fq), export_format, dataset)
+
+
+def spreadsheet(table: tables.Table, export_format: ExportFormat, name: str) -> Response[bytes]:
+    """``table`` as a download: ``name.csv`` (UTF-8 with BOM) or ``name.xlsx`` — the API's exports and
+    the list pages' export links."""
+    body = tables.to_csv(table) if export_format == ExportFormat.CSV else tables.to_xlsx(table)
+    return Response(
+        body,
+        media_type=MEDIA[export_format],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{export_format}"'},
+    )

@@ -18,8 +18,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from app.clock import to_beijing_date
 from app.labels import label
-from app.models import IntegrityFailure, Obligation, Organisation
+from app.models import Agreement, Document, IntegrityFailure, Obligation, Organisation
 from app.services.stats import StatsRow
 
 
@@ -84,8 +85,9 @@ def stats_table(
     return Table(title, columns, rows)
 
 
-def _owner(o: Obligation) -> str:
-    return o.owner.name if isinstance(o.owner, Organisation) else ""
+def _org_name(org: object) -> str:
+    """An organisation's name when it was fetched with the row, else empty."""
+    return org.name if isinstance(org, Organisation) else ""
 
 
 def obligations_table(rows: Sequence[Obligation]) -> Table:
@@ -94,7 +96,7 @@ def obligations_table(rows: Sequence[Obligation]) -> Table:
         [
             Column("编号", Cell.INT, lambda o: o.id),
             Column("协议编号", Cell.INT, lambda o: o.agreement_id),
-            Column("责任单位", Cell.TEXT, _owner),
+            Column("责任单位", Cell.TEXT, lambda o: _org_name(o.owner)),
             Column("义务人", Cell.TEXT, lambda o: o.obligor_name or ""),
             Column("类别", Cell.TEXT, lambda o: label("category", o.category)),
             Column("义务内容", Cell.TEXT, lambda o: o.quote),
@@ -109,14 +111,47 @@ def obligations_table(rows: Sequence[Obligation]) -> Table:
     )
 
 
+def agreements_table(rows: Sequence[Agreement]) -> Table:
+    return Table(
+        "协议清单",
+        [
+            Column("编号", Cell.INT, lambda a: a.id),
+            Column(
+                "协议名称",
+                Cell.TEXT,
+                lambda a: a.title or (a.document.filename if isinstance(a.document, Document) else ""),
+            ),
+            Column("类型", Cell.TEXT, lambda a: label("kind", a.kind)),
+            Column("主管单位", Cell.TEXT, lambda a: _org_name(a.owning_department)),
+            Column("签订日期", Cell.DATE, lambda a: a.signed_on),
+            Column("协议金额（元）", Cell.MONEY, lambda a: a.value),
+        ],
+        rows,
+    )
+
+
+def documents_table(rows: Sequence[Document]) -> Table:
+    return Table(
+        "文件清单",
+        [
+            Column("编号", Cell.INT, lambda d: d.id),
+            Column("文件名", Cell.TEXT, lambda d: d.filename),
+            Column("上传单位", Cell.TEXT, lambda d: _org_name(d.organisation)),
+            Column("类型", Cell.TEXT, lambda d: label("kind", d.kind_hint) if d.kind_hint else ""),
+            Column("状态", Cell.TEXT, lambda d: label("status", d.status)),
+            Column("页数", Cell.INT, lambda d: d.pages),
+            Column("上传日期", Cell.DATE, lambda d: to_beijing_date(d.created_at)),
+        ],
+        rows,
+    )
+
+
 def failures_table(rows: Sequence[IntegrityFailure]) -> Table:
     return Table(
         "失信记录",
         [
             Column("编号", Cell.INT, lambda f: f.id),
-            Column(
-                "失信主体", Cell.TEXT, lambda f: f.organisation.name if isinstance(f.organisation, Organisation) else ""
-            ),
+            Column("失信主体", Cell.TEXT, lambda f: _org_name(f.organisation)),
             Column("类型", Cell.TEXT, lambda f: label("fkind", f.kind)),
             Column("承诺对象", Cell.TEXT, lambda f: f.promised_to or ""),
             Column("约定期限", Cell.DATE, lambda f: f.due_date),

@@ -1,15 +1,78 @@
-"""The filtered, paginated lists evaluators read and export: obligations and integrity-failure records."""
+"""The filtered, sorted, paginated lists staff read and export: obligations, agreements, documents and
+integrity-failure records. Each list is a frozen query object (its filters), a :class:`Sorting` (the sort
+keys it offers) and one function building its queryset inside the caller's scope; :func:`page_of` counts,
+orders and cuts any of them the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
-from tortoise.expressions import Q
+from tortoise.expressions import Case, Q, Subquery, When
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from app.models import IntegrityFailure, Obligation, Organisation
+from app.clock import BEIJING
+from app.models import (
+    Agreement,
+    Document,
+    InboxMessage,
+    IntegrityFailure,
+    Obligation,
+    ObligationWarning,
+    Organisation,
+)
 from app.services.scope import within
+
+M = TypeVar("M", bound=Model)
+
+# confidence bands a reader may filter obligations by (the review page marks below 0.7 as uncertain)
+CONFIDENCE_BANDS: dict[str, tuple[float | None, float | None]] = {"low": (None, 0.7), "high": (0.7, None)}
+
+
+@dataclass(frozen=True, slots=True)
+class Sorting:
+    """The sort keys a list offers → columns. A trailing ``-`` on a key sorts descending, the id breaks
+    ties, an unknown key means the default; columns in ``nullable`` put rows without a value last in
+    either direction (SQLite and PostgreSQL disagree on where NULL goes)."""
+
+    columns: Mapping[str, str]
+    default: str
+    nullable: frozenset[str] = frozenset()
+
+    def normalise(self, sort: str) -> str:
+        """``sort`` if this list offers it, else the default."""
+        return sort if sort.removesuffix("-") in self.columns else self.default
+
+    def order(self, sort: str) -> tuple[str, ...]:
+        """``order_by`` arguments for a sort key such as ``due`` or ``days_late-``."""
+        sort = self.normalise(sort)
+        key, sign = (sort[:-1], "-") if sort.endswith("-") else (sort, "")
+        column = self.columns[key]
+        first = (f"{column}_missing",) if column in self.nullable else ()
+        return *first, f"{sign}{column}", f"{sign}id"
+
+    def annotate(self, query: QuerySet[M], sort: str) -> QuerySet[M]:
+        """The query with the ``…_missing`` flag :meth:`order` sorts on, when the key needs one."""
+        column = self.columns[self.normalise(sort).removesuffix("-")]
+        if column not in self.nullable:
+            return query
+        return query.annotate(**{f"{column}_missing": Case(When(**{f"{column}__isnull": True}, then="1"), default="0")})
+
+
+async def page_of(
+    query: QuerySet[M], sorting: Sorting, sort: str, limit: int | None, offset: int = 0, related: tuple[str, ...] = ()
+) -> tuple[list[M], int]:
+    """One page of ``query`` in the order ``sort`` asks for, and how many rows the whole query has."""
+    total = await query.count()
+    rows = sorting.annotate(query, sort).order_by(*sorting.order(sort)).offset(offset)
+    if related:
+        rows = rows.prefetch_related(*related)
+    if limit is not None:
+        rows = rows.limit(limit)
+    return list(await rows), total
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +87,12 @@ class ObligationQuery:
     obligor_role: str | None = None
     due_from: date | None = None
     due_to: date | None = None
+    states: tuple[str, ...] | None = None  # the states a list is about (``state`` picks one of them)
+    review_statuses: tuple[str, ...] | None = None  # likewise for review (an agreement: all but rejected)
+    district_id: int | None = None  # a district or town: obligations of bodies under it
+    confidence: str | None = None  # a key of CONFIDENCE_BANDS
+    warning_within: int | None = None  # only those warned of, with a window of at most this many days
+    q: str | None = None  # words in the clause, the action or the obligor's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,26 +107,88 @@ class FailureQuery:
     q: str | None = None  # words in the clause, the body's name or the obligor's
 
 
-# sort keys a list may ask for → columns (a trailing ``-`` on the key: descending); the id breaks ties
-FAILURE_SORTS: dict[str, str] = {
-    "detected": "detected_on",
-    "due": "due_date",
-    "days_late": "days_late",
-    "severity": "severity",
-    "amount": "amount_outstanding",
-    "state": "state",
-    "body": "organisation__name",
-}
-DEFAULT_FAILURE_SORT = "detected-"
+@dataclass(frozen=True, slots=True)
+class AgreementQuery:
+    organisation_id: int | None = None  # the owning department (its subtree)
+    district_id: int | None = None
+    kind: str | None = None
+    obligation_state: str | None = None  # agreements holding a confirmed obligation in this state
+    signed_from: date | None = None
+    signed_to: date | None = None
+    q: str | None = None  # words in the title or the document's file name
 
 
-def failure_order(sort: str) -> tuple[str, str]:
-    """``order_by`` arguments for a sort key such as ``due`` or ``days_late-``; unknown → newest first."""
-    key, descending = (sort[:-1], True) if sort.endswith("-") else (sort, False)
-    if key not in FAILURE_SORTS:
-        return failure_order(DEFAULT_FAILURE_SORT)
-    sign = "-" if descending else ""
-    return f"{sign}{FAILURE_SORTS[key]}", f"{sign}id"
+@dataclass(frozen=True, slots=True)
+class DocumentQuery:
+    organisation_id: int | None = None  # the uploading organisation (its subtree)
+    status: str | None = None
+    kind: str | None = None  # the kind given at upload
+    uploaded_from: date | None = None
+    uploaded_to: date | None = None
+    q: str | None = None  # words in the file name
+
+
+@dataclass(frozen=True, slots=True)
+class InboxQuery:
+    user_id: int  # a user's own notices: the inbox has no organisation scope
+    event: str | None = None  # one of notifications.EVENTS: warning, failure, assignment …
+    unread: bool = False
+    due_from: date | None = None
+    due_to: date | None = None
+    q: str | None = None  # words in the subject or the text
+
+
+FAILURE_SORTING = Sorting(
+    {
+        "detected": "detected_on",
+        "due": "due_date",
+        "days_late": "days_late",
+        "severity": "severity",
+        "amount": "amount_outstanding",
+        "state": "state",
+        "body": "organisation__name",
+    },
+    default="detected-",
+)
+INBOX_SORTING = Sorting(
+    {"received": "id", "due": "due_date", "event": "event"}, default="received-", nullable=frozenset({"due_date"})
+)
+OBLIGATION_SORTING = Sorting(
+    {
+        "due": "due_date",
+        "state": "state",
+        "category": "category",
+        "confidence": "confidence",
+        "amount": "amount",
+        "body": "owner__name",
+        "agreement": "agreement_id",
+    },
+    default="due",
+    nullable=frozenset({"due_date", "amount"}),
+)
+AGREEMENT_SORTING = Sorting(
+    {
+        "id": "id",
+        "title": "title",
+        "kind": "kind",
+        "signed": "signed_on",
+        "body": "owning_department__name",
+    },
+    default="id-",
+    nullable=frozenset({"signed_on"}),
+)
+DOCUMENT_SORTING = Sorting(
+    {
+        "id": "id",
+        "filename": "filename",
+        "status": "status",
+        "pages": "pages",
+        "uploaded": "created_at",
+        "body": "organisation__name",
+    },
+    default="id-",
+    nullable=frozenset({"pages"}),
+)
 
 
 async def subtree_path(scope_path: str, organisation_id: int | None) -> str | None:
@@ -87,18 +218,96 @@ async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligatio
         query = query.filter(due_date__gte=q.due_from)
     if q.due_to:
         query = query.filter(due_date__lte=q.due_to)
+    if q.states is not None:
+        query = query.filter(state__in=q.states)
+    if q.review_statuses is not None:
+        query = query.filter(review_status__in=q.review_statuses)
+    if q.district_id is not None:
+        query = await _under(query, "owner", scope_path, q.district_id)
+    low, high = CONFIDENCE_BANDS.get(q.confidence or "", (None, None))
+    if low is not None:
+        query = query.filter(confidence__gte=low)
+    if high is not None:
+        query = query.filter(confidence__lt=high)
+    if q.warning_within is not None:
+        warned = ObligationWarning.filter(window_days__lte=q.warning_within).values("obligation_id")
+        query = query.filter(id__in=Subquery(warned))
+    if q.q:
+        query = query.filter(Q(quote__icontains=q.q) | Q(action__icontains=q.q) | Q(obligor_name__icontains=q.q))
     return query
 
 
 async def list_obligations(
-    scope_path: str, q: ObligationQuery, limit: int | None, offset: int = 0
+    scope_path: str, q: ObligationQuery, limit: int | None, offset: int = 0, sort: str = OBLIGATION_SORTING.default
 ) -> tuple[list[Obligation], int]:
     query = await obligations(scope_path, q)
-    total = await query.count()
-    page = query.order_by("due_date", "id").offset(offset).prefetch_related("owner", "agreement")
-    if limit is not None:
-        page = page.limit(limit)
-    return list(await page), total
+    return await page_of(query, OBLIGATION_SORTING, sort, limit, offset, ("owner", "agreement"))
+
+
+async def _under(query: QuerySet[M], relation: str, scope_path: str, organisation_id: int) -> QuerySet[M]:
+    """``query`` cut to rows whose ``relation`` (an organisation) lies under ``organisation_id`` — nothing
+    when that organisation is outside the scope."""
+    path = await subtree_path(scope_path, organisation_id)
+    return query.filter(within(relation, path)) if path else query.filter(id=-1)
+
+
+async def agreements(scope_path: str, visible: Q, q: AgreementQuery) -> QuerySet[Agreement]:
+    """Agreements the caller sees (``visible``: ``app.services.obligations.visible_agreements``), filtered.
+    Visibility goes through a sub-query so the obligation join never repeats a row (no DISTINCT, which
+    PostgreSQL will not order by a joined column)."""
+    query = Agreement.filter(id__in=Subquery(Agreement.filter(visible).values("id")))
+    if q.organisation_id is not None:
+        query = await _under(query, "owning_department", scope_path, q.organisation_id)
+    if q.district_id is not None:
+        query = await _under(query, "owning_department", scope_path, q.district_id)
+    if q.kind is not None:
+        query = query.filter(kind=q.kind)
+    if q.obligation_state is not None:
+        holding = Obligation.filter(state=q.obligation_state, review_status="confirmed").values("agreement_id")
+        query = query.filter(id__in=Subquery(holding))
+    if q.signed_from:
+        query = query.filter(signed_on__gte=q.signed_from)
+    if q.signed_to:
+        query = query.filter(signed_on__lte=q.signed_to)
+    if q.q:
+        query = query.filter(Q(title__icontains=q.q) | Q(document__filename__icontains=q.q))
+    return query
+
+
+async def list_agreements(
+    scope_path: str,
+    visible: Q,
+    q: AgreementQuery,
+    limit: int | None,
+    offset: int = 0,
+    sort: str = AGREEMENT_SORTING.default,
+) -> tuple[list[Agreement], int]:
+    query = await agreements(scope_path, visible, q)
+    return await page_of(query, AGREEMENT_SORTING, sort, limit, offset, ("document", "owning_department"))
+
+
+async def documents(scope_path: str, q: DocumentQuery) -> QuerySet[Document]:
+    """Documents uploaded inside the scope (``app.services.documents.visible_documents``), filtered."""
+    query = Document.filter(within("organisation", scope_path))
+    if q.organisation_id is not None:
+        query = await _under(query, "organisation", scope_path, q.organisation_id)
+    if q.status is not None:
+        query = query.filter(status=q.status)
+    if q.kind is not None:
+        query = query.filter(kind_hint=q.kind)
+    if q.uploaded_from:  # Beijing days, as the pages show them
+        query = query.filter(created_at__gte=datetime.combine(q.uploaded_from, time(), BEIJING))
+    if q.uploaded_to:
+        query = query.filter(created_at__lt=datetime.combine(q.uploaded_to + timedelta(days=1), time(), BEIJING))
+    if q.q:
+        query = query.filter(filename__icontains=q.q)
+    return query
+
+
+async def list_documents(
+    scope_path: str, q: DocumentQuery, limit: int | None, offset: int = 0, sort: str = DOCUMENT_SORTING.default
+) -> tuple[list[Document], int]:
+    return await page_of(await documents(scope_path, q), DOCUMENT_SORTING, sort, limit, offset, ("organisation",))
 
 
 async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailure]:
@@ -115,8 +324,7 @@ async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailur
     if q.detected_to:
         query = query.filter(detected_on__lte=q.detected_to)
     if q.district_id is not None:
-        district = await subtree_path(scope_path, q.district_id)
-        query = query.filter(organisation__path__startswith=district) if district else query.filter(id=-1)
+        query = await _under(query, "organisation", scope_path, q.district_id)
     if q.q:
         query = query.filter(
             Q(clause__icontains=q.q) | Q(organisation__name__icontains=q.q) | Q(obligor_name__icontains=q.q)
@@ -125,11 +333,28 @@ async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailur
 
 
 async def list_failures(
-    scope_path: str, q: FailureQuery, limit: int | None, offset: int = 0, sort: str = DEFAULT_FAILURE_SORT
+    scope_path: str, q: FailureQuery, limit: int | None, offset: int = 0, sort: str = FAILURE_SORTING.default
 ) -> tuple[list[IntegrityFailure], int]:
     query = await failures(scope_path, q)
-    total = await query.count()
-    page = query.order_by(*failure_order(sort)).offset(offset).prefetch_related("organisation")
-    if limit is not None:
-        page = page.limit(limit)
-    return list(await page), total
+    return await page_of(query, FAILURE_SORTING, sort, limit, offset, ("organisation",))
+
+
+def inbox(q: InboxQuery) -> QuerySet[InboxMessage]:
+    query = InboxMessage.filter(user_id=q.user_id)
+    if q.event is not None:
+        query = query.filter(event=q.event)
+    if q.unread:
+        query = query.filter(read_at__isnull=True)
+    if q.due_from:
+        query = query.filter(due_date__gte=q.due_from)
+    if q.due_to:
+        query = query.filter(due_date__lte=q.due_to)
+    if q.q:
+        query = query.filter(Q(subject__icontains=q.q) | Q(text__icontains=q.q))
+    return query
+
+
+async def list_inbox(
+    q: InboxQuery, limit: int | None, offset: int = 0, sort: str = INBOX_SORTING.default
+) -> tuple[list[InboxMessage], int]:
+    return await page_of(inbox(q), INBOX_SORTING, sort, limit, offset)

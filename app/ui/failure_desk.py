@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
@@ -17,13 +16,15 @@ from litestar.response import Template
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser
+from app.api.stats import EXPORT_ROWS, spreadsheet
 from app.errors import InvalidInput
+from app.exports import tables
 from app.models import AuditLog, Document, FailureKind, FulfilmentEvidence, IntegrityFailure, Obligation, Role
 from app.security import STAFF, Principal
 from app.services import documents as document_svc
 from app.services import failures as failure_svc
 from app.services import listings
-from app.ui import queries
+from app.ui import listing, queries
 from app.ui.forms import parse_date, required_date
 from app.ui.render import page, safe_next, succeeded
 from trackers import ActorRole
@@ -39,7 +40,6 @@ from trackers.failures import (
     repair_opens_on,
 )
 
-PAGE_SIZE = 25
 ADMISSIBLE_REASONS = [r for r in ObjectionReason if r not in INADMISSIBLE_REASONS]
 # the order a page lists the steps in: the recorded body's answers, then the credit office's decisions
 STEP_ORDER = (
@@ -135,42 +135,37 @@ class FailurePages(Controller):
         kind: FromQuery[str] = "",
         body_id: Annotated[str, QueryParameter(name="body")] = "",
         district: FromQuery[str] = "",
-        sort: FromQuery[str] = listings.DEFAULT_FAILURE_SORT,
+        sort: FromQuery[str] = "",
         page_no: FromQuery[str] = "1",
-    ) -> Template:
-        q = q.strip()[:100]
-        number = max(int(page_no), 1) if page_no.isdigit() and len(page_no) < 7 else 1
+        fmt: Annotated[str, QueryParameter(name="format")] = "",
+    ) -> Template | Response[bytes]:
+        q = listing.text_param(q)
         flt = listings.FailureQuery(
-            organisation_id=int(body_id) if body_id.isdigit() and len(body_id) < 10 else None,
-            district_id=int(district) if district.isdigit() and len(district) < 10 else None,
-            kind=kind if kind in {k.value for k in FailureKind} else None,
-            state=record_state if record_state in {s.value for s in FailureState} else None,
+            organisation_id=listing.id_param(body_id),
+            district_id=listing.id_param(district),
+            kind=listing.choice(kind, FailureKind),
+            state=listing.choice(record_state, FailureState),
             q=q or None,
         )
-        sort_key = sort.removesuffix("-")
-        sort = sort if sort_key in listings.FAILURE_SORTS else listings.DEFAULT_FAILURE_SORT
-        rows, total = await listings.list_failures(principal.scope_path, flt, PAGE_SIZE, (number - 1) * PAGE_SIZE, sort)
-        organisations = await queries.organisations_in_scope(principal)
         kept = {"q": q, "state": flt.state or "", "kind": flt.kind or "", "body": body_id, "district": district}
-        kept = {k: v for k, v in kept.items() if v}
+        view = listing.ListView.read(listings.FAILURE_SORTING, kept, sort, page_no)
+        if (wanted := listing.export_format(fmt)) is not None:
+            everything, _ = await listings.list_failures(principal.scope_path, flt, EXPORT_ROWS, 0, view.sort)
+            return spreadsheet(tables.failures_table(everything), wanted, "failures")
+        rows, total = await listings.list_failures(principal.scope_path, flt, view.size, view.offset, view.sort)
+        organisations = await queries.organisations_in_scope(principal)
         return page(
             request,
             "failures.html",
             failures=rows,
+            view=view.counted(total),
             periods=await queries.instance_periods(f.obligation_id for f in rows),
-            total=total,
-            page_no=number,
-            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
             q=q,
             flt=flt,
-            sort=sort,
             states=list(FailureState),
             kinds=list(FailureKind),
             bodies=organisations,
             districts=[o for o in organisations if o.kind in ("district", "town")],
-            query=urlencode(kept | {"sort": sort}),
-            sort_link=lambda key: "?" + urlencode(kept | {"sort": key if sort != key else f"{key}-"}),
-            page_link=lambda n: "?" + urlencode(kept | {"sort": sort, "page_no": n}),
         )
 
     @get("/failures/{failure_id:int}", opt={"roles": STAFF})

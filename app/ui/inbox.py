@@ -15,7 +15,10 @@ from app.api.deps import CurrentUser
 from app.api.guard import bound_path_ids
 from app.models import InboxMessage, Obligation
 from app.security import STAFF, Principal
+from app.services import listings
+from app.services.notifications import EVENTS
 from app.services.scope import get_in_scope
+from app.ui import listing
 from app.ui.render import UNREAD_KEY, page, succeeded
 
 INBOX_PAGE = 30
@@ -39,13 +42,46 @@ class InboxPages(Controller):
 
     @get("/inbox", opt={"roles": STAFF})
     async def inbox(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, show: FromQuery[str] = "all"
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        show: FromQuery[str] = "all",
+        q: FromQuery[str] = "",
+        event: FromQuery[str] = "",
+        due_from: FromQuery[str] = "",
+        due_to: FromQuery[str] = "",
+        sort: FromQuery[str] = "",
+        page_no: FromQuery[str] = "1",
     ) -> Template:
-        query = InboxMessage.filter(user_id=principal.user_id)
-        if show == "unread":
-            query = query.filter(read_at__isnull=True)
-        rows = await query.order_by("-id").limit(INBOX_PAGE * 10)
-        return page(request, "inbox.html", messages=rows, show=show)
+        """The caller's notices — early warnings among them — searched, filtered by kind, unread and due
+        date, sorted and paged in the URL."""
+        q = listing.text_param(q)
+        flt = listings.InboxQuery(
+            user_id=principal.user_id,
+            event=listing.choice(event, EVENTS),
+            unread=show == "unread",
+            due_from=listing.date_param(due_from),
+            due_to=listing.date_param(due_to),
+            q=q or None,
+        )
+        kept = {
+            "show": "unread" if flt.unread else "",
+            "q": q,
+            "event": flt.event or "",
+            "due_from": flt.due_from.isoformat() if flt.due_from else "",
+            "due_to": flt.due_to.isoformat() if flt.due_to else "",
+        }
+        view = listing.ListView.read(listings.INBOX_SORTING, kept, sort, page_no, size=INBOX_PAGE)
+        rows, total = await listings.list_inbox(flt, view.size, view.offset, view.sort)
+        return page(
+            request,
+            "inbox.html",
+            messages=rows,
+            show="unread" if flt.unread else "all",
+            flt=flt,
+            events=EVENTS,
+            view=view.counted(total),
+        )
 
     @get("/inbox/{message_id:int}", opt={"roles": STAFF})
     async def open_message(self, principal: CurrentUser, message_id: FromPath[int]) -> Redirect:

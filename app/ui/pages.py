@@ -8,19 +8,21 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
-from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
 import extractors
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
+from app.api.stats import EXPORT_ROWS, spreadsheet
 from app.errors import InvalidInput, NotFound
+from app.exports import tables
 from app.exports.tables import neutralise
 from app.models import (
     Agreement,
@@ -28,6 +30,7 @@ from app.models import (
     AgreementKind,
     AgreementParty,
     Document,
+    DocumentStatus,
     FailureKind,
     FulfilmentEvidence,
     IntegrityFailure,
@@ -39,11 +42,12 @@ from app.models import (
 from app.security import ADMIN_ONLY, PUBLIC, REVIEWERS, STAFF, UPLOADERS, Principal
 from app.services import documents as document_svc
 from app.services import failures as failure_svc
-from app.services import notifications
+from app.services import listings, notifications
 from app.services import obligations as obligation_svc
 from app.services.scope import get_in_scope
 from app.services.sweep import sweep_obligations
-from app.ui import charts, queries
+from app.settings import Settings
+from app.ui import charts, listing, queries
 from app.ui.failure_desk import ADMISSIBLE_REASONS, failure_actions
 from app.ui.forms import amount as _amount
 from app.ui.forms import parse_date as _date
@@ -51,12 +55,16 @@ from app.ui.forms import required_date as _required_date
 from app.ui.i18n import LANG_COOKIE, LANGS, failure_messages, translator
 from app.ui.render import lang_of, page, safe_next, succeeded
 from app.ui.text import find_snippet, highlight, segments
-from trackers import ReviewStatus
+from trackers import ObligationState, ReviewStatus
 
 AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 MY_PAGE = frozenset({Role.ADMIN, Role.DEPARTMENT})
+MY_STATES = (*queries.OPEN_STATES, "breached")  # what 我的义务 is about: still to be met, or breached
+MY_RECORDS = 10  # failure records shown on 我的义务; the desk lists them all
+# an agreement's page lists its obligations but the rejected ones
+AGREEMENT_REVIEW_STATUSES = (ReviewStatus.PROPOSED, ReviewStatus.CONFIRMED)
 EVALUATE_PAGE = frozenset({Role.ADMIN, Role.EVALUATOR})
 
 # Event kinds offered in the form, with the anchor phrases obligations are written against.
@@ -71,13 +79,55 @@ class DocumentPages(Controller):
     include_in_schema = False
 
     @get("/documents", opt={"roles": UPLOADERS})
-    async def documents(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
-        rows, _ = await document_svc.list_documents(principal, None, 50, 0)
+    async def documents(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        q: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        body_id: Annotated[str, QueryParameter(name="body")] = "",
+        uploaded_from: FromQuery[str] = "",
+        uploaded_to: FromQuery[str] = "",
+        sort: FromQuery[str] = "",
+        page_no: FromQuery[str] = "1",
+        fmt: Annotated[str, QueryParameter(name="format")] = "",
+    ) -> Template | Response[bytes]:
+        """The upload widget, then the documents uploaded in the caller's scope: searched by file name,
+        filtered, sorted and paged in the URL."""
+        q = listing.text_param(q)
+        flt = listings.DocumentQuery(
+            organisation_id=listing.id_param(body_id),
+            status=listing.choice(status, DocumentStatus),
+            kind=listing.choice(kind, AgreementKind),
+            uploaded_from=listing.date_param(uploaded_from),
+            uploaded_to=listing.date_param(uploaded_to),
+            q=q or None,
+        )
+        kept = {
+            "q": q,
+            "status": flt.status or "",
+            "kind": flt.kind or "",
+            "body": body_id,
+            "uploaded_from": flt.uploaded_from.isoformat() if flt.uploaded_from else "",
+            "uploaded_to": flt.uploaded_to.isoformat() if flt.uploaded_to else "",
+        }
+        view = listing.ListView.read(listings.DOCUMENT_SORTING, kept, sort, page_no, anchor="recent")
+        if (wanted := listing.export_format(fmt)) is not None:
+            everything, _ = await listings.list_documents(principal.scope_path, flt, EXPORT_ROWS, 0, view.sort)
+            return spreadsheet(tables.documents_table(everything), wanted, "documents")
+        rows, total = await listings.list_documents(principal.scope_path, flt, view.size, view.offset, view.sort)
         return page(
             request,
             "documents.html",
             documents=[(d, document_svc.outcome(d)) for d in rows],
+            uploaded_on={d.id: clock.to_beijing_date(d.created_at) for d in rows},
+            view=view.counted(total),
+            flt=flt,
+            q=q,
             kinds=list(AgreementKind),
+            statuses=list(DocumentStatus),
+            bodies=await queries.organisations_in_scope(principal),
             failure_messages=failure_messages(lang_of(request)),
         )
 
@@ -207,36 +257,98 @@ class AgreementPages(Controller):
 
     @get("/agreements", opt={"roles": AGREEMENT_PAGE})
     async def agreements(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, kind: FromQuery[str] = ""
-    ) -> Template:
-        query = Agreement.filter(obligation_svc.visible_agreements(principal)).distinct()
-        if kind in {k.value for k in AgreementKind}:
-            query = query.filter(kind=kind)
-        rows = await query.order_by("-id").limit(200).prefetch_related("document")
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        q: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        holding: Annotated[str, QueryParameter(name="state")] = "",
+        body_id: Annotated[str, QueryParameter(name="body")] = "",
+        district: FromQuery[str] = "",
+        signed_from: FromQuery[str] = "",
+        signed_to: FromQuery[str] = "",
+        sort: FromQuery[str] = "",
+        page_no: FromQuery[str] = "1",
+        fmt: Annotated[str, QueryParameter(name="format")] = "",
+    ) -> Template | Response[bytes]:
+        """The agreements the caller sees, searched, filtered (``state``: holding a confirmed obligation in
+        that state), sorted and paged in the URL, each with its obligations at a glance."""
+        q = listing.text_param(q)
+        flt = listings.AgreementQuery(
+            organisation_id=listing.id_param(body_id),
+            district_id=listing.id_param(district),
+            kind=listing.choice(kind, AgreementKind),
+            obligation_state=listing.choice(holding, ObligationState),
+            signed_from=listing.date_param(signed_from),
+            signed_to=listing.date_param(signed_to),
+            q=q or None,
+        )
+        kept = {
+            "q": q,
+            "kind": flt.kind or "",
+            "state": flt.obligation_state or "",
+            "body": body_id,
+            "district": district,
+            "signed_from": flt.signed_from.isoformat() if flt.signed_from else "",
+            "signed_to": flt.signed_to.isoformat() if flt.signed_to else "",
+        }
+        view = listing.ListView.read(listings.AGREEMENT_SORTING, kept, sort, page_no)
+        scope, visible = principal.scope_path, obligation_svc.visible_agreements(principal)
+        if (wanted := listing.export_format(fmt)) is not None:
+            everything, _ = await listings.list_agreements(scope, visible, flt, EXPORT_ROWS, 0, view.sort)
+            return spreadsheet(tables.agreements_table(everything), wanted, "agreements")
+        rows, total = await listings.list_agreements(scope, visible, flt, view.size, view.offset, view.sort)
         glance = await queries.agreement_glance([a.id for a in rows])
-        return page(request, "agreements.html", agreements=rows, glance=glance, kinds=list(AgreementKind), kind=kind)
+        organisations = await queries.organisations_in_scope(principal)
+        return page(
+            request,
+            "agreements.html",
+            agreements=rows,
+            glance=glance,
+            view=view.counted(total),
+            flt=flt,
+            q=q,
+            kinds=list(AgreementKind),
+            states=list(ObligationState),
+            bodies=organisations,
+            districts=[o for o in organisations if o.kind in ("district", "town")],
+        )
 
     @get("/agreements/{agreement_id:int}", opt={"roles": STAFF})  # read-only for evaluators
     async def agreement(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, agreement_id: FromPath[int]
-    ) -> Template:
-        return await self._agreement_page(request, principal, agreement_id)
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        settings: AppSettings,
+        agreement_id: FromPath[int],
+    ) -> Template | Response[bytes]:
+        return await self._agreement_page(request, principal, settings, agreement_id)
 
     async def _agreement_page(
         self,
         request: Request[Any, Any, Any],
         principal: Principal,
+        settings: Settings,
         agreement_id: int,
         status_code: int = 200,
         **event_form: Any,
-    ) -> Template:
-        """The agreement page; ``event_form`` carries the event form's values, its inline errors and its
-        preview when the page answers a submission of that form."""
+    ) -> Template | Response[bytes]:
+        """The agreement page, its obligations searched, filtered, sorted and paged in the URL (or exported);
+        ``event_form`` carries the event form's values, its inline errors and its preview when the page
+        answers a submission of that form."""
         agreement = await get_in_scope(Agreement, agreement_id, principal)
-        obligations, _ = await obligation_svc.list_obligations(
-            principal, obligation_svc.ObligationFilter(agreement_id=agreement.id), 500, 0
+        listed = await listing.obligation_list(
+            request.query_params if request.method == "GET" else {},
+            principal.scope_path,
+            listings.ObligationQuery(agreement_id=agreement.id, review_statuses=AGREEMENT_REVIEW_STATUSES),
+            [str(s) for s in ObligationState],
+            settings.warning_windows,
+            anchor="obligations",
+            export_name=f"agreement-{agreement.id}-obligations",
         )
-        obligations = [o for o in obligations if o.review_status != ReviewStatus.REJECTED]
+        if isinstance(listed, Response):
+            return listed
+        obligations = listed.rows
         evidence: dict[int, list[FulfilmentEvidence]] = defaultdict(list)
         for e in await FulfilmentEvidence.filter(obligation_id__in=[o.id for o in obligations]).order_by("id"):
             evidence[e.obligation_id].append(e)  # type: ignore[attr-defined]
@@ -248,7 +360,8 @@ class AgreementPages(Controller):
             "agreement.html",
             status_code=status_code,
             agreement=agreement,
-            obligations=obligations,
+            **listed.context(),
+            bodies=await queries.organisations_in_scope(principal),
             periods=await queries.instance_periods(o.id for o in obligations),
             evidence=evidence,
             events=events,
@@ -268,6 +381,7 @@ class AgreementPages(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: CurrentUser,
+        settings: AppSettings,
         agreement_id: FromPath[int],
         data: URLEncodedBody[dict[str, str]],
     ) -> Template | Response[Any]:
@@ -283,7 +397,9 @@ class AgreementPages(Controller):
             if data.get("action") == "preview":
                 planned = await obligation_svc.plan_event(*args)
                 preview = [(p.obligation.id, p.obligation.quote, p.due_date) for p in planned]
-                return await self._agreement_page(request, principal, agreement_id, values=values, preview=preview)
+                return await self._agreement_page(
+                    request, principal, settings, agreement_id, values=values, preview=preview
+                )
             await obligation_svc.record_event(*args)
         except InvalidInput as exc:
             t = translator(lang_of(request))
@@ -292,7 +408,13 @@ class AgreementPages(Controller):
                 named = "、".join(str(a) for a in exc.extra.get("anchors", [])) or t("none")
                 errors["anchor_texts"] += named
             return await self._agreement_page(
-                request, principal, agreement_id, status_code=422, values=values, errors=errors or {"form": exc.detail}
+                request,
+                principal,
+                settings,
+                agreement_id,
+                status_code=422,
+                values=values,
+                errors=errors or {"form": exc.detail},
             )
         shown = translator(lang_of(request))(f"event.{kind}") if kind in EVENT_KINDS else kind
         return succeeded(request, f"/agreements/{agreement_id}", "done.event", kind=shown)
@@ -373,44 +495,43 @@ class WorkPages(Controller):
     include_in_schema = False
 
     @get("/my", opt={"roles": MY_PAGE})
-    async def my_obligations(self, request: Request[Any, Any, Any], principal: CurrentUser) -> Template:
-        rows = await (
-            Obligation.filter(
-                obligation_svc.visible_obligations(principal),
-                review_status=ReviewStatus.CONFIRMED,
-                state__in=(*queries.OPEN_STATES, "breached"),
-            )
-            .order_by("due_date", "id")
-            .limit(300)
-            .prefetch_related("owner", "agreement")
+    async def my_obligations(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings
+    ) -> Template | Response[bytes]:
+        """The confirmed obligations still to be met (or breached) in the caller's scope, searched, filtered,
+        sorted and paged in the URL (``app.ui.listing.obligation_list``), with the early warnings each has;
+        then the latest failure records."""
+        listed = await listing.obligation_list(
+            request.query_params,
+            principal.scope_path,
+            listings.ObligationQuery(review_status=ReviewStatus.CONFIRMED, states=MY_STATES),
+            MY_STATES,
+            settings.warning_windows,
+            anchor="my-obligations",
+            export_name="my-obligations",
         )
-        rows.sort(key=lambda o: (o.due_date is None, o.due_date or date.max, o.id))
-        warnings: dict[int, list[ObligationWarning]] = defaultdict(list)
-        for w in await ObligationWarning.filter(obligation_id__in=[o.id for o in rows]).order_by("window_days"):
-            warnings[w.obligation_id].append(w)  # type: ignore[attr-defined]
-        failures = await (  # 本单位失信记录: government breaches only, never a counterparty's default
-            IntegrityFailure.filter(
-                organisation__path__startswith=principal.scope_path, kind=FailureKind.GOVERNMENT_BREACH
-            )
-            .order_by("-detected_on", "-id")
-            .limit(100)
-            .prefetch_related("organisation")
+        if isinstance(listed, Response):
+            return listed
+        # 本单位失信记录 (government breaches) and counterparty defaults: the latest, the rest on the desk
+        failures, failure_total = await listings.list_failures(
+            principal.scope_path, listings.FailureQuery(kind=FailureKind.GOVERNMENT_BREACH), MY_RECORDS
         )
-        defaults = (
-            await IntegrityFailure.filter(
-                organisation__path__startswith=principal.scope_path, kind=FailureKind.COUNTERPARTY_DEFAULT
-            )
-            .order_by("-detected_on", "-id")
-            .limit(100)
+        defaults, default_total = await listings.list_failures(
+            principal.scope_path, listings.FailureQuery(kind=FailureKind.COUNTERPARTY_DEFAULT), MY_RECORDS
         )
+        organisations = await queries.organisations_in_scope(principal)
         return page(
             request,
             "my.html",
-            obligations=rows,
-            periods=await queries.instance_periods([o.id for o in rows] + [f.obligation_id for f in failures]),
-            warnings=warnings,
+            **listed.context(),
+            kinds=list(AgreementKind),
+            bodies=organisations,
+            districts=[o for o in organisations if o.kind in ("district", "town")],
+            periods=await queries.instance_periods([o.id for o in listed.rows] + [f.obligation_id for f in failures]),
             failures=failures,
+            failure_total=failure_total,
             defaults=defaults,
+            default_total=default_total,
             actions={f.id: await failure_actions(principal, f) for f in failures},
             reasons=ADMISSIBLE_REASONS,
             today=clock.today(),
