@@ -168,7 +168,7 @@ async def test_rectification_order_reaches_the_bodys_inbox_and_every_step_says_i
     assert '<span class="count" id="unread-count">3</span>' in page  # the bell
     inbox = (await client.get("/inbox", headers=dept)).text
     assert inbox.count('class="unread"') == 3
-    assert "整改通知" in inbox
+    assert '<span class="badge">整改通知</span>' in inbox  # the message itself, not the filter's option
     opened = await client.get(f"/inbox/{mine[-1].id}", headers=dept)
     assert opened.status_code in (302, 303)
     assert opened.headers["location"] == f"/failures/{fid}"
