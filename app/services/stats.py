@@ -44,6 +44,7 @@ from tortoise import connections
 
 from app.models import PartyRole
 from app.sql import dialect_params, dialect_sql, month_of
+from trackers import ObligationState
 from trackers.failures import Severity
 from trackers.scoring import FailureTally, PeriodCounts, ScoringPolicy, integrity_score
 
@@ -218,7 +219,8 @@ def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dial
     sql = (
         f"SELECT {key} AS k, COUNT(*) AS due, {outcome_sums}, "
         "SUM(COALESCE(ob.amount, 0)) AS amount_promised, "
-        "SUM(CASE WHEN ob.state IN ('fulfilled', 'fulfilled_late') AND COALESCE(ob.amount_fulfilled, 0) + 0 = 0 "
+        f"SUM(CASE WHEN ob.state IN ('{ObligationState.FULFILLED}', '{ObligationState.FULFILLED_LATE}') "
+        "AND COALESCE(ob.amount_fulfilled, 0) + 0 = 0 "
         "THEN COALESCE(ob.amount, 0) ELSE COALESCE(ob.amount_fulfilled, 0) END) AS amount_delivered "
         "FROM obligation ob JOIN organisation w ON w.id = ob.owner_id "
         f"{'JOIN agreement a ON a.id = ob.agreement_id ' if _needs_agreement(dimension, flt) else ''}"

@@ -22,7 +22,7 @@ from app.models import PartyRole
 from app.services import audit
 from app.sql import days_between, dialect_params, dialect_sql
 from trackers import ObligationState, ReviewStatus
-from trackers.failures import COUNTING_STATES, Severity, SeverityThresholds
+from trackers.failures import COUNTING_STATES, FailureState, Severity, SeverityThresholds
 from trackers.policies import TrackingPolicies
 from trackers.sweep import RECORDED_ROLES, SweepPlan, SweepPolicy, SweepStep, plan_sweep
 
@@ -239,10 +239,11 @@ async def _sweep_states(
                 f"SELECT ?, o.id, {charged_to}, o.obligor_name, "
                 "(SELECT ap.name FROM agreement_party ap WHERE ap.agreement_id = o.agreement_id "
                 "AND ap.role <> o.obligor_role ORDER BY ap.id LIMIT 1), "
-                f"'detected', {grade}, "
+                f"'{FailureState.DETECTED}', {grade}, "
                 "'sweep', o.due_date, ?, "
                 f"{days_late}, o.amount - o.amount_fulfilled, o.quote, ?, ? "
-                f"FROM obligation o WHERE {'' if catch_up else _ids(dialect) + ' AND '}o.state = 'breached' "
+                f"FROM obligation o WHERE {'' if catch_up else _ids(dialect) + ' AND '}"
+                f"o.state = '{ObligationState.BREACHED}' "
                 f"AND o.obligor_role IN ({','.join('?' * len(roles))}) "
                 "AND o.due_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrity_failure f "
                 "WHERE f.obligation_id = o.id AND f.kind = ?) RETURNING id"

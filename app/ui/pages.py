@@ -61,7 +61,10 @@ AGREEMENT_PAGE = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPA
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
 FULFILLERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
 MY_PAGE = frozenset({Role.ADMIN, Role.DEPARTMENT})
-MY_STATES = (*queries.OPEN_STATES, "breached")  # what 我的义务 is about: still to be met, or breached
+MY_STATES = (
+    *queries.OPEN_STATES,
+    ObligationState.BREACHED.value,
+)  # what 我的义务 is about: still to be met, or breached
 MY_RECORDS = 10  # failure records shown on 我的义务; the desk lists them all
 # an agreement's page lists its obligations but the rejected ones
 AGREEMENT_REVIEW_STATUSES = (ReviewStatus.PROPOSED, ReviewStatus.CONFIRMED)

@@ -30,10 +30,18 @@ from app.security import Principal
 from app.services import ppp, stats
 from app.services.obligations import visible_agreements, visible_obligations
 from extractors.recurrence import schedule_rrule
-from trackers import InstancePeriod, InvalidRule, ReviewStatus, parse_rrule, period_of
+from trackers import InstancePeriod, InvalidRule, ObligationState, ReviewStatus, parse_rrule, period_of
 from trackers.ppp import Affordability, AffordabilityPolicy
 
-OPEN_STATES = ("pending", "due_soon", "overdue", "partially_fulfilled")
+OPEN_STATES = tuple(
+    str(s)
+    for s in (
+        ObligationState.PENDING,
+        ObligationState.DUE_SOON,
+        ObligationState.OVERDUE,
+        ObligationState.PARTIALLY_FULFILLED,
+    )
+)
 
 
 # ---- filters ----------------------------------------------------------------------------------------------
