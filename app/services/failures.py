@@ -74,6 +74,7 @@ def failure_snapshot(f: IntegrityFailure) -> dict[str, Any]:
         "repaired_on": f.repaired_on,
         "published_from": f.published_from,
         "published_until": f.published_until,
+        "decision_note": f.decision_note,  # the reasons or report given with this step
     }
 
 

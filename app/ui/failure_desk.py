@@ -100,6 +100,8 @@ async def history(f: IntegrityFailure, policy: FailurePolicy) -> list[Moment]:
             note = str(after.get("rectification_plan") or "")
         elif step == FailureEvent.OBJECT:
             note = f.objection_note or ""
+        elif after.get("decision_note") and after.get("decision_note") != (e.before or {}).get("decision_note"):
+            note = str(after["decision_note"])  # the report or reasons given with this step (整改情况, 核实意见 …)
         day = clock.to_beijing_date(e.at)
         moments.append(Moment(day, f"step.{step}", e.actor_label, note))
     today = clock.today()
