@@ -28,8 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,10 @@ from litestar import Response, get
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sweep import AS_OF, random_obligation  # noqa: E402  the same obligations as the sweep's
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
-AS_OF = date(2025, 6, 16)
 AGREEMENTS = 500
-CATEGORIES = ["payment", "investment", "land", "approval", "construction", "reporting", "service", "other"]
 PAGES = {
     "obligations": "/api/obligations/?limit=50",
     "agreements": "/api/agreements/?limit=50",
@@ -136,8 +135,6 @@ async def load(n: int, seed: int) -> tuple[int, str]:
     from app.security import new_api_token
     from app.services.organisations import create_organisation
     from app.services.users import add_user
-    from trackers import ObligationState
-    from trackers.sweep import classify
 
     conn = Tortoise.get_connection("default")
     city = await create_organisation("基准市", OrgKind.CITY)
@@ -198,25 +195,10 @@ async def load(n: int, seed: int) -> tuple[int, str]:
     insert = sql(
         f"INSERT INTO obligation ({', '.join(columns)}) VALUES ({', '.join('{}' for _ in columns)})", len(columns)
     )
-    yesterday = AS_OF - timedelta(days=1)
     batch: list[list[Any]] = []
     for i in range(n):
         a = ags[i % len(ags)]
-        due = AS_OF + timedelta(days=rng.randrange(-730, 730))
-        role = rng.choices(["government", "counterparty", "unknown"], [50, 40, 10])[0]
-        category = rng.choice(CATEGORIES)
-        r = rng.random()
-        if r < 0.5:
-            state = "fulfilled"
-        elif r < 0.6:
-            state = "fulfilled_late"
-        elif r < 0.62:
-            state = "waived"
-        else:
-            state = str(classify(ObligationState.PENDING, due, yesterday, None, category, role))
-        amount = Decimal(rng.randrange(1, 1000) * 10_000) if rng.random() < 0.3 else None
-        paid = amount if amount is not None and state.startswith("fulfilled") else Decimal(0)
-        review = "confirmed" if rng.random() < 0.95 else "proposed"
+        due, role, category, state, amount, paid, review = random_obligation(rng)
         name = "基准市人民政府" if role == "government" else "某某科技有限公司"
         amounts = (str(amount) if amount is not None else None, str(paid)) if not pg else (amount, paid)
         batch.append(

@@ -37,8 +37,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from trackers import ObligationState
 from trackers.policies import TrackingPolicies
-from trackers.sweep import SweepPolicy, plan_sweep
+from trackers.sweep import SweepPolicy, classify, plan_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -107,9 +108,29 @@ async def best(repeat: int, setup: Callable[[], Awaitable[None]], body: Callable
     return min(times)
 
 
+def random_obligation(rng: random.Random) -> tuple[date, str, str, str, Decimal | None, Decimal, str]:
+    """One synthetic obligation as yesterday's sweep left it — (due, role, category, state, amount, paid,
+    review): due dates over four years around ``AS_OF``, 60 % already settled. ``benchmarks/api.py`` loads
+    the same mix."""
+    due = AS_OF + timedelta(days=rng.randrange(-730, 730))
+    role = rng.choices(["government", "counterparty", "unknown"], [50, 40, 10])[0]
+    category = rng.choice(CATEGORIES)
+    r = rng.random()
+    if r < 0.5:
+        state = "fulfilled"
+    elif r < 0.6:
+        state = "fulfilled_late"
+    elif r < 0.62:
+        state = "waived"
+    else:
+        state = str(classify(ObligationState.PENDING, due, AS_OF - timedelta(days=1), None, category, role))
+    amount = Decimal(rng.randrange(1, 1000) * 10_000) if rng.random() < 0.3 else None
+    paid = amount if amount is not None and state.startswith("fulfilled") else Decimal(0)
+    review = "confirmed" if rng.random() < 0.95 else "proposed"
+    return due, role, category, state, amount, paid, review
+
+
 async def load(conn: Any, n: int, seed: int) -> None:
-    from trackers import ObligationState
-    from trackers.sweep import classify
 
     now = datetime.now(UTC)
     city = await conn.fetchval(
@@ -153,7 +174,6 @@ async def load(conn: Any, n: int, seed: int) -> None:
         now,
     )
     rng = random.Random(seed)
-    yesterday = AS_OF - timedelta(days=1)
     columns = [
         "ordinal", "start", "end", "quote", "obligor_role", "responsible", "category", "action", "amount",
         "deadline_kind", "nominal_date", "due_date", "due_provisional", "conditions", "confidence",
@@ -162,21 +182,7 @@ async def load(conn: Any, n: int, seed: int) -> None:
     ]  # fmt: skip
     batch: list[tuple[Any, ...]] = []
     for i in range(n):
-        due = AS_OF + timedelta(days=rng.randrange(-730, 730))
-        role = rng.choices(["government", "counterparty", "unknown"], [50, 40, 10])[0]
-        category = rng.choice(CATEGORIES)
-        r = rng.random()
-        if r < 0.5:
-            state = "fulfilled"
-        elif r < 0.6:
-            state = "fulfilled_late"
-        elif r < 0.62:
-            state = "waived"
-        else:
-            state = str(classify(ObligationState.PENDING, due, yesterday, None, category, role))
-        amount = Decimal(rng.randrange(1, 1000) * 10_000) if rng.random() < 0.3 else None
-        paid = amount if amount is not None and state.startswith("fulfilled") else Decimal(0)
-        review = "confirmed" if rng.random() < 0.95 else "proposed"
+        due, role, category, state, amount, paid, review = random_obligation(rng)
         batch.append(
             (i, 0, 10, "乙方应按期履行。", role, "[]", category, "", amount, "absolute", due, due, False, "[]", 0.9,
              review, state if review == "confirmed" else "pending", paid, 1, now, now, agreement, doc,

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.demo import DEMO_PASSWORD
 from tests.conftest import BACKENDS, PG_URL, _create_pg, _drop_pg, _pg_admin_and_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -230,3 +231,15 @@ class Screens:
 @pytest.fixture(scope="session")
 def screens() -> Screens:
     return Screens()
+
+
+def demo_login(browser: Any, server: Server, username: str) -> Any:
+    """A desktop page logged in through the form as one of the demo accounts (password ``DEMO_PASSWORD``)."""
+    page = browser.new_context(base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url, page.content()
+    return page

@@ -11,23 +11,11 @@ from typing import Any
 import pytest
 
 from app import clock
-from app.demo import DEMO_PASSWORD
-from tests.browser.conftest import CHROMIUM, Screens, Server
+from tests.browser.conftest import CHROMIUM, Screens, Server, demo_login
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="system Chromium (/usr/bin/chromium) is not installed: apt-get install chromium"
 )
-
-
-def login(browser: Any, server: Server, username: str) -> Any:
-    page = browser.new_context(base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/login" not in page.url, page.content()
-    return page
 
 
 def flash(page: Any) -> str:
@@ -38,7 +26,7 @@ def flash(page: Any) -> str:
 
 
 def test_the_department_answers_a_rectification_order(demo_server: Server, browser: Any, screens: Screens) -> None:
-    dept = login(browser, demo_server, "department")
+    dept = demo_login(browser, demo_server, "department")
     dept.goto("/failures?state=rectification_ordered")
     records = dept.locator("#failure-list tbody a[href^='/failures/']")
     assert records.count() >= 1, "the demo leaves no rectification order for the department to answer"
@@ -57,7 +45,7 @@ def test_the_department_answers_a_rectification_order(demo_server: Server, brows
 
 
 def test_the_investment_bureau_records_fulfilment(demo_server: Server, browser: Any, screens: Screens) -> None:
-    inv = login(browser, demo_server, "investment")
+    inv = demo_login(browser, demo_server, "investment")
     inv.goto("/agreements")
     agreements = [a.get_attribute("href") for a in inv.locator("#agreements tbody a[href^='/agreements/']").all()]
     article_id = None
@@ -83,7 +71,7 @@ def test_the_investment_bureau_records_fulfilment(demo_server: Server, browser: 
 
 
 def test_the_finance_bureau_records_a_ppp_payment(demo_server: Server, browser: Any, screens: Screens) -> None:
-    fin = login(browser, demo_server, "finance")
+    fin = demo_login(browser, demo_server, "finance")
     fin.goto("/finance")
     project = fin.locator("[id^=project-]:has(form[action$='/payments'])").first
     assert project.count() == 1, "the demo city has no PPP project"
@@ -102,7 +90,7 @@ def test_the_finance_bureau_records_a_ppp_payment(demo_server: Server, browser: 
 
 
 def test_the_evaluator_downloads_the_ranking(demo_server: Server, browser: Any, screens: Screens) -> None:
-    ev = login(browser, demo_server, "evaluator")
+    ev = demo_login(browser, demo_server, "evaluator")
     ev.goto("/evaluate")
     ranked = ev.locator("#ranking tbody tr")
     assert ranked.count() >= 2, "the demo's ranking is empty"
@@ -114,7 +102,7 @@ def test_the_evaluator_downloads_the_ranking(demo_server: Server, browser: Any, 
 
 
 def test_the_administrator_runs_the_sweep(demo_server: Server, browser: Any, screens: Screens) -> None:
-    admin = login(browser, demo_server, "admin")
+    admin = demo_login(browser, demo_server, "admin")
     admin.goto("/sweep")
     admin.locator("main form button[type=submit]").first.click()
     admin.wait_for_load_state("networkidle")

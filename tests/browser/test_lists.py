@@ -7,19 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.demo import DEMO_PASSWORD
-from tests.browser.conftest import Screens, Server
-
-
-def login(browser: Any, server: Server, username: str) -> Any:
-    page = browser.new_context(base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/login" not in page.url, page.content()
-    return page
+from tests.browser.conftest import Screens, Server, demo_login
 
 
 def rows(page: Any) -> list[str]:
@@ -35,7 +23,7 @@ def total(page: Any) -> int:
 def test_my_obligations_on_the_demo_are_paged_sorted_and_filtered(
     demo_server: Server, browser: Any, screens: Screens
 ) -> None:
-    admin = login(browser, demo_server, "admin")
+    admin = demo_login(browser, demo_server, "admin")
     admin.goto("/my")
     listed = total(admin)
     assert listed > 100  # the demo city's open obligations: several pages of them
