@@ -71,26 +71,12 @@ async def project_read(p: PPPProject) -> ProjectRead:
 
 def project_input(data: ProjectCreate) -> svc.ProjectInput:
     """The service's input from a request body (the API's JSON, or the finance page's form)."""
-    return svc.ProjectInput(
-        name=data.name,
-        district_id=data.district_id,
-        payment_mechanism=data.payment_mechanism,
-        phase=data.phase,
-        tag=data.tag,
-        agreement_id=data.agreement_id,
-    )
+    return msgspec.convert(data, svc.ProjectInput, from_attributes=True)
 
 
 def payment_input(data: PaymentRequest) -> svc.PaymentInput:
     """The service's input from a request body (the API's JSON, or the finance page's form)."""
-    return svc.PaymentInput(
-        year=data.year,
-        kind=data.kind,
-        amount_planned=data.amount_planned,
-        performance_score=data.performance_score,
-        amount_paid=data.amount_paid,
-        paid_on=data.paid_on,
-    )
+    return msgspec.convert(data, svc.PaymentInput, from_attributes=True)
 
 
 class PPPController(Controller):
