@@ -347,7 +347,9 @@ class Obligation(Model):
 
     class Meta:
         table = "obligation"
-        unique_together = (("agreement_id", "ordinal"), ("parent_id", "nominal_date"))
+        unique_together = (("agreement_id", "ordinal"), ("parent_id", "nominal_date"))  # agreement_id leads one
+        # a body's own obligations (every scoped list and count reaches them through owner), a document's
+        indexes = (("owner_id", "due_date"), ("document_id",))
 
 
 class FulfilmentEvidence(Model):

@@ -28,6 +28,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Forbidden, Unauthenticated
 from app.models import ApiToken, Organisation, OrgKind, Role, User, UserSession
+from app.sql import fetch
 
 SESSION_COOKIE = "chengxin_session"
 CSRF_COOKIE = "chengxin_csrf"
@@ -97,19 +98,39 @@ async def scope_path_for(role: Role, org: Organisation) -> str:
 
 
 async def principal_for(user: User, *, read_only: bool = False, via_token: bool = False) -> Principal:
-    loaded = user.organisation  # already there when the caller's query selected it (``authenticate``)
+    loaded = user.organisation  # already there when the caller's query selected it
     org: Organisation = loaded if isinstance(loaded, Organisation) else await loaded
-    role = Role(user.role)
+    return await _principal(
+        Role(user.role),
+        user.id,
+        user.username,
+        user.must_change_password,
+        org,
+        read_only=read_only,
+        via_token=via_token,
+    )
+
+
+async def _principal(
+    role: Role,
+    user_id: int,
+    username: str,
+    must_change_password: bool,
+    org: Organisation,
+    *,
+    read_only: bool,
+    via_token: bool,
+) -> Principal:
     return Principal(
-        user_id=user.id,
-        username=user.username,
+        user_id=user_id,
+        username=username,
         role=role,
         organisation_id=org.id,
         organisation_path=org.path,
         scope_path=await scope_path_for(role, org),
         read_only=read_only or role == Role.EVALUATOR,
         via_token=via_token,
-        must_change_password=user.must_change_password,
+        must_change_password=must_change_password,
     )
 
 
@@ -142,27 +163,65 @@ async def new_api_token(user: User, name: str, *, read_only: bool, days: int = D
 
 
 def token_expiry(token: ApiToken) -> datetime:
+    return expiry_of_token(token.created_at, token.expires_at)
+
+
+def expiry_of_token(created_at: datetime, expires_at: datetime | None) -> datetime:
     """Tokens from before expiry existed expire ``DEFAULT_TOKEN_DAYS`` after they were made."""
-    return token.expires_at or token.created_at + timedelta(days=DEFAULT_TOKEN_DAYS)
+    return expires_at or created_at + timedelta(days=DEFAULT_TOKEN_DAYS)
+
+
+# The caller, its account and its organisation in one statement written out: built by the ORM it cost more
+# than the whole of a small list page (``benchmarks/api.py --profile``). ``{table}``/``{key}`` are constants.
+_CALLER_SQL = (
+    "SELECT c.expires_at AS expires_at, c.created_at AS created_at, {read_only} AS read_only, u.id AS user_id, "
+    "u.username AS username, u.role AS role, u.is_active AS is_active, "
+    "u.must_change_password AS must_change_password, o.id AS org_id, o.path AS org_path, o.kind AS org_kind "
+    'FROM {table} c JOIN "user" u ON u.id = c.user_id JOIN organisation o ON o.id = u.organisation_id '
+    "WHERE c.{key} = ?{live}"
+)
+_TOKEN_SQL = _CALLER_SQL.format(
+    read_only="c.read_only", table="api_token", key="token_hash", live=" AND c.revoked_at IS NULL"
+)
+_SESSION_SQL = _CALLER_SQL.format(read_only="0", table="user_session", key="session_hash", live="")
 
 
 async def authenticate(scope: Scope) -> Principal | None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-    now = datetime.now(UTC)
     auth = headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        token = await ApiToken.get_or_none(token_hash=sha256_hex(auth[7:].strip()), revoked_at=None).select_related(
-            "user__organisation"  # one query for the caller, its account and its organisation
-        )
-        if token is None or token_expiry(token) <= now or not token.user.is_active:
-            return None
-        return await principal_for(token.user, read_only=token.read_only, via_token=True)
+        return await _caller(_TOKEN_SQL, sha256_hex(auth[7:].strip()), via_token=True)
     raw = _cookie(headers.get("cookie", ""), SESSION_COOKIE)
-    if raw:
-        session = await UserSession.get_or_none(session_hash=sha256_hex(raw)).select_related("user__organisation")
-        if session and session.expires_at > now and session.user.is_active:
-            return await principal_for(session.user)
-    return None
+    return await _caller(_SESSION_SQL, sha256_hex(raw), via_token=False) if raw else None
+
+
+async def _caller(sql: str, secret_hash: str, *, via_token: bool) -> Principal | None:
+    """The principal of a live token or session whose hash is ``secret_hash``, if its account is active."""
+    rows = await fetch(sql, [secret_hash])
+    if not rows or not rows[0]["is_active"]:
+        return None
+    row = rows[0]
+    expires = _moment(row["expires_at"]) if row["expires_at"] is not None else None
+    if via_token:
+        expires = expiry_of_token(_moment(row["created_at"]), expires)
+    if expires is None or expires <= datetime.now(UTC):
+        return None
+    org = Organisation(id=row["org_id"], path=row["org_path"], kind=OrgKind(row["org_kind"]))
+    return await _principal(
+        Role(row["role"]),
+        row["user_id"],
+        row["username"],
+        bool(row["must_change_password"]),
+        org,
+        read_only=bool(row["read_only"]),
+        via_token=via_token,
+    )
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A timestamp as the driver returns it (asyncpg: aware datetime; SQLite: ISO text), aware in UTC."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise import connections
+
 
 def dialect_sql(dialect: str, text: str) -> str:
     """``?`` placeholders as they are for SQLite; ``$1, $2, …`` for asyncpg."""
@@ -40,3 +42,10 @@ def days_between(dialect: str, later: str, earlier: str) -> str:
 def month_of(dialect: str, column: str) -> str:
     """An SQL expression: ``YYYY-MM`` of a date column."""
     return f"to_char({column}, 'YYYY-MM')" if dialect == "postgres" else f"strftime('%Y-%m', {column})"
+
+
+async def fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Rows of ``sql`` (``?`` placeholders) on the default connection, parameters as its dialect takes them."""
+    conn = connections.get("default")
+    dialect = conn.capabilities.dialect
+    return list(await conn.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params)))

@@ -21,10 +21,9 @@ from app.api.schemas import (
     SweepRequest,
     failure_read,
 )
-from app.models import FailureKind, IntegrityFailure, Role
+from app.models import FailureKind, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services import failures as svc
-from app.services.scope import owned_within
 from app.services.sweep import sweep_obligations
 from trackers.failures import Severity
 
@@ -44,13 +43,8 @@ class FailureController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page:
-        query = IntegrityFailure.filter(owned_within("organisation", principal))
-        if kind:
-            query = query.filter(kind=kind)
-        total = await query.count()
-        page = query.order_by("-detected_on", "-id").offset(offset).limit(limit)
-        rows = await page.only(*FailureRead.__struct_fields__)  # no timestamps to parse: the read has none
-        return Page(items=[failure_read(f) for f in rows], total=total, limit=limit, offset=offset)
+        rows, total = await svc.list_failures(principal, kind, limit, offset, FailureRead.__struct_fields__)
+        return Page(items=[failure_read(row) for row in rows], total=total, limit=limit, offset=offset)
 
     @get("/{failure_id:int}", opt={"roles": STAFF})
     async def get_failure(self, principal: CurrentUser, failure_id: FromPath[int]) -> FailureRead:

@@ -21,6 +21,7 @@ from app.api.schemas import (
     ObligationRead,
     Page,
     ReviewRequest,
+    obligation_from_row,
     obligation_read,
 )
 from app.models import PartyRole, Role
@@ -53,7 +54,7 @@ class ObligationController(Controller):
             review_status, tracking_state, agreement_id, document_id, obligor_role, due_before, due_after
         )
         rows, total = await svc.list_obligations(principal, flt, limit, offset)
-        return Page(items=[obligation_read(o) for o in rows], total=total, limit=limit, offset=offset)
+        return Page(items=[obligation_from_row(row) for row in rows], total=total, limit=limit, offset=offset)
 
     @get("/{obligation_id:int}", opt={"roles": STAFF})
     async def get_obligation(self, principal: CurrentUser, obligation_id: FromPath[int]) -> ObligationRead:

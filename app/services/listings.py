@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from tortoise.expressions import Case, Q, Subquery, When
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from app.clock import BEIJING
+from app.clock import start_of_beijing_day
 from app.models import (
     Agreement,
     Document,
@@ -296,9 +296,9 @@ async def documents(scope_path: str, q: DocumentQuery) -> QuerySet[Document]:
     if q.kind is not None:
         query = query.filter(kind_hint=q.kind)
     if q.uploaded_from:  # Beijing days, as the pages show them
-        query = query.filter(created_at__gte=datetime.combine(q.uploaded_from, time(), BEIJING))
+        query = query.filter(created_at__gte=start_of_beijing_day(q.uploaded_from))
     if q.uploaded_to:
-        query = query.filter(created_at__lt=datetime.combine(q.uploaded_to + timedelta(days=1), time(), BEIJING))
+        query = query.filter(created_at__lt=start_of_beijing_day(q.uploaded_to + timedelta(days=1)))
     if q.q:
         query = query.filter(filename__icontains=q.q)
     return query

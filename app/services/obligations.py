@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import F
-from tortoise.query_utils import Prefetch
 from tortoise.transactions import in_transaction
 
 import extractors
@@ -131,8 +130,9 @@ READ_COLUMNS = (
 
 async def list_obligations(
     principal: Principal, flt: ObligationFilter, limit: int, offset: int
-) -> tuple[list[Obligation], int]:
-    """The reviewers' list: the same query as the evaluators' filtered lists (``app.services.listings``)."""
+) -> tuple[list[dict[str, Any]], int]:
+    """The reviewers' list: the same query as the evaluators' filtered lists (``app.services.listings``), as
+    rows of ``READ_COLUMNS`` and ``owner_name`` (``app.api.schemas.obligation_from_row``)."""
     query = listings.ObligationQuery(
         agreement_id=flt.agreement_id,
         document_id=flt.document_id,
@@ -144,9 +144,8 @@ async def list_obligations(
     )
     found = await listings.obligations(principal.scope_path, query)
     total = await found.count()
-    owners = Prefetch("owner", queryset=Organisation.all().only("id", "name"))
-    page = found.order_by("due_date", "id").offset(offset).limit(limit).only(*READ_COLUMNS).prefetch_related(owners)
-    return list(await page), total
+    page = found.order_by("due_date", "id").offset(offset).limit(limit)
+    return list(await page.values(*READ_COLUMNS, owner_name="owner__name")), total
 
 
 async def get_obligation(principal: Principal, obligation_id: int) -> Obligation:
@@ -402,7 +401,6 @@ async def assign_owner(
         raise Forbidden("Only the investment and finance bureaus and administrators assign owners.")
     if not ids:
         raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
-    from app.models import Organisation
 
     org = await Organisation.get_or_none(id=organisation_id)
     if org is None:

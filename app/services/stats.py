@@ -43,7 +43,7 @@ from typing import Any
 from tortoise import connections
 
 from app.models import PartyRole
-from app.sql import dialect_params, dialect_sql, month_of
+from app.sql import fetch, month_of
 from trackers import ObligationState
 from trackers.failures import Severity
 from trackers.scoring import FailureTally, PeriodCounts, ScoringPolicy, integrity_score
@@ -250,12 +250,6 @@ def failure_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect
     return sql, params
 
 
-async def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    conn = connections.get("default")
-    dialect = conn.capabilities.dialect
-    return list(await conn.execute_query_dict(dialect_sql(dialect, sql), dialect_params(dialect, params)))
-
-
 def _dialect() -> str:
     return str(connections.get("default").capabilities.dialect)
 
@@ -294,14 +288,14 @@ async def _organisations(scope_path: str, flt: StatsFilter) -> list[dict[str, An
     if flt.organisation_kind:
         sql += " AND kind = ?"
         params.append(flt.organisation_kind)
-    return await _rows(sql + " ORDER BY path", params)
+    return await fetch(sql + " ORDER BY path", params)
 
 
 async def _root_path(scope_path: str, organisation_id: int | None) -> str | None:
     """The subtree to aggregate: the caller's scope, narrowed to ``organisation_id`` if it lies inside it."""
     if organisation_id is None:
         return scope_path
-    rows = await _rows("SELECT path FROM organisation WHERE id = ?", [organisation_id])
+    rows = await fetch("SELECT path FROM organisation WHERE id = ?", [organisation_id])
     if not rows or not str(rows[0]["path"]).startswith(scope_path):
         return None
     return str(rows[0]["path"])
@@ -319,11 +313,11 @@ async def by_organisation(scope_path: str, flt: StatsFilter, *, policy: ScoringP
     orgs = await _organisations(root, flt)
     own_sql, own_params = obligation_sql(Dimension.ORGANISATION, flt, root, dialect)
     fail_sql, fail_params = failure_sql(Dimension.ORGANISATION, flt, root, dialect)
-    per_owner = await _rows(own_sql, own_params)
-    per_owner_failures = await _rows(fail_sql, fail_params)
+    per_owner = await fetch(own_sql, own_params)
+    per_owner_failures = await fetch(fail_sql, fail_params)
     paths = {
         int(o["id"]): str(o["path"])
-        for o in await _rows("SELECT id, path FROM organisation WHERE path LIKE ?", [root + "%"])
+        for o in await fetch("SELECT id, path FROM organisation WHERE path LIKE ?", [root + "%"])
     }
     ancestors = _ancestor_index(paths)
     rows = {
@@ -370,9 +364,9 @@ async def by_dimension(scope_path: str, flt: StatsFilter, dimension: Dimension) 
             rows[k] = StatsRow(key=k, label=k)
         return rows[k]
 
-    for data in await _rows(own_sql, own_params):
+    for data in await fetch(own_sql, own_params):
         _add_obligations(row(data["k"]), data)
-    for data in await _rows(fail_sql, fail_params):
+    for data in await fetch(fail_sql, fail_params):
         _add_failures(row(data["k"]), str(data["severity"]), str(data["state"]), int(data["n"]))
     if dimension == Dimension.MONTH:
         for key in _months(flt.date_from, flt.date_to):

@@ -139,8 +139,8 @@ class DocumentPages(Controller):
         self, request: Request[Any, Any, Any], principal: CurrentUser, document_id: FromPath[int]
     ) -> Template:
         document = await document_svc.get_document(principal, document_id)
-        rows, _ = await obligation_svc.list_obligations(
-            principal, obligation_svc.ObligationFilter(document_id=document_id), 500, 0
+        rows, _ = await listings.list_obligations(
+            principal.scope_path, listings.ObligationQuery(document_id=document_id), 500
         )
         # least confident first: the rows most likely to need a correction come before the sure ones
         rows.sort(key=lambda o: (o.review_status == ReviewStatus.REJECTED, o.confidence, o.start, o.id))

@@ -406,3 +406,21 @@ async def test_tokens_are_listed_and_revoked_by_their_owner_and_by_admins(client
     assert (await client.delete(f"/api/admin/tokens/{dept_token}", headers=city.auth("admin"))).status_code == 200
     assert (await client.get("/api/auth/me", headers=city.auth("department"))).status_code == 401
     assert (await client.delete("/api/admin/tokens/999999", headers=city.auth("admin"))).status_code == 404
+
+
+async def test_an_expired_session_or_a_disabled_account_is_anonymous(client: Any, city: City) -> None:
+    from app.models import User, UserSession
+
+    assert (await api_login(client, "investment")).status_code == 200
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 200 and me.json()["role"] == "investment"
+    assert me.json()["scope"] == f"/{city.orgs['city']}/"  # a bureau sees its government's subtree
+    user = await User.get(username="investment")
+    await UserSession.filter(user_id=user.id).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    assert (await client.get("/api/auth/me")).status_code == 401
+    client.cookies.clear()
+    bearer = city.auth("investment")
+    assert (await client.get("/api/auth/me", headers=bearer)).status_code == 200
+    await User.filter(id=user.id).update(is_active=False)
+    assert (await client.get("/api/auth/me", headers=bearer)).status_code == 401
+    assert (await client.get("/api/auth/me", headers={"Authorization": "Bearer not-a-token"})).status_code == 401

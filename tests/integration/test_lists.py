@@ -420,3 +420,24 @@ async def test_inbox_lists_warnings_searched_filtered_sorted_paged_and_only_ones
     assert unread == [failures[2]]
     assert "show=unread" in link(html, r"sort=")
     assert (await shown("page_no=x&sort=?&event=drop&due_from=2024-02-31"))[0] == rows
+
+
+async def test_upload_days_are_beijing_days_whatever_the_hour_in_utc(client: Any, city: City) -> None:
+    """17:30 UTC on 1 March is 01:30 on 2 March in Beijing: the document was uploaded on 2 March."""
+    from datetime import UTC, datetime
+
+    from app.models import Document
+
+    late = (await agreement(city)).document_id
+    early = (await agreement(city)).document_id
+    await Document.filter(id=late).update(created_at=datetime(2026, 3, 1, 17, 30, tzinfo=UTC))
+    await Document.filter(id=early).update(created_at=datetime(2026, 3, 1, 15, 30, tzinfo=UTC))
+
+    async def shown(query: str) -> set[int]:
+        response = await client.get(f"/documents?{query}", headers=city.auth("admin"))
+        assert response.status_code == 200
+        return set(ids(response.text, "data-document"))
+
+    assert await shown("uploaded_from=2026-03-02&uploaded_to=2026-03-02") == {late}
+    assert await shown("uploaded_from=2026-03-01&uploaded_to=2026-03-01") == {early}
+    assert await shown("uploaded_from=2026-03-01&uploaded_to=2026-03-02") == {late, early}
