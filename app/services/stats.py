@@ -42,22 +42,25 @@ from typing import Any
 
 from tortoise import connections
 
-from app.models import PartyRole
+from app.models import FailureKind, PartyRole
 from app.sql import fetch, month_of
-from trackers import ObligationState
+from trackers import ObligationState, ReviewStatus
+from trackers.failures import FailureState as St
 from trackers.failures import Severity
 from trackers.scoring import FailureTally, PeriodCounts, ScoringPolicy, integrity_score
 
 CENT = Decimal("0.01")
-EXCLUDED_STATES = ("waived", "amended", "suspended")
+EXCLUDED_STATES = (ObligationState.WAIVED, ObligationState.AMENDED, ObligationState.SUSPENDED)
 OUTCOMES = ("fulfilled_on_time", "fulfilled_late", "overdue", "breached", "partially_fulfilled")
 _STATE_OF = {
-    "fulfilled_on_time": "fulfilled",
-    "fulfilled_late": "fulfilled_late",
-    "overdue": "overdue",
-    "breached": "breached",
-    "partially_fulfilled": "partially_fulfilled",
+    "fulfilled_on_time": ObligationState.FULFILLED,
+    "fulfilled_late": ObligationState.FULFILLED_LATE,
+    "overdue": ObligationState.OVERDUE,
+    "breached": ObligationState.BREACHED,
+    "partially_fulfilled": ObligationState.PARTIALLY_FULFILLED,
 }
+# the records the figures tally (module docstring); withdrawn and unverified ones do not count
+TALLIED_FAILURE_STATES = (St.FOUND, St.RECTIFIED, St.FOUND_RECTIFIED, St.REPAIRED)
 
 
 class Dimension(StrEnum):
@@ -224,7 +227,8 @@ def obligation_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dial
         "THEN COALESCE(ob.amount, 0) ELSE COALESCE(ob.amount_fulfilled, 0) END) AS amount_delivered "
         "FROM obligation ob JOIN organisation w ON w.id = ob.owner_id "
         f"{'JOIN agreement a ON a.id = ob.agreement_id ' if _needs_agreement(dimension, flt) else ''}"
-        f"WHERE ob.review_status = 'confirmed' AND ob.due_date IS NOT NULL AND ob.state NOT IN ({excluded}) "
+        f"WHERE ob.review_status = '{ReviewStatus.CONFIRMED}' AND ob.due_date IS NOT NULL "
+        f"AND ob.state NOT IN ({excluded}) "
         f"AND {' AND '.join(clauses)} GROUP BY {key}"
     )
     return sql, params
@@ -240,11 +244,16 @@ def failure_sql(dimension: Dimension, flt: StatsFilter, scope_path: str, dialect
         joins += "JOIN obligation ob ON ob.id = f.obligation_id "
     if _needs_agreement(dimension, flt):
         joins += "JOIN agreement a ON a.id = ob.agreement_id "
-    kind = "counterparty_default" if flt.obligor_role == PartyRole.COUNTERPARTY else "government_breach"
+    kind = (
+        FailureKind.COUNTERPARTY_DEFAULT
+        if flt.obligor_role == PartyRole.COUNTERPARTY
+        else FailureKind.GOVERNMENT_BREACH
+    )
+    tallied = ", ".join(f"'{state}'" for state in TALLIED_FAILURE_STATES)
     sql = (
         f"SELECT {key} AS k, f.severity AS severity, f.state AS state, COUNT(*) AS n "
         f"FROM integrity_failure f JOIN organisation w ON w.id = f.organisation_id {joins}"
-        f"WHERE f.kind = '{kind}' AND f.state IN ('found', 'rectified', 'found_rectified', 'repaired') "
+        f"WHERE f.kind = '{kind}' AND f.state IN ({tallied}) "
         f"AND {' AND '.join(clauses)} GROUP BY {key}, f.severity, f.state"
     )
     return sql, params
@@ -268,15 +277,15 @@ def _add_failures(row: StatsRow, severity: str, state: str, n: int) -> None:
     except ValueError:
         sev = Severity.GENERAL
     tally = row.tallies.get(sev, FailureTally())
-    if state == "found":
+    if state == St.FOUND:
         row.failures += n
         tally = replace(tally, standing=tally.standing + n)
-    elif state == "found_rectified":
+    elif state == St.FOUND_RECTIFIED:
         row.rectified += n
         tally = replace(tally, rectified=tally.rectified + n)
-    elif state == "rectified":
+    elif state == St.RECTIFIED:
         row.rectified += n  # corrected before a finding: never counts against the score
-    elif state == "repaired":
+    elif state == St.REPAIRED:
         row.repaired += n
         tally = replace(tally, repaired=tally.repaired + n)
     row.tallies[sev] = tally
