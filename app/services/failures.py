@@ -28,7 +28,7 @@ from tortoise.transactions import in_transaction
 from app.errors import Conflict, InvalidInput
 from app.models import FailureKind, IntegrityFailure, Obligation, Organisation, Role
 from app.security import Principal
-from app.services import audit, notifications
+from app.services import audit, listings, notifications
 from app.services.scope import get_in_scope, owned_within
 from trackers import ActorRole
 from trackers.failures import (
@@ -411,9 +411,7 @@ async def list_failures(
     query = IntegrityFailure.filter(owned_within("organisation", principal))
     if kind:
         query = query.filter(kind=kind)
-    total = await query.count()
-    rows = await query.order_by("-detected_on", "-id").offset(offset).limit(limit).values(*columns)
-    return list(rows), total
+    return await listings.rows_page(query, ("-detected_on", "-id"), limit, offset, columns)
 
 
 async def published(today: date, q: str | None, limit: int, offset: int) -> tuple[list[IntegrityFailure], int]:

@@ -5,10 +5,11 @@ orders and cuts any of them the same way."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tortoise.expressions import Case, Q, Subquery, When
 from tortoise.models import Model
@@ -73,6 +74,18 @@ async def page_of(
     if limit is not None:
         rows = rows.limit(limit)
     return list(await rows), total
+
+
+async def rows_page(
+    query: QuerySet[M], order: tuple[str, ...], limit: int, offset: int, columns: tuple[str, ...], **named: str
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``query`` as rows of ``columns`` (and ``named`` related columns; no models built: that was
+    most of a 50-row page), and the whole query's row count. The two statements run side by side (PostgreSQL's
+    pool serves them on two connections). Not ``COUNT(*) OVER ()``: it makes PostgreSQL sort every row in the
+    scope before the LIMIT (100,000 obligations: 51 → 1.5 pages/s in ``benchmarks/api.py``)."""
+    page = query.order_by(*order).offset(offset).limit(limit).values(*columns, **named)
+    rows, total = await asyncio.gather(page, query.count())
+    return list(rows), total
 
 
 @dataclass(frozen=True, slots=True)

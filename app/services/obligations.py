@@ -143,9 +143,7 @@ async def list_obligations(
         due_to=flt.due_before,
     )
     found = await listings.obligations(principal.scope_path, query)
-    total = await found.count()
-    page = found.order_by("due_date", "id").offset(offset).limit(limit)
-    return list(await page.values(*READ_COLUMNS, owner_name="owner__name")), total
+    return await listings.rows_page(found, ("due_date", "id"), limit, offset, READ_COLUMNS, owner_name="owner__name")
 
 
 async def get_obligation(principal: Principal, obligation_id: int) -> Obligation:

@@ -68,3 +68,32 @@ async def test_the_whole_tree_is_no_condition_and_a_subtree_still_filters(client
     assert admin["total"] == everything == 3
     district = (await client.get("/api/obligations/", headers=city.auth("district_department"))).json()
     assert district["total"] == 1
+
+
+async def test_list_pages_count_the_whole_scope_on_every_page_and_past_the_end(client: Any, city: City) -> None:
+    """The total rides on the page's rows: it must be the scope's count on a full page, a short last page
+    and a page past the end, and never count another body's rows."""
+    from datetime import date
+
+    from app.models import IntegrityFailure
+
+    ag = await agreement(city, owner="ndrc")
+    for day in range(1, 6):
+        await obligation(ag, city, owner="ndrc", nominal=date(2024, 3, day))
+    await obligation(await agreement(city, owner="district_ndrc"), city, owner="district_ndrc")
+    for ob in await Obligation.filter(owner_id=city.orgs["ndrc"]).order_by("id"):
+        await IntegrityFailure.create(
+            kind="government_breach", obligation=ob, organisation_id=city.orgs["ndrc"], obligor_name="x",
+            state="detected", severity="general", due_date=ob.nominal_date, detected_on=date(2024, 4, 1),
+            days_late=3, clause=ob.quote,
+        )  # fmt: skip
+    dept = city.auth("department")
+    for path in ("/api/obligations/", "/api/failures/"):
+        pages = [(await client.get(f"{path}?limit=2&offset={o}", headers=dept)).json() for o in (0, 4, 6)]
+        assert [p["total"] for p in pages] == [5, 5, 5], path
+        assert [len(p["items"]) for p in pages] == [2, 1, 0], path
+    first = (await client.get("/api/obligations/?limit=2", headers=dept)).json()["items"]
+    assert [o["deadline"]["nominal_date"] for o in first] == ["2024-03-01", "2024-03-02"]
+    assert first[0]["owner_name"] == "市发展改革局"
+    none = (await client.get("/api/obligations/?limit=2&agreement_id=999999", headers=dept)).json()
+    assert none["total"] == 0 and none["items"] == []
