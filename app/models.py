@@ -12,6 +12,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from app import labels
+from trackers.failures import FailureSource, FailureState, ObjectionReason, Severity
 from trackers.roles import PartyRole as PartyRole  # one definition: the trackers own it
 from trackers.states import ObligationState, ReviewStatus
 
@@ -402,9 +403,9 @@ class IntegrityFailure(Model):
     )
     obligor_name = fields.CharField(max_length=300, null=True)
     promised_to = fields.CharField(max_length=300, null=True)
-    state = fields.CharField(max_length=24, default="detected", db_index=True)
-    severity = fields.CharField(max_length=12, default="general")
-    source = fields.CharField(max_length=20, default="sweep")  # sweep | complaint | manual
+    state = fields.CharEnumField(FailureState, max_length=24, default=FailureState.DETECTED, db_index=True)
+    severity = fields.CharEnumField(Severity, max_length=12, default=Severity.GENERAL)
+    source = fields.CharEnumField(FailureSource, max_length=20, default=FailureSource.SWEEP)
     due_date = fields.DateField()
     detected_on = fields.DateField()
     days_late = fields.IntField(default=0)
@@ -420,7 +421,7 @@ class IntegrityFailure(Model):
     # the 1103号 workflow (issue 4)
     source_reference = fields.CharField(max_length=200, null=True)  # case number, 12345 ticket, decision no.
     found_on = fields.DateField(null=True)  # 认定
-    objection_reason = fields.CharField(max_length=30, null=True)
+    objection_reason = fields.CharEnumField(ObjectionReason, max_length=30, null=True)
     objection_note = fields.TextField(null=True)
     objected_on = fields.DateField(null=True)
     objection_rejected_on = fields.DateField(null=True)

@@ -25,7 +25,6 @@ from app.models import FailureKind, Role
 from app.security import ADMIN_ONLY, PUBLIC, STAFF
 from app.services import failures as svc
 from app.services.sweep import sweep_obligations
-from trackers.failures import Severity
 
 # the recorded body (and the credit office acting for it) rectifies, refuses, objects
 BODY = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE, Role.DEPARTMENT})
@@ -188,7 +187,7 @@ class PublicFailureController(Controller):
                 id=f.id,
                 organisation=f.organisation.name,
                 promised_to=f.promised_to,
-                severity=Severity(f.severity),
+                severity=f.severity,
                 due_date=f.due_date,
                 days_late=f.days_late,
                 amount_outstanding=f.amount_outstanding,

@@ -90,18 +90,18 @@ def is_responsible(principal: Principal, organisation: Organisation) -> bool:
 def record_facts(f: IntegrityFailure) -> RecordFacts:
     """The stored facts the state machine's guards read (``available_failure_events``, ``next_actors``)."""
     return RecordFacts(
-        severity=Severity(f.severity),
+        severity=f.severity,
         found_on=f.found_on,
         rectification_deadline=f.rectification_deadline,
         rectified_on=f.rectified_on,
-        objection_reason=ObjectionReason(f.objection_reason) if f.objection_reason else None,
+        objection_reason=f.objection_reason,
         objected_on=f.objected_on,
     )
 
 
 def _publication(f: IntegrityFailure, policy: FailurePolicy) -> tuple[date | None, date | None]:
-    state = FailureState(f.state)
-    facts = FailureFacts(state, Severity(f.severity), f.found_on, f.objection_rejected_on)
+    state = f.state
+    facts = FailureFacts(state, f.severity, f.found_on, f.objection_rejected_on)
     window = publication(facts, policy) if state in COUNTING_STATES else None
     if window is None or window[0] == window[1]:
         return None, None
@@ -131,12 +131,12 @@ async def _transition(
     async with in_transaction():
         f = await get_in_scope(IntegrityFailure, failure_id, principal, lock=True)
         responsible = is_responsible(principal, await Organisation.get(id=f.organisation_id))
-        old = FailureState(f.state)
-        current_severity = Severity(f.severity)
+        old = f.state
+        current_severity = f.severity
         objection = (
             facts.objection_reason
             if event == FailureEvent.OBJECT
-            else ObjectionReason(f.objection_reason)
+            else f.objection_reason
             if f.objection_reason and event == FailureEvent.UPHOLD_OBJECTION
             else None
         )
@@ -174,7 +174,7 @@ async def _transition(
         if new in (FailureState.FOUND, FailureState.FOUND_RECTIFIED) and f.found_on is None:
             f.found_on = today  # the finding (认定) day: reached by find, refusal or late rectification
         if event == FailureEvent.OBJECT:
-            f.objection_reason = str(facts.objection_reason)
+            f.objection_reason = facts.objection_reason  # type: ignore[assignment]
             f.objection_note = facts.note or None  # type: ignore[assignment]
             f.objected_on = today
         if event == FailureEvent.REJECT_OBJECTION:
