@@ -211,8 +211,6 @@ async def review(
     if not ids:
         raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
     if edit and "owner_id" in edit.fields_set and edit.owner_id is not None:
-        from app.models import Organisation
-
         owner = await Organisation.get_or_none(id=edit.owner_id, path__startswith=principal.scope_path)
         if owner is None:
             raise InvalidInput(
@@ -402,8 +400,6 @@ async def assign_owner(
         raise Forbidden("Only the investment and finance bureaus and administrators assign owners.")
     if not ids:
         raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
-    from app.models import Organisation
-
     org = await Organisation.get_or_none(id=organisation_id)
     if org is None:
         raise InvalidInput(
