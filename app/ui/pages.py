@@ -8,6 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -20,7 +21,6 @@ from tortoise.expressions import Q
 import extractors
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
-from app.api.stats import EXPORT_ROWS, spreadsheet
 from app.errors import InvalidInput, NotFound
 from app.exports import tables
 from app.exports.tables import neutralise
@@ -112,20 +112,22 @@ class DocumentPages(Controller):
             "status": flt.status or "",
             "kind": flt.kind or "",
             "body": body_id,
-            "uploaded_from": flt.uploaded_from.isoformat() if flt.uploaded_from else "",
-            "uploaded_to": flt.uploaded_to.isoformat() if flt.uploaded_to else "",
+            "uploaded_from": listing.kept_date(flt.uploaded_from),
+            "uploaded_to": listing.kept_date(flt.uploaded_to),
         }
         view = listing.ListView.read(listings.DOCUMENT_SORTING, kept, sort, page_no, anchor="recent")
-        if (wanted := listing.export_format(fmt)) is not None:
-            everything, _ = await listings.list_documents(principal.scope_path, flt, EXPORT_ROWS, 0, view.sort)
-            return spreadsheet(tables.documents_table(everything), wanted, "documents")
-        rows, total = await listings.list_documents(principal.scope_path, flt, view.size, view.offset, view.sort)
+        listed = await listing.rows_or_export(
+            view, fmt, partial(listings.list_documents, principal.scope_path, flt), tables.documents_table, "documents"
+        )
+        if isinstance(listed, Response):
+            return listed
+        rows, view = listed
         return page(
             request,
             "documents.html",
             documents=[(d, document_svc.outcome(d)) for d in rows],
             uploaded_on={d.id: clock.to_beijing_date(d.created_at) for d in rows},
-            view=view.counted(total),
+            view=view,
             flt=flt,
             q=q,
             kinds=list(AgreementKind),
@@ -292,15 +294,17 @@ class AgreementPages(Controller):
             "state": flt.obligation_state or "",
             "body": body_id,
             "district": district,
-            "signed_from": flt.signed_from.isoformat() if flt.signed_from else "",
-            "signed_to": flt.signed_to.isoformat() if flt.signed_to else "",
+            "signed_from": listing.kept_date(flt.signed_from),
+            "signed_to": listing.kept_date(flt.signed_to),
         }
         view = listing.ListView.read(listings.AGREEMENT_SORTING, kept, sort, page_no)
-        scope, visible = principal.scope_path, obligation_svc.visible_agreements(principal)
-        if (wanted := listing.export_format(fmt)) is not None:
-            everything, _ = await listings.list_agreements(scope, visible, flt, EXPORT_ROWS, 0, view.sort)
-            return spreadsheet(tables.agreements_table(everything), wanted, "agreements")
-        rows, total = await listings.list_agreements(scope, visible, flt, view.size, view.offset, view.sort)
+        load = partial(
+            listings.list_agreements, principal.scope_path, obligation_svc.visible_agreements(principal), flt
+        )
+        listed = await listing.rows_or_export(view, fmt, load, tables.agreements_table, "agreements")
+        if isinstance(listed, Response):
+            return listed
+        rows, view = listed
         glance = await queries.agreement_glance([a.id for a in rows])
         organisations = await queries.organisations_in_scope(principal)
         return page(
@@ -308,13 +312,13 @@ class AgreementPages(Controller):
             "agreements.html",
             agreements=rows,
             glance=glance,
-            view=view.counted(total),
+            view=view,
             flt=flt,
             q=q,
             kinds=list(AgreementKind),
             states=list(ObligationState),
             bodies=organisations,
-            districts=[o for o in organisations if o.kind in ("district", "town")],
+            districts=queries.local_governments(organisations),
         )
 
     @get("/agreements/{agreement_id:int}", opt={"roles": STAFF})  # read-only for evaluators
@@ -529,7 +533,7 @@ class WorkPages(Controller):
             **listed.context(),
             kinds=list(AgreementKind),
             bodies=organisations,
-            districts=[o for o in organisations if o.kind in ("district", "town")],
+            districts=queries.local_governments(organisations),
             periods=await queries.instance_periods([o.id for o in listed.rows] + [f.obligation_id for f in failures]),
             failures=failures,
             failure_total=failure_total,
