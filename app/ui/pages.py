@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
@@ -76,6 +77,34 @@ EVENT_KINDS: dict[str, list[str]] = {
     "completion_accepted": ["竣工验收", "验收合格", "竣工"],
     "signing": [],
 }
+
+
+async def dashboard_filter(
+    principal: CurrentUser,
+    start: FromQuery[str] = "",
+    end: FromQuery[str] = "",
+    kind: FromQuery[str] = "",
+    org: FromQuery[str] = "",
+) -> queries.DashboardFilter:
+    """The evaluators' dashboard filter (period, agreement kind, organisation) from the page's query string,
+    for the page and its CSV tables alike: by default the twelve months up to today or the latest record."""
+    today = clock.today()
+    latest = await queries.latest_failure_date(principal)
+    default_end = max(today, latest) if latest else today
+    period_end = _date(end, default_end) or default_end
+    default_start = (period_end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    period_start = _date(start, default_start) or default_start
+    if period_start > period_end:
+        period_start, period_end = period_end, period_start
+    return queries.DashboardFilter(
+        period=queries.Period(period_start, period_end),
+        kind=AgreementKind(kind) if kind in {k.value for k in AgreementKind} else None,
+        organisation_id=int(org) if org.isdigit() else None,
+    )
+
+
+DASHBOARD_FILTER = {"flt": Provide(dashboard_filter)}
+DashboardFilter = NamedDependency[queries.DashboardFilter]
 
 
 class DocumentPages(Controller):
@@ -544,17 +573,10 @@ class WorkPages(Controller):
             today=clock.today(),
         )
 
-    @get("/evaluate", opt={"roles": EVALUATE_PAGE})
+    @get("/evaluate", opt={"roles": EVALUATE_PAGE}, dependencies=DASHBOARD_FILTER)
     async def evaluate(
-        self,
-        request: Request[Any, Any, Any],
-        principal: CurrentUser,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        org: FromQuery[str] = "",
+        self, request: Request[Any, Any, Any], principal: CurrentUser, flt: DashboardFilter
     ) -> Template:
-        flt = await _dashboard_filter(principal, start, end, kind, org)
         rows = await queries.ratings(principal, flt)
         trend = await queries.breaches_per_month(principal, flt)
         upcoming = await queries.upcoming(principal, clock.today(), flt=flt)
@@ -593,19 +615,15 @@ class WorkPages(Controller):
             ),
         )
 
-    @get("/evaluate.csv", opt={"roles": EVALUATE_PAGE})
+    @get("/evaluate.csv", opt={"roles": EVALUATE_PAGE}, dependencies=DASHBOARD_FILTER)
     async def evaluate_csv(
         self,
         request: Request[Any, Any, Any],
         principal: CurrentUser,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        org: FromQuery[str] = "",
+        flt: DashboardFilter,
         table: FromQuery[str] = "ranking",
     ) -> Response[bytes]:
         """The dashboard's tables as CSV (UTF-8 with BOM for Excel): ``table`` = ranking | trend | upcoming."""
-        flt = await _dashboard_filter(principal, start, end, kind, org)
         t = translator(lang_of(request))
         buf = io.StringIO()
         out = csv.writer(buf)
@@ -742,22 +760,6 @@ class WorkPages(Controller):
 def _csv_cell(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in free text — the rule of the table exports."""
     return neutralise(value)
-
-
-async def _dashboard_filter(principal: Any, start: str, end: str, kind: str, org: str) -> queries.DashboardFilter:
-    today = clock.today()
-    latest = await queries.latest_failure_date(principal)
-    default_end = max(today, latest) if latest else today
-    period_end = _date(end, default_end) or default_end
-    default_start = (period_end.replace(day=1) - timedelta(days=335)).replace(day=1)
-    period_start = _date(start, default_start) or default_start
-    if period_start > period_end:
-        period_start, period_end = period_end, period_start
-    return queries.DashboardFilter(
-        period=queries.Period(period_start, period_end),
-        kind=AgreementKind(kind) if kind in {k.value for k in AgreementKind} else None,
-        organisation_id=int(org) if org.isdigit() else None,
-    )
 
 
 class PublicPages(Controller):
