@@ -400,6 +400,7 @@ async def assign_owner(
         raise Forbidden("Only the investment and finance bureaus and administrators assign owners.")
     if not ids:
         raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
+
     org = await Organisation.get_or_none(id=organisation_id)
     if org is None:
         raise InvalidInput(
