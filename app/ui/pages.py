@@ -574,9 +574,7 @@ class WorkPages(Controller):
         )
 
     @get("/evaluate", opt={"roles": EVALUATE_PAGE}, dependencies=DASHBOARD_FILTER)
-    async def evaluate(
-        self, request: Request[Any, Any, Any], principal: CurrentUser, flt: DashboardFilter
-    ) -> Template:
+    async def evaluate(self, request: Request[Any, Any, Any], principal: CurrentUser, flt: DashboardFilter) -> Template:
         rows = await queries.ratings(principal, flt)
         trend = await queries.breaches_per_month(principal, flt)
         upcoming = await queries.upcoming(principal, clock.today(), flt=flt)
