@@ -22,7 +22,14 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from trackers.errors import TrackerError
+from trackers.errors import (
+    InadmissibleObjection,
+    MissingFacts,
+    NotPermitted,
+    TooEarly,
+    TrackerError,
+    TransitionError,
+)
 
 log = logging.getLogger("chengxin")
 
@@ -92,8 +99,6 @@ def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Respons
 
 
 def tracker_error_handler(request: Request[Any, Any, Any], exc: TrackerError) -> Response[Any]:
-    from trackers.errors import InadmissibleObjection, MissingFacts, NotPermitted, TooEarly, TransitionError
-
     extra: dict[str, Any] = {}
     if isinstance(exc, NotPermitted):
         status, title = 403, "Forbidden"

@@ -234,6 +234,7 @@ class ArqQueue(JobQueue):
         self._owns_pool = pool is None
 
     async def _redis(self) -> ArqRedis:
+        # arq (and redis-py) load only when Redis is used: not in the CLI, nor in a web process without Redis
         from arq import create_pool
         from arq.connections import RedisSettings
 

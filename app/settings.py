@@ -9,13 +9,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from trackers.failures import FailurePolicy
-    from trackers.policies import TrackingPolicies
-    from trackers.ppp import AffordabilityPolicy
-    from trackers.sweep import SweepPolicy
+from trackers.failures import FailurePolicy
+from trackers.policies import TrackingPolicies
+from trackers.ppp import AffordabilityPolicy
+from trackers.sweep import DEFAULT_GRACE_BY_ROLE, GracePolicy, SweepPolicy, WarningPolicy
 
 
 def _default_data_dir() -> Path:
@@ -66,27 +65,19 @@ class Settings:
     ppp_government_pay_limit: Decimal = Decimal("0.05")  # CHENGXIN_PPP_GOVERNMENT_PAY_LIMIT
 
     def sweep_policy(self) -> SweepPolicy:
-        from trackers.sweep import DEFAULT_GRACE_BY_ROLE, GracePolicy, SweepPolicy, WarningPolicy
-
         return SweepPolicy(
             warnings=WarningPolicy(default=self.warning_windows, by_category=dict(self.warning_windows_by_category)),
             grace=GracePolicy(by_role={**DEFAULT_GRACE_BY_ROLE, "government": self.grace_days_government}),
         )
 
     def failure_policy(self) -> FailurePolicy:
-        from trackers.failures import FailurePolicy
-
         return FailurePolicy(objection_days=self.objection_days, publish_minor=self.publish_minor)
 
     def affordability_policy(self) -> AffordabilityPolicy:
-        from trackers.ppp import AffordabilityPolicy
-
         return AffordabilityPolicy(red_line=self.ppp_red_line, government_pay_limit=self.ppp_government_pay_limit)
 
     def tracking_policies(self) -> TrackingPolicies:
         """Every tracking rule's configured parameters, for the sweep, confirmation, the UI and the demo."""
-        from trackers.policies import TrackingPolicies
-
         return TrackingPolicies(
             sweep=self.sweep_policy(),
             failure=self.failure_policy(),

@@ -13,6 +13,7 @@ import contextlib
 import logging
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from arq import Retry, cron, func
 from arq.connections import RedisSettings
@@ -62,8 +63,6 @@ class RedisUnreachable(Exception):
 
 def redact_url(url: str) -> str:
     """A connection URL without its password: ``redis://:secret@host:6379/0`` → ``redis://host:6379/0``."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     host = parts.hostname or ""
     if ":" in host:

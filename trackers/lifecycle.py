@@ -48,35 +48,20 @@ S = ObligationState
 E = ObligationEvent
 
 # For ``fulfil`` the table gives the on-time target; a fulfilment after the due date yields fulfilled_late.
+# The moves of an open obligation not yet overdue (pending, due soon, partly fulfilled); pending may also be warned.
+_NOT_YET_MISSED: Mapping[ObligationEvent, ObligationState] = {
+    E.BECOME_OVERDUE: S.OVERDUE,
+    E.BREACH: S.BREACHED,
+    E.FULFIL: S.FULFILLED,
+    E.FULFIL_PARTIALLY: S.PARTIALLY_FULFILLED,
+    E.WAIVE: S.WAIVED,
+    E.AMEND: S.AMENDED,
+    E.SUSPEND: S.SUSPENDED,
+}
 TRANSITIONS: Mapping[ObligationState, Mapping[ObligationEvent, ObligationState]] = {
-    S.PENDING: {
-        E.WARN: S.DUE_SOON,
-        E.BECOME_OVERDUE: S.OVERDUE,
-        E.BREACH: S.BREACHED,
-        E.FULFIL: S.FULFILLED,
-        E.FULFIL_PARTIALLY: S.PARTIALLY_FULFILLED,
-        E.WAIVE: S.WAIVED,
-        E.AMEND: S.AMENDED,
-        E.SUSPEND: S.SUSPENDED,
-    },
-    S.DUE_SOON: {
-        E.BECOME_OVERDUE: S.OVERDUE,
-        E.BREACH: S.BREACHED,
-        E.FULFIL: S.FULFILLED,
-        E.FULFIL_PARTIALLY: S.PARTIALLY_FULFILLED,
-        E.WAIVE: S.WAIVED,
-        E.AMEND: S.AMENDED,
-        E.SUSPEND: S.SUSPENDED,
-    },
-    S.PARTIALLY_FULFILLED: {
-        E.BECOME_OVERDUE: S.OVERDUE,
-        E.BREACH: S.BREACHED,
-        E.FULFIL: S.FULFILLED,
-        E.FULFIL_PARTIALLY: S.PARTIALLY_FULFILLED,
-        E.WAIVE: S.WAIVED,
-        E.AMEND: S.AMENDED,
-        E.SUSPEND: S.SUSPENDED,
-    },
+    S.PENDING: {E.WARN: S.DUE_SOON, **_NOT_YET_MISSED},
+    S.DUE_SOON: _NOT_YET_MISSED,
+    S.PARTIALLY_FULFILLED: _NOT_YET_MISSED,
     S.OVERDUE: {
         E.BREACH: S.BREACHED,
         E.FULFIL: S.FULFILLED,

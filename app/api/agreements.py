@@ -21,9 +21,10 @@ from app.api.schemas import (
     Page,
     agreement_read,
 )
-from app.models import Agreement, AgreementKind, AgreementParty, Obligation, Role
+from app.models import Agreement, AgreementKind, AgreementParty, Document, Obligation, Role
 from app.security import STAFF
 from app.services import obligations as svc
+from app.services.corpus import corrections
 from app.services.scope import get_in_scope
 
 EVENT_RECORDERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.FINANCE})
@@ -139,8 +140,5 @@ class AgreementController(Controller):
     async def corrections(self, principal: CurrentUser, agreement_id: FromPath[int]) -> dict[str, object]:
         """What review changed in the extractor's proposal for this agreement's document: per field (role,
         obligor, deadline, amount, text) corrected, added and rejected counts and rates."""
-        from app.models import Document
-        from app.services.corpus import corrections
-
         agreement = await get_in_scope(Agreement, agreement_id, principal)
         return (await corrections(await Document.get(id=agreement.document_id))).to_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import UploadFile
@@ -112,8 +113,6 @@ class DocumentController(Controller):
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name, safe="")
 
 

@@ -24,6 +24,7 @@ from app.api.schemas import (
     obligation_from_row,
     obligation_read,
 )
+from app.errors import InvalidInput
 from app.models import PartyRole, Role
 from app.security import REVIEWERS, STAFF
 from app.services import obligations as svc
@@ -105,8 +106,6 @@ class ObligationController(Controller):
     ) -> list[ObligationRead]:
         """Confirm or reject many proposed obligations at once (all or none)."""
         if data.decision == ReviewStatus.PROPOSED:
-            from app.errors import InvalidInput
-
             raise InvalidInput("decision must be 'confirmed' or 'rejected'.")
         rows = await svc.review(
             principal, list(dict.fromkeys(data.ids)), data.decision, horizon_days=settings.recurrence_horizon_days

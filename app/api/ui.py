@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from app.api.auth import expired_session_cookie, session_cookie
 from app.api.deps import AppSettings
+from app.demo import DEMO_PASSWORD, USERS
 from app.errors import AppError, RateLimited
 from app.models import User
 from app.security import PUBLIC, SESSION_COOKIE, Principal, client_address
@@ -34,8 +35,6 @@ def demo_accounts(settings: Settings) -> dict[str, Any]:
     """In demo mode only: the demo's accounts (name, role, organisation) and their published password."""
     if not settings.demo:
         return {"demo_users": (), "demo_password": ""}
-    from app.demo import DEMO_PASSWORD, USERS
-
     return {"demo_users": [(name, role.value, org) for name, role, org in USERS], "demo_password": DEMO_PASSWORD}
 
 

@@ -212,6 +212,15 @@ async def subtree_path(scope_path: str, organisation_id: int | None) -> str | No
     return org.path if org else None
 
 
+def _dated(query: QuerySet[M], column: str, start: date | None, end: date | None) -> QuerySet[M]:
+    """Rows whose date ``column`` lies from ``start`` to ``end``, both days included; None leaves that end open."""
+    if start:
+        query = query.filter(**{f"{column}__gte": start})
+    if end:
+        query = query.filter(**{f"{column}__lte": end})
+    return query
+
+
 async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligation]:
     path = await subtree_path(scope_path, q.organisation_id)
     query = Obligation.filter(within("owner", path)) if path is not None else Obligation.filter(id=-1)
@@ -227,10 +236,7 @@ async def obligations(scope_path: str, q: ObligationQuery) -> QuerySet[Obligatio
         value = getattr(q, name)
         if value is not None:
             query = query.filter(**{column: value})
-    if q.due_from:
-        query = query.filter(due_date__gte=q.due_from)
-    if q.due_to:
-        query = query.filter(due_date__lte=q.due_to)
+    query = _dated(query, "due_date", q.due_from, q.due_to)
     if q.states is not None:
         query = query.filter(state__in=q.states)
     if q.review_statuses is not None:
@@ -278,10 +284,7 @@ async def agreements(scope_path: str, visible: Q, q: AgreementQuery) -> QuerySet
     if q.obligation_state is not None:
         holding = Obligation.filter(state=q.obligation_state, review_status="confirmed").values("agreement_id")
         query = query.filter(id__in=Subquery(holding))
-    if q.signed_from:
-        query = query.filter(signed_on__gte=q.signed_from)
-    if q.signed_to:
-        query = query.filter(signed_on__lte=q.signed_to)
+    query = _dated(query, "signed_on", q.signed_from, q.signed_to)
     if q.q:
         query = query.filter(Q(title__icontains=q.q) | Q(document__filename__icontains=q.q))
     return query
@@ -332,10 +335,7 @@ async def failures(scope_path: str, q: FailureQuery) -> QuerySet[IntegrityFailur
         value = getattr(q, name)
         if value is not None:
             query = query.filter(**{name: value})
-    if q.detected_from:
-        query = query.filter(detected_on__gte=q.detected_from)
-    if q.detected_to:
-        query = query.filter(detected_on__lte=q.detected_to)
+    query = _dated(query, "detected_on", q.detected_from, q.detected_to)
     if q.district_id is not None:
         query = await _under(query, "organisation", scope_path, q.district_id)
     if q.q:
@@ -358,10 +358,7 @@ def inbox(q: InboxQuery) -> QuerySet[InboxMessage]:
         query = query.filter(event=q.event)
     if q.unread:
         query = query.filter(read_at__isnull=True)
-    if q.due_from:
-        query = query.filter(due_date__gte=q.due_from)
-    if q.due_to:
-        query = query.filter(due_date__lte=q.due_to)
+    query = _dated(query, "due_date", q.due_from, q.due_to)
     if q.q:
         query = query.filter(Q(subject__icontains=q.q) | Q(text__icontains=q.q))
     return query

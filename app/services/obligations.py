@@ -208,8 +208,6 @@ async def review(
     if not ids:
         raise InvalidInput("No obligation ids given.", errors=[{"key": "ids", "message": "empty"}])
     if edit and "owner_id" in edit.fields_set and edit.owner_id is not None:
-        from app.models import Organisation
-
         owner = await Organisation.get_or_none(id=edit.owner_id, path__startswith=principal.scope_path)
         if owner is None:
             raise InvalidInput(

@@ -8,7 +8,7 @@ governments' records leak nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -125,17 +125,17 @@ async def find_in_scope(
     return await query.first()
 
 
-async def get_in_scope(
-    model: type[M],
-    object_id: int,
-    principal: Principal,
-    *,
-    scope: Q | None = None,
-    lock: bool = False,
-    related: tuple[str, ...] = (),
-) -> M:
+class ScopeOptions(TypedDict, total=False):
+    """``find_in_scope``'s keyword options, passed on unchanged by ``get_in_scope``."""
+
+    scope: Q | None
+    lock: bool
+    related: tuple[str, ...]
+
+
+async def get_in_scope(model: type[M], object_id: int, principal: Principal, **options: Unpack[ScopeOptions]) -> M:
     """As ``find_in_scope``, but an object that does not exist or is not visible is a 404 (``NotFound``)."""
-    row = await find_in_scope(model, object_id, principal, scope=scope, lock=lock, related=related)
+    row = await find_in_scope(model, object_id, principal, **options)
     if row is None:
         raise not_found(model, object_id)
     return row

@@ -18,8 +18,11 @@ from tortoise.transactions import in_transaction
 import extractors
 from app import clock
 from app.errors import InvalidInput
-from app.models import PartyRole
-from app.services import audit
+from app.models import IntegritySnapshot, PartyRole
+from app.services import audit, notifications
+from app.services.failures import sweep_failures
+from app.services.ratings import take_snapshots
+from app.services.recurring import generate_all_instances
 from app.sql import days_between, dialect_params, dialect_sql
 from trackers import ObligationState, ReviewStatus
 from trackers.failures import COUNTING_STATES, FailureState, Severity, SeverityThresholds
@@ -83,9 +86,6 @@ async def sweep_obligations(
     Failure records are written for the obligations this run breached. ``catch_up`` (default: on the first
     day of a month) also writes them for every breached obligation that lacks one — e.g. one whose obligor
     role was corrected after the breach — which reads every breached row, so it is not done daily."""
-    from app.services.failures import sweep_failures
-    from app.services.recurring import generate_all_instances
-
     refuse_future(as_of, clock.today() if today is None else today)
     instances = await generate_all_instances(as_of, policies.recurrence_horizon_days)
     catch_up = as_of.day == 1 if catch_up is None else catch_up
@@ -93,9 +93,6 @@ async def sweep_obligations(
     missed = await sweep_failures(as_of, policies.failure)
     written = 0
     if snapshots and as_of.day == 1:
-        from app.models import IntegritySnapshot
-        from app.services.ratings import take_snapshots
-
         previous = as_of - timedelta(days=1)
         if not await IntegritySnapshot.filter(period_start=previous.replace(day=1)).exists():
             written = await take_snapshots(previous)
@@ -174,8 +171,6 @@ async def _sweep_states(
     plan = plan_sweep(as_of, policy, categories=CATEGORIES)
     dialect = connections.get("default").capabilities.dialect
     all_categories = frozenset(CATEGORIES)
-    from app.services import notifications
-
     marks = await notifications.last_ids()
     async with in_transaction() as tx:
         moved, breached_ids = await move_states(tx, plan)

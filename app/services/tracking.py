@@ -27,7 +27,7 @@ from app.services.recurring import next_ordinal
 from app.services.scope import get_in_scope
 from trackers import ActorRole, ObligationEvent, ObligationState, ReviewStatus
 from trackers import apply as apply_event
-from trackers.calendar import WorkCalendar, effective_due, re_resolve
+from trackers.calendar import WorkCalendar, default_calendar, effective_due, re_resolve
 
 
 class SuspensionGround(StrEnum):
@@ -178,8 +178,6 @@ async def amend(principal: Principal, obligation_id: int, amendment: Amendment) 
 async def recalendar(calendar: WorkCalendar | None = None) -> dict[str, int]:
     """Re-resolve every provisional due date with the current calendar (after the State Council published
     the next year's arrangement). One UPDATE per distinct nominal date, not per row."""
-    from trackers.calendar import default_calendar
-
     cal = calendar or default_calendar()
     nominals: list[date] = list(
         await Obligation.filter(due_provisional=True, nominal_date__isnull=False)

@@ -380,13 +380,3 @@ def timeline(
     ]
     height = int(AXIS_H + ROW_H * len(rows) + LEGEND_H)
     return Timeline(width, height, plot_left, plot_right, axis_y, ticks, rows, legend)
-
-
-def months_between(start: date, end: date) -> list[str]:
-    """``YYYY-MM`` labels from start's month to end's month, inclusive."""
-    out = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -16,7 +17,6 @@ from litestar.response import Template
 
 from app import clock
 from app.api.deps import AppSettings, CurrentUser
-from app.api.stats import EXPORT_ROWS, spreadsheet
 from app.errors import InvalidInput
 from app.exports import tables
 from app.models import AuditLog, Document, FailureKind, FulfilmentEvidence, IntegrityFailure, Obligation, Role
@@ -151,23 +151,25 @@ class FailurePages(Controller):
         )
         kept = {"q": q, "state": flt.state or "", "kind": flt.kind or "", "body": body_id, "district": district}
         view = listing.ListView.read(listings.FAILURE_SORTING, kept, sort, page_no)
-        if (wanted := listing.export_format(fmt)) is not None:
-            everything, _ = await listings.list_failures(principal.scope_path, flt, EXPORT_ROWS, 0, view.sort)
-            return spreadsheet(tables.failures_table(everything), wanted, "failures")
-        rows, total = await listings.list_failures(principal.scope_path, flt, view.size, view.offset, view.sort)
+        listed = await listing.rows_or_export(
+            view, fmt, partial(listings.list_failures, principal.scope_path, flt), tables.failures_table, "failures"
+        )
+        if isinstance(listed, Response):
+            return listed
+        rows, view = listed
         organisations = await queries.organisations_in_scope(principal)
         return page(
             request,
             "failures.html",
             failures=rows,
-            view=view.counted(total),
+            view=view,
             periods=await queries.instance_periods(f.obligation_id for f in rows),
             q=q,
             flt=flt,
             states=list(FailureState),
             kinds=list(FailureKind),
             bodies=organisations,
-            districts=[o for o in organisations if o.kind in ("district", "town")],
+            districts=queries.local_governments(organisations),
         )
 
     @get("/failures/{failure_id:int}", opt={"roles": STAFF})

@@ -68,8 +68,8 @@ class InboxPages(Controller):
             "show": "unread" if flt.unread else "",
             "q": q,
             "event": flt.event or "",
-            "due_from": flt.due_from.isoformat() if flt.due_from else "",
-            "due_to": flt.due_to.isoformat() if flt.due_to else "",
+            "due_from": listing.kept_date(flt.due_from),
+            "due_to": listing.kept_date(flt.due_to),
         }
         view = listing.ListView.read(listings.INBOX_SORTING, kept, sort, page_no, size=INBOX_PAGE)
         rows, total = await listings.list_inbox(flt, view.size, view.offset, view.sort)

@@ -8,11 +8,12 @@ agreement's) share one reader of their filters and one loader, :func:`obligation
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Response
@@ -26,6 +27,10 @@ from app.services.listings import CONFIDENCE_BANDS, ObligationQuery, Sorting
 from app.ui.forms import parse_date
 
 PAGE_SIZE = 25
+
+T = TypeVar("T")
+# a list loader with its filters bound: (limit, offset, sort) → (rows, total)
+Loader = Callable[[int | None, int, str], Awaitable[tuple[list[T], int]]]
 
 
 def text_param(raw: str) -> str:
@@ -54,6 +59,11 @@ def choice(raw: str, allowed: Iterable[str | Enum]) -> str | None:
 
 def date_param(raw: str) -> date | None:
     return parse_date(raw)
+
+
+def kept_date(day: date | None) -> str:
+    """A date filter as the URL keeps it (empty: no filter)."""
+    return day.isoformat() if day else ""
 
 
 def export_format(raw: str) -> ExportFormat | None:
@@ -109,6 +119,18 @@ class ListView:
         return self._link({"sort": self.sort, "format": fmt}, fragment=False)
 
 
+async def rows_or_export(
+    view: ListView, fmt: str, load: Loader[T], table: Callable[[list[T]], tables.Table], export_name: str
+) -> tuple[list[T], ListView] | Response[bytes]:
+    """The page of rows ``view`` shows and the view with their total — or, with ``fmt`` ``xlsx``/``csv``,
+    every row the filters select (up to ``EXPORT_ROWS``), in the view's order, as a spreadsheet."""
+    if (wanted := export_format(fmt)) is not None:
+        everything, _ = await load(EXPORT_ROWS, 0, view.sort)
+        return spreadsheet(table(everything), wanted, export_name)
+    rows, total = await load(view.size, view.offset, view.sort)
+    return rows, view.counted(total)
+
+
 def obligation_filters(
     params: Mapping[str, str], base: ObligationQuery, states: Iterable[str], windows: Iterable[int]
 ) -> tuple[ObligationQuery, dict[str, str]]:
@@ -137,8 +159,8 @@ def obligation_filters(
         "kind": flt.agreement_kind or "",
         "body": str(flt.organisation_id or ""),
         "district": str(flt.district_id or ""),
-        "due_from": flt.due_from.isoformat() if flt.due_from else "",
-        "due_to": flt.due_to.isoformat() if flt.due_to else "",
+        "due_from": kept_date(flt.due_from),
+        "due_to": kept_date(flt.due_to),
         "warning": str(flt.warning_within or ""),
         "confidence": flt.confidence or "",
     }
@@ -186,11 +208,17 @@ async def obligation_list(
     view = ListView.read(
         listings.OBLIGATION_SORTING, kept, params.get("sort", ""), params.get("page_no", ""), anchor=anchor
     )
-    if (wanted := export_format(params.get("format", ""))) is not None:
-        everything, _ = await listings.list_obligations(scope_path, flt, EXPORT_ROWS, 0, view.sort)
-        return spreadsheet(tables.obligations_table(everything), wanted, export_name)
-    rows, total = await listings.list_obligations(scope_path, flt, view.size, view.offset, view.sort)
+    listed = await rows_or_export(
+        view,
+        params.get("format", ""),
+        partial(listings.list_obligations, scope_path, flt),
+        tables.obligations_table,
+        export_name,
+    )
+    if isinstance(listed, Response):
+        return listed
+    rows, view = listed
     warnings: dict[int, list[ObligationWarning]] = defaultdict(list)
     for w in await ObligationWarning.filter(obligation_id__in=[o.id for o in rows]).order_by("window_days"):
         warnings[w.obligation_id].append(w)  # type: ignore[attr-defined]
-    return ObligationList(flt, view.counted(total), rows, warnings, states, windows)
+    return ObligationList(flt, view, rows, warnings, states, windows)

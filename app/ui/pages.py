@@ -8,11 +8,13 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
@@ -20,7 +22,6 @@ from tortoise.expressions import Q
 import extractors
 from app import clock
 from app.api.deps import AppSettings, CurrentUser, Store
-from app.api.stats import EXPORT_ROWS, spreadsheet
 from app.errors import InvalidInput, NotFound
 from app.exports import tables
 from app.exports.tables import neutralise
@@ -78,6 +79,34 @@ EVENT_KINDS: dict[str, list[str]] = {
 }
 
 
+async def dashboard_filter(
+    principal: CurrentUser,
+    start: FromQuery[str] = "",
+    end: FromQuery[str] = "",
+    kind: FromQuery[str] = "",
+    org: FromQuery[str] = "",
+) -> queries.DashboardFilter:
+    """The evaluators' dashboard filter (period, agreement kind, organisation) from the page's query string,
+    for the page and its CSV tables alike: by default the twelve months up to today or the latest record."""
+    today = clock.today()
+    latest = await queries.latest_failure_date(principal)
+    default_end = max(today, latest) if latest else today
+    period_end = _date(end, default_end) or default_end
+    default_start = (period_end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    period_start = _date(start, default_start) or default_start
+    if period_start > period_end:
+        period_start, period_end = period_end, period_start
+    return queries.DashboardFilter(
+        period=queries.Period(period_start, period_end),
+        kind=AgreementKind(kind) if kind in {k.value for k in AgreementKind} else None,
+        organisation_id=int(org) if org.isdigit() else None,
+    )
+
+
+DASHBOARD_FILTER = {"flt": Provide(dashboard_filter)}
+DashboardFilter = NamedDependency[queries.DashboardFilter]
+
+
 class DocumentPages(Controller):
     include_in_schema = False
 
@@ -112,20 +141,22 @@ class DocumentPages(Controller):
             "status": flt.status or "",
             "kind": flt.kind or "",
             "body": body_id,
-            "uploaded_from": flt.uploaded_from.isoformat() if flt.uploaded_from else "",
-            "uploaded_to": flt.uploaded_to.isoformat() if flt.uploaded_to else "",
+            "uploaded_from": listing.kept_date(flt.uploaded_from),
+            "uploaded_to": listing.kept_date(flt.uploaded_to),
         }
         view = listing.ListView.read(listings.DOCUMENT_SORTING, kept, sort, page_no, anchor="recent")
-        if (wanted := listing.export_format(fmt)) is not None:
-            everything, _ = await listings.list_documents(principal.scope_path, flt, EXPORT_ROWS, 0, view.sort)
-            return spreadsheet(tables.documents_table(everything), wanted, "documents")
-        rows, total = await listings.list_documents(principal.scope_path, flt, view.size, view.offset, view.sort)
+        listed = await listing.rows_or_export(
+            view, fmt, partial(listings.list_documents, principal.scope_path, flt), tables.documents_table, "documents"
+        )
+        if isinstance(listed, Response):
+            return listed
+        rows, view = listed
         return page(
             request,
             "documents.html",
             documents=[(d, document_svc.outcome(d)) for d in rows],
             uploaded_on={d.id: clock.to_beijing_date(d.created_at) for d in rows},
-            view=view.counted(total),
+            view=view,
             flt=flt,
             q=q,
             kinds=list(AgreementKind),
@@ -292,15 +323,17 @@ class AgreementPages(Controller):
             "state": flt.obligation_state or "",
             "body": body_id,
             "district": district,
-            "signed_from": flt.signed_from.isoformat() if flt.signed_from else "",
-            "signed_to": flt.signed_to.isoformat() if flt.signed_to else "",
+            "signed_from": listing.kept_date(flt.signed_from),
+            "signed_to": listing.kept_date(flt.signed_to),
         }
         view = listing.ListView.read(listings.AGREEMENT_SORTING, kept, sort, page_no)
-        scope, visible = principal.scope_path, obligation_svc.visible_agreements(principal)
-        if (wanted := listing.export_format(fmt)) is not None:
-            everything, _ = await listings.list_agreements(scope, visible, flt, EXPORT_ROWS, 0, view.sort)
-            return spreadsheet(tables.agreements_table(everything), wanted, "agreements")
-        rows, total = await listings.list_agreements(scope, visible, flt, view.size, view.offset, view.sort)
+        load = partial(
+            listings.list_agreements, principal.scope_path, obligation_svc.visible_agreements(principal), flt
+        )
+        listed = await listing.rows_or_export(view, fmt, load, tables.agreements_table, "agreements")
+        if isinstance(listed, Response):
+            return listed
+        rows, view = listed
         glance = await queries.agreement_glance([a.id for a in rows])
         organisations = await queries.organisations_in_scope(principal)
         return page(
@@ -308,13 +341,13 @@ class AgreementPages(Controller):
             "agreements.html",
             agreements=rows,
             glance=glance,
-            view=view.counted(total),
+            view=view,
             flt=flt,
             q=q,
             kinds=list(AgreementKind),
             states=list(ObligationState),
             bodies=organisations,
-            districts=[o for o in organisations if o.kind in ("district", "town")],
+            districts=queries.local_governments(organisations),
         )
 
     @get("/agreements/{agreement_id:int}", opt={"roles": STAFF})  # read-only for evaluators
@@ -529,7 +562,7 @@ class WorkPages(Controller):
             **listed.context(),
             kinds=list(AgreementKind),
             bodies=organisations,
-            districts=[o for o in organisations if o.kind in ("district", "town")],
+            districts=queries.local_governments(organisations),
             periods=await queries.instance_periods([o.id for o in listed.rows] + [f.obligation_id for f in failures]),
             failures=failures,
             failure_total=failure_total,
@@ -540,17 +573,8 @@ class WorkPages(Controller):
             today=clock.today(),
         )
 
-    @get("/evaluate", opt={"roles": EVALUATE_PAGE})
-    async def evaluate(
-        self,
-        request: Request[Any, Any, Any],
-        principal: CurrentUser,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        org: FromQuery[str] = "",
-    ) -> Template:
-        flt = await _dashboard_filter(principal, start, end, kind, org)
+    @get("/evaluate", opt={"roles": EVALUATE_PAGE}, dependencies=DASHBOARD_FILTER)
+    async def evaluate(self, request: Request[Any, Any, Any], principal: CurrentUser, flt: DashboardFilter) -> Template:
         rows = await queries.ratings(principal, flt)
         trend = await queries.breaches_per_month(principal, flt)
         upcoming = await queries.upcoming(principal, clock.today(), flt=flt)
@@ -589,19 +613,15 @@ class WorkPages(Controller):
             ),
         )
 
-    @get("/evaluate.csv", opt={"roles": EVALUATE_PAGE})
+    @get("/evaluate.csv", opt={"roles": EVALUATE_PAGE}, dependencies=DASHBOARD_FILTER)
     async def evaluate_csv(
         self,
         request: Request[Any, Any, Any],
         principal: CurrentUser,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        org: FromQuery[str] = "",
+        flt: DashboardFilter,
         table: FromQuery[str] = "ranking",
     ) -> Response[bytes]:
         """The dashboard's tables as CSV (UTF-8 with BOM for Excel): ``table`` = ranking | trend | upcoming."""
-        flt = await _dashboard_filter(principal, start, end, kind, org)
         t = translator(lang_of(request))
         buf = io.StringIO()
         out = csv.writer(buf)
@@ -738,22 +758,6 @@ class WorkPages(Controller):
 def _csv_cell(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in free text — the rule of the table exports."""
     return neutralise(value)
-
-
-async def _dashboard_filter(principal: Any, start: str, end: str, kind: str, org: str) -> queries.DashboardFilter:
-    today = clock.today()
-    latest = await queries.latest_failure_date(principal)
-    default_end = max(today, latest) if latest else today
-    period_end = _date(end, default_end) or default_end
-    default_start = (period_end.replace(day=1) - timedelta(days=335)).replace(day=1)
-    period_start = _date(start, default_start) or default_start
-    if period_start > period_end:
-        period_start, period_end = period_end, period_start
-    return queries.DashboardFilter(
-        period=queries.Period(period_start, period_end),
-        kind=AgreementKind(kind) if kind in {k.value for k in AgreementKind} else None,
-        organisation_id=int(org) if org.isdigit() else None,
-    )
 
 
 class PublicPages(Controller):

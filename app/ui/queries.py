@@ -73,6 +73,11 @@ async def organisations_in_scope(principal: Principal) -> list[Organisation]:
     return await Organisation.filter(path__startswith=principal.scope_path).order_by("path")
 
 
+def local_governments(organisations: Iterable[Organisation]) -> list[Organisation]:
+    """The district and town governments among ``organisations``: what a list page's 区/镇 filter offers."""
+    return [o for o in organisations if o.kind in (OrgKind.DISTRICT, OrgKind.TOWN)]
+
+
 # ---- fulfilment at a glance ---------------------------------------------------------------------------------
 
 GLANCE = {

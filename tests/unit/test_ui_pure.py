@@ -48,8 +48,7 @@ def test_line_chart_points_and_empty_chart() -> None:
     assert charts.line_chart([]).empty
 
 
-def test_months_between_and_timeline() -> None:
-    assert charts.months_between(date(2025, 11, 5), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+def test_timeline_places_planned_and_actual_dates() -> None:
     tl = charts.timeline([("a", "签约", None, date(2025, 1, 1)), ("b", "竣工", date(2026, 1, 1), None)])
     assert tl is not None
     assert tl.rows[0].actual_x is not None
