@@ -463,6 +463,13 @@ MESSAGES |= {
     "ferr.required": ("此项必填。", "Required."),
     "ferr.not_a_number": ("请填写数字，如 1200000 或 1,200,000.00。", "Enter a number, e.g. 1200000 or 1,200,000.00."),
     "ferr.not_a_date": ("请按“年-月-日”填写日期。", "Enter a date as YYYY-MM-DD."),
+    "ferr.no_such_date": (
+        "日历上没有这一天，请检查月份和日期。",
+        "The calendar has no such day; check the month and day.",
+    ),
+    # every date field: shown and typed as 2025-03-01 (2025年3月1日 is read too), whatever the browser's locale
+    "date.placeholder": ("年-月-日", "YYYY-MM-DD"),
+    "date.title": ("如 2025-03-01 或 2025年3月1日", "e.g. 2025-03-01"),
     "ferr.negative": ("金额不能为负数。", "An amount cannot be negative."),
     "ferr.not_positive": ("金额须大于零。", "The amount must be more than zero."),
     "ferr.after_today": ("日期不能晚于今天。", "The date cannot be after today."),

@@ -28,13 +28,15 @@ DETAIL_LINKS = {
     "message": "main a[href^='/inbox/']",
     "obligation": "main a[href^='/obligations/']",
     "text": "main a[href^='/documents/'][href$='/text']",
+    "ppp_project": "main a[href^='/finance/projects/']",
 }
 # What each demo account must have reached, so the walk cannot quietly shrink.
 MUST_VISIT = {
     "admin": {"/documents", "/agreements", "/my", "/finance", "/evaluate", "/failures", "/search", "/calendar",
-              "/sweep", "/admin/users", "/inbox", "/public", "review", "agreement", "failure", "obligation"},
+              "/sweep", "/admin/users", "/inbox", "/public", "review", "agreement", "failure", "obligation",
+              "ppp_project"},
     "investment": {"/documents", "/agreements", "/inbox", "review", "agreement", "failure"},
-    "finance": {"/finance", "/documents", "/agreements", "review", "agreement"},
+    "finance": {"/finance", "/documents", "/agreements", "review", "agreement", "ppp_project"},
     "department": {"/my", "/agreements", "agreement", "failure"},
     "evaluator": {"/evaluate", "/failures", "/search", "/calendar", "failure"},
 }  # fmt: skip
@@ -144,3 +146,30 @@ def test_instances_name_their_period_and_calendar_chips_their_obligor(demo_serve
         # the obligor is shown whole on the chip (it wraps), only the clause may be cut
         assert who.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
     admin.context.close()  # type: ignore[attr-defined]
+
+
+def test_a_ppp_project_page_at_desktop_and_phone(demo_server: Server, browser: object, screens: Screens) -> None:
+    """The finance bureau opens a project from /finance: its phase steps, milestones planned against actual,
+    payments and share of the limit, with no serious or critical axe violation and nothing wider than a
+    phone; screenshots at 1280 and 390 px (artifacts/screenshots/ppp-project-*.png)."""
+    page = _login(browser, demo_server, "finance")
+    page.goto("/finance")  # type: ignore[attr-defined]
+    links = page.locator("main a[href^='/finance/projects/']")  # type: ignore[attr-defined]
+    assert links.count() == 5, "the demo has five PPP projects, each with a link to its page"
+    links.first.click()
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    assert re.fullmatch(r".*/finance/projects/\d+", page.url), page.url  # type: ignore[attr-defined]
+    assert page.locator("#phase-steps li.current").count() == 1  # type: ignore[attr-defined]
+    assert page.locator(".milestone-table tbody tr").count() >= 1  # type: ignore[attr-defined]
+    assert page.locator(".share-table tbody tr").count() >= 1  # type: ignore[attr-defined]
+    problems = [f"desktop: {v}" for v in axe_violations(page)]
+    screens.shot(page, "ppp-project-1280")
+    page.set_viewport_size(PHONE)  # type: ignore[attr-defined]
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # type: ignore[attr-defined]
+    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    if width > PHONE["width"]:
+        problems.append(f"{width} px wide on a {PHONE['width']} px phone")
+    problems += [f"phone: {v}" for v in axe_violations(page)]
+    screens.shot(page, "ppp-project-390")
+    page.context.close()  # type: ignore[attr-defined]
+    assert not problems, "\n".join(problems)

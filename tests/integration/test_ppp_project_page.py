@@ -96,6 +96,8 @@ async def test_the_phase_form_moves_the_project_forward_through_the_service(clie
     api = (await client.get(f"/api/ppp/projects/{pid}", headers=city.auth("finance"))).json()
     assert api["phase"] == "handover"
     [entry] = await AuditLog.filter(action="ppp.phase", entity_id=pid)
+    assert entry.before is not None
+    assert entry.after is not None
     assert (entry.before["phase"], entry.after["phase"]) == ("execution", "handover")
 
     back = await submit(client, f"{url}/phase", {"phase": "preparation"}, finance(city) | {"referer": url})
