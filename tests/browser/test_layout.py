@@ -173,3 +173,62 @@ def test_a_ppp_project_page_at_desktop_and_phone(demo_server: Server, browser: o
     screens.shot(page, "ppp-project-390")
     page.context.close()  # type: ignore[attr-defined]
     assert not problems, "\n".join(problems)
+
+
+# every page with a date field, as the administrator sees it (the review and agreement pages: the demo's first)
+DATE_PAGES = ["/documents", "/agreements", "/my", "/evaluate", "/sweep", "/inbox", "/finance", "/failures"]
+
+
+def test_date_fields_show_the_chinese_form_in_an_english_locale_browser(demo_server: Server, browser: object) -> None:
+    """In an en-US Chromium the native date picker shows mm/dd/yyyy; every date field of the UI shows
+    2025-03-01 instead, with the placeholder 年-月-日 (YYYY-MM-DD in the English UI), and takes 2025年3月1日."""
+    context = browser.new_context(base_url=demo_server.url, locale="en-US", viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto("/agreements")
+    agreement = page.locator("main a[href^='/agreements/']").first.get_attribute("href")
+    page.goto("/documents")
+    review = page.locator("main a[href^='/documents/'][href$='/review']").first.get_attribute("href")
+    problems: list[str] = []
+    fields = 0
+    for path in [*DATE_PAGES, agreement, review]:
+        page.goto(path)
+        if page.locator("input[type=date]").count():
+            problems.append(f"{path}: a native date picker")
+        for field in page.locator("input.date-input").all():
+            fields += 1
+            name, value = field.get_attribute("name"), field.input_value()
+            if field.get_attribute("placeholder") != "年-月-日":
+                problems.append(f"{path} {name}: placeholder {field.get_attribute('placeholder')!r}")
+            if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                problems.append(f"{path} {name}: shows {value!r}")
+        shown = page.locator("main").inner_text()
+        if found := MMDDYYYY.findall(shown):
+            problems.append(f"{path}: dates as mm/dd/yyyy {found[:3]}")
+    assert fields >= 15, f"only {fields} date fields found"
+    assert not problems, "\n".join(problems)
+
+    page.goto("/evaluate")
+    start = page.locator("#filters input[name=start]")
+    start.fill("2025年3月1日")
+    start.press("Tab")  # leaving the field writes it the one way the pages show dates
+    assert start.input_value() == "2025-03-01"
+    page.goto("/evaluate?start=2025年3月1日&end=2026年2月28日")  # typed without scripts: the server reads it
+    assert page.locator("#filters input[name=start]").input_value() == "2025-03-01"
+    assert page.locator("#filters input[name=end]").input_value() == "2026-02-28"
+
+    page.goto("/sweep")
+    page.locator("input[name=as_of]").fill("2026年2月30日")
+    page.locator("input[name=as_of]").evaluate("e => e.form.requestSubmit()")
+    page.wait_for_load_state("networkidle")
+    error = page.locator("input[name=as_of] + .field-error")
+    assert error.inner_text() == "日历上没有这一天，请检查月份和日期。"  # beside the field, in Chinese
+
+    page.goto("/lang/en")
+    page.goto("/evaluate")
+    assert page.locator("#filters input[name=start]").get_attribute("placeholder") == "YYYY-MM-DD"
+    context.close()
