@@ -67,7 +67,10 @@ class UIController(Controller):
                 next_path=next_path,
                 **demo_accounts(settings),
             )
-        if (await User.get(id=session.user_id)).must_change_password:
+        user: User = session.user  # loaded by the login: no second query for the account
+        if next_path == "/":  # straight to the role's page, not through the redirect of ``/``
+            next_path = LANDING[user.role]
+        if user.must_change_password:
             next_path = f"/password?next_path={quote(next_path, safe='')}"
         return Redirect(next_path, cookies=[session_cookie(raw, settings, request)])
 

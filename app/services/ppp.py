@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -104,12 +104,20 @@ async def set_phase(principal: Principal, project_id: int, phase: PPPPhase) -> P
     async with in_transaction():
         project = await get_project(principal, project_id)
         if _PHASE_ORDER.index(phase) < _PHASE_ORDER.index(PPPPhase(project.phase)):
-            raise Conflict(f"A project in {project.phase} cannot go back to {phase}.")
+            raise Conflict(
+                f"A project in {project.phase} cannot go back to {phase}.",
+                errors=[{"key": "phase", "message": "backwards"}],
+            )
         before = project_snapshot(project)
         project.phase = phase
         await project.save()
         await audit.record(principal, "ppp.phase", "ppp_project", project.id, before, project_snapshot(project))
     return project
+
+
+def next_phases(phase: PPPPhase) -> list[PPPPhase]:
+    """The phases a project in ``phase`` may move to (``set_phase``: forward only, skipping allowed)."""
+    return _PHASE_ORDER[_PHASE_ORDER.index(phase) + 1 :]
 
 
 async def set_milestone(
@@ -232,6 +240,51 @@ async def affordability_check(
     budget = await FiscalBudget.filter(district_id=district.id, year=year).first()
     result = affordability(total, Decimal(str(budget.general_expenditure)) if budget else None, policy)
     return AffordabilityReport(district.id, district.name, year, result, len({r[3] for r in rows}), policy)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectShare:
+    """One year of a project against the general public budget of its government level: the project's own
+    PPP fiscal expenditure, its share of the budget and of the red line's ceiling, beside the whole level's
+    figures (``affordability_check``: every project of the level that year)."""
+
+    year: int
+    expenditure: Decimal
+    share: Decimal | None  # the project's expenditure ÷ the budget (None: no budget entered)
+    of_red_line: Decimal | None  # the project's expenditure ÷ (budget × red line): its part of the ceiling
+    level: AffordabilityReport
+
+
+async def project_affordability(
+    principal: Principal, project_id: int, policy: AffordabilityPolicy
+) -> list[ProjectShare]:
+    """Every year with a payment of the project, oldest first: what the project takes of its level's
+    fiscal affordability limit."""
+    project = await get_project(principal, project_id)
+    rows = await GovernmentPayment.filter(project_id=project.id).values_list(
+        "year", "amount_planned", "performance_score", "amount_paid"
+    )
+    by_year: dict[int, list[tuple[Decimal, Decimal | None, Decimal]]] = {}
+    for year, planned, score, paid in rows:
+        by_year.setdefault(int(year), []).append((Decimal(str(planned)), _opt_dec(score), Decimal(str(paid or 0))))
+    shares = []
+    for year in sorted(by_year):
+        spent = expenditure(by_year[year])
+        level = await affordability_check(principal, project.district_id, year, policy)  # type: ignore[attr-defined]
+        budget = level.result.budget
+        share = of_red_line = None
+        if budget is not None and budget > 0:
+            share = (spent / budget).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            of_red_line = (spent / (budget * policy.red_line)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        shares.append(ProjectShare(year, spent, share, of_red_line, level))
+    return shares
+
+
+async def project_detail(principal: Principal, project_id: int) -> PPPProject:
+    """One project in scope with its milestones, payments, government level and contract loaded."""
+    project = await get_project(principal, project_id)
+    await project.fetch_related("milestones", "payments", "district", "agreement")
+    return project
 
 
 async def list_projects(principal: Principal, district_id: int | None = None) -> list[PPPProject]:

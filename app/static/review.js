@@ -281,6 +281,7 @@
     if (k === "party_id" || k === "owner_id" || k === "start" || k === "end") return v ? parseInt(v, 10) : null;
     if (k === "responsible") return v ? v.split(/[、，,；;\s]+/).filter(Boolean) : [];
     if (k === "obligor_role" || k === "category") return v;
+    if (k === "nominal_date" && window.chengxinIsoDate) return v ? window.chengxinIsoDate(v) : null;
     return v || null;
   }
 

@@ -190,7 +190,7 @@
     data.append("file", file, file.name);
     var kind = form.elements.kind.value, signed = form.elements.signed_on.value;
     if (kind) data.append("kind", kind);
-    if (signed) data.append("signed_on", signed);
+    if (signed) data.append("signed_on", window.chengxinIsoDate ? window.chengxinIsoDate(signed) : signed);
     fetch("/api/documents", {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "x-csrf-token": csrfToken(), accept: "application/json" }

@@ -21,6 +21,8 @@ Pages, who may open them, and what they call::
     /inbox, /inbox/{id}[/read]         every staff role    the bell's notices; opening one marks it read
     /obligations/{id}                  every staff role    → the obligation's card on its agreement page
     /finance                           admin finance       PPP projects, payment schedule, affordability chart
+    /finance/projects/{id}[/phase]     admin finance       one project: phase (→ services.ppp.set_phase), milestones
+                                                          planned vs actual, payments, share of the affordability limit
     /evaluate, /evaluate.csv           admin evaluator     services.stats: rates, grades, ranking, trend;
                                                           upcoming; CSV, links to /api/exports (XLSX), PDF
     /search, /calendar                 every staff role

@@ -25,7 +25,7 @@ from app.services import documents as document_svc
 from app.services import failures as failure_svc
 from app.services import listings
 from app.ui import listing, queries
-from app.ui.forms import parse_date, required_date
+from app.ui.forms import optional_date, required_date
 from app.ui.render import page, safe_next, succeeded
 from trackers import ActorRole
 from trackers.failures import (
@@ -221,7 +221,7 @@ class FailurePages(Controller):
         note = data.get("note", "").strip()[:2000]
         today, policy = clock.today(), settings.failure_policy()
         if step == FailureEvent.RECTIFY:
-            rectified_on = parse_date(data.get("rectified_on"))
+            rectified_on = optional_date(data.get("rectified_on"), "rectified_on")
             await failure_svc.rectify(principal, failure_id, today, policy, note, rectified_on)
         elif step == FailureEvent.REFUSE_RECTIFICATION:
             await failure_svc.refuse(principal, failure_id, today, policy, note)

@@ -1,7 +1,9 @@
 """The finance bureau's PPP desk (``/finance``): projects with their milestone timelines and the government's
 payment obligations, the yearly payments chart and the fiscal affordability check (the 5 % and 10 % lines),
 and the forms that feed them — a project, a milestone's planned and actual dates, a year's payment, a level's
-general public budget for a year.
+general public budget for a year. Each project has a page of its own (``/finance/projects/{id}``): its
+phase with the form to move it on, its milestones planned against actual, its payments and its share of the
+fiscal affordability limit year by year.
 
 Each form posts here, is read into the same request body the JSON API decodes (``app.api.schemas``, with its
 constraints) and calls the same service as ``/api/ppp`` (``app.services.ppp``), which applies the scope: a
@@ -12,12 +14,14 @@ administrators post (the investment bureau edits projects through the API only).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 
+from app import clock
 from app.api.deps import AppSettings, CurrentUser
 from app.api.ppp import payment_input, project_input
 from app.api.schemas import PPP_YEARS, BudgetRequest, MilestoneRequest, PaymentRequest, ProjectCreate
@@ -53,23 +57,27 @@ def _year(data: dict[str, str]) -> int:
     return year
 
 
+def _timeline_words(t: Callable[..., str]) -> charts.TimelineWords:
+    return charts.TimelineWords(
+        t("timeline.planned"), t("timeline.actual"), t("timeline.planned_legend"), t("timeline.actual_legend")
+    )
+
+
+def _timeline(t: Callable[..., str], fp: queries.FinanceProject) -> charts.Timeline | None:
+    return charts.timeline(
+        [(kind, t(f"milestone.{kind}"), planned, actual) for kind, planned, actual in fp.milestones],
+        words=_timeline_words(t),
+    )
+
+
 class FinancePages(Controller):
     include_in_schema = False
 
     @get("/finance", opt={"roles": FINANCE_PAGE})
     async def finance(self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings) -> Template:
         t = translator(lang_of(request))
-        words = charts.TimelineWords(
-            t("timeline.planned"), t("timeline.actual"), t("timeline.planned_legend"), t("timeline.actual_legend")
-        )
         projects = await queries.ppp_projects(principal)
-        timelines = {
-            fp.project.id: charts.timeline(
-                [(kind, t(f"milestone.{kind}"), planned, actual) for kind, planned, actual in fp.milestones],
-                words=words,
-            )
-            for fp in projects
-        }
+        timelines = {fp.project.id: _timeline(t, fp) for fp in projects}
         policy = settings.affordability_policy()
         return page(
             request,
@@ -90,6 +98,43 @@ class FinancePages(Controller):
             payment_kinds=list(GovernmentPaymentKind),
             years=PPP_YEARS,
         )
+
+    @get("/finance/projects/{project_id:int}", opt={"roles": FINANCE_PAGE})
+    async def project_page(
+        self, request: Request[Any, Any, Any], principal: CurrentUser, settings: AppSettings, project_id: FromPath[int]
+    ) -> Template:
+        """One project: its phase and the form to move it on, its milestones planned against actual, the
+        government's payments and, per year, its share of its level's fiscal affordability limit."""
+        t = translator(lang_of(request))
+        fp = await queries.ppp_project(principal, project_id)
+        policy = settings.affordability_policy()
+        return page(
+            request,
+            "finance_project.html",
+            fp=fp,
+            p=fp.project,
+            timeline_chart=_timeline(t, fp),
+            milestone_rows=queries.milestone_rows(fp.milestones, clock.today()),
+            payable=lambda x: payable(x.amount_planned, x.performance_score),
+            shares=await svc.project_affordability(principal, project_id, policy),
+            red_line=float(policy.red_line * 100),
+            phases=list(PPPPhase),
+            next_phases=svc.next_phases(PPPPhase(fp.project.phase)),
+        )
+
+    @post("/finance/projects/{project_id:int}/phase", opt={"roles": FINANCE_PAGE})
+    async def set_phase(
+        self,
+        request: Request[Any, Any, Any],
+        principal: CurrentUser,
+        project_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
+        """识别 → 准备 → 采购 → 执行 → 移交: the project moves forward (audited by the service)."""
+        phase = choice(PPPPhase, data.get("phase"), "phase")
+        project = await svc.set_phase(principal, project_id, phase)
+        shown = translator(lang_of(request))(f"phase.{project.phase}")
+        return succeeded(request, f"/finance/projects/{project_id}", "done.ppp_phase", phase=shown)
 
     @post("/finance/projects", opt={"roles": FINANCE_PAGE})
     async def create_project(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -20,11 +21,34 @@ _AT_FIELD = re.compile(r"at `\$\.(\w+)`")
 KEPT_OUT = frozenset({"_csrf_token", "password", "new_password", "current_password", "confirm"})
 
 
+# The two ways a date is written on the pages: 2025-03-01 (what every date field shows) and 2025年3月1日;
+# months and days with or without their leading zero, full-width digits as typed by a Chinese input method.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+
+
+class NoSuchDate(ValueError):
+    """Written as a date, but the calendar has no such day (2025-02-30, 2025年13月1日)."""
+
+
+def read_date(text: str) -> date | None:
+    """A date written as ``2025-03-01`` or ``2025年3月1日`` (``None``: not written as a date at all);
+    ``NoSuchDate`` for one the calendar does not have."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    found = _ISO_DATE.fullmatch(text) or _ZH_DATE.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise NoSuchDate(text) from None
+
+
 def parse_date(value: str | None, default: date | None = None) -> date | None:
     """A date from a form or a link; an impossible one, or one outside ``SANE_DATES``, counts as none."""
     try:
-        parsed = date.fromisoformat(value) if value else None
-    except ValueError:
+        parsed = read_date(value) if value else None
+    except NoSuchDate:
         return default
     if parsed is None or not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
         return default
@@ -32,9 +56,21 @@ def parse_date(value: str | None, default: date | None = None) -> date | None:
 
 
 def required_date(value: str | None, key: str) -> date:
-    parsed = parse_date(value)
+    """A date field that must be filled: ``2025-03-01`` or ``2025年3月1日``; anything else goes back beside
+    the field — ``not a date`` (empty, another form), ``no such date`` (2025-02-30) or ``out of range``."""
+    try:
+        parsed = read_date(value or "")
+    except NoSuchDate:
+        raise InvalidInput(
+            f"{key}: {value!r} is not a day of the calendar.", errors=[{"key": key, "message": "no such date"}]
+        ) from None
     if parsed is None:
         raise InvalidInput(f"{key} must be a date as YYYY-MM-DD.", errors=[{"key": key, "message": "not a date"}])
+    if not SANE_DATES[0] <= parsed <= SANE_DATES[1]:
+        raise InvalidInput(
+            f"{key} must be between {SANE_DATES[0]} and {SANE_DATES[1]}.",
+            errors=[{"key": key, "message": "out of range"}],
+        )
     return parsed
 
 

@@ -193,15 +193,47 @@ class FinanceProject:
     payments: list[GovernmentPayment]  # by year and kind
 
 
+_MILESTONE_ORDER = {str(k): i for i, k in enumerate(MilestoneKind)}
+
+
+def finance_project(p: PPPProject) -> FinanceProject:
+    """A project whose milestones and payments are loaded, shaped for the pages."""
+    milestones = sorted(p.milestones, key=lambda m: _MILESTONE_ORDER.get(str(m.kind), len(_MILESTONE_ORDER)))
+    payments = sorted(p.payments, key=lambda x: (x.year, str(x.kind)))  # type: ignore[attr-defined]
+    return FinanceProject(p, [(str(m.kind), m.planned_on, m.actual_on) for m in milestones], payments)
+
+
 async def ppp_projects(principal: Principal) -> list[FinanceProject]:
     """Projects in scope with every milestone (planned and actual date) and the government's payments."""
-    order = {str(k): i for i, k in enumerate(MilestoneKind)}
-    out = []
-    for p in await ppp.list_projects(principal):
-        milestones = sorted(p.milestones, key=lambda m: order.get(str(m.kind), len(order)))
-        payments = sorted(p.payments, key=lambda x: (x.year, str(x.kind)))  # type: ignore[attr-defined]
-        out.append(FinanceProject(p, [(str(m.kind), m.planned_on, m.actual_on) for m in milestones], payments))
-    return out
+    return [finance_project(p) for p in await ppp.list_projects(principal)]
+
+
+async def ppp_project(principal: Principal, project_id: int) -> FinanceProject:
+    """One project in scope (else 404), shaped like ``ppp_projects``' items."""
+    return finance_project(await ppp.project_detail(principal, project_id))
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRow:
+    kind: str
+    planned: date | None
+    actual: date | None
+    days_late: int | None  # actual − planned (negative: early); no actual date yet: today − planned when past
+    reached: bool
+
+
+def milestone_rows(milestones: list[tuple[str, date | None, date | None]], today: date) -> list[MilestoneRow]:
+    """Planned against actual, one row per milestone: how many days late (or early) it was reached, or how
+    long a planned date has passed without it."""
+    rows = []
+    for kind, planned, actual in milestones:
+        late: int | None = None
+        if planned is not None and actual is not None:
+            late = (actual - planned).days
+        elif planned is not None and actual is None and planned < today:
+            late = (today - planned).days
+        rows.append(MilestoneRow(kind, planned, actual, late, actual is not None))
+    return rows
 
 
 async def government_levels(principal: Principal) -> list[Organisation]:

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 
 from app import clock, labels
-from app.errors import AppError, InvalidInput, Unauthenticated
+from app.errors import AppError, Unauthenticated
 from app.models import Role
 from app.security import Principal
 from app.ui.flash import FLASH_COOKIE, Flash, set_flash, take_flash
@@ -149,7 +149,7 @@ def _field_errors(exc: Exception) -> dict[str, str]:
     fields: dict[str, str] = {}
     if isinstance(exc, MissingFacts):
         return {name: "ferr.required" for name in exc.missing}
-    errors = exc.extra.get("errors") if isinstance(exc, InvalidInput) else None
+    errors = exc.extra.get("errors") if isinstance(exc, AppError) else None  # also a conflict naming its field
     for e in errors if isinstance(errors, list) else []:
         if isinstance(e, dict) and e.get("key"):
             fields[str(e["key"])] = field_message(str(e["key"]), str(e.get("message") or "invalid"))

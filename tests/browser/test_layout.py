@@ -28,13 +28,15 @@ DETAIL_LINKS = {
     "message": "main a[href^='/inbox/']",
     "obligation": "main a[href^='/obligations/']",
     "text": "main a[href^='/documents/'][href$='/text']",
+    "ppp_project": "main a[href^='/finance/projects/']",
 }
 # What each demo account must have reached, so the walk cannot quietly shrink.
 MUST_VISIT = {
     "admin": {"/documents", "/agreements", "/my", "/finance", "/evaluate", "/failures", "/search", "/calendar",
-              "/sweep", "/admin/users", "/inbox", "/public", "review", "agreement", "failure", "obligation"},
+              "/sweep", "/admin/users", "/inbox", "/public", "review", "agreement", "failure", "obligation",
+              "ppp_project"},
     "investment": {"/documents", "/agreements", "/inbox", "review", "agreement", "failure"},
-    "finance": {"/finance", "/documents", "/agreements", "review", "agreement"},
+    "finance": {"/finance", "/documents", "/agreements", "review", "agreement", "ppp_project"},
     "department": {"/my", "/agreements", "agreement", "failure"},
     "evaluator": {"/evaluate", "/failures", "/search", "/calendar", "failure"},
 }  # fmt: skip
@@ -144,3 +146,89 @@ def test_instances_name_their_period_and_calendar_chips_their_obligor(demo_serve
         # the obligor is shown whole on the chip (it wraps), only the clause may be cut
         assert who.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
     admin.context.close()  # type: ignore[attr-defined]
+
+
+def test_a_ppp_project_page_at_desktop_and_phone(demo_server: Server, browser: object, screens: Screens) -> None:
+    """The finance bureau opens a project from /finance: its phase steps, milestones planned against actual,
+    payments and share of the limit, with no serious or critical axe violation and nothing wider than a
+    phone; screenshots at 1280 and 390 px (artifacts/screenshots/ppp-project-*.png)."""
+    page = _login(browser, demo_server, "finance")
+    page.goto("/finance")  # type: ignore[attr-defined]
+    links = page.locator("main a[href^='/finance/projects/']")  # type: ignore[attr-defined]
+    assert links.count() == 5, "the demo has five PPP projects, each with a link to its page"
+    links.first.click()
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    assert re.fullmatch(r".*/finance/projects/\d+", page.url), page.url  # type: ignore[attr-defined]
+    assert page.locator("#phase-steps li.current").count() == 1  # type: ignore[attr-defined]
+    assert page.locator(".milestone-table tbody tr").count() >= 1  # type: ignore[attr-defined]
+    assert page.locator(".share-table tbody tr").count() >= 1  # type: ignore[attr-defined]
+    problems = [f"desktop: {v}" for v in axe_violations(page)]
+    screens.shot(page, "ppp-project-1280")
+    page.set_viewport_size(PHONE)  # type: ignore[attr-defined]
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # type: ignore[attr-defined]
+    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    if width > PHONE["width"]:
+        problems.append(f"{width} px wide on a {PHONE['width']} px phone")
+    problems += [f"phone: {v}" for v in axe_violations(page)]
+    screens.shot(page, "ppp-project-390")
+    page.context.close()  # type: ignore[attr-defined]
+    assert not problems, "\n".join(problems)
+
+
+# every page with a date field, as the administrator sees it (the review and agreement pages: the demo's first)
+DATE_PAGES = ["/documents", "/agreements", "/my", "/evaluate", "/sweep", "/inbox", "/finance", "/failures"]
+
+
+def test_date_fields_show_the_chinese_form_in_an_english_locale_browser(demo_server: Server, browser: object) -> None:
+    """In an en-US Chromium the native date picker shows mm/dd/yyyy; every date field of the UI shows
+    2025-03-01 instead, with the placeholder 年-月-日 (YYYY-MM-DD in the English UI), and takes 2025年3月1日."""
+    context = browser.new_context(base_url=demo_server.url, locale="en-US", viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto("/agreements")
+    agreement = page.locator("main a[href^='/agreements/']").first.get_attribute("href")
+    page.goto("/documents")
+    review = page.locator("main a[href^='/documents/'][href$='/review']").first.get_attribute("href")
+    problems: list[str] = []
+    fields = 0
+    for path in [*DATE_PAGES, agreement, review]:
+        page.goto(path)
+        if page.locator("input[type=date]").count():
+            problems.append(f"{path}: a native date picker")
+        for field in page.locator("input.date-input").all():
+            fields += 1
+            name, value = field.get_attribute("name"), field.input_value()
+            if field.get_attribute("placeholder") != "年-月-日":
+                problems.append(f"{path} {name}: placeholder {field.get_attribute('placeholder')!r}")
+            if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                problems.append(f"{path} {name}: shows {value!r}")
+        shown = page.locator("main").inner_text()
+        if found := MMDDYYYY.findall(shown):
+            problems.append(f"{path}: dates as mm/dd/yyyy {found[:3]}")
+    assert fields >= 15, f"only {fields} date fields found"
+    assert not problems, "\n".join(problems)
+
+    page.goto("/evaluate")
+    start = page.locator("#filters input[name=start]")
+    start.fill("2025年3月1日")
+    start.press("Tab")  # leaving the field writes it the one way the pages show dates
+    assert start.input_value() == "2025-03-01"
+    page.goto("/evaluate?start=2025年3月1日&end=2026年2月28日")  # typed without scripts: the server reads it
+    assert page.locator("#filters input[name=start]").input_value() == "2025-03-01"
+    assert page.locator("#filters input[name=end]").input_value() == "2026-02-28"
+
+    page.goto("/sweep")
+    page.locator("input[name=as_of]").fill("2026年2月30日")
+    page.locator("input[name=as_of]").evaluate("e => e.form.requestSubmit()")
+    page.wait_for_load_state("networkidle")
+    error = page.locator("input[name=as_of] + .field-error")
+    assert error.inner_text() == "日历上没有这一天，请检查月份和日期。"  # beside the field, in Chinese
+
+    page.goto("/lang/en")
+    page.goto("/evaluate")
+    assert page.locator("#filters input[name=start]").get_attribute("placeholder") == "YYYY-MM-DD"
+    context.close()

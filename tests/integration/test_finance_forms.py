@@ -83,7 +83,7 @@ async def test_milestone_form_sets_planned_and_actual_dates(client: Any, city: C
     bad = await submit(client, url, {"kind": "construction_start", "planned_on": "2025-02-30"}, finance(city))
     back = flash_form(bad)
     assert back["action"] == url
-    assert back["fields"] == {"planned_on": "请按“年-月-日”填写日期。"}
+    assert back["fields"] == {"planned_on": "日历上没有这一天，请检查月份和日期。"}
     assert back["form"]["kind"] == "construction_start"
     empty = await submit(client, url, {"kind": "handover", "planned_on": "", "actual_on": ""}, finance(city))
     assert flash_form(empty)["fields"] == {"planned_on": "请填写计划日期或实际日期（至少一项）。"}

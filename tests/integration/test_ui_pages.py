@@ -214,7 +214,7 @@ async def test_login_redirects_only_to_this_site(client: Any, city: City) -> Non
         "/login",
         data={"username": "evaluator", "password": PASSWORD, "_csrf_token": token, "next_path": "https://evil.example"},
     )
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/evaluate"  # the role's own page, on this site
 
 
 async def test_full_text_marks_every_clause_and_escapes_the_rest(client: Any, city: City) -> None:
