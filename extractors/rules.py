@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
-from extractors.lexicon import MaskedPattern
+from extractors.lexicon import AGENT_VERBS, NEED, PRINCIPAL_LABELS, RESPONSIBLE, MaskedPattern, alternation, load_words
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, load_words, role_of_name, subject_of
+from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -35,9 +35,9 @@ __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 STRONG_MODAL = MaskedPattern(
     re.compile(
         r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
-        r"(?<![所必急按无])需(?![求])|"
+        rf"{NEED}|"
         r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
-        r"负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|承诺|"
+        rf"负总责|{RESPONSIBLE}|承诺|"
         r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
         r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
     )
@@ -98,9 +98,7 @@ LIABILITY = re.compile(
     r"依法追究(?!刑事)[^，。；]{0,6}责任|依法给予处分|给予[^，。；]{0,10}处分|责令(?:限期)?改正|依法(?:予以)?处理|"
     r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
 )
-BY_WHOM = re.compile(
-    r"由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)"
-)
+BY_WHOM = re.compile(rf"由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
 TASK_START = re.compile(
     r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
     r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
@@ -128,6 +126,11 @@ DUTY_LIST_LEAD = re.compile(
     r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
     r"^(?P<owner>[^，,。；;：:]{2,40}?)(?:的)?(?:主要|具体|工作)?(?:职责|职能|工作职责|任务)(?:是|为|如下|包括)?\s*[：:]\s*$"
 )
+
+#: a principal party's label as a clause subject (甲乙双方 before 甲方, so the longer label wins)
+_PRINCIPAL = alternation(PRINCIPAL_LABELS)
+#: … and one of them alone, the subject of a commitment
+_ONE_PRINCIPAL = alternation(label for label in PRINCIPAL_LABELS if label != "甲乙双方")
 
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
@@ -463,7 +466,7 @@ def _classify(
             return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
-        if BY_WHOM.search(t) or (np and re.match(r"甲方|乙方|丙方|项目公司|社会资本方", np)):
+        if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
@@ -553,9 +556,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            owner = re.match(r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)(?:的|(?=[^、和及与]{1,12}$))", np)
+            owner = re.match(rf"({_PRINCIPAL})(?:的|(?=[^、和及与]{{1,12}}$))", np)
             return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
-        label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
+        label = re.match(_PRINCIPAL, p)
         if label:
             return label.group(0)
         if _modal(p, False) is None and i + 1 < len(parts):
