@@ -16,57 +16,11 @@ from extractors.model import Party, Role
 
 __all__ = [
     "GOV_WORDS",
-    "LABELS",
     "find_parties",
     "is_actor",
     "role_of_name",
     "subject_of",
 ]
-
-#: party labels of contracts (the SpanRuler patterns of the spaCy pipeline are built from these)
-LABELS_ZH = (
-    "甲方",
-    "乙方",
-    "丙方",
-    "丁方",
-    "政府方",
-    "实施机构",
-    "项目公司",
-    "社会资本方",
-    "投资方",
-    "甲乙双方",
-    "双方",
-    "各方",
-    "任何一方",
-    "合同双方",
-)
-LABELS_EN = (
-    "Party A",
-    "Party B",
-    "Party C",
-    "the Government",
-    "the Authority",
-    "the Company",
-    "the Concessionaire",
-    "the Developer",
-    "the Contractor",
-    "the Operator",
-    "the Investor",
-    "the Parties",
-    "either Party",
-    "each Party",
-    "the Grantor",
-    "the Purchaser",
-    "the Supplier",
-    "the Lender",
-    "the Lenders",
-    "Concessionaire",
-    "Authority",
-    "Government",
-    "Company",
-    "Independent Engineer",
-)
-LABELS = LABELS_ZH + LABELS_EN
 
 _OTHER_KW = (
     "Independent Engineer",

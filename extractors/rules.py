@@ -1,4 +1,4 @@
-"""Which clauses are obligations, and whose: the rule layer the spaCy components call.
+"""Which clauses are obligations, and whose: the rule layer of ``extractors.pipeline.annotate``.
 
 Granularity follows the annotation conventions: one item per clause. A sentence (split at 。；) is cut
 into comma chunks, and the chunks are grouped into clauses; a new clause starts at
