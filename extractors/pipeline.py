@@ -44,7 +44,7 @@ from extractors.model import (
 from extractors.parties import find_parties
 from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding, document_mode, find_obligations
-from extractors.segment import squash, squash_spaces
+from extractors.segment import paragraphs, squash, squash_spaces
 
 _KIND_HINTS = (
     (
@@ -187,10 +187,11 @@ def annotate(
     findings' offsets are mapped back into ``text``."""
     clean, index = squash(text)
     parties = find_parties(clean, str(kind))
-    mode = document_mode(clean, kind, language, signed_on)
+    paras = paragraphs(clean)
+    mode = document_mode(clean, kind, language, signed_on, paras)
     findings = [
         dataclasses.replace(found, start=index[found.start], end=index[found.end - 1] + 1)
-        for found in find_obligations(clean, mode=mode, parties=parties, anchor=signed_on)
+        for found in find_obligations(clean, mode=mode, parties=parties, anchor=signed_on, paras=paras)
     ]
     texts = [clause_text(text, finding) for finding in findings]
     default_anchor: Anchor | None = "signing" if mode.contract else None

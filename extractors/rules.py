@@ -251,8 +251,12 @@ def _strip_connector(chunk: str) -> str:
     return ADVERB.sub("", c) if not c.startswith("应当") else c
 
 
-def document_mode(text: str, kind: DocumentKind, language: str, signed_on: date | None) -> DocumentMode:
-    paras = paragraphs(text)
+def document_mode(
+    text: str, kind: DocumentKind, language: str, signed_on: date | None, paras: list[Paragraph] | None = None
+) -> DocumentMode:
+    """What kind of text the document is (regulation, plan, contract; English) and its year; ``paras`` are
+    ``paragraphs(text)`` when the caller has them already."""
+    paras = paragraphs(text) if paras is None else paras
     articles = sum(1 for p in paras if p.level == "article")
     title = text.strip().split("\n", 1)[0]
     contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
@@ -705,11 +709,12 @@ class _At:
     skip_first: bool  # its first sentence completed the list's lead
 
 
-def _start(text: str, mode: DocumentMode, parties: tuple[Party, ...], anchor: date | None) -> _Document:
+def _start(
+    text: str, mode: DocumentMode, parties: tuple[Party, ...], anchor: date | None, paras: list[Paragraph]
+) -> _Document:
     """Pass 0: the document-level facts every paragraph needs — its paragraphs, the side of a clause that names
     nobody (in a regulation or a plan the state's, in a contract the counterparty's), the counterparty (in
     English the party most often named as one) and the responsible-unit notes on lines of their own."""
-    paras = paragraphs(text)
     default_role: Role = "government" if mode.regulation or mode.plan else "counterparty"
     counterparty = next((p for p in parties if p.role == "counterparty"), None)
     if counterparty is None and mode.english:
@@ -998,14 +1003,15 @@ def find_obligations(
     mode: DocumentMode,
     parties: tuple[Party, ...],
     anchor: date | None,
+    paras: list[Paragraph] | None = None,
 ) -> list[Finding]:
-    """Every obligation clause of ``text``, in document order.
+    """Every obligation clause of ``text``, in document order (``paras``: ``paragraphs(text)``, if known).
 
     The passes, in the order they run over each paragraph (``_Document`` holds what they share): the list
     it may be an item of, a plan's covering notice, table rows and headings, its sentences with their notes,
     titles skipped, then each sentence's clauses classified and their obligors found; a closing ``…：`` opens
     a list. A regulation's bodies of no stated side finally take its addressees' side."""
-    doc = _start(text, mode, parties, anchor)
+    doc = _start(text, mode, parties, anchor, paragraphs(text) if paras is None else paras)
     for index, para in enumerate(doc.paras):
         if index in doc.note_lines:
             continue
