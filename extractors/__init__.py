@@ -4,7 +4,7 @@
 >>> result = extract(pdf_bytes, ExtractOptions(signed_on=date(2019, 3, 15)))
 >>> result.to_dict()["obligations"][0]["deadline"]
 
-Importing the package is cheap: ``extract`` and ``extract_path`` (spaCy, pdfplumber) are loaded on first use,
+Importing the package is cheap: ``extract`` and ``extract_path`` (the rules, the reader) are loaded on first use,
 so ``resolve_deadline`` and the value types cost no NLP start-up.
 """
 
@@ -39,7 +39,7 @@ from extractors.model import (
 if TYPE_CHECKING:
     from extractors.pipeline import extract, extract_path
 
-_LAZY = {"extract", "extract_path"}  # from extractors.pipeline, which loads spaCy
+_LAZY = {"extract", "extract_path"}  # from extractors.pipeline (spaCy only once a clause is categorized)
 
 
 def __getattr__(name: str) -> Any:

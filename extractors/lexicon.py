@@ -1,8 +1,14 @@
-"""Words that are not the marker they contain: 需 in 需要, 有权 in 所有权, 定期 in 规定期限 …
+"""The lexicon the rule modules share (``rules``, ``parties``), defined once, and the word lists in
+``extractors/data`` they load (``load_words``).
 
-A Chinese marker is one or two characters, so a plain search finds it inside longer words that mean
-something else. ``COMPOUNDS`` lists, per marker, the compounds that contain it without being it; ``mask``
-blanks those compounds out (same length, so offsets stay valid) before a marker pattern is searched.
+* ``COMPOUNDS``: words that are not the marker they contain — 需 in 需要, 有权 in 所有权, 定期 in 规定期限 …
+  A Chinese marker is one or two characters, so a plain search finds it inside longer words that mean
+  something else; ``mask`` blanks those compounds out (same length, so offsets stay valid) before a marker
+  pattern is searched.
+* ``AGENT_VERBS``: the verbs after which ``由X…`` names the body that acts (由乙方承担, 由区政府负责).
+* ``PRINCIPAL_LABELS``: the labels of the principal parties a clause subject may be (甲方, 项目公司 …).
+* ``RESPONSIBLE``, ``NEED``: the duty markers 负责 and 需 with the words around them that make them another.
+
 Each entry has a test on a sentence of its own (``tests/unit/extractors/test_lexicon.py``).
 """
 
@@ -10,8 +16,45 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
-__all__ = ["COMPOUNDS", "MaskedPattern", "mask"]
+__all__ = [
+    "AGENT_VERBS",
+    "COMPOUNDS",
+    "NEED",
+    "PRINCIPAL_LABELS",
+    "RESPONSIBLE",
+    "MaskedPattern",
+    "alternation",
+    "load_words",
+    "mask",
+]
+
+DATA = Path(__file__).parent / "data"
+
+
+def load_words(name: str) -> tuple[str, ...]:
+    """The words of a lexicon file in ``extractors/data`` (one a line, ``#`` comments)."""
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    return tuple(w for w in (line.split("#", 1)[0].strip() for line in lines) if w)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` as written, in their order."""
+    return "|".join(words)
+
+
+#: 由X承担 / 由X负责 …: the verbs after which the 由-phrase names the body that acts
+AGENT_VERBS = (
+    "承担", "负责", "承继", "支付", "返还", "提供", "办理", "缴纳", "给予", "补偿", "赔偿", "组织", "实施", "协调",
+    "完成", "责令", "依法",
+)  # fmt: skip
+#: the principal parties' labels that a clause's subject may be (the one it owes a duty as)
+PRINCIPAL_LABELS = ("甲乙双方", "甲方", "乙方", "丙方", "项目公司", "社会资本方")
+#: 负责 as a duty, not in 负责同志/负责人 or a relative clause (负责…的部门)
+RESPONSIBLE = r"负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))"
+#: 需 as a duty, not in 所需/必需/急需/按需/无需 or 需求
+NEED = r"(?<![所必急按无])需(?!求)"
 
 #: marker → compounds that contain it but are another word
 COMPOUNDS: dict[str, tuple[str, ...]] = {

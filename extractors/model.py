@@ -219,7 +219,7 @@ class ExtractOptions:
     limits: Limits = field(default_factory=Limits)
     learned: bool = True  # apply the learned clause and role models (``extractors.learn``) after the rules
     models: Path | None = None  # where those models are; None = the weights shipped in the package
-    piece_chars: int = 500_000  # longer texts are annotated in pieces (spaCy takes at most 1,000,000 at once)
+    piece_chars: int = 500_000  # longer texts are annotated in pieces, cut at line breaks
 
     def replace(self, **changes: Any) -> ExtractOptions:
         return dataclasses.replace(self, **changes)

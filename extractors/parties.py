@@ -10,64 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
+from extractors.lexicon import AGENT_VERBS, NEED, RESPONSIBLE, alternation, load_words
 from extractors.model import Party, Role
 
 __all__ = [
     "GOV_WORDS",
-    "LABELS",
     "find_parties",
     "is_actor",
-    "load_words",
     "role_of_name",
     "subject_of",
 ]
-
-#: party labels of contracts (the SpanRuler patterns of the spaCy pipeline are built from these)
-LABELS_ZH = (
-    "甲方",
-    "乙方",
-    "丙方",
-    "丁方",
-    "政府方",
-    "实施机构",
-    "项目公司",
-    "社会资本方",
-    "投资方",
-    "甲乙双方",
-    "双方",
-    "各方",
-    "任何一方",
-    "合同双方",
-)
-LABELS_EN = (
-    "Party A",
-    "Party B",
-    "Party C",
-    "the Government",
-    "the Authority",
-    "the Company",
-    "the Concessionaire",
-    "the Developer",
-    "the Contractor",
-    "the Operator",
-    "the Investor",
-    "the Parties",
-    "either Party",
-    "each Party",
-    "the Grantor",
-    "the Purchaser",
-    "the Supplier",
-    "the Lender",
-    "the Lenders",
-    "Concessionaire",
-    "Authority",
-    "Government",
-    "Company",
-    "Independent Engineer",
-)
-LABELS = LABELS_ZH + LABELS_EN
 
 _OTHER_KW = (
     "Independent Engineer",
@@ -199,12 +152,6 @@ _PRIV_KW = (
     "Supplier",
     "SPV",
 )
-
-
-def load_words(name: str) -> tuple[str, ...]:
-    """The words of a lexicon file in ``extractors/data`` (one a line, ``#`` comments)."""
-    lines = (Path(__file__).parent / "data" / name).read_text("utf-8").splitlines()
-    return tuple(w for w in (line.split("#", 1)[0].strip() for line in lines) if w)
 
 
 #: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
@@ -507,7 +454,8 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
 #: words that end a Chinese subject noun phrase (prepositions, modals, adverbs and common task verbs)
 _SUBJECT_END = re.compile(
     r"对(?!外)|在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
-    r"应当|应(?![收付用急届诉对变聘征邀])|(?<![重主需纪摘纲提只必首简概扼机])要(?![求点素件])|须|必须|(?<![所必急按无])需(?!求)|有责任|不得|严禁|禁止|负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|"
+    r"应当|应(?![收付用急届诉对变聘征邀])|(?<![重主需纪摘纲提只必首简概扼机])要(?![求点素件])|须|必须|"
+    rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
     r"实施|开展|组织|做好|落实|每年|定期|及时|当|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
     r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|不(?=承担|负责|得|予|再)|办理|完成|受(?!理|托)|经(?!济|营|费|办)|如|若|出让|返还|"
@@ -524,10 +472,7 @@ def subject_of(text: str, english: bool = False) -> str | None:
         return None
     s = text.strip()
     s = re.sub(r"^[（(][^）)]{0,6}[）)]", "", s)
-    m = re.match(
-        r"^由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)",
-        s,
-    )
+    m = re.match(rf"^由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})", s)
     if m:
         return m.group(1)
     end = None

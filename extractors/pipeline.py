@@ -1,7 +1,17 @@
 """The extraction pipeline: bytes → pages → document facts → obligations.
 
-Reading (``extractors.reading``) turns bytes into pages; the spaCy pipeline (``extractors.nlp``) finds
-parties, structure, obligations, deadlines, amounts and categories over the joined page text.
+Reading (``extractors.reading``) turns bytes into pages; ``annotate`` runs the steps over the joined page
+text, each a plain function of the one before:
+
+    parties       the party table of the contract head             ``parties.find_parties``
+    mode          the document's kind of text (regulation, plan …)  ``rules.document_mode``
+    obligations   obligation clauses, obligor, responsible units    ``rules.find_obligations``
+    deadlines     the Civil-Code deadline of each clause            ``deadlines.resolve_deadline``
+    amounts       the money figure of each clause                   ``amounts.find_amount``
+    categories    the category (a trained spaCy ``textcat``)        ``nlp.categorize``
+
+Only the last step needs spaCy; its model starts loading in a thread while a PDF or Word file is read in
+its child process (``nlp.preload``).
 """
 
 from __future__ import annotations
@@ -10,25 +20,31 @@ import bisect
 import dataclasses
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from extractors import learn
+from extractors import learn, nlp
+from extractors.amounts import find_amount
+from extractors.deadlines import resolve_deadline
 from extractors.model import (
     EXTRACTOR_VERSION,
+    Amount,
+    Anchor,
     Category,
+    Deadline,
     DocumentInfo,
     DocumentKind,
     ExtractionResult,
     ExtractOptions,
     Obligation,
     Page,
+    Party,
 )
-from extractors.nlp import annotate
-from extractors.nlp.components import keyword_category
+from extractors.parties import find_parties
 from extractors.reading import ProgressCallback, read_pages
-from extractors.rules import Finding
-from extractors.segment import squash_spaces
+from extractors.rules import Finding, document_mode, find_obligations
+from extractors.segment import paragraphs, squash, squash_spaces
 
 _KIND_HINTS = (
     (
@@ -146,10 +162,59 @@ def _penalty(text: str, start: int, end: int) -> str | None:
     return m.group(0).strip("，,；; ") if m else None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Found:
+    """One obligation clause of an annotated text, with what the later steps read from it."""
+
+    finding: Finding  # offsets into the annotated text
+    deadline: Deadline
+    amount: Amount | None
+    category: Category
+
+
+def clause_text(text: str, finding: Finding) -> str:
+    """The clause text of a finding, without line-wrap spaces between CJK characters."""
+    clause = text[finding.start : finding.end]
+    return squash_spaces(re.sub(r"(?<=[\u4e00-\u9fff\d])\s*\n\s*(?=[\u4e00-\u9fff\d])", "", clause))
+
+
+def annotate(
+    text: str, *, kind: DocumentKind, language: str, signed_on: date | None
+) -> tuple[tuple[Party, ...], list[Found]]:
+    """The party table and the obligations of ``text``, each with its deadline, amount and category.
+
+    Parties, mode and clauses are read on the text without layout artefacts (``segment.squash``); the
+    findings' offsets are mapped back into ``text``."""
+    clean, index = squash(text)
+    parties = find_parties(clean, str(kind))
+    paras = paragraphs(clean)
+    mode = document_mode(clean, kind, language, signed_on, paras)
+    findings = [
+        dataclasses.replace(found, start=index[found.start], end=index[found.end - 1] + 1)
+        for found in find_obligations(clean, mode=mode, parties=parties, anchor=signed_on, paras=paras)
+    ]
+    texts = [clause_text(text, finding) for finding in findings]
+    default_anchor: Anchor | None = "signing" if mode.contract else None
+    deadlines = []
+    for finding, clause in zip(findings, texts, strict=True):
+        deadline = resolve_deadline(clause, signed_on, year=mode.year, default_anchor=default_anchor)
+        if deadline.kind == "none" and deadline.text is None and finding.note:
+            deadline = resolve_deadline(finding.note, signed_on, year=mode.year, default_anchor=default_anchor)
+        deadlines.append(deadline)
+    categories = nlp.categorize(texts, english=language == "en")
+    found = [
+        Found(finding, deadline, find_amount(clause), category)
+        for finding, clause, deadline, category in zip(findings, texts, deadlines, categories, strict=True)
+    ]
+    return parties, found
+
+
 def extract(
     data: bytes, options: ExtractOptions | None = None, progress: ProgressCallback | None = None
 ) -> ExtractionResult:
     options = options or ExtractOptions()
+    if b"%PDF-" in data[:1024] or data.startswith(b"PK"):  # a PDF or Word file: parsed in a child process
+        nlp.preload()  # spaCy loads on the other core meanwhile
     media_type, pages = read_pages(data, options.limits, progress, ocr=options.ocr, filename=options.filename)
     text = "\n".join(p.text for p in pages)
     language = detect_language(text)
@@ -157,14 +222,12 @@ def extract(
     starts = [p.start for p in pages]
     obligations: list[Obligation] = []
     parties = None
-    for offset, piece in pieces(
-        text, options.piece_chars
-    ):  # one piece unless the text is longer than spaCy takes at once
-        doc = annotate(piece, kind=kind, language=language, signed_on=options.signed_on)
+    for offset, piece in pieces(text, options.piece_chars):  # one piece unless the text is very long
+        piece_parties, found = annotate(piece, kind=kind, language=language, signed_on=options.signed_on)
         if parties is None:
-            parties = doc._.chengxin.parties  # the parties are named in the preamble, at the start
-        for span in doc.spans["obligations"]:
-            finding: Finding = span._.finding
+            parties = piece_parties  # the parties are named in the preamble, at the start
+        for item in found:
+            finding = item.finding
             start, end = finding.start + offset, finding.end + offset
             clause = text[start:end]
             obligations.append(
@@ -175,10 +238,10 @@ def extract(
                     end=end,
                     obligor=finding.obligor,
                     responsible=finding.responsible,
-                    category=span._.category or Category.OTHER,
+                    category=item.category,
                     action=_action(clause, finding),
-                    deadline=span._.deadline,
-                    amount=span._.amount,
+                    deadline=item.deadline,
+                    amount=item.amount,
                     conditions=finding.conditions,
                     penalty=_penalty(text, start, end),
                     confidence=finding.confidence,
@@ -228,7 +291,7 @@ def _with_page(ob: Obligation, pages: list[Page], starts: list[int]) -> Obligati
     return dataclasses.replace(
         ob,
         page=_page_of(pages, starts, ob.start),
-        category=keyword_category(ob.text),
+        category=nlp.keyword_category(ob.text),
         action=re.split(r"[，。；,;]", ob.text.strip(), maxsplit=1)[0][:60],
     )
 

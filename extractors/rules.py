@@ -1,4 +1,4 @@
-"""Which clauses are obligations, and whose: the rule layer the spaCy components call.
+"""Which clauses are obligations, and whose: the rule layer of ``extractors.pipeline.annotate``.
 
 Granularity follows the annotation conventions: one item per clause. A sentence (split at 。；) is cut
 into comma chunks, and the chunks are grouped into clauses; a new clause starts at
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
-from extractors.lexicon import MaskedPattern
+from extractors.lexicon import AGENT_VERBS, NEED, PRINCIPAL_LABELS, RESPONSIBLE, MaskedPattern, alternation, load_words
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, load_words, role_of_name, subject_of
+from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -35,9 +35,9 @@ __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 STRONG_MODAL = MaskedPattern(
     re.compile(
         r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
-        r"(?<![所必急按无])需(?![求])|"
+        rf"{NEED}|"
         r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
-        r"负总责|负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|单位|同志|人员|领导))|承诺|"
+        rf"负总责|{RESPONSIBLE}|承诺|"
         r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
         r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
     )
@@ -98,9 +98,7 @@ LIABILITY = re.compile(
     r"依法追究(?!刑事)[^，。；]{0,6}责任|依法给予处分|给予[^，。；]{0,10}处分|责令(?:限期)?改正|依法(?:予以)?处理|"
     r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
 )
-BY_WHOM = re.compile(
-    r"由([^，。；]{1,30}?)(?:承担|负责|承继|支付|返还|提供|办理|缴纳|给予|补偿|赔偿|组织|实施|协调|完成|责令|依法)"
-)
+BY_WHOM = re.compile(rf"由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
 TASK_START = re.compile(
     r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
     r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
@@ -128,6 +126,11 @@ DUTY_LIST_LEAD = re.compile(
     r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
     r"^(?P<owner>[^，,。；;：:]{2,40}?)(?:的)?(?:主要|具体|工作)?(?:职责|职能|工作职责|任务)(?:是|为|如下|包括)?\s*[：:]\s*$"
 )
+
+#: a principal party's label as a clause subject (甲乙双方 before 甲方, so the longer label wins)
+_PRINCIPAL = alternation(PRINCIPAL_LABELS)
+#: … and one of them alone, the subject of a commitment
+_ONE_PRINCIPAL = alternation(label for label in PRINCIPAL_LABELS if label != "甲乙双方")
 
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
@@ -248,8 +251,12 @@ def _strip_connector(chunk: str) -> str:
     return ADVERB.sub("", c) if not c.startswith("应当") else c
 
 
-def document_mode(text: str, kind: DocumentKind, language: str, signed_on: date | None) -> DocumentMode:
-    paras = paragraphs(text)
+def document_mode(
+    text: str, kind: DocumentKind, language: str, signed_on: date | None, paras: list[Paragraph] | None = None
+) -> DocumentMode:
+    """What kind of text the document is (regulation, plan, contract; English) and its year; ``paras`` are
+    ``paragraphs(text)`` when the caller has them already."""
+    paras = paragraphs(text) if paras is None else paras
     articles = sum(1 for p in paras if p.level == "article")
     title = text.strip().split("\n", 1)[0]
     contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
@@ -463,7 +470,7 @@ def _classify(
             return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
-        if BY_WHOM.search(t) or (np and re.match(r"甲方|乙方|丙方|项目公司|社会资本方", np)):
+        if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
@@ -553,9 +560,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            owner = re.match(r"(甲乙双方|甲方|乙方|丙方|项目公司|社会资本方)(?:的|(?=[^、和及与]{1,12}$))", np)
+            owner = re.match(rf"({_PRINCIPAL})(?:的|(?=[^、和及与]{{1,12}}$))", np)
             return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
-        label = re.match(r"甲乙双方|甲方|乙方|丙方|项目公司|社会资本方", p)
+        label = re.match(_PRINCIPAL, p)
         if label:
             return label.group(0)
         if _modal(p, False) is None and i + 1 < len(parts):
@@ -636,265 +643,399 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
 _ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
 
 
+#: what each basis says of how sure the rules are that the clause is a duty
+CONFIDENCE: dict[str, float] = {
+    "modal": 0.85,
+    "task": 0.8,
+    "notice": 0.8,
+    "liability": 0.75,
+    "duty_section": 0.7,
+    "sub_item": 0.65,
+    "declarative": 0.6,
+    "commitment": 0.6,
+}
+
+
+@dataclass(slots=True)
+class _List:
+    """The enumeration being read: a lead clause ending in ``…：`` and its items at one paragraph level."""
+
+    level: str | None = None  # the items' level, while inside the list
+    pending_lead: int | None = None  # index of the lead finding whose first item sentence completes it
+    of_obligation: bool = False  # the lead is a duty: its items are sub-items of it
+    of_conditions: bool = False  # the lead is a liability (有下列情形之一的): its items are conditions
+    lead_text: str | None = None  # the lead's text, whose deadline applies to its items
+
+
+@dataclass(slots=True)
+class _Notice:
+    """A covering notice before a plan: its addressees (各区人民政府、市有关单位：) and whether it still runs."""
+
+    addressees: tuple[str, ...] = ()
+    running: bool = True
+    seen_l1: bool = False
+
+
+@dataclass(slots=True)
+class _Document:
+    """What ``find_obligations`` knows of the document while it reads it, paragraph by paragraph."""
+
+    text: str
+    mode: DocumentMode
+    parties: tuple[Party, ...]
+    anchor: date | None
+    paras: list[Paragraph]
+    default_role: Role  # the side of a clause that names nobody
+    counterparty: Party | None  # the investor, for contract clauses without a subject
+    line_notes: dict[int, Note]  # responsible-unit notes on lines of their own, by the paragraph they close
+    note_lines: set[int]  # the paragraphs that are such notes
+    scope: _Scope = field(default_factory=_Scope)
+    notice: _Notice = field(default_factory=_Notice)
+    listing: _List = field(default_factory=_List)
+    prev_ended_colon: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    """The paragraph being read."""
+
+    index: int
+    para: Paragraph
+    body: str  # its text as written (a table row's too)
+    next_level: str | None
+    sub_item: bool  # an item of the list being read
+    skip_first: bool  # its first sentence completed the list's lead
+
+
+def _start(
+    text: str, mode: DocumentMode, parties: tuple[Party, ...], anchor: date | None, paras: list[Paragraph]
+) -> _Document:
+    """Pass 0: the document-level facts every paragraph needs — its paragraphs, the side of a clause that names
+    nobody (in a regulation or a plan the state's, in a contract the counterparty's), the counterparty (in
+    English the party most often named as one) and the responsible-unit notes on lines of their own."""
+    default_role: Role = "government" if mode.regulation or mode.plan else "counterparty"
+    counterparty = next((p for p in parties if p.role == "counterparty"), None)
+    if counterparty is None and mode.english:
+        mentions = Counter(m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty")
+        if mentions:
+            label = mentions.most_common(1)[0][0]
+            counterparty = Party(label=label, name=label, role="counterparty")
+    line_notes, note_lines = _standalone_notes(text, paras)
+    return _Document(
+        text=text,
+        mode=mode,
+        parties=parties,
+        anchor=anchor,
+        paras=paras,
+        default_role=default_role,
+        counterparty=counterparty,
+        line_notes=line_notes,
+        note_lines=note_lines,
+        notice=_Notice(running=mode.plan or not mode.contract),
+    )
+
+
+def _enter_paragraph(doc: _Document, index: int, para: Paragraph) -> _At:
+    """Pass 1: whether the paragraph is an item of the list a ``…：`` lead opened. Outside a list the list
+    state ends and the clause scope keeps only its duty section; the first item's first sentence completes
+    the lead (``…负责下列工作：（一）…``) and is not read again."""
+    text, mode, lst = doc.text, doc.mode, doc.listing
+    level = para.level
+    if doc.prev_ended_colon and level in _ITEM_LEVELS and not (mode.plan and level == "l2"):
+        lst.level = level  # the first item of a list introduced by …：
+    sub_item = level is not None and level == lst.level
+    skip_first = False
+    if not sub_item:
+        lst.level = None
+        lst.of_obligation = lst.of_conditions = False
+        lst.pending_lead = None
+        if level is not None or not mode.regulation:
+            doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty)
+    elif lst.pending_lead is not None:
+        first = sentences(text, para.start, para.end, english=mode.english)
+        if first:
+            first_end = first[0].end
+            while first_end > first[0].start and text[first_end - 1] in "，,；;。：: \n":
+                first_end -= 1
+            doc.findings[lst.pending_lead] = dataclasses.replace(doc.findings[lst.pending_lead], end=first_end)
+            skip_first = True
+        lst.pending_lead = None
+    next_level = doc.paras[index + 1].level if index + 1 < len(doc.paras) else None
+    return _At(index, para, text[para.start : para.end], next_level, sub_item, skip_first)
+
+
+def _read_notice(doc: _Document, at: _At) -> bool:
+    """Pass 2: a plan's covering notice ends at its first ``一、``; its addressee line (各区人民政府、市有关单位：)
+    gives the bodies its directives are for. True when the paragraph was that line."""
+    if at.para.level == "l1":
+        doc.notice.seen_l1 = True
+        doc.notice.running = False
+    if doc.mode.plan and doc.notice.running and at.body.strip().endswith(("：", ":")) and not doc.notice.addressees:
+        doc.notice.addressees = _addressees(doc.text, at.para)
+        if doc.notice.addressees:
+            doc.prev_ended_colon = False
+            return True
+    return False
+
+
+def _read_structure(doc: _Document, at: _At) -> _At | None:
+    """Pass 3: a task-division table row becomes its task cell, closed by its unit cell as the note; a heading
+    opens a scope (甲方责任： makes 甲方 the owner of the duties under it) and is not read as a clause (None)."""
+    para, body, english = at.para, at.body, doc.mode.english
+    row = _table_row(doc.text, para) if not english else None
+    if row is not None:
+        task, row_note = row
+        doc.line_notes[at.index] = row_note
+        return dataclasses.replace(at, para=Paragraph(task.start, task.end, para.marker, para.level, para.line_start))
+    if not _is_heading(body, para.level, english) or (at.sub_item and doc.listing.of_obligation):
+        return at
+    heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
+    if heading:
+        doc.scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
+    elif para.level in ("l1", "l2", "chapter", "section", "article") or (para.level is None and not at.sub_item):
+        doc.scope = _Scope()
+    if (
+        doc.notice.addressees
+        and re.search(r"方案|计划|要点|意见|办法|规划|细则", body)
+        and not re.search(r"[，,]", body)
+    ):
+        doc.notice.running = False  # the plan itself begins
+    doc.prev_ended_colon = body.strip().endswith(("：", ":"))
+    return None
+
+
+def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | None]]:
+    """Pass 4: the paragraph's sentences, each with the responsible-unit note that closes it — the inline note
+    after it (（市X局负责）), else the note on a line of its own or the table row's unit cell."""
+    text, para, english = doc.text, at.para, doc.mode.english
+    notes = find_notes(text, para.start, para.end) if not english else []
+    regions: list[tuple[int, int, Note | None]] = []
+    pos = para.start
+    for found in notes:
+        if found.start > pos:
+            regions.append((pos, found.start, found))
+        pos = found.end
+    if pos < para.end:
+        regions.append((pos, para.end, None))
+    sent_spans: list[tuple[Span, Note | None]] = []
+    for r_start, r_end, note in regions:
+        for s in sentences(text, r_start, r_end, english=english):
+            sent_spans.append((s, note or doc.line_notes.get(at.index)))
+    return _merge_liability(text, sent_spans)
+
+
+def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note: Note | None) -> bool:
+    """Pass 5: a sentence that only titles what follows — a task heading （一）建立…机制。, a short title before
+    the task (1.加强组织领导。各地要……), an English heading line."""
+    mode, level = doc.mode, at.para.level
+    if (
+        level in ("l1", "l2")
+        and not mode.contract
+        and not at.sub_item
+        and si == 0
+        and not mode.english
+        and len(sent_text) <= 40
+        and not STRONG_MODAL.search(sent_text)
+        and (count > 1 or note is None or at.next_level in ("l3", "paren_num", "dotted"))
+    ):
+        return True
+    if (
+        level in ("l3", "paren_num")
+        and mode.plan
+        and si == 0
+        and count > 1
+        and len(sent_text.strip("。. ")) <= 12
+        and not STRONG_MODAL.search(sent_text)
+    ):
+        return True
+    return bool(
+        mode.english
+        and not at.sub_item
+        and sent_text.rstrip().endswith(".")
+        and len(sent_text.split()) <= 8
+        and not EN_MODAL.search(sent_text)
+    )
+
+
+def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> None:
+    """Pass 6: the sentence's clauses (``_group_chunks``), each classified, given its subject and, when it is a
+    duty, its obligor; the scope remembers the last subject and whether the last clause was a duty."""
+    text, mode, english = doc.text, doc.mode, doc.mode.english
+    sent_text = text[sent.start : sent.end]
+    # an inline clause number (… 合同. 2.2.1 甲方系…) starts a new scope
+    inline = re.match(r"^\d{1,2}(?:\.\d{1,2})+\s*", sent_text)
+    s_start = sent.start + (inline.end() if inline else 0)
+    if inline and not mode.regulation:
+        doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty)
+    spans = chunks(text, s_start, sent.end, english=english)
+    if not spans:
+        return
+    if at.sub_item and (doc.listing.of_conditions or (not english and _NOUN_ITEM.search(sent_text))):
+        return  # the items of 有下列情形之一的 are conditions; …的其他事项 is a noun phrase
+    prev_basis: str | None = None
+    for group in _group_chunks(text, spans, mode, doc.anchor):
+        g_text = text[group.start : group.end]
+        basis, modal = _classify(
+            g_text,
+            mode=mode,
+            note=note,
+            notice=doc.notice.running and not doc.notice.seen_l1 and not mode.contract,
+            scope=doc.scope,
+            sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
+            in_sub_item=at.sub_item,
+        )
+        if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
+            basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
+        prev_basis = basis
+        subject = _subject(g_text, mode, modal)
+        if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
+            subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
+        if basis == "declarative" and mode.regulation:
+            subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
+        if subject:
+            doc.scope.subject = subject
+        if basis is None:
+            doc.scope.last_was_obligation = False
+            continue
+        doc.scope.last_was_obligation = True
+        obligor, responsible, provenance = _obligor(doc, g_text, basis, note, subject)
+        doc.findings.append(_finding(doc, at, group, basis, modal, obligor, responsible, note))
+        doc.provenances.append(provenance)
+
+
+def _obligor(
+    doc: _Document, g_text: str, basis: str, note: Note | None, subject: str | None
+) -> tuple[Party, tuple[str, ...], str]:
+    """Pass 6a: who owes a duty clause — the lead unit of its note, the notice's first addressee, the body a
+    liability names (由X责令改正), else its subject, the scope's subject or the duty section's owner resolved
+    against the party table. Returns the obligor, the responsible units and how the side was found
+    (named, sideless: a name of no side, nameless)."""
+    mode, english, scope = doc.mode, doc.mode.english, doc.scope
+    if note is not None:
+        obligor = _party(note.units[0], doc.parties, "government")
+        if obligor.role in ("unknown", "other") and role_of_name(note.units[0]) is None:
+            obligor = Party(label=None, name=obligor.name, role="government")
+        return obligor, note.units, "named"
+    if basis == "notice" and doc.notice.addressees:
+        return Party(label=None, name=doc.notice.addressees[0], role="government"), doc.notice.addressees, "named"
+    if basis == "liability":
+        by = BY_WHOM.search(g_text)
+        name = by.group(1) if by else None
+        return Party(label=None, name=name, role="government") if name else Party(None, None, "government"), (), "named"
+    provenance = "named"
+    name = subject or scope.subject or (scope.owner if scope.duty else None)
+    counterparty = doc.counterparty
+    if name is None and english and counterparty is not None:
+        name = counterparty.label
+    if (
+        name is None
+        and mode.contract
+        and counterparty is not None
+        and re.search(r"到位|付清|投资|缴纳|注册资本", g_text)
+    ):
+        name = counterparty.label
+    if name:
+        # a named body whose side its name does not tell: in a regulation it may be either
+        # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
+        obligor = _party(name, doc.parties, "other" if mode.regulation else doc.default_role)
+        if obligor.label is None and role_of_name(obligor.name or "", doc.parties) is None:
+            provenance = "sideless"
+        if english and obligor.role == "unknown":
+            obligor = Party(label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown")
+    else:
+        obligor = Party(label=None, name=None, role=doc.default_role)
+        provenance = "nameless"
+    if subject is None and scope.subject is None and name:
+        scope.subject = name
+    return obligor, (), provenance
+
+
+def _finding(
+    doc: _Document,
+    at: _At,
+    group: _Group,
+    basis: str,
+    modal: str | None,
+    obligor: Party,
+    responsible: tuple[str, ...],
+    note: Note | None,
+) -> Finding:
+    """Pass 6b: the finding of a duty clause — its span without closing punctuation (a covering sentence's
+    directive only: 现将…印发给你们，请认真贯彻执行), its conditions (…的, …时) and the note its deadline may be
+    in (the list's lead for an item of a duty list)."""
+    text, english = doc.text, doc.mode.english
+    g_text = text[group.start : group.end]
+    start, end = group.start, group.end
+    while end > start and text[end - 1] in "，,；;。：:、 \n":
+        end -= 1
+    directive = NOTICE.search(g_text) if basis == "notice" else None
+    if directive and re.search(r"印发|转发|同意", g_text[: directive.start()]):
+        start = group.start + directive.start()  # the directive itself, not the covering sentence
+    conditions = tuple(
+        text[s.start : s.end].rstrip("，,")
+        for s in chunks(text, start, end, english=english)
+        if _is_condition(text[s.start : s.end]) and text[s.start : s.end].rstrip("，,").endswith(("的", "时"))
+    )
+    note_text = text[note.start : note.end] if note is not None else None
+    if note_text is None and at.sub_item and doc.listing.of_obligation and doc.listing.lead_text:
+        note_text = doc.listing.lead_text  # a deadline in the lead of an enumeration applies to its items
+    return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
+
+
+def _close_paragraph(doc: _Document, at: _At) -> None:
+    """Pass 7: a paragraph ending in ``…：`` whose last clause was a duty leads a list: its items are that duty's
+    sub-items, or the conditions of a liability (有下列情形之一的)."""
+    doc.prev_ended_colon = at.body.strip().endswith(("：", ":"))
+    findings = doc.findings
+    if doc.prev_ended_colon and findings and findings[-1].end >= at.para.end - 1:
+        lead = findings[-1]
+        doc.listing.lead_text = doc.text[lead.start : lead.end]
+        doc.listing.pending_lead = len(findings) - 1
+        doc.listing.of_obligation = lead.basis != "liability"
+        doc.listing.of_conditions = lead.basis == "liability"
+
+
 def find_obligations(
     text: str,
     *,
     mode: DocumentMode,
     parties: tuple[Party, ...],
     anchor: date | None,
+    paras: list[Paragraph] | None = None,
 ) -> list[Finding]:
-    """Every obligation clause of ``text``, in document order."""
-    paras = paragraphs(text)
-    findings: list[Finding] = []
-    provenances: list[str] = []  # how each finding's role was found: named, sideless (a name of no side), nameless
-    scope = _Scope()
-    addressees: tuple[str, ...] = ()
-    in_notice = mode.plan or not mode.contract
-    seen_l1 = False
-    pending_lead: int | None = None  # index of a finding whose lead (…：) takes the next sub-item
-    list_of_obligation = False
-    list_of_conditions = False
-    list_level: str | None = None
-    lead_text: str | None = None
-    prev_ended_colon = False
-    english = mode.english
-    # a clause that names nobody: in a regulation or a plan the duties are the state's (its addressees are
-    # government bodies), in a contract the counterparty's unless the party table says otherwise
-    default_role: Role = "government" if mode.regulation or mode.plan else "counterparty"
-    counterparty = next((p for p in parties if p.role == "counterparty"), None)
-    if counterparty is None and english:
-        mentions = Counter(m.group(1) for m in EN_PARTY.finditer(text) if role_of_name(m.group(1)) == "counterparty")
-        if mentions:
-            label = mentions.most_common(1)[0][0]
-            counterparty = Party(label=label, name=label, role="counterparty")
+    """Every obligation clause of ``text``, in document order (``paras``: ``paragraphs(text)``, if known).
 
-    line_notes, note_lines = _standalone_notes(text, paras)
-    for pi, para in enumerate(paras):
-        if pi in note_lines:
+    The passes, in the order they run over each paragraph (``_Document`` holds what they share): the list
+    it may be an item of, a plan's covering notice, table rows and headings, its sentences with their notes,
+    titles skipped, then each sentence's clauses classified and their obligors found; a closing ``…：`` opens
+    a list. A regulation's bodies of no stated side finally take its addressees' side."""
+    doc = _start(text, mode, parties, anchor, paragraphs(text) if paras is None else paras)
+    for index, para in enumerate(doc.paras):
+        if index in doc.note_lines:
             continue
-        next_level = paras[pi + 1].level if pi + 1 < len(paras) else None
-        body = text[para.start : para.end]
-        level = para.level
-        if prev_ended_colon and level in _ITEM_LEVELS and not (mode.plan and level == "l2"):
-            list_level = level  # the first item of a list introduced by …：
-        sub_item = level is not None and level == list_level
-        if not sub_item:
-            list_level = None
-        skip_first = False
-        if not sub_item:
-            list_of_obligation = False
-            list_of_conditions = False
-            pending_lead = None
-            if level is not None or not mode.regulation:
-                scope = _Scope(owner=scope.owner, duty=scope.duty)
-        elif pending_lead is not None:
-            first = sentences(text, para.start, para.end, english=english)
-            if first:
-                first_end = first[0].end
-                while first_end > first[0].start and text[first_end - 1] in "，,；;。：: \n":
-                    first_end -= 1
-                lead = findings[pending_lead]
-                findings[pending_lead] = Finding(
-                    lead.start,
-                    first_end,
-                    lead.obligor,
-                    lead.responsible,
-                    lead.basis,
-                    lead.modal,
-                    lead.conditions,
-                    lead.confidence,
-                    lead.note,
-                )
-                skip_first = True
-            pending_lead = None
-        if level == "l1":
-            seen_l1 = True
-            in_notice = False
-        if mode.plan and in_notice and body.strip().endswith(("：", ":")) and not addressees:
-            addressees = _addressees(text, para)
-            if addressees:
-                prev_ended_colon = False
-                continue
-        row = _table_row(text, para) if not english else None
-        if row is not None:  # a task-division table row: the task cell, closed by its unit cell
-            task, row_note = row
-            para = Paragraph(task.start, task.end, para.marker, para.level, para.line_start)
-            line_notes[pi] = row_note
-        elif _is_heading(body, level, english) and not (sub_item and list_of_obligation):
-            heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
-            if heading:
-                scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
-            elif level in ("l1", "l2", "chapter", "section", "article") or (level is None and not sub_item):
-                scope = _Scope()
-            if addressees and re.search(r"方案|计划|要点|意见|办法|规划|细则", body) and not re.search(r"[，,]", body):
-                in_notice = False  # the plan itself begins
-            prev_ended_colon = body.strip().endswith(("：", ":"))
+        at = _enter_paragraph(doc, index, para)
+        if _read_notice(doc, at):
             continue
-        notes = find_notes(text, para.start, para.end) if not english else []
-        regions: list[tuple[int, int, Note | None]] = []
-        pos = para.start
-        for found in notes:
-            if found.start > pos:
-                regions.append((pos, found.start, found))
-            pos = found.end
-        if pos < para.end:
-            regions.append((pos, para.end, None))
-        sent_spans: list[tuple[Span, Note | None]] = []
-        for r_start, r_end, note in regions:
-            for s in sentences(text, r_start, r_end, english=english):
-                sent_spans.append((s, note or line_notes.get(pi)))
-        sent_spans = _merge_liability(text, sent_spans)
-        for si, (sent, note) in enumerate(sent_spans):
-            if si == 0 and skip_first:
+        read = _read_structure(doc, at)
+        if read is None:
+            continue
+        at = read
+        sents = _sentences_with_notes(doc, at)
+        for si, (sent, note) in enumerate(sents):
+            if si == 0 and at.skip_first:
                 continue
             sent_text = text[sent.start : sent.end]
-            if not re.search(r"[\u4e00-\u9fffA-Za-z]", sent_text):
-                continue
-            if (
-                level in ("l1", "l2")
-                and not mode.contract
-                and not sub_item
-                and si == 0
-                and not english
-                and len(sent_text) <= 40
-                and not STRONG_MODAL.search(sent_text)
-                and (len(sent_spans) > 1 or note is None or next_level in ("l3", "paren_num", "dotted"))
-            ):
-                continue  # the heading of a task: （一）建立政务诚信专项督导机制。
-            if (
-                level in ("l3", "paren_num")
-                and mode.plan
-                and si == 0
-                and len(sent_spans) > 1
-                and len(sent_text.strip("。. ")) <= 12
-                and not STRONG_MODAL.search(sent_text)
-            ):
-                continue  # 1.加强组织领导。各地要……: a short title before the task itself
-            if (
-                english
-                and not sub_item
-                and sent_text.rstrip().endswith(".")
-                and len(sent_text.split()) <= 8
-                and not EN_MODAL.search(sent_text)
+            if not re.search(r"[\u4e00-\u9fffA-Za-z]", sent_text) or _is_title(
+                doc, at, si, len(sents), sent_text, note
             ):
                 continue
-            # an inline clause number (… 合同. 2.2.1 甲方系…) starts a new scope
-            inline = re.match(r"^\d{1,2}(?:\.\d{1,2})+\s*", sent_text)
-            s_start = sent.start + (inline.end() if inline else 0)
-            if inline and not mode.regulation:
-                scope = _Scope(owner=scope.owner, duty=scope.duty)
-            spans = chunks(text, s_start, sent.end, english=english)
-            if not spans:
-                continue
-            prev_basis: str | None = None
-            if sub_item and (list_of_conditions or (not english and _NOUN_ITEM.search(sent_text))):
-                continue  # the items of 有下列情形之一的 are conditions; …的其他事项 is a noun phrase
-            for group in _group_chunks(text, spans, mode, anchor):
-                g_text = text[group.start : group.end]
-                notice = in_notice and not seen_l1 and not mode.contract
-                basis, modal = _classify(
-                    g_text,
-                    mode=mode,
-                    note=note,
-                    notice=notice,
-                    scope=scope,
-                    sub_item_of_obligation=sub_item and list_of_obligation,
-                    in_sub_item=sub_item,
-                )
-                if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
-                    basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
-                prev_basis = basis
-                subject = _subject(g_text, mode, modal)
-                if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
-                    subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
-                if basis == "declarative" and mode.regulation:
-                    subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
-                if subject:
-                    scope.subject = subject
-                if basis is None:
-                    scope.last_was_obligation = False
-                    continue
-                scope.last_was_obligation = True
-                responsible: tuple[str, ...] = ()
-                provenance = "named"
-                if note is not None:
-                    obligor = _party(note.units[0], parties, "government")
-                    if obligor.role in ("unknown", "other") and role_of_name(note.units[0]) is None:
-                        obligor = Party(label=None, name=obligor.name, role="government")
-                    responsible = note.units
-                elif basis == "notice" and addressees:
-                    obligor = Party(label=None, name=addressees[0], role="government")
-                    responsible = addressees
-                elif basis == "liability":
-                    by = BY_WHOM.search(g_text)
-                    name = by.group(1) if by else None
-                    obligor = (
-                        Party(label=None, name=name, role="government") if name else Party(None, None, "government")
-                    )
-                else:
-                    name = subject or scope.subject or (scope.owner if scope.duty else None)
-                    if name is None and english and counterparty is not None:
-                        name = counterparty.label
-                    if (
-                        name is None
-                        and mode.contract
-                        and counterparty is not None
-                        and re.search(r"到位|付清|投资|缴纳|注册资本", g_text)
-                    ):
-                        name = counterparty.label
-                    if name:
-                        # a named body whose side its name does not tell: in a regulation it may be either
-                        # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
-                        obligor = _party(name, parties, "other" if mode.regulation else default_role)
-                        if obligor.label is None and role_of_name(obligor.name or "", parties) is None:
-                            provenance = "sideless"
-                        if english and obligor.role == "unknown":
-                            obligor = Party(
-                                label=obligor.label, name=obligor.name, role=role_of_name(name) or "unknown"
-                            )
-                    else:
-                        obligor = Party(label=None, name=None, role=default_role)
-                        provenance = "nameless"
-                    if subject is None and scope.subject is None and name:
-                        scope.subject = name
-                start, end = group.start, group.end
-                while end > start and text[end - 1] in "，,；;。：:、 \n":
-                    end -= 1
-                directive = NOTICE.search(g_text) if basis == "notice" else None
-                if directive and re.search(r"印发|转发|同意", g_text[: directive.start()]):
-                    start = group.start + directive.start()  # the directive itself, not the covering sentence
-                conditions = tuple(
-                    text[s.start : s.end].rstrip("，,")
-                    for s in chunks(text, start, end, english=english)
-                    if _is_condition(text[s.start : s.end])
-                    and text[s.start : s.end].rstrip("，,").endswith(("的", "时"))
-                )
-                confidence = {
-                    "modal": 0.85,
-                    "task": 0.8,
-                    "notice": 0.8,
-                    "liability": 0.75,
-                    "duty_section": 0.7,
-                    "sub_item": 0.65,
-                    "declarative": 0.6,
-                    "commitment": 0.6,
-                }[basis]
-                note_text = text[note.start : note.end] if note is not None else None
-                if note_text is None and sub_item and list_of_obligation and lead_text:
-                    note_text = lead_text  # a deadline in the lead of an enumeration applies to its items
-                findings.append(
-                    Finding(start, end, obligor, responsible, basis, modal, conditions, confidence, note_text)
-                )
-                provenances.append(provenance)
-        prev_ended_colon = body.strip().endswith(("：", ":"))
-        if prev_ended_colon and findings and findings[-1].end >= para.end - 1:
-            lead_text = text[findings[-1].start : findings[-1].end]
-            pending_lead = len(findings) - 1
-            list_of_obligation = findings[-1].basis != "liability"
-            list_of_conditions = findings[-1].basis == "liability"  # 有下列情形之一的: conditions, not duties
+            _read_sentence(doc, at, sent, note)
+        _close_paragraph(doc, at)
     if mode.regulation:
-        findings = _sides_from_the_document(findings, provenances)
-    return findings
+        return _sides_from_the_document(doc.findings, doc.provenances)
+    return doc.findings
 
 
 #: the share of a regulation's named duty-bearers that must be government bodies for it to be read as one

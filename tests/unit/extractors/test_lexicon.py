@@ -1,15 +1,25 @@
-"""Each compound of the marker lexicon, on a sentence of its own: the compound is no marker, the marker is."""
+"""Each entry of the shared lexicon and of the word lists in extractors/data, on a sentence of its own."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from extractors import DocumentKind, ExtractOptions, extract
+from extractors import DocumentKind, ExtractOptions, extract, lexicon
 from extractors.deadlines import resolve_deadline
-from extractors.lexicon import COMPOUNDS, mask
-from extractors.rules import PERMISSION, STRONG_MODAL
+from extractors.lexicon import AGENT_VERBS, COMPOUNDS, PRINCIPAL_LABELS, load_words, mask
+from extractors.parties import GOVERNMENT_ACTORS, is_actor, role_of_name, subject_of
+from extractors.rules import (
+    BY_WHOM,
+    DUTY_VERBS,
+    PERMISSION,
+    STRONG_MODAL,
+    DocumentMode,
+    _government_act,
+    _subject,
+)
 
 
 @pytest.mark.parametrize(("word", "compound"), [(w, c) for w, cs in COMPOUNDS.items() for c in cs])
@@ -84,3 +94,89 @@ def test_a_clause_with_only_a_compound_is_no_obligation() -> None:
         text.encode("utf-8"), ExtractOptions(kind=DocumentKind.POLICY_COMMITMENT, signed_on=date(2020, 1, 1))
     )
     assert [o.text for o in result.obligations] == ["市商务局应当公开备案结果"]
+
+
+# --------------------------------------------------------------------------------------------- shared entries
+@pytest.mark.parametrize("verb", AGENT_VERBS)
+def test_every_agent_verb_makes_the_by_phrase_the_actor(verb: str) -> None:
+    clause = f"由县交通运输局{verb}道路养护的有关事项"
+    assert subject_of(clause) == "县交通运输局"
+    by = BY_WHOM.search(f"养护费用，{clause}")
+    assert by is not None
+    assert by.group(1) == "县交通运输局"
+
+
+def test_a_by_phrase_without_an_agent_verb_names_no_actor() -> None:
+    assert BY_WHOM.search("由于天气原因工期顺延") is None
+
+
+_CONTRACT = DocumentMode(english=False, regulation=False, plan=False, contract=True, year=None)
+
+
+@pytest.mark.parametrize("label", PRINCIPAL_LABELS)
+def test_every_principal_label_is_a_clause_subject(label: str) -> None:
+    assert _subject(f"在验收合格后，{label}应当按期结清全部价款", _CONTRACT, "应当") == label
+
+
+@pytest.mark.parametrize("label", [lab for lab in PRINCIPAL_LABELS if lab != "甲乙双方"])
+def test_a_principal_label_owns_what_its_attribute_states(label: str) -> None:
+    assert _subject(f"{label}年纳税额应当逐年增长", _CONTRACT, "应当") == label
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duty"),
+    [
+        ("区财政局负责拨付补贴资金。", True),
+        ("项目负责人应在现场。", True),  # the duty is 应, not 负责
+        ("项目负责人名单附后。", False),
+        ("请与负责同志联系。", False),
+        ("由负责审批的部门另行通知。", False),
+        ("乙方需按期办理登记。", True),
+        ("满足企业的融资需求。", False),
+        ("按需配置办公用房。", False),
+    ],
+)
+def test_responsible_and_need_markers(sentence: str, duty: bool) -> None:
+    assert (STRONG_MODAL.search(sentence) is not None) is duty
+
+
+# --------------------------------------------------------------------------------------------- data files
+@pytest.mark.parametrize("actor", GOVERNMENT_ACTORS)
+def test_every_government_actor_is_a_government_body(actor: str) -> None:
+    assert is_actor(actor)
+    assert role_of_name(actor) == "government"
+
+
+_PREPOSITIONS = ("对", "向", "在")
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        pytest.param(
+            v,
+            marks=pytest.mark.xfail(strict=True, reason="指 of 指导 reads as the copula 指 (X指…) first"),
+        )
+        if v == "指导"
+        else v
+        for v in DUTY_VERBS
+        if v not in _PREPOSITIONS
+    ],
+)
+def test_every_duty_verb_after_a_government_body_is_its_task(verb: str) -> None:
+    assert _government_act(f"镇人民政府{verb}本镇小微企业的服务工作")
+
+
+@pytest.mark.parametrize("preposition", _PREPOSITIONS)
+def test_every_duty_preposition_after_a_government_body_opens_its_task(preposition: str) -> None:
+    assert _government_act(f"镇人民政府{preposition}本镇小微企业开展服务")
+
+
+def test_a_government_body_that_is_described_has_no_task() -> None:
+    assert not _government_act("镇人民政府是本镇的行政机关")
+
+
+def test_load_words_skips_comments_and_blank_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "words.txt").write_text("# a comment\n\n甲  # the first\n乙\n", "utf-8")
+    monkeypatch.setattr(lexicon, "DATA", tmp_path)
+    assert load_words("words.txt") == ("甲", "乙")
