@@ -83,8 +83,6 @@ _EN_CURRENCY = {
     "€": "EUR",
     "euro": "EUR",
     "euros": "EUR",
-    "dollar": "USD",
-    "dollars": "USD",
     "yuan": "CNY",
     "renminbi": "CNY",
     "rupee": "INR",
@@ -151,17 +149,7 @@ def _hits(text: str) -> list[_Hit]:
         if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
             continue
         hits.append(_Hit(m.start(), m.end(), Amount(value=parse_number(m["num"]), currency="CNY", text=m.group(0))))
-    for m in _EN_AMOUNT.finditer(text):
-        if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
-            continue
-        try:
-            number = parse_number(m["num"])
-        except ValueError:
-            continue
-        scale = _EN_SCALE.get((m["scale"] or "").lower(), 1.0)
-        currency = _EN_CURRENCY.get(m["cur"].lower(), m["cur"].upper())
-        hits.append(_Hit(m.start(), m.end(), Amount(value=number * scale, currency=currency, text=m.group(0).strip())))
-    for m in _EN_AMOUNT_AFTER.finditer(text):
+    for m in [*_EN_AMOUNT.finditer(text), *_EN_AMOUNT_AFTER.finditer(text)]:
         if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
             continue
         if _is_rate(text, m.start(), m.end()):
@@ -171,8 +159,8 @@ def _hits(text: str) -> list[_Hit]:
         except ValueError:
             continue
         scale = _EN_SCALE.get((m["scale"] or "").lower(), 1.0)
-        word = re.sub(r"^us\s*", "", m["cur"].lower())
-        currency = _EN_CURRENCY.get(word, m["cur"].upper())
+        word = m["cur"].lower()
+        currency = "USD" if "dollar" in word else _EN_CURRENCY.get(word, m["cur"].upper())
         hits.append(_Hit(m.start(), m.end(), Amount(value=number * scale, currency=currency, text=m.group(0).strip())))
     hits.sort(key=lambda h: h.start)
     return hits

@@ -14,7 +14,8 @@ business, with the official calendar):
 * ``签订合同时``/``at signing`` → the signing day (offset 0); ``签约前``/``on or before signing`` → the signing day,
   no offset; in a regulation only ``本合同`` is the document's own signing;
 * template blanks (``＿日内``, ``（　　）个工作日内``, ``＿年＿月＿日前``) give the kind with no figure and no date;
-  echoed numerals (``三十（３０）天``, ``30（三十）日``) and Chinese-numeral years (``二〇二五年底``) are read as digits;
+  echoed numerals (``三十（３０）天``, ``30（三十）日``) and Chinese-numeral years (``二〇二五年底``) are read as
+  digits;
 * ``每年6月30日前``, ``每季度``, ``定期``, ``monthly`` → recurring with ``recurrence``;
 * ``尽快``, ``及时``, ``forthwith`` → kind ``none`` with the phrase in ``text``.
 """
