@@ -224,6 +224,8 @@ SIGNED = date(2021, 3, 1)
         ("出让方应在土地交付后　　　天内办结过户", "other"),
         ("乙方应在租期届满前＿＿天书面通知甲方", "other"),
         ("承租方须提前＿＿个月告知出租方", "other"),
+        ("乙方应在验收合格后个月内付清尾款", "other"),  # the blank squeezed out with the spaces around it
+        ("承租人应提前个工作日通知出租人", "other"),
     ],
 )
 def test_blank_period_is_relative_without_a_figure(phrase: str, anchor: str) -> None:
