@@ -1,8 +1,10 @@
 """Money figures → ``Amount`` in yuan (or the stated currency).
 
 ``人民币伍仟万元整（¥50,000,000）`` → 50000000 CNY (capitals and figures must agree; the figures win
-otherwise); ``5000万元`` → 50000000; ``6.5亿元`` → 650000000; ``US$ 2.5 million``; ``Rs. 10 crore``.
-Unit prices (``每亩12万元``, ``3万元/亩``), percentages and blanks (``_万元``) are not amounts.
+otherwise); ``5000万元`` → 50000000; ``6.5亿元`` → 650000000; ``美金500万`` → 5000000 USD; ``US$ 2.5 million``,
+``RMB 5 million``, ``1,000,000 USD``; ``Rs. 10 crore``.
+Unit prices (``每亩12万元``, ``3万元/亩``), percentages and blanks (``_万元``) are not amounts. A clause's amount is
+the figure of its duty, not a threshold of its condition: ``投资额在1000万元以上的，给予50万元奖励`` → 500000.
 """
 
 from __future__ import annotations
@@ -16,24 +18,44 @@ from extractors.numbers import CN_NUMERAL, parse_number
 __all__ = ["find_amount", "find_amounts"]
 
 _CN_FACTORS = {
+    "亿美元": 1e8,
+    "万美元": 1e4,
+    "美元": 1.0,
+    "亿港元": 1e8,
+    "万港元": 1e4,
+    "港元": 1.0,
+    "亿欧元": 1e8,
+    "万欧元": 1e4,
+    "欧元": 1.0,
     "亿元": 1e8,
     "亿": 1e8,
     "万元": 1e4,
     "万": 1e4,
     "千元": 1e3,
     "元": 1.0,
-    "亿美元": 1e8,
-    "万美元": 1e4,
-    "美元": 1.0,
 }
+#: the currency a Chinese prefix (美金500万) or unit (2000万美元) names; 元 alone is yuan
+_CN_CURRENCY = {"美金": "USD", "美元": "USD", "港币": "HKD", "港元": "HKD", "欧元": "EUR"}
 _FIG = r"\d[\d,，]*(?:\.\d+)?"
 _CN_AMOUNT = re.compile(
-    rf"(?P<cur>人民币|RMB|CNY|¥|￥)?\s*(?P<num>{_FIG}|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾][{CN_NUMERAL}]*)\s*(?P<unit>亿美元|万美元|美元|亿元|万元|千元|元|亿(?=人民币)|万(?=人民币))"
+    rf"(?P<cur>人民币|美金|美元|港币|港元|欧元|RMB|CNY|¥|￥)?\s*"
+    rf"(?P<num>{_FIG}|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾][{CN_NUMERAL}]*)\s*"
+    r"(?P<unit>(?:亿|万)?(?:美元|港元|欧元)|亿元|万元|千元|元|亿(?=人民币)|万(?=人民币)"
+    r"|(?<=[0-9零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟])(?:亿|万)(?![\u4e00-\u9fff]{0,1}[元%％]))"
 )
-_SYMBOL_AMOUNT = re.compile(rf"(?P<cur>¥|￥|RMB|CNY)\s*(?P<num>{_FIG})(?!\s*(?:亿|万|元|%))")
+_EN_SCALE_WORD = r"million|billion|thousand|crores?|lakhs?|lacs?"
+_SYMBOL_AMOUNT = re.compile(
+    rf"(?P<cur>¥|￥|RMB|CNY)\s*(?P<num>{_FIG})(?!\s*(?:亿|万|元|%|(?:{_EN_SCALE_WORD})\b))", re.I
+)
 _EN_AMOUNT = re.compile(
     rf"(?P<cur>US\$|USD|\$|Rs\.?|INR|₹|RMB|CNY|EUR|€)\s*(?P<num>{_FIG})\s*"
-    r"(?P<scale>million|billion|thousand|crores?|lakhs?|lacs?)?\b",
+    rf"(?P<scale>{_EN_SCALE_WORD})?\b",
+    re.I,
+)
+#: ``1,000,000 USD``, ``5 million US dollars``: the currency after the figure
+_EN_AMOUNT_AFTER = re.compile(
+    rf"(?<![0-9.,])(?P<num>{_FIG})\s*(?P<scale>{_EN_SCALE_WORD})?\s*"
+    r"(?P<cur>USD|US\s*dollars?|dollars?|RMB|CNY|yuan|renminbi|EUR|euros?|INR|rupees?|HKD)\b",
     re.I,
 )
 _EN_SCALE = {
@@ -59,7 +81,20 @@ _EN_CURRENCY = {
     "cny": "CNY",
     "eur": "EUR",
     "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
+    "rupees": "INR",
+    "hkd": "HKD",
 }
+#: ``1000万元以上的``, ``…达到1亿元的，``: the figure is the threshold of a condition, not the duty's sum
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及|或)?(?:以上|以下|以内|之内)(?:（含）|\(含\))?\s*的")
+#: the rest of the figure's condition up to its closing ``的，`` (also across ``，且…``)
+_CONDITION_REST = re.compile(
+    r"[^，,；;。]*?的\s*[，,]|[^，,；;。]*[，,]\s*(?:且|并且|或者|或|同时)[^，,；;。]*?的\s*[，,]"
+)
 _RATE_BEFORE = re.compile(r"(?:每|/|／|单价|价格为|标准为|per)\s*(?:[\u4e00-\u9fff]{0,3})?\s*$", re.I)
 _RATE_AFTER = re.compile(r"^\s*(?:/|／|每)\s*[\u4e00-\u9fffA-Za-z]|^\s*per\b", re.I)
 
@@ -70,13 +105,17 @@ class _Hit:
     end: int
     amount: Amount
 
+    def in_condition(self, text: str) -> bool:
+        """A threshold (``1000万元以上的``) or a figure of the ``…的，`` condition that precedes the duty."""
+        rest = text[self.end :]
+        return bool(_THRESHOLD_AFTER.match(rest) or _CONDITION_REST.match(rest))
+
 
 def _is_rate(text: str, start: int, end: int) -> bool:
     return bool(_RATE_BEFORE.search(text[max(0, start - 6) : start]) or _RATE_AFTER.match(text[end : end + 4]))
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """Every money figure in ``text``, in order, unit prices excluded."""
+def _hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     for m in _CN_AMOUNT.finditer(text):
         if _is_rate(text, m.start(), m.end()):
@@ -86,8 +125,12 @@ def find_amounts(text: str) -> list[Amount]:
         except ValueError:
             continue
         unit = m["unit"]
-        currency = "USD" if "美元" in unit else "CNY"
-        value = number * _CN_FACTORS[unit]
+        named = next((c for word, c in _CN_CURRENCY.items() if word in unit), None)
+        prefix = _CN_CURRENCY.get(m["cur"] or "")
+        if unit in ("万", "亿") and not (m["cur"] and m["cur"] != "¥"):
+            continue  # 500万 alone is a count (500万人), not money, unless a currency word stands before it
+        currency = named or prefix or "CNY"
+        value = number * _CN_FACTORS.get(unit, 1e4 if unit == "万" else 1e8)
         end = m.end()
         # 伍仟万元整（¥50,000,000）: the figures in brackets state the same sum; prefer them
         echo = re.match(
@@ -106,21 +149,30 @@ def find_amounts(text: str) -> list[Amount]:
         if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
             continue
         hits.append(_Hit(m.start(), m.end(), Amount(value=parse_number(m["num"]), currency="CNY", text=m.group(0))))
-    for m in _EN_AMOUNT.finditer(text):
-        if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
+    for m in [*_EN_AMOUNT.finditer(text), *_EN_AMOUNT_AFTER.finditer(text)]:
+        if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
+            continue
+        if _is_rate(text, m.start(), m.end()):
             continue
         try:
             number = parse_number(m["num"])
         except ValueError:
             continue
         scale = _EN_SCALE.get((m["scale"] or "").lower(), 1.0)
-        currency = _EN_CURRENCY.get(m["cur"].lower(), m["cur"].upper())
+        word = m["cur"].lower()
+        currency = "USD" if "dollar" in word else _EN_CURRENCY.get(word, m["cur"].upper())
         hits.append(_Hit(m.start(), m.end(), Amount(value=number * scale, currency=currency, text=m.group(0).strip())))
     hits.sort(key=lambda h: h.start)
-    return [h.amount for h in hits]
+    return hits
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every money figure in ``text``, in order, unit prices excluded."""
+    return [h.amount for h in _hits(text)]
 
 
 def find_amount(text: str) -> Amount | None:
-    """The first concrete money figure of a clause, or None."""
-    amounts = find_amounts(text)
-    return amounts[0] if amounts else None
+    """The money figure of a clause's duty: the first one outside its condition (``投资额在1000万元以上的，
+    给予50万元奖励`` → 50万元); None when the only figures are thresholds."""
+    hits = _hits(text)
+    return next((h.amount for h in hits if not h.in_condition(text)), None)

@@ -9,6 +9,13 @@ business, with the official calendar):
   day of the month N months (years) later, or that month's last day; ``15个工作日内`` → unit ``workday``,
   date left to the tracker (it needs the State Council calendar);
 * ``取得土地使用权后6个月内`` → relative to another event: anchor ``other``, date null, ``anchor_text`` kept;
+  ``期满前3个月``/``提前30日`` count back (offset -3 months, -30 days); ``租赁期满，``/``成立时``/``upon completion
+  of X`` fall due with the event (offset 0);
+* ``签订合同时``/``at signing`` → the signing day (offset 0); ``签约前``/``on or before signing`` → the signing day,
+  no offset; in a regulation only ``本合同`` is the document's own signing;
+* template blanks (``＿日内``, ``（　　）个工作日内``, ``＿年＿月＿日前``) give the kind with no figure and no date;
+  echoed numerals (``三十（３０）天``, ``30（三十）日``) and Chinese-numeral years (``二〇二五年底``) are read as
+  digits;
 * ``每年6月30日前``, ``每季度``, ``定期``, ``monthly`` → recurring with ``recurrence``;
 * ``尽快``, ``及时``, ``forthwith`` → kind ``none`` with the phrase in ``text``.
 """
@@ -106,7 +113,11 @@ _EN_DATE_2 = re.compile(rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 
 _CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
-_CN_OFFSET = re.compile(rf"(?P<n>{NUM})\s*{_CN_UNIT}(?P<post>之内|以内|内|期满|届满)?")
+#: a template's blank where the figure goes: ``＿＿``, ``____``, a run of (ideographic) spaces, ``（　　）``
+_BLANK = r"[_＿]+|(?<![0-9０-９零〇一二两三四五六七八九十百千])[ 　]+|[（(][ 　]*[）)]|【[ 　]*】"
+#: …and a blank already squeezed out of the text (``后　　天内`` read as ``后天内``): no figure at all
+_SQUEEZED = r"(?<=[后起在于])(?=(?:个)?(?:工作日|天|个月)(?:之内|以内|内))|(?<=提前)(?=(?:个)?(?:工作日|天|个月))"
+_CN_OFFSET = re.compile(rf"(?P<n>{NUM}|{_BLANK}|{_SQUEEZED})\s*{_CN_UNIT}(?P<post>之内|以内|内|期满|届满)?")
 _CN_UNITS: dict[str, OffsetUnit] = {
     "个工作日": "workday",
     "工作日": "workday",
@@ -121,7 +132,12 @@ _CN_UNITS: dict[str, OffsetUnit] = {
     "星期": "week",
     "年": "year",
 }
-_CN_LINK = re.compile(r"(?:之日起|之日后|日起|之后|以后|起|后|不超过|超过|满|届满后|届满)\s*$")
+_CN_LINK = re.compile(
+    r"(?:之日起|之日后|日起|之后|以后|起|后|不超过|超过|满|届满后|届满"
+    r"|(?P<before>(?:期满|届满|到期|结束|终止|截止)(?:之日)?的?(?:之前|以前|前)|提前))\s*$"
+)
+#: ``6个月前``, ``30个工作日前``: a period counted back from the event it follows
+_BACK = re.compile(r"^(?:之前|以前|前)(?![期款述])")
 _CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
 _SIGNING = re.compile(
     r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
@@ -150,10 +166,34 @@ _EN_UNITS: dict[str, OffsetUnit] = {
 _EVENT_BEFORE_CN = re.compile(
     r"(?:在|于|须在|应在|并在|应于|须于)(?P<ev>[^，。；,;]{2,25}?)(?:之前|以前|前)(?![期款述条一年])"
 )
-_EVENT_FROM_CN = re.compile(r"自(?P<ev>[^，。；,;]{2,30}?)之日起(?:算|计算)")
+_EVENT_FROM_CN = re.compile(r"(?:自|从)(?P<ev>[^，。；,;]{2,30}?)之日起(?:算|计算)?")
 _EVENT_AFTER_CN = re.compile(
-    r"(?:在|待|于)?(?P<ev>[\u4e00-\u9fff、“”]{0,20}?(?:竣工|投产|建成|完工|开工|验收|交付|取得|签订|签署|批准|到位|生效|"
-    r"注册|登记|实施|完成|结束|届满|终止|解除|开业|运营))(?:之后|以后|后)(?![期续])"
+    r"(?:在|待|于)?(?P<ev>[\u4e00-\u9fff、“”]{0,20}?(?:竣工|投产|建成|完工|开工|验收|交付|取得|签订|签署|签字|签约|批准|到位|生效|"
+    r"注册|登记|实施|完成|结束|届满|期满|到期|完毕|成立|终止|解除|开业|运营|移交|搬迁|(?<=[在于待])(?:收到|接到|领取)[\u4e00-\u9fff“”]{1,10}?))"
+    r"(?:之后|以后|后)(?![期续来])"
+)
+#: the signing of this contract as the event: ``签约``, ``签订本协议``, ``合同签订``, ``合同协议书签署``
+_SIGNS_CONTRACT = re.compile(
+    r"(?:(?:本|该)?(?:合同|协议)[\u4e00-\u9fff]{0,4}?(?:签订|签署|签字|签约|签定|订立)"
+    r"|(?:签订|签署|订立|签定|签字|签约)(?:本|该)?(?:合同|协议|协议书|合同书|合同协议书)?)$"
+)
+#: ``签约前``, ``在签订本合同之前``: due by the signing day
+_BEFORE_SIGNING_CN = re.compile(
+    r"(?P<ev>(?:(?:本|该)?(?:合同|协议)(?:书)?(?:签订|签署|签字|签约|签定)"
+    r"|(?:签订|签署|签字|签约|签定|订立)(?:本|该)?(?:合同|协议|协议书|合同书)?))(?:之前|以前|前)(?![期款述条])"
+)
+#: ``upon signing``, ``at signing``, ``on or before the execution of this Agreement``
+_AT_SIGNING_EN = re.compile(
+    r"\b(?P<rel>upon|on|at|on or before|before|prior to)\s+(?:the\s+(?:time|date)\s+of\s+)?(?:the\s+)?"
+    r"(?P<ev>(?:signing|execution|signature)(?:\s+of\s+(?:this|the)\s+(?:Agreement|Contract|Deed))?)\b",
+    re.I,
+)
+#: ``upon completion of the Works``: due when the event happens
+_UPON_EN = re.compile(
+    r"(?<!based )(?<!relied )(?<!agreed )(?<!depend )(?<!incumbent )\bupon\s+(?:the\s+)?"
+    r"(?P<ev>(?:[a-z-]+(?:tion|sion|ment|ing|al|ure|ry|ance|ence|pt)|receipt|expiry|request|demand|notice)"
+    r"(?:\s+(?:of\s+(?:the\s+|this\s+|such\s+|any\s+)?)?[\w-]+){0,5}?)(?=\s*[,.;)]|\s*$|\s+(?:shall|and|or|by|to|in|within)\b)",
+    re.I,
 )
 _PERIOD_CN = re.compile(r"在(?:该|上述|前述|此)期限内")
 _BEFORE_HAND_CN = re.compile(r"事先|预先|事前")
@@ -312,19 +352,32 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         clause_start = max(text.rfind(sep, 0, m.start()) for sep in "，。；,;：:") + 1
         pre = text[clause_start : m.start()]
         link = _CN_LINK.search(pre)
-        if after == "期" or (m["post"] is None and link is None):
+        # 期满前6个月 / 提前30日 / 期满6个月前 / 在＿天前: counted back from the event
+        back = m["post"] is None and (
+            bool(link and link["before"])
+            or bool(_BACK.match(text[m.end() :]) and (link or unit_word != "日" or re.search(r"在\s*$", pre)))
+        )
+        if after == "期" or (m["post"] is None and link is None and not back):
             continue
         if re.search(r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre):
             continue  # a target duration (压缩至1个工作日以内), not a deadline
-        if unit_word == "日" and re.search(rf"(?:{NUM})\s*月\s*$", pre):
-            continue  # a calendar date such as 3月31日
-        if unit_word == "年" and not m["post"] and not (link and link.group(0).strip() in ("后", "之后", "以后", "起")):
+        if unit_word == "日" and re.search(rf"(?:{NUM}|{_BLANK}|年)\s*月\s*$", pre):
+            continue  # a calendar date such as 3月31日 or a template's ＿月＿日
+        if (
+            unit_word == "年"
+            and not m["post"]
+            and not back
+            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
+        ):
             continue
+        blank = not m["n"] or re.fullmatch(_BLANK, m["n"]) is not None
+        if blank and re.search(r"每\s*$", pre):
+            continue  # 每延误＿天: a rate, not a period
         try:
-            n = parse_int(m["n"])
+            n = None if blank else parse_int(m["n"])
         except ValueError:
             continue
-        if unit_word == "年" and n >= 1900:
+        if unit_word == "年" and n is not None and n >= 1900:
             continue
         unit = _CN_UNITS[unit_word]
         anchor_text = pre[: link.start()] if link else pre
@@ -338,11 +391,20 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         if link and "超过" in link.group(0) and not re.search(r"签|生效", anchor_text):
             anchor_text = anchor_text or "期限"
         anchor = _classify_anchor(anchor_text, default_anchor)
-        offset = Offset(n, unit)
+        if back:
+            if link and link.group(0).strip() == "提前":
+                anchor, anchor_text = "other", ""  # ahead of the act itself (提前30日通知)
+                phrase_start = clause_start + link.start()
+            elif anchor != "effective":
+                anchor = _classify_anchor(anchor_text, "other")
+            n = None if n is None else -n
+        offset = None if n is None else Offset(n, unit)  # a blank period: the right kind, no figure
         resolved = None
-        if signed_on and anchor in ("signing", "effective"):
+        if signed_on and offset and anchor in ("signing", "effective"):
             resolved = apply_offset(signed_on, offset)
         phrase = text[phrase_start : m.end()].strip()
+        if back and not link:
+            phrase += _BACK.match(text[m.end() :]).group(0)  # type: ignore[union-attr]
         return Deadline(
             kind="relative",
             date=resolved,
@@ -382,12 +444,29 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
     )
 
 
-def _event(text: str) -> Deadline | None:
+def _signs_contract(event: str, contract: bool) -> bool:
+    """Whether ``event`` is the signing of this contract: in a contract any 签约/签订合同, elsewhere only 本合同."""
+    return bool(_SIGNS_CONTRACT.search(event.strip())) and (contract or "本" in event)
+
+
+def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None:
+    m = _BEFORE_SIGNING_CN.search(text)
+    if m and _signs_contract(m["ev"], contract):  # due by the signing day itself
+        return Deadline(kind="relative", date=signed_on, text=m.group(0), anchor="signing", anchor_text=m["ev"])
     m = _EVENT_BEFORE_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"])
     m = _EVENT_FROM_CN.search(text)
     if m:
+        if _signs_contract(m["ev"], contract):
+            return Deadline(
+                kind="relative",
+                date=signed_on,
+                text=m.group(0),
+                offset=Offset(0, "day"),
+                anchor="signing",
+                anchor_text=m["ev"],
+            )
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
     m = _EVENT_AFTER_CN.search(text)
     if m:
@@ -402,9 +481,23 @@ def _event(text: str) -> Deadline | None:
     m = _BEFORE_HAND_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0), anchor="other")
+    m = _AT_SIGNING_EN.search(text)
+    if m:
+        at = m["rel"].lower() in ("upon", "on", "at")
+        return Deadline(
+            kind="relative",
+            date=signed_on,
+            text=m.group(0),
+            offset=Offset(0, "day") if at else None,
+            anchor="signing",
+            anchor_text=m["ev"],
+        )
     m = _EVENT_EN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"] or m["ev2"])
+    m = _UPON_EN.search(text)
+    if m and not _VAGUE.search(text):  # "upon Financial Close … forthwith": the vague word decides
+        return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=m["ev"])
     return None
 
 
@@ -416,43 +509,56 @@ _CN_YEAR = re.compile(r"(?P<y>[一二三四五六七八九〇零○]{4})(?=\s*�
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 
 
+#: ``30（三十）日``: the digits first, the words echoed in brackets
+_ECHO_WORDS = re.compile(r"(?P<d>[0-9０-９]+)\s*[（(]\s*[零〇一二两三四五六七八九十百千]+\s*[）)]")
+
+
 def normalise_phrase(text: str) -> str:
     """The phrase with echoed numerals reduced to their digits and Chinese-numeral years to Arabic ones."""
     text = _ECHO.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
+    text = _ECHO_WORDS.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
     text = re.sub(r"〔([^〔〕\n]{1,12})〕", r"\1", text)
     return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m["y"]), text)
 
 
-#: a template's blank period or date: ``＿日内``, ``＿＿个月内``, ``＿＿年＿＿月＿＿日前``, ``年月日前``
-_BLANK_OFFSET = re.compile(r"[_＿]+\s*(?:个)?(?P<unit>工作日|日|天|个月|月|年)(?:之内|以内|内)")
+#: a template's blank date: ``＿＿年＿＿月＿＿日前``, ``　　年　　月　　日前``, ``年月日前`` (blank periods are offsets
+#: without a figure, read with the other offsets)
 _BLANK_DATE = re.compile(
-    r"(?:[_＿]+\s*年\s*[_＿]*\s*月\s*[_＿]*\s*日|(?<![\d〇一二三四五六七八九十])年\s*月\s*日)\s*(?:之前|以前|前|止)"
+    rf"(?:(?:{_BLANK})\s*年\s*(?:{_BLANK})?\s*月\s*(?:{_BLANK})?\s*日|(?<![\d〇一二三四五六七八九十])年\s*月\s*日)"
+    r"\s*(?:之前|以前|前|止)"
 )
 #: ``X时`` / ``在X时`` / ``同时``: the duty falls due when the event happens (offset 0)
 _AT_EVENT = re.compile(
-    r"(?:在|于|当)?(?P<ev>(?:签订|签署|订立|期满|届满|成立|交付|移交|竣工|验收|完成|完毕|终止|解除|到期|办理|提交|支付|发生|发现|收到|"
+    r"(?:在|于|当)?(?P<ev>(?:签订|签署|订立|签约|签字|签定|期满|届满|成立|交付|移交|竣工|验收|完成|完毕|终止|解除|到期|办理|提交|支付|发生|发现|收到|"
     r"受理|审查|审批|核准|公示|采购|招标|开展|实施|作出|申请|报送)"
-    r"[^，。；,;]{0,16}?|[^，。；,;]{1,16}?(?:期满|届满|完毕|成立|终止|到期))时(?=[，,、；;。\s]|$)"
+    r"[^，。；,;]{0,16}?|[^，。；,;]{1,16}?(?:期满|届满|完毕|成立|终止|到期|签订|签署|签字|签约|签定))"
+    r"(?<![临及限适按准随定实平暂计超小届当此那])(?<![^合]同)时(?![间限期效段候代刻点常态0-9０-９一二三四五六七八九十])"
+    r"(?![^，。；,;]{0,8}的)"  # 办理…时作出的承诺: an attribute
 )
-_SIGNING_EVENT = re.compile(r"^(?:签订|签署|订立)本(?:协议|合同|协议书)$")
+#: ``租赁期满，``, ``合营期满或提前终止``, ``在特许期满之日``: due when the term ends (not ``期满的，``: a condition)
+_AT_EXPIRY = re.compile(
+    r"^(?:在|当|于)?(?!直至|直到|至)(?P<ev>[\u4e00-\u9fff“”]{1,16}?(?:期满|届满|到期|完毕))(?=[，,]|或)"
+    r"|(?:在|于)(?P<ev2>[\u4e00-\u9fff“”]{1,16}?(?:期满|届满|到期))(?:之日|当日)(?![起后前])"
+)
 
 
 def _template_blank(text: str, default_anchor: Anchor | None) -> Deadline | None:
     m = _BLANK_DATE.search(text)
     if m:
         return Deadline(kind="absolute", text=m.group(0))
-    m = _BLANK_OFFSET.search(text)
-    if m:
-        return Deadline(kind="relative", text=m.group(0), anchor=default_anchor)
     return None
 
 
-def _at_event(text: str, anchor: date | None) -> Deadline | None:
+def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None:
     m = _AT_EVENT.search(text)
     if not m:
-        return None
-    event = m["ev"].strip()
-    if _SIGNING_EVENT.match(event):
+        m = _AT_EXPIRY.search(text)
+        if not m:
+            return None
+        event = m["ev"] or m["ev2"]
+        return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
+    event = re.sub(r"^.*(?:应当|应|须|必须)(?:在|于|当)", "", m["ev"].strip())
+    if _signs_contract(event, contract):
         return Deadline(
             kind="relative", date=anchor, text=m.group(0), offset=Offset(0, "day"), anchor="signing", anchor_text=event
         )
@@ -490,10 +596,11 @@ def resolve_deadline(
     year_only = _year_only(text, year)
     if year_only:
         return year_only.deadline
-    event = _event(text)
+    contract = default_anchor == "signing"
+    event = _event(text, anchor, contract)
     if event:
         return event
-    at_event = _at_event(text, anchor)
+    at_event = _at_event(text, anchor, contract)
     if at_event:
         return at_event
     vague = _VAGUE.search(text)

@@ -76,3 +76,44 @@ def test_amount_serialises_whole_yuan_as_int() -> None:
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value
+
+
+# Written for these tests (no corpus sentence): the duty's figure, not the threshold of its condition; currencies
+# written before or after the figure; Chinese capitals.
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("投资额在1000万元以上的，给予50万元奖励", 500_000, "CNY"),
+        ("年纳税额超过500万元的，奖励企业20万元", 200_000, "CNY"),
+        ("对固定资产投资达到1亿元以上的项目，一次性补助100万元", 1_000_000, "CNY"),
+        ("每年营业收入在5000万元以上的企业，政府给予一次性奖励10万元", 100_000, "CNY"),
+        ("新增投资超过2亿元，且年产值达到5亿元的，补助200万元", 2_000_000, "CNY"),
+        ("甲方应支付补偿款100万元，逾期支付的，按日加收滞纳金", 1_000_000, "CNY"),
+        ("乙方应投资美金500万", 5_000_000, "USD"),
+        ("注册资本为美金二百万元", 2_000_000, "USD"),
+        ("港币100万元", 1_000_000, "HKD"),
+        ("the Company shall invest USD 5 million in the Project", 5_000_000, "USD"),
+        ("registered capital of RMB 5 million", 5_000_000, "CNY"),
+        ("一次性支付5,000 USD", 5_000, "USD"),
+        ("the Concessionaire shall pay 1,000,000 USD", 1_000_000, "USD"),
+        ("a fee of 2 million US dollars", 2_000_000, "USD"),
+        ("价款为人民币伍佰万元整", 5_000_000, "CNY"),
+        ("总价款为人民币叁仟贰佰万元（￥32,000,000.00）", 32_000_000, "CNY"),
+    ],
+)
+def test_the_duty_figure(text: str, value: float, currency: str) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert (amount.value, amount.currency) == (value, currency)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["年产值5000万元以上的企业享受本政策", "投资额达到1亿元的，优先安排用地", "全市常住人口500万", "职工3万人"],
+)
+def test_thresholds_and_counts_are_not_the_duty_figure(text: str) -> None:
+    assert find_amount(text) is None
+
+
+def test_every_figure_is_still_listed() -> None:
+    assert [a.value for a in find_amounts("投资额在1000万元以上的，给予50万元奖励")] == [10_000_000, 500_000]

@@ -205,3 +205,139 @@ def test_blanks_echoes_and_events(
         offset,
         anchor,
     )
+
+
+SIGNED = date(2021, 3, 1)
+
+
+# Written for these tests (no corpus sentence): a template's blank period in its several spellings gives a
+# relative deadline without a figure, counted from the event the clause names.
+@pytest.mark.parametrize(
+    ("phrase", "anchor"),
+    [
+        ("买受人应在合同签订后＿日内付清余款", "signing"),
+        ("乙方应于    日内将样品送达甲方", "signing"),
+        ("甲方应在（　　）日内办理完毕审批手续", "signing"),
+        ("委托方应在收到报告后____个工作日内提出书面意见", "other"),
+        ("工程款在竣工验收合格后＿＿个月内付清", "other"),
+        ("甲方应自接到申请之日起＿个工作日内答复", "other"),
+        ("出让方应在土地交付后　　　天内办结过户", "other"),
+        ("乙方应在租期届满前＿＿天书面通知甲方", "other"),
+        ("承租方须提前＿＿个月告知出租方", "other"),
+        ("乙方应在验收合格后个月内付清尾款", "other"),  # the blank squeezed out with the spaces around it
+        ("承租人应提前个工作日通知出租人", "other"),
+    ],
+)
+def test_blank_period_is_relative_without_a_figure(phrase: str, anchor: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset, d.date, d.anchor) == ("relative", None, None, anchor)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "承包人应于＿年＿月＿日前进场施工",
+        "出租人应于＿＿年＿＿月＿＿日以前交付房屋",
+        "乙方应于  年  月  日前完成厂房建设",
+    ],
+)
+def test_blank_date_is_absolute_without_a_date(phrase: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.date) == ("absolute", None)
+
+
+def test_a_blank_in_a_rate_is_not_a_period() -> None:
+    assert resolve_deadline("每逾期＿天，乙方应支付违约金＿元", SIGNED).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "when", "offset"),
+    [
+        ("乙方应在合同签订后三十（３０）天内支付首付款", date(2021, 3, 31), Offset(30, "day")),
+        ("甲方应于本协议签订之日起十五（15）日内交付土地", date(2021, 3, 16), Offset(15, "day")),
+        ("乙方应在签约后〔十二（１２）个月〕内建成投产", date(2022, 3, 1), Offset(12, "month")),
+        ("买方应于合同签订后30（三十）日内开具信用证", date(2021, 3, 31), Offset(30, "day")),
+        ("卖方应在收到货款后7（七）个工作日内发货", None, Offset(7, "workday")),
+    ],
+)
+def test_echoed_numerals_either_way_round(phrase: str, when: date | None, offset: Offset) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.date, d.offset) == ("relative", when, offset)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "when"),
+    [
+        ("本合同有效期至一九九九年十二月三十一日止", date(1999, 12, 31)),
+        ("力争二〇二五年底前全面建成", date(2025, 12, 31)),
+        ("二〇二五年底，基本建成覆盖全市的信用信息平台", date(2025, 12, 31)),
+        ("项目应于二○二三年六月前竣工", date(2023, 6, 30)),
+        ("于二零二二年十月一日前交付", date(2022, 10, 1)),
+    ],
+)
+def test_years_in_chinese_numerals(phrase: str, when: date) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.date) == ("absolute", when)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset"),
+    [
+        ("租赁期满，承租人应将房屋交还出租人", Offset(0, "day")),
+        ("承包期满或者合同解除，乙方应移交全部资产", Offset(0, "day")),
+        ("并于经营期届满之日将设施移交甲方", Offset(0, "day")),
+        ("工程验收完毕后，甲方应支付剩余价款", None),
+        ("卖方应在收到全部货款后办理过户", None),
+        ("租赁期满后十日内，乙方应搬离", Offset(10, "day")),
+        ("合同期满前三个月，乙方应书面通知甲方", Offset(-3, "month")),
+        ("应在经营期限届满六个月前提出续期申请", Offset(-6, "month")),
+        ("甲方应提前30日书面通知乙方", Offset(-30, "day")),
+        ("公司成立时，发起人应当缴足出资", Offset(0, "day")),
+        ("在办理产权过户时，卖方应提供全部资料", Offset(0, "day")),
+        ("the Contractor shall vacate the Site upon completion of the Works", Offset(0, "day")),
+        ("upon expiry of the Concession Period, the Concessionaire shall hand over the Project", Offset(0, "day")),
+        ("shall pay the Fee within 15 days after receipt of the invoice", Offset(15, "day")),
+    ],
+)
+def test_events_as_anchors(phrase: str, offset: Offset | None) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.date, d.offset, d.anchor) == ("relative", None, offset, "other")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset"),
+    [
+        ("签订本合同时，乙方应向甲方交付履约保证金", Offset(0, "day")),
+        ("甲方应于签订合同时向乙方提供图纸", Offset(0, "day")),
+        ("合同签订时由甲方付给乙方定金", Offset(0, "day")),
+        ("签约时，乙方应当一次性缴清", Offset(0, "day")),
+        ("自本合同签订之日起，乙方即应负责项目的日常管理", Offset(0, "day")),
+        ("乙方应在签约前缴纳保证金", None),
+        ("投资方应在签订协议前提交资信证明", None),
+        ("the Purchaser shall pay the deposit at signing", Offset(0, "day")),
+        ("the Investor shall pay 10% of the price upon signing of this Agreement", Offset(0, "day")),
+        ("the Bidder shall deliver the bond on or before the execution of the Contract", None),
+    ],
+)
+def test_before_or_at_signing_falls_due_on_the_signing_day(phrase: str, offset: Offset | None) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.date, d.offset, d.anchor) == ("relative", SIGNED, offset, "signing")
+
+
+def test_signing_of_another_contract_in_a_regulation_is_another_event() -> None:
+    d = resolve_deadline("用人单位签订劳动合同时，应当如实告知", SIGNED, default_anchor=None)
+    assert (d.kind, d.date, d.anchor) == ("relative", None, "other")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "失信信息公示期限届满的，不得继续公示",  # a condition, not a time
+        "按照合同订立时3年期贷款利率计算",  # 时 of an attribute
+        "the terms agreed upon by the Parties",
+        "based upon the report of the Engineer",
+        "the Concessionaire shall, upon Financial Close, forthwith pay the fee",  # the vague word decides
+    ],
+)
+def test_event_words_that_set_no_deadline(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED).kind == "none"
