@@ -413,7 +413,8 @@ async def test_an_expired_session_or_a_disabled_account_is_anonymous(client: Any
 
     assert (await api_login(client, "investment")).status_code == 200
     me = await client.get("/api/auth/me")
-    assert me.status_code == 200 and me.json()["role"] == "investment"
+    assert me.status_code == 200
+    assert me.json()["role"] == "investment"
     assert me.json()["scope"] == f"/{city.orgs['city']}/"  # a bureau sees its government's subtree
     user = await User.get(username="investment")
     await UserSession.filter(user_id=user.id).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))

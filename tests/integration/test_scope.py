@@ -96,4 +96,5 @@ async def test_list_pages_count_the_whole_scope_on_every_page_and_past_the_end(c
     assert [o["deadline"]["nominal_date"] for o in first] == ["2024-03-01", "2024-03-02"]
     assert first[0]["owner_name"] == "市发展改革局"
     none = (await client.get("/api/obligations/?limit=2&agreement_id=999999", headers=dept)).json()
-    assert none["total"] == 0 and none["items"] == []
+    assert none["total"] == 0
+    assert none["items"] == []
