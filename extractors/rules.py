@@ -480,7 +480,7 @@ def _classify(
 #: what a government subject may be followed by when the clause describes, encourages or defines instead of
 #: assigning a task: a copula (是/为/系), a possession (享有/具有), an encouragement (鼓励/支持), a comparison
 DESCRIPTIVE_PREDICATE = re.compile(
-    r"^(?:是|为|系|指|即|属于|包括|包含|享有|具有|拥有|有|作为|的|之|所|等|和|与|及|或|同|鼓励|支持|引导|倡导|提倡|"
+    r"^(?:是|为|系|指(?!导|定|派|挥|引)|即|属于|包括|包含|享有|具有|拥有|有|作为|的|之|所|等|和|与|及|或|同|鼓励|支持|引导|倡导|提倡|"
     r"欢迎|允许|准许|可|不(?!予|再|得)|未|已|也|都|均|违反|拒不)"
 )
 #: words a body's name never holds, so a "subject" with one is a verb phrase (统一适用政府…, 包括政府…)
