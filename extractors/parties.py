@@ -453,7 +453,7 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
 # --------------------------------------------------------------------------------------------- subjects
 #: words that end a Chinese subject noun phrase (prepositions, modals, adverbs and common task verbs)
 _SUBJECT_END = re.compile(
-    r"对(?!外)|在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
+    r"对(?!外)|(?<!所)在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
     r"应当|应(?![收付用急届诉对变聘征邀])|(?<![重主需纪摘纲提只必首简概扼机])要(?![求点素件])|须|必须|"
     rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
@@ -471,7 +471,7 @@ def subject_of(text: str, english: bool = False) -> str | None:
     if english:
         return None
     s = text.strip()
-    s = re.sub(r"^[（(][^）)]{0,6}[）)]", "", s)
+    s = re.sub(r"^[（(][^）)]{0,6}[）)]", "", s).lstrip("（(")  # a leading number, or a bracket left open
     m = re.match(rf"^由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})", s)
     if m:
         return m.group(1)
@@ -486,8 +486,8 @@ def subject_of(text: str, english: bool = False) -> str | None:
     if end is not None and end < 2:
         return None  # the clause starts with its verb: no subject of its own
     np = s[:end] if end is not None else s
-    if len(np) > 90:
-        return None
+    if len(np) > 90 or re.search(r"[，,；;]", np.strip(" ，,")):
+        return None  # a noun phrase spans no comma: "乙方用…周转的，周转期间免收房租" is a condition and its clause
     return np.strip(" ，,") or None
 
 

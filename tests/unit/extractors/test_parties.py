@@ -76,6 +76,13 @@ def test_role_of_name(name: str, role: str) -> None:
         ("受理投诉部门和有关部门按程序将有关失信情况记入信用记录", "受理投诉部门和有关部门"),
         ("并配合乙方向上级主管部门报批", None),
         ("不得拖欠中小企业的货物、工程、服务款项", None),
+        # a bracket left open before the subject, and 所在 inside a body's name (not the preposition 在)
+        ("（丙方如为个人，则应提供身份证明）", "丙方"),
+        ("由项目所在地县级人民政府负责征地拆迁", "项目所在地县级人民政府"),
+        ("企业所在园区管委会应当在五个工作日内答复", "企业所在园区管委会"),
+        ("学生所在学校负责组织", "学生所在学校"),
+        # a condition (…的，) and its clause are no noun phrase: the clause has no subject of its own
+        ("使用公共泊位过夜的，停放期间免收管理费", None),
     ],
 )
 def test_subject_of(clause: str, subject: str | None) -> None:
