@@ -570,7 +570,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
         for q in parts[:i]:
             nq = subject_of(q.strip())
-            if nq and is_actor(nq):
+            if nq and is_actor(nq) and not nq.endswith("的"):  # a whole 的-condition is not its subject
                 return nq
         return None
     return None

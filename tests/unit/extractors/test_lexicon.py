@@ -177,3 +177,11 @@ def test_load_words_skips_comments_and_blank_lines(tmp_path: Path, monkeypatch: 
     (tmp_path / "words.txt").write_text("# a comment\n\n甲  # the first\n乙\n", "utf-8")
     monkeypatch.setattr(lexicon, "DATA", tmp_path)
     assert load_words("words.txt") == ("甲", "乙")
+
+
+@pytest.mark.parametrize(
+    "clause", ["丙方租用甲方的库房堆货的，堆放期间不收费", "乙方住甲方的招待所的，住宿期间免收房费"]
+)
+def test_a_whole_de_condition_is_not_the_subject_of_its_clause(clause: str) -> None:
+    """'X…的，' states the case the clause covers; the clause names nobody: it takes the list lead or default."""
+    assert _subject(clause, _CONTRACT, None) is None
