@@ -74,6 +74,10 @@ async def test_the_project_page_shows_phase_milestones_payments_and_share(client
     assert '<svg class="timeline"' in page or 'class="timeline"' in page
 
     assert "2,700,000.00" in page  # 2026 payable after the 90-point assessment
+    # the payments table is named by the section's heading, not by a second caption under it
+    assert page.count("政府支付责任</") == 1
+    assert 'aria-labelledby="payments-heading"' in page
+    assert "<caption>政府支付责任</caption>" in desk  # on the desk the caption still names it
     # 2026: the project 2.7 M of a 45 M budget = 6.00 %, 60.0 % of the 10 % ceiling; the level with the
     # other project's 1.8 M: 4.5 M = 10.00 %, at the red line (not above): no new government-pay projects
     assert cells(row(page, "data-year", 2026)) == [
