@@ -12,6 +12,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from app import labels
+from app.fields import CharEnumField, DateField, JSONField
 from trackers.failures import FailureSource, FailureState, ObjectionReason, Severity
 from trackers.roles import PartyRole as PartyRole  # one definition: the trackers own it
 from trackers.states import ObligationState, ReviewStatus
@@ -67,7 +68,7 @@ class Organisation(Model):
     id = fields.IntField(primary_key=True)
     parent_id: int | None
     name = fields.CharField(max_length=200)
-    kind = fields.CharEnumField(OrgKind, max_length=20)
+    kind = CharEnumField(OrgKind, max_length=20)
     uscc = fields.CharField(max_length=18, null=True, unique=True)
     parent: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="children", null=True, on_delete=fields.RESTRICT
@@ -96,7 +97,7 @@ class User(Model):
     username = fields.CharField(max_length=64, unique=True)
     display_name = fields.CharField(max_length=100, default="")
     password_hash = fields.CharField(max_length=255)
-    role = fields.CharEnumField(Role, max_length=20)
+    role = CharEnumField(Role, max_length=20)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="users", on_delete=fields.RESTRICT
     )
@@ -179,11 +180,11 @@ class Document(Model):
     size = fields.BigIntField()
     pages = fields.IntField(null=True)
     pages_done = fields.IntField(default=0)
-    status = fields.CharEnumField(DocumentStatus, max_length=20, default=DocumentStatus.QUEUED, db_index=True)
+    status = CharEnumField(DocumentStatus, max_length=20, default=DocumentStatus.QUEUED, db_index=True)
     failure_code = fields.CharField(max_length=40, null=True)  # also "no_obligations" on an extracted document
     failure_reason = fields.TextField(null=True)  # one line for the clerk: why it failed or found nothing
     kind_hint = fields.CharField(max_length=30, null=True)
-    signed_on_hint = fields.DateField(null=True)
+    signed_on_hint = DateField(null=True)
     extractor_version = fields.CharField(max_length=40, null=True)
     language = fields.CharField(max_length=8, null=True)
     ocr = fields.BooleanField(default=False)
@@ -208,9 +209,9 @@ class Agreement(Model):
     document_id: int
     owning_department_id: int
     district_id: int | None
-    kind = fields.CharEnumField(AgreementKind, max_length=30)
+    kind = CharEnumField(AgreementKind, max_length=30)
     title = fields.CharField(max_length=500, null=True)
-    signed_on = fields.DateField(null=True)
+    signed_on = DateField(null=True)
     value = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
     currency = fields.CharField(max_length=3, default="CNY")
     document: fields.ForeignKeyRelation[Document] = fields.ForeignKeyField(
@@ -240,7 +241,7 @@ class AgreementParty(Model):
     )
     label = fields.CharField(max_length=50, null=True)
     name = fields.CharField(max_length=300, null=True)
-    role = fields.CharEnumField(PartyRole, max_length=20)
+    role = CharEnumField(PartyRole, max_length=20)
     organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="agreement_parties", null=True, on_delete=fields.SET_NULL
     )
@@ -262,13 +263,13 @@ class AgreementEvent(Model):
     )
     kind = fields.CharField(max_length=40)
     description = fields.CharField(max_length=300, default="")
-    occurred_on = fields.DateField()
+    occurred_on = DateField()
     recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     # the obligations it dated, with the dates they had before (issue 10: undo restores them)
-    dated: fields.Field[list[dict[str, object]]] = fields.JSONField(default=list)
+    dated: fields.Field[list[dict[str, object]]] = JSONField(default=list)
     undone_at = fields.DatetimeField(null=True)
 
     class Meta:
@@ -295,8 +296,8 @@ class Obligation(Model):
     quote = fields.TextField()
     obligor_label = fields.CharField(max_length=50, null=True)
     obligor_name = fields.CharField(max_length=300, null=True)
-    obligor_role = fields.CharEnumField(PartyRole, max_length=20)
-    responsible: fields.Field[list[str]] = fields.JSONField(default=list)  # unit names as written, lead first
+    obligor_role = CharEnumField(PartyRole, max_length=20)
+    responsible: fields.Field[list[str]] = JSONField(default=list)  # unit names as written, lead first
     owner: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="obligations", on_delete=fields.RESTRICT
     )
@@ -307,19 +308,19 @@ class Obligation(Model):
     amount_text = fields.CharField(max_length=200, null=True)
     deadline_kind = fields.CharField(max_length=12, default="none")
     deadline_text = fields.CharField(max_length=300, null=True)
-    nominal_date = fields.DateField(null=True)  # the date the text sets (Civil Code arts. 201-202)
-    due_date = fields.DateField(null=True, db_index=True)  # after moving off rest days (art. 203)
+    nominal_date = DateField(null=True)  # the date the text sets (Civil Code arts. 201-202)
+    due_date = DateField(null=True, db_index=True)  # after moving off rest days (art. 203)
     due_provisional = fields.BooleanField(default=False)
     offset_value = fields.IntField(null=True)
     offset_unit = fields.CharField(max_length=10, null=True)
     anchor = fields.CharField(max_length=12, null=True)
     anchor_text = fields.CharField(max_length=300, null=True)
     recurrence = fields.CharField(max_length=100, null=True)
-    conditions: fields.Field[list[str]] = fields.JSONField(default=list)
+    conditions: fields.Field[list[str]] = JSONField(default=list)
     penalty = fields.TextField(null=True)
     confidence = fields.FloatField(default=0.0)
-    review_status = fields.CharEnumField(ReviewStatus, max_length=12, default=ReviewStatus.PROPOSED, db_index=True)
-    state = fields.CharEnumField(ObligationState, max_length=24, default=ObligationState.PENDING, db_index=True)
+    review_status = CharEnumField(ReviewStatus, max_length=12, default=ReviewStatus.PROPOSED, db_index=True)
+    state = CharEnumField(ObligationState, max_length=24, default=ObligationState.PENDING, db_index=True)
     reviewed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reviewed_obligations", null=True, on_delete=fields.SET_NULL
     )
@@ -328,7 +329,7 @@ class Obligation(Model):
         "models.Obligation", related_name="instances", null=True, on_delete=fields.CASCADE
     )
     amount_fulfilled = fields.DecimalField(max_digits=20, decimal_places=2, default=0)
-    fulfilled_on = fields.DateField(null=True)
+    fulfilled_on = DateField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -340,7 +341,7 @@ class Obligation(Model):
     # review (issue 10): no organisation matched the obligor; ``owner`` is a placeholder until assigned
     owner_unresolved = fields.BooleanField(default=False)
     # the extractor's proposal as first written (None: added by a reviewer) — corrections are its diff
-    proposal: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    proposal: fields.Field[dict[str, object] | None] = JSONField(null=True)
     anchor_event_id: int | None
     anchor_event: fields.ForeignKeyNullableRelation[AgreementEvent] = fields.ForeignKeyField(
         "models.AgreementEvent", related_name="anchored", null=True, on_delete=fields.SET_NULL
@@ -359,7 +360,7 @@ class FulfilmentEvidence(Model):
         "models.Obligation", related_name="evidence", on_delete=fields.CASCADE
     )
     note = fields.TextField(default="")
-    fulfilled_on = fields.DateField()
+    fulfilled_on = DateField()
     amount = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
     file_sha256 = fields.CharField(max_length=64, null=True)
     file_name = fields.CharField(max_length=255, null=True)
@@ -380,8 +381,8 @@ class ObligationWarning(Model):
         "models.Obligation", related_name="warnings", on_delete=fields.CASCADE
     )
     window_days = fields.IntField()
-    due_date = fields.DateField()
-    issued_on = fields.DateField()
+    due_date = DateField()
+    issued_on = DateField()
 
     class Meta:
         table = "obligation_warning"
@@ -394,7 +395,7 @@ class IntegrityFailure(Model):
     id = fields.IntField(primary_key=True)
     obligation_id: int
     organisation_id: int
-    kind = fields.CharEnumField(FailureKind, max_length=24)
+    kind = CharEnumField(FailureKind, max_length=24)
     obligation: fields.ForeignKeyNullableRelation[Obligation] = fields.ForeignKeyField(
         "models.Obligation", related_name="failures", null=True, on_delete=fields.RESTRICT
     )  # None: recorded by hand from outside (court judgment, penalty, sanction, complaint)
@@ -403,29 +404,29 @@ class IntegrityFailure(Model):
     )
     obligor_name = fields.CharField(max_length=300, null=True)
     promised_to = fields.CharField(max_length=300, null=True)
-    state = fields.CharEnumField(FailureState, max_length=24, default=FailureState.DETECTED, db_index=True)
-    severity = fields.CharEnumField(Severity, max_length=12, default=Severity.GENERAL)
-    source = fields.CharEnumField(FailureSource, max_length=20, default=FailureSource.SWEEP)
-    due_date = fields.DateField()
-    detected_on = fields.DateField()
+    state = CharEnumField(FailureState, max_length=24, default=FailureState.DETECTED, db_index=True)
+    severity = CharEnumField(Severity, max_length=12, default=Severity.GENERAL)
+    source = CharEnumField(FailureSource, max_length=20, default=FailureSource.SWEEP)
+    due_date = DateField()
+    detected_on = DateField()
     days_late = fields.IntField(default=0)
     amount_outstanding = fields.DecimalField(max_digits=20, decimal_places=2, null=True)
     clause = fields.TextField()
     rectification_plan = fields.TextField(null=True)
-    rectification_deadline = fields.DateField(null=True)
-    rectified_on = fields.DateField(null=True)
-    published_from = fields.DateField(null=True)
-    published_until = fields.DateField(null=True)
+    rectification_deadline = DateField(null=True)
+    rectified_on = DateField(null=True)
+    published_from = DateField(null=True)
+    published_until = DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     # the 1103号 workflow (issue 4)
     source_reference = fields.CharField(max_length=200, null=True)  # case number, 12345 ticket, decision no.
-    found_on = fields.DateField(null=True)  # 认定
-    objection_reason = fields.CharEnumField(ObjectionReason, max_length=30, null=True)
+    found_on = DateField(null=True)  # 认定
+    objection_reason = CharEnumField(ObjectionReason, max_length=30, null=True)
     objection_note = fields.TextField(null=True)
-    objected_on = fields.DateField(null=True)
-    objection_rejected_on = fields.DateField(null=True)
-    repaired_on = fields.DateField(null=True)
+    objected_on = DateField(null=True)
+    objection_rejected_on = DateField(null=True)
+    repaired_on = DateField(null=True)
     decision_note = fields.TextField(null=True)  # the latest decision's reasons (verification, finding …)
     recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="recorded_failures", null=True, on_delete=fields.SET_NULL
@@ -451,8 +452,8 @@ class AuditLog(Model):
     action = fields.CharField(max_length=60)
     entity = fields.CharField(max_length=40)
     entity_id = fields.IntField(null=True)
-    before: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
-    after: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    before: fields.Field[dict[str, object] | None] = JSONField(null=True)
+    after: fields.Field[dict[str, object] | None] = JSONField(null=True)
     prev_hash = fields.CharField(max_length=64, null=True, unique=True)  # null: written before the chain
     hash = fields.CharField(max_length=64, null=True)
 
@@ -526,9 +527,9 @@ class PPPProject(Model):
     district: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="ppp_projects", on_delete=fields.RESTRICT
     )  # the government level whose budget carries the expenditure
-    phase = fields.CharEnumField(PPPPhase, max_length=20, default=PPPPhase.IDENTIFICATION)
-    tag = fields.CharEnumField(PPPTag, max_length=20, default=PPPTag.STOCK)
-    payment_mechanism = fields.CharEnumField(PaymentMechanism, max_length=20)
+    phase = CharEnumField(PPPPhase, max_length=20, default=PPPPhase.IDENTIFICATION)
+    tag = CharEnumField(PPPTag, max_length=20, default=PPPTag.STOCK)
+    payment_mechanism = CharEnumField(PaymentMechanism, max_length=20)
     milestones: fields.ReverseRelation[PPPMilestone]
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -542,9 +543,9 @@ class PPPMilestone(Model):
     project: fields.ForeignKeyRelation[PPPProject] = fields.ForeignKeyField(
         "models.PPPProject", related_name="milestones", on_delete=fields.CASCADE
     )
-    kind = fields.CharEnumField(MilestoneKind, max_length=30)
-    planned_on = fields.DateField(null=True)
-    actual_on = fields.DateField(null=True)
+    kind = CharEnumField(MilestoneKind, max_length=30)
+    planned_on = DateField(null=True)
+    actual_on = DateField(null=True)
 
     class Meta:
         table = "ppp_milestone"
@@ -560,11 +561,11 @@ class GovernmentPayment(Model):
         "models.PPPProject", related_name="payments", on_delete=fields.CASCADE
     )
     year = fields.IntField()
-    kind = fields.CharEnumField(GovernmentPaymentKind, max_length=20)
+    kind = CharEnumField(GovernmentPaymentKind, max_length=20)
     amount_planned = fields.DecimalField(max_digits=20, decimal_places=2)
     performance_score = fields.DecimalField(max_digits=5, decimal_places=2, null=True)
     amount_paid = fields.DecimalField(max_digits=20, decimal_places=2, default=0)
-    paid_on = fields.DateField(null=True)
+    paid_on = DateField(null=True)
 
     class Meta:
         table = "government_payment"
@@ -597,8 +598,8 @@ class IntegritySnapshot(Model):
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="snapshots", on_delete=fields.CASCADE
     )
-    period_start = fields.DateField()  # first day of the month
-    period_end = fields.DateField()  # last day of the month
+    period_start = DateField()  # first day of the month
+    period_end = DateField()  # last day of the month
     due = fields.IntField(default=0)
     fulfilled_on_time = fields.IntField(default=0)
     fulfilled_late = fields.IntField(default=0)
@@ -637,10 +638,10 @@ class WebhookSubscription(Model):
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="webhook_subscriptions", on_delete=fields.CASCADE
     )
-    kind = fields.CharEnumField(WebhookKind, max_length=12, default=WebhookKind.JSON)
+    kind = CharEnumField(WebhookKind, max_length=12, default=WebhookKind.JSON)
     url = fields.CharField(max_length=1000)
     secret = fields.CharField(max_length=200, null=True)
-    events: fields.JSONField[list[str]] = fields.JSONField(default=list)  # event kinds; empty: all
+    events: fields.JSONField[list[str]] = JSONField(default=list)  # event kinds; empty: all
     is_active = fields.BooleanField(default=True)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="webhook_subscriptions", null=True, on_delete=fields.SET_NULL
@@ -660,9 +661,9 @@ class NotificationDelivery(Model):
     )
     event = fields.CharField(max_length=40)
     dedupe_key = fields.CharField(max_length=120)
-    payload: fields.JSONField[dict[str, object]] = fields.JSONField()
+    payload: fields.JSONField[dict[str, object]] = JSONField()
     attempts = fields.IntField(default=0)
-    status = fields.CharEnumField(DeliveryStatus, max_length=12, default=DeliveryStatus.PENDING, db_index=True)
+    status = CharEnumField(DeliveryStatus, max_length=12, default=DeliveryStatus.PENDING, db_index=True)
     next_attempt = fields.DatetimeField(null=True, db_index=True)
     last_error = fields.TextField(null=True)
     delivered_at = fields.DatetimeField(null=True)
@@ -688,7 +689,7 @@ class InboxMessage(Model):
     link = fields.CharField(max_length=300)  # a page path on this site
     subject = fields.CharField(max_length=300, default="")  # the body or obligor the notice is about
     text = fields.TextField(default="")  # the clause or action, shortened
-    due_date = fields.DateField(null=True)
+    due_date = DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     read_at = fields.DatetimeField(null=True)
 

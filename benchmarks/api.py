@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import random
 import sys
@@ -309,6 +310,7 @@ async def run(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, A
         log(f"loaded {args.n} obligations and swept in {time.perf_counter() - t0:.1f}s")
         dialect = Tortoise.get_connection("default").capabilities.dialect
         app = create_app(settings, init_db=False)
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # its per-request INFO line would be timed on both sides
         for route in reference_app_routes(dialect):
             app.register(route)
         app.state.queue = None  # list pages enqueue nothing
@@ -323,7 +325,7 @@ async def run(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, A
                 await rate(client, path, headers, 0.5)  # warm up both
                 await rate(client, f"/bench/{name}", {}, 0.5)
                 if args.profile:
-                    await _profile(client, path, headers, args.profile)
+                    await _profile(client, path, headers, args.profile, args.profile_sort)
                 for _ in range(args.rounds):
                     n1, t1 = await rate(client, path, headers, args.seconds)
                     n2, t2 = await rate(client, f"/bench/{name}", {}, args.seconds)
@@ -336,7 +338,7 @@ async def run(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, A
         await Tortoise.close_connections()
 
 
-async def _profile(client: Any, path: str, headers: dict[str, str], seconds: float) -> None:
+async def _profile(client: Any, path: str, headers: dict[str, str], seconds: float, order: str) -> None:
     import cProfile
     import pstats
 
@@ -344,7 +346,7 @@ async def _profile(client: Any, path: str, headers: dict[str, str], seconds: flo
     profile.enable()
     await rate(client, path, headers, seconds)
     profile.disable()
-    pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profile, stream=sys.stderr).sort_stats(order).print_stats(45)
 
 
 async def main() -> None:
@@ -356,6 +358,7 @@ async def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--pages", nargs="*", choices=list(PAGES), help="only these pages")
     parser.add_argument("--profile", type=float, default=0.0, help="cProfile our handler for this many seconds")
+    parser.add_argument("--profile-sort", default="cumulative", help="pstats order: cumulative, tottime, …")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chengxin-bench-") as tmp:
         if args.backend == "sqlite":
