@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.lexicon import AGENT_VERBS, NEED, RESPONSIBLE, alternation, load_words
+from extractors.lexicon import AGENT_VERBS, HAVE_TO, MUST, NEED, RESPONSIBLE, SHALL, alternation, load_words
 from extractors.model import Party, Role
 
 __all__ = [
@@ -454,7 +454,7 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
 #: words that end a Chinese subject noun phrase (prepositions, modals, adverbs and common task verbs)
 _SUBJECT_END = re.compile(
     r"对(?!外)|(?<!所)在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
-    r"应当|应(?![收付用急届诉对变聘征邀])|(?<![重主需纪摘纲提只必首简概扼机])要(?![求点素件])|须|必须|"
+    rf"应当|{SHALL}|{HAVE_TO}|{MUST}|必须|"
     rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
     r"实施|开展|组织|做好|落实|每年|定期|及时|当|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
@@ -492,7 +492,7 @@ def subject_of(text: str, english: bool = False) -> str | None:
 
 
 #: the modal that closes a subject noun phrase
-_SUBJECT_MODAL = re.compile(r"应当|应(?![收付用])|必须|须|不得|可以|有权|禁止|严禁")
+_SUBJECT_MODAL = re.compile(rf"应当|{SHALL}|必须|{MUST}|不得|可以|有权|禁止|严禁")
 
 
 def _role_noun_before_modal(s: str, end: int | None) -> str | None:

@@ -24,7 +24,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
-from extractors.lexicon import AGENT_VERBS, NEED, PRINCIPAL_LABELS, RESPONSIBLE, MaskedPattern, alternation, load_words
+from extractors.lexicon import (
+    AGENT_VERBS,
+    HAVE_TO,
+    MUST,
+    NEED,
+    PRINCIPAL_LABELS,
+    RESPONSIBLE,
+    SHALL,
+    MaskedPattern,
+    alternation,
+    load_words,
+)
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
@@ -34,17 +45,15 @@ __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 # --------------------------------------------------------------------------------------------- lexicon
 STRONG_MODAL = MaskedPattern(
     re.compile(
-        r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
+        rf"应当|{SHALL}|{MUST}|必须|务必|有责任|"
         rf"{NEED}|"
-        r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
+        rf"{HAVE_TO}|"
         rf"负总责|{RESPONSIBLE}|承诺|"
         r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
         r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
     )
 )
-BARE_SPLIT_MODAL = MaskedPattern(
-    re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
-)
+BARE_SPLIT_MODAL = MaskedPattern(re.compile(rf"应当|{SHALL}|{MUST}|必须|不得|严禁|禁止|务必|{HAVE_TO}"))
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = MaskedPattern(
     re.compile(

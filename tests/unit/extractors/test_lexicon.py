@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import pytest
 
 from extractors import DocumentKind, ExtractOptions, extract, lexicon
 from extractors.deadlines import resolve_deadline
-from extractors.lexicon import AGENT_VERBS, COMPOUNDS, PRINCIPAL_LABELS, load_words, mask
-from extractors.parties import GOVERNMENT_ACTORS, is_actor, role_of_name, subject_of
+from extractors.lexicon import AGENT_VERBS, COMPOUNDS, HAVE_TO, MUST, PRINCIPAL_LABELS, SHALL, load_words, mask
+from extractors.parties import _SUBJECT_MODAL, GOVERNMENT_ACTORS, is_actor, role_of_name, subject_of
 from extractors.rules import (
+    BARE_SPLIT_MODAL,
     BY_WHOM,
     DUTY_VERBS,
     PERMISSION,
@@ -185,3 +187,38 @@ def test_load_words_skips_comments_and_blank_lines(tmp_path: Path, monkeypatch: 
 def test_a_whole_de_condition_is_not_the_subject_of_its_clause(clause: str) -> None:
     """'X…的，' states the case the clause covers; the clause names nobody: it takes the list lead or default."""
     assert _subject(clause, _CONTRACT, None) is None
+
+
+# 应 / 要 / 须: one definition each (extractors.lexicon), read alike by every pattern that looks for a modal
+MODAL_CASES = [
+    (SHALL, "承租人应按月交纳租金", True),
+    (SHALL, "区政府应于年底前完成", True),
+    (SHALL, "提供相应的配套条件", False),
+    (SHALL, "与之对应的补贴标准", False),
+    (SHALL, "供应商名录每年更新", False),
+    (SHALL, "建立应急处置机制", False),
+    (SHALL, "应收账款质押登记", False),
+    (SHALL, "及时回应群众关切", False),
+    (HAVE_TO, "各镇街要加强巡查", True),
+    (HAVE_TO, "主要任务分解如下", False),
+    (HAVE_TO, "按照上级要求执行", False),
+    (HAVE_TO, "会议纪要印发各单位", False),
+    (HAVE_TO, "必要时可以延期", False),
+    (MUST, "变更须经双方同意", True),
+    (MUST, "办事须知张贴于大厅", False),
+]
+
+
+@pytest.mark.parametrize(("marker", "text", "is_modal"), MODAL_CASES, ids=[c[1] for c in MODAL_CASES])
+def test_modal_markers_and_the_words_that_contain_them(marker: str, text: str, is_modal: bool) -> None:
+    assert bool(re.search(marker, text)) is is_modal
+
+
+@pytest.mark.parametrize(("marker", "text", "is_modal"), MODAL_CASES, ids=[c[1] for c in MODAL_CASES])
+def test_every_modal_pattern_reads_the_markers_alike(marker: str, text: str, is_modal: bool) -> None:
+    """A duty's modal, a split point's and the modal that ends a subject agree on 应/要/须 (they had drifted:
+    the subject's 应 took 应急 and 相应, the split's 要 took 主要)."""
+    assert bool(STRONG_MODAL.search(text)) is is_modal
+    assert bool(BARE_SPLIT_MODAL.search(text)) is is_modal
+    if marker is not HAVE_TO:  # the subject's own modal list names no 要
+        assert bool(_SUBJECT_MODAL.search(text)) is is_modal
