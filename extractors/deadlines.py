@@ -151,7 +151,7 @@ _EN_OFFSET = re.compile(
     rf"not more than|a maximum of|after|before|in)?\s*(?:a\s+maximum\s+of\s+|a\s+period\s+of\s+)?"
     rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)\s*(?:\((?P<paren>[^)]*)\)\s*)?"
     r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\s+"
-    r"(?P<rel>from|after|of|following|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
+    r"(?P<rel>from|after|of|following|upon|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
     re.I,
 )
 _EN_UNITS: dict[str, OffsetUnit] = {
@@ -177,6 +177,14 @@ _SIGNS_CONTRACT = re.compile(
     r"(?:(?:本|该)?(?:合同|协议)[\u4e00-\u9fff]{0,4}?(?:签订|签署|签字|签约|签定|订立)"
     r"|(?:签订|签署|订立|签定|签字|签约)(?:本|该)?(?:合同|协议|协议书|合同书|合同协议书)?)$"
 )
+#: ``签约当日``, ``本协议签订之日``, ``签订本合同的同时``: due on the signing day itself (not ``之日起``, a period)
+_ON_SIGNING_DAY_CN = re.compile(
+    r"(?:在|于|当)?(?P<ev>(?:(?:本|该)?(?:合同|协议)(?:书)?(?:签订|签署|签字|签约|签定)"
+    r"|(?:签订|签署|签字|签约|签定|订立)(?:本|该)?(?:合同|协议|协议书|合同书)?))"
+    r"(?:当日|当天|之日|的?同时)(?![起后前内])"
+)
+#: ``至本协议签订之日``, ``截至签约当日``: a state up to the signing day, not a duty falling due on it
+_UNTIL_CN = re.compile(r"(?:至|止|到)(?:本|该)?(?:合同|协议)?$")
 #: ``签约前``, ``在签订本合同之前``: due by the signing day
 _BEFORE_SIGNING_CN = re.compile(
     r"(?P<ev>(?:(?:本|该)?(?:合同|协议)(?:书)?(?:签订|签署|签字|签约|签定)"
@@ -426,7 +434,8 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
     except ValueError:
         return None
     unit_word = m["unit"].lower()
-    unit = _EN_UNITS[unit_word.split()[0].rstrip("s")] if " " in unit_word else _EN_UNITS[unit_word.rstrip("s")]
+    word = unit_word.split()[0]  # business days → business; days → day (rstrip("s") had made busine of business)
+    unit = _EN_UNITS[word] if word in _EN_UNITS else _EN_UNITS[word.removesuffix("s")]
     rel = m["rel"].lower()
     if rel in ("prior to", "before", "preceding"):
         n = -n
@@ -453,6 +462,16 @@ def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None
     m = _BEFORE_SIGNING_CN.search(text)
     if m and _signs_contract(m["ev"], contract):  # due by the signing day itself
         return Deadline(kind="relative", date=signed_on, text=m.group(0), anchor="signing", anchor_text=m["ev"])
+    m = _ON_SIGNING_DAY_CN.search(text)
+    if m and _signs_contract(m["ev"], contract) and not _UNTIL_CN.search(text, 0, m.start("ev")):
+        return Deadline(
+            kind="relative",
+            date=signed_on,
+            text=m.group(0),
+            offset=Offset(0, "day"),
+            anchor="signing",
+            anchor_text=m["ev"],
+        )
     m = _EVENT_BEFORE_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"])

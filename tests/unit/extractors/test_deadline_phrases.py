@@ -341,3 +341,53 @@ def test_signing_of_another_contract_in_a_regulation_is_another_event() -> None:
 )
 def test_event_words_that_set_no_deadline(phrase: str) -> None:
     assert resolve_deadline(phrase, SIGNED).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "unit", "anchor"),
+    [
+        ("within 10 business days upon receipt of the invoice", 10, "workday", "other"),
+        ("within five (5) Business Days after the date of the notice", 5, "workday", "other"),
+        ("no later than 7 working days following completion of the works", 7, "workday", "other"),
+        ("within 30 days upon signing of this Agreement", 30, "day", "signing"),
+        ("within two months upon the Effective Date", 2, "month", "effective"),
+    ],
+)
+def test_english_offsets_in_business_days_and_upon_an_event(phrase: str, value: int, unit: str, anchor: str) -> None:
+    """A Business Days offset no longer fails the document (the unit was read as "busine"), and "N days upon X"
+    keeps its N instead of falling due on X itself."""
+    deadline = resolve_deadline(phrase, ANCHOR)
+    assert deadline.kind == "relative"
+    assert deadline.offset == Offset(value, unit)  # type: ignore[arg-type]
+    assert deadline.anchor == anchor
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "在签订本协议的同时交付",
+        "本协议签订当日支付定金",
+        "于签约当天缴纳",
+        "应于合同签署之日移交",
+        "双方签约的同时提供担保函",
+    ],
+)
+def test_the_signing_day_itself(phrase: str) -> None:
+    """当日/当天/之日/同时 of the signing: due on the signing day (offset 0), not a deadline-less clause."""
+    deadline = resolve_deadline(phrase, ANCHOR)
+    assert (deadline.kind, deadline.date, deadline.offset, deadline.anchor) == (
+        "relative",
+        ANCHOR,
+        Offset(0, "day"),
+        "signing",
+    )
+
+
+@pytest.mark.parametrize("phrase", ["自本协议签订之日起30日内", "本协议签订之日后十日内", "签约之日前"])
+def test_a_period_from_the_signing_day_is_not_the_day_itself(phrase: str) -> None:
+    assert resolve_deadline(phrase, ANCHOR).offset != Offset(0, "day")
+
+
+@pytest.mark.parametrize("phrase", ["至本协议签订之日，未设定任何抵押", "截至签约当日，项目用地无权属争议", "到合同签订之日止"])
+def test_a_state_up_to_the_signing_day_falls_due_on_no_day(phrase: str) -> None:
+    assert resolve_deadline(phrase, ANCHOR).anchor != "signing"
