@@ -388,6 +388,8 @@ def test_a_period_from_the_signing_day_is_not_the_day_itself(phrase: str) -> Non
     assert resolve_deadline(phrase, ANCHOR).offset != Offset(0, "day")
 
 
-@pytest.mark.parametrize("phrase", ["至本协议签订之日，未设定任何抵押", "截至签约当日，项目用地无权属争议", "到合同签订之日止"])
+@pytest.mark.parametrize(
+    "phrase", ["至本协议签订之日，未设定任何抵押", "截至签约当日，项目用地无权属争议", "到合同签订之日止"]
+)
 def test_a_state_up_to_the_signing_day_falls_due_on_no_day(phrase: str) -> None:
     assert resolve_deadline(phrase, ANCHOR).anchor != "signing"

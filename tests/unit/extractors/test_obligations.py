@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from extractors import DocumentKind, ExtractionResult, ExtractOptions, extract
+from extractors.model import Offset
 
 
 def _extract(
@@ -532,3 +533,18 @@ def test_items_under_a_duty_lead_with_other_list_markers(markers: tuple[str, str
     )
     texts = _texts(_extract(text))
     assert texts[1:] == ["按期办理消防验收"]
+
+
+def test_an_english_contract_with_business_day_offsets_is_read() -> None:
+    """Business Days used to raise KeyError inside the deadline reader, failing the whole document."""
+    text = (
+        "CONCESSION AGREEMENT\n"
+        "The Authority shall pay each invoice within five (5) Business Days after the date of its receipt.\n"
+        "The Concessionaire shall submit the design within 30 days upon signing of this Agreement.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    deadlines = [(o.deadline.offset, o.deadline.anchor, o.deadline.date) for o in result.obligations]
+    assert deadlines == [
+        (Offset(5, "workday"), "other", None),
+        (Offset(30, "day"), "signing", date(2021, 7, 1)),
+    ]
