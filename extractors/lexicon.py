@@ -20,8 +20,11 @@ from pathlib import Path
 
 __all__ = [
     "AGENT_VERBS",
+    "COMPETENCES",
     "COMPOUNDS",
     "NEED",
+    "NOT_AGENCY",
+    "OFFICERS",
     "PRINCIPAL_LABELS",
     "RESPONSIBLE",
     "MaskedPattern",
@@ -49,6 +52,13 @@ AGENT_VERBS = (
     "承担", "负责", "承继", "支付", "返还", "提供", "办理", "缴纳", "给予", "补偿", "赔偿", "组织", "实施", "协调",
     "完成", "责令", "依法",
 )  # fmt: skip
+#: what follows 由X when X does not act: 由X组成 (content), 由X解释, a cause (由X原因造成, 由X引起)
+NOT_AGENCY = ("组成", "构成", "解释", "原因", "过错", "引起", "造成", "导致", "产生", "所", "的", "作为")
+#: what 由X does when the clause gives X a power, not a duty: an appointment (董事长由甲方委派, 由董事会聘请)
+#: or a decision (由董事会决定, 由双方协商决定) — possibly after an adverb (另行, 协商)
+COMPETENCES = ("委派", "推荐", "聘请", "聘任", "任命", "选举", "提名", "担任", "决定", "讨论", "审议", "批准")
+#: the officers of a contract's company who act in its clauses (由董事长召集, 由总经理组织编制)
+OFFICERS = ("董事长", "副董事长", "总经理", "副总经理", "经理", "厂长", "总会计师", "审计师")
 #: the principal parties' labels that a clause's subject may be (the one it owes a duty as)
 PRINCIPAL_LABELS = ("甲乙双方", "甲方", "乙方", "丙方", "项目公司", "社会资本方")
 #: 负责 as a duty, not in 负责同志/负责人 or a relative clause (负责…的部门)

@@ -24,7 +24,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.deadlines import resolve_deadline
-from extractors.lexicon import AGENT_VERBS, NEED, PRINCIPAL_LABELS, RESPONSIBLE, MaskedPattern, alternation, load_words
+from extractors.lexicon import (
+    AGENT_VERBS,
+    COMPETENCES,
+    NEED,
+    NOT_AGENCY,
+    OFFICERS,
+    PRINCIPAL_LABELS,
+    RESPONSIBLE,
+    MaskedPattern,
+    alternation,
+    load_words,
+)
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
@@ -49,7 +60,7 @@ WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = MaskedPattern(
     re.compile(
         r"有权|可以|可适当|享有|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
-        r"可(?=[向对在按将于]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
+        r"可(?=[向对在按将于由]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
     ),
     ("有权", "可", "可以"),
 )
@@ -57,7 +68,7 @@ REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有�
 EXCLUDE = re.compile(
     r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
-    r"未尽事宜|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
+    r"未尽事宜|未尽事项|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
@@ -79,6 +90,7 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:订立|签订|签署)本(?:合同|协议)(?:书)?(?:，|以|如下|共同)"
         ),
     ),
+    ("signing", re.compile(r"^本(?:合同|协议)(?:书)?于[^，。；]*签(?:署|订|定)|签(?:署|订|定)本(?:合同|协议)(?:书)?$")),
     (
         "amendment",
         re.compile(
@@ -99,6 +111,11 @@ LIABILITY = re.compile(
     r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
 )
 BY_WHOM = re.compile(rf"由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
+#: 由 that names no agent: 由于 (because), 由此, 由其, 理由/自由/缘由/事由/经由
+_BY = re.compile(r"(?<![理自缘事经来])由(?![于此其衷])")
+_NOT_AGENCY = re.compile(rf"^(?:{alternation(NOT_AGENCY)})")
+_OFFICER_START = re.compile(alternation(sorted(OFFICERS, key=len, reverse=True)))
+_COMPETENCE = re.compile(rf"^[^，。；]{{0,4}}?(?:{alternation(COMPETENCES)})")
 TASK_START = re.compile(
     r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
     r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
@@ -235,6 +252,14 @@ def non_duty(text: str) -> str | None:
 
 def _permission(text: str, english: bool) -> bool:
     return bool((EN_PERMISSION if english else PERMISSION).search(text))
+
+
+_ASIDE = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _aside_blanked(text: str) -> str:
+    """``text`` with its bracketed asides blanked out (same length)."""
+    return _ASIDE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _is_condition(chunk: str) -> bool:
@@ -440,7 +465,7 @@ def _classify(
     referral = REFERRAL.search(t)
     if referral and (modal is None or modal.start() > referral.start()):
         return None, None
-    perm = PERMISSION.search(t)
+    perm = PERMISSION.search(_aside_blanked(t))  # （仅可由X承担的除外）: an aside's permission vetoes nothing
     if modal and perm and perm.start() == modal.end() and not note:
         return None, None  # 应有权, 须享有: a right written with a modal
     if modal and not (perm and perm.start() < modal.start() and not note):
@@ -468,6 +493,8 @@ def _classify(
         continues = bool(TASK_START.match(main) or _DUTY_VERB.match(main))  # the previous clause's subject
         if (np is None or not is_actor(np)) and scope.last_was_obligation and continues:
             return "declarative", None
+    if mode.contract and by_agent(t):
+        return "commitment", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
         if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
@@ -532,6 +559,41 @@ def _government_act(main: str) -> bool:
     return len(rest) >= 2 and not DESCRIPTIVE_PREDICATE.match(rest)
 
 
+def _shortest_actor(text: str) -> int:
+    """The length of the shortest actor ``text`` starts with (甲方, 董事长, 承租人), 0 if none."""
+    officer = _OFFICER_START.match(text)
+    if officer:
+        return officer.end()
+    for k in range(2, min(16, len(text)) + 1):
+        if is_actor(text[:k]):
+            return k
+    return 0
+
+
+def by_agent(text: str) -> str | None:
+    """The body a contract clause says acts, with any verb: 由甲方另行统一安排, 由乙方与保证人议定,
+    由董事长召集并主持 — the actor after 由 (conjoined actors: 由甲方、乙方、项目公司) that a verb phrase
+    follows. None when 由 names a cause (由于, 由乙方原因造成), a composition (由…组成) or starts a relative
+    clause (由甲方提供的资料)."""
+    for m in _BY.finditer(text):
+        rest = re.split(r"[，,。；;]", text[m.end() :], maxsplit=1)[0]
+        end = _shortest_actor(rest)
+        while end and end < len(rest) - 1 and rest[end] in "、和与及同":
+            more = _shortest_actor(rest[end + 1 :])
+            if not more:
+                break
+            end += 1 + more
+        if not end:
+            continue
+        verb = rest[end:]
+        if len(verb) < 2 or _NOT_AGENCY.match(verb) or _COMPETENCE.match(verb) or "的" in verb[:5]:
+            continue
+        if re.search(r"的(?:占|为|是)|的$", verb) or re.search(r"已$", text[: m.start()]):
+            continue
+        return rest[:end]
+    return None
+
+
 def _main_chunk(text: str) -> str:
     parts = [p for p in re.split(r"[，,]", text) if p.strip()]
     for p in parts:
@@ -553,6 +615,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
     by = BY_WHOM.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
+    agent = by_agent(t) if mode.contract else None
+    if agent:
+        return agent
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
     for i, p in enumerate(parts):
         p = p.strip()

@@ -185,3 +185,26 @@ def test_load_words_skips_comments_and_blank_lines(tmp_path: Path, monkeypatch: 
 def test_a_whole_de_condition_is_not_the_subject_of_its_clause(clause: str) -> None:
     """'X…的，' states the case the clause covers; the clause names nobody: it takes the list lead or default."""
     assert _subject(clause, _CONTRACT, None) is None
+
+
+@pytest.mark.parametrize("word", lexicon.NOT_AGENCY)
+def test_every_not_agency_word_stops_by_x_naming_an_actor(word: str) -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent(f"该项费用由乙方{word}相关事项") is None
+    assert by_agent("该项费用由乙方另行核算") == "乙方"
+
+
+@pytest.mark.parametrize("word", lexicon.COMPETENCES)
+def test_every_competence_after_by_x_is_a_power_not_a_duty(word: str) -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent(f"该职位由董事会{word}") is None
+    assert by_agent(f"该职位由董事会另行{word}") is None
+
+
+@pytest.mark.parametrize("officer", lexicon.OFFICERS)
+def test_every_officer_acts_after_by(officer: str) -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent(f"年度报告由{officer}组织编写") == officer

@@ -532,3 +532,41 @@ def test_items_under_a_duty_lead_with_other_list_markers(markers: tuple[str, str
     )
     texts = _texts(_extract(text))
     assert texts[1:] == ["按期办理消防验收"]
+
+
+_CONTRACT_HEAD = "厂房建设合作协议\n甲方：某某区管理委员会\n乙方：某某机械有限公司\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "obligor"),
+    [
+        # 由X + any verb: the contract says X acts (sentences written for this test)
+        ("厂区围墙由甲方统一修建。", "甲方"),
+        ("股东会每年召开一次，由董事长召集。", "董事长"),
+        ("超出预算的部分由乙方与监理单位另行核算。", "乙方与监理单位"),
+    ],
+)
+def test_a_contract_clause_naming_who_acts_with_by_is_a_duty(sentence: str, obligor: str) -> None:
+    result = _extract(_CONTRACT_HEAD + sentence, IP)
+    assert [o.text for o in result.obligations] == [sentence.rstrip("。")]
+    assert (result.obligations[0].obligor.name or "").startswith(obligor)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "董事长由甲方委派。",  # an appointment gives a power
+        "厂房的装修方案由董事会另行决定。",  # so does a decision
+        "由甲方提供的图纸不准确。",  # a relative clause
+        "董事会由五名董事组成。",  # composition
+        "项目用地可由乙方自行平整。",  # a permission
+        "本协议于2020年5月1日由双方在某市签署。",  # the signing statement
+    ],
+)
+def test_by_x_without_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_permission_in_an_aside_vetoes_no_duty() -> None:
+    sentence = "厂区道路由乙方统一铺设（可由乙方委托的施工单位代建的除外）。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
