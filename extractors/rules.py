@@ -77,6 +77,7 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
     ("interpretation", re.compile(r"负责解释|由[^，。；]{1,25}解释$|解释权(?:归|属于)")),
     ("form_note", re.compile(r"^[（(【]?\s*(?:注|说明|填写说明)\s*[：:][^）)]{0,40}(?:写|填|选择|明确规定)")),
+    ("template_note", re.compile(r"^[（(【]\s*注\s*[：:][^）)】]*[）)】]$")),
     (
         "form_instruction",
         re.compile(
@@ -257,14 +258,40 @@ def _permission(text: str, english: bool) -> bool:
 _ASIDE = re.compile(r"[（(][^（()）]*[）)]")
 
 
-def _aside_blanked(text: str) -> str:
-    """``text`` with its bracketed asides blanked out (same length)."""
-    return _ASIDE.sub(lambda m: " " * len(m.group(0)), text)
+def _permissive_asides_blanked(text: str) -> str:
+    """``text`` with its bracketed asides that grant a permission blanked out (same length)."""
+    return _ASIDE.sub(lambda m: " " * len(m.group(0)) if PERMISSION.search(m.group(0)) else m.group(0), text)
 
 
 def _is_condition(chunk: str) -> bool:
     c = chunk.rstrip("，,；;。 ")
     return bool(CONDITION_END.search(c)) and not STRONG_MODAL.search(c)
+
+
+#: the start of a condition or purpose a clause opens with (如乙方未按期付款，… / 为保证合同的履行，…); 如期/如实/
+#: 如数/如约/如下 are adverbs of the clause itself
+LEAD_START = re.compile(
+    r"^(?:如果|如若|假如|倘若|若|如(?![期实数约下])|凡|一旦|为了|为(?=保证|确保|保障|便于|履行|使))"
+)
+#: a further part of the condition: 如乙方未按期交付，或交付的设备不合格，…
+LEAD_CONTINUES = re.compile(r"^(?:或者|或|且|并且|以及)")
+
+
+def _leads(pieces: list[str]) -> list[bool]:
+    """For each comma chunk of a clause, whether it belongs to the condition or purpose the clause opens with:
+    a chunk ending in 的/时/后 without a modal, one starting with 如/若/为了 (its modal, 为保证…, is the
+    purpose's), and the chunks that continue such a chunk with 或/且."""
+    out: list[bool] = []
+    for piece in pieces:
+        c = piece.strip()
+        if _is_condition(c):
+            out.append(True)
+        elif LEAD_START.match(c):
+            modal = _modal(c, False)
+            out.append(modal is None or c.startswith("为") or modal.group(0) in WEAK_MODALS)
+        else:
+            out.append(bool(out and out[-1] and LEAD_CONTINUES.match(c) and _modal(c, False) is None))
+    return out
 
 
 def _concrete(deadline: Deadline) -> bool:
@@ -322,7 +349,7 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
         if not split and not mode.english and _concrete(deadline) and deadline != current_deadline and not time_only:
             stripped = _strip_connector(chunk)
             starts_modal = bool(STRONG_MODAL.match(stripped))
-            has_main = any(not _is_condition(text[s.start : s.end]) for s in current.spans)
+            has_main = not all(_leads([text[s.start : s.end] for s in current.spans]))
             group_modal = _modal(group_text, False)
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
             adverbial = bool(re.match(r"^(?:在|于|自|从)", chunk.strip()))
@@ -345,7 +372,8 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
         if split:
             # conditions written just before the new clause belong to it
             moved: list[Span] = []
-            while len(current.spans) > 1 and _is_condition(text[current.spans[-1].start : current.spans[-1].end]):
+            leads = _leads([text[s.start : s.end] for s in current.spans])
+            while len(current.spans) > 1 and leads.pop():
                 moved.insert(0, current.spans.pop())
             if current.spans:
                 groups.append(current)
@@ -390,7 +418,7 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
             return bool(re.search(r"\bshall\b|\bmust\b|\bwill\b", look, re.I))
         return False
     pieces = [p for p in re.split(r"(?<=[，,])", group_text) if p.strip()]
-    if all(_is_condition(p) for p in pieces):
+    if all(_leads(pieces)):
         return False  # only conditions so far: they belong to the clause that follows
     group_modal = (
         _modal(group_text, False) is not None or _permission(group_text, False) or bool(REFERRAL.search(group_text))
@@ -461,11 +489,12 @@ def _classify(
     liability = LIABILITY.search(t)
     if liability:
         return "liability", liability.group(0)
+    t = _permissive_asides_blanked(t)  # （仅可由X承担的除外）: its permission and its duty are the aside's own
     modal = _modal(t, False)
     referral = REFERRAL.search(t)
     if referral and (modal is None or modal.start() > referral.start()):
         return None, None
-    perm = PERMISSION.search(_aside_blanked(t))  # （仅可由X承担的除外）: an aside's permission vetoes nothing
+    perm = PERMISSION.search(t)
     if modal and perm and perm.start() == modal.end() and not note:
         return None, None  # 应有权, 须享有: a right written with a modal
     if modal and not (perm and perm.start() < modal.start() and not note):

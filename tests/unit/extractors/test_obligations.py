@@ -570,3 +570,25 @@ def test_by_x_without_a_duty(sentence: str) -> None:
 def test_a_permission_in_an_aside_vetoes_no_duty() -> None:
     sentence = "厂区道路由乙方统一铺设（可由乙方委托的施工单位代建的除外）。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the condition or purpose a clause opens with stays with it, even before a new subject
+        "如乙方未按期交付设备，或交付的设备不合格，乙方应赔偿甲方的损失。",
+        "如双方同意延长租期，乙方应提前三十日提出书面申请。",
+        "为确保工程按期完工，甲方应按月拨付工程款。",
+    ],
+)
+def test_a_leading_condition_stays_with_its_clause(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_bracketed_template_note_is_no_duty() -> None:
+    sentence = "（注：付款方式可由双方另行约定，但须经主管部门同意。）"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
