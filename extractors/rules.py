@@ -45,12 +45,12 @@ __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 # --------------------------------------------------------------------------------------------- lexicon
 STRONG_MODAL = MaskedPattern(
     re.compile(
-        r"应当|(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])|须(?!知)|必须|务必|有责任|"
+        r"应当|(?<![相对供响适反效答理回])应(?![收用急届诉对变聘征邀试]|付(?!\s*[给清还]))|须(?!知)|必须|务必|有责任|"
         rf"{NEED}|"
         r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
         rf"负总责|{RESPONSIBLE}|承诺|"
         r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
-        r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
+        r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险|(?<!权利和)(?<!权利与)(?<!权利、)(?<!权利)义务)|(?<=方)将(?!其)|予以"
     )
 )
 BARE_SPLIT_MODAL = MaskedPattern(
@@ -59,14 +59,14 @@ BARE_SPLIT_MODAL = MaskedPattern(
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = MaskedPattern(
     re.compile(
-        r"有权|可以|可适当|享有|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
+        r"有权|可以|可适当|享有|拥有[^，。；]{0,20}权|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
         r"可(?=[向对在按将于由]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
     ),
     ("有权", "可", "可以"),
 )
 REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外|(?:依照|按照|适用)其规定")
 EXCLUDE = re.compile(
-    r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
+    r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效(?!之日))|起施行|"
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
     r"未尽事宜|未尽事项|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
@@ -77,6 +77,7 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
     ("interpretation", re.compile(r"负责解释|由[^，。；]{1,25}解释$|解释权(?:归|属于)")),
     ("form_note", re.compile(r"^[（(【]?\s*(?:注|说明|填写说明)\s*[：:][^）)]{0,40}(?:写|填|选择|明确规定)")),
+    ("drawn_table", re.compile(r"[\u2500-\u257f]")),  # a table drawn with box characters: │承包│土地级别│
     ("template_note", re.compile(r"^[（(【]\s*注\s*[：:][^）)】]*[）)】]$")),
     (
         "form_instruction",
@@ -103,6 +104,13 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
     ),
     ("deeming", re.compile(r"视为|视同|即为")),
+    (
+        "formality",  # the contract itself must be approved, notarised or signed: 本合同须经…批准
+        re.compile(
+            r"^本(?:合同|协议)(?:书)?[^。；]{0,20}?(?:均|应当?|须|需|必须)(?:经|由)[^，。；]{0,30}?"
+            r"(?:批准|公证|鉴证|签字|签章|盖章)"
+        ),
+    ),
     ("precedence", re.compile(r"以[^，。；]{1,20}为准|优先适用|具有同等(?:法律)?效力")),
     ("guiding", re.compile(r"坚持以[^，。；]{2,40}为(?:指导|统领|根本遵循)|指导思想")),
 )
@@ -980,7 +988,13 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
         )
-        if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
+        if (
+            basis is None
+            and group.by_deadline
+            and prev_basis is not None
+            and not _permission(g_text, english)
+            and (english or (non_duty(g_text) is None and not EXCLUDE.search(g_text)))
+        ):
             basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
         prev_basis = basis
         subject = _subject(g_text, mode, modal)
@@ -1162,6 +1176,10 @@ _HEADER_CELL = re.compile(
 )
 
 
+#: a signature block's or form's field, not a unit: 单位：（公章）, 法人代表＿＿（签字）, 开户银行及帐号
+_FIELD = re.compile(r"[：:＿_]|公章|签字|签章|盖章|代表$|帐号|账号")
+
+
 def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     """A task-division table row written as one line: 1 | 任务 | 牵头单位 | 完成时限.
 
@@ -1176,7 +1194,12 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     if len(cells) < 2 or any(_HEADER_CELL.match(text[c.start : c.end].strip()) for c in cells):
         return None
     unit_idx = next(
-        (i for i, c in enumerate(cells) if parse_note(text[c.start : c.end].strip() + "负责") and i > 0), None
+        (
+            i
+            for i, c in enumerate(cells)
+            if i > 0 and not _FIELD.search(text[c.start : c.end]) and parse_note(text[c.start : c.end].strip() + "负责")
+        ),
+        None,
     )
     if unit_idx is None:
         return None

@@ -67,6 +67,7 @@ def test_the_markers_themselves_still_count(sentence: str, marker: str) -> None:
         ("因不可抗力造成损失的，双方互不承担责任。", False),
         ("乙方有权查阅相关资料。", True),
         ("乙方可向甲方申请延期。", True),
+        ("乙方对厂房拥有完全的经营管理权。", True),
     ],
 )
 def test_permission_markers(sentence: str, is_permission: bool) -> None:

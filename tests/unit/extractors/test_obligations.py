@@ -409,6 +409,11 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("甲方收到乙方提交的全部材料并签收，即为乙方应当履行的报送义务完成。", "deeming"),
         ("附件与正文不一致的，以正文为准。", "precedence"),
         ("今年全区营商环境工作要坚持以新发展理念为指导。", "guiding"),
+        ("│序号│设备名称│应交数量│", "drawn_table"),
+        ("（注：出资比例可由双方协商确定，须报主管部门备案。）", "template_note"),
+        ("本协议及其附件须经市商务局批准。", "formality"),
+        ("本合同应由双方法定代表人签字。", "formality"),
+        ("本协议于2021年3月8日在某市签署。", "signing"),
     ],
 )
 def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
@@ -592,3 +597,39 @@ def test_a_bracketed_template_note_is_no_duty() -> None:
 
 def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本合同自生效之日起十日内，由甲方向登记机关申请备案。",  # 自生效之日起 opens a period, not validity
+        "乙方自行拆迁的，甲方应付给乙方拆迁补助费。",  # 应付给: a duty to pay, unlike 应付款
+        "乙方按其出资比例承担合作企业的债务清偿义务。",
+    ],
+)
+def test_duties_that_looked_like_validity_or_payables(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方对厂房拥有完全的经营管理权，可自行安排生产。",  # a right
+        "甲方系代表区政府签订本协议并承担约定的权利和义务。",  # a recital of status
+    ],
+)
+def test_rights_and_status_are_not_duties(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_signature_block_is_no_task_table() -> None:
+    block = (
+        "甲方　　　　　　　　　　　　乙方\n单位：（公章）　　　　　　　单位：（公章）\n"
+        "开户银行及帐号：　　　　　　开户银行及帐号：\n"
+    )
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方应按期缴纳租金。\n" + block, IP)) == ["乙方应按期缴纳租金"]
+
+
+def test_a_part_split_off_by_its_deadline_is_still_checked_for_validity() -> None:
+    sentence = "本协议须报市政府备案，并自备案之日起生效。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["本协议须报市政府备案"]
