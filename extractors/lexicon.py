@@ -56,7 +56,9 @@ AGENT_VERBS = (
 NOT_AGENCY = ("组成", "构成", "解释", "原因", "过错", "引起", "造成", "导致", "产生", "所", "的", "作为")
 #: what 由X does when the clause gives X a power, not a duty: an appointment (董事长由甲方委派, 由董事会聘请)
 #: or a decision (由董事会决定, 由双方协商决定) — possibly after an adverb (另行, 协商)
-COMPETENCES = ("委派", "推荐", "聘请", "聘任", "任命", "选举", "提名", "担任", "决定", "讨论", "审议", "批准")
+COMPETENCES = (
+    "委派", "推荐", "聘请", "聘任", "任命", "选举", "提名", "担任", "决定", "讨论", "审议", "批准", "判决", "裁决",
+)  # fmt: skip
 #: the officers of a contract's company who act in its clauses (由董事长召集, 由总经理组织编制)
 OFFICERS = ("董事长", "副董事长", "总经理", "副总经理", "经理", "厂长", "总会计师", "审计师")
 #: the principal parties' labels that a clause's subject may be (the one it owes a duty as)

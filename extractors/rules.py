@@ -138,6 +138,8 @@ COMMIT_VERB = re.compile(
     r"(?:提供|返还|支付|付清|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
     r"解决|投资|建成|不低于|不少于|达到)(?!的)"
 )
+#: a sum of money, written or left blank in a template (1100元, 6.5亿元, ＿＿万元)
+MONEY = re.compile(r"(?:\d[\d,.]*|[＿_]{2,})\s*(?:万|亿|千)?(?:元|美元|美金)")
 CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
@@ -237,11 +239,16 @@ class _Group:
 
 
 # --------------------------------------------------------------------------------------------- helpers
+#: what no modal of a clause's own is in: a consent it is conditional on (经甲方同意), a duty it is exempted from
+#: (甲方无须承担责任, 乙方不必提供担保)
+EXEMPTED = re.compile(r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*")
+
+
 def _modal(text: str, english: bool) -> re.Match[str] | None:
     if english:
         cleaned = EN_PERMISSION.sub(lambda m: " " * len(m.group(0)), text)
         return EN_MODAL.search(cleaned)
-    cleaned = re.sub(r"经[^，。；]{0,12}同意", lambda m: " " * len(m.group(0)), text)
+    cleaned = EXEMPTED.sub(lambda m: " " * len(m.group(0)), text)
     return STRONG_MODAL.search(cleaned)
 
 
@@ -447,6 +454,15 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
             return True
         if re.match(r"^并(?:配合|协助|保证|确保|负责|承担|提供)", c):
             return True
+    if (
+        mode.contract
+        and not c.startswith("或")
+        and not group_text.rstrip("，, ").endswith(CLAUSE_OBJECT)
+        and _by_clause(stripped)
+        and not all(_leads(pieces))
+        and (group_modal or by_agent(group_text) or COMMIT_VERB.search(group_text))
+    ):
+        return True  # 按基数租金缴纳，不足部分由承租人抵补: another body acts
     np = subject_of(c)
     if np and is_actor(np) and len(np) < len(c):
         after = c[len(np) :]
@@ -538,6 +554,8 @@ def _classify(
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
+        if MONEY.search(t):
+            return "commitment", None  # 按基数租金1100元缴纳: a payment of a stated sum
     return None, None
 
 
@@ -596,6 +614,16 @@ def _government_act(main: str) -> bool:
     return len(rest) >= 2 and not DESCRIPTIVE_PREDICATE.match(rest)
 
 
+#: verbs whose object is the clause after them: 双方同意，由合营公司签订…
+CLAUSE_OBJECT = ("同意", "约定", "商定", "确认")
+
+
+def _by_clause(chunk: str) -> bool:
+    """Whether a comma chunk is a clause of its own whose actor 由 names (不足部分由乙方抵补, 由甲方另行安排)."""
+    m = _BY.search(chunk)
+    return m is not None and m.start() <= 8 and by_agent(chunk[m.start() :]) is not None
+
+
 def _shortest_actor(text: str) -> int:
     """The length of the shortest actor ``text`` starts with (甲方, 董事长, 承租人), 0 if none."""
     officer = _OFFICER_START.match(text)
@@ -615,6 +643,9 @@ def by_agent(text: str) -> str | None:
     for m in _BY.finditer(text):
         rest = re.split(r"[，,。；;]", text[m.end() :], maxsplit=1)[0]
         end = _shortest_actor(rest)
+        head = _shortest_actor(rest[end:]) if end else 0
+        if head and is_actor(rest[end : end + head]) and not _DUTY_VERB.match(rest[end:]):
+            end += head  # 合作公司董事会: a body of the actor
         while end and end < len(rest) - 1 and rest[end] in "、和与及同":
             more = _shortest_actor(rest[end + 1 :])
             if not more:

@@ -633,3 +633,38 @@ def test_a_signature_block_is_no_task_table() -> None:
 def test_a_part_split_off_by_its_deadline_is_still_checked_for_validity() -> None:
     sentence = "本协议须报市政府备案，并自备案之日起生效。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["本协议须报市政府备案"]
+
+
+def test_an_exemption_and_a_permission_do_not_swallow_the_duty_after_them() -> None:
+    sentence = "因第三方原因造成的停电，甲方无须承担责任，但可协助抢修，抢修费用由乙方承担。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["抢修费用由乙方承担"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # another body named by 由 starts a clause of its own
+        (
+            "乙方按月缴纳场地使用费，超出部分由甲方另行核算。",
+            ["乙方按月缴纳场地使用费", "超出部分由甲方另行核算"],
+        ),
+        # … but not when it is the object of a consent or the other branch of a permission
+        ("双方同意，由项目公司承接本项目的运营。", ["双方同意，由项目公司承接本项目的运营"]),
+        ("设备可由乙方自行采购，或由甲方统一采购。", []),
+    ],
+)
+def test_a_clause_of_another_body_named_by_by(sentence: str, expected: list[str]) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == expected
+
+
+def test_by_x_names_a_body_of_the_actor_and_a_court_judges() -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent("由项目公司董事会另行决定") is None  # the board decides: a power
+    assert by_agent("由项目公司董事会组织验收") == "项目公司董事会"
+    assert by_agent("由人民法院依法判决") is None
+
+
+@pytest.mark.parametrize("sentence", ["年利润不足部分，按保底租金5000元缴纳。", "首期按＿＿万元支付。"])
+def test_a_contract_payment_of_a_stated_sum_is_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
