@@ -548,6 +548,8 @@ def _classify(
             return "declarative", None
     if mode.contract and by_agent(t):
         return "commitment", None
+    if mode.contract and not in_sub_item and _party_act(_main_chunk(t)) and not EXEMPTION.search(t):
+        return "declarative", None
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
         if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
@@ -660,6 +662,31 @@ def by_agent(text: str) -> str | None:
             continue
         return rest[:end]
     return None
+
+
+#: what a contract's own party ends with, as a clause subject: a label (甲方, 各方, 承租人), the company the
+#: contract sets up (合营公司) — not a public body the contract only mentions
+CONTRACT_PARTY = re.compile(r"(?:方|人|公司|企业|董事会)$")
+
+
+#: a clause that says what a party need not do: 甲方对…一律不负责任, 乙方不再交纳承包费
+EXEMPTION = re.compile(r"不(?:负|承担|予|再|受)")
+
+
+def _party_act(main: str) -> bool:
+    """A contract clause that states what a party does without a modal: its subject is an actor (合营公司, 甲方,
+    总经理) and a verb phrase follows it (合营公司按照…缴纳所得税, 副总经理协助总经理工作)."""
+    officer = _OFFICER_START.match(main)
+    np = officer.group(0) if officer else subject_of(main)
+    if not np or np.endswith("的") or np.startswith("由") or NOT_A_NAME.search(np):
+        return False
+    party = bool(_OFFICER_START.fullmatch(np) or (is_actor(np) and CONTRACT_PARTY.search(np)))
+    if not party:
+        return False
+    rest = re.sub(r"^(?:均|一律|每年|每月|应)", "", ADVERB.sub("", main[len(np) :].lstrip()))
+    if len(rest) < 4 or DESCRIPTIVE_PREDICATE.match(rest) or TOPIC_PHRASE.match(rest):
+        return False
+    return bool(_DUTY_VERB.match(rest) or VERB_START.match(rest) or COMMIT_VERB.match(rest))
 
 
 def _main_chunk(text: str) -> str:

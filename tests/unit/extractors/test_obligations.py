@@ -668,3 +668,28 @@ def test_by_x_names_a_body_of_the_actor_and_a_court_judges() -> None:
 @pytest.mark.parametrize("sentence", ["年利润不足部分，按保底租金5000元缴纳。", "首期按＿＿万元支付。"])
 def test_a_contract_payment_of_a_stated_sum_is_a_duty(sentence: str) -> None:
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a contract states what its party does without a modal (sentences written for this test)
+        "合资公司按照国家有关规定缴纳各项社会保险费。",
+        "副总经理协助总经理处理日常事务。",
+        "乙方依照本协议的约定向甲方报送项目建设进度。",
+    ],
+)
+def test_a_contract_party_act_without_a_modal_is_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "合资公司的组织形式为有限责任公司。",  # a description
+        "甲方对乙方内部的股权纠纷，一律不负责任。",  # an exemption
+        "市税务部门按照国家规定征收相关税费。",  # a public body the contract only mentions
+    ],
+)
+def test_a_contract_description_or_exemption_is_no_party_act(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
