@@ -35,6 +35,7 @@ from extractors.lexicon import (
     MaskedPattern,
     alternation,
     load_words,
+    mask,
 )
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
@@ -45,7 +46,7 @@ __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 # --------------------------------------------------------------------------------------------- lexicon
 STRONG_MODAL = MaskedPattern(
     re.compile(
-        r"应当|(?<![相对供响适反效答理回])应(?![收用急届诉对变聘征邀试]|付(?!\s*[给清还]))|须(?!知)|必须|务必|有责任|"
+        r"应当|(?<![相对供响适反效答理回])应(?![收用急届诉对变聘征邀试]|付(?!\s*[给清还]))|(?<!必)须(?!知)|必须(?!的)|务必|有责任|"
         rf"{NEED}|"
         r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
         rf"负总责|{RESPONSIBLE}|承诺|"
@@ -800,6 +801,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
 
 
 #: the paragraph levels a list introduced by …： may have its items at
+#: the lead of a list of principles (双方应遵循以下原则：), whose items are what the duty is, not duties
+PRINCIPLES_LEAD = re.compile(r"(?:以下|下列|如下)[^，。；]{0,6}原则\s*[：:]?$")
 _ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
 
 
@@ -853,6 +856,8 @@ class _Document:
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
     prev_ended_colon: bool = False
+    recital: bool = False  # inside a contract's recitals (鉴于：…), which state facts, not duties
+    terms_begun: bool = False  # a chapter or an article has been read: no recitals after it
     findings: list[Finding] = field(default_factory=list)
     provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
 
@@ -924,6 +929,35 @@ def _enter_paragraph(doc: _Document, index: int, para: Paragraph) -> _At:
         lst.pending_lead = None
     next_level = doc.paras[index + 1].level if index + 1 < len(doc.paras) else None
     return _At(index, para, text[para.start : para.end], next_level, sub_item, skip_first)
+
+
+#: the start of a contract's recitals, and what ends them: the formula that introduces its terms or its first
+#: chapter or article
+RECITAL_START = re.compile(r"^鉴于")
+RECITAL_END = re.compile(
+    r"特(?:此)?(?:订立|签订|签署|制定|订|立)|达成(?:如下|以下)|(?:协议|合同|条款|约定)如下|(?:约定|协议)(?:以下|下列)条款"
+)
+
+
+def _strong_duty(text: str) -> bool:
+    """Whether ``text`` has a modal other than the weak ones (同意, 将, 给予, 予以) that recitals use."""
+    return any(m.group(0) not in WEAK_MODALS for m in STRONG_MODAL.finditer(mask(text)))
+
+
+def _in_recitals(doc: _Document, at: _At) -> bool:
+    """Pass 1a: whether the paragraph is one of a contract's recitals (鉴于：甲方已取得…批复; 乙方为依法设立的公司),
+    read as facts: from a paragraph starting with 鉴于 to the formula that introduces the terms (特签订本协议,
+    达成如下协议), which is read, or to the first chapter or article, which is."""
+    if not doc.mode.contract:
+        return False
+    body = at.body.strip()
+    terms = at.para.level in ("chapter", "section", "article", "dotted", "en_article")
+    if terms or RECITAL_END.search(body):
+        doc.recital = False
+        doc.terms_begun = doc.terms_begun or terms
+    elif RECITAL_START.match(body) and not doc.terms_begun:
+        doc.recital = True
+    return doc.recital
 
 
 def _read_notice(doc: _Document, at: _At) -> bool:
@@ -1159,7 +1193,7 @@ def _close_paragraph(doc: _Document, at: _At) -> None:
         lead = findings[-1]
         doc.listing.lead_text = doc.text[lead.start : lead.end]
         doc.listing.pending_lead = len(findings) - 1
-        doc.listing.of_obligation = lead.basis != "liability"
+        doc.listing.of_obligation = lead.basis != "liability" and not PRINCIPLES_LEAD.search(doc.listing.lead_text)
         doc.listing.of_conditions = lead.basis == "liability"
 
 
@@ -1182,6 +1216,8 @@ def find_obligations(
         if index in doc.note_lines:
             continue
         at = _enter_paragraph(doc, index, para)
+        if _in_recitals(doc, at) and not _strong_duty(at.body):
+            continue
         if _read_notice(doc, at):
             continue
         read = _read_structure(doc, at)

@@ -693,3 +693,27 @@ def test_a_contract_party_act_without_a_modal_is_a_duty(sentence: str) -> None:
 )
 def test_a_contract_description_or_exemption_is_no_party_act(sentence: str) -> None:
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_contracts_recitals_are_facts_until_its_terms_begin() -> None:
+    text = (
+        _CONTRACT_HEAD
+        + "鉴于：\n一、甲方已取得市人民政府同意建设本项目的批复；\n二、区财政局同意将补贴资金列入年度预算；\n"
+        + "三、乙方为依法设立的有限责任公司，主要从事装备制造。\n双方经协商，达成如下协议：\n"
+        + "第一条 甲方同意将项目用地出让给乙方。\n"
+    )
+    assert _texts(_extract(text, IP)) == ["甲方同意将项目用地出让给乙方"]
+
+
+def test_a_duty_with_a_strong_modal_is_read_even_among_recitals() -> None:
+    text = _CONTRACT_HEAD + "鉴于：\n一、乙方应于本协议签订后十日内缴纳保证金。\n"
+    assert _texts(_extract(text, IP)) == ["乙方应于本协议签订后十日内缴纳保证金"]
+
+
+def test_the_items_of_a_list_of_principles_are_not_duties_of_their_own() -> None:
+    text = _CONTRACT_HEAD + "第三条 双方应当遵循以下原则：\n（1）依法合规；\n（2）符合城市总体规划。\n"
+    assert _texts(_extract(text, IP)) == ["双方应当遵循以下原则：\n（1）依法合规"]
+
+
+def test_necessary_is_not_must() -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + "项目包括焚烧所必须的预处理设施。", IP)) == []
