@@ -717,3 +717,17 @@ def test_the_items_of_a_list_of_principles_are_not_duties_of_their_own() -> None
 
 def test_necessary_is_not_must() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "项目包括焚烧所必须的预处理设施。", IP)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["甲方将其污水处理厂的特许经营权授予乙方。", "甲方特许乙方在特许期内独家经营本项目供水业务。"],
+)
+def test_a_grant_of_a_concession_is_a_commitment(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP)) == [sentence.rstrip("。")]
+
+
+def test_its_own_is_no_grant_without_a_transfer() -> None:
+    from extractors.rules import STRONG_MODAL
+
+    assert STRONG_MODAL.search("乙方将其营业执照复印件存档备查") is None
