@@ -384,6 +384,8 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             by_deadline = False
         elif split and not mode.english and _concrete(deadline) and not _splits(chunk, group_text, [], text, mode):
             by_deadline = True
+        elif not split and mode.contract and _instalment(chunk, [text[s.start : s.end] for s in current.spans]):
+            split = by_deadline = True  # …支付第一期30%，12个月后支付第二期35%: one item an instalment
         else:
             by_deadline = False
         if split:
@@ -406,6 +408,22 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
     if current.spans:
         groups.append(current)
     return groups
+
+
+#: the time an instalment of a payment schedule falls due, at the start of its chunk: 12个月后, 三十日内, 次年
+INSTALMENT_TIME = re.compile(
+    r"^(?:[\d０-９]+|[一二三四五六七八九十两]+)\s*(?:个)?(?:月|年|日|天|工作日|周)(?:后|内|以内)|^(?:次年|第二年|余款|尾款)"
+)
+
+
+def _instalment(chunk: str, group: list[str]) -> bool:
+    """Whether ``chunk`` is the next instalment of the payment or task the clause so far states: it opens with
+    its own time (12个月后, 余款) and a commitment verb follows, after a clause with such a verb."""
+    c = _strip_connector(chunk)
+    if not INSTALMENT_TIME.match(c) or not COMMIT_VERB.search(c):
+        return False
+    leads = _leads(group)
+    return any(COMMIT_VERB.search(g) for g, lead in zip(group, leads, strict=True) if not lead)
 
 
 def _time_only(chunk: str, deadline: Deadline) -> bool:

@@ -731,3 +731,18 @@ def test_its_own_is_no_grant_without_a_transfer() -> None:
     from extractors.rules import STRONG_MODAL
 
     assert STRONG_MODAL.search("乙方将其营业执照复印件存档备查") is None
+
+
+def test_each_instalment_of_a_payment_schedule_is_an_item() -> None:
+    sentence = "工程交付验收后，甲方支付首期40%的建设款，6个月后支付第二期30%，12个月后支付其余30%。"
+    result = _extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [
+        ("工程交付验收后，甲方支付首期40%的建设款", "甲方"),
+        ("6个月后支付第二期30%", "甲方"),
+        ("12个月后支付其余30%", "甲方"),
+    ]
+
+
+def test_a_time_phrase_without_a_payment_does_not_split() -> None:
+    sentence = "乙方应在开工前完成场地平整，3个月后按图纸要求进场施工。"
+    assert len(_extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP).obligations) == 1
