@@ -79,6 +79,8 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
     ("interpretation", re.compile(r"负责解释|由[^，。；]{1,25}解释$|解释权(?:归|属于)")),
     ("form_note", re.compile(r"^[（(【]?\s*(?:注|说明|填写说明)\s*[：:][^）)]{0,40}(?:写|填|选择|明确规定)")),
+    # a template's field left blank: 违约金的计算方法为：＿＿, 各方应得的数额＿＿, 交售时间是＿＿
+    ("form_field", re.compile(r"^(?=[^，。；]*(?:的|为|是|[：:]))[^，。；＿_]{2,20}?[：:]?\s*[＿_]{3,}$")),
     ("drawn_table", re.compile(r"[\u2500-\u257f]")),  # a table drawn with box characters: │承包│土地级别│
     ("template_note", re.compile(r"^[（(【]\s*注\s*[：:][^）)】]*[）)】]$")),
     (
@@ -142,11 +144,15 @@ COMMIT_VERB = re.compile(
 )
 #: a sum of money, written or left blank in a template (1100元, 6.5亿元, ＿＿万元)
 MONEY = re.compile(r"(?:\d[\d,.]*|[＿_]{2,})\s*(?:万|亿|千)?(?:元|美元|美金)")
+#: a sum that describes (合营公司的投资总额为人民币＿＿元), not one paid
+COPULA_SUM = re.compile(r"(?:为|是)\s*(?:人民币|美元|港币)?\s*(?:[\d０-９]|[＿_]{2,})")
 CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
 CONDITION_END = re.compile(r"(?:的|时|后|前|内|下|中|外|之际|期间|之后|以后|以前|之前)$")
 CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|当|经|待|自|根据|按照)")
+#: a title that names a duty as a noun: 甲方关于装饰、设备标准承诺的违约责任, 出租方的保证
+NOUN_TITLE = re.compile(r"^[^，。；：:]{2,38}的(?:承诺|违约责任|责任|义务|保证|权利和义务|权利义务)$")
 DUTY_HEADING = re.compile(
     r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
 )
@@ -525,6 +531,8 @@ def _classify(
         return None, None
     if EXCLUDE.search(t) and not LIABILITY.search(t.split("构成犯罪")[0]):
         return None, None
+    if DUTY_HEADING.match(re.sub(r"\s+", "", t).rstrip("；;。")) or NOUN_TITLE.search(t):
+        return None, None  # 甲方权利和义务； 甲方关于装饰标准承诺的违约责任: what a section is about
     if non_duty(t) is not None:
         return None, None
     core = _strip_connector(t)
@@ -576,7 +584,7 @@ def _classify(
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
-        if MONEY.search(t):
+        if MONEY.search(t) and not _describes_a_sum(t):
             return "commitment", None  # 按基数租金1100元缴纳: a payment of a stated sum
     return None, None
 
@@ -709,6 +717,15 @@ def _party_act(main: str) -> bool:
     return bool(_DUTY_VERB.match(rest) or VERB_START.match(rest) or COMMIT_VERB.match(rest))
 
 
+def _describes_a_sum(text: str) -> bool:
+    """Whether the chunk with the clause's sum describes it (合营公司的投资总额为人民币＿＿元) rather than commits a
+    party to it (甲、乙方的出资额共为人民币＿＿元, 首期投资不低于＿＿万元)."""
+    for chunk in re.split(r"[，,]", text):
+        if MONEY.search(chunk):
+            return bool(COPULA_SUM.search(chunk)) and not re.match(rf"(?:{_PRINCIPAL}|甲、乙方|各方)", chunk.strip())
+    return False
+
+
 def _main_chunk(text: str) -> str:
     parts = [p for p in re.split(r"[，,]", text) if p.strip()]
     for p in parts:
@@ -812,6 +829,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
     if _duty_list_owner(b):
         return False  # 市热线工作机构主要职责：the lead of a list of duties, not a title
+    if NOUN_TITLE.search(b):
+        return True
     if level == "article":
         if DUTY_HEADING.match(re.sub(r"\s+", "", b)):
             return True

@@ -414,6 +414,7 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("本协议及其附件须经市商务局批准。", "formality"),
         ("本合同应由双方法定代表人签字。", "formality"),
         ("本协议于2021年3月8日在某市签署。", "signing"),
+        ("滞纳金的计算方法为：＿＿＿＿", "form_field"),
     ],
 )
 def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
@@ -746,3 +747,20 @@ def test_each_instalment_of_a_payment_schedule_is_an_item() -> None:
 def test_a_time_phrase_without_a_payment_does_not_split() -> None:
     sentence = "乙方应在开工前完成场地平整，3个月后按图纸要求进场施工。"
     assert len(_extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP).obligations) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第九条　出租方关于消防设施正常使用的承诺\n",  # a title naming a duty as a noun
+        "１．甲方权利和义务；\n",  # an entry of a list of contents
+        "合资公司的注册资本为人民币＿＿＿＿元。\n",  # a sum described, not paid
+    ],
+)
+def test_titles_and_described_sums_are_not_duties(text: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + text, IP)) == []
+
+
+def test_a_partys_contribution_of_a_sum_is_a_duty() -> None:
+    sentence = "甲、乙方的出资额共为人民币＿＿＿＿元，作为合资公司的注册资本。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
