@@ -50,13 +50,15 @@ STRONG_MODAL = MaskedPattern(
         rf"{NEED}|"
         r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])|"
         rf"负总责|{RESPONSIBLE}|承诺|"
-        r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
+        r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|不准(?!确)|不许(?!可)|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
         r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险|(?<!权利和)(?<!权利与)(?<!权利、)(?<!权利)义务)|(?<=方)将(?!其)|(?<=方)将其(?=[^，。；]{0,40}?(?:出让|转让|移交|交付|授予|划拨|交给))|"
         r"(?<=方)特许(?=[^，。；]{0,8}方)|予以"
     )
 )
 BARE_SPLIT_MODAL = MaskedPattern(
-    re.compile(r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|严禁|禁止|务必|要(?![求点素件])")
+    re.compile(
+        r"应当|应(?![收付用急届诉对变聘征邀试])|须|必须|不得|不准(?!确)|不许(?!可)|严禁|禁止|务必|要(?![求点素件])"
+    )
 )
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = MaskedPattern(
@@ -485,12 +487,12 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         and not c.startswith("或")
         and not group_text.rstrip("，, ").endswith(CLAUSE_OBJECT)
         and _by_clause(stripped)
-        and not all(_leads(pieces))
-        and (group_modal or by_agent(group_text) or COMMIT_VERB.search(group_text))
+        and _acts("".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead))
     ):
         return True  # 按基数租金缴纳，不足部分由承租人抵补: another body acts
     np = subject_of(c)
-    if np and is_actor(np) and len(np) < len(c):
+    if np and is_actor(np) and len(np) < len(c) and not (mode.contract and c.startswith("由") and not group_modal):
+        # (…范围内的必要修改，由承包方负责: a topic without a modal is the 由-clause's own)
         after = c[len(np) :]
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
@@ -646,6 +648,14 @@ def _government_act(main: str) -> bool:
 
 #: verbs whose object is the clause after them: 双方同意，由合营公司签订…
 CLAUSE_OBJECT = ("同意", "约定", "商定", "确认")
+
+
+def _acts(text: str) -> bool:
+    """Whether ``text`` (a clause without its conditions) states an act: a modal, a permission, 由X or a
+    commitment verb."""
+    return bool(
+        text and (_modal(text, False) or _permission(text, False) or by_agent(text) or COMMIT_VERB.search(text))
+    )
 
 
 def _by_clause(chunk: str) -> bool:

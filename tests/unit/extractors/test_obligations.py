@@ -764,3 +764,13 @@ def test_titles_and_described_sums_are_not_duties(text: str) -> None:
 def test_a_partys_contribution_of_a_sum_is_a_duty() -> None:
     sentence = "甲、乙方的出资额共为人民币＿＿＿＿元，作为合资公司的注册资本。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_not_permitted_is_a_prohibition() -> None:
+    sentence = "承包的林地不得出租，不准改作建设用地。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["承包的林地不得出租", "不准改作建设用地"]
+
+
+def test_a_topic_before_a_by_clause_is_its_own() -> None:
+    sentence = "设备安装完成后，在质保期内的零星维修，由乙方负责。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
