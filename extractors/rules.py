@@ -148,6 +148,8 @@ COMMIT_VERB = re.compile(
 MONEY = re.compile(r"(?:\d[\d,.]*|[＿_]{2,})\s*(?:万|亿|千)?(?:元|美元|美金)")
 #: a sum that describes (合营公司的投资总额为人民币＿＿元), not one paid
 COPULA_SUM = re.compile(r"(?:为|是)\s*(?:人民币|美元|港币)?\s*(?:[\d０-９]|[＿_]{2,})")
+#: a filing with an authority, without a subject: 报当地劳动部门备案, 报审批机关批准
+REPORT_TO_AUTHORITY = re.compile(r"^(?:报|报送|提交|呈报)(?!告)[^，。；]{1,30}?(?:备案|批准|审批|核准|审查|审核|登记)")
 CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
@@ -580,6 +582,8 @@ def _classify(
         return "commitment", None
     if mode.contract and not in_sub_item and _party_act(_main_chunk(t)) and not EXEMPTION.search(t):
         return "declarative", None
+    if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(_main_chunk(t))):
+        return "commitment", None  # 劳动合同订立后，报当地劳动部门备案: a filing with an authority
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
         if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):

@@ -774,3 +774,16 @@ def test_not_permitted_is_a_prohibition() -> None:
 def test_a_topic_before_a_by_clause_is_its_own() -> None:
     sentence = "设备安装完成后，在质保期内的零星维修，由乙方负责。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["租赁合同签订后，报区商务局备案。", "年度财务报告经董事会审议后，报审批机关核准。"]
+)
+def test_a_filing_with_an_authority_is_a_duty_without_a_subject(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_report_is_no_filing() -> None:
+    from extractors.rules import REPORT_TO_AUTHORITY
+
+    assert REPORT_TO_AUTHORITY.match("报告董事会审批情况") is None
