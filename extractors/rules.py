@@ -158,7 +158,7 @@ CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|
 #: a title that names a duty as a noun: 甲方关于装饰、设备标准承诺的违约责任, 出租方的保证
 NOUN_TITLE = re.compile(r"^[^，。；：:]{2,38}的(?:承诺|违约责任|责任|义务|保证|权利和义务|权利义务)$")
 DUTY_HEADING = re.compile(
-    r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
+    r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任和义务|责任与义务|义务和责任|义务与责任|责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
 )
 
 #: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
@@ -715,9 +715,14 @@ CONTRACT_PARTY = re.compile(r"(?:方|人|公司|企业|董事会)$")
 EXEMPTION = re.compile(r"不(?:负|承担|予|再|受)")
 
 
+#: a short label a paragraph opens with before its clause: 一、项目情况：甲方提供…
+INLINE_LABEL = re.compile(r"^[^，。；：:（(]{2,8}[：:]")
+
+
 def _party_act(main: str) -> bool:
     """A contract clause that states what a party does without a modal: its subject is an actor (合营公司, 甲方,
     总经理) and a verb phrase follows it (合营公司按照…缴纳所得税, 副总经理协助总经理工作)."""
+    main = INLINE_LABEL.sub("", main)  # 项目情况：甲方提供…
     officer = _OFFICER_START.match(main)
     np = officer.group(0) if officer else subject_of(main)
     if not np or np.endswith("的") or np.startswith("由") or NOT_A_NAME.search(np):

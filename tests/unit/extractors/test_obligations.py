@@ -787,3 +787,14 @@ def test_a_report_is_no_filing() -> None:
     from extractors.rules import REPORT_TO_AUTHORITY
 
     assert REPORT_TO_AUTHORITY.match("报告董事会审批情况") is None
+
+
+def test_the_items_under_a_responsibilities_and_duties_heading_are_the_partys() -> None:
+    text = _CONTRACT_HEAD + "三、甲方责任和义务：\n1、为乙方办理施工许可提供必要帮助。\n"
+    result = _extract(text, IP)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [("为乙方办理施工许可提供必要帮助", "甲方")]
+
+
+def test_a_label_before_a_party_act_is_not_its_subject() -> None:
+    text = _CONTRACT_HEAD + "一、项目用地：甲方提供约20亩的工业用地。\n"
+    assert _texts(_extract(text, IP)) == ["项目用地：甲方提供约20亩的工业用地"]
