@@ -565,7 +565,9 @@ def _classify(
     if scope.duty and scope.owner:
         return "duty_section", None
     if sub_item_of_obligation and (
-        mode.contract or VERB_START.match(_strip_connector(t)) or (mode.regulation and _DUTY_VERB.match(t))
+        (mode.contract and (_DUTY_VERB.search(t) or COMMIT_VERB.search(t)))  # not 墙面保修＿月: a noun item
+        or VERB_START.match(_strip_connector(t))
+        or (mode.regulation and _DUTY_VERB.match(t))
     ):
         return "sub_item", None
     if mode.regulation and not in_sub_item and _duty_list_owner(t):

@@ -798,3 +798,13 @@ def test_the_items_under_a_responsibilities_and_duties_heading_are_the_partys() 
 def test_a_label_before_a_party_act_is_not_its_subject() -> None:
     text = _CONTRACT_HEAD + "一、项目用地：甲方提供约20亩的工业用地。\n"
     assert _texts(_extract(text, IP)) == ["项目用地：甲方提供约20亩的工业用地"]
+
+
+def test_noun_items_under_a_contract_duty_lead_are_not_duties() -> None:
+    text = _CONTRACT_HEAD + "第八条 乙方对下列设施承担保修责任：\n1．屋面防水　　保修　　年；\n2．外墙　保修　年。\n"
+    assert _texts(_extract(text, IP)) == ["乙方对下列设施承担保修责任：\n1．屋面防水　　保修　　年"]
+
+
+def test_verb_items_under_a_contract_duty_lead_still_are() -> None:
+    text = _CONTRACT_HEAD + "第八条 乙方应当履行下列义务：\n１．按月支付租金；\n２．办理消防验收。\n"
+    assert _texts(_extract(text, IP))[1:] == ["办理消防验收"]
