@@ -98,6 +98,13 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:订立|签订|签署)本(?:合同|协议)(?:书)?(?:，|以|如下|共同)"
         ),
     ),
+    (
+        "founding",  # the parties agree, under a law, to set up the company the contract is about
+        re.compile(
+            r"根据[^。；]{0,60}?(?:法|法规|规定|条例)[^。；]{0,20}?，[^，。；]{0,8}?同意(?:在[^，。；]{0,30})?(?:共同)?"
+            r"(?:投资)?(?:建立|设立|组建|举办|兴办)"
+        ),
+    ),
     ("signing", re.compile(r"^本(?:合同|协议)(?:书)?于[^，。；]*签(?:署|订|定)|签(?:署|订|定)本(?:合同|协议)(?:书)?$")),
     (
         "amendment",
@@ -150,6 +157,8 @@ MONEY = re.compile(r"(?:\d[\d,.]*|[＿_]{2,})\s*(?:万|亿|千)?(?:元|美元|�
 COPULA_SUM = re.compile(r"(?:为|是)\s*(?:人民币|美元|港币)?\s*(?:[\d０-９]|[＿_]{2,})")
 #: a filing with an authority, without a subject: 报当地劳动部门备案, 报审批机关批准
 REPORT_TO_AUTHORITY = re.compile(r"^(?:报|报送|提交|呈报)(?!告)[^，。；]{1,30}?(?:备案|批准|审批|核准|审查|审核|登记)")
+#: being answerable to someone (并对总经理负责) completes the duty before it; it starts no clause
+ACCOUNTABLE = re.compile(r"^对[^，。；]{1,20}负责[。；]?$")
 CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
@@ -478,7 +487,7 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         return True
     if group_permission_only and _modal(c, False) and not _permission(c, False):
         return True  # 乙方有权要求…，维修费用由乙方承担: the right does not veto the duty after it
-    if CONNECTOR.match(c) and group_modal:
+    if CONNECTOR.match(c) and group_modal and not ACCOUNTABLE.match(stripped):
         m = _modal(c, False)
         if m and "、" not in c[: m.start()]:
             return True

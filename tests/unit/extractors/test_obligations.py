@@ -415,6 +415,7 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("本合同应由双方法定代表人签字。", "formality"),
         ("本协议于2021年3月8日在某市签署。", "signing"),
         ("滞纳金的计算方法为：＿＿＿＿", "form_field"),
+        ("甲、乙方根据《中华人民共和国公司法》的规定，同意在某市共同投资设立某某科技有限公司。", "founding"),
     ],
 )
 def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
@@ -808,3 +809,8 @@ def test_noun_items_under_a_contract_duty_lead_are_not_duties() -> None:
 def test_verb_items_under_a_contract_duty_lead_still_are() -> None:
     text = _CONTRACT_HEAD + "第八条 乙方应当履行下列义务：\n１．按月支付租金；\n２．办理消防验收。\n"
     assert _texts(_extract(text, IP))[1:] == ["办理消防验收"]
+
+
+def test_being_answerable_to_someone_completes_the_duty_before_it() -> None:
+    sentence = "各部门经理负责本部门的日常工作，并对总经理负责。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
