@@ -132,7 +132,7 @@ LIABILITY = re.compile(
     r"依法追究(?!刑事)[^，。；]{0,6}责任|依法给予处分|给予[^，。；]{0,10}处分|责令(?:限期)?改正|依法(?:予以)?处理|"
     r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
 )
-BY_WHOM = re.compile(rf"由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
+BY_WHOM = re.compile(rf"(?<![理自缘事经来])由(?![于此衷])([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
 #: 由 that names no agent: 由于 (because), 由此, 由其, 理由/自由/缘由/事由/经由
 _BY = re.compile(r"(?<![理自缘事经来])由(?![于此其衷])")
 _NOT_AGENCY = re.compile(rf"^(?:{alternation(NOT_AGENCY)})")

@@ -209,3 +209,10 @@ def test_every_officer_acts_after_by(officer: str) -> None:
     from extractors.rules import by_agent
 
     assert by_agent(f"年度报告由{officer}组织编写") == officer
+
+
+@pytest.mark.parametrize(
+    "sentence", ["由于乙方提供的资料有误，工期顺延。", "经由甲方转交的文件，视为送达。", "缘由乙方承担。"]
+)
+def test_by_in_because_and_reason_names_no_agent(sentence: str) -> None:
+    assert BY_WHOM.search(sentence) is None
