@@ -415,6 +415,7 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("本合同应由双方法定代表人签字。", "formality"),
         ("本协议于2021年3月8日在某市签署。", "signing"),
         ("滞纳金的计算方法为：＿＿＿＿", "form_field"),
+        ("以划拨方式取得用地的，应当填划拨决定书的文号。", "form_instruction"),
         ("甲、乙方根据《中华人民共和国公司法》的规定，同意在某市共同投资设立某某科技有限公司。", "founding"),
     ],
 )
@@ -814,3 +815,10 @@ def test_verb_items_under_a_contract_duty_lead_still_are() -> None:
 def test_being_answerable_to_someone_completes_the_duty_before_it() -> None:
     sentence = "各部门经理负责本部门的日常工作，并对总经理负责。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_what_a_party_bears_as_a_noun_phrase_is_no_modal() -> None:
+    from extractors.rules import STRONG_MODAL
+
+    assert STRONG_MODAL.search("乙方对集体承担的义务相应减少") is None
+    assert STRONG_MODAL.search("乙方承担相应的保密义务") is not None
