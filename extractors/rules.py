@@ -275,6 +275,7 @@ def _modal(text: str, english: bool) -> re.Match[str] | None:
 
 def non_duty(text: str) -> str | None:
     """The kind of non-duty clause ``text`` is (validity, purpose, deeming …), or None."""
+    text = text.rstrip("。；;，, ")
     for kind, pattern in NON_DUTY:
         m = pattern.search(text)
         if m is None:

@@ -822,3 +822,9 @@ def test_what_a_party_bears_as_a_noun_phrase_is_no_modal() -> None:
 
     assert STRONG_MODAL.search("乙方对集体承担的义务相应减少") is None
     assert STRONG_MODAL.search("乙方承担相应的保密义务") is not None
+
+
+def test_a_non_duty_clause_is_recognised_before_its_full_stop() -> None:
+    from extractors.rules import non_duty
+
+    assert non_duty("由协议双方按照法定程序于2020年5月1日在某市签署本协议。") == "signing"
