@@ -273,11 +273,17 @@ def _modal(text: str, english: bool) -> re.Match[str] | None:
     return STRONG_MODAL.search(cleaned)
 
 
+#: the non-duty kinds that are written as a bracket of their own: （注：…）
+ASIDE_KINDS = ("template_note", "form_note")
+
+
 def non_duty(text: str) -> str | None:
     """The kind of non-duty clause ``text`` is (validity, purpose, deeming …), or None."""
     text = text.rstrip("。；;，, ")
+    outside = _ASIDE.sub(lambda m: " " * len(m.group(0)), text)
     for kind, pattern in NON_DUTY:
-        m = pattern.search(text)
+        # a bracketed aside (（以书面通知为准）) does not make its clause one, unless the clause is all aside
+        m = pattern.search(text if kind in ASIDE_KINDS else outside)
         if m is None:
             continue
         if kind == "deeming":

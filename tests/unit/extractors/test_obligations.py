@@ -828,3 +828,8 @@ def test_a_non_duty_clause_is_recognised_before_its_full_stop() -> None:
     from extractors.rules import non_duty
 
     assert non_duty("由协议双方按照法定程序于2020年5月1日在某市签署本协议。") == "signing"
+
+
+def test_a_precedence_in_an_aside_does_not_make_its_clause_one() -> None:
+    sentence = "乙方应在收到用地红线图（以书面通知为准）后30日内提交规划方案。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
