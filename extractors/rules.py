@@ -299,6 +299,7 @@ def _permission(text: str, english: bool) -> bool:
 
 
 _ASIDE = re.compile(r"[（(][^（()）]*[）)]")
+TRAILING_ASIDE = re.compile(r"[（(][^（()）]*[）)]$")
 
 
 def _permissive_asides_blanked(text: str) -> str:
@@ -307,7 +308,7 @@ def _permissive_asides_blanked(text: str) -> str:
 
 
 def _is_condition(chunk: str) -> bool:
-    c = chunk.rstrip("，,；;。 ")
+    c = TRAILING_ASIDE.sub("", chunk.rstrip("，,；;。 "))  # …闲置的（指未作工业用途）: the aside ends no condition
     return bool(CONDITION_END.search(c)) and not STRONG_MODAL.search(c)
 
 

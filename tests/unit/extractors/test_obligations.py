@@ -833,3 +833,8 @@ def test_a_non_duty_clause_is_recognised_before_its_full_stop() -> None:
 def test_a_precedence_in_an_aside_does_not_make_its_clause_one() -> None:
     sentence = "乙方应在收到用地红线图（以书面通知为准）后30日内提交规划方案。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_condition_ending_in_an_aside_stays_with_its_clause() -> None:
+    sentence = "厂房闲置超过一年的（指未投入生产使用），乙方须按每年每亩500元的标准支付闲置费。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
