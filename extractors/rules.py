@@ -299,6 +299,8 @@ def _permission(text: str, english: bool) -> bool:
 
 
 _ASIDE = re.compile(r"[（(][^（()）]*[）)]")
+#: a breakdown of a sum into parts: 投资总额为＿元，其中：现金＿元；设备＿元
+BREAKDOWN = re.compile(r"其中[：:]")
 TRAILING_ASIDE = re.compile(r"[（(][^（()）]*[）)]$")
 
 
@@ -1093,7 +1095,22 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     for r_start, r_end, note in regions:
         for s in sentences(text, r_start, r_end, english=english):
             sent_spans.append((s, note or doc.line_notes.get(at.index)))
-    return _merge_liability(text, sent_spans)
+    return _merge_breakdown(text, _merge_liability(text, sent_spans))
+
+
+def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
+    """``投资总额为＿元，其中：现金＿元；设备＿元；其他＿元`` is one item: the parts of a breakdown (其中：) are noun
+    phrases of the sentence that opens it, not sentences of their own."""
+    out: list[tuple[Span, Note | None]] = []
+    in_breakdown = False
+    for span, note in sents:
+        body = text[span.start : span.end]
+        if in_breakdown and len(body) <= 40 and not STRONG_MODAL.search(body) and not COMMIT_VERB.search(body):
+            out[-1] = (Span(out[-1][0].start, span.end), out[-1][1])  # a further part: 设备＿元；
+            continue
+        out.append((span, note))
+        in_breakdown = bool(BREAKDOWN.search(body))
+    return out
 
 
 def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note: Note | None) -> bool:

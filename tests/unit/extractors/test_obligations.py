@@ -838,3 +838,14 @@ def test_a_precedence_in_an_aside_does_not_make_its_clause_one() -> None:
 def test_a_condition_ending_in_an_aside_stays_with_its_clause() -> None:
     sentence = "厂房闲置超过一年的（指未投入生产使用），乙方须按每年每亩500元的标准支付闲置费。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_the_parts_of_a_breakdown_stay_with_the_sum_they_break_down() -> None:
+    text = (
+        _CONTRACT_HEAD
+        + "乙方投资＿＿万元，其中：货币＿＿万元；设备＿＿万元；专利技术＿＿万元。\n乙方应按期缴纳出资。\n"
+    )
+    assert _texts(_extract(text, IP)) == [
+        "乙方投资＿＿万元，其中：货币＿＿万元；设备＿＿万元；专利技术＿＿万元",
+        "乙方应按期缴纳出资",
+    ]
