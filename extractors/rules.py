@@ -467,6 +467,10 @@ def _chunk_deadline(chunk: str, mode: DocumentMode, anchor: date | None) -> Dead
     return resolve_deadline(chunk, anchor, year=mode.year)
 
 
+#: the length (characters) up to which the last chunk of a sentence is a complement, not a clause
+SHORT_COMPLEMENT = 5
+
+
 def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode: DocumentMode) -> bool:
     if mode.english:
         c = chunk.strip()
@@ -482,6 +486,8 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
             return bool(re.search(r"\bshall\b|\bmust\b|\bwill\b", look, re.I))
         return False
     pieces = [p for p in re.split(r"(?<=[，,])", group_text) if p.strip()]
+    if not following and len(_strip_connector(chunk.strip()).rstrip("。；;，, ")) <= SHORT_COMPLEMENT:
+        return False  # …提交设计文件，并承担责任: a very short complement stays with its clause
     if all(_leads(pieces)):
         return False  # only conditions so far: they belong to the clause that follows
     group_modal = (

@@ -849,3 +849,8 @@ def test_the_parts_of_a_breakdown_stay_with_the_sum_they_break_down() -> None:
         "乙方投资＿＿万元，其中：货币＿＿万元；设备＿＿万元；专利技术＿＿万元",
         "乙方应按期缴纳出资",
     ]
+
+
+def test_a_very_short_complement_stays_with_its_clause() -> None:
+    sentence = "乙方应于每月5日前报送统计报表，并承担责任。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
