@@ -261,8 +261,8 @@ class _Group:
 
 # --------------------------------------------------------------------------------------------- helpers
 #: what no modal of a clause's own is in: a consent it is conditional on (经甲方同意), a duty it is exempted from
-#: (甲方无须承担责任, 乙方不必提供担保)
-EXEMPTED = re.compile(r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*")
+#: (甲方无须承担责任, 乙方不必提供担保), the exception it is stated beside (除应履行的义务外，甲方有权…)
+EXEMPTED = re.compile(r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*|除[^，。；]{1,30}外(?=[，,])")
 
 
 def _modal(text: str, english: bool) -> re.Match[str] | None:
@@ -319,6 +319,8 @@ def _is_condition(chunk: str) -> bool:
 LEAD_START = re.compile(
     r"^(?:如果|如若|假如|倘若|若|如(?![期实数约下])|凡|一旦|为了|为(?=保证|确保|保障|便于|履行|使))"
 )
+#: an exception a clause opens with, whatever modal it holds: 除应继续履行外，还应…
+EXCEPTION = re.compile(r"^除[^，。；]{1,30}外[，,]?$")
 #: a further part of the condition: 如乙方未按期交付，或交付的设备不合格，…
 LEAD_CONTINUES = re.compile(r"^(?:或者|或|且|并且|以及)")
 
@@ -330,7 +332,7 @@ def _leads(pieces: list[str]) -> list[bool]:
     out: list[bool] = []
     for piece in pieces:
         c = piece.strip()
-        if _is_condition(c):
+        if _is_condition(c) or EXCEPTION.match(c):
             out.append(True)
         elif LEAD_START.match(c):
             modal = _modal(c, False)

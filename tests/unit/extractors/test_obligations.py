@@ -854,3 +854,10 @@ def test_the_parts_of_a_breakdown_stay_with_the_sum_they_break_down() -> None:
 def test_a_very_short_complement_stays_with_its_clause() -> None:
     sentence = "乙方应于每月5日前报送统计报表，并承担责任。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_an_exception_opens_the_clause_and_its_modal_is_not_the_clauses() -> None:
+    late = "乙方逾期交付的，除应继续交付外，还应按日支付违约金。"
+    assert _texts(_extract(_CONTRACT_HEAD + late, IP)) == [late.rstrip("。")]
+    right = "乙方擅自转租的，除应赔偿损失外，甲方有权解除合同。"
+    assert _texts(_extract(_CONTRACT_HEAD + right, IP)) == []
