@@ -20,8 +20,11 @@ from pathlib import Path
 
 __all__ = [
     "AGENT_VERBS",
+    "COMPETENCES",
     "COMPOUNDS",
     "NEED",
+    "NOT_AGENCY",
+    "OFFICERS",
     "PRINCIPAL_LABELS",
     "RESPONSIBLE",
     "MaskedPattern",
@@ -49,6 +52,15 @@ AGENT_VERBS = (
     "承担", "负责", "承继", "支付", "返还", "提供", "办理", "缴纳", "给予", "补偿", "赔偿", "组织", "实施", "协调",
     "完成", "责令", "依法",
 )  # fmt: skip
+#: what follows 由X when X does not act: 由X组成 (content), 由X解释, a cause (由X原因造成, 由X引起)
+NOT_AGENCY = ("组成", "构成", "解释", "原因", "过错", "引起", "造成", "导致", "产生", "所", "的", "作为")
+#: what 由X does when the clause gives X a power, not a duty: an appointment (董事长由甲方委派, 由董事会聘请)
+#: or a decision (由董事会决定, 由双方协商决定) — possibly after an adverb (另行, 协商)
+COMPETENCES = (
+    "委派", "推荐", "聘请", "聘任", "任命", "选举", "提名", "担任", "决定", "讨论", "审议", "批准", "判决", "裁决",
+)  # fmt: skip
+#: the officers of a contract's company who act in its clauses (由董事长召集, 由总经理组织编制)
+OFFICERS = ("董事长", "副董事长", "总经理", "副总经理", "经理", "厂长", "总会计师", "审计师")
 #: the principal parties' labels that a clause's subject may be (the one it owes a duty as)
 PRINCIPAL_LABELS = ("甲乙双方", "甲方", "乙方", "丙方", "项目公司", "社会资本方")
 #: 负责 as a duty, not in 负责同志/负责人 or a relative clause (负责…的部门)
@@ -57,12 +69,12 @@ RESPONSIBLE = r"负责(?!同志|人)(?![^，。；]{0,25}?的(?:部门|机构|�
 NEED = r"(?<![所必急按无])需(?!求)"
 #: 应 as a modal, not in 相应/对应/供应/响应/适应/反应/效应/答应/理应/回应 or
 #: 应收/应付/应用/应急/应届/应诉/应对/应变/应聘/应征/应邀/应试
-SHALL = r"(?<![相对供响适反效答理回])应(?![收付用急届诉对变聘征邀试])"
+SHALL = r"(?<![相对供响适反效答理回])应(?![收用急届诉对变聘征邀试]|付(?!\s*[给清还]))"  # 应付给/应付清: a duty
 #: 要 as a modal, not in 重要/主要/需要/纪要/摘要/纲要/提要/只要/必要/首要/不要/想要/简要/概要/扼要/机要 or
 #: 要求/要点/要素/要件/要闻/要是/要么/要害/要职/要务/要领/要旨
 HAVE_TO = r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])"
-#: 须 as a modal, not in 须知
-MUST = r"须(?!知)"
+#: 须 as a modal, not in 须知 (必须 is a marker of its own)
+MUST = r"(?<!必)须(?!知)"
 
 #: marker → compounds that contain it but are another word
 COMPOUNDS: dict[str, tuple[str, ...]] = {

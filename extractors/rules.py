@@ -26,15 +26,19 @@ from datetime import date
 from extractors.deadlines import resolve_deadline
 from extractors.lexicon import (
     AGENT_VERBS,
+    COMPETENCES,
     HAVE_TO,
     MUST,
     NEED,
+    NOT_AGENCY,
+    OFFICERS,
     PRINCIPAL_LABELS,
     RESPONSIBLE,
     SHALL,
     MaskedPattern,
     alternation,
     load_words,
+    mask,
 )
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
@@ -45,28 +49,31 @@ __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 # --------------------------------------------------------------------------------------------- lexicon
 STRONG_MODAL = MaskedPattern(
     re.compile(
-        rf"应当|{SHALL}|{MUST}|必须|务必|有责任|"
+        rf"应当|{SHALL}|{MUST}|必须(?!的)|务必|有责任|"
         rf"{NEED}|"
         rf"{HAVE_TO}|"
         rf"负总责|{RESPONSIBLE}|承诺|"
-        r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
-        r"由[^，。；]{1,30}?承担|(?<!不)承担[^，。；]{0,12}(?:费用|责任|损失|成本|风险)|(?<=方)将(?!其)|予以"
+        r"(?<!提供)(?<!作为)保证(?![金书期人])|确保|不得|不准(?!确)|不许(?!可)|严禁|禁止|(?<!经)同意(?!的)|给予|授予|有义务|负有[^，。；]{0,30}?(?:义务|责任)|"
+        r"由[^，。；]{1,30}?承担|(?<!不)承担(?!的)[^，。；]{0,12}(?:费用|责任|损失|成本|风险|(?<!权利和)(?<!权利与)(?<!权利、)(?<!权利)义务)|(?<=方)将(?!其)|(?<=方)将其(?=[^，。；]{0,40}?(?:出让|转让|移交|交付|授予|划拨|交给))|"
+        r"(?<=方)特许(?=[^，。；]{0,8}方)|予以"
     )
 )
-BARE_SPLIT_MODAL = MaskedPattern(re.compile(rf"应当|{SHALL}|{MUST}|必须|不得|严禁|禁止|务必|{HAVE_TO}"))
+BARE_SPLIT_MODAL = MaskedPattern(
+    re.compile(rf"应当|{SHALL}|{MUST}|必须|不得|不准(?!确)|不许(?!可)|严禁|禁止|务必|{HAVE_TO}")
+)
 WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = MaskedPattern(
     re.compile(
-        r"有权|可以|可适当|享有|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
-        r"可(?=[向对在按将于]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
+        r"有权|可以|可适当|享有|拥有[^，。；]{0,20}权|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
+        r"可(?=[向对在按将于由]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
     ),
     ("有权", "可", "可以"),
 )
 REFERRAL = re.compile(r"从其规定|从其约定|另有规定的除外|另有约定的除外|(?:依照|按照|适用)其规定")
 EXCLUDE = re.compile(
-    r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效)|起施行|"
+    r"是指|所称|系指|本(?:条例|办法|规定|协议|合同|方案)自[^，。；]{0,20}(?:起施行|生效(?!之日))|起施行|"
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
-    r"未尽事宜|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
+    r"未尽事宜|未尽事项|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
@@ -75,10 +82,14 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
     ("interpretation", re.compile(r"负责解释|由[^，。；]{1,25}解释$|解释权(?:归|属于)")),
     ("form_note", re.compile(r"^[（(【]?\s*(?:注|说明|填写说明)\s*[：:][^）)]{0,40}(?:写|填|选择|明确规定)")),
+    # a template's field left blank: 违约金的计算方法为：＿＿, 各方应得的数额＿＿, 交售时间是＿＿
+    ("form_field", re.compile(r"^(?=[^，。；]*(?:的|为|是|[：:]))[^，。；＿_]{2,20}?[：:]?\s*[＿_]{3,}$")),
+    ("drawn_table", re.compile(r"[\u2500-\u257f]")),  # a table drawn with box characters: │承包│土地级别│
+    ("template_note", re.compile(r"^[（(【]\s*注\s*[：:][^）)】]*[）)】]$")),
     (
         "form_instruction",
         re.compile(
-            r"根据(?:实际|具体)情况(?:具体)?(?:写|填|选择)|(?:在空格|空格部位|空白处)[^，。；]{0,6}(?:打|填|划)|填明|选择√|打×"
+            r"根据(?:实际|具体)情况(?:具体)?(?:写|填|选择)|(?:应当?|须)填(?![写报表])|(?:在空格|空格部位|空白处)[^，。；]{0,6}(?:打|填|划)|填明|选择√|打×"
         ),
     ),
     (
@@ -88,6 +99,14 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:订立|签订|签署)本(?:合同|协议)(?:书)?(?:，|以|如下|共同)"
         ),
     ),
+    (
+        "founding",  # the parties agree, under a law, to set up the company the contract is about
+        re.compile(
+            r"根据[^。；]{0,60}?(?:法|法规|规定|条例)[^。；]{0,20}?，[^，。；]{0,8}?同意(?:在[^，。；]{0,30})?(?:共同)?"
+            r"(?:投资)?(?:建立|设立|组建|举办|兴办)"
+        ),
+    ),
+    ("signing", re.compile(r"^本(?:合同|协议)(?:书)?于[^，。；]*签(?:署|订|定)|签(?:署|订|定)本(?:合同|协议)(?:书)?$")),
     (
         "amendment",
         re.compile(
@@ -99,6 +118,13 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
     ),
     ("deeming", re.compile(r"视为|视同|即为")),
+    (
+        "formality",  # the contract itself must be approved, notarised or signed: 本合同须经…批准
+        re.compile(
+            r"^本(?:合同|协议)(?:书)?[^。；]{0,20}?(?:均|应当?|须|需|必须)(?:经|由)[^，。；]{0,30}?"
+            r"(?:批准|公证|鉴证|签字|签章|盖章)"
+        ),
+    ),
     ("precedence", re.compile(r"以[^，。；]{1,20}为准|优先适用|具有同等(?:法律)?效力")),
     ("guiding", re.compile(r"坚持以[^，。；]{2,40}为(?:指导|统领|根本遵循)|指导思想")),
 )
@@ -107,7 +133,12 @@ LIABILITY = re.compile(
     r"依法追究(?!刑事)[^，。；]{0,6}责任|依法给予处分|给予[^，。；]{0,10}处分|责令(?:限期)?改正|依法(?:予以)?处理|"
     r"依法处罚|予以处罚|处[^，。；]{0,20}罚款"
 )
-BY_WHOM = re.compile(rf"由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
+BY_WHOM = re.compile(rf"(?<![理自缘事经来])由(?![于此衷])([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})")
+#: 由 that names no agent: 由于 (because), 由此, 由其, 理由/自由/缘由/事由/经由
+_BY = re.compile(r"(?<![理自缘事经来])由(?![于此其衷])")
+_NOT_AGENCY = re.compile(rf"^(?:{alternation(NOT_AGENCY)})")
+_OFFICER_START = re.compile(alternation(sorted(OFFICERS, key=len, reverse=True)))
+_COMPETENCE = re.compile(rf"^[^，。；]{{0,4}}?(?:{alternation(COMPETENCES)})")
 TASK_START = re.compile(
     r"^(?:依法|依规|对|通过|按程序|将|把|建立|推进|推动|加强|加大|进行|实施|开展|组织|负责|做好|完善|健全|制定|监督|督促|"
     r"审计|提供|予以|采取|会同|依据|按照|依照|向|及时|定期|每年)"
@@ -121,13 +152,23 @@ COMMIT_VERB = re.compile(
     r"(?:提供|返还|支付|付清|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
     r"解决|投资|建成|不低于|不少于|达到)(?!的)"
 )
+#: a sum of money, written or left blank in a template (1100元, 6.5亿元, ＿＿万元)
+MONEY = re.compile(r"(?:\d[\d,.]*|[＿_]{2,})\s*(?:万|亿|千)?(?:元|美元|美金)")
+#: a sum that describes (合营公司的投资总额为人民币＿＿元), not one paid
+COPULA_SUM = re.compile(r"(?:为|是)\s*(?:人民币|美元|港币)?\s*(?:[\d０-９]|[＿_]{2,})")
+#: a filing with an authority, without a subject: 报当地劳动部门备案, 报审批机关批准
+REPORT_TO_AUTHORITY = re.compile(r"^(?:报|报送|提交|呈报)(?!告)[^，。；]{1,30}?(?:备案|批准|审批|核准|审查|审核|登记)")
+#: being answerable to someone (并对总经理负责) completes the duty before it; it starts no clause
+ACCOUNTABLE = re.compile(r"^对[^，。；]{1,20}负责[。；]?$")
 CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|或者|另)")
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
 CONDITION_END = re.compile(r"(?:的|时|后|前|内|下|中|外|之际|期间|之后|以后|以前|之前)$")
 CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|当|经|待|自|根据|按照)")
+#: a title that names a duty as a noun: 甲方关于装饰、设备标准承诺的违约责任, 出租方的保证
+NOUN_TITLE = re.compile(r"^[^，。；：:]{2,38}的(?:承诺|违约责任|责任|义务|保证|权利和义务|权利义务)$")
 DUTY_HEADING = re.compile(
-    r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
+    r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任和义务|责任与义务|义务和责任|义务与责任|责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
 )
 
 #: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
@@ -220,18 +261,30 @@ class _Group:
 
 
 # --------------------------------------------------------------------------------------------- helpers
+#: what no modal of a clause's own is in: a consent it is conditional on (经甲方同意), a duty it is exempted from
+#: (甲方无须承担责任, 乙方不必提供担保), the exception it is stated beside (除应履行的义务外，甲方有权…)
+EXEMPTED = re.compile(r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*|除[^，。；]{1,30}外(?=[，,])")
+
+
 def _modal(text: str, english: bool) -> re.Match[str] | None:
     if english:
         cleaned = EN_PERMISSION.sub(lambda m: " " * len(m.group(0)), text)
         return EN_MODAL.search(cleaned)
-    cleaned = re.sub(r"经[^，。；]{0,12}同意", lambda m: " " * len(m.group(0)), text)
+    cleaned = EXEMPTED.sub(lambda m: " " * len(m.group(0)), text)
     return STRONG_MODAL.search(cleaned)
+
+
+#: the non-duty kinds that are written as a bracket of their own: （注：…）
+ASIDE_KINDS = ("template_note", "form_note")
 
 
 def non_duty(text: str) -> str | None:
     """The kind of non-duty clause ``text`` is (validity, purpose, deeming …), or None."""
+    text = text.rstrip("。；;，, ")
+    outside = _ASIDE.sub(lambda m: " " * len(m.group(0)), text)
     for kind, pattern in NON_DUTY:
-        m = pattern.search(text)
+        # a bracketed aside (（以书面通知为准）) does not make its clause one, unless the clause is all aside
+        m = pattern.search(text if kind in ASIDE_KINDS else outside)
         if m is None:
             continue
         if kind == "deeming":
@@ -246,9 +299,48 @@ def _permission(text: str, english: bool) -> bool:
     return bool((EN_PERMISSION if english else PERMISSION).search(text))
 
 
+_ASIDE = re.compile(r"[（(][^（()）]*[）)]")
+#: a breakdown of a sum into parts: 投资总额为＿元，其中：现金＿元；设备＿元
+BREAKDOWN = re.compile(r"其中[：:]")
+TRAILING_ASIDE = re.compile(r"[（(][^（()）]*[）)]$")
+
+
+def _permissive_asides_blanked(text: str) -> str:
+    """``text`` with its bracketed asides that grant a permission blanked out (same length)."""
+    return _ASIDE.sub(lambda m: " " * len(m.group(0)) if PERMISSION.search(m.group(0)) else m.group(0), text)
+
+
 def _is_condition(chunk: str) -> bool:
-    c = chunk.rstrip("，,；;。 ")
+    c = TRAILING_ASIDE.sub("", chunk.rstrip("，,；;。 "))  # …闲置的（指未作工业用途）: the aside ends no condition
     return bool(CONDITION_END.search(c)) and not STRONG_MODAL.search(c)
+
+
+#: the start of a condition or purpose a clause opens with (如乙方未按期付款，… / 为保证合同的履行，…); 如期/如实/
+#: 如数/如约/如下 are adverbs of the clause itself
+LEAD_START = re.compile(
+    r"^(?:如果|如若|假如|倘若|若|如(?![期实数约下])|凡|一旦|为了|为(?=保证|确保|保障|便于|履行|使))"
+)
+#: an exception a clause opens with, whatever modal it holds: 除应继续履行外，还应…
+EXCEPTION = re.compile(r"^除[^，。；]{1,30}外[，,]?$")
+#: a further part of the condition: 如乙方未按期交付，或交付的设备不合格，…
+LEAD_CONTINUES = re.compile(r"^(?:或者|或|且|并且|以及)")
+
+
+def _leads(pieces: list[str]) -> list[bool]:
+    """For each comma chunk of a clause, whether it belongs to the condition or purpose the clause opens with:
+    a chunk ending in 的/时/后 without a modal, one starting with 如/若/为了 (its modal, 为保证…, is the
+    purpose's), and the chunks that continue such a chunk with 或/且."""
+    out: list[bool] = []
+    for piece in pieces:
+        c = piece.strip()
+        if _is_condition(c) or EXCEPTION.match(c):
+            out.append(True)
+        elif LEAD_START.match(c):
+            modal = _modal(c, False)
+            out.append(modal is None or c.startswith("为") or modal.group(0) in WEAK_MODALS)
+        else:
+            out.append(bool(out and out[-1] and LEAD_CONTINUES.match(c) and _modal(c, False) is None))
+    return out
 
 
 def _concrete(deadline: Deadline) -> bool:
@@ -306,7 +398,7 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
         if not split and not mode.english and _concrete(deadline) and deadline != current_deadline and not time_only:
             stripped = _strip_connector(chunk)
             starts_modal = bool(STRONG_MODAL.match(stripped))
-            has_main = any(not _is_condition(text[s.start : s.end]) for s in current.spans)
+            has_main = not all(_leads([text[s.start : s.end] for s in current.spans]))
             group_modal = _modal(group_text, False)
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
             adverbial = bool(re.match(r"^(?:在|于|自|从)", chunk.strip()))
@@ -324,12 +416,15 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             by_deadline = False
         elif split and not mode.english and _concrete(deadline) and not _splits(chunk, group_text, [], text, mode):
             by_deadline = True
+        elif not split and mode.contract and _instalment(chunk, [text[s.start : s.end] for s in current.spans]):
+            split = by_deadline = True  # …支付第一期30%，12个月后支付第二期35%: one item an instalment
         else:
             by_deadline = False
         if split:
             # conditions written just before the new clause belong to it
             moved: list[Span] = []
-            while len(current.spans) > 1 and _is_condition(text[current.spans[-1].start : current.spans[-1].end]):
+            leads = _leads([text[s.start : s.end] for s in current.spans])
+            while len(current.spans) > 1 and leads.pop():
                 moved.insert(0, current.spans.pop())
             if current.spans:
                 groups.append(current)
@@ -347,6 +442,22 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
     return groups
 
 
+#: the time an instalment of a payment schedule falls due, at the start of its chunk: 12个月后, 三十日内, 次年
+INSTALMENT_TIME = re.compile(
+    r"^(?:[\d０-９]+|[一二三四五六七八九十两]+)\s*(?:个)?(?:月|年|日|天|工作日|周)(?:后|内|以内)|^(?:次年|第二年|余款|尾款)"
+)
+
+
+def _instalment(chunk: str, group: list[str]) -> bool:
+    """Whether ``chunk`` is the next instalment of the payment or task the clause so far states: it opens with
+    its own time (12个月后, 余款) and a commitment verb follows, after a clause with such a verb."""
+    c = _strip_connector(chunk)
+    if not INSTALMENT_TIME.match(c) or not COMMIT_VERB.search(c):
+        return False
+    leads = _leads(group)
+    return any(COMMIT_VERB.search(g) for g, lead in zip(group, leads, strict=True) if not lead)
+
+
 def _time_only(chunk: str, deadline: Deadline) -> bool:
     """A chunk that is nothing but a time phrase (到2020年，) belongs to the clause it introduces."""
     if not _concrete(deadline) or not deadline.text:
@@ -357,6 +468,10 @@ def _time_only(chunk: str, deadline: Deadline) -> bool:
 
 def _chunk_deadline(chunk: str, mode: DocumentMode, anchor: date | None) -> Deadline:
     return resolve_deadline(chunk, anchor, year=mode.year)
+
+
+#: the length (characters) up to which the last chunk of a sentence is a complement, not a clause
+SHORT_COMPLEMENT = 5
 
 
 def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode: DocumentMode) -> bool:
@@ -374,7 +489,9 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
             return bool(re.search(r"\bshall\b|\bmust\b|\bwill\b", look, re.I))
         return False
     pieces = [p for p in re.split(r"(?<=[，,])", group_text) if p.strip()]
-    if all(_is_condition(p) for p in pieces):
+    if not following and len(_strip_connector(chunk.strip()).rstrip("。；;，, ")) <= SHORT_COMPLEMENT:
+        return False  # …提交设计文件，并承担责任: a very short complement stays with its clause
+    if all(_leads(pieces)):
         return False  # only conditions so far: they belong to the clause that follows
     group_modal = (
         _modal(group_text, False) is not None or _permission(group_text, False) or bool(REFERRAL.search(group_text))
@@ -389,14 +506,23 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         return True
     if group_permission_only and _modal(c, False) and not _permission(c, False):
         return True  # 乙方有权要求…，维修费用由乙方承担: the right does not veto the duty after it
-    if CONNECTOR.match(c) and group_modal:
+    if CONNECTOR.match(c) and group_modal and not ACCOUNTABLE.match(stripped):
         m = _modal(c, False)
         if m and "、" not in c[: m.start()]:
             return True
         if re.match(r"^并(?:配合|协助|保证|确保|负责|承担|提供)", c):
             return True
+    if (
+        mode.contract
+        and not c.startswith("或")
+        and not group_text.rstrip("，, ").endswith(CLAUSE_OBJECT)
+        and _by_clause(stripped)
+        and _acts("".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead))
+    ):
+        return True  # 按基数租金缴纳，不足部分由承租人抵补: another body acts
     np = subject_of(c)
-    if np and is_actor(np) and len(np) < len(c):
+    if np and is_actor(np) and len(np) < len(c) and not (mode.contract and c.startswith("由") and not group_modal):
+        # (…范围内的必要修改，由承包方负责: a topic without a modal is the 由-clause's own)
         after = c[len(np) :]
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
@@ -437,6 +563,8 @@ def _classify(
         return None, None
     if EXCLUDE.search(t) and not LIABILITY.search(t.split("构成犯罪")[0]):
         return None, None
+    if DUTY_HEADING.match(re.sub(r"\s+", "", t).rstrip("；;。")) or NOUN_TITLE.search(t):
+        return None, None  # 甲方权利和义务； 甲方关于装饰标准承诺的违约责任: what a section is about
     if non_duty(t) is not None:
         return None, None
     core = _strip_connector(t)
@@ -445,6 +573,7 @@ def _classify(
     liability = LIABILITY.search(t)
     if liability:
         return "liability", liability.group(0)
+    t = _permissive_asides_blanked(t)  # （仅可由X承担的除外）: its permission and its duty are the aside's own
     modal = _modal(t, False)
     referral = REFERRAL.search(t)
     if referral and (modal is None or modal.start() > referral.start()):
@@ -464,7 +593,9 @@ def _classify(
     if scope.duty and scope.owner:
         return "duty_section", None
     if sub_item_of_obligation and (
-        mode.contract or VERB_START.match(_strip_connector(t)) or (mode.regulation and _DUTY_VERB.match(t))
+        (mode.contract and (_DUTY_VERB.search(t) or COMMIT_VERB.search(t)))  # not 墙面保修＿月: a noun item
+        or VERB_START.match(_strip_connector(t))
+        or (mode.regulation and _DUTY_VERB.match(t))
     ):
         return "sub_item", None
     if mode.regulation and not in_sub_item and _duty_list_owner(t):
@@ -477,12 +608,20 @@ def _classify(
         continues = bool(TASK_START.match(main) or _DUTY_VERB.match(main))  # the previous clause's subject
         if (np is None or not is_actor(np)) and scope.last_was_obligation and continues:
             return "declarative", None
+    if mode.contract and by_agent(t):
+        return "commitment", None
+    if mode.contract and not in_sub_item and _party_act(_main_chunk(t)) and not EXEMPTION.search(t):
+        return "declarative", None
+    if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(_main_chunk(t))):
+        return "commitment", None  # 劳动合同订立后，报当地劳动部门备案: a filing with an authority
     if mode.contract and COMMIT_VERB.search(t):
         np = subject_of(_main_chunk(t))
         if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
             return "commitment", None
+        if MONEY.search(t) and not _describes_a_sum(t):
+            return "commitment", None  # 按基数租金1100元缴纳: a payment of a stated sum
     return None, None
 
 
@@ -541,6 +680,101 @@ def _government_act(main: str) -> bool:
     return len(rest) >= 2 and not DESCRIPTIVE_PREDICATE.match(rest)
 
 
+#: verbs whose object is the clause after them: 双方同意，由合营公司签订…
+CLAUSE_OBJECT = ("同意", "约定", "商定", "确认")
+
+
+def _acts(text: str) -> bool:
+    """Whether ``text`` (a clause without its conditions) states an act: a modal, a permission, 由X or a
+    commitment verb."""
+    return bool(
+        text and (_modal(text, False) or _permission(text, False) or by_agent(text) or COMMIT_VERB.search(text))
+    )
+
+
+def _by_clause(chunk: str) -> bool:
+    """Whether a comma chunk is a clause of its own whose actor 由 names (不足部分由乙方抵补, 由甲方另行安排)."""
+    m = _BY.search(chunk)
+    return m is not None and m.start() <= 8 and by_agent(chunk[m.start() :]) is not None
+
+
+def _shortest_actor(text: str) -> int:
+    """The length of the shortest actor ``text`` starts with (甲方, 董事长, 承租人), 0 if none."""
+    officer = _OFFICER_START.match(text)
+    if officer:
+        return officer.end()
+    for k in range(2, min(16, len(text)) + 1):
+        if is_actor(text[:k]):
+            return k
+    return 0
+
+
+def by_agent(text: str) -> str | None:
+    """The body a contract clause says acts, with any verb: 由甲方另行统一安排, 由乙方与保证人议定,
+    由董事长召集并主持 — the actor after 由 (conjoined actors: 由甲方、乙方、项目公司) that a verb phrase
+    follows. None when 由 names a cause (由于, 由乙方原因造成), a composition (由…组成) or starts a relative
+    clause (由甲方提供的资料)."""
+    for m in _BY.finditer(text):
+        rest = re.split(r"[，,。；;]", text[m.end() :], maxsplit=1)[0]
+        end = _shortest_actor(rest)
+        head = _shortest_actor(rest[end:]) if end else 0
+        if head and is_actor(rest[end : end + head]) and not _DUTY_VERB.match(rest[end:]):
+            end += head  # 合作公司董事会: a body of the actor
+        while end and end < len(rest) - 1 and rest[end] in "、和与及同":
+            more = _shortest_actor(rest[end + 1 :])
+            if not more:
+                break
+            end += 1 + more
+        if not end:
+            continue
+        verb = rest[end:]
+        if len(verb) < 2 or _NOT_AGENCY.match(verb) or _COMPETENCE.match(verb) or "的" in verb[:5]:
+            continue
+        if re.search(r"的(?:占|为|是)|的$", verb) or re.search(r"已$", text[: m.start()]):
+            continue
+        return rest[:end]
+    return None
+
+
+#: what a contract's own party ends with, as a clause subject: a label (甲方, 各方, 承租人), the company the
+#: contract sets up (合营公司) — not a public body the contract only mentions
+CONTRACT_PARTY = re.compile(r"(?:方|人|公司|企业|董事会)$")
+
+
+#: a clause that says what a party need not do: 甲方对…一律不负责任, 乙方不再交纳承包费
+EXEMPTION = re.compile(r"不(?:负|承担|予|再|受)")
+
+
+#: a short label a paragraph opens with before its clause: 一、项目情况：甲方提供…
+INLINE_LABEL = re.compile(r"^[^，。；：:（(]{2,8}[：:]")
+
+
+def _party_act(main: str) -> bool:
+    """A contract clause that states what a party does without a modal: its subject is an actor (合营公司, 甲方,
+    总经理) and a verb phrase follows it (合营公司按照…缴纳所得税, 副总经理协助总经理工作)."""
+    main = INLINE_LABEL.sub("", main)  # 项目情况：甲方提供…
+    officer = _OFFICER_START.match(main)
+    np = officer.group(0) if officer else subject_of(main)
+    if not np or np.endswith("的") or np.startswith("由") or NOT_A_NAME.search(np):
+        return False
+    party = bool(_OFFICER_START.fullmatch(np) or (is_actor(np) and CONTRACT_PARTY.search(np)))
+    if not party:
+        return False
+    rest = re.sub(r"^(?:均|一律|每年|每月|应)", "", ADVERB.sub("", main[len(np) :].lstrip()))
+    if len(rest) < 4 or DESCRIPTIVE_PREDICATE.match(rest) or TOPIC_PHRASE.match(rest):
+        return False
+    return bool(_DUTY_VERB.match(rest) or VERB_START.match(rest) or COMMIT_VERB.match(rest))
+
+
+def _describes_a_sum(text: str) -> bool:
+    """Whether the chunk with the clause's sum describes it (合营公司的投资总额为人民币＿＿元) rather than commits a
+    party to it (甲、乙方的出资额共为人民币＿＿元, 首期投资不低于＿＿万元)."""
+    for chunk in re.split(r"[，,]", text):
+        if MONEY.search(chunk):
+            return bool(COPULA_SUM.search(chunk)) and not re.match(rf"(?:{_PRINCIPAL}|甲、乙方|各方)", chunk.strip())
+    return False
+
+
 def _main_chunk(text: str) -> str:
     parts = [p for p in re.split(r"[，,]", text) if p.strip()]
     for p in parts:
@@ -562,6 +796,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
     by = BY_WHOM.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
+    agent = by_agent(t) if mode.contract else None
+    if agent:
+        return agent
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
     for i, p in enumerate(parts):
         p = p.strip()
@@ -641,6 +878,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
         return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
     if _duty_list_owner(b):
         return False  # 市热线工作机构主要职责：the lead of a list of duties, not a title
+    if NOUN_TITLE.search(b):
+        return True
     if level == "article":
         if DUTY_HEADING.match(re.sub(r"\s+", "", b)):
             return True
@@ -649,6 +888,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
 
 
 #: the paragraph levels a list introduced by …： may have its items at
+#: the lead of a list of principles (双方应遵循以下原则：), whose items are what the duty is, not duties
+PRINCIPLES_LEAD = re.compile(r"(?:以下|下列|如下)[^，。；]{0,6}原则\s*[：:]?$")
 _ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
 
 
@@ -702,6 +943,8 @@ class _Document:
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
     prev_ended_colon: bool = False
+    recital: bool = False  # inside a contract's recitals (鉴于：…), which state facts, not duties
+    terms_begun: bool = False  # a chapter or an article has been read: no recitals after it
     findings: list[Finding] = field(default_factory=list)
     provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
 
@@ -775,6 +1018,35 @@ def _enter_paragraph(doc: _Document, index: int, para: Paragraph) -> _At:
     return _At(index, para, text[para.start : para.end], next_level, sub_item, skip_first)
 
 
+#: the start of a contract's recitals, and what ends them: the formula that introduces its terms or its first
+#: chapter or article
+RECITAL_START = re.compile(r"^鉴于")
+RECITAL_END = re.compile(
+    r"特(?:此)?(?:订立|签订|签署|制定|订|立)|达成(?:如下|以下)|(?:协议|合同|条款|约定)如下|(?:约定|协议)(?:以下|下列)条款"
+)
+
+
+def _strong_duty(text: str) -> bool:
+    """Whether ``text`` has a modal other than the weak ones (同意, 将, 给予, 予以) that recitals use."""
+    return any(m.group(0) not in WEAK_MODALS for m in STRONG_MODAL.finditer(mask(text)))
+
+
+def _in_recitals(doc: _Document, at: _At) -> bool:
+    """Pass 1a: whether the paragraph is one of a contract's recitals (鉴于：甲方已取得…批复; 乙方为依法设立的公司),
+    read as facts: from a paragraph starting with 鉴于 to the formula that introduces the terms (特签订本协议,
+    达成如下协议), which is read, or to the first chapter or article, which is."""
+    if not doc.mode.contract:
+        return False
+    body = at.body.strip()
+    terms = at.para.level in ("chapter", "section", "article", "dotted", "en_article")
+    if terms or RECITAL_END.search(body):
+        doc.recital = False
+        doc.terms_begun = doc.terms_begun or terms
+    elif RECITAL_START.match(body) and not doc.terms_begun:
+        doc.recital = True
+    return doc.recital
+
+
 def _read_notice(doc: _Document, at: _At) -> bool:
     """Pass 2: a plan's covering notice ends at its first ``一、``; its addressee line (各区人民政府、市有关单位：)
     gives the bodies its directives are for. True when the paragraph was that line."""
@@ -832,7 +1104,22 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     for r_start, r_end, note in regions:
         for s in sentences(text, r_start, r_end, english=english):
             sent_spans.append((s, note or doc.line_notes.get(at.index)))
-    return _merge_liability(text, sent_spans)
+    return _merge_breakdown(text, _merge_liability(text, sent_spans))
+
+
+def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
+    """``投资总额为＿元，其中：现金＿元；设备＿元；其他＿元`` is one item: the parts of a breakdown (其中：) are noun
+    phrases of the sentence that opens it, not sentences of their own."""
+    out: list[tuple[Span, Note | None]] = []
+    in_breakdown = False
+    for span, note in sents:
+        body = text[span.start : span.end]
+        if in_breakdown and len(body) <= 40 and not STRONG_MODAL.search(body) and not COMMIT_VERB.search(body):
+            out[-1] = (Span(out[-1][0].start, span.end), out[-1][1])  # a further part: 设备＿元；
+            continue
+        out.append((span, note))
+        in_breakdown = bool(BREAKDOWN.search(body))
+    return out
 
 
 def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note: Note | None) -> bool:
@@ -895,7 +1182,13 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
         )
-        if basis is None and group.by_deadline and prev_basis is not None and not _permission(g_text, english):
+        if (
+            basis is None
+            and group.by_deadline
+            and prev_basis is not None
+            and not _permission(g_text, english)
+            and (english or (non_duty(g_text) is None and not EXCLUDE.search(g_text)))
+        ):
             basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
         prev_basis = basis
         subject = _subject(g_text, mode, modal)
@@ -1002,7 +1295,7 @@ def _close_paragraph(doc: _Document, at: _At) -> None:
         lead = findings[-1]
         doc.listing.lead_text = doc.text[lead.start : lead.end]
         doc.listing.pending_lead = len(findings) - 1
-        doc.listing.of_obligation = lead.basis != "liability"
+        doc.listing.of_obligation = lead.basis != "liability" and not PRINCIPLES_LEAD.search(doc.listing.lead_text)
         doc.listing.of_conditions = lead.basis == "liability"
 
 
@@ -1025,6 +1318,8 @@ def find_obligations(
         if index in doc.note_lines:
             continue
         at = _enter_paragraph(doc, index, para)
+        if _in_recitals(doc, at) and not _strong_duty(at.body):
+            continue
         if _read_notice(doc, at):
             continue
         read = _read_structure(doc, at)
@@ -1077,6 +1372,10 @@ _HEADER_CELL = re.compile(
 )
 
 
+#: a signature block's or form's field, not a unit: 单位：（公章）, 法人代表＿＿（签字）, 开户银行及帐号
+_FIELD = re.compile(r"[：:＿_]|公章|签字|签章|盖章|代表$|帐号|账号")
+
+
 def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     """A task-division table row written as one line: 1 | 任务 | 牵头单位 | 完成时限.
 
@@ -1091,7 +1390,12 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     if len(cells) < 2 or any(_HEADER_CELL.match(text[c.start : c.end].strip()) for c in cells):
         return None
     unit_idx = next(
-        (i for i, c in enumerate(cells) if parse_note(text[c.start : c.end].strip() + "负责") and i > 0), None
+        (
+            i
+            for i, c in enumerate(cells)
+            if i > 0 and not _FIELD.search(text[c.start : c.end]) and parse_note(text[c.start : c.end].strip() + "负责")
+        ),
+        None,
     )
     if unit_idx is None:
         return None

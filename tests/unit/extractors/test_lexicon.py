@@ -69,6 +69,7 @@ def test_the_markers_themselves_still_count(sentence: str, marker: str) -> None:
         ("因不可抗力造成损失的，双方互不承担责任。", False),
         ("乙方有权查阅相关资料。", True),
         ("乙方可向甲方申请延期。", True),
+        ("乙方对厂房拥有完全的经营管理权。", True),
     ],
 )
 def test_permission_markers(sentence: str, is_permission: bool) -> None:
@@ -222,3 +223,33 @@ def test_every_modal_pattern_reads_the_markers_alike(marker: str, text: str, is_
     assert bool(BARE_SPLIT_MODAL.search(text)) is is_modal
     if marker is not HAVE_TO:  # the subject's own modal list names no 要
         assert bool(_SUBJECT_MODAL.search(text)) is is_modal
+
+
+@pytest.mark.parametrize("word", lexicon.NOT_AGENCY)
+def test_every_not_agency_word_stops_by_x_naming_an_actor(word: str) -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent(f"该项费用由乙方{word}相关事项") is None
+    assert by_agent("该项费用由乙方另行核算") == "乙方"
+
+
+@pytest.mark.parametrize("word", lexicon.COMPETENCES)
+def test_every_competence_after_by_x_is_a_power_not_a_duty(word: str) -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent(f"该职位由董事会{word}") is None
+    assert by_agent(f"该职位由董事会另行{word}") is None
+
+
+@pytest.mark.parametrize("officer", lexicon.OFFICERS)
+def test_every_officer_acts_after_by(officer: str) -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent(f"年度报告由{officer}组织编写") == officer
+
+
+@pytest.mark.parametrize(
+    "sentence", ["由于乙方提供的资料有误，工期顺延。", "经由甲方转交的文件，视为送达。", "缘由乙方承担。"]
+)
+def test_by_in_because_and_reason_names_no_agent(sentence: str) -> None:
+    assert BY_WHOM.search(sentence) is None

@@ -410,6 +410,14 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("甲方收到乙方提交的全部材料并签收，即为乙方应当履行的报送义务完成。", "deeming"),
         ("附件与正文不一致的，以正文为准。", "precedence"),
         ("今年全区营商环境工作要坚持以新发展理念为指导。", "guiding"),
+        ("│序号│设备名称│应交数量│", "drawn_table"),
+        ("（注：出资比例可由双方协商确定，须报主管部门备案。）", "template_note"),
+        ("本协议及其附件须经市商务局批准。", "formality"),
+        ("本合同应由双方法定代表人签字。", "formality"),
+        ("本协议于2021年3月8日在某市签署。", "signing"),
+        ("滞纳金的计算方法为：＿＿＿＿", "form_field"),
+        ("以划拨方式取得用地的，应当填划拨决定书的文号。", "form_instruction"),
+        ("甲、乙方根据《中华人民共和国公司法》的规定，同意在某市共同投资设立某某科技有限公司。", "founding"),
     ],
 )
 def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
@@ -548,3 +556,324 @@ def test_an_english_contract_with_business_day_offsets_is_read() -> None:
         (Offset(5, "workday"), "other", None),
         (Offset(30, "day"), "signing", date(2021, 7, 1)),
     ]
+
+
+_CONTRACT_HEAD = "厂房建设合作协议\n甲方：某某区管理委员会\n乙方：某某机械有限公司\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "obligor"),
+    [
+        # 由X + any verb: the contract says X acts (sentences written for this test)
+        ("厂区围墙由甲方统一修建。", "甲方"),
+        ("股东会每年召开一次，由董事长召集。", "董事长"),
+        ("超出预算的部分由乙方与监理单位另行核算。", "乙方与监理单位"),
+    ],
+)
+def test_a_contract_clause_naming_who_acts_with_by_is_a_duty(sentence: str, obligor: str) -> None:
+    result = _extract(_CONTRACT_HEAD + sentence, IP)
+    assert [o.text for o in result.obligations] == [sentence.rstrip("。")]
+    assert (result.obligations[0].obligor.name or "").startswith(obligor)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "董事长由甲方委派。",  # an appointment gives a power
+        "厂房的装修方案由董事会另行决定。",  # so does a decision
+        "由甲方提供的图纸不准确。",  # a relative clause
+        "董事会由五名董事组成。",  # composition
+        "项目用地可由乙方自行平整。",  # a permission
+        "本协议于2020年5月1日由双方在某市签署。",  # the signing statement
+    ],
+)
+def test_by_x_without_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_permission_in_an_aside_vetoes_no_duty() -> None:
+    sentence = "厂区道路由乙方统一铺设（可由乙方委托的施工单位代建的除外）。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the condition or purpose a clause opens with stays with it, even before a new subject
+        "如乙方未按期交付设备，或交付的设备不合格，乙方应赔偿甲方的损失。",
+        "如双方同意延长租期，乙方应提前三十日提出书面申请。",
+        "为确保工程按期完工，甲方应按月拨付工程款。",
+    ],
+)
+def test_a_leading_condition_stays_with_its_clause(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_bracketed_template_note_is_no_duty() -> None:
+    sentence = "（注：付款方式可由双方另行约定，但须经主管部门同意。）"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本合同自生效之日起十日内，由甲方向登记机关申请备案。",  # 自生效之日起 opens a period, not validity
+        "乙方自行拆迁的，甲方应付给乙方拆迁补助费。",  # 应付给: a duty to pay, unlike 应付款
+        "乙方按其出资比例承担合作企业的债务清偿义务。",
+    ],
+)
+def test_duties_that_looked_like_validity_or_payables(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方对厂房拥有完全的经营管理权，可自行安排生产。",  # a right
+        "甲方系代表区政府签订本协议并承担约定的权利和义务。",  # a recital of status
+    ],
+)
+def test_rights_and_status_are_not_duties(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_signature_block_is_no_task_table() -> None:
+    block = (
+        "甲方　　　　　　　　　　　　乙方\n单位：（公章）　　　　　　　单位：（公章）\n"
+        "开户银行及帐号：　　　　　　开户银行及帐号：\n"
+    )
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方应按期缴纳租金。\n" + block, IP)) == ["乙方应按期缴纳租金"]
+
+
+def test_a_part_split_off_by_its_deadline_is_still_checked_for_validity() -> None:
+    sentence = "本协议须报市政府备案，并自备案之日起生效。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["本协议须报市政府备案"]
+
+
+def test_an_exemption_and_a_permission_do_not_swallow_the_duty_after_them() -> None:
+    sentence = "因第三方原因造成的停电，甲方无须承担责任，但可协助抢修，抢修费用由乙方承担。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["抢修费用由乙方承担"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # another body named by 由 starts a clause of its own
+        (
+            "乙方按月缴纳场地使用费，超出部分由甲方另行核算。",
+            ["乙方按月缴纳场地使用费", "超出部分由甲方另行核算"],
+        ),
+        # … but not when it is the object of a consent or the other branch of a permission
+        ("双方同意，由项目公司承接本项目的运营。", ["双方同意，由项目公司承接本项目的运营"]),
+        ("设备可由乙方自行采购，或由甲方统一采购。", []),
+    ],
+)
+def test_a_clause_of_another_body_named_by_by(sentence: str, expected: list[str]) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == expected
+
+
+def test_by_x_names_a_body_of_the_actor_and_a_court_judges() -> None:
+    from extractors.rules import by_agent
+
+    assert by_agent("由项目公司董事会另行决定") is None  # the board decides: a power
+    assert by_agent("由项目公司董事会组织验收") == "项目公司董事会"
+    assert by_agent("由人民法院依法判决") is None
+
+
+@pytest.mark.parametrize("sentence", ["年利润不足部分，按保底租金5000元缴纳。", "首期按＿＿万元支付。"])
+def test_a_contract_payment_of_a_stated_sum_is_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a contract states what its party does without a modal (sentences written for this test)
+        "合资公司按照国家有关规定缴纳各项社会保险费。",
+        "副总经理协助总经理处理日常事务。",
+        "乙方依照本协议的约定向甲方报送项目建设进度。",
+    ],
+)
+def test_a_contract_party_act_without_a_modal_is_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "合资公司的组织形式为有限责任公司。",  # a description
+        "甲方对乙方内部的股权纠纷，一律不负责任。",  # an exemption
+        "市税务部门按照国家规定征收相关税费。",  # a public body the contract only mentions
+    ],
+)
+def test_a_contract_description_or_exemption_is_no_party_act(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_contracts_recitals_are_facts_until_its_terms_begin() -> None:
+    text = (
+        _CONTRACT_HEAD
+        + "鉴于：\n一、甲方已取得市人民政府同意建设本项目的批复；\n二、区财政局同意将补贴资金列入年度预算；\n"
+        + "三、乙方为依法设立的有限责任公司，主要从事装备制造。\n双方经协商，达成如下协议：\n"
+        + "第一条 甲方同意将项目用地出让给乙方。\n"
+    )
+    assert _texts(_extract(text, IP)) == ["甲方同意将项目用地出让给乙方"]
+
+
+def test_a_duty_with_a_strong_modal_is_read_even_among_recitals() -> None:
+    text = _CONTRACT_HEAD + "鉴于：\n一、乙方应于本协议签订后十日内缴纳保证金。\n"
+    assert _texts(_extract(text, IP)) == ["乙方应于本协议签订后十日内缴纳保证金"]
+
+
+def test_the_items_of_a_list_of_principles_are_not_duties_of_their_own() -> None:
+    text = _CONTRACT_HEAD + "第三条 双方应当遵循以下原则：\n（1）依法合规；\n（2）符合城市总体规划。\n"
+    assert _texts(_extract(text, IP)) == ["双方应当遵循以下原则：\n（1）依法合规"]
+
+
+def test_necessary_is_not_must() -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + "项目包括焚烧所必须的预处理设施。", IP)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["甲方将其污水处理厂的特许经营权授予乙方。", "甲方特许乙方在特许期内独家经营本项目供水业务。"],
+)
+def test_a_grant_of_a_concession_is_a_commitment(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP)) == [sentence.rstrip("。")]
+
+
+def test_its_own_is_no_grant_without_a_transfer() -> None:
+    from extractors.rules import STRONG_MODAL
+
+    assert STRONG_MODAL.search("乙方将其营业执照复印件存档备查") is None
+
+
+def test_each_instalment_of_a_payment_schedule_is_an_item() -> None:
+    sentence = "工程交付验收后，甲方支付首期40%的建设款，6个月后支付第二期30%，12个月后支付其余30%。"
+    result = _extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [
+        ("工程交付验收后，甲方支付首期40%的建设款", "甲方"),
+        ("6个月后支付第二期30%", "甲方"),
+        ("12个月后支付其余30%", "甲方"),
+    ]
+
+
+def test_a_time_phrase_without_a_payment_does_not_split() -> None:
+    sentence = "乙方应在开工前完成场地平整，3个月后按图纸要求进场施工。"
+    assert len(_extract(_CONTRACT_HEAD + sentence, DocumentKind.PPP).obligations) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第九条　出租方关于消防设施正常使用的承诺\n",  # a title naming a duty as a noun
+        "１．甲方权利和义务；\n",  # an entry of a list of contents
+        "合资公司的注册资本为人民币＿＿＿＿元。\n",  # a sum described, not paid
+    ],
+)
+def test_titles_and_described_sums_are_not_duties(text: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + text, IP)) == []
+
+
+def test_a_partys_contribution_of_a_sum_is_a_duty() -> None:
+    sentence = "甲、乙方的出资额共为人民币＿＿＿＿元，作为合资公司的注册资本。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_not_permitted_is_a_prohibition() -> None:
+    sentence = "承包的林地不得出租，不准改作建设用地。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["承包的林地不得出租", "不准改作建设用地"]
+
+
+def test_a_topic_before_a_by_clause_is_its_own() -> None:
+    sentence = "设备安装完成后，在质保期内的零星维修，由乙方负责。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["租赁合同签订后，报区商务局备案。", "年度财务报告经董事会审议后，报审批机关核准。"]
+)
+def test_a_filing_with_an_authority_is_a_duty_without_a_subject(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_report_is_no_filing() -> None:
+    from extractors.rules import REPORT_TO_AUTHORITY
+
+    assert REPORT_TO_AUTHORITY.match("报告董事会审批情况") is None
+
+
+def test_the_items_under_a_responsibilities_and_duties_heading_are_the_partys() -> None:
+    text = _CONTRACT_HEAD + "三、甲方责任和义务：\n1、为乙方办理施工许可提供必要帮助。\n"
+    result = _extract(text, IP)
+    assert [(o.text, o.obligor.label) for o in result.obligations] == [("为乙方办理施工许可提供必要帮助", "甲方")]
+
+
+def test_a_label_before_a_party_act_is_not_its_subject() -> None:
+    text = _CONTRACT_HEAD + "一、项目用地：甲方提供约20亩的工业用地。\n"
+    assert _texts(_extract(text, IP)) == ["项目用地：甲方提供约20亩的工业用地"]
+
+
+def test_noun_items_under_a_contract_duty_lead_are_not_duties() -> None:
+    text = _CONTRACT_HEAD + "第八条 乙方对下列设施承担保修责任：\n1．屋面防水　　保修　　年；\n2．外墙　保修　年。\n"
+    assert _texts(_extract(text, IP)) == ["乙方对下列设施承担保修责任：\n1．屋面防水　　保修　　年"]
+
+
+def test_verb_items_under_a_contract_duty_lead_still_are() -> None:
+    text = _CONTRACT_HEAD + "第八条 乙方应当履行下列义务：\n１．按月支付租金；\n２．办理消防验收。\n"
+    assert _texts(_extract(text, IP))[1:] == ["办理消防验收"]
+
+
+def test_being_answerable_to_someone_completes_the_duty_before_it() -> None:
+    sentence = "各部门经理负责本部门的日常工作，并对总经理负责。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_what_a_party_bears_as_a_noun_phrase_is_no_modal() -> None:
+    from extractors.rules import STRONG_MODAL
+
+    assert STRONG_MODAL.search("乙方对集体承担的义务相应减少") is None
+    assert STRONG_MODAL.search("乙方承担相应的保密义务") is not None
+
+
+def test_a_non_duty_clause_is_recognised_before_its_full_stop() -> None:
+    from extractors.rules import non_duty
+
+    assert non_duty("由协议双方按照法定程序于2020年5月1日在某市签署本协议。") == "signing"
+
+
+def test_a_precedence_in_an_aside_does_not_make_its_clause_one() -> None:
+    sentence = "乙方应在收到用地红线图（以书面通知为准）后30日内提交规划方案。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_condition_ending_in_an_aside_stays_with_its_clause() -> None:
+    sentence = "厂房闲置超过一年的（指未投入生产使用），乙方须按每年每亩500元的标准支付闲置费。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_the_parts_of_a_breakdown_stay_with_the_sum_they_break_down() -> None:
+    text = (
+        _CONTRACT_HEAD
+        + "乙方投资＿＿万元，其中：货币＿＿万元；设备＿＿万元；专利技术＿＿万元。\n乙方应按期缴纳出资。\n"
+    )
+    assert _texts(_extract(text, IP)) == [
+        "乙方投资＿＿万元，其中：货币＿＿万元；设备＿＿万元；专利技术＿＿万元",
+        "乙方应按期缴纳出资",
+    ]
+
+
+def test_a_very_short_complement_stays_with_its_clause() -> None:
+    sentence = "乙方应于每月5日前报送统计报表，并承担责任。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_an_exception_opens_the_clause_and_its_modal_is_not_the_clauses() -> None:
+    late = "乙方逾期交付的，除应继续交付外，还应按日支付违约金。"
+    assert _texts(_extract(_CONTRACT_HEAD + late, IP)) == [late.rstrip("。")]
+    right = "乙方擅自转租的，除应赔偿损失外，甲方有权解除合同。"
+    assert _texts(_extract(_CONTRACT_HEAD + right, IP)) == []
