@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractors.parties import find_parties, is_actor, role_of_name, subject_of
@@ -304,3 +306,67 @@ def test_the_government_lexicon_is_data() -> None:
 
     assert "本市" in GOVERNMENT_ACTORS
     assert all(w and "#" not in w for w in GOVERNMENT_ACTORS)
+
+
+# ------------------------------------------------------------------------------------------- heads inside words
+# Written for these tests (issue 9, item 12): a one-character government head (局, 厅, 委) or a government word
+# (审计) inside a word that names no body does not make a government actor.
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("园区产业布局", None),
+        ("全局", None),
+        ("委托方", None),
+        ("受托方和委托方", None),
+        ("会计师事务所审计师", None),
+        ("县审计局", "government"),
+        ("市商务局", "government"),
+        ("区教委", "government"),
+        ("省交通运输厅", "government"),
+        ("市场监管局执法人员", "government"),
+    ],
+)
+def test_a_head_inside_another_word_tells_no_side(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
+
+
+def test_a_layout_is_no_actor() -> None:
+    assert not is_actor("全市物流布局")
+    assert is_actor("市物流局")
+
+
+def test_every_word_that_is_no_body_holds_a_head() -> None:
+    from extractors.lexicon import NOT_BODY_WORDS
+
+    assert all(re.search(r"局|厅|委|审计|法人", w) for w in NOT_BODY_WORDS)
+
+
+# ------------------------------------------------------------------------------------------- subject boundaries
+# Written for these tests (issue 9, item 12): where a subject noun phrase ends — not at 应 inside 供应商, 经 inside
+# 经理 or a verb inside a name (采购, 组织, 保证), and at 不 or 委托 after the name.
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("供应商应当按时提交样品", "供应商"),
+        ("中标供应商在签订合同后应当缴纳履约保证金", "中标供应商"),
+        ("总经理应当每月向董事会报告经营情况", "总经理"),
+        ("项目经理须常驻施工现场", "项目经理"),
+        ("承租方不按期交付租金的", "承租方"),
+        ("担保公司不收取反担保费用", "担保公司"),
+        ("不动产登记机构应当及时办理", "不动产登记机构"),
+        ("采购评审专家在评审中发现违法行为的", "采购评审专家"),
+        ("各级行政机关、群团组织和事业单位进行采购活动", "各级行政机关、群团组织和事业单位"),
+        ("行业协会和其他社会组织向主管部门报送数据", "行业协会和其他社会组织"),
+        ("企业、个人或者其他组织申请查询信用记录的", "企业、个人或者其他组织"),
+        ("审批机关委托评估机构对项目进行评估的", "审批机关"),
+        ("委托人应当按期支付报酬", "委托人"),
+        ("县人民政府组织实施", "县人民政府"),
+        ("机关、事业单位使用财政资金从中小企业采购货物", "机关、事业单位"),
+    ],
+)
+def test_where_a_subject_ends(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
