@@ -37,7 +37,15 @@ from extractors.lexicon import (
     load_words,
 )
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
+from extractors.parties import (
+    EN_PARTY,
+    GOV_WORDS,
+    ends_in_head,
+    english_subject,
+    is_actor,
+    role_of_name,
+    subject_of,
+)
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -570,10 +578,17 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
             owner = re.match(rf"({_PRINCIPAL})(?:的|(?=[^、和及与]{{1,12}}$))", np)
+            if _modal(p, False) is None:
+                own = _own_subject(parts[i + 1 :])
+                if own is not None:
+                    return own  # 国家按计划分配…，甲方应及时…: the clause with the modal names its own subject
             return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
         label = re.match(_PRINCIPAL, p)
         if label:
             return label.group(0)
+        topic = _attributive_owner(np)
+        if topic is not None and _modal(p, False) is not None:
+            return topic  # 合作公司的一切活动必须…: the owner of the topic owes the duty
         if _modal(p, False) is None and i + 1 < len(parts):
             continue  # a topic or adverbial chunk before the clause with the modal
         # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
@@ -581,7 +596,66 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             nq = subject_of(q.strip())
             if nq and is_actor(nq) and not nq.endswith("的"):  # a whole 的-condition is not its subject
                 return nq
+            if _RELATIVE_ACTOR.search(q.strip()) and is_actor(q.strip()):
+                return q.strip()  # 遇有不可抗力的一方，应…: the whole chunk names the actor
+            lead = _leading_actor(q.strip())
+            if lead is not None:
+                return lead  # 受理机关收到申请，能够当场办理的，应当…
         return None
+    return None
+
+
+#: a chunk that is a whole noun phrase headed by a party noun after its relative clause (遇有…的一方)
+_RELATIVE_ACTOR = re.compile(r"的(?:一方|当事人|当事方|单位|企业|公司)$")
+
+
+def _own_subject(rest: list[str]) -> str | None:
+    """The actor subject of the first chunk in ``rest`` with a modal, if it names one."""
+    for q in rest:
+        q = q.strip()
+        if _modal(q, False) is None:
+            continue
+        nq = subject_of(_strip_connector(q) if CONNECTOR.match(q) else q)
+        return nq if nq and is_actor(nq) else None
+    return None
+
+
+def _attributive_owner(np: str | None) -> str | None:
+    """The owner in an attributive topic ``X的Y`` when X is an actor whose name ends at its head and Y is none
+    (合作公司的一切活动 → 合作公司); a relative clause (行政机关制作的政府信息) has a verb before 的, no head."""
+    if not np or "的" not in np:
+        return None
+    owner = np.split("的", 1)[0]
+    if len(owner) >= 2 and ends_in_head(owner) and is_actor(owner):
+        return owner
+    return _leading_actor(owner)  # 行政机关编制的目录应当更新: the agent of the relative clause
+
+
+#: verbs an actor at the head of a chunk does something with (收到申请, 编制目录), besides the duty verbs
+_ACTOR_VERB = re.compile(
+    "|".join(
+        sorted(
+            (*(v for v in DUTY_VERBS if len(v) == 2), "收到", "接到", "发现", "作出", "取得", "提出", "申请", "使用",
+             "获取", "制作", "采集", "发送", "签订", "出具"),
+            key=len,
+            reverse=True,
+        )
+    )
+)  # fmt: skip
+
+
+_PREPOSITION_START = re.compile(r"^(?:向|对|在|从|于|由|把|将|为|与|给|经|按|依|据|自|以|除|当|如|若|凡)")
+
+
+def _leading_actor(chunk: str) -> str | None:
+    """The actor a chunk starts with when a verb follows its name with no word between that ends a subject
+    (受理机关收到申请材料, 行政机关编制、公布): the longest such name, if it ends in an actor's head."""
+    if _PREPOSITION_START.match(chunk):
+        return None  # 向境外组织提供…, 由国务院…: the actor there is an object or an agent, not the subject
+    for k in range(min(len(chunk) - 2, 30), 1, -1):
+        head = chunk[:k]
+        if _ACTOR_VERB.match(chunk, k) and ends_in_head(head) and is_actor(head) and not re.search(r"[，,；;的]", head):
+            return head
     return None
 
 

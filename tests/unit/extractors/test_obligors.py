@@ -1,0 +1,84 @@
+"""Who owes a clause when its subject is not the first noun phrase: the clause with the modal naming its own
+subject, the owner of an attributive topic, a party named by a relative clause (issue 9, item 12).
+
+Every sentence here is written for these tests, not taken from any corpus document."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors import ExtractOptions, extract
+from extractors.rules import DocumentMode, _subject
+
+_CONTRACT = DocumentMode(english=False, regulation=False, plan=False, contract=True, year=None)
+_REGULATION = DocumentMode(english=False, regulation=True, plan=False, contract=False, year=None)
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # a leading chunk names someone else; the clause with the modal names its own subject
+        ("县里按年度下达种植指标，甲方应当及时分配给乙方", "甲方"),
+        ("申请人通过信函提出请求，受理机关应当在五日内登记", "受理机关"),
+        # … but a chunk with no subject of its own keeps the one before it
+        ("乙方在项目竣工后，应当办理验收", "乙方"),
+        ("受理机关收到申请材料，能够当场办理的，应当当场办理", "受理机关"),
+    ],
+)
+def test_the_clause_with_the_modal_names_its_own_subject(clause: str, subject: str) -> None:
+    assert _subject(clause, _REGULATION, None) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("项目公司的全部经营活动必须符合国家有关规定", "项目公司"),
+        ("合资企业的各项保险均应向境内保险公司投保", "合资企业"),
+        ("乙方的年纳税额不得低于五百万元", "乙方"),
+    ],
+)
+def test_the_owner_of_an_attributive_topic_owes_the_duty(clause: str, subject: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("市政府发布的通告应当载明施工期限", "市政府"),
+        ("审批机关编制、公布的办事指南应当及时更新", "审批机关"),
+    ],
+)
+def test_the_agent_of_a_relative_clause_owes_what_it_makes(clause: str, subject: str) -> None:
+    assert _subject(clause, _REGULATION, None) == subject
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "年度计划的执行情况应当每季度公布",
+        "向境外机构或者个人提供数据，应当遵守国家规定",  # the actor after 向 is the recipient
+    ],
+)
+def test_a_chunk_that_starts_with_no_actor_has_no_owner(clause: str) -> None:
+    assert _subject(clause, _REGULATION, None) is None
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["受到自然灾害影响的一方，应当在三日内通知对方", "提出变更请求的一方，应当承担由此增加的费用"],
+)
+def test_a_party_named_by_its_relative_clause_is_the_subject(clause: str) -> None:
+    subject = _subject(clause, _CONTRACT, None)
+    assert subject is not None
+    assert subject.endswith("的一方")
+
+
+def test_whichever_party_a_relative_clause_names_is_neither_side() -> None:
+    text = (
+        "设备采购合同\n甲方：华岳机械有限公司\n乙方：青禾食品有限公司\n"
+        "第一条 受到自然灾害影响的一方，应当在三日内书面通知对方。\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    assert [o.obligor.role for o in result.obligations] == ["other"]
