@@ -505,11 +505,18 @@ def subject_of(text: str, english: bool = False) -> str | None:
         return whole
     if end is not None and end < 2:
         return None  # the clause starts with its verb: no subject of its own
+    if _TASK_VERB_FIRST.match(s):
+        return None  # 提高担保机构的风险容忍度: a task's verb and its object, no subject
     np = s[:end] if end is not None else s
     if len(np) > 90 or re.search(r"[，,；;]", np.strip(" ，,")):
         return None  # a noun phrase spans no comma: "乙方用…周转的，周转期间免收房租" is a condition and its clause
     return np.strip(" ，,") or None
 
+
+#: verbs that start a task and never a name (提高担保机构…, 支持中小企业…)
+_TASK_VERB_FIRST = re.compile(
+    r"(?:提高|推广|支持|鼓励|引导|加强|推动|促进|加大|加快|优化|深化|强化|扩大|降低|提升|完善|健全|落实|做好|开展|督促)"
+)
 
 #: verbs that also form the nouns of names (采购人, 使用单位, 行业组织, 信用保证基金, 建设单位, 评审专家)
 _NOUN_FORMING_VERB = re.compile(r"采购|使用|组织|保证|建设|实施|协调|监督|承担")

@@ -977,6 +977,11 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
         if basis == "declarative" and mode.regulation:
             subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
+        grant = _is_grant(g_text, modal, mode, subject, doc.parties)
+        if grant:
+            subject = None  # 对…的担保机构给予奖励: the institution is the beneficiary, the authority grants
+            if doc.scope.subject and role_of_name(doc.scope.subject, doc.parties) != "government":
+                doc.scope.subject = None
         if subject:
             doc.scope.subject = subject
         if basis is None:
@@ -986,6 +991,23 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         obligor, responsible, provenance = _obligor(doc, g_text, basis, note, subject)
         doc.findings.append(_finding(doc, at, group, basis, modal, obligor, responsible, note))
         doc.provenances.append(provenance)
+
+
+#: the objects a regulation's or plan's 给予/予以 grants: money and favours, given by the administration
+GRANT_OBJECT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|优惠|扣除|补偿|贴息|奖补|减免|倾斜|便利|表彰")
+
+
+def _is_grant(
+    text: str, modal: str | None, mode: DocumentMode, subject: str | None, parties: tuple[Party, ...]
+) -> bool:
+    """A grant in a regulation or plan (…的，给予一定比例的价格扣除; 对…机构给予奖励) whose found subject is not a
+    government body: that subject is the beneficiary, and the granting authority owes the clause."""
+    if mode.contract or mode.english or modal not in ("给予", "予以"):
+        return False
+    if subject is not None and role_of_name(subject, parties) == "government":
+        return False
+    grant = re.search(rf"(?:{modal})[^，。；]{{0,20}}?(?:{GRANT_OBJECT.pattern})", text)
+    return grant is not None
 
 
 def _obligor(

@@ -82,3 +82,45 @@ def test_whichever_party_a_relative_clause_names_is_neither_side() -> None:
     )
     result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
     assert [o.obligor.role for o in result.obligations] == ["other"]
+
+
+def _roles_and_names(text: str) -> list[tuple[str | None, str]]:
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    return [(o.obligor.name, o.obligor.role) for o in result.obligations]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "第五条 对吸纳高校毕业生就业的小微企业，给予一次性吸纳就业补贴。",
+        "第五条 科技型中小企业购置研发设备的费用，按照规定给予补助。",
+        "第五条 民营企业与国有企业组成联合体参加投标的，给予一定比例的价格扣除。",
+    ],
+)
+def test_the_granting_authority_owes_a_grant(article: str) -> None:
+    # written for this test (issue 9, item 12): the enterprise is the beneficiary, not the obligor
+    text = "某市促进中小企业发展条例\n第一条 为了促进中小企业发展，制定本条例。\n第二条 市人民政府应当加强领导。\n"
+    text += "第三条 区人民政府应当落实扶持政策。\n第四条 市财政部门应当安排专项资金。\n" + article + "\n"
+    assert _roles_and_names(text)[-1] == (None, "government")
+
+
+def test_a_government_body_that_grants_is_named() -> None:
+    text = (
+        "某市促进中小企业发展条例\n第一条 为了促进中小企业发展，制定本条例。\n第二条 市人民政府应当加强领导。\n"
+        "第三条 区人民政府应当落实扶持政策。\n第四条 市财政部门对新认定的专精特新企业给予一次性奖励。\n"
+    )
+    assert _roles_and_names(text)[-1] == ("市财政部门", "government")
+
+
+def test_a_contract_party_that_grants_keeps_its_own_side() -> None:
+    text = (
+        "厂房租赁合同\n出租方：宏远机械制造有限公司\n承租方：佳禾食品有限公司\n第一条 出租方给予承租方三个月免租期。\n"
+    )
+    assert [role for _, role in _roles_and_names(text)] == ["counterparty"]
+
+
+@pytest.mark.parametrize("clause", ["提高担保机构的风险容忍度", "支持中小企业开拓国际市场", "推动行业协会制定标准"])
+def test_a_task_verb_and_its_object_are_no_subject(clause: str) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) is None
