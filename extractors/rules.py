@@ -1115,7 +1115,8 @@ def find_obligations(
     The passes, in the order they run over each paragraph (``_Document`` holds what they share): the list
     it may be an item of, a plan's covering notice, table rows and headings, its sentences with their notes,
     titles skipped, then each sentence's clauses classified and their obligors found; a closing ``…：`` opens
-    a list. A regulation's bodies of no stated side finally take its addressees' side."""
+    a list. A regulation's bodies of no stated side, and its clauses that name nobody, finally take its
+    addressees' side."""
     doc = _start(text, mode, parties, anchor, paragraphs(text) if paras is None else paras)
     for index, para in enumerate(doc.paras):
         if index in doc.note_lines:
@@ -1154,11 +1155,18 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     A regulation that addresses the administration (three in four of the duty-bearers its names place are
     government bodies: 行政机关, 热线工作机构 …) means its own units too when it names 承办单位 or 受理人员;
     elsewhere (a procurement or tendering regulation, where 采购人, 供应商 and 代理机构 all bear duties) such a
-    unit stays ``other``."""
+    unit stays ``other``, and so does a clause that names nobody (禁止…, 招标文件应当载明…): it binds whoever
+    acts, not the administration alone."""
     named = Counter(f.obligor.role for f, p in zip(findings, provenances, strict=True) if p == "named")
     total = named["government"] + named["counterparty"] + named["other"]
     if not total or named["government"] < ADMINISTRATION_SHARE * total:
-        return findings
+        # addressed to every side: a clause that names nobody binds whoever acts (禁止…, 应当遵循…原则)
+        return [
+            dataclasses.replace(f, obligor=Party(label=None, name=None, role="other"))
+            if p == "nameless" and f.basis != "notice"  # 请认真贯彻执行 is the administration's still
+            else f
+            for f, p in zip(findings, provenances, strict=True)
+        ]
     return [
         dataclasses.replace(f, obligor=Party(label=f.obligor.label, name=f.obligor.name, role="government"))
         if p == "sideless"

@@ -124,3 +124,20 @@ def test_a_task_verb_and_its_object_are_no_subject(clause: str) -> None:
     from extractors.parties import subject_of
 
     assert subject_of(clause) is None
+
+
+def test_a_clause_that_names_nobody_takes_the_side_of_the_regulations_addressees() -> None:
+    # written for this test (issue 9, item 12): duty-bearers on every side — a clause naming nobody binds anyone
+    market = (
+        "某市拍卖活动条例\n第一条 为了规范拍卖活动，制定本条例。\n"
+        "第二条 竞买企业应当如实申报资格。\n第三条 市商务局应当公布拍卖规则。\n"
+        "第四条 拍卖代理机构不得泄露竞买人信息。\n第五条 禁止以暴力手段干扰拍卖现场秩序。\n"
+    )
+    assert _roles_and_names(market)[-1] == (None, "other")
+    # … and in one addressed to the administration, the administration
+    administration = (
+        "某市行政审批服务条例\n第一条 为了规范审批服务，制定本条例。\n"
+        "第二条 市人民政府应当统筹全市审批服务工作。\n第三条 区人民政府应当设立审批服务窗口。\n"
+        "第四条 市审批服务管理局应当公布办事指南。\n第五条 禁止在办事指南以外增设审批条件。\n"
+    )
+    assert _roles_and_names(administration)[-1] == (None, "government")
