@@ -45,6 +45,15 @@ _OTHER_KW = (
     "任何一方",
     "一方",
     # whichever party a clause's event makes it: the one in breach, at fault, affected, the other one
+    # evaluation panels of experts, drawn from every side
+    "评标委员会",
+    "评审委员会",
+    "谈判小组",
+    "询价小组",
+    "磋商小组",
+    "评审小组",
+    "第三方",
+    "第三人",
     "违约方",
     "守约方",
     "过错方",
@@ -477,7 +486,7 @@ _SUBJECT_END = re.compile(
     rf"应当|{SHALL}|{HAVE_TO}|{MUST}|必须|"
     rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
-    r"实施|开展|组织|做好|落实|(?<=[\u4e00-\u9fff]{2})委托(?![方人书])|每年|定期|及时|当|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
+    r"实施|开展|组织|做好|落实|(?<=[\u4e00-\u9fff]{2})委托(?![方人书])|每年|定期|及时|当(?!事)|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
     r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|"
 )
 EN_PARTY = re.compile(
@@ -537,17 +546,31 @@ def _name_with_verb_inside(s: str, end: int | None) -> str | None:
     各级国家机关、群团组织和事业单位进行…, 其他组织向… — when the longer phrase ends in an actor's head."""
     if end is None or not _NOUN_FORMING_VERB.match(s, end):
         return None
-    for m in _SUBJECT_END.finditer(s, end + 1):
-        if not m.group(0) or _NOUN_FORMING_VERB.fullmatch(m.group(0)):
-            continue
-        np = s[: m.start()]
-        if m.start() <= 40 and not re.search(r"[，,；;。：:]", np):
-            return np if ends_in_head(np) and is_actor(np) else None
+    stops = (
+        m.start()
+        for m in _SUBJECT_END.finditer(s, end + 1)
+        if m.group(0) and not _NOUN_FORMING_VERB.fullmatch(m.group(0))
+    )
+    for stop in (*stops, len(s)):
+        np = s[:stop]
+        if stop <= 40 and not re.search(r"[，,；;。：:]", np):
+            if ends_in_head(np) and is_actor(np):
+                return np
+            # 政府采购评审专家有上述行为的: the longest part that ends in a person's or a body's noun
+            verb_end = _NOUN_FORMING_VERB.match(s, end).end()  # type: ignore[union-attr]
+            for k in range(len(np) - 1, verb_end, -1):
+                if "的" in np[verb_end:k]:
+                    continue  # 各级国家机关组织的…活动: across a relative clause's 的 is no longer one name
+                if _PERSON_OR_BODY.search(np[:k]) and np[k] not in "民员士事" and is_actor(np[:k]):
+                    return np[:k]
         break
     # 组织 as the noun that ends a list of actors: 公民、法人或者其他组织申请…的，
     organisation = _ORGANISATION.match(s, max(end - 2, 0))
     return s[: organisation.end()] if organisation and organisation.end() == end + 2 else None
 
+
+#: the nouns that end a name of persons or bodies (not a government word that may only modify: 财政, 政府)
+_PERSON_OR_BODY = re.compile(r"(?:专家|人|机构|单位|组织|人员|成员|小组|委员会|企业|公司|部门|机关)$")
 
 #: 组织 as a noun: the kind of organisation before it
 _ORGANISATION = re.compile(r"(?:其他|社会|群团|经济|自治|行业|中介|基层|民间|法人)组织")

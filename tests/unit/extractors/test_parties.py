@@ -370,3 +370,31 @@ def test_every_word_that_is_no_body_holds_a_head() -> None:
 )
 def test_where_a_subject_ends(clause: str, subject: str) -> None:
     assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): 当 inside 当事人 ends no subject
+        ("拍卖当事人违反约定的，应当赔偿损失", "拍卖当事人"),
+        # a name read past its verb to the noun of a person, before a verb that ends no subject
+        ("政府采购评审专家有回避情形的", "政府采购评审专家"),
+        # … but not into another word (评审方法 holds 方, no party)
+        ("政府采购评审方法分为两种", "政府"),
+    ],
+)
+def test_a_name_read_past_a_verb_ends_at_a_person_or_a_body(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["评标委员会", "评标委员会和谈判小组", "竞争性谈判小组", "询价小组", "磋商小组", "第三方", "第三人"],
+)
+def test_evaluation_panels_and_third_parties_are_of_no_side(name: str) -> None:
+    # written for this test: experts drawn from every side, and whoever else a clause involves
+    assert role_of_name(name) == "other"
+
+
+def test_a_name_read_past_a_verb_does_not_cross_a_relative_clause() -> None:
+    assert subject_of("各级行政机关组织的评选活动，应当优先推荐守信企业") == "各级行政机关"
