@@ -524,7 +524,7 @@ def subject_of(text: str, english: bool = False) -> str | None:
 
 #: verbs that start a task and never a name (提高担保机构…, 支持中小企业…)
 _TASK_VERB_FIRST = re.compile(
-    r"(?:提高|推广|支持|鼓励|引导|加强|推动|促进|加大|加快|优化|深化|强化|扩大|降低|提升|完善|健全|落实|做好|开展|督促)"
+    r"(?:提高|推广|支持|鼓励|引导|加强|推动|促进|加大|加快|优化|深化|强化|扩大|降低|提升|完善|健全|落实|做好|开展|督促|包括)"
 )
 
 #: verbs that also form the nouns of names (采购人, 使用单位, 行业组织, 信用保证基金, 建设单位, 评审专家)
@@ -590,10 +590,12 @@ def _role_noun_before_modal(s: str, end: int | None) -> str | None:
     if re.search(r"[，,；;。：:]", np) or not is_actor(np):
         return None
     head = s[:end] if end is not None else ""
-    if len(head) >= 2 and is_actor(head) and modal.start() - end > 4:  # type: ignore[operator]
+    listed = s.startswith("以及", end or 0)  # 核准机关以及依法对项目负有职责的其他部门应当: the list goes on
+    if len(head) >= 2 and is_actor(head) and ends_in_head(head) and modal.start() - end > 4 and not listed:  # type: ignore[operator]
         return None  # 甲方在签订合同后应当: the subject ends before its adverbial
     if not _ROLE_NOUN_ACTOR.fullmatch(np) and not re.search(r"(?:单位|组织|人员|成员|专家|主体|媒体)$", np):
-        return None
+        # …以及依法对项目负有监督职责的其他有关部门应当: a list whose last body has a relative clause
+        return np if head and (listed or not ends_in_head(head)) and _PERSON_OR_BODY.search(np) else None
     return np
 
 

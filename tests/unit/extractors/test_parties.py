@@ -398,3 +398,24 @@ def test_evaluation_panels_and_third_parties_are_of_no_side(name: str) -> None:
 
 def test_a_name_read_past_a_verb_does_not_cross_a_relative_clause() -> None:
     assert subject_of("各级行政机关组织的评选活动，应当优先推荐守信企业") == "各级行政机关"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): a list of bodies whose last one has a relative clause
+        (
+            "登记机关、许可机关以及依法负有监管职责的其他部门应当共享信息",
+            "登记机关、许可机关以及依法负有监管职责的其他部门",
+        ),
+        # … but a name before an adverbial is still the subject
+        ("甲方在收到发票后应当付款", "甲方"),
+        ("区财政局以及时拨付为原则", "区财政局"),
+    ],
+)
+def test_a_list_goes_on_after_yiji(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+def test_include_starts_no_name() -> None:
+    assert subject_of("包括机构设置和人员配备") is None
