@@ -419,3 +419,8 @@ def test_a_list_goes_on_after_yiji(clause: str, subject: str) -> None:
 
 def test_include_starts_no_name() -> None:
     assert subject_of("包括机构设置和人员配备") is None
+
+
+def test_a_liaison_unit_is_one_name() -> None:
+    # written for this test: 对 inside 对接 is no preposition
+    assert subject_of("招商对接单位负责项目的初步评估") == "招商对接单位"
