@@ -573,11 +573,11 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
     for i, p in enumerate(parts):
         p = p.strip()
-        if _is_condition(p) or (CONDITION_START.match(p) and not _modal(p, False)):
+        if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and not _modal(p, False)):
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            owner = re.match(rf"({_PRINCIPAL})(?:的|(?=[^、和及与]{{1,12}}$))", np)
+            owner = re.match(rf"({_PRINCIPAL})(?:[^，、和及与的]{{0,6}}的|(?=[^、和及与]{{1,12}}$))", np)
             if _modal(p, False) is None:
                 own = _own_subject(parts[i + 1 :])
                 if own is not None:
@@ -603,6 +603,17 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
         return None
     return None
+
+
+def _placed_clause(chunk: str) -> bool:
+    """A clause that only looks like a condition because it ends in a place (…汇入公司的帐户内, …存放在仓库中):
+    it ends in 内/中/下/外 after no time word, and starts with a party label."""
+    c = chunk.rstrip("，,；;。 ")
+    return bool(
+        re.search(r"[内中下外]$", c)
+        and not re.search(r"(?:日|天|月|年|周|期|时|限|间|前|后|\d|[一二三四五六七八九十])[内中下外]$", c)
+        and re.match(_PRINCIPAL, c)
+    )
 
 
 #: a chunk that is a whole noun phrase headed by a party noun after its relative clause (遇有…的一方)

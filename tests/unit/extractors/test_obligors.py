@@ -141,3 +141,15 @@ def test_a_clause_that_names_nobody_takes_the_side_of_the_regulations_addressees
         "第四条 市审批服务管理局应当公布办事指南。\n第五条 禁止在办事指南以外增设审批条件。\n"
     )
     assert _roles_and_names(administration)[-1] == (None, "government")
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: a clause ending in a place (…账户内) is no condition, its party is its subject
+        ("乙方认缴的出资分三期存入合资公司的银行账户内", "乙方"),
+        ("甲方提供的设备应当存放在乙方的仓库中", "甲方"),
+    ],
+)
+def test_a_clause_ending_in_a_place_keeps_its_subject(clause: str, subject: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
