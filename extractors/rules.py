@@ -138,6 +138,22 @@ DUTY_HEADING = re.compile(
     r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
 )
 
+#: a heading that names whose duties follow in free wording: 委托方的义务, 出租方的权利与义务, 承包人主要责任
+OWNED_HEADING = re.compile(
+    r"^(?P<label>[\u4e00-\u9fff、和与及]{1,16}?)(?:的)?(?:主要|基本|具体)?"
+    r"(?P<what>责任与义务|责任和义务|权利与义务|权利和义务|权利义务|义务与责任|义务和责任|责任|义务|承诺|保证|职责|权利)"
+    r"\s*[：:]?$"
+)
+
+
+def _owned_heading(body: str) -> re.Match[str] | None:
+    """A heading ``X的责任与义务`` whose X is one actor (a party label, a role noun): its owner."""
+    m = OWNED_HEADING.match(re.sub(r"\s+", "", body))
+    if m is None or not is_actor(m["label"]) or role_of_name(m["label"]) == "other":
+        return None  # 双方的责任和义务: each item names its own party
+    return m
+
+
 #: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
 DUTY_LIST_LEAD = re.compile(
     r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
@@ -210,6 +226,7 @@ class _Scope:
     last_was_obligation: bool = False
     owner: str | None = None  # owner of a duty section (甲方责任：)
     duty: bool = False
+    heading_owner: str | None = None  # whose duties a heading in free wording announces (委托方的义务)
 
 
 @dataclass(slots=True)
@@ -846,7 +863,7 @@ def _enter_paragraph(doc: _Document, index: int, para: Paragraph) -> _At:
         lst.of_obligation = lst.of_conditions = False
         lst.pending_lead = None
         if level is not None or not mode.regulation:
-            doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty)
+            doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
     elif lst.pending_lead is not None:
         first = sentences(text, para.start, para.end, english=mode.english)
         if first:
@@ -886,8 +903,11 @@ def _read_structure(doc: _Document, at: _At) -> _At | None:
     if not _is_heading(body, para.level, english) or (at.sub_item and doc.listing.of_obligation):
         return at
     heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
+    owned = _owned_heading(body) if heading is None else None
     if heading:
         doc.scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
+    elif owned and owned["what"] != "权利":
+        doc.scope = _Scope(heading_owner=owned["label"])  # 委托方的义务: the owner of its clauses, no more
     elif para.level in ("l1", "l2", "chapter", "section", "article") or (para.level is None and not at.sub_item):
         doc.scope = _Scope()
     if (
@@ -962,7 +982,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
     inline = re.match(r"^\d{1,2}(?:\.\d{1,2})+\s*", sent_text)
     s_start = sent.start + (inline.end() if inline else 0)
     if inline and not mode.regulation:
-        doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty)
+        doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
     spans = chunks(text, s_start, sent.end, english=english)
     if not spans:
         return
@@ -1041,7 +1061,7 @@ def _obligor(
         name = by.group(1) if by else None
         return Party(label=None, name=name, role="government") if name else Party(None, None, "government"), (), "named"
     provenance = "named"
-    name = subject or scope.subject or (scope.owner if scope.duty else None)
+    name = subject or scope.subject or (scope.owner if scope.duty else None) or scope.heading_owner
     counterparty = doc.counterparty
     if name is None and english and counterparty is not None:
         name = counterparty.label

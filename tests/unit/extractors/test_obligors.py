@@ -153,3 +153,28 @@ def test_a_clause_that_names_nobody_takes_the_side_of_the_regulations_addressees
 )
 def test_a_clause_ending_in_a_place_keeps_its_subject(clause: str, subject: str) -> None:
     assert _subject(clause, _CONTRACT, None) == subject
+
+
+def _obligors(text: str) -> list[tuple[str, str | None]]:
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    return [(o.text, o.obligor.label or o.obligor.name) for o in result.obligations]
+
+
+def test_a_heading_in_free_wording_owns_the_clauses_under_it() -> None:
+    # written for this test (issue 9, item 12): 出租方的权利与义务 is no fixed duty-section title
+    text = (
+        "设备租赁合同\n出租方：宏远机械制造有限公司\n承租方：佳禾食品有限公司\n"
+        "第一条 出租方的权利与义务\n１．出租方应当按期交付设备。\n２．按约定负责设备的大修。\n"
+        "第二条 承租方的义务\n１．承租方应当按月支付租金。\n２．妥善保管设备，不得转租。\n"
+    )
+    owners = dict(_obligors(text))
+    assert owners["按约定负责设备的大修"] == "出租方"
+    assert owners["妥善保管设备，不得转租"] == "承租方"
+
+
+def test_a_heading_of_both_parties_owns_nothing() -> None:
+    from extractors.rules import _owned_heading
+
+    assert _owned_heading("双方的责任和义务") is None
+    assert _owned_heading("委托方的义务") is not None
+    assert _owned_heading("违约责任") is None  # 违约 is no actor
