@@ -804,6 +804,8 @@ class _Document:
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
     prev_ended_colon: bool = False
+    lead_subject: str | None = None  # the subject of a lead ``…按以下时间付款；`` whose items name nobody
+    lead_level: str | None = None  # the level of those items, once the first is read
     findings: list[Finding] = field(default_factory=list)
     provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
 
@@ -864,6 +866,11 @@ def _enter_paragraph(doc: _Document, index: int, para: Paragraph) -> _At:
         lst.pending_lead = None
         if level is not None or not mode.regulation:
             doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
+        if doc.lead_subject and level in _ITEM_LEVELS and doc.lead_level in (None, level):
+            doc.scope.subject = doc.lead_subject  # １．…前支付房价款的＿％: the lead's subject pays
+            doc.lead_level = level
+        else:
+            doc.lead_subject = doc.lead_level = None
     elif lst.pending_lead is not None:
         first = sentences(text, para.start, para.end, english=mode.english)
         if first:
@@ -1120,10 +1127,18 @@ def _finding(
     return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
 
 
+#: the words with which a clause announces the items after it (按以下时间, 下列方式, 如下)
+_ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
+
+
 def _close_paragraph(doc: _Document, at: _At) -> None:
     """Pass 7: a paragraph ending in ``…：`` whose last clause was a duty leads a list: its items are that duty's
     sub-items, or the conditions of a liability (有下列情形之一的)."""
     doc.prev_ended_colon = at.body.strip().endswith(("：", ":"))
+    if not at.sub_item and doc.lead_level is None:
+        # a lead that announces its items without a colon: 乙方应当按以下时间如期将房价款交付甲方；
+        announces = _ANNOUNCES_ITEMS.search(at.body) and not doc.prev_ended_colon
+        doc.lead_subject = doc.scope.subject if announces and doc.scope.last_was_obligation else None
     findings = doc.findings
     if doc.prev_ended_colon and findings and findings[-1].end >= at.para.end - 1:
         lead = findings[-1]

@@ -178,3 +178,16 @@ def test_a_heading_of_both_parties_owns_nothing() -> None:
     assert _owned_heading("双方的责任和义务") is None
     assert _owned_heading("委托方的义务") is not None
     assert _owned_heading("违约责任") is None  # 违约 is no actor
+
+
+def test_items_announced_without_a_colon_take_the_leads_subject() -> None:
+    # written for this test (issue 9, item 12): the lead ends in ；, not ：, so its items are no sub-items
+    text = (
+        "房屋买卖合同\n出卖人（甲方）：华岳置业有限公司\n买受人（乙方）：李某\n"
+        "第一条 乙方应当按以下时间将房款汇入甲方指定的账户；\n"
+        "１．于2021年7月1日前支付房款的30%；\n２．于2021年9月1日前支付房款的70%。\n"
+        "第二条 甲方应当在收到全部房款后交付房屋。\n"
+    )
+    owners = _obligors(text)
+    assert [owner for clause, owner in owners if "支付房款" in clause] == ["乙方", "乙方"]
+    assert owners[-1][1] == "甲方"
