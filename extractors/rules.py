@@ -590,7 +590,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
     for i, p in enumerate(parts):
         p = p.strip()
-        if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and not _modal(p, False)):
+        if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and _weak_or_none(p)):
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
@@ -620,6 +620,12 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
         return None
     return None
+
+
+def _weak_or_none(chunk: str) -> bool:
+    """Whether a chunk has no modal but a weak one (如双方同意继续经营: 同意 makes no duty of a condition)."""
+    modal = _modal(chunk, False)
+    return modal is None or modal.group(0) in WEAK_MODALS
 
 
 def _placed_clause(chunk: str) -> bool:

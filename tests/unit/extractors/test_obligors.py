@@ -191,3 +191,8 @@ def test_items_announced_without_a_colon_take_the_leads_subject() -> None:
     owners = _obligors(text)
     assert [owner for clause, owner in owners if "支付房款" in clause] == ["乙方", "乙方"]
     assert owners[-1][1] == "甲方"
+
+
+def test_a_condition_with_a_weak_modal_names_no_subject() -> None:
+    # written for this test: 同意 inside 如…的 condition makes it no clause of its own to take a subject from
+    assert _subject("如双方同意延期，乙方应当补交押金", _CONTRACT, None) == "乙方"
