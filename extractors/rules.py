@@ -688,9 +688,17 @@ def _leading_actor(chunk: str) -> str | None:
         return None  # 向境外组织提供…, 由国务院…: the actor there is an object or an agent, not the subject
     for k in range(min(len(chunk) - 2, 30), 1, -1):
         head = chunk[:k]
-        if _ACTOR_VERB.match(chunk, k) and ends_in_head(head) and is_actor(head) and not re.search(r"[，,；;的]", head):
-            return head
+        if re.search(r"[，,；;的]", head) or not (ends_in_head(head) and is_actor(head)):
+            continue
+        if _ACTOR_VERB.match(chunk, k) or (_BODY_HEAD.search(head) and not _NOUN_GOES_ON.match(chunk, k)):
+            return head  # 有关部门出台…政策, 主管部门查证属实的: a body's name ends at its head noun
     return None
+
+
+#: the head nouns that end a body's name, so that what follows them is its predicate
+_BODY_HEAD = re.compile(r"(?:部门|机关|机构|委员会|人民政府|管委会|管理委员会|办公室|工作机构)$")
+#: … unless the name goes on (部门的, 机关和, 机构负责人)
+_NOUN_GOES_ON = re.compile(r"[的和及与、或等]|负责人|工作人员|人员|领导")
 
 
 def _party(name: str, parties: tuple[Party, ...], default: Role) -> Party:
@@ -1205,11 +1213,13 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     """A regulation's bodies whose names do not tell their side take the side of its addressees.
 
     A regulation that addresses the administration (three in four of the duty-bearers its names place are
-    government bodies: 行政机关, 热线工作机构 …) means its own units too when it names 承办单位 or 受理人员;
+    government bodies: 行政机关, 热线工作机构 …; each body counted once, so that one clause's subject does not
+    tip the document) means its own units too when it names 承办单位 or 受理人员;
     elsewhere (a procurement or tendering regulation, where 采购人, 供应商 and 代理机构 all bear duties) such a
     unit stays ``other``, and so does a clause that names nobody (禁止…, 招标文件应当载明…): it binds whoever
     acts, not the administration alone."""
-    named = Counter(f.obligor.role for f, p in zip(findings, provenances, strict=True) if p == "named")
+    bodies = {(f.obligor.name, f.obligor.role) for f, p in zip(findings, provenances, strict=True) if p == "named"}
+    named = Counter(role for _, role in bodies)  # each duty-bearer once, however many clauses it owes
     total = named["government"] + named["counterparty"] + named["other"]
     if not total or named["government"] < ADMINISTRATION_SHARE * total:
         # addressed to every side: a clause that names nobody binds whoever acts (禁止…, 应当遵循…原则)

@@ -196,3 +196,31 @@ def test_items_announced_without_a_colon_take_the_leads_subject() -> None:
 def test_a_condition_with_a_weak_modal_names_no_subject() -> None:
     # written for this test: 同意 inside 如…的 condition makes it no clause of its own to take a subject from
     assert _subject("如双方同意延期，乙方应当补交押金", _CONTRACT, None) == "乙方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): a body's name ends at its head noun, its predicate follows
+        ("有关部门出台扶持政策，应当及时公布办理条件", "有关部门"),
+        ("市场监管部门查证属实的，应当责令整改", "市场监管部门"),
+        # … but not where the name goes on
+        ("市场监管部门工作人员查证属实的，应当报告", None),
+    ],
+)
+def test_a_body_before_its_predicate_is_the_subject(clause: str, subject: str | None) -> None:
+    assert _subject(clause, _REGULATION, None) == subject
+
+
+def test_a_regulations_addressees_are_counted_once_each() -> None:
+    # written for this test: one company owes many clauses, four government bodies one each — the
+    # regulation still addresses the administration, so its unit of no stated side is a government one
+    text = (
+        "某市公共资源交易管理条例\n第一条 为了规范交易活动，制定本条例。\n"
+        "第二条 市人民政府应当加强领导。\n第三条 市发展改革委应当制定目录。\n"
+        "第四条 市财政局应当安排经费。\n第五条 市公共资源交易管理办公室应当公布规则。\n"
+        "第六条 交易平台运营公司应当保障系统运行。\n第七条 交易平台运营公司应当备份数据。\n"
+        "第八条 交易平台运营公司应当公开收费标准。\n第九条 交易平台运营公司不得泄露投标信息。\n"
+        "第十条 交易平台运营公司应当接受监督。\n第十一条 窗口承办单位应当在三个工作日内答复。\n"
+    )
+    assert _roles_and_names(text)[-1] == ("窗口承办单位", "government")
