@@ -584,7 +584,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 return found
         return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
     t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
-    by = BY_WHOM.search(t)
+    by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
@@ -626,6 +626,14 @@ def _weak_or_none(chunk: str) -> bool:
     """Whether a chunk has no modal but a weak one (如双方同意继续经营: 同意 makes no duty of a condition)."""
     modal = _modal(chunk, False)
     return modal is None or modal.group(0) in WEAK_MODALS
+
+
+#: a passive agent before a verb of deciding or bearing that is no duty marker of its own (其价格应由双方按…商定,
+#: 费用由乙方负担, 由主管部门核定) — not one that only qualifies a noun (由董事会确定的方案)
+_PASSIVE_AGENT = re.compile(
+    r"(?:应|须|并|均)?由([^，。；的]{1,24}?)(?:按|根据|依照|依据|共同|协商|负担|核定|签订|确定|决定|审查|审批|批准|商定)"
+    r"(?![^，。；]{0,2}的)"
+)
 
 
 def _placed_clause(chunk: str) -> bool:

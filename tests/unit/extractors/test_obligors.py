@@ -224,3 +224,18 @@ def test_a_regulations_addressees_are_counted_once_each() -> None:
         "第十条 交易平台运营公司应当接受监督。\n第十一条 窗口承办单位应当在三个工作日内答复。\n"
     )
     assert _roles_and_names(text)[-1] == ("窗口承办单位", "government")
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): a passive agent before a verb of deciding or bearing
+        ("设备的作价应由甲、乙双方按市场价格协商确定", "甲、乙双方"),
+        ("检测所需的一切费用由承租方负担", "承租方"),
+        ("补偿标准由区人民政府核定", "区人民政府"),
+        # … but not an agent that only qualifies a noun
+        ("应当按照由董事会确定的方案分配利润", None),
+    ],
+)
+def test_a_passive_agent_owes_what_it_decides_or_bears(clause: str, subject: str | None) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
