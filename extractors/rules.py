@@ -607,6 +607,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         if topic is not None and _modal(p, False) is not None:
             return topic  # 合作公司的一切活动必须…: the owner of the topic owes the duty
         if _modal(p, False) is None and i + 1 < len(parts):
+            if topic is not None and i == 0 and _modal(parts[1], False) and _own_subject(parts[1:2]) is None:
+                return topic  # 合营公司的一切活动，必须遵守…: the topic stands in a chunk of its own
             continue  # a topic or adverbial chunk before the clause with the modal
         # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
         for q in parts[:i]:

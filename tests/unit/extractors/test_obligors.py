@@ -239,3 +239,10 @@ def test_a_regulations_addressees_are_counted_once_each() -> None:
 )
 def test_a_passive_agent_owes_what_it_decides_or_bears(clause: str, subject: str | None) -> None:
     assert _subject(clause, _CONTRACT, None) == subject
+
+
+def test_an_attributive_topic_in_a_chunk_of_its_own_is_owned() -> None:
+    # written for this test: the topic 项目公司的全部经营活动 stands before the comma, the modal after it
+    assert _subject("项目公司的全部经营活动，必须符合国家有关规定", _CONTRACT, None) == "项目公司"
+    # … but a modal chunk that names its own subject keeps it
+    assert _subject("合资企业的年度报表，乙方应当及时报送", _CONTRACT, None) == "乙方"
