@@ -8,6 +8,9 @@
 * ``AGENT_VERBS``: the verbs after which ``由X…`` names the body that acts (由乙方承担, 由区政府负责).
 * ``PRINCIPAL_LABELS``: the labels of the principal parties a clause subject may be (甲方, 项目公司 …).
 * ``RESPONSIBLE``, ``NEED``: the duty markers 负责 and 需 with the words around them that make them another.
+* ``NOT_BODY_WORDS``: words that hold a one-character head of a government body's name (局, 厅, 委), a
+  government word (审计) or a party noun (法人) but name no such body — 布局, 委托方, 审计师, 执法人员 —,
+  masked before a name's side is read.
 
 Each entry has a test on a sentence of its own (``tests/unit/extractors/test_lexicon.py``).
 """
@@ -22,11 +25,15 @@ __all__ = [
     "AGENT_VERBS",
     "COMPETENCES",
     "COMPOUNDS",
+    "HAVE_TO",
+    "MUST",
     "NEED",
     "NOT_AGENCY",
+    "NOT_BODY_WORDS",
     "OFFICERS",
     "PRINCIPAL_LABELS",
     "RESPONSIBLE",
+    "SHALL",
     "MaskedPattern",
     "alternation",
     "load_words",
@@ -75,6 +82,13 @@ SHALL = r"(?<![相对供响适反效答理回])应(?![收用急届诉对变聘�
 HAVE_TO = r"(?<![重主需纪摘纲提只必首不想简概扼机])要(?![求点素件闻是么害职务领旨])"
 #: 须 as a modal, not in 须知 (必须 is a marker of its own)
 MUST = r"(?<!必)须(?!知)"
+
+#: words that contain a government head (局, 厅, 委, 审计) but are no body: a layout, a lessor, an auditor
+NOT_BODY_WORDS = (
+    "布局", "格局", "大局", "全局", "结局", "开局", "僵局", "时局", "定局", "残局", "骗局", "棋局", "局部", "局面",
+    "局限", "局势", "委托", "委派", "委任", "委屈", "委婉", "餐厅", "客厅", "大厅", "展厅", "审计师", "审计员",
+    "执法人",
+)  # fmt: skip
 
 #: marker → compounds that contain it but are another word
 COMPOUNDS: dict[str, tuple[str, ...]] = {

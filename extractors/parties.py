@@ -11,11 +11,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.lexicon import AGENT_VERBS, HAVE_TO, MUST, NEED, RESPONSIBLE, SHALL, alternation, load_words
+from extractors.lexicon import (
+    AGENT_VERBS,
+    HAVE_TO,
+    MUST,
+    NEED,
+    NOT_BODY_WORDS,
+    RESPONSIBLE,
+    SHALL,
+    alternation,
+    load_words,
+)
 from extractors.model import Party, Role
 
 __all__ = [
     "GOV_WORDS",
+    "ends_in_head",
     "find_parties",
     "is_actor",
     "role_of_name",
@@ -34,6 +45,15 @@ _OTHER_KW = (
     "任何一方",
     "一方",
     # whichever party a clause's event makes it: the one in breach, at fault, affected, the other one
+    # evaluation panels of experts, drawn from every side
+    "评标委员会",
+    "评审委员会",
+    "谈判小组",
+    "询价小组",
+    "磋商小组",
+    "评审小组",
+    "第三方",
+    "第三人",
     "违约方",
     "守约方",
     "过错方",
@@ -166,6 +186,15 @@ _KW = sorted(
 )
 _KW_RE = re.compile("|".join(re.escape(k) for k, _ in _KW), re.I)
 _KW_ROLE = {k.lower(): r for k, r in _KW}
+_NOT_BODY = re.compile("|".join(sorted(NOT_BODY_WORDS, key=len, reverse=True)))
+
+
+def _heads(text: str) -> list[re.Match[str]]:
+    """The words of ``text`` that tell a side (局, 有限公司, 双方 …), but not inside a word that names no body
+    (产业布局, 委托方, 审计师): those are blanked out first, so offsets stay those of ``text``."""
+    return list(_KW_RE.finditer(_NOT_BODY.sub(lambda m: " " * len(m.group(0)), text)))
+
+
 _CONJ = re.compile(r"、|和|及其|以及|及|与|或者|或|\band\b|\bor\b")
 _JOINT_LETTERS = re.compile(r"(?:[甲乙丙丁](?:方)?[、，,和与及]?){2,4}(?:双|三|各)?方")
 _LABEL_RE = re.compile(r"甲乙双方|甲方|乙方|丙方|丁方|Party\s+[A-D]\b")
@@ -182,7 +211,7 @@ def _conjunct_role(text: str) -> Role | None:
     """The side of one body by the head of its name: the word that says government or company must end the
     name (市财政局, 某某有限公司); a modifier does not tell (政府采购评审专家, 财政资金的使用单位)."""
     best: tuple[int, int, str] | None = None
-    for m in _KW_RE.finditer(text):
+    for m in _heads(text):
         key = (m.end(), m.end() - m.start(), m.group(0))
         if best is None or key[:2] > best[:2]:
             best = key
@@ -250,11 +279,11 @@ def is_actor(np: str) -> bool:
     np = np.strip()
     if not np:
         return False
-    if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|成员|专家|主体|经营者|当事人|生产者|销售者)$", np):
+    if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|成员|专家|主体|经营者|当事人|生产者|销售者|经理|师)$", np):
         return True  # an actor whose side the name alone does not tell
     if _ROLE_NOUN_ACTOR.fullmatch(np) and not _NOT_ACTOR.search(np):
         return True  # a role noun: 供电方, 借款人, 咨询者, 采购人, 信用服务机构, 联合体
-    matches = list(_KW_RE.finditer(np))
+    matches = _heads(np)
     m = matches[-1] if matches else None
     tail = np[m.end() :] if m is not None else ""
     if m is not None and re.fullmatch(r"的?(?:主要负责同志|负责同志|工作人员|人员|负责人)", tail):
@@ -453,12 +482,12 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
 # --------------------------------------------------------------------------------------------- subjects
 #: words that end a Chinese subject noun phrase (prepositions, modals, adverbs and common task verbs)
 _SUBJECT_END = re.compile(
-    r"对(?!外)|(?<!所)在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
+    r"对(?!外|接)|(?<!所)在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
     rf"应当|{SHALL}|{HAVE_TO}|{MUST}|必须|"
     rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
-    r"实施|开展|组织|做好|落实|每年|定期|及时|当|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
-    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|不(?=承担|负责|得|予|再)|办理|完成|受(?!理|托)|经(?!济|营|费|办)|如|若|出让|返还|"
+    r"实施|开展|组织|做好|落实|(?<=[\u4e00-\u9fff]{2})委托(?![方人书])|每年|定期|及时|当(?!事)|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
+    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|"
 )
 EN_PARTY = re.compile(
     r"\b(?:the\s+)?(Concessionaire|Authority|Government|Company|Developer|Contractor|Operator|Investor|Grantor|"
@@ -480,15 +509,71 @@ def subject_of(text: str, english: bool = False) -> str | None:
         if m2.group(0):
             end = m2.start()
             break
-    whole = _role_noun_before_modal(s, end)
+    whole = _role_noun_before_modal(s, end) or _name_with_verb_inside(s, end)
     if whole is not None:
         return whole
     if end is not None and end < 2:
         return None  # the clause starts with its verb: no subject of its own
+    if _TASK_VERB_FIRST.match(s):
+        return None  # 提高担保机构的风险容忍度: a task's verb and its object, no subject
     np = s[:end] if end is not None else s
     if len(np) > 90 or re.search(r"[，,；;]", np.strip(" ，,")):
         return None  # a noun phrase spans no comma: "乙方用…周转的，周转期间免收房租" is a condition and its clause
     return np.strip(" ，,") or None
+
+
+#: verbs that start a task and never a name (提高担保机构…, 支持中小企业…)
+_TASK_VERB_FIRST = re.compile(
+    r"(?:提高|推广|支持|鼓励|引导|加强|推动|促进|加大|加快|优化|深化|强化|扩大|降低|提升|完善|健全|落实|做好|开展|督促|包括)"
+)
+
+#: verbs that also form the nouns of names (采购人, 使用单位, 行业组织, 信用保证基金, 建设单位, 评审专家)
+_NOUN_FORMING_VERB = re.compile(r"采购|使用|组织|保证|建设|实施|协调|监督|承担")
+
+
+def ends_in_head(np: str) -> bool:
+    """Whether a noun phrase ends with the word that makes it an actor: a role noun (采购人, 一方), an actor
+    noun (单位, 专家) or the head of a body's name (部门, 有限公司)."""
+    heads = _heads(np)
+    return bool(
+        (heads and heads[-1].end() == len(np))
+        or re.search(r"(?:方|人|者|机构|机关|联合体|委员会|小组|董事会|单位|组织|人员|成员|专家|主体|师|经理)$", np)
+    )
+
+
+def _name_with_verb_inside(s: str, end: int | None) -> str | None:
+    """A name that a verb seemed to end, read to the next word that really ends it: 政府采购评审专家在…,
+    各级国家机关、群团组织和事业单位进行…, 其他组织向… — when the longer phrase ends in an actor's head."""
+    if end is None or not _NOUN_FORMING_VERB.match(s, end):
+        return None
+    stops = (
+        m.start()
+        for m in _SUBJECT_END.finditer(s, end + 1)
+        if m.group(0) and not _NOUN_FORMING_VERB.fullmatch(m.group(0))
+    )
+    for stop in (*stops, len(s)):
+        np = s[:stop]
+        if stop <= 40 and not re.search(r"[，,；;。：:]", np):
+            if ends_in_head(np) and is_actor(np):
+                return np
+            # 政府采购评审专家有上述行为的: the longest part that ends in a person's or a body's noun
+            verb_end = _NOUN_FORMING_VERB.match(s, end).end()  # type: ignore[union-attr]
+            for k in range(len(np) - 1, verb_end, -1):
+                if "的" in np[verb_end:k]:
+                    continue  # 各级国家机关组织的…活动: across a relative clause's 的 is no longer one name
+                if _PERSON_OR_BODY.search(np[:k]) and np[k] not in "民员士事" and is_actor(np[:k]):
+                    return np[:k]
+        break
+    # 组织 as the noun that ends a list of actors: 公民、法人或者其他组织申请…的，
+    organisation = _ORGANISATION.match(s, max(end - 2, 0))
+    return s[: organisation.end()] if organisation and organisation.end() == end + 2 else None
+
+
+#: the nouns that end a name of persons or bodies (not a government word that may only modify: 财政, 政府)
+_PERSON_OR_BODY = re.compile(r"(?:专家|人|机构|单位|组织|人员|成员|小组|委员会|企业|公司|部门|机关)$")
+
+#: 组织 as a noun: the kind of organisation before it
+_ORGANISATION = re.compile(r"(?:其他|社会|群团|经济|自治|行业|中介|基层|民间|法人)组织")
 
 
 #: the modal that closes a subject noun phrase
@@ -505,10 +590,12 @@ def _role_noun_before_modal(s: str, end: int | None) -> str | None:
     if re.search(r"[，,；;。：:]", np) or not is_actor(np):
         return None
     head = s[:end] if end is not None else ""
-    if len(head) >= 2 and is_actor(head) and modal.start() - end > 4:  # type: ignore[operator]
+    listed = s.startswith("以及", end or 0)  # 核准机关以及依法对项目负有职责的其他部门应当: the list goes on
+    if len(head) >= 2 and is_actor(head) and ends_in_head(head) and modal.start() - end > 4 and not listed:  # type: ignore[operator]
         return None  # 甲方在签订合同后应当: the subject ends before its adverbial
     if not _ROLE_NOUN_ACTOR.fullmatch(np) and not re.search(r"(?:单位|组织|人员|成员|专家|主体|媒体)$", np):
-        return None
+        # …以及依法对项目负有监督职责的其他有关部门应当: a list whose last body has a relative clause
+        return np if head and (listed or not ends_in_head(head)) and _PERSON_OR_BODY.search(np) else None
     return np
 
 

@@ -41,7 +41,15 @@ from extractors.lexicon import (
     mask,
 )
 from extractors.model import Deadline, DocumentKind, Party, Role
-from extractors.parties import EN_PARTY, GOV_WORDS, english_subject, is_actor, role_of_name, subject_of
+from extractors.parties import (
+    EN_PARTY,
+    GOV_WORDS,
+    ends_in_head,
+    english_subject,
+    is_actor,
+    role_of_name,
+    subject_of,
+)
 from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
@@ -171,6 +179,22 @@ DUTY_HEADING = re.compile(
     r"^(?P<label>甲方|乙方|丙方|丁方|政府方|项目公司|社会资本方|投资方)(?:的)?(?P<what>责任和义务|责任与义务|义务和责任|义务与责任|责任|义务|权利和义务|权利义务|承诺|保证|职责|权利)\s*[：:]?$"
 )
 
+#: a heading that names whose duties follow in free wording: 委托方的义务, 出租方的权利与义务, 承包人主要责任
+OWNED_HEADING = re.compile(
+    r"^(?P<label>[\u4e00-\u9fff、和与及]{1,16}?)(?:的)?(?:主要|基本|具体)?"
+    r"(?P<what>责任与义务|责任和义务|权利与义务|权利和义务|权利义务|义务与责任|义务和责任|责任|义务|承诺|保证|职责|权利)"
+    r"\s*[：:]?$"
+)
+
+
+def _owned_heading(body: str) -> re.Match[str] | None:
+    """A heading ``X的责任与义务`` whose X is one actor (a party label, a role noun): its owner."""
+    m = OWNED_HEADING.match(re.sub(r"\s+", "", body))
+    if m is None or not is_actor(m["label"]) or role_of_name(m["label"]) == "other":
+        return None  # 双方的责任和义务: each item names its own party
+    return m
+
+
 #: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
 DUTY_LIST_LEAD = re.compile(
     r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
@@ -243,6 +267,7 @@ class _Scope:
     last_was_obligation: bool = False
     owner: str | None = None  # owner of a duty section (甲方责任：)
     duty: bool = False
+    heading_owner: str | None = None  # whose duties a heading in free wording announces (委托方的义务)
 
 
 @dataclass(slots=True)
@@ -793,7 +818,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 return found
         return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
     t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
-    by = BY_WHOM.search(t)
+    by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
     agent = by_agent(t) if mode.contract else None
@@ -802,24 +827,125 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
     for i, p in enumerate(parts):
         p = p.strip()
-        if _is_condition(p) or (CONDITION_START.match(p) and not _modal(p, False)):
+        if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and _weak_or_none(p)):
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         if np and is_actor(np):
-            owner = re.match(rf"({_PRINCIPAL})(?:的|(?=[^、和及与]{{1,12}}$))", np)
+            owner = re.match(rf"({_PRINCIPAL})(?:[^，、和及与的]{{0,6}}的|(?=[^、和及与]{{1,12}}$))", np)
+            if _modal(p, False) is None:
+                own = _own_subject(parts[i + 1 :])
+                if own is not None:
+                    return own  # 国家按计划分配…，甲方应及时…: the clause with the modal names its own subject
             return owner.group(1) if owner else np  # 乙方年纳税额 → 乙方
         label = re.match(_PRINCIPAL, p)
         if label:
             return label.group(0)
+        topic = _attributive_owner(np)
+        if topic is not None and _modal(p, False) is not None:
+            return topic  # 合作公司的一切活动必须…: the owner of the topic owes the duty
         if _modal(p, False) is None and i + 1 < len(parts):
+            if topic is not None and i == 0 and _modal(parts[1], False) and _own_subject(parts[1:2]) is None:
+                return topic  # 合营公司的一切活动，必须遵守…: the topic stands in a chunk of its own
             continue  # a topic or adverbial chunk before the clause with the modal
         # the subject may sit in a leading condition: 中小企业与…订立合同时，应当…
         for q in parts[:i]:
             nq = subject_of(q.strip())
             if nq and is_actor(nq) and not nq.endswith("的"):  # a whole 的-condition is not its subject
                 return nq
+            if _RELATIVE_ACTOR.search(q.strip()) and is_actor(q.strip()):
+                return q.strip()  # 遇有不可抗力的一方，应…: the whole chunk names the actor
+            lead = _leading_actor(q.strip())
+            if lead is not None:
+                return lead  # 受理机关收到申请，能够当场办理的，应当…
         return None
     return None
+
+
+def _weak_or_none(chunk: str) -> bool:
+    """Whether a chunk has no modal but a weak one (如双方同意继续经营: 同意 makes no duty of a condition)."""
+    modal = _modal(chunk, False)
+    return modal is None or modal.group(0) in WEAK_MODALS
+
+
+#: a passive agent before a verb of deciding or bearing that is no duty marker of its own (其价格应由双方按…商定,
+#: 费用由乙方负担, 由主管部门核定) — not one that only qualifies a noun (由董事会确定的方案)
+_PASSIVE_AGENT = re.compile(
+    r"(?:应|须|并|均)?由([^，。；的]{1,24}?)(?:按|根据|依照|依据|共同|协商|负担|核定|签订|确定|决定|审查|审批|批准|商定)"
+    r"(?![^，。；]{0,2}的)"
+)
+
+
+def _placed_clause(chunk: str) -> bool:
+    """A clause that only looks like a condition because it ends in a place (…汇入公司的帐户内, …存放在仓库中):
+    it ends in 内/中/下/外 after no time word, and starts with a party label."""
+    c = chunk.rstrip("，,；;。 ")
+    return bool(
+        re.search(r"[内中下外]$", c)
+        and not re.search(r"(?:日|天|月|年|周|期|时|限|间|前|后|\d|[一二三四五六七八九十])[内中下外]$", c)
+        and re.match(_PRINCIPAL, c)
+    )
+
+
+#: a chunk that is a whole noun phrase headed by a party noun after its relative clause (遇有…的一方)
+_RELATIVE_ACTOR = re.compile(r"的(?:一方|当事人|当事方|单位|企业|公司)$")
+
+
+def _own_subject(rest: list[str]) -> str | None:
+    """The actor subject of the first chunk in ``rest`` with a modal, if it names one."""
+    for q in rest:
+        q = q.strip()
+        if _modal(q, False) is None:
+            continue
+        nq = subject_of(_strip_connector(q) if CONNECTOR.match(q) else q)
+        return nq if nq and is_actor(nq) else None
+    return None
+
+
+def _attributive_owner(np: str | None) -> str | None:
+    """The owner in an attributive topic ``X的Y`` when X is an actor whose name ends at its head and Y is none
+    (合作公司的一切活动 → 合作公司); a relative clause (行政机关制作的政府信息) has a verb before 的, no head."""
+    if not np or "的" not in np:
+        return None
+    owner = np.split("的", 1)[0]
+    if len(owner) >= 2 and ends_in_head(owner) and is_actor(owner):
+        return owner
+    return _leading_actor(owner)  # 行政机关编制的目录应当更新: the agent of the relative clause
+
+
+#: verbs an actor at the head of a chunk does something with (收到申请, 编制目录), besides the duty verbs
+_ACTOR_VERB = re.compile(
+    "|".join(
+        sorted(
+            (*(v for v in DUTY_VERBS if len(v) == 2), "收到", "接到", "发现", "作出", "取得", "提出", "申请", "使用",
+             "获取", "制作", "采集", "发送", "签订", "出具"),
+            key=len,
+            reverse=True,
+        )
+    )
+)  # fmt: skip
+
+
+_PREPOSITION_START = re.compile(r"^(?:向|对|在|从|于|由|把|将|为|与|给|经|按|依|据|自|以|除|当|如|若|凡)")
+
+
+def _leading_actor(chunk: str) -> str | None:
+    """The actor a chunk starts with when a verb follows its name with no word between that ends a subject
+    (受理机关收到申请材料, 行政机关编制、公布): the longest such name, if it ends in an actor's head."""
+    if _PREPOSITION_START.match(chunk):
+        return None  # 向境外组织提供…, 由国务院…: the actor there is an object or an agent, not the subject
+    for k in range(min(len(chunk) - 2, 30), 1, -1):
+        head = chunk[:k]
+        if re.search(r"[，,；;的]", head) or not (ends_in_head(head) and is_actor(head)):
+            continue
+        if _ACTOR_VERB.match(chunk, k) or (_BODY_HEAD.search(head) and not _NOUN_GOES_ON.match(chunk, k)):
+            return head  # 有关部门出台…政策, 主管部门查证属实的: a body's name ends at its head noun
+    return None
+
+
+#: the head nouns that end a body's name, so that what follows them is its predicate
+_BODY_HEAD = re.compile(r"(?:部门|机关|机构|委员会|人民政府|管委会|管理委员会|办公室|工作机构)$")
+#: … unless the name goes on (部门的, 机关和, 机构负责人)
+_NOUN_GOES_ON = re.compile(r"[的和及与、或等]|负责人|工作人员|人员|领导")
 
 
 def _party(name: str, parties: tuple[Party, ...], default: Role) -> Party:
@@ -945,6 +1071,8 @@ class _Document:
     prev_ended_colon: bool = False
     recital: bool = False  # inside a contract's recitals (鉴于：…), which state facts, not duties
     terms_begun: bool = False  # a chapter or an article has been read: no recitals after it
+    lead_subject: str | None = None  # the subject of a lead ``…按以下时间付款；`` whose items name nobody
+    lead_level: str | None = None  # the level of those items, once the first is read
     findings: list[Finding] = field(default_factory=list)
     provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
 
@@ -1004,7 +1132,12 @@ def _enter_paragraph(doc: _Document, index: int, para: Paragraph) -> _At:
         lst.of_obligation = lst.of_conditions = False
         lst.pending_lead = None
         if level is not None or not mode.regulation:
-            doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty)
+            doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
+        if doc.lead_subject and level in _ITEM_LEVELS and doc.lead_level in (None, level):
+            doc.scope.subject = doc.lead_subject  # １．…前支付房价款的＿％: the lead's subject pays
+            doc.lead_level = level
+        else:
+            doc.lead_subject = doc.lead_level = None
     elif lst.pending_lead is not None:
         first = sentences(text, para.start, para.end, english=mode.english)
         if first:
@@ -1073,8 +1206,11 @@ def _read_structure(doc: _Document, at: _At) -> _At | None:
     if not _is_heading(body, para.level, english) or (at.sub_item and doc.listing.of_obligation):
         return at
     heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
+    owned = _owned_heading(body) if heading is None else None
     if heading:
         doc.scope = _Scope(owner=heading["label"], duty=heading["what"] != "权利")
+    elif owned and owned["what"] != "权利":
+        doc.scope = _Scope(heading_owner=owned["label"])  # 委托方的义务: the owner of its clauses, no more
     elif para.level in ("l1", "l2", "chapter", "section", "article") or (para.level is None and not at.sub_item):
         doc.scope = _Scope()
     if (
@@ -1164,7 +1300,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
     inline = re.match(r"^\d{1,2}(?:\.\d{1,2})+\s*", sent_text)
     s_start = sent.start + (inline.end() if inline else 0)
     if inline and not mode.regulation:
-        doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty)
+        doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
     spans = chunks(text, s_start, sent.end, english=english)
     if not spans:
         return
@@ -1196,6 +1332,11 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
         if basis == "declarative" and mode.regulation:
             subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
+        grant = _is_grant(g_text, modal, mode, subject, doc.parties)
+        if grant:
+            subject = None  # 对…的担保机构给予奖励: the institution is the beneficiary, the authority grants
+            if doc.scope.subject and role_of_name(doc.scope.subject, doc.parties) != "government":
+                doc.scope.subject = None
         if subject:
             doc.scope.subject = subject
         if basis is None:
@@ -1205,6 +1346,23 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         obligor, responsible, provenance = _obligor(doc, g_text, basis, note, subject)
         doc.findings.append(_finding(doc, at, group, basis, modal, obligor, responsible, note))
         doc.provenances.append(provenance)
+
+
+#: the objects a regulation's or plan's 给予/予以 grants: money and favours, given by the administration
+GRANT_OBJECT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|优惠|扣除|补偿|贴息|奖补|减免|倾斜|便利|表彰")
+
+
+def _is_grant(
+    text: str, modal: str | None, mode: DocumentMode, subject: str | None, parties: tuple[Party, ...]
+) -> bool:
+    """A grant in a regulation or plan (…的，给予一定比例的价格扣除; 对…机构给予奖励) whose found subject is not a
+    government body: that subject is the beneficiary, and the granting authority owes the clause."""
+    if mode.contract or mode.english or modal not in ("给予", "予以"):
+        return False
+    if subject is not None and role_of_name(subject, parties) == "government":
+        return False
+    grant = re.search(rf"(?:{modal})[^，。；]{{0,20}}?(?:{GRANT_OBJECT.pattern})", text)
+    return grant is not None
 
 
 def _obligor(
@@ -1227,7 +1385,7 @@ def _obligor(
         name = by.group(1) if by else None
         return Party(label=None, name=name, role="government") if name else Party(None, None, "government"), (), "named"
     provenance = "named"
-    name = subject or scope.subject or (scope.owner if scope.duty else None)
+    name = subject or scope.subject or (scope.owner if scope.duty else None) or scope.heading_owner
     counterparty = doc.counterparty
     if name is None and english and counterparty is not None:
         name = counterparty.label
@@ -1286,10 +1444,18 @@ def _finding(
     return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
 
 
+#: the words with which a clause announces the items after it (按以下时间, 下列方式, 如下)
+_ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
+
+
 def _close_paragraph(doc: _Document, at: _At) -> None:
     """Pass 7: a paragraph ending in ``…：`` whose last clause was a duty leads a list: its items are that duty's
     sub-items, or the conditions of a liability (有下列情形之一的)."""
     doc.prev_ended_colon = at.body.strip().endswith(("：", ":"))
+    if not at.sub_item and doc.lead_level is None:
+        # a lead that announces its items without a colon: 乙方应当按以下时间如期将房价款交付甲方；
+        announces = _ANNOUNCES_ITEMS.search(at.body) and not doc.prev_ended_colon
+        doc.lead_subject = doc.scope.subject if announces and doc.scope.last_was_obligation else None
     findings = doc.findings
     if doc.prev_ended_colon and findings and findings[-1].end >= at.para.end - 1:
         lead = findings[-1]
@@ -1312,7 +1478,8 @@ def find_obligations(
     The passes, in the order they run over each paragraph (``_Document`` holds what they share): the list
     it may be an item of, a plan's covering notice, table rows and headings, its sentences with their notes,
     titles skipped, then each sentence's clauses classified and their obligors found; a closing ``…：`` opens
-    a list. A regulation's bodies of no stated side finally take its addressees' side."""
+    a list. A regulation's bodies of no stated side, and its clauses that name nobody, finally take its
+    addressees' side."""
     doc = _start(text, mode, parties, anchor, paragraphs(text) if paras is None else paras)
     for index, para in enumerate(doc.paras):
         if index in doc.note_lines:
@@ -1351,13 +1518,22 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     """A regulation's bodies whose names do not tell their side take the side of its addressees.
 
     A regulation that addresses the administration (three in four of the duty-bearers its names place are
-    government bodies: 行政机关, 热线工作机构 …) means its own units too when it names 承办单位 or 受理人员;
+    government bodies: 行政机关, 热线工作机构 …; each body counted once, so that one clause's subject does not
+    tip the document) means its own units too when it names 承办单位 or 受理人员;
     elsewhere (a procurement or tendering regulation, where 采购人, 供应商 and 代理机构 all bear duties) such a
-    unit stays ``other``."""
-    named = Counter(f.obligor.role for f, p in zip(findings, provenances, strict=True) if p == "named")
+    unit stays ``other``, and so does a clause that names nobody (禁止…, 招标文件应当载明…): it binds whoever
+    acts, not the administration alone."""
+    bodies = {(f.obligor.name, f.obligor.role) for f, p in zip(findings, provenances, strict=True) if p == "named"}
+    named = Counter(role for _, role in bodies)  # each duty-bearer once, however many clauses it owes
     total = named["government"] + named["counterparty"] + named["other"]
     if not total or named["government"] < ADMINISTRATION_SHARE * total:
-        return findings
+        # addressed to every side: a clause that names nobody binds whoever acts (禁止…, 应当遵循…原则)
+        return [
+            dataclasses.replace(f, obligor=Party(label=None, name=None, role="other"))
+            if p == "nameless" and f.basis != "notice"  # 请认真贯彻执行 is the administration's still
+            else f
+            for f, p in zip(findings, provenances, strict=True)
+        ]
     return [
         dataclasses.replace(f, obligor=Party(label=f.obligor.label, name=f.obligor.name, role="government"))
         if p == "sideless"

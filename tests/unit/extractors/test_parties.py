@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractors.parties import find_parties, is_actor, role_of_name, subject_of
@@ -304,3 +306,121 @@ def test_the_government_lexicon_is_data() -> None:
 
     assert "本市" in GOVERNMENT_ACTORS
     assert all(w and "#" not in w for w in GOVERNMENT_ACTORS)
+
+
+# ------------------------------------------------------------------------------------------- heads inside words
+# Written for these tests (issue 9, item 12): a one-character government head (局, 厅, 委) or a government word
+# (审计) inside a word that names no body does not make a government actor.
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("园区产业布局", None),
+        ("全局", None),
+        ("委托方", None),
+        ("受托方和委托方", None),
+        ("会计师事务所审计师", None),
+        ("县审计局", "government"),
+        ("市商务局", "government"),
+        ("区教委", "government"),
+        ("省交通运输厅", "government"),
+        ("市场监管局执法人员", "government"),
+    ],
+)
+def test_a_head_inside_another_word_tells_no_side(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
+
+
+def test_a_layout_is_no_actor() -> None:
+    assert not is_actor("全市物流布局")
+    assert is_actor("市物流局")
+
+
+def test_every_word_that_is_no_body_holds_a_head() -> None:
+    from extractors.lexicon import NOT_BODY_WORDS
+
+    assert all(re.search(r"局|厅|委|审计|法人", w) for w in NOT_BODY_WORDS)
+
+
+# ------------------------------------------------------------------------------------------- subject boundaries
+# Written for these tests (issue 9, item 12): where a subject noun phrase ends — not at 应 inside 供应商, 经 inside
+# 经理 or a verb inside a name (采购, 组织, 保证), and at 不 or 委托 after the name.
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("供应商应当按时提交样品", "供应商"),
+        ("中标供应商在签订合同后应当缴纳履约保证金", "中标供应商"),
+        ("总经理应当每月向董事会报告经营情况", "总经理"),
+        ("项目经理须常驻施工现场", "项目经理"),
+        ("承租方不按期交付租金的", "承租方"),
+        ("担保公司不收取反担保费用", "担保公司"),
+        ("不动产登记机构应当及时办理", "不动产登记机构"),
+        ("采购评审专家在评审中发现违法行为的", "采购评审专家"),
+        ("各级行政机关、群团组织和事业单位进行采购活动", "各级行政机关、群团组织和事业单位"),
+        ("行业协会和其他社会组织向主管部门报送数据", "行业协会和其他社会组织"),
+        ("企业、个人或者其他组织申请查询信用记录的", "企业、个人或者其他组织"),
+        ("审批机关委托评估机构对项目进行评估的", "审批机关"),
+        ("委托人应当按期支付报酬", "委托人"),
+        ("县人民政府组织实施", "县人民政府"),
+        ("机关、事业单位使用财政资金从中小企业采购货物", "机关、事业单位"),
+    ],
+)
+def test_where_a_subject_ends(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): 当 inside 当事人 ends no subject
+        ("拍卖当事人违反约定的，应当赔偿损失", "拍卖当事人"),
+        # a name read past its verb to the noun of a person, before a verb that ends no subject
+        ("政府采购评审专家有回避情形的", "政府采购评审专家"),
+        # … but not into another word (评审方法 holds 方, no party)
+        ("政府采购评审方法分为两种", "政府"),
+    ],
+)
+def test_a_name_read_past_a_verb_ends_at_a_person_or_a_body(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["评标委员会", "评标委员会和谈判小组", "竞争性谈判小组", "询价小组", "磋商小组", "第三方", "第三人"],
+)
+def test_evaluation_panels_and_third_parties_are_of_no_side(name: str) -> None:
+    # written for this test: experts drawn from every side, and whoever else a clause involves
+    assert role_of_name(name) == "other"
+
+
+def test_a_name_read_past_a_verb_does_not_cross_a_relative_clause() -> None:
+    assert subject_of("各级行政机关组织的评选活动，应当优先推荐守信企业") == "各级行政机关"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): a list of bodies whose last one has a relative clause
+        (
+            "登记机关、许可机关以及依法负有监管职责的其他部门应当共享信息",
+            "登记机关、许可机关以及依法负有监管职责的其他部门",
+        ),
+        # … but a name before an adverbial is still the subject
+        ("甲方在收到发票后应当付款", "甲方"),
+        ("区财政局以及时拨付为原则", "区财政局"),
+    ],
+)
+def test_a_list_goes_on_after_yiji(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+def test_include_starts_no_name() -> None:
+    assert subject_of("包括机构设置和人员配备") is None
+
+
+def test_a_liaison_unit_is_one_name() -> None:
+    # written for this test: 对 inside 对接 is no preposition
+    assert subject_of("招商对接单位负责项目的初步评估") == "招商对接单位"

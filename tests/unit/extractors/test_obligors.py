@@ -1,0 +1,248 @@
+"""Who owes a clause when its subject is not the first noun phrase: the clause with the modal naming its own
+subject, the owner of an attributive topic, a party named by a relative clause (issue 9, item 12).
+
+Every sentence here is written for these tests, not taken from any corpus document."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors import ExtractOptions, extract
+from extractors.rules import DocumentMode, _subject
+
+_CONTRACT = DocumentMode(english=False, regulation=False, plan=False, contract=True, year=None)
+_REGULATION = DocumentMode(english=False, regulation=True, plan=False, contract=False, year=None)
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # a leading chunk names someone else; the clause with the modal names its own subject
+        ("县里按年度下达种植指标，甲方应当及时分配给乙方", "甲方"),
+        ("申请人通过信函提出请求，受理机关应当在五日内登记", "受理机关"),
+        # … but a chunk with no subject of its own keeps the one before it
+        ("乙方在项目竣工后，应当办理验收", "乙方"),
+        ("受理机关收到申请材料，能够当场办理的，应当当场办理", "受理机关"),
+    ],
+)
+def test_the_clause_with_the_modal_names_its_own_subject(clause: str, subject: str) -> None:
+    assert _subject(clause, _REGULATION, None) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("项目公司的全部经营活动必须符合国家有关规定", "项目公司"),
+        ("合资企业的各项保险均应向境内保险公司投保", "合资企业"),
+        ("乙方的年纳税额不得低于五百万元", "乙方"),
+    ],
+)
+def test_the_owner_of_an_attributive_topic_owes_the_duty(clause: str, subject: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("市政府发布的通告应当载明施工期限", "市政府"),
+        ("审批机关编制、公布的办事指南应当及时更新", "审批机关"),
+    ],
+)
+def test_the_agent_of_a_relative_clause_owes_what_it_makes(clause: str, subject: str) -> None:
+    assert _subject(clause, _REGULATION, None) == subject
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "年度计划的执行情况应当每季度公布",
+        "向境外机构或者个人提供数据，应当遵守国家规定",  # the actor after 向 is the recipient
+    ],
+)
+def test_a_chunk_that_starts_with_no_actor_has_no_owner(clause: str) -> None:
+    assert _subject(clause, _REGULATION, None) is None
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["受到自然灾害影响的一方，应当在三日内通知对方", "提出变更请求的一方，应当承担由此增加的费用"],
+)
+def test_a_party_named_by_its_relative_clause_is_the_subject(clause: str) -> None:
+    subject = _subject(clause, _CONTRACT, None)
+    assert subject is not None
+    assert subject.endswith("的一方")
+
+
+def test_whichever_party_a_relative_clause_names_is_neither_side() -> None:
+    text = (
+        "设备采购合同\n甲方：华岳机械有限公司\n乙方：青禾食品有限公司\n"
+        "第一条 受到自然灾害影响的一方，应当在三日内书面通知对方。\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    assert [o.obligor.role for o in result.obligations] == ["other"]
+
+
+def _roles_and_names(text: str) -> list[tuple[str | None, str]]:
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    return [(o.obligor.name, o.obligor.role) for o in result.obligations]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "第五条 对吸纳高校毕业生就业的小微企业，给予一次性吸纳就业补贴。",
+        "第五条 科技型中小企业购置研发设备的费用，按照规定给予补助。",
+        "第五条 民营企业与国有企业组成联合体参加投标的，给予一定比例的价格扣除。",
+    ],
+)
+def test_the_granting_authority_owes_a_grant(article: str) -> None:
+    # written for this test (issue 9, item 12): the enterprise is the beneficiary, not the obligor
+    text = "某市促进中小企业发展条例\n第一条 为了促进中小企业发展，制定本条例。\n第二条 市人民政府应当加强领导。\n"
+    text += "第三条 区人民政府应当落实扶持政策。\n第四条 市财政部门应当安排专项资金。\n" + article + "\n"
+    assert _roles_and_names(text)[-1] == (None, "government")
+
+
+def test_a_government_body_that_grants_is_named() -> None:
+    text = (
+        "某市促进中小企业发展条例\n第一条 为了促进中小企业发展，制定本条例。\n第二条 市人民政府应当加强领导。\n"
+        "第三条 区人民政府应当落实扶持政策。\n第四条 市财政部门对新认定的专精特新企业给予一次性奖励。\n"
+    )
+    assert _roles_and_names(text)[-1] == ("市财政部门", "government")
+
+
+def test_a_contract_party_that_grants_keeps_its_own_side() -> None:
+    text = (
+        "厂房租赁合同\n出租方：宏远机械制造有限公司\n承租方：佳禾食品有限公司\n第一条 出租方给予承租方三个月免租期。\n"
+    )
+    assert [role for _, role in _roles_and_names(text)] == ["counterparty"]
+
+
+@pytest.mark.parametrize("clause", ["提高担保机构的风险容忍度", "支持中小企业开拓国际市场", "推动行业协会制定标准"])
+def test_a_task_verb_and_its_object_are_no_subject(clause: str) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) is None
+
+
+def test_a_clause_that_names_nobody_takes_the_side_of_the_regulations_addressees() -> None:
+    # written for this test (issue 9, item 12): duty-bearers on every side — a clause naming nobody binds anyone
+    market = (
+        "某市拍卖活动条例\n第一条 为了规范拍卖活动，制定本条例。\n"
+        "第二条 竞买企业应当如实申报资格。\n第三条 市商务局应当公布拍卖规则。\n"
+        "第四条 拍卖代理机构不得泄露竞买人信息。\n第五条 禁止以暴力手段干扰拍卖现场秩序。\n"
+    )
+    assert _roles_and_names(market)[-1] == (None, "other")
+    # … and in one addressed to the administration, the administration
+    administration = (
+        "某市行政审批服务条例\n第一条 为了规范审批服务，制定本条例。\n"
+        "第二条 市人民政府应当统筹全市审批服务工作。\n第三条 区人民政府应当设立审批服务窗口。\n"
+        "第四条 市审批服务管理局应当公布办事指南。\n第五条 禁止在办事指南以外增设审批条件。\n"
+    )
+    assert _roles_and_names(administration)[-1] == (None, "government")
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: a clause ending in a place (…账户内) is no condition, its party is its subject
+        ("乙方认缴的出资分三期存入合资公司的银行账户内", "乙方"),
+        ("甲方提供的设备应当存放在乙方的仓库中", "甲方"),
+    ],
+)
+def test_a_clause_ending_in_a_place_keeps_its_subject(clause: str, subject: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
+
+
+def _obligors(text: str) -> list[tuple[str, str | None]]:
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    return [(o.text, o.obligor.label or o.obligor.name) for o in result.obligations]
+
+
+def test_a_heading_in_free_wording_owns_the_clauses_under_it() -> None:
+    # written for this test (issue 9, item 12): 出租方的权利与义务 is no fixed duty-section title
+    text = (
+        "设备租赁合同\n出租方：宏远机械制造有限公司\n承租方：佳禾食品有限公司\n"
+        "第一条 出租方的权利与义务\n１．出租方应当按期交付设备。\n２．按约定负责设备的大修。\n"
+        "第二条 承租方的义务\n１．承租方应当按月支付租金。\n２．妥善保管设备，不得转租。\n"
+    )
+    owners = dict(_obligors(text))
+    assert owners["按约定负责设备的大修"] == "出租方"
+    assert owners["妥善保管设备，不得转租"] == "承租方"
+
+
+def test_a_heading_of_both_parties_owns_nothing() -> None:
+    from extractors.rules import _owned_heading
+
+    assert _owned_heading("双方的责任和义务") is None
+    assert _owned_heading("委托方的义务") is not None
+    assert _owned_heading("违约责任") is None  # 违约 is no actor
+
+
+def test_items_announced_without_a_colon_take_the_leads_subject() -> None:
+    # written for this test (issue 9, item 12): the lead ends in ；, not ：, so its items are no sub-items
+    text = (
+        "房屋买卖合同\n出卖人（甲方）：华岳置业有限公司\n买受人（乙方）：李某\n"
+        "第一条 乙方应当按以下时间将房款汇入甲方指定的账户；\n"
+        "１．于2021年7月1日前支付房款的30%；\n２．于2021年9月1日前支付房款的70%。\n"
+        "第二条 甲方应当在收到全部房款后交付房屋。\n"
+    )
+    owners = _obligors(text)
+    assert [owner for clause, owner in owners if "支付房款" in clause] == ["乙方", "乙方"]
+    assert owners[-1][1] == "甲方"
+
+
+def test_a_condition_with_a_weak_modal_names_no_subject() -> None:
+    # written for this test: 同意 inside 如…的 condition makes it no clause of its own to take a subject from
+    assert _subject("如双方同意延期，乙方应当补交押金", _CONTRACT, None) == "乙方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): a body's name ends at its head noun, its predicate follows
+        ("有关部门出台扶持政策，应当及时公布办理条件", "有关部门"),
+        ("市场监管部门查证属实的，应当责令整改", "市场监管部门"),
+        # … but not where the name goes on
+        ("市场监管部门工作人员查证属实的，应当报告", None),
+    ],
+)
+def test_a_body_before_its_predicate_is_the_subject(clause: str, subject: str | None) -> None:
+    assert _subject(clause, _REGULATION, None) == subject
+
+
+def test_a_regulations_addressees_are_counted_once_each() -> None:
+    # written for this test: one company owes many clauses, four government bodies one each — the
+    # regulation still addresses the administration, so its unit of no stated side is a government one
+    text = (
+        "某市公共资源交易管理条例\n第一条 为了规范交易活动，制定本条例。\n"
+        "第二条 市人民政府应当加强领导。\n第三条 市发展改革委应当制定目录。\n"
+        "第四条 市财政局应当安排经费。\n第五条 市公共资源交易管理办公室应当公布规则。\n"
+        "第六条 交易平台运营公司应当保障系统运行。\n第七条 交易平台运营公司应当备份数据。\n"
+        "第八条 交易平台运营公司应当公开收费标准。\n第九条 交易平台运营公司不得泄露投标信息。\n"
+        "第十条 交易平台运营公司应当接受监督。\n第十一条 窗口承办单位应当在三个工作日内答复。\n"
+    )
+    assert _roles_and_names(text)[-1] == ("窗口承办单位", "government")
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test (issue 9, item 12): a passive agent before a verb of deciding or bearing
+        ("设备的作价应由甲、乙双方按市场价格协商确定", "甲、乙双方"),
+        ("检测所需的一切费用由承租方负担", "承租方"),
+        ("补偿标准由区人民政府核定", "区人民政府"),
+        # … but not an agent that only qualifies a noun
+        ("应当按照由董事会确定的方案分配利润", None),
+    ],
+)
+def test_a_passive_agent_owes_what_it_decides_or_bears(clause: str, subject: str | None) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
+
+
+def test_an_attributive_topic_in_a_chunk_of_its_own_is_owned() -> None:
+    # written for this test: the topic 项目公司的全部经营活动 stands before the comma, the modal after it
+    assert _subject("项目公司的全部经营活动，必须符合国家有关规定", _CONTRACT, None) == "项目公司"
+    # … but a modal chunk that names its own subject keeps it
+    assert _subject("合资企业的年度报表，乙方应当及时报送", _CONTRACT, None) == "乙方"
