@@ -29,3 +29,36 @@ from extractors.pipeline import detect_kind
 )
 def test_title_decides_the_kind(text: str, kind: DocumentKind) -> None:
     assert detect_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a preamble sentence ending in 方案 is not a title; the text is about a concession
+        (
+            "为改善城区供水条件，经县政府研究，依据《市政公用事业特许经营条例》，特制定本实施方案。\n"
+            "第一条 项目名称：某县第二水厂。\n第二条 实施机构：县住房和城乡建设局。",
+            DocumentKind.PPP,
+        ),
+        # BOT / 特许权 are PPP words as much as 特许经营
+        (
+            "甲方：某市人民政府\n乙方：某某交通投资有限公司\n双方以BOT方式建设本项目，特签订本特许权合同书",
+            DocumentKind.PPP,
+        ),
+        ("河道整治项目特许权协议\n", DocumentKind.PPP),
+        # an untitled excerpt that speaks of its parties is a contract, even if it mentions a 方案
+        (
+            "项目公司应于每季度末向主管部门报送运营报告。\n项目公司应按照本协议约定编制大修实施方案。",
+            DocumentKind.INVESTMENT_PROMOTION,
+        ),
+        # an untitled notice opens with its addressees, even if it speaks of 甲方 and 乙方
+        (
+            "各区县人民政府，市政府各部门：\n招商引资合同中甲方应为区县人民政府，乙方应为投资企业。",
+            DocumentKind.POLICY_COMMITMENT,
+        ),
+        # a BOT-like run of capitals inside an English word is not BOT
+        ("Robotics Park Regulations\n", DocumentKind.POLICY_COMMITMENT),
+    ],
+)
+def test_untitled_or_sentence_headed_texts(text: str, kind: DocumentKind) -> None:
+    assert detect_kind(text) == kind
