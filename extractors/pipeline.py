@@ -78,7 +78,8 @@ _TITLE_END = (
     (
         DocumentKind.POLICY_COMMITMENT,
         re.compile(
-            r"(?:条例|办法|规定|细则|规则|方案|通知|意见|要点|决定|规划|计划|regulations?|rules|measures|acts?)$", re.I
+            r"(?:条例|办法|规定|细则|规则|方案|通知|意见|要点|决定|规划|计划|(?<!方)法典?|regulations?|rules|measures|acts?)$",
+            re.I,
         ),
     ),
 )
@@ -97,6 +98,9 @@ _PARTY_LINE = re.compile(
 #: a line that reads as a sentence, not a title: a clause break inside, or a full stop at its end
 _SENTENCE = re.compile(r"[，；]|。\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: a contract word anywhere in a title wins over what the title ends with, except a policy ending
+_CONTRACT_WORD = re.compile(r"(?:合同|协议|契约)(?!法)|\b(?:agreements?|contracts?)\b", re.I)
+_LAW_TITLE = re.compile(r"\b(?:law|regulations?|measures|rules|provisions)\b|关于", re.I)
 
 
 def _title_kind(line: str) -> DocumentKind | None:
@@ -108,6 +112,10 @@ def _title_kind(line: str) -> DocumentKind | None:
     for kind, pattern in _TITLE_END:
         if pattern.search(trimmed):
             return kind
+    if _LAW_TITLE.search(trimmed):  # Contract Law of …, Regulations on Contracts for …
+        return DocumentKind.POLICY_COMMITMENT
+    if _CONTRACT_WORD.search(trimmed):  # 合同 / agreement not last: 施工合同通用条款, AGREEMENT between A and B
+        return DocumentKind.INVESTMENT_PROMOTION
     return None
 
 

@@ -62,3 +62,23 @@ def test_title_decides_the_kind(text: str, kind: DocumentKind) -> None:
 )
 def test_untitled_or_sentence_headed_texts(text: str, kind: DocumentKind) -> None:
     assert detect_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # a contract word inside the title wins when the title does not end with a policy word
+        ("市政道路施工合同通用条款\n", DocumentKind.INVESTMENT_PROMOTION),
+        ("产业园入驻协议之补充条款\n", DocumentKind.INVESTMENT_PROMOTION),
+        ("SHAREHOLDERS AGREEMENT between Alpha Ltd and Beta Ltd\n", DocumentKind.INVESTMENT_PROMOTION),
+        ("Contract for the Supply of Street Lighting\n", DocumentKind.INVESTMENT_PROMOTION),
+        # … but a law, a regulation or a notice about contracts is none
+        ("中华人民共和国民法典\n", DocumentKind.POLICY_COMMITMENT),
+        ("某省建设工程合同法实施若干问题\n", DocumentKind.OTHER),  # 合同法 names a law, not this text
+        ("Contract Law of the Republic of Examplia\n", DocumentKind.POLICY_COMMITMENT),
+        ("Regulations on Procurement Contracts of Example County\n", DocumentKind.POLICY_COMMITMENT),
+        ("关于规范招商引资合同签订工作\n", DocumentKind.POLICY_COMMITMENT),
+    ],
+)
+def test_contract_word_in_the_title(title: str, kind: DocumentKind) -> None:
+    assert detect_kind(title) == kind
