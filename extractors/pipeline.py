@@ -27,6 +27,7 @@ from typing import Literal
 from extractors import learn, nlp
 from extractors.amounts import find_amount
 from extractors.deadlines import resolve_deadline
+from extractors.lexicon import ADDRESSEE_LINE
 from extractors.model import (
     EXTRACTOR_VERSION,
     Amount,
@@ -86,8 +87,6 @@ _TITLE_END = (
 _TITLE_TRIM = re.compile(
     r"(?:[（(〔\[][^）)〕\]]{0,20}[）)〕\]]|[\s《》“”\"'：:，,。.\-—_＿]|范本|样本|文本|示范|草案|要点)+$"
 )
-#: the addressee line of a notice or plan: 各乡镇人民政府，县直各单位：
-_ADDRESSEES = re.compile(r"^\s*各[^\n：:。]{1,60}[：:]\s*$", re.M)
 #: words only a contract uses of itself and its parties
 _CONTRACT_TALK = re.compile(r"本(?:协议|合同|契约)|项目公司|[甲乙丙]方|\bParty [AB]\b|this (?:Agreement|Contract)")
 _PARTY_LINE = re.compile(
@@ -136,7 +135,7 @@ def detect_kind(text: str) -> DocumentKind:
             return kind
     if len(_PARTY_LINE.findall(head)) >= 2:  # 甲方：… 乙方：… at the head: an agreement whatever its title
         return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION
-    if _ADDRESSEES.search(head[:300]):  # 各区县人民政府，市直各部门： — a notice
+    if ADDRESSEE_LINE.search(head[:300]):  # 各区县人民政府，市直各部门： — a notice
         return DocumentKind.POLICY_COMMITMENT
     if len(_CONTRACT_TALK.findall(head)) >= 2:  # an excerpt that talks of its parties (项目公司 应…, 本协议…)
         return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION

@@ -1,9 +1,10 @@
-"""Document kind from the title's last word: written on titles that are not in any corpus document."""
+"""Document kind and mode from the title and the head: written on texts that are not in any corpus document."""
 
 import pytest
 
 from extractors.model import DocumentKind
 from extractors.pipeline import detect_kind
+from extractors.rules import document_mode
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,36 @@ def test_untitled_or_sentence_headed_texts(text: str, kind: DocumentKind) -> Non
 )
 def test_contract_word_in_the_title(title: str, kind: DocumentKind) -> None:
     assert detect_kind(title) == kind
+
+
+_ARTICLES = "第一条 为规范本区工作，制定本细则。\n第二条 各部门应当按职责办理。\n第三条 牵头单位负责审核。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "regulation", "plan", "contract"),
+    [
+        # a rule with articles standing on its own is a regulation
+        ("某市项目审批管理细则\n" + _ARTICLES, DocumentKind.POLICY_COMMITMENT, True, False, False),
+        # the same rule sent out under a notice to government units is the administration's work plan
+        (
+            "某区人民政府办公室关于印发《项目审批管理细则》的通知\n各镇人民政府，区政府各部门：\n现印发给你们。\n"
+            "某区项目审批管理细则\n" + _ARTICLES,
+            DocumentKind.POLICY_COMMITMENT,
+            False,
+            True,
+            False,
+        ),
+        # a contract with numbered articles whose preamble cites a 条例 stays a contract
+        (
+            "厂房租赁合同\n根据《某省招商引资条例》，双方约定如下：\n" + _ARTICLES,
+            DocumentKind.INVESTMENT_PROMOTION,
+            False,
+            False,
+            True,
+        ),
+    ],
+)
+def test_document_mode(text: str, kind: DocumentKind, regulation: bool, plan: bool, contract: bool) -> None:
+    assert detect_kind(text) == kind
+    mode = document_mode(text, kind, "zh", None)
+    assert (mode.regulation, mode.plan, mode.contract) == (regulation, plan, contract)
