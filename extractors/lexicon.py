@@ -133,3 +133,7 @@ class MaskedPattern:
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         return self.pattern.finditer(mask(text, self.words))
+
+
+#: the addressee line of a notice or plan, alone on its line: 各乡镇人民政府，县直各单位：
+ADDRESSEE_LINE = re.compile(r"^\s*各[^\n：:。]{1,60}[：:]\s*$", re.M)

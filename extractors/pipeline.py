@@ -27,6 +27,7 @@ from typing import Literal
 from extractors import learn, nlp
 from extractors.amounts import find_amount
 from extractors.deadlines import resolve_deadline
+from extractors.lexicon import ADDRESSEE_LINE
 from extractors.model import (
     EXTRACTOR_VERSION,
     Amount,
@@ -49,7 +50,11 @@ from extractors.segment import paragraphs, squash, squash_spaces
 _KIND_HINTS = (
     (
         DocumentKind.PPP,
-        re.compile(r"PPP|特许经营|政府和社会资本合作|社会资本|concession|public.private partnership", re.I),
+        re.compile(
+            r"PPP|特许经营|特许权|政府和社会资本合作|社会资本|(?-i:(?<![A-Za-z])(?:BOT|BOOT?|[TR]OT)(?![A-Za-z]))"
+            r"|concession|public.private partnership",
+            re.I,
+        ),
     ),
     (
         DocumentKind.INVESTMENT_PROMOTION,
@@ -74,26 +79,42 @@ _TITLE_END = (
     (
         DocumentKind.POLICY_COMMITMENT,
         re.compile(
-            r"(?:条例|办法|规定|细则|规则|方案|通知|意见|要点|决定|规划|计划|regulations?|rules|measures|acts?)$", re.I
+            r"(?:条例|办法|规定|细则|规则|方案|通知|意见|要点|决定|规划|计划|(?<!方)法典?|regulations?|rules|measures|acts?)$",
+            re.I,
         ),
     ),
 )
 _TITLE_TRIM = re.compile(
     r"(?:[（(〔\[][^）)〕\]]{0,20}[）)〕\]]|[\s《》“”\"'：:，,。.\-—_＿]|范本|样本|文本|示范|草案|要点)+$"
 )
+#: words only a contract uses of itself and its parties
+_CONTRACT_TALK = re.compile(r"本(?:协议|合同|契约)|项目公司|[甲乙丙]方|\bParty [AB]\b|this (?:Agreement|Contract)")
 _PARTY_LINE = re.compile(
     r"^\s*(?:甲方|乙方|发包方|承包方|出租方|承租方|出让方|受让方|贷款方|借款方|供[水电气]方|用[水电气]方|Party\s+[AB])\s*[：:]",
     re.M,
 )
 
+#: a line that reads as a sentence, not a title: a clause break inside, or a full stop at its end
+_SENTENCE = re.compile(r"[，；]|。\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: a contract word anywhere in a title wins over what the title ends with, except a policy ending
+_CONTRACT_WORD = re.compile(r"(?:合同|协议|契约)(?!法)|\b(?:agreements?|contracts?)\b", re.I)
+_LAW_TITLE = re.compile(r"\b(?:law|regulations?|measures|rules|provisions)\b|关于", re.I)
+
 
 def _title_kind(line: str) -> DocumentKind | None:
     trimmed = line.strip()
+    if len(trimmed) > (60 if _CJK.search(trimmed) else 150) or _SENTENCE.search(trimmed):
+        return None  # a preamble sentence (…特制定本实施方案。) names no kind by its last word
     for _ in range(3):  # （示范文本）（试行）… may stack
         trimmed = _TITLE_TRIM.sub("", trimmed)
     for kind, pattern in _TITLE_END:
         if pattern.search(trimmed):
             return kind
+    if _LAW_TITLE.search(trimmed):  # Contract Law of …, Regulations on Contracts for …
+        return DocumentKind.POLICY_COMMITMENT
+    if _CONTRACT_WORD.search(trimmed):  # 合同 / agreement not last: 施工合同通用条款, AGREEMENT between A and B
+        return DocumentKind.INVESTMENT_PROMOTION
     return None
 
 
@@ -113,6 +134,10 @@ def detect_kind(text: str) -> DocumentKind:
         if kind is not None:
             return kind
     if len(_PARTY_LINE.findall(head)) >= 2:  # 甲方：… 乙方：… at the head: an agreement whatever its title
+        return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION
+    if ADDRESSEE_LINE.search(head[:300]):  # 各区县人民政府，市直各部门： — a notice
+        return DocumentKind.POLICY_COMMITMENT
+    if len(_CONTRACT_TALK.findall(head)) >= 2:  # an excerpt that talks of its parties (项目公司 应…, 本协议…)
         return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION
     for kind, pattern in _KIND_HINTS:  # the title decides first, then the opening text
         if pattern.search(title):

@@ -25,6 +25,7 @@ from datetime import date
 
 from extractors.deadlines import resolve_deadline
 from extractors.lexicon import (
+    ADDRESSEE_LINE,
     AGENT_VERBS,
     COMPETENCES,
     HAVE_TO,
@@ -386,7 +387,14 @@ def document_mode(
     articles = sum(1 for p in paras if p.level == "article")
     title = text.strip().split("\n", 1)[0]
     contract_kind = kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT)
-    regulation = not contract_kind and (articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles))
+    # a rule sent out under a notice to government addressees (各乡镇人民政府，区政府各部门：) is an internal
+    # work rule of the administration, read as a plan, not a regulation binding anyone
+    issued = bool(ADDRESSEE_LINE.search(text[:600]))
+    regulation = (
+        not contract_kind
+        and not issued
+        and (articles >= 3 or bool(re.search(r"条例|办法|规定|细则", title) and articles))
+    )
     has_notes = any(find_notes(text, p.start, p.end) for p in paras)
     contract = (
         kind in (DocumentKind.INVESTMENT_PROMOTION, DocumentKind.PPP, DocumentKind.PROCUREMENT) and not regulation

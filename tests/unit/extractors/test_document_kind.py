@@ -1,9 +1,10 @@
-"""Document kind from the title's last word: written on titles that are not in any corpus document."""
+"""Document kind and mode from the title and the head: written on texts that are not in any corpus document."""
 
 import pytest
 
 from extractors.model import DocumentKind
 from extractors.pipeline import detect_kind
+from extractors.rules import document_mode
 
 
 @pytest.mark.parametrize(
@@ -29,3 +30,89 @@ from extractors.pipeline import detect_kind
 )
 def test_title_decides_the_kind(text: str, kind: DocumentKind) -> None:
     assert detect_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a preamble sentence ending in 方案 is not a title; the text is about a concession
+        (
+            "为改善城区供水条件，经县政府研究，依据《市政公用事业特许经营条例》，特制定本实施方案。\n"
+            "第一条 项目名称：某县第二水厂。\n第二条 实施机构：县住房和城乡建设局。",
+            DocumentKind.PPP,
+        ),
+        # BOT / 特许权 are PPP words as much as 特许经营
+        (
+            "甲方：某市人民政府\n乙方：某某交通投资有限公司\n双方以BOT方式建设本项目，特签订本特许权合同书",
+            DocumentKind.PPP,
+        ),
+        ("河道整治项目特许权协议\n", DocumentKind.PPP),
+        # an untitled excerpt that speaks of its parties is a contract, even if it mentions a 方案
+        (
+            "项目公司应于每季度末向主管部门报送运营报告。\n项目公司应按照本协议约定编制大修实施方案。",
+            DocumentKind.INVESTMENT_PROMOTION,
+        ),
+        # an untitled notice opens with its addressees, even if it speaks of 甲方 and 乙方
+        (
+            "各区县人民政府，市政府各部门：\n招商引资合同中甲方应为区县人民政府，乙方应为投资企业。",
+            DocumentKind.POLICY_COMMITMENT,
+        ),
+        # a BOT-like run of capitals inside an English word is not BOT
+        ("Robotics Park Regulations\n", DocumentKind.POLICY_COMMITMENT),
+    ],
+)
+def test_untitled_or_sentence_headed_texts(text: str, kind: DocumentKind) -> None:
+    assert detect_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # a contract word inside the title wins when the title does not end with a policy word
+        ("市政道路施工合同通用条款\n", DocumentKind.INVESTMENT_PROMOTION),
+        ("产业园入驻协议之补充条款\n", DocumentKind.INVESTMENT_PROMOTION),
+        ("SHAREHOLDERS AGREEMENT between Alpha Ltd and Beta Ltd\n", DocumentKind.INVESTMENT_PROMOTION),
+        ("Contract for the Supply of Street Lighting\n", DocumentKind.INVESTMENT_PROMOTION),
+        # … but a law, a regulation or a notice about contracts is none
+        ("中华人民共和国民法典\n", DocumentKind.POLICY_COMMITMENT),
+        ("某省建设工程合同法实施若干问题\n", DocumentKind.OTHER),  # 合同法 names a law, not this text
+        ("Contract Law of the Republic of Examplia\n", DocumentKind.POLICY_COMMITMENT),
+        ("Regulations on Procurement Contracts of Example County\n", DocumentKind.POLICY_COMMITMENT),
+        ("关于规范招商引资合同签订工作\n", DocumentKind.POLICY_COMMITMENT),
+    ],
+)
+def test_contract_word_in_the_title(title: str, kind: DocumentKind) -> None:
+    assert detect_kind(title) == kind
+
+
+_ARTICLES = "第一条 为规范本区工作，制定本细则。\n第二条 各部门应当按职责办理。\n第三条 牵头单位负责审核。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "regulation", "plan", "contract"),
+    [
+        # a rule with articles standing on its own is a regulation
+        ("某市项目审批管理细则\n" + _ARTICLES, DocumentKind.POLICY_COMMITMENT, True, False, False),
+        # the same rule sent out under a notice to government units is the administration's work plan
+        (
+            "某区人民政府办公室关于印发《项目审批管理细则》的通知\n各镇人民政府，区政府各部门：\n现印发给你们。\n"
+            "某区项目审批管理细则\n" + _ARTICLES,
+            DocumentKind.POLICY_COMMITMENT,
+            False,
+            True,
+            False,
+        ),
+        # a contract with numbered articles whose preamble cites a 条例 stays a contract
+        (
+            "厂房租赁合同\n根据《某省招商引资条例》，双方约定如下：\n" + _ARTICLES,
+            DocumentKind.INVESTMENT_PROMOTION,
+            False,
+            False,
+            True,
+        ),
+    ],
+)
+def test_document_mode(text: str, kind: DocumentKind, regulation: bool, plan: bool, contract: bool) -> None:
+    assert detect_kind(text) == kind
+    mode = document_mode(text, kind, "zh", None)
+    assert (mode.regulation, mode.plan, mode.contract) == (regulation, plan, contract)
