@@ -561,6 +561,19 @@ _AT_EXPIRY = re.compile(
 )
 
 
+#: ``在双方交接房屋时``, ``当一方违约时``, a clause opening ``公司宣告解散时，``: any event, not only the verbs above
+_TIME_WORDS_BEFORE_SHI = r"(?<![临及限适按准随实平暂计超小届当此那彼旧何])(?<![^合]同)(?<![^约]定)"
+_AT_ANY_EVENT = re.compile(
+    rf"(?<![存现正所实内外])(?:在|(?<![应相适正妥担恰])当)(?P<ev>[^，。；,;：:（）()]{{1,24}}?){_TIME_WORDS_BEFORE_SHI}时"
+    r"(?![间限期效段候代刻点常态0-9０-９一二三四五六七八九十])(?![^，。；,;]{0,8}的)"
+    rf"|(?:^|(?<=[，,；;。]))(?P<ev2>[^，。；,;：:（）()]{{2,20}}?){_TIME_WORDS_BEFORE_SHI}时(?=[，,])"
+)
+#: ``超过…时``, ``达不到…时``, ``如…时``: a comparison or supposition, a condition rather than a time
+_CONDITION_SHI = re.compile(
+    r"超过|低于|高于|达不到|不足|少于|多于|大于|小于|^(?:如|如果|若|倘若|假如)|^(?:确有)?(?:必要|需要)时"
+)
+
+
 def _template_blank(text: str, default_anchor: Anchor | None) -> Deadline | None:
     m = _BLANK_DATE.search(text)
     if m:
@@ -568,12 +581,26 @@ def _template_blank(text: str, default_anchor: Anchor | None) -> Deadline | None
     return None
 
 
+def _is_condition(text: str, at: int) -> bool:
+    """Whether the clause before ``at`` (a 时) compares or supposes (超过…时, 如…时): a condition, not a time."""
+    clause_start = max(text.rfind(sep, 0, at) for sep in "，。；,;：:") + 1
+    return bool(_CONDITION_SHI.search(text[clause_start:at].strip()))
+
+
 def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None:
     m = _AT_EVENT.search(text)
+    if m and _is_condition(text, m.end()):
+        return None
     if not m:
         m = _AT_EXPIRY.search(text)
         if not m:
-            return None
+            m = _AT_ANY_EVENT.search(text)
+            if not m or _is_condition(text, m.end()):
+                return None
+            event = (m["ev"] or m["ev2"]).strip()
+            return Deadline(
+                kind="relative", text=m.group(0).strip(), offset=Offset(0, "day"), anchor="other", anchor_text=event
+            )
         event = m["ev"] or m["ev2"]
         return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
     event = re.sub(r"^.*(?:应当|应|须|必须)(?:在|于|当)", "", m["ev"].strip())

@@ -393,3 +393,34 @@ def test_a_period_from_the_signing_day_is_not_the_day_itself(phrase: str) -> Non
 )
 def test_a_state_up_to_the_signing_day_falls_due_on_no_day(phrase: str) -> None:
     assert resolve_deadline(phrase, ANCHOR).anchor != "signing"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "event"),
+    [
+        ("在买卖双方点交设备时，买方应当付清尾款", "买卖双方点交设备"),
+        ("卖方保证在点交时该设备没有抵押", "点交"),
+        ("当承租人退租时，出租人应当返还押金", "承租人退租"),
+        ("一方违反约定时，应向守约方赔偿损失", "一方违反约定"),
+        ("公司宣告破产时，管理人应清点财产", "公司宣告破产"),
+        ("遇到重大灾害影响企业经营时，区政府应当给予帮扶", "遇到重大灾害影响企业经营"),
+    ],
+)
+def test_any_event_written_with_shi_falls_due_with_it(phrase: str, event: str) -> None:
+    """在/当…时 and a clause opening "X时，" anchor the duty to any event, not only to the listed verbs."""
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset, d.anchor, d.anchor_text) == ("relative", Offset(0, "day"), "other", event)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "租户损失超过出租人支付的赔偿金时，差额由出租人补足",  # a comparison
+        "如销售额达不到约定数额时，乙方应补足差额",  # a supposition
+        "必要时，甲方应派员协助",
+        "出租人应当同时退还押金",
+        "乙方应当按时缴纳租金",
+    ],
+)
+def test_shi_of_a_condition_or_a_time_word_sets_no_deadline(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED).kind == "none"
