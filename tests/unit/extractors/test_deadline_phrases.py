@@ -424,3 +424,45 @@ def test_any_event_written_with_shi_falls_due_with_it(phrase: str, event: str) -
 )
 def test_shi_of_a_condition_or_a_time_word_sets_no_deadline(phrase: str) -> None:
     assert resolve_deadline(phrase, SIGNED).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "event"),
+    [
+        ("租赁合同订立后，出租人应办理登记备案", "租赁合同订立"),
+        ("施工图经建设单位审查后，承包人方可开工", "施工图经建设单位审查"),
+        ("年度账目审计后，公司应当公布财务报告", "年度账目审计"),
+        ("房屋交接后，买受人负责缴纳物业费", "房屋交接"),
+    ],
+)
+def test_more_event_verbs_before_hou(phrase: str, event: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.anchor, d.anchor_text) == ("relative", "other", event)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset", "anchor"),
+    [
+        ("6 个月后付清第二笔设备款", Offset(6, "month"), "other"),
+        ("十日后缴清剩余租金", Offset(10, "day"), "other"),
+        ("2年后返还保证金", Offset(2, "year"), "other"),
+        ("签订本合同15日后支付预付款", Offset(15, "day"), "signing"),
+    ],
+)
+def test_a_bare_period_followed_by_hou_counts_forward(phrase: str, offset: Offset, anchor: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset, d.anchor) == ("relative", offset, anchor)
+
+
+def test_a_bare_period_before_a_clause_that_pays_nothing_is_no_instalment() -> None:
+    assert resolve_deadline("3个月后进场施工", SIGNED).kind == "none"
+
+
+def test_half_a_year_after_an_event_is_not_this_year() -> None:
+    d = resolve_deadline("第二笔款项于竣工后半年内付清", SIGNED)
+    assert (d.kind, d.anchor) == ("relative", "other")
+
+
+@pytest.mark.parametrize("phrase", ["本细则报市人民政府批准后施行", "考核办法报上级主管部门核准后执行"])
+def test_an_approval_step_before_a_rule_takes_effect_is_no_deadline(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED, default_anchor=None).kind == "none"
