@@ -63,8 +63,11 @@ _CN_MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _BEFORE = r"(?:之前|以前|前|止|为止)?"
 
+#: ``每季度400元``, ``每月2000元``: a rate, not a schedule
+_RATE = r"(?!度?\s*[0-9０-９.]+\s*(?:万|亿)?元)"
 _RECURRING_CN = re.compile(
-    r"每(?:个)?(?P<u>年|季度|季|月|周|星期|半年|旬)|(?P<irr>不定期)|(?<!、)(?P<per>定期)(?![^，。；]{0,4}等)|按(?P<u2>年|季|月)|逐年"
+    rf"每(?:个)?(?:营业|会计|财务|自然|日历|纳税)?(?P<u>年度|年|季度|季|月|周|星期|半年|旬){_RATE}"
+    r"|(?P<irr>不定期)|(?<!、)(?P<per>定期)(?![^，。；]{0,4}等)|按(?P<u2>年|季|月)|逐年(?!增长|提高|递增|增加|减少|下降|降低|递减)"
     rf"|连续(?P<n>{NUM})年"
 )
 _RECURRING_EN = re.compile(
@@ -74,6 +77,7 @@ _RECURRING_EN = re.compile(
 )
 _RECURRENCE = {
     "年": ("yearly", Offset(1, "year")),
+    "年度": ("yearly", Offset(1, "year")),
     "季度": ("quarterly", Offset(3, "month")),
     "季": ("quarterly", Offset(3, "month")),
     "月": ("monthly", Offset(1, "month")),

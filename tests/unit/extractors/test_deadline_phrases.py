@@ -466,3 +466,31 @@ def test_half_a_year_after_an_event_is_not_this_year() -> None:
 @pytest.mark.parametrize("phrase", ["本细则报市人民政府批准后施行", "考核办法报上级主管部门核准后执行"])
 def test_an_approval_step_before_a_rule_takes_effect_is_no_deadline(phrase: str) -> None:
     assert resolve_deadline(phrase, SIGNED, default_anchor=None).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "recurrence"),
+    [
+        ("每会计年度结束后，公司应当编制财务报表", "yearly"),
+        ("每财务年度的前两个月，董事会应当审议预算", "yearly"),
+        ("每年度向股东报告经营情况", "yearly"),
+    ],
+)
+def test_every_business_or_accounting_year_recurs(phrase: str, recurrence: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset) == ("recurring", Offset(1, "year"))
+    assert d.recurrence is not None
+    assert "YEARLY" in d.recurrence or d.recurrence == recurrence
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "违约方按每月2000元的标准赔偿损失",  # a rate
+        "占用费按每年5.5万元计收",  # a rate
+        "公司利润应逐年增长",  # a trend
+        "投入应逐年提高",  # a trend
+    ],
+)
+def test_rates_and_trends_do_not_recur(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED).kind != "recurring"
