@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from extractors.lexicon import mask
+from extractors.lexicon import PAYMENT_VERBS, alternation, mask
 from extractors.model import Anchor, Deadline, Offset, OffsetUnit
 from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
 from extractors.recurrence import schedule_rrule
@@ -63,8 +63,11 @@ _CN_MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _BEFORE = r"(?:之前|以前|前|止|为止)?"
 
+#: ``每季度400元``, ``每月2000元``: a rate, not a schedule
+_RATE = r"(?!度?\s*[0-9０-９.]+\s*(?:万|亿)?元)"
 _RECURRING_CN = re.compile(
-    r"每(?:个)?(?P<u>年|季度|季|月|周|星期|半年|旬)|(?P<irr>不定期)|(?<!、)(?P<per>定期)(?![^，。；]{0,4}等)|按(?P<u2>年|季|月)|逐年"
+    rf"每(?:个)?(?:营业|会计|财务|自然|日历|纳税)?(?P<u>年度|年|季度|季|月|周|星期|半年|旬){_RATE}"
+    r"|(?P<irr>不定期)|(?<!、)(?P<per>定期)(?![^，。；]{0,4}等)|按(?P<u2>年|季|月)|逐年(?!增长|提高|递增|增加|减少|下降|降低|递减)"
     rf"|连续(?P<n>{NUM})年"
 )
 _RECURRING_EN = re.compile(
@@ -74,6 +77,7 @@ _RECURRING_EN = re.compile(
 )
 _RECURRENCE = {
     "年": ("yearly", Offset(1, "year")),
+    "年度": ("yearly", Offset(1, "year")),
     "季度": ("quarterly", Offset(3, "month")),
     "季": ("quarterly", Offset(3, "month")),
     "月": ("monthly", Offset(1, "month")),
@@ -104,7 +108,7 @@ _YEAR_END = re.compile(
 _NO_YEAR_MONTH = re.compile(rf"(?<![年\d]){_CN_MONTH}\s*月(?P<post>底前|底|末|中旬前|下旬前|前|之前|以前)")
 _NO_YEAR_QUARTER = re.compile(r"(?<![年\d])(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
 _NO_YEAR_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
-_THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?:年内|年底前|年底|年末前|年末)")
+_THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?<!半)(?:年内|年底前|年底|年末前|年末)")
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _EN_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -138,6 +142,10 @@ _CN_LINK = re.compile(
 )
 #: ``6个月前``, ``30个工作日前``: a period counted back from the event it follows
 _BACK = re.compile(r"^(?:之前|以前|前)(?![期款述])")
+#: ``12个月后``: the period then falls after the event (not ``后期``, ``后续``)
+_FORWARD = re.compile(r"^(?:之后|以后|后)(?![期续来])")
+#: …the next instalment of a payment schedule: a bare ``N个月后`` counts only when its clause pays
+_PAYS = re.compile(rf"^[^，。；,;]*?(?:{alternation(PAYMENT_VERBS)})")
 _CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
 _SIGNING = re.compile(
     r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
@@ -169,7 +177,7 @@ _EVENT_BEFORE_CN = re.compile(
 _EVENT_FROM_CN = re.compile(r"(?:自|从)(?P<ev>[^，。；,;]{2,30}?)之日起(?:算|计算)?")
 _EVENT_AFTER_CN = re.compile(
     r"(?:在|待|于)?(?P<ev>[\u4e00-\u9fff、“”]{0,20}?(?:竣工|投产|建成|完工|开工|验收|交付|取得|签订|签署|签字|签约|批准|到位|生效|"
-    r"注册|登记|实施|完成|结束|届满|期满|到期|完毕|成立|终止|解除|开业|运营|移交|搬迁|(?<=[在于待])(?:收到|接到|领取)[\u4e00-\u9fff“”]{1,10}?))"
+    r"注册|登记|实施|完成|结束|届满|期满|到期|完毕|成立|终止|解除|开业|运营|移交|搬迁|订立|审查|审核|审计|审定|交接|(?<=[在于待])(?:收到|接到|领取)[\u4e00-\u9fff“”]{1,10}?))"
     r"(?:之后|以后|后)(?![期续来])"
 )
 #: the signing of this contract as the event: ``签约``, ``签订本协议``, ``合同签订``, ``合同协议书签署``
@@ -202,6 +210,10 @@ _UPON_EN = re.compile(
     r"(?P<ev>(?:[a-z-]+(?:tion|sion|ment|ing|al|ure|ry|ance|ence|pt)|receipt|expiry|request|demand|notice)"
     r"(?:\s+(?:of\s+(?:the\s+|this\s+|such\s+|any\s+)?)?[\w-]+){0,5}?)(?=\s*[,.;)]|\s*$|\s+(?:shall|and|or|by|to|in|within)\b)",
     re.I,
+)
+#: ``报市人民政府批准后实施``: an approval step before a rule takes effect
+_APPROVAL_STEP_CN = re.compile(
+    r"报[^，。；,;]{1,16}?(?:批准|核准|审定|同意)(?:之后|以后|后)(?:实施|施行|执行|公布|印发)"
 )
 _PERIOD_CN = re.compile(r"在(?:该|上述|前述|此)期限内")
 _BEFORE_HAND_CN = re.compile(r"事先|预先|事前")
@@ -365,7 +377,15 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
             bool(link and link["before"])
             or bool(_BACK.match(text[m.end() :]) and (link or unit_word != "日" or re.search(r"在\s*$", pre)))
         )
-        if after == "期" or (m["post"] is None and link is None and not back):
+        # 12个月后支付第二期: a bare period followed by 后 counts forward from the event before it (an instalment)
+        forward = (
+            m["post"] is None
+            and link is None
+            and not back
+            and _FORWARD.match(text[m.end() :]) is not None
+            and _PAYS.match(text[m.end() :]) is not None
+        )
+        if after == "期" or (m["post"] is None and link is None and not back and not forward):
             continue
         if re.search(r"(?:压缩|缩短|减少|降低|降|控制|提速|时间为|时限为|周期为|办结时间)(?:至|到|在|为)?\s*$", pre):
             continue  # a target duration (压缩至1个工作日以内), not a deadline
@@ -376,6 +396,7 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
             and not m["post"]
             and not back
             and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
+            and not forward
         ):
             continue
         blank = not m["n"] or re.fullmatch(_BLANK, m["n"]) is not None
@@ -398,7 +419,7 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         anchor_text = re.sub(r"(?:之日|当日|之时)$", "", anchor_text).strip()
         if link and "超过" in link.group(0) and not re.search(r"签|生效", anchor_text):
             anchor_text = anchor_text or "期限"
-        anchor = _classify_anchor(anchor_text, default_anchor)
+        anchor = _classify_anchor(anchor_text, "other" if forward else default_anchor)
         if back:
             if link and link.group(0).strip() == "提前":
                 anchor, anchor_text = "other", ""  # ahead of the act itself (提前30日通知)
@@ -413,6 +434,8 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         phrase = text[phrase_start : m.end()].strip()
         if back and not link:
             phrase += _BACK.match(text[m.end() :]).group(0)  # type: ignore[union-attr]
+        if forward:
+            phrase += _FORWARD.match(text[m.end() :]).group(0)  # type: ignore[union-attr]
         return Deadline(
             kind="relative",
             date=resolved,
@@ -488,6 +511,8 @@ def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None
             )
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
     m = _EVENT_AFTER_CN.search(text)
+    if m and _APPROVAL_STEP_CN.search(text, m.start(), m.end() + 2):
+        m = None  # 报国务院批准后实施: how the text comes into force, not when a duty falls due
     if m:
         vague = _VAGUE.match(text, m.end())
         if vague:  # 在保证期限届满后及时: the time after the event is not fixed
@@ -561,6 +586,19 @@ _AT_EXPIRY = re.compile(
 )
 
 
+#: ``在双方交接房屋时``, ``当一方违约时``, a clause opening ``公司宣告解散时，``: any event, not only the verbs above
+_TIME_WORDS_BEFORE_SHI = r"(?<![临及限适按准随实平暂计超小届当此那彼旧何])(?<![^合]同)(?<![^约]定)"
+_AT_ANY_EVENT = re.compile(
+    rf"(?<![存现正所实内外])(?:在|(?<![应相适正妥担恰])当)(?P<ev>[^，。；,;：:（）()]{{1,24}}?){_TIME_WORDS_BEFORE_SHI}时"
+    r"(?![间限期效段候代刻点常态0-9０-９一二三四五六七八九十])(?![^，。；,;]{0,8}的)"
+    rf"|(?:^|(?<=[，,；;。]))(?P<ev2>[^，。；,;：:（）()]{{2,20}}?){_TIME_WORDS_BEFORE_SHI}时(?=[，,])"
+)
+#: ``超过…时``, ``达不到…时``, ``如…时``: a comparison or supposition, a condition rather than a time
+_CONDITION_SHI = re.compile(
+    r"超过|低于|高于|达不到|不足|少于|多于|大于|小于|^(?:如|如果|若|倘若|假如)|^(?:确有)?(?:必要|需要)时"
+)
+
+
 def _template_blank(text: str, default_anchor: Anchor | None) -> Deadline | None:
     m = _BLANK_DATE.search(text)
     if m:
@@ -568,12 +606,26 @@ def _template_blank(text: str, default_anchor: Anchor | None) -> Deadline | None
     return None
 
 
+def _is_condition(text: str, at: int) -> bool:
+    """Whether the clause before ``at`` (a 时) compares or supposes (超过…时, 如…时): a condition, not a time."""
+    clause_start = max(text.rfind(sep, 0, at) for sep in "，。；,;：:") + 1
+    return bool(_CONDITION_SHI.search(text[clause_start:at].strip()))
+
+
 def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None:
     m = _AT_EVENT.search(text)
+    if m and _is_condition(text, m.end()):
+        return None
     if not m:
         m = _AT_EXPIRY.search(text)
         if not m:
-            return None
+            m = _AT_ANY_EVENT.search(text)
+            if not m or _is_condition(text, m.end()):
+                return None
+            event = (m["ev"] or m["ev2"]).strip()
+            return Deadline(
+                kind="relative", text=m.group(0).strip(), offset=Offset(0, "day"), anchor="other", anchor_text=event
+            )
         event = m["ev"] or m["ev2"]
         return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
     event = re.sub(r"^.*(?:应当|应|须|必须)(?:在|于|当)", "", m["ev"].strip())

@@ -31,6 +31,7 @@ __all__ = [
     "NOT_AGENCY",
     "NOT_BODY_WORDS",
     "OFFICERS",
+    "PAYMENT_VERBS",
     "PRINCIPAL_LABELS",
     "RESPONSIBLE",
     "SHALL",
@@ -66,6 +67,8 @@ NOT_AGENCY = ("组成", "构成", "解释", "原因", "过错", "引起", "造�
 COMPETENCES = (
     "委派", "推荐", "聘请", "聘任", "任命", "选举", "提名", "担任", "决定", "讨论", "审议", "批准", "判决", "裁决",
 )  # fmt: skip
+#: the verbs of a payment: an instalment of a schedule pays (12个月后支付第二期, 6个月后付清余款)
+PAYMENT_VERBS = ("支付", "付清", "付给", "付款", "缴纳", "缴清", "交纳", "返还", "退还", "偿还", "归还", "拨付")
 #: the officers of a contract's company who act in its clauses (由董事长召集, 由总经理组织编制)
 OFFICERS = ("董事长", "副董事长", "总经理", "副总经理", "经理", "厂长", "总会计师", "审计师")
 #: the principal parties' labels that a clause's subject may be (the one it owes a duty as)

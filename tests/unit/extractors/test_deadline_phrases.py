@@ -393,3 +393,104 @@ def test_a_period_from_the_signing_day_is_not_the_day_itself(phrase: str) -> Non
 )
 def test_a_state_up_to_the_signing_day_falls_due_on_no_day(phrase: str) -> None:
     assert resolve_deadline(phrase, ANCHOR).anchor != "signing"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "event"),
+    [
+        ("在买卖双方点交设备时，买方应当付清尾款", "买卖双方点交设备"),
+        ("卖方保证在点交时该设备没有抵押", "点交"),
+        ("当承租人退租时，出租人应当返还押金", "承租人退租"),
+        ("一方违反约定时，应向守约方赔偿损失", "一方违反约定"),
+        ("公司宣告破产时，管理人应清点财产", "公司宣告破产"),
+        ("遇到重大灾害影响企业经营时，区政府应当给予帮扶", "遇到重大灾害影响企业经营"),
+    ],
+)
+def test_any_event_written_with_shi_falls_due_with_it(phrase: str, event: str) -> None:
+    """在/当…时 and a clause opening "X时，" anchor the duty to any event, not only to the listed verbs."""
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset, d.anchor, d.anchor_text) == ("relative", Offset(0, "day"), "other", event)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "租户损失超过出租人支付的赔偿金时，差额由出租人补足",  # a comparison
+        "如销售额达不到约定数额时，乙方应补足差额",  # a supposition
+        "必要时，甲方应派员协助",
+        "出租人应当同时退还押金",
+        "乙方应当按时缴纳租金",
+    ],
+)
+def test_shi_of_a_condition_or_a_time_word_sets_no_deadline(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "event"),
+    [
+        ("租赁合同订立后，出租人应办理登记备案", "租赁合同订立"),
+        ("施工图经建设单位审查后，承包人方可开工", "施工图经建设单位审查"),
+        ("年度账目审计后，公司应当公布财务报告", "年度账目审计"),
+        ("房屋交接后，买受人负责缴纳物业费", "房屋交接"),
+    ],
+)
+def test_more_event_verbs_before_hou(phrase: str, event: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.anchor, d.anchor_text) == ("relative", "other", event)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset", "anchor"),
+    [
+        ("6 个月后付清第二笔设备款", Offset(6, "month"), "other"),
+        ("十日后缴清剩余租金", Offset(10, "day"), "other"),
+        ("2年后返还保证金", Offset(2, "year"), "other"),
+        ("签订本合同15日后支付预付款", Offset(15, "day"), "signing"),
+    ],
+)
+def test_a_bare_period_followed_by_hou_counts_forward(phrase: str, offset: Offset, anchor: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset, d.anchor) == ("relative", offset, anchor)
+
+
+def test_a_bare_period_before_a_clause_that_pays_nothing_is_no_instalment() -> None:
+    assert resolve_deadline("3个月后进场施工", SIGNED).kind == "none"
+
+
+def test_half_a_year_after_an_event_is_not_this_year() -> None:
+    d = resolve_deadline("第二笔款项于竣工后半年内付清", SIGNED)
+    assert (d.kind, d.anchor) == ("relative", "other")
+
+
+@pytest.mark.parametrize("phrase", ["本细则报市人民政府批准后施行", "考核办法报上级主管部门核准后执行"])
+def test_an_approval_step_before_a_rule_takes_effect_is_no_deadline(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED, default_anchor=None).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "recurrence"),
+    [
+        ("每会计年度结束后，公司应当编制财务报表", "yearly"),
+        ("每财务年度的前两个月，董事会应当审议预算", "yearly"),
+        ("每年度向股东报告经营情况", "yearly"),
+    ],
+)
+def test_every_business_or_accounting_year_recurs(phrase: str, recurrence: str) -> None:
+    d = resolve_deadline(phrase, SIGNED)
+    assert (d.kind, d.offset) == ("recurring", Offset(1, "year"))
+    assert d.recurrence is not None
+    assert "YEARLY" in d.recurrence or d.recurrence == recurrence
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "违约方按每月2000元的标准赔偿损失",  # a rate
+        "占用费按每年5.5万元计收",  # a rate
+        "公司利润应逐年增长",  # a trend
+        "投入应逐年提高",  # a trend
+    ],
+)
+def test_rates_and_trends_do_not_recur(phrase: str) -> None:
+    assert resolve_deadline(phrase, SIGNED).kind != "recurring"

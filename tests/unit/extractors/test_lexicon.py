@@ -248,6 +248,12 @@ def test_every_officer_acts_after_by(officer: str) -> None:
     assert by_agent(f"年度报告由{officer}组织编写") == officer
 
 
+@pytest.mark.parametrize("verb", lexicon.PAYMENT_VERBS)
+def test_every_payment_verb_makes_a_bare_period_an_instalment(verb: str) -> None:
+    deadline = resolve_deadline(f"6个月后{verb}第二期款项", date(2021, 3, 1))
+    assert (deadline.kind, deadline.anchor) == ("relative", "other")
+
+
 @pytest.mark.parametrize(
     "sentence", ["由于乙方提供的资料有误，工期顺延。", "经由甲方转交的文件，视为送达。", "缘由乙方承担。"]
 )
