@@ -481,34 +481,27 @@ def _signs_contract(event: str, contract: bool) -> bool:
     return bool(_SIGNS_CONTRACT.search(event.strip())) and (contract or "本" in event)
 
 
+def _on_signing_day(signed_on: date | None, text: str, event: str) -> Deadline:
+    """Due on the day this contract is signed: offset 0 from signing."""
+    return Deadline(
+        kind="relative", date=signed_on, text=text, offset=Offset(0, "day"), anchor="signing", anchor_text=event
+    )
+
+
 def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None:
     m = _BEFORE_SIGNING_CN.search(text)
     if m and _signs_contract(m["ev"], contract):  # due by the signing day itself
         return Deadline(kind="relative", date=signed_on, text=m.group(0), anchor="signing", anchor_text=m["ev"])
     m = _ON_SIGNING_DAY_CN.search(text)
     if m and _signs_contract(m["ev"], contract) and not _UNTIL_CN.search(text, 0, m.start("ev")):
-        return Deadline(
-            kind="relative",
-            date=signed_on,
-            text=m.group(0),
-            offset=Offset(0, "day"),
-            anchor="signing",
-            anchor_text=m["ev"],
-        )
+        return _on_signing_day(signed_on, m.group(0), m["ev"])
     m = _EVENT_BEFORE_CN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0).lstrip("须应并"), anchor="other", anchor_text=m["ev"])
     m = _EVENT_FROM_CN.search(text)
     if m:
         if _signs_contract(m["ev"], contract):
-            return Deadline(
-                kind="relative",
-                date=signed_on,
-                text=m.group(0),
-                offset=Offset(0, "day"),
-                anchor="signing",
-                anchor_text=m["ev"],
-            )
+            return _on_signing_day(signed_on, m.group(0), m["ev"])
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
     m = _EVENT_AFTER_CN.search(text)
     if m and _APPROVAL_STEP_CN.search(text, m.start(), m.end() + 2):
@@ -630,9 +623,7 @@ def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None
         return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
     event = re.sub(r"^.*(?:应当|应|须|必须)(?:在|于|当)", "", m["ev"].strip())
     if _signs_contract(event, contract):
-        return Deadline(
-            kind="relative", date=anchor, text=m.group(0), offset=Offset(0, "day"), anchor="signing", anchor_text=event
-        )
+        return _on_signing_day(anchor, m.group(0), event)
     return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
 
 
