@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, Literal, overload
 
 import msgspec
 from tortoise import fields
@@ -19,6 +19,13 @@ _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # fromisoformat alone 
 class DateField(fields.DateField[T_DATE]):
     """Tortoise's date field, read from SQLite's ISO text with ``date.fromisoformat`` (tortoise's iso8601
     parser was 13 % of a 50-obligation page); anything but a plain date goes to the parent, as before."""
+
+    @overload
+    def __init__(self: DateField[datetime.date], *, null: Literal[False] = False, **kwargs: Any) -> None: ...
+    @overload
+    def __init__(self: DateField[datetime.date | None], *, null: Literal[True], **kwargs: Any) -> None: ...
+    def __init__(self, **kwargs: Any) -> None:  # the parent's overloads, so null=True types as date | None
+        super().__init__(**kwargs)  # type: ignore[misc]  # the parent binds its overloads to its own class
 
     def to_python_value(self, value: Any) -> datetime.date | None:
         if isinstance(value, str) and _PLAIN_DATE.fullmatch(value):
