@@ -488,6 +488,11 @@ def _on_signing_day(signed_on: date | None, text: str, event: str) -> Deadline:
     )
 
 
+def _on_event(text: str, event: str) -> Deadline:
+    """Due when another event happens (X时): offset 0 from it, no date until it is recorded."""
+    return Deadline(kind="relative", text=text, offset=Offset(0, "day"), anchor="other", anchor_text=event)
+
+
 def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None:
     m = _BEFORE_SIGNING_CN.search(text)
     if m and _signs_contract(m["ev"], contract):  # due by the signing day itself
@@ -615,16 +620,12 @@ def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None
             m = _AT_ANY_EVENT.search(text)
             if not m or _is_condition(text, m.end()):
                 return None
-            event = (m["ev"] or m["ev2"]).strip()
-            return Deadline(
-                kind="relative", text=m.group(0).strip(), offset=Offset(0, "day"), anchor="other", anchor_text=event
-            )
-        event = m["ev"] or m["ev2"]
-        return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
+            return _on_event(m.group(0).strip(), (m["ev"] or m["ev2"]).strip())
+        return _on_event(m.group(0), m["ev"] or m["ev2"])
     event = re.sub(r"^.*(?:应当|应|须|必须)(?:在|于|当)", "", m["ev"].strip())
     if _signs_contract(event, contract):
         return _on_signing_day(anchor, m.group(0), event)
-    return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=event)
+    return _on_event(m.group(0), event)
 
 
 def resolve_deadline(

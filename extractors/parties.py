@@ -267,9 +267,13 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
 
 
 #: role nouns name actors: a short noun phrase ending in -方/-人/-者/-机构/-机关/-体 (the issue's item 12)
-_ROLE_NOUN_ACTOR = re.compile(
-    r"(?=.{2})[\u4e00-\u9fff、，和及与或者其（）()]{0,24}(?:方|人|者|机构|机关|联合体|委员会|小组|董事会)"
-)
+_ROLE_HEADS = r"方|人|者|机构|机关|联合体|委员会|小组|董事会"
+#: nouns that name an actor whose side the name alone does not tell: 单位, 专家, 经营者, 当事人
+_ACTOR_NOUNS = r"单位|个人|人员|组织|成员|专家|主体|经营者|当事人|生产者|销售者|经理|师"
+_ROLE_NOUN_ACTOR = re.compile(rf"(?=.{{2}})[\u4e00-\u9fff、，和及与或者其（）()]{{0,24}}(?:{_ROLE_HEADS})")
+_ACTOR_NOUN_END = re.compile(rf"(?:{_ACTOR_NOUNS})$")
+#: a phrase that ends with the word making it an actor: a role noun's head or an actor noun
+_ACTOR_HEAD_END = re.compile(rf"(?:{_ROLE_HEADS}|{_ACTOR_NOUNS})$")
 #: … but not words that only end like one: 地方, 前方, 一方面, 他人, 本人, 或者, 再者, 前者/后者
 _NOT_ACTOR = re.compile(r"(?:^|[的之])(?:地方|前方|后方|多方|各方面|一方面|他人|本人|或者|再者|前者|后者|其人)$|[的之]")
 
@@ -279,7 +283,7 @@ def is_actor(np: str) -> bool:
     np = np.strip()
     if not np:
         return False
-    if len(np) <= 20 and re.search(r"(?:单位|个人|人员|组织|成员|专家|主体|经营者|当事人|生产者|销售者|经理|师)$", np):
+    if len(np) <= 20 and _ACTOR_NOUN_END.search(np):
         return True  # an actor whose side the name alone does not tell
     if _ROLE_NOUN_ACTOR.fullmatch(np) and not _NOT_ACTOR.search(np):
         return True  # a role noun: 供电方, 借款人, 咨询者, 采购人, 信用服务机构, 联合体
@@ -535,10 +539,7 @@ def ends_in_head(np: str) -> bool:
     """Whether a noun phrase ends with the word that makes it an actor: a role noun (采购人, 一方), an actor
     noun (单位, 专家) or the head of a body's name (部门, 有限公司)."""
     heads = _heads(np)
-    return bool(
-        (heads and heads[-1].end() == len(np))
-        or re.search(r"(?:方|人|者|机构|机关|联合体|委员会|小组|董事会|单位|组织|人员|成员|专家|主体|师|经理)$", np)
-    )
+    return bool((heads and heads[-1].end() == len(np)) or _ACTOR_HEAD_END.search(np))
 
 
 def _name_with_verb_inside(s: str, end: int | None) -> str | None:
