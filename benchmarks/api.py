@@ -290,6 +290,16 @@ async def rate(client: Any, url: str, headers: dict[str, str], seconds: float) -
     return done, elapsed
 
 
+async def full_pages(client: Any, path: str, headers: dict[str, str], name: str) -> None:
+    """Both sides serve the same, full page: 50 items and the same total (an empty page measures nothing)."""
+    ours = (await client.get(path, headers=headers)).json()
+    ref = (await client.get(f"/bench/{name}")).json()
+    if len(ours["items"]) != 50 or len(ref["items"]) != 50 or ours["total"] != ref["total"]:
+        raise SystemExit(
+            f"{name}: ours {len(ours['items'])} of {ours['total']}, reference {len(ref['items'])} of {ref['total']}"
+        )
+
+
 async def run(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, Any]:
     import httpx
     from tortoise import Tortoise
@@ -306,7 +316,10 @@ async def run(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, A
     try:
         t0 = time.perf_counter()
         _, token = await load(args.n, args.seed)
-        await sweep_obligations(AS_OF - timedelta(days=1), settings.tracking_policies(), snapshots=False)
+        # catch_up: the obligations are loaded as earlier sweeps left them (already breached), so only a catch-up
+        # run writes their failure records; without it the failure page measured an empty list
+        policies = settings.tracking_policies()
+        await sweep_obligations(AS_OF - timedelta(days=1), policies, snapshots=False, catch_up=True)
         log(f"loaded {args.n} obligations and swept in {time.perf_counter() - t0:.1f}s")
         dialect = Tortoise.get_connection("default").capabilities.dialect
         app = create_app(settings, init_db=False)
@@ -324,6 +337,7 @@ async def run(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, A
                 ours_t = ref_t = 0.0
                 await rate(client, path, headers, 0.5)  # warm up both
                 await rate(client, f"/bench/{name}", {}, 0.5)
+                await full_pages(client, path, headers, name)
                 if args.profile:
                     await _profile(client, path, headers, args.profile, args.profile_sort)
                 for _ in range(args.rounds):

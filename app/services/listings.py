@@ -5,11 +5,10 @@ orders and cuts any of them the same way."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tortoise.expressions import Case, Q, Subquery, When
 from tortoise.models import Model
@@ -80,12 +79,27 @@ async def rows_page(
     query: QuerySet[M], order: tuple[str, ...], limit: int, offset: int, columns: tuple[str, ...], **named: str
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of ``query`` as rows of ``columns`` (and ``named`` related columns; no models built: that was
-    most of a 50-row page), and the whole query's row count. The two statements run side by side (PostgreSQL's
-    pool serves them on two connections). Not ``COUNT(*) OVER ()``: it makes PostgreSQL sort every row in the
-    scope before the LIMIT (100,000 obligations: 51 → 1.5 pages/s in ``benchmarks/api.py``)."""
+    most of a 50-row page), and the whole query's row count, in one statement: the count is a scalar sub-query
+    of the page's SELECT, as the hand-written reference of ``benchmarks/api.py`` does (each statement is a hand-off
+    to aiosqlite's thread or a round trip to PostgreSQL; the count ran as a second statement before). Not ``COUNT(*) OVER ()``: it makes PostgreSQL sort
+    every row in the scope before the LIMIT (100,000 obligations: 51 → 1.5 pages/s in ``benchmarks/api.py``).
+    A page past the end has no row to carry the count, so then the count runs alone."""
     page = query.order_by(*order).offset(offset).limit(limit).values(*columns, **named)
-    rows, total = await asyncio.gather(page, query.count())
-    return list(rows), total
+    count = query.count()
+    for part in (page, count):
+        part._choose_db_if_not_chosen()
+        part._make_query()
+    page.query._select_other(count.query.as_(_TOTAL))  # type: ignore[arg-type]  # a sub-query is a term
+    rows = cast(list[dict[str, Any]], await page._execute())  # not .first(): a list
+    if not rows:
+        return [], await query.count()
+    total = int(rows[0][_TOTAL])
+    for row in rows:
+        del row[_TOTAL]
+    return rows, total
+
+
+_TOTAL = "_rows_in_query"
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,3 +98,26 @@ async def test_list_pages_count_the_whole_scope_on_every_page_and_past_the_end(c
     none = (await client.get("/api/obligations/?limit=2&agreement_id=999999", headers=dept)).json()
     assert none["total"] == 0
     assert none["items"] == []
+
+
+async def test_a_page_and_its_total_are_one_statement(city: City, caplog: pytest.LogCaptureFixture) -> None:
+    """``rows_page`` reads a page and the whole query's count in one SELECT (each statement is a hand-off to the
+    database); a page past the end, which has no row to carry the count, counts on its own."""
+    import logging
+
+    from app.services.listings import rows_page
+
+    ag = await agreement(city, owner="ndrc")
+    for _ in range(3):
+        await obligation(ag, city, owner="ndrc")
+    query = Obligation.filter(owner_id=city.orgs["ndrc"])
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        caplog.clear()
+        rows, total = await rows_page(query, ("id",), 2, 0, ("id", "quote"), owner_name="owner__name")
+        statements = [r for r in caplog.records if "SELECT" in r.getMessage()]
+        assert len(statements) == 1
+        assert (len(rows), total) == (2, 3)
+        assert set(rows[0]) == {"id", "quote", "owner_name"}  # the count's column is not a row field
+        caplog.clear()
+        assert await rows_page(query, ("id",), 2, 5, ("id",)) == ([], 3)
+        assert len([r for r in caplog.records if "SELECT" in r.getMessage()]) == 2
