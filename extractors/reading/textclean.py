@@ -72,6 +72,11 @@ _REFERENCE_START = re.compile(
     r"|(?:附件|附表|抄送|印发)(?=[\u4e00-\u9fff]))"
 )
 _MID_SENTENCE_END = re.compile(r"[\u4e00-\u9fff、，]$")  # a CJK line cut in mid-sentence
+# The title of an official document (GB/T 9704: issuer + 关于 + subject + 的 + kind) ends its line and its
+# paragraph; quoted in a sentence it would stand in 《》, still open where the line ends.
+_DOCUMENT_TITLE_END = re.compile(
+    r"关于.+的(?:通知|通报|决定|意见|方案|办法|规定|批复|报告|请示|函|公告|通告|细则|规划|计划|要点|决议)$"
+)
 _AUTOSPACE = 0.4
 _FITS_SLACK = 4  # display units (two CJK characters) for an indent or glyphs wider than counted
 _SPACE_NEAR_CJK = re.compile(
@@ -227,6 +232,8 @@ def would_have_fit(raw_previous: str, line: str, full_width: float) -> bool:
 def continues(raw_previous: str, paragraph: str, line: str, full_width: float) -> bool:
     """Whether ``line`` continues ``paragraph``, whose last layout line was ``raw_previous``."""
     if _width(raw_previous) < 0.8 * full_width or would_have_fit(raw_previous, line, full_width):
+        return False
+    if _DOCUMENT_TITLE_END.search(paragraph) and paragraph.count("《") <= paragraph.count("》"):
         return False
     if paragraph.endswith(_PARAGRAPH_END):  # unless a bracket opened on the full line before is still open
         return _still_open(raw_previous) and not paragraph.endswith(_BOX_CHARACTERS)

@@ -360,3 +360,43 @@ def test_a_hyphen_at_a_line_end_is_kept_in_cjk_and_mends_an_english_word() -> No
     assert join_wrapped_lines([_WRAPPED + "-", "人-民-政-府"]) == [_WRAPPED + "-人-民-政-府"]
     english = ["The Concessionaire shall, at its cost and expense, imple-", "ment the works."]
     assert join_wrapped_lines(english) == ["The Concessionaire shall, at its cost and expense, implement the works."]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [
+                "某某市人民政府办公厅关于印发某某市优化营商环境三年行动方案的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            [
+                "某某市人民政府办公厅关于印发某某市优化营商环境三年行动方案的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            id="a-title-ends-its-paragraph",
+        ),
+        pytest.param(
+            [
+                "某某市人民政府关于印发《某某市加强政务诚信建设实施方案》的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            [
+                "某某市人民政府关于印发《某某市加强政务诚信建设实施方案》的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            id="a-title-with-a-quoted-title",
+        ),
+        pytest.param(
+            ["各部门要按照《某某市人民政府关于进一步加强安全生产工作的通知", "》要求，落实工作责任制。"],
+            ["各部门要按照《某某市人民政府关于进一步加强安全生产工作的通知》要求，落实工作责任制。"],
+            id="a-title-quoted-in-a-sentence-goes-on",
+        ),
+    ],
+)
+def test_the_title_of_an_official_document_ends_its_line(lines: list[str], expected: list[str]) -> None:
+    assert join_wrapped_lines(lines) == expected
