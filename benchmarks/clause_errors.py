@@ -1,6 +1,7 @@
 """The rules' errors on the annotated corpus, per held-out fold: what to read before fixing a class of errors.
 
-    uv run python benchmarks/clause_errors.py [--fold c] [--half inspect|untouched|all] [--what missed,spurious,...]
+    uv run python benchmarks/clause_errors.py [--input txt|pdf] [--fold c] [--half inspect|untouched|all]
+                                              [--what missed,spurious,...]
 
 Lists per document the gold clauses the rules missed, the clauses they found that no gold matches, and over
 matched pairs the deadline-kind, deadline-date and amount mismatches (gold value, predicted value, quote).
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "extractors" / "corpus" / "docs")
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    parser.add_argument("--input", choices=("txt", "pdf"), default="txt", help="read <doc_id>.txt or <doc_id>.pdf")
     parser.add_argument("--fold", action="append", help="only these folds (c, r, web_ip, web_pol, web_ppp, dev)")
     parser.add_argument("--half", choices=("inspect", "untouched", "all"), default="inspect")
     parser.add_argument("--what", default=",".join(KINDS), help="comma-separated: " + ", ".join(KINDS))
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     totals = dict.fromkeys(wanted, 0)
     for (result, gold), doc_id in zip(
-        learn.rules_results([(args.corpus / f"{d}.txt", golds[d]) for d in ids]), ids, strict=True
+        learn.rules_results([(args.corpus / f"{d}.{args.input}", golds[d]) for d in ids]), ids, strict=True
     ):
         found = errors(scorer, gold, result.to_dict())
         lines = [(w, item) for w in wanted for item in found[w]]

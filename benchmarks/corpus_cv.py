@@ -10,6 +10,8 @@ source is one fold: the learned components of ``extractors`` are trained on the 
 model that saw it or its template. Like the shared scorer, it passes the signing date and not the kind: the
 extractor detects the kind itself. The rules were written against the development set only, so the
 ``dev`` fold is where the rules are fitted: its score is reported apart, beside the held-out figure.
+``--input pdf`` reads ``<doc_id>.pdf`` instead of the text, as the hidden test sets are given: make the PDFs
+with ``benchmarks/make_pdfs.py OUT_DIR`` and pass ``--corpus OUT_DIR``.
 
 Reported, overall and per kind, language and fold: P / R / F1 of obligations, obligor-role, obligor,
 deadline-kind, deadline-date and amount accuracy (the shared scorer's matching and definitions), each with
@@ -185,7 +187,7 @@ def run(
 
     # the rules do not learn: their output on each document is computed once and corrected per fold
     ids = sorted(golds)
-    rules = dict(zip(ids, learn.rules_results([(corpus / f"{d}.txt", golds[d]) for d in ids]), strict=True))
+    rules = dict(zip(ids, learn.rules_results([(corpus / f"{d}.{input_kind}", golds[d]) for d in ids]), strict=True))
     examples = {d: learn.examples(*rules[d]) for d in ids}
 
     def score_with(model_dir: Path | None, doc_ids: list[str], fold: str) -> list[DocScore]:
@@ -255,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "extractors" / "corpus" / "docs")
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
-    parser.add_argument("--input", choices=("txt",), default="txt")
+    parser.add_argument(
+        "--input", choices=("txt", "pdf"), default="txt", help="read each document's <doc_id>.txt or <doc_id>.pdf"
+    )
     parser.add_argument("--rounds", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--fitted", action="store_true", help="also score the models trained on every document")
     parser.add_argument("--rules-only", action="store_true", help="score the rules without the learned models")

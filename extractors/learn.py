@@ -264,7 +264,7 @@ def _duty(hit: int | None) -> str:
 
 
 def rules_results(docs: Sequence[tuple[Path, dict[str, Any]]]) -> list[tuple[ExtractionResult, dict[str, Any]]]:
-    """The rules' extraction of each ``(text path, gold)`` document, as the scorer runs it (signing date only)."""
+    """The rules' extraction of each ``(.txt or .pdf path, gold)``, as the scorer runs it (signing date only)."""
     from extractors.pipeline import extract
 
     out = []

@@ -4,7 +4,11 @@
   running headers/footers (a line repeated at the top or bottom of most pages).
 * ``join_wrapped_lines`` undoes line-wrap artefacts: a line broken between two CJK characters is joined
   without a space, wrapped English with one; paragraph breaks (a line ending in 。；：!? or a short line,
-  or a next line that starts with a clause number such as 第X条, 一、, （一）, 1., 1.1) are kept.
+  or a next line that starts with a clause number such as 第X条, 一、, （一）, 1., 1.1) are kept, and so is
+  a CJK line break where the next line's first character (with the punctuation that travels with it) would
+  have fitted on the line before (a title, form fields, a signature line), and the rows of a table drawn in
+  box characters. A clause number that follows a full line cut in mid-sentence is a reference
+  (依照本法第七十一条、/第七十八条的规定), and a bracket still open at the end of a full line carries on.
 * ``to_halfwidth`` maps only full-width digits and ASCII letters to half width. It deliberately is not
   NFKC, which would also turn （，；％￥ into ASCII.
 * ``repair_pdfium_spacing`` removes the spaces pdfium puts between CJK characters and digits.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,12 +51,34 @@ _CLAUSE_START = re.compile(
       | [①-⑳⑴-⒇⒈-⒛]
       | [•·●○■□◆◇▪\-–—*]\s
       | 附件|附表|抄送|印发
+      | [\u2500-\u257f]                                      # a row of a table drawn in box characters
       | (?:article|section|clause|schedule|annex)\s+\d
     )""",
     re.X | re.I,
 )
-_PARAGRAPH_END = tuple("。；：！？;:!?")
+_BOX_CHARACTERS = tuple(chr(c) for c in range(0x2500, 0x2580))
+_PARAGRAPH_END = (*"。；：！？;:!?", *_BOX_CHARACTERS)  # a box character ends a row of a drawn table
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+# Characters that cannot end a line (openers) or begin one (closers) in CJK layout: they travel with the
+# character they belong to, so the first thing that could have moved up to the line before is opener +
+# character + closers.
+_OPENERS = "（《〈「『【〔“‘([{"
+_CLOSERS = "）》〉」』】〕”’，。、；：！？)]},.;:!?%％‰…—·"
+# Clause starts that are as often a reference inside a sentence: 第七十一条的规定, 第三款、, 印发重庆市…的通知
+# (a clause number followed by 的、，和或至及中所之第规 or a bracket; 印发/附件/附表/抄送 followed by a word, not
+# a colon or a number). After a full line that stops in mid-sentence (on a character or 、，) they were wrapped.
+_REFERENCE_START = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百千零〇\d]+[条章节款项部分编](?=[的、，,和或至及中所之第规（(）)]|$)"
+    r"|(?:附件|附表|抄送|印发)(?=[\u4e00-\u9fff]))"
+)
+_MID_SENTENCE_END = re.compile(r"[\u4e00-\u9fff、，]$")  # a CJK line cut in mid-sentence
+# The title of an official document (GB/T 9704: issuer + 关于 + subject + 的 + kind) ends its line and its
+# paragraph; quoted in a sentence it would stand in 《》, still open where the line ends.
+_DOCUMENT_TITLE_END = re.compile(
+    r"关于.+的(?:通知|通报|决定|意见|方案|办法|规定|批复|报告|请示|函|公告|通告|细则|规划|计划|要点|决议)$"
+)
+_AUTOSPACE = 0.4
+_FITS_SLACK = 4  # display units (two CJK characters) for an indent or glyphs wider than counted
 _SPACE_NEAR_CJK = re.compile(
     r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f]) +"
     r"|(?<=[0-9A-Za-z%.]) +(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f])"
@@ -73,13 +100,17 @@ def to_halfwidth(text: str) -> str:
 def repair_pdfium_spacing(text: str, generated: Callable[[int], bool] | None = None) -> str:
     """pdfium writes ``2018 年 10 月`` where pdfplumber writes ``2018年10月``: pdfium *generates* a space
     where glyphs stand apart. A space next to a CJK character goes when ``generated(index)`` says pdfium
-    made it up (every such space when ``generated`` is None); spaces in the content stream stay."""
+    made it up (every such space when ``generated`` is None); spaces in the content stream stay.
+
+    A hyphen that ended a layout line comes as U+FFFE with the line break dropped (``X-X\ufffe人-民``): it
+    becomes the hyphen and the line break again, and ``glue`` decides whether it split an English word."""
     chars = list(text)
     for match in _SPACE_NEAR_CJK.finditer(text):
         for index in range(match.start(), match.end()):
             if generated is None or generated(index):
                 chars[index] = ""
-    text = "".join(chars).replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "").replace("\x02", "")
+    text = "".join(chars).replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "")
+    text = text.replace("\ufffe", "-\n")
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
@@ -151,15 +182,66 @@ def strip_running_lines(pages: Sequence[Sequence[Block]]) -> list[list[Block]]:
     return out
 
 
-def _width(line: str) -> int:
-    return sum(2 if _CJK.match(ch) else 1 for ch in line)
+def _width(line: str) -> float:
+    """Display width: CJK counts 2, and so do the signs a CJK font draws full width (“”…—×①, box characters:
+    East Asian width ambiguous) in a line that has CJK in it; everything else 1. Word processors put a
+    fifth of an em between CJK and Latin letters or digits (``起50年``): 0.4 for each such seam."""
+    if not _CJK.search(line):
+        return len(line)
+    width = sum(2 if _CJK.match(ch) or unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in line)
+    seams = sum(bool(_CJK.match(a)) != bool(_CJK.match(b)) for a, b in itertools.pairwise(line) if (a + b).isalnum())
+    return width + _AUTOSPACE * seams
 
 
-def continues(raw_previous: str, paragraph: str, line: str, full_width: int) -> bool:
+def _head(line: str) -> str:
+    """The start of a line that a CJK layout could have put at the end of the line before: opening
+    brackets, then one CJK character or one run of Latin letters and digits, then closing punctuation."""
+    i = 0
+    while i < len(line) and line[i] in _OPENERS:
+        i += 1
+    if i < len(line) and _CJK.match(line[i]):
+        i += 1
+    else:
+        while i < len(line) and not (line[i].isspace() or _CJK.match(line[i]) or line[i] in _OPENERS + _CLOSERS):
+            i += 1
+    while i < len(line) and line[i] in _CLOSERS:
+        i += 1
+    return line[:i]
+
+
+def _still_open(line: str) -> bool:
+    """Whether a round bracket opened on ``line`` is not closed by its end (…监管。（牵头单位：)."""
+    depth = 0
+    for ch in line:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth > 0
+
+
+def would_have_fit(raw_previous: str, line: str, full_width: float) -> bool:
+    """Whether the first unbreakable piece of ``line`` had room at the end of the CJK line ``raw_previous``:
+    then the layout did not wrap there, the line break is the author's (a title, a form field, a signature
+    line). Only for CJK lines, whose characters are of known width; with room for an indent to spare."""
+    if not _CJK.search(raw_previous):
+        return False
+    return _width(raw_previous + _head(line)) + _FITS_SLACK <= full_width
+
+
+def continues(raw_previous: str, paragraph: str, line: str, full_width: float) -> bool:
     """Whether ``line`` continues ``paragraph``, whose last layout line was ``raw_previous``."""
-    return not (
-        paragraph.endswith(_PARAGRAPH_END) or _CLAUSE_START.match(line) or _width(raw_previous) < 0.8 * full_width
-    )
+    if _width(raw_previous) < 0.8 * full_width or would_have_fit(raw_previous, line, full_width):
+        return False
+    if _DOCUMENT_TITLE_END.search(paragraph) and paragraph.count("《") <= paragraph.count("》"):
+        return False
+    if paragraph.endswith(_PARAGRAPH_END):  # unless a bracket opened on the full line before is still open
+        return _still_open(raw_previous) and not paragraph.endswith(_BOX_CHARACTERS)
+    if _CLAUSE_START.match(line):
+        return bool(
+            _CJK.search(raw_previous) and _MID_SENTENCE_END.search(raw_previous) and _REFERENCE_START.match(line)
+        )
+    return True
 
 
 def glue(paragraph: str, line: str) -> str:
@@ -171,7 +253,7 @@ def glue(paragraph: str, line: str) -> str:
     return paragraph + " " + line
 
 
-def join_wrapped_lines(lines: Sequence[str], full_width: int | None = None) -> list[str]:
+def join_wrapped_lines(lines: Sequence[str], full_width: float | None = None) -> list[str]:
     """Join lines that a layout wrapped; keep real paragraph breaks.
 
     ``full_width`` is the display width of a full line (CJK counts 2); by default the widest line's.
@@ -191,7 +273,7 @@ def join_wrapped_lines(lines: Sequence[str], full_width: int | None = None) -> l
     return out
 
 
-def page_paragraphs(blocks: Sequence[Block], full_width: int | None = None) -> list[str]:
+def page_paragraphs(blocks: Sequence[Block], full_width: float | None = None) -> list[str]:
     """One page's paragraphs: wrapped lines joined within text blocks, table rows kept as lines."""
     out: list[str] = []
     for block in blocks:
@@ -214,7 +296,7 @@ def _edge_line(blocks: Sequence[Block], last: bool) -> str | None:
     return lines[-1] if last else lines[0]
 
 
-def join_across_pages(pages: Sequence[Sequence[Block]], paragraphs: list[list[str]], full_width: int | None) -> None:
+def join_across_pages(pages: Sequence[Sequence[Block]], paragraphs: list[list[str]], full_width: float | None) -> None:
     """Move the rest of a paragraph that a page break cut back to the page where it began, so that a
     sentence is never split by a page break (its page is the one it starts on). ``paragraphs`` is
     changed in place."""
@@ -230,7 +312,7 @@ def join_across_pages(pages: Sequence[Sequence[Block]], paragraphs: list[list[st
             before[-1] = glue(before[-1], after.pop(0))
 
 
-def typical_width(pages: Sequence[Sequence[Block]]) -> int | None:
+def typical_width(pages: Sequence[Sequence[Block]]) -> float | None:
     """The display width of a full line across the document: the 90th percentile of text line widths."""
     widths = sorted(
         _width(line.strip())

@@ -39,6 +39,28 @@ def test_a_lone_cjk_glyph_that_pdfium_drops_is_still_read() -> None:
     assert pages[1].text == "。"
 
 
+def test_title_and_addressee_stay_apart_and_a_hyphen_at_a_line_end_stays() -> None:
+    full = "本合同所称项目用地，是指位于某某县城东工业园区内的国有建设用地使用权"
+    lines = [
+        "某某县人民政府办公室关于印发某某县二〇二〇年度工作安排的通知",  # "各" would have fitted after it
+        "各乡镇人民政府，县直有关单位：",
+        full,
+        "，由甲方依法出让。",
+        "丙方：X-X国家森林公园管理委员会与某某县城东工业园区管委会和X-X-",  # pdfium: U+FFFE, no line break
+        "人-民-政-府签订本协议。",
+        full,
+        full,
+        "，由甲方依法出让。",
+    ]
+    _, pages = read_pages(text_pdf([lines]), LIMITS)
+    assert pages[0].text.split("\n")[:4] == [
+        lines[0],
+        lines[1],
+        full + "，由甲方依法出让。",
+        "丙方：X-X国家森林公园管理委员会与某某县城东工业园区管委会和X-X-人-民-政-府签订本协议。",
+    ]
+
+
 def test_progress_reaches_the_caller_from_the_child() -> None:
     calls: list[tuple[int, int]] = []
     read_pages(text_pdf([["一"], ["二"], ["三"]]), LIMITS, lambda done, total: calls.append((done, total)))

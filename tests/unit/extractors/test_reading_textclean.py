@@ -208,10 +208,195 @@ def test_paragraph_cut_by_a_page_break_goes_back_to_its_first_page() -> None:
         [Block(("要求，结合实际，制定本方案。", "二、重点任务"))],
         [Block(("序号 任务",), joinable=False), Block(("正文",))],
     ]
-    paragraphs = [page_paragraphs(blocks, 80) for blocks in pages]
-    join_across_pages(pages, paragraphs, 80)
+    paragraphs = [page_paragraphs(blocks, 72) for blocks in pages]
+    join_across_pages(pages, paragraphs, 72)
     assert paragraphs == [
         ["一、总体要求", full + "要求，结合实际，制定本方案。"],
         ["二、重点任务"],
         ["序号 任务", "正文"],
     ]
+
+
+_WRAPPED = "本合同所称项目用地，是指位于某某县城东工业园区内的国有建设用地使用"  # 33 CJK characters: a full line
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [
+                "某某县人民政府办公室关于印发某某县二〇二〇年度工作安排的通知",
+                "各乡镇人民政府，县直有关单位：",
+                _WRAPPED,
+                "权。",
+            ],
+            [
+                "某某县人民政府办公室关于印发某某县二〇二〇年度工作安排的通知",
+                "各乡镇人民政府，县直有关单位：",
+                _WRAPPED + "权。",
+            ],
+            id="a-title-the-next-character-would-have-fitted-after",
+        ),
+        pytest.param(
+            [
+                "出租方（甲方）：某某市机关事务管理局　　法定代表人：张某某",
+                "承租方（乙方）：某某科技有限公司",
+                _WRAPPED,
+                "权。",
+            ],
+            [
+                "出租方（甲方）：某某市机关事务管理局　　法定代表人：张某某",
+                "承租方（乙方）：某某科技有限公司",
+                _WRAPPED + "权。",
+            ],
+            id="form-lines-ending-in-a-name",
+        ),
+        pytest.param(
+            [
+                "甲方：某某县城东工业园区管理委员会　住所：某某县人民路",
+                "乙方：某某新材料科技有限公司",
+                _WRAPPED,
+                "权。",
+            ],
+            [
+                "甲方：某某县城东工业园区管理委员会　住所：某某县人民路",
+                "乙方：某某新材料科技有限公司",
+                _WRAPPED + "权。",
+            ],
+            id="party-lines-apart",
+        ),
+        pytest.param(
+            [_WRAPPED, "本合同所称项目用地，是指位于某某县城东工业园区内的国有建设用地", "（以下简称项目用地）。"],
+            [_WRAPPED + "本合同所称项目用地，是指位于某某县城东工业园区内的国有建设用地（以下简称项目用地）。"],
+            id="an-opening-bracket-travels-with-its-character",
+        ),
+        pytest.param(
+            [_WRAPPED, "　　权，该地块四至范围以附图为准，甲方应当于六月底前完成该宗土地的", "交付。"],
+            [_WRAPPED + "权，该地块四至范围以附图为准，甲方应当于六月底前完成该宗土地的交付。"],
+            id="an-indented-first-line-still-wraps",
+        ),
+    ],
+)
+def test_a_line_break_where_the_next_piece_would_have_fitted_is_the_authors(
+    lines: list[str], expected: list[str]
+) -> None:
+    assert join_wrapped_lines(lines) == expected
+
+
+def test_the_space_a_word_processor_puts_around_digits_counts() -> None:
+    lines = ["甲方办理，租期为2021年3月1日至2041年2月、2051年1月、2061年1月", "28日。"]
+    assert join_wrapped_lines(lines, full_width=70) == ["".join(lines)]
+
+
+def test_rows_of_a_table_drawn_in_box_characters_stay_lines() -> None:
+    rows = [
+        "│单位名称　　│简称　　　│地址　　　　　　│所有制性质　│经营范围　│",
+        "├──────┼─────┼────────┼──────┼─────┤",
+        "│　　　　　　│甲方　　　│　　　　　　　　│　　　　　　│　　　　　│",
+        "├──────┼─────┼────────┼──────┼─────┤",
+        "│　　　　　　│乙方　　　│　　　　　　　　│　　　　　　│　　　　　│",
+    ]
+    assert join_wrapped_lines([_WRAPPED + "权：", *rows, "各方应当按照下表填写。"]) == [
+        _WRAPPED + "权：",
+        *rows,
+        "各方应当按照下表填写。",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [
+                "第三十条 采购人有下列情形之一的，依照政府采购法第七十一条、",
+                "第七十八条的规定追究法律责任：",
+                "（一）未按照规定编制采购需求的；",
+            ],
+            [
+                "第三十条 采购人有下列情形之一的，依照政府采购法第七十一条、第七十八条的规定追究法律责任：",
+                "（一）未按照规定编制采购需求的；",
+            ],
+            id="an-article-number-referred-to",
+        ),
+        pytest.param(
+            [
+                "为做好拖欠企业账款清理工作，根据《某某市人民政府办公厅关于",
+                "印发专项行动方案的通知》要求，制定本方案。",
+            ],
+            ["为做好拖欠企业账款清理工作，根据《某某市人民政府办公厅关于印发专项行动方案的通知》要求，制定本方案。"],
+            id="a-title-quoted-in-a-sentence",
+        ),
+        pytest.param(
+            ["第一条 本协议所称土地，是指位于某某镇的工业用地", "第二条 甲方应当提供土地"],
+            ["第一条 本协议所称土地，是指位于某某镇的工业用地", "第二条 甲方应当提供土地"],
+            id="an-article-still-starts-a-paragraph",
+        ),
+    ],
+)
+def test_a_clause_number_after_a_line_cut_in_mid_sentence_is_a_reference(lines: list[str], expected: list[str]) -> None:
+    assert join_wrapped_lines(lines) == expected
+
+
+def test_a_bracket_still_open_at_the_end_of_a_full_line_carries_on() -> None:
+    lines = [
+        "（三）建设信用平台。依托市信用平台开展信用监管，加强跟踪监管。（牵头单位：",
+        "县发改局、县市场监管局，责任单位：各乡镇人民政府）",
+    ]
+    assert join_wrapped_lines(lines) == ["".join(lines)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("丙方：X-X\ufffe人-民-政-府", "丙方：X-X-\n人-民-政-府"),
+        ("the Concessionaire shall imple\ufffement the works", "the Concessionaire shall imple-\nment the works"),
+    ],
+)
+def test_pdfium_line_end_hyphen_becomes_hyphen_and_line_break(text: str, expected: str) -> None:
+    assert repair_pdfium_spacing(text) == expected
+
+
+def test_a_hyphen_at_a_line_end_is_kept_in_cjk_and_mends_an_english_word() -> None:
+    assert join_wrapped_lines([_WRAPPED + "-", "人-民-政-府"]) == [_WRAPPED + "-人-民-政-府"]
+    english = ["The Concessionaire shall, at its cost and expense, imple-", "ment the works."]
+    assert join_wrapped_lines(english) == ["The Concessionaire shall, at its cost and expense, implement the works."]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [
+                "某某市人民政府办公厅关于印发某某市优化营商环境三年行动方案的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            [
+                "某某市人民政府办公厅关于印发某某市优化营商环境三年行动方案的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            id="a-title-ends-its-paragraph",
+        ),
+        pytest.param(
+            [
+                "某某市人民政府关于印发《某某市加强政务诚信建设实施方案》的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            [
+                "某某市人民政府关于印发《某某市加强政务诚信建设实施方案》的通知",
+                "各区县人民政府，市政府各部门：",
+                "现将方案印发给你们。",
+            ],
+            id="a-title-with-a-quoted-title",
+        ),
+        pytest.param(
+            ["各部门要按照《某某市人民政府关于进一步加强安全生产工作的通知", "》要求，落实工作责任制。"],
+            ["各部门要按照《某某市人民政府关于进一步加强安全生产工作的通知》要求，落实工作责任制。"],
+            id="a-title-quoted-in-a-sentence-goes-on",
+        ),
+    ],
+)
+def test_the_title_of_an_official_document_ends_its_line(lines: list[str], expected: list[str]) -> None:
+    assert join_wrapped_lines(lines) == expected
