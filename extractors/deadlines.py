@@ -4,9 +4,11 @@
 business, with the official calendar):
 
 * ``2019年12月31日前`` → that day; ``2011年10月`` → 2011-10-31; ``到2020年``/``2020年底前`` → 2020-12-31;
-  ``2021年第一季度`` → 2021-03-31; ``上半年`` → 06-30; ``年内``/``6月底`` → in the document's year;
+  ``2021年第一季度`` → 2021-03-31; ``上半年``/``年中`` → 06-30; ``年内``/``6月底``/``9月30日前`` → in the document's
+  year, ``次年6月底``/``明年底`` in the next; ``by March 2021`` → 2021-03-31;
 * ``签订之日起30日内`` → signing + 30 days (the signing day is not counted); ``N个月内``/``N年内`` → the same
-  day of the month N months (years) later, or that month's last day; ``15个工作日内`` → unit ``workday``,
+  day of the month N months (years) later, or that month's last day (``一个季度`` = 3 months, ``半年`` = 6,
+  ``满一年`` = 1 year); ``15个工作日内`` → unit ``workday``,
   date left to the tracker (it needs the State Council calendar);
 * ``取得土地使用权后6个月内`` → relative to another event: anchor ``other``, date null, ``anchor_text`` kept;
   ``期满前3个月``/``提前30日`` count back (offset -3 months, -30 days); ``租赁期满，``/``成立时``/``upon completion
@@ -105,15 +107,43 @@ _YEAR_HALF = re.compile(rf"{_YEAR}\s*年\s*(?P<h>上半年|年中|下半年){_BE
 _YEAR_END = re.compile(
     rf"(?P<pre>到|至|截至|截止|于|在|力争|确保|争取)?\s*{_YEAR}\s*年(?:度)?(?P<post>底前|底之前|末前|底|末|年底前|年底|年末|前|之前|以前|内|以内|，|,)?"
 )
-_NO_YEAR_MONTH = re.compile(rf"(?<![年\d]){_CN_MONTH}\s*月(?P<post>底前|底|末|中旬前|下旬前|前|之前|以前)")
-_NO_YEAR_QUARTER = re.compile(r"(?<![年\d])(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
-_NO_YEAR_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
-_THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?<!半)(?:年内|年底前|年底|年末前|年末)")
+#: ``次年6月底前``, ``明年底``, ``今年一季度``: a year named relative to the document's (次年/明年 the next one)
+_REL_YEAR = r"(?:(?P<rel>次|明|翌|今|当|本)年度?)"
+_NEXT_YEAR = ("次", "明", "翌")
+#: no year before it: not ``2019年``, ``十二月`` read from its ``二``, nor ``五年中``
+_NO_YEAR_BEFORE = r"(?<![年\d〇零○一二三四五六七八九十两几多])"
+#: ``9月30日前``, ``于11月15日完成``: a day of the document's year (a bare ``12月2日``, a date in a narrative, is
+#: not: it needs ``前`` or a preposition of time before it, ``_DUE_ON``)
+_NO_YEAR_DATE = re.compile(
+    rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?{_CN_MONTH}\s*月\s*{_CN_DAY}\s*[日号]"
+    r"(?P<before>之前|以前|前|止|为止)?(?!\s*(?:起|至|到|开始|后|之后|以后))"
+)
+_DUE_ON = re.compile(r"(?:[于在到至]|截至|截止|力争|确保|争取)\s*$")
+_NO_YEAR_MONTH = re.compile(
+    rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?{_CN_MONTH}\s*月(?P<post>底前|底|末|中旬前|下旬前|前|之前|以前)"
+)
+_NO_YEAR_QUARTER = re.compile(rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
+_NO_YEAR_HALF = re.compile(rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?(?P<h>上半年|下半年|年中(?!期))")
+_THIS_YEAR = re.compile(
+    r"(?:(?P<rel>次|明|翌|今|当|本)年度?(?:内|底前|底|末前|末|(?=完成))|(?<!半)年(?:内|底前|底|末前|末))"
+)
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _EN_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
 _EN_DATE_1 = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I)
 _EN_DATE_2 = re.compile(rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I)
+#: ``by March 2021``, ``no later than the end of June 2020``: the month's last day
+_EN_MONTH_YEAR = re.compile(
+    rf"\b(?:by|before|until|till|in|during|no later than|not later than|on or before|end of)\s+"
+    rf"(?:the\s+end\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})\b",
+    re.I,
+)
+#: ``by the end of 2020``, ``no later than 2021``: the year's last day
+_EN_YEAR_END = re.compile(
+    r"\b(?:by|until|till|no later than|not later than|on or before|end of)\s+(?:the\s+end\s+of\s+)?"
+    r"(?P<y>(?:19|20)\d{2})\b(?!\s*[-/]\d)",
+    re.I,
+)
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 
 _CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
@@ -149,7 +179,7 @@ _PAYS = re.compile(rf"^[^，。；,;]*?(?:{alternation(PAYMENT_VERBS)})")
 _CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
 _SIGNING = re.compile(
     r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
-    r"|date of (?:this|the) agreement|execution|signing|signature",
+    r"|date of (?:this|the) agreement|date hereof|execution|signing|signature",
     re.I,
 )
 _EFFECTIVE = re.compile(r"生效|effective date", re.I)
@@ -236,6 +266,14 @@ class _Found:
     deadline: Deadline
 
 
+def _is_number(text: str) -> bool:
+    try:
+        parse_int(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _year(text: str) -> int:
     return parse_int(text) if text[0].isdigit() else int("".join(str(parse_int(ch)) for ch in text))
 
@@ -319,6 +357,9 @@ def _absolute(text: str, year: int | None) -> _Found | None:
             d = _safe_date(int(m["y"]), _MONTHS[m["mon"].lower()], int(m["d"]))
             if d:
                 found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in _EN_MONTH_YEAR.finditer(text):
+        d = _month_end(int(m["y"]), _MONTHS[m["mon"].lower()])
+        found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _ISO_DATE.finditer(text):
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
@@ -337,22 +378,43 @@ def _year_only(text: str, year: int | None) -> _Found | None:
             continue
         phrase = m.group(0).rstrip("，,")
         return _Found(m.start(), Deadline(kind="absolute", date=date(_year(m["y"]), 12, 31), text=phrase))
+    by_year = _EN_YEAR_END.search(text)
+    if by_year:
+        year_end = date(int(by_year["y"]), 12, 31)
+        return _Found(by_year.start(), Deadline(kind="absolute", date=year_end, text=by_year.group(0)))
     if year is None:
         return None
+    found: list[_Found] = []
+    for m in _NO_YEAR_DATE.finditer(text):
+        if not (m["before"] or _DUE_ON.search(text, 0, m.start())):
+            continue
+        d = _safe_date(_doc_year(year, m["rel"]), parse_int(m["m"]), parse_int(m["d"]))
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _NO_YEAR_MONTH.finditer(text):
         month = parse_int(m["m"])
-        if 1 <= month <= 12:
-            return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, month), text=m.group(0)))
+        if 1 <= month <= 12 and not any(f.start == m.start() for f in found):
+            d = _month_end(_doc_year(year, m["rel"]), month)
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _NO_YEAR_QUARTER.finditer(text):
-        q = parse_int(m["q"])
-        return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, 3 * q), text=m.group(0)))
+        d = _month_end(_doc_year(year, m["rel"]), 3 * parse_int(m["q"]))
+        found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _NO_YEAR_HALF.finditer(text):
-        month = 12 if m["h"] == "下半年" else 6
-        return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, month), text=m.group(0)))
+        d = _month_end(_doc_year(year, m["rel"]), 12 if m["h"] == "下半年" else 6)
+        found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    if found:
+        return min(found, key=lambda f: f.start)
     m2 = _THIS_YEAR.search(text)
     if m2:
-        return _Found(m2.start(), Deadline(kind="absolute", date=date(year, 12, 31), text=m2.group(0)))
+        return _Found(
+            m2.start(), Deadline(kind="absolute", date=date(_doc_year(year, m2["rel"]), 12, 31), text=m2.group(0))
+        )
     return None
+
+
+def _doc_year(year: int, rel: str | None) -> int:
+    """The document's year, or the next one for 次年/明年/翌年."""
+    return year + 1 if rel in _NEXT_YEAR else year
 
 
 def _classify_anchor(anchor_text: str, default: Anchor | None) -> Anchor | None:
@@ -395,7 +457,7 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
             unit_word == "年"
             and not m["post"]
             and not back
-            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
+            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起", "满"))
             and not forward
         ):
             continue
@@ -555,8 +617,22 @@ _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} 
 _ECHO_WORDS = re.compile(r"(?P<d>[0-9０-９]+)\s*[（(]\s*[零〇一二两三四五六七八九十百千]+\s*[）)]")
 
 
+#: ``一个季度内``, ``两个季度后``: a period of quarters, counted in months (not ``一季度``, the first quarter)
+_QUARTERS = re.compile(rf"(?<![上下每第本当])(?P<n>{NUM})\s*个季度(?=之内|以内|内|后|之后|以后)")
+#: ``半年内``: six months (not ``上半年``, ``下半年``)
+_HALF_YEAR = re.compile(r"(?<![上下])半年(?=之内|以内|内|后|之后|以后)")
+#: ``签约后前三个月内``: the first N months after the event, i.e. N months after it
+_FIRST_PERIOD = re.compile(rf"(?<=[后起])前(?=\s*{NUM}\s*(?:个月|个工作日|工作日|天|日|年))")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def normalise_phrase(text: str) -> str:
-    """The phrase with echoed numerals reduced to their digits and Chinese-numeral years to Arabic ones."""
+    """The phrase with full-width digits made ASCII, echoed numerals reduced to their digits, Chinese-numeral
+    years made Arabic, and quarter and half-year periods written in months."""
+    text = text.translate(_FULL_WIDTH_DIGITS)
+    text = _QUARTERS.sub(lambda m: f"{3 * parse_int(m['n'])}个月" if _is_number(m["n"]) else m.group(0), text)
+    text = _HALF_YEAR.sub("6个月", text)
+    text = _FIRST_PERIOD.sub("", text)
     text = _ECHO.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
     text = _ECHO_WORDS.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
     text = re.sub(r"〔([^〔〕\n]{1,12})〕", r"\1", text)

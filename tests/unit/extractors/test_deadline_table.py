@@ -1,0 +1,93 @@
+"""A table of self-written deadline phrases, each with the kind, date and offset the corpus conventions give it
+(signed on 2019-03-01, the document's year 2019): dates without a year, full-width and Chinese numerals, quarters
+and halves, years named relative to the document's, periods of quarters or half a year, and English dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.deadlines import resolve_deadline
+from extractors.model import Anchor
+
+SIGNED_ON = date(2019, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "default_anchor", "kind", "date_", "offset"),
+    [
+        ("9月30日前完成", None, "absolute", "2019-09-30", None),
+        ("10月底前完成摸底工作", None, "absolute", "2019-10-31", None),
+        ("6月底前完成", None, "absolute", "2019-06-30", None),
+        ("12月31日以前报送", None, "absolute", "2019-12-31", None),
+        ("2019年12 月31日前完成", None, "absolute", "2019-12-31", None),
+        ("2019 年 6 月底前完成", None, "absolute", "2019-06-30", None),
+        ("2019\n年6月\n30日前完成", None, "absolute", "2019-06-30", None),
+        ("２０１９年１２月３１日前", None, "absolute", "2019-12-31", None),
+        ("二〇一九年十二月三十一日前完成", None, "absolute", "2019-12-31", None),
+        ("一九九九年十月底前", None, "absolute", "1999-10-31", None),
+        ("二〇二〇年底前建成", None, "absolute", "2020-12-31", None),
+        ("二○二○年六月三十日以前", None, "absolute", "2020-06-30", None),
+        ("上半年完成", None, "absolute", "2019-06-30", None),
+        ("下半年启动", None, "absolute", "2019-12-31", None),
+        ("一季度完成", None, "absolute", "2019-03-31", None),
+        ("第三季度末前完成", None, "absolute", "2019-09-30", None),
+        ("年中完成", None, "absolute", "2019-06-30", None),
+        ("年内完成", None, "absolute", "2019-12-31", None),
+        ("次年6月底前完成", None, "absolute", "2020-06-30", None),
+        ("明年底前完成", None, "absolute", "2020-12-31", None),
+        ("当年完成", None, "absolute", "2019-12-31", None),
+        ("2020年12月31日以前", None, "absolute", "2020-12-31", None),
+        ("2011年10月开工", None, "absolute", "2011-10-31", None),
+        ("到2020年实现全覆盖", None, "absolute", "2020-12-31", None),
+        ("2021年第一季度前完成", None, "absolute", "2021-03-31", None),
+        ("2020年上半年完成", None, "absolute", "2020-06-30", None),
+        ("2020年一季度", None, "absolute", "2020-03-31", None),
+        ("2020年6月中旬前", None, "absolute", "2020-06-30", None),
+        ("乙方应在本协议签订后三个月内开工", "signing", "relative", "2019-06-01", (3, "month")),
+        ("乙方应在签约后一个季度内开工", "signing", "relative", "2019-06-01", (3, "month")),
+        ("甲方应在签订本协议之日起三十（３０）日内交地", "signing", "relative", "2019-03-31", (30, "day")),
+        ("本协议签订之日起30（三十）日内", "signing", "relative", "2019-03-31", (30, "day")),
+        ("乙方应在本协议签订满一年后投产", "signing", "relative", "2020-03-01", (1, "year")),
+        ("自本协议签订之日起满一年", "signing", "relative", "2020-03-01", (1, "year")),
+        ("签约后前三个月", "signing", "relative", "2019-06-01", (3, "month")),
+        ("本协议签订之日起２０日内", "signing", "relative", "2019-03-21", (20, "day")),
+        ("本协议签订之日起十五日内", "signing", "relative", "2019-03-16", (15, "day")),
+        ("自本协议生效之日起60日内", "signing", "relative", "2019-04-30", (60, "day")),
+        ("取得土地证后6个月内开工", "signing", "relative", None, (6, "month")),
+        ("within 30 days of the Effective Date", "signing", "relative", "2019-03-31", (30, "day")),
+        ("no later than 31 December 2020", "signing", "absolute", "2020-12-31", None),
+        ("by March 2021", "signing", "absolute", "2021-03-31", None),
+        ("by the end of March 2021", "signing", "absolute", "2021-03-31", None),
+        ("within thirty (30) days after signing", "signing", "relative", "2019-03-31", (30, "day")),
+        ("within 3 months after the signing of this Agreement", "signing", "relative", "2019-06-01", (3, "month")),
+        ("on or before December 31, 2020", "signing", "absolute", "2020-12-31", None),
+        ("before 30 June 2020", "signing", "absolute", "2020-06-30", None),
+        ("within 2 years from the date hereof", "signing", "relative", "2021-03-01", (2, "year")),
+        ("签约后10个工作日内", "signing", "relative", None, (10, "workday")),
+        ("本协议签订之日起两年内", "signing", "relative", "2021-03-01", (2, "year")),
+        ("本协议签订后半年内", "signing", "relative", "2019-09-01", (6, "month")),
+        ("尽快完成", None, "none", None, None),
+        ("每年6月30日前报送", None, "recurring", None, None),
+        ("2019年12月底前", None, "absolute", "2019-12-31", None),
+        ("于2019年12月31日之前", None, "absolute", "2019-12-31", None),
+        ("截至2020年底", None, "absolute", "2020-12-31", None),
+        ("2020年前完成", None, "absolute", "2020-12-31", None),
+        ("力争到2022年", None, "absolute", "2022-12-31", None),
+        ("11月15日前", None, "absolute", "2019-11-15", None),
+        ("12月中旬前完成", None, "absolute", "2019-12-31", None),
+        ("9月底", None, "absolute", "2019-09-30", None),
+        ("十月底前完成", None, "absolute", "2019-10-31", None),
+        ("九月三十日前完成", None, "absolute", "2019-09-30", None),
+    ],
+)
+def test_deadline_table(
+    phrase: str, default_anchor: Anchor | None, kind: str, date_: str | None, offset: tuple[int, str] | None
+) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON, year=2019, default_anchor=default_anchor)
+    assert deadline.kind == kind
+    assert deadline.date == (date.fromisoformat(date_) if date_ else None)
+    if offset is not None:
+        assert deadline.offset is not None
+        assert (deadline.offset.value, deadline.offset.unit) == offset
