@@ -145,6 +145,8 @@ _EN_YEAR_END = re.compile(
     re.I,
 )
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+#: ``2020.12.31前``, ``2020/6/30``: a date written with dots or slashes
+_DOTTED_DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])")
 
 _CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
 #: a template's blank where the figure goes: ``＿＿``, ``____``, a run of (ideographic) spaces, ``（　　）``
@@ -360,7 +362,7 @@ def _absolute(text: str, year: int | None) -> _Found | None:
     for m in _EN_MONTH_YEAR.finditer(text):
         d = _month_end(int(m["y"]), _MONTHS[m["mon"].lower()])
         found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
-    for m in _ISO_DATE.finditer(text):
+    for m in [*_ISO_DATE.finditer(text), *_DOTTED_DATE.finditer(text)]:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
@@ -607,14 +609,18 @@ def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None
 
 # --------------------------------------------------------------------------------------------- normalising
 #: ``三十（３０）天``, ``〔十二（１２）个月〕``: a figure written in words with its digits echoed in brackets
-_ECHO = re.compile(r"(?:[零〇一二三四五六七八九十百千两]+)\s*[（(]\s*(?P<d>[0-9０-９]+)\s*[）)]")
+_ECHO = re.compile(
+    r"(?:[零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+)\s*[（(]\s*(?P<d>[0-9０-９]+)\s*[）)]"
+)
 #: ``一九九九年``: a year written digit by digit in Chinese numerals
 _CN_YEAR = re.compile(r"(?P<y>[一二三四五六七八九〇零○]{4})(?=\s*年)")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 
 
 #: ``30（三十）日``: the digits first, the words echoed in brackets
-_ECHO_WORDS = re.compile(r"(?P<d>[0-9０-９]+)\s*[（(]\s*[零〇一二两三四五六七八九十百千]+\s*[）)]")
+_ECHO_WORDS = re.compile(
+    r"(?P<d>[0-9０-９]+)\s*[（(]\s*[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+\s*[）)]"
+)
 
 
 #: ``一个季度内``, ``两个季度后``: a period of quarters, counted in months (not ``一季度``, the first quarter)

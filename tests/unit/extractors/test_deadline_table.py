@@ -91,3 +91,20 @@ def test_deadline_table(
     if offset is not None:
         assert deadline.offset is not None
         assert (deadline.offset.value, deadline.offset.unit) == offset
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date_"),
+    [
+        ("乙方应于2020.12.31前完成竣工验收", date(2020, 12, 31)),
+        ("项目须在2020/6/30前投产", date(2020, 6, 30)),
+    ],
+)
+def test_dates_with_dots_or_slashes(phrase: str, date_: date) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON)
+    assert (deadline.kind, deadline.date) == ("absolute", date_)
+
+
+def test_capital_numerals_echoed_in_digits() -> None:
+    deadline = resolve_deadline("乙方应于签订本协议之日起叁拾（30）日内缴纳", SIGNED_ON)
+    assert (deadline.kind, deadline.date) == ("relative", date(2019, 3, 31))
