@@ -266,6 +266,8 @@ _VAGUE = re.compile(
 class _Found:
     start: int
     deadline: Deadline
+    #: False for a date a period starts from or of a past act (``2019年4月1日起``, ``2018年12月5日签订的``)
+    due: bool = True
 
 
 def _is_number(text: str) -> bool:
@@ -332,6 +334,24 @@ def _sentence_piece(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+#: ``2019年4月1日起``, ``2019年3月至…``, ``2018年12月5日签订的``: a date the period starts from, or of a past act
+#: the clause refers to, not the date the duty falls due
+_NOT_DUE_AFTER = re.compile(
+    r"\s*(?:起|开始|以来|至|到|—|–|-|~|～"
+    r"|(?:签订|签署|签约|印发|发布|出台|颁布|通过|批准|召开|制定|成立|注册)(?:的|之))"
+)
+
+
+def _first_due(text: str, found: list[_Found]) -> _Found:
+    """The first date of ``found`` the duty falls due on; the first of all when every one starts a period or
+    names a past act."""
+    due = [f for f in found if not _NOT_DUE_AFTER.match(text, f.start + len(f.deadline.text or ""))]
+    if due:
+        return min(due, key=lambda f: f.start)
+    first = min(found, key=lambda f: f.start)
+    return _Found(first.start, first.deadline, due=False)
+
+
 def _absolute(text: str, year: int | None) -> _Found | None:
     found: list[_Found] = []
     for m in _FULL_DATE.finditer(text):
@@ -367,7 +387,7 @@ def _absolute(text: str, year: int | None) -> _Found | None:
         if d:
             found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     if found:
-        return min(found, key=lambda f: f.start)
+        return _first_due(text, found)
     return None
 
 
@@ -733,6 +753,10 @@ def resolve_deadline(
     if recurring:
         return recurring
     absolute = _absolute(text, year)
+    if absolute and not absolute.due:  # 根据2018年12月5日签订的协议，…2019年底前: the year's end is the date due
+        year_only = _year_only(text, year)
+        if year_only and year_only.start > absolute.start:
+            return year_only.deadline
     if absolute:
         return absolute.deadline
     relative = _relative_cn(text, anchor, default_anchor) or _relative_en(text, anchor)

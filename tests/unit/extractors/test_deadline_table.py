@@ -108,3 +108,24 @@ def test_dates_with_dots_or_slashes(phrase: str, date_: date) -> None:
 def test_capital_numerals_echoed_in_digits() -> None:
     deadline = resolve_deadline("乙方应于签订本协议之日起叁拾（30）日内缴纳", SIGNED_ON)
     assert (deadline.kind, deadline.date) == ("relative", date(2019, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date_"),
+    [
+        ("自2019年4月1日起，乙方应于2019年12月31日前完成厂房建设", date(2019, 12, 31)),
+        ("2019年3月至2020年6月，完成全部项目建设", date(2020, 6, 30)),
+        ("乙方应在2019年6月1日至2019年12月31日期间完成设备安装", date(2019, 12, 31)),
+        ("按照2019年3月5日印发的方案，于2019年6月30日前完成", date(2019, 6, 30)),
+        ("根据2018年12月5日签订的框架协议，乙方应于2019年底前完成投资", date(2019, 12, 31)),
+        ("自2019年4月1日起，乙方应在年内完成", date(2019, 12, 31)),
+    ],
+)
+def test_the_date_due_not_the_start_of_the_period_or_a_past_act(phrase: str, date_: date) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON)
+    assert (deadline.kind, deadline.date) == ("absolute", date_)
+
+
+def test_a_start_date_alone_is_still_read() -> None:
+    deadline = resolve_deadline("自2019年4月1日起乙方应当遵守本规定", SIGNED_ON)
+    assert (deadline.kind, deadline.date) == ("absolute", date(2019, 4, 1))
