@@ -25,6 +25,7 @@ business, with the official calendar):
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from extractors.model import Anchor, Deadline, Offset, OffsetUnit
 from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
 from extractors.recurrence import schedule_rrule
 
-__all__ = ["apply_offset", "resolve_deadline"]
+__all__ = ["apply_offset", "effective_on_signing", "resolve_deadline"]
 
 
 def apply_offset(anchor: date, offset: Offset) -> date | None:
@@ -730,18 +731,36 @@ def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None
     return _on_event(m.group(0), event)
 
 
+#: ``本协议自双方签字盖章之日起生效``, ``本合同经市政府批准后生效``: when the document takes effect
+_TAKES_EFFECT = re.compile(
+    r"本(?:协议|合同|补充协议)(?:书)?[^。；;\n]{0,8}?(?:自|经|于|在|从)(?P<ev>[^。；;\n]{1,40}?)(?:之日|之时|后|时)?(?:起)?(?:正式)?生效"
+)
+#: …on an act after the signing: an approval, a filing, a payment
+_LATER_ACT = re.compile(r"批准|审批|核准|备案|通过|同意|交纳|缴纳|支付|到位|登记|满足|成就")
+
+
+def effective_on_signing(text: str) -> bool:
+    """Whether the document takes effect when it is signed (``本协议自双方签字盖章之日起生效``), so that a period
+    counted from its effectiveness ends on a known day; False when it takes effect on a later act (``经…批准后
+    生效``). A document that does not say is read as effective on signing."""
+    m = _TAKES_EFFECT.search(text)
+    return not (m and _LATER_ACT.search(m["ev"]))
+
+
 def resolve_deadline(
     phrase: str,
     anchor: date | None = None,
     *,
     year: int | None = None,
     default_anchor: Anchor | None = "signing",
+    effective_is_signing: bool = True,
 ) -> Deadline:
     """Read the deadline of one phrase or clause.
 
     ``anchor`` is the signing date for offsets counted from signing (or effectiveness); ``year`` the
     document's year for phrases without one (年内, 6月底, 上半年); ``default_anchor`` what a bare
-    ``30日内`` counts from (signing in a contract, nothing known in a regulation).
+    ``30日内`` counts from (signing in a contract, nothing known in a regulation); ``effective_is_signing``
+    whether the document takes effect on signing (``effective_on_signing``), so that ``生效之日起30日内`` has a date.
     """
     text = normalise_phrase(phrase.strip())
     if year is None and anchor is not None:
@@ -760,6 +779,8 @@ def resolve_deadline(
     if absolute:
         return absolute.deadline
     relative = _relative_cn(text, anchor, default_anchor) or _relative_en(text, anchor)
+    if relative and relative.anchor == "effective" and not effective_is_signing:
+        return dataclasses.replace(relative, date=None)  # it takes effect on a later act, not yet known
     if relative:
         return relative
     year_only = _year_only(text, year)

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.deadlines import resolve_deadline
+from extractors.deadlines import effective_on_signing, resolve_deadline
 from extractors.lexicon import (
     ADDRESSEE_LINE,
     AGENT_VERBS,
@@ -245,6 +245,7 @@ class DocumentMode:
     plan: bool  # policy plan with responsible-unit notes
     contract: bool  # investment-promotion, PPP or other agreements
     year: int | None  # the document's year, for 年内/6月底
+    effective_is_signing: bool = True  # the document takes effect on signing (生效之日起N日 has a date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +411,7 @@ def document_mode(
         plan=plan and not contract,
         contract=contract,
         year=year,
+        effective_is_signing=effective_on_signing(text),
     )
 
 

@@ -85,3 +85,17 @@ def test_spacy_is_loaded_only_to_categorize_chinese_obligations() -> None:
     assert _spacy_loaded_after("第一条 本办法自公布之日起施行。", "zh") == [0, False]
     assert _spacy_loaded_after("The Company shall pay the fee within 30 days.", "en") == [1, False]
     assert _spacy_loaded_after("第一条 乙方应当在2020年底前竣工。", "zh") == [1, True]
+
+
+def test_a_period_from_effectiveness_has_a_date_only_when_the_agreement_takes_effect_on_signing() -> None:
+    head = (
+        "园区项目投资协议\n甲方：某某县人民政府\n乙方：某某科技有限公司\n"
+        "第一条 乙方应在本协议生效之日起30日内注册成立项目公司。\n"
+    )
+    validities = {"signing": "自双方签字盖章之日起生效", "approval": "经双方签字盖章并经某某市人民政府批准后生效"}
+    dated = {}
+    for name, validity in validities.items():
+        text = f"{head}第二条 本协议一式四份，{validity}。"
+        _, found = annotate(text, kind=DocumentKind.INVESTMENT_PROMOTION, language="zh", signed_on=date(2019, 3, 1))
+        dated[name] = found[0].deadline.date
+    assert dated == {"signing": date(2019, 3, 31), "approval": None}

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from extractors.deadlines import resolve_deadline
+from extractors.deadlines import effective_on_signing, resolve_deadline
 from extractors.model import Anchor
 
 SIGNED_ON = date(2019, 3, 1)
@@ -129,3 +129,22 @@ def test_the_date_due_not_the_start_of_the_period_or_a_past_act(phrase: str, dat
 def test_a_start_date_alone_is_still_read() -> None:
     deadline = resolve_deadline("自2019年4月1日起乙方应当遵守本规定", SIGNED_ON)
     assert (deadline.kind, deadline.date) == ("absolute", date(2019, 4, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "on_signing"),
+    [
+        ("第九条 本协议自双方签字盖章之日起生效。", True),
+        ("本合同经双方法定代表人签字并加盖公章后生效", True),
+        ("本协议经双方签字盖章并报县人民政府批准后生效。", False),
+        ("本合同自乙方缴纳履约保证金之日起生效", False),
+        ("本协议一式四份，双方各执两份。", True),
+    ],
+)
+def test_effective_on_signing(text: str, on_signing: bool) -> None:
+    assert effective_on_signing(text) is on_signing
+
+
+def test_a_period_from_a_later_effectiveness_has_no_date() -> None:
+    deadline = resolve_deadline("本协议生效之日起30日内", SIGNED_ON, effective_is_signing=False)
+    assert (deadline.kind, deadline.date, deadline.anchor) == ("relative", None, "effective")
