@@ -132,6 +132,14 @@ def _is_rate(text: str, start: int, end: int) -> bool:
     return bool(_RATE_BEFORE.search(text[max(0, start - 6) : start]) or _RATE_AFTER.match(text[end : end + 4]))
 
 
+#: a line break inside a figure or its unit (``5000\n万元``, ``人民币\n伍仟万元``), as a PDF's wrapped line leaves it
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff0-9,，.])[ \t]*\n\s*(?=[\u4e00-\u9fff0-9,，.])")
+
+
+def _unwrap(text: str) -> str:
+    return _WRAPPED.sub("", text)
+
+
 def _hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     for m in _CN_AMOUNT.finditer(text):
@@ -191,12 +199,13 @@ def _hits(text: str) -> list[_Hit]:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every money figure in ``text``, in order, unit prices excluded."""
-    return [h.amount for h in _hits(text)]
+    return [h.amount for h in _hits(_unwrap(text))]
 
 
 def find_amount(text: str) -> Amount | None:
     """The money figure of a clause's duty: the first one outside its condition (``投资额在1000万元以上的，
     给予50万元奖励`` → 50万元); None when the only figures are thresholds or the figure is a range of sums."""
+    text = _unwrap(text)
     hits = _hits(text)
     hit = next((h for h in hits if not h.in_condition(text)), None)
     if hit is not None and _CONDITION_BEFORE.search(text, max(0, hit.start - 30), hit.start):

@@ -650,13 +650,16 @@ _QUARTERS = re.compile(rf"(?<![上下每第本当])(?P<n>{NUM})\s*个季度(?=�
 _HALF_YEAR = re.compile(r"(?<![上下])半年(?=之内|以内|内|后|之后|以后)")
 #: ``签约后前三个月内``: the first N months after the event, i.e. N months after it
 _FIRST_PERIOD = re.compile(rf"(?<=[后起])前(?=\s*{NUM}\s*(?:个月|个工作日|工作日|天|日|年))")
+#: a line break inside a Chinese phrase (``下半\n年``, ``签\n订之日起``), as a PDF's wrapped line leaves it; spaces
+#: alone may be a template's blank and stay
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff0-9])[ \t]*\n\s*(?=[\u4e00-\u9fff0-9])")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def normalise_phrase(text: str) -> str:
     """The phrase with full-width digits made ASCII, echoed numerals reduced to their digits, Chinese-numeral
     years made Arabic, and quarter and half-year periods written in months."""
-    text = text.translate(_FULL_WIDTH_DIGITS)
+    text = _WRAPPED.sub("", text.translate(_FULL_WIDTH_DIGITS))
     text = _QUARTERS.sub(lambda m: f"{3 * parse_int(m['n'])}个月" if _is_number(m["n"]) else m.group(0), text)
     text = _HALF_YEAR.sub("6个月", text)
     text = _FIRST_PERIOD.sub("", text)

@@ -164,3 +164,13 @@ def test_the_duty_sum_not_the_threshold_of_its_condition(text: str, value: float
     amount = find_amount(text)
     assert amount is not None
     assert amount.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("支付保证金5000\n万元", 50_000_000), ("人民币\n伍仟万元整", 50_000_000), ("投资5000万\n元", 50_000_000)],
+)
+def test_a_line_break_inside_the_figure(text: str, value: float) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert amount.value == value

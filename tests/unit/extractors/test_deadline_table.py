@@ -148,3 +148,17 @@ def test_effective_on_signing(text: str, on_signing: bool) -> None:
 def test_a_period_from_a_later_effectiveness_has_no_date() -> None:
     deadline = resolve_deadline("本协议生效之日起30日内", SIGNED_ON, effective_is_signing=False)
     assert (deadline.kind, deadline.date, deadline.anchor) == ("relative", None, "effective")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "date_"),
+    [
+        ("下半\n年完成", "absolute", date(2019, 12, 31)),
+        ("乙方应在签\n约后6个月\n内开工", "relative", date(2019, 9, 1)),
+        ("二〇一九年十二月三十\n一日前", "absolute", date(2019, 12, 31)),
+        ("2019年12月3\n1日前", "absolute", date(2019, 12, 31)),
+    ],
+)
+def test_a_line_break_inside_the_phrase(phrase: str, kind: str, date_: date) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON, year=2019)
+    assert (deadline.kind, deadline.date) == (kind, date_)
