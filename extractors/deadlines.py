@@ -182,7 +182,7 @@ _PAYS = re.compile(rf"^[^，。；,;]*?(?:{alternation(PAYMENT_VERBS)})")
 _CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
 _SIGNING = re.compile(
     r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
-    r"|date of (?:this|the) agreement|date hereof|execution|signing|signature",
+    r"|date of (?:this|the) (?:agreement|contract|mou|memorandum|deed)|date hereof|execution|signing|signature",
     re.I,
 )
 _EFFECTIVE = re.compile(r"生效|effective date", re.I)

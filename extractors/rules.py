@@ -1079,6 +1079,8 @@ class _Document:
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
     prev_ended_colon: bool = False
+    #: a heading that is no duty but dates the items under it (一、2020年底前，完成以下重点任务：), and its level
+    dated_heading: tuple[str, str] | None = None
     recital: bool = False  # inside a contract's recitals (鉴于：…), which state facts, not duties
     terms_begun: bool = False  # a chapter or an article has been read: no recitals after it
     lead_subject: str | None = None  # the subject of a lead ``…按以下时间付款；`` whose items name nobody
@@ -1451,11 +1453,37 @@ def _finding(
     note_text = text[note.start : note.end] if note is not None else None
     if note_text is None and at.sub_item and doc.listing.of_obligation and doc.listing.lead_text:
         note_text = doc.listing.lead_text  # a deadline in the lead of an enumeration applies to its items
+    elif doc.dated_heading:  # …and so does a dated heading's to the items under it
+        note_text = f"{note_text}；{doc.dated_heading[0]}" if note_text else doc.dated_heading[0]
     return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
 
 
 #: the words with which a clause announces the items after it (按以下时间, 下列方式, 如下)
 _ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
+
+
+#: paragraph levels from the outermost in
+_LEVEL_DEPTH = ("chapter", "section", "article", "l1", "l2", "l3", "dotted", "paren_num", "alpha", "circled", "dash")
+
+
+def _depth(level: str | None) -> int:
+    return _LEVEL_DEPTH.index(level) if level in _LEVEL_DEPTH else -1
+
+
+def _open_dated_heading(doc: _Document, at: _At) -> None:
+    """A numbered heading ending in ``…：`` that is no duty but states a deadline (一、2020年底前，完成以下任务：)
+    dates the items under it."""
+    body = at.body.strip()
+    level = at.para.level
+    leads = level in _LEVEL_DEPTH and body.endswith(("：", ":"))
+    if level and leads and _concrete(resolve_deadline(body, None, year=doc.mode.year)):
+        doc.dated_heading = (body, level)
+
+
+def _follow_dated_heading(doc: _Document, at: _At) -> None:
+    """The dated heading's reach ends at the next paragraph that is not numbered below it."""
+    if doc.dated_heading and _depth(at.para.level) <= _depth(doc.dated_heading[1]):
+        doc.dated_heading = None
 
 
 def _close_paragraph(doc: _Document, at: _At) -> None:
@@ -1495,12 +1523,14 @@ def find_obligations(
         if index in doc.note_lines:
             continue
         at = _enter_paragraph(doc, index, para)
+        _follow_dated_heading(doc, at)
         if _in_recitals(doc, at) and not _strong_duty(at.body):
             continue
         if _read_notice(doc, at):
             continue
         read = _read_structure(doc, at)
         if read is None:
+            _open_dated_heading(doc, at)
             continue
         at = read
         sents = _sentences_with_notes(doc, at)

@@ -99,3 +99,15 @@ def test_a_period_from_effectiveness_has_a_date_only_when_the_agreement_takes_ef
         _, found = annotate(text, kind=DocumentKind.INVESTMENT_PROMOTION, language="zh", signed_on=date(2019, 3, 1))
         dated[name] = found[0].deadline.date
     assert dated == {"signing": date(2019, 3, 31), "approval": None}
+
+
+def test_a_dated_heading_dates_the_items_under_it() -> None:
+    text = (
+        "某区2020年数字政府建设工作要点\n各街道，区直各部门：\n"
+        "一、2020年底前，完成以下重点任务：\n1．建成区级政务数据共享交换平台；\n2．完成政务外网升级改造。\n"
+        "（牵头单位：区大数据局）\n"
+        "二、加强组织保障：\n1．各部门要明确专人负责数据工作。\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2020, 2, 15))
+    dates = {f.finding.start: f.deadline.date for f in found}
+    assert sorted(dates.values(), key=str) == [date(2020, 12, 31), date(2020, 12, 31), None]

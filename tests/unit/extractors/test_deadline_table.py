@@ -162,3 +162,16 @@ def test_a_period_from_a_later_effectiveness_has_no_date() -> None:
 def test_a_line_break_inside_the_phrase(phrase: str, kind: str, date_: date) -> None:
     deadline = resolve_deadline(phrase, SIGNED_ON, year=2019)
     assert (deadline.kind, deadline.date) == (kind, date_)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "The Company shall, within 7 days of the date of this MoU, deposit the fee",
+        "The Contractor shall, within 7 days from the date of this Contract, furnish the bond",
+        "The Investor shall pay within 7 days from the date hereof",
+    ],
+)
+def test_the_date_of_this_document_is_its_signing(phrase: str) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON)
+    assert (deadline.anchor, deadline.date) == ("signing", date(2019, 3, 8))
