@@ -174,3 +174,13 @@ def test_a_line_break_inside_the_figure(text: str, value: float) -> None:
     amount = find_amount(text)
     assert amount is not None
     assert amount.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("a fee of RMB50 million", 50_000_000), ("a deposit of RMB 2.5 million", 2_500_000), ("RMB 300,000", 300_000)],
+)
+def test_rmb_with_a_scale_word(text: str, value: float) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert (amount.value, amount.currency) == (value, "CNY")
