@@ -634,8 +634,9 @@ _ECHO = re.compile(
     r"(?:[零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+)\s*[（(]\s*(?P<d>[0-9０-９]+)\s*[）)]"
 )
 #: ``一九九九年``: a year written digit by digit in Chinese numerals
-_CN_YEAR = re.compile(r"(?P<y>[一二三四五六七八九〇零○]{4})(?=\s*年)")
-_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+#: (also ``二O一九年``, a Latin O typed for 〇)
+_CN_YEAR = re.compile(r"(?P<y>[一二][一二三四五六七八九〇零○OＯ]{3})(?=\s*年)")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0", "Ｏ": "0"}
 
 
 #: ``30（三十）日``: the digits first, the words echoed in brackets

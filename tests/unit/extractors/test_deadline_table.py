@@ -175,3 +175,18 @@ def test_a_line_break_inside_the_phrase(phrase: str, kind: str, date_: date) -> 
 def test_the_date_of_this_document_is_its_signing(phrase: str) -> None:
     deadline = resolve_deadline(phrase, SIGNED_ON)
     assert (deadline.anchor, deadline.date) == ("signing", date(2019, 3, 8))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date_"),
+    [
+        ("二O一九年十二月底前完成", date(2019, 12, 31)),
+        ("二Ｏ二O年六月三十日前", date(2020, 6, 30)),
+        ("今年6月底前", date(2019, 6, 30)),
+        ("明年一季度完成", date(2020, 3, 31)),
+        ("次年3月31日前", date(2020, 3, 31)),
+    ],
+)
+def test_years_as_typed_or_named(phrase: str, date_: date) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON, year=2019, default_anchor=None)
+    assert (deadline.kind, deadline.date) == ("absolute", date_)
