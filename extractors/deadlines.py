@@ -147,6 +147,11 @@ _EN_YEAR_END = re.compile(
 )
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 #: ``2020.12.31前``, ``2020/6/30``: a date written with dots or slashes
+#: ``31.12.2020``, ``30/06/2020``: the day first (as English text outside the US writes it), unless the first
+#: figure cannot be a month's day and the second can
+_DAY_FIRST_DATE = re.compile(
+    r"(?<![\d./])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./])"
+)
 _DOTTED_DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])")
 
 _CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
@@ -190,7 +195,8 @@ _EFFECTIVE = re.compile(r"生效|effective date", re.I)
 _EN_OFFSET = re.compile(
     rf"(?P<lead>within|not later than|no later than|on a date falling|falling|at least|not exceeding|"
     rf"not more than|a maximum of|after|before|in)?\s*(?:a\s+maximum\s+of\s+|a\s+period\s+of\s+)?"
-    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)\s*(?:\((?P<paren>[^)]*)\)\s*)?"
+    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)(?:st|nd|rd|th)?\s*"
+    r"(?:\((?P<paren>[^)]*)\)\s*)?"
     r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\s+"
     r"(?P<rel>from|after|of|following|upon|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
     re.I,
@@ -383,6 +389,13 @@ def _absolute(text: str, year: int | None) -> _Found | None:
     for m in _EN_MONTH_YEAR.finditer(text):
         d = _month_end(int(m["y"]), _MONTHS[m["mon"].lower()])
         found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in _DAY_FIRST_DATE.finditer(text):
+        day, month = int(m["a"]), int(m["b"])
+        if month > 12 >= day:
+            day, month = month, day
+        d = _safe_date(int(m["y"]), month, day)
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in [*_ISO_DATE.finditer(text), *_DOTTED_DATE.finditer(text)]:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
@@ -390,6 +403,10 @@ def _absolute(text: str, year: int | None) -> _Found | None:
     if found:
         return _first_due(text, found)
     return None
+
+
+#: ``到“十三五”末``, ``十四五期末``: the last day of a five-year plan's period (十三五 = 2016-2020)
+_PLAN_PERIOD_END = re.compile(r"“?十(?P<n>[一二三四五])五”?(?:规划)?(?:时期末|期末|末期|末|结束前|底)")
 
 
 def _year_only(text: str, year: int | None) -> _Found | None:
@@ -401,6 +418,10 @@ def _year_only(text: str, year: int | None) -> _Found | None:
             continue
         phrase = m.group(0).rstrip("，,")
         return _Found(m.start(), Deadline(kind="absolute", date=date(_year(m["y"]), 12, 31), text=phrase))
+    period = _PLAN_PERIOD_END.search(text)
+    if period:
+        last = date(2005 + 5 * parse_int(period["n"]), 12, 31)
+        return _Found(period.start(), Deadline(kind="absolute", date=last, text=period.group(0)))
     by_year = _EN_YEAR_END.search(text)
     if by_year:
         year_end = date(int(by_year["y"]), 12, 31)

@@ -190,3 +190,27 @@ def test_the_date_of_this_document_is_its_signing(phrase: str) -> None:
 def test_years_as_typed_or_named(phrase: str, date_: date) -> None:
     deadline = resolve_deadline(phrase, SIGNED_ON, year=2019, default_anchor=None)
     assert (deadline.kind, deadline.date) == ("absolute", date_)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date_"),
+    [
+        ("The Company shall complete the works by 31.12.2020", date(2020, 12, 31)),
+        ("on or before 30/06/2020", date(2020, 6, 30)),
+        ("before 12/31/2020", date(2020, 12, 31)),
+        ("到“十三五”末，全市建成10个示范园区", date(2020, 12, 31)),
+        ("十四五期末实现全覆盖", date(2025, 12, 31)),
+    ],
+)
+def test_day_first_dates_and_plan_periods(phrase: str, date_: date) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON, year=2019)
+    assert (deadline.kind, deadline.date) == ("absolute", date_)
+
+
+def test_an_ordinal_day_after_an_event() -> None:
+    deadline = resolve_deadline("on the 30th day after the Effective Date", SIGNED_ON)
+    assert (deadline.kind, deadline.date) == ("relative", date(2019, 3, 31))
+
+
+def test_a_plan_period_without_its_end_is_no_date() -> None:
+    assert resolve_deadline("“十三五”期间，累计投入", SIGNED_ON, year=2019, default_anchor=None).kind == "none"
