@@ -379,6 +379,16 @@ def _strip_connector(chunk: str) -> str:
     return ADVERB.sub("", c) if not c.startswith("应当") else c
 
 
+#: the one year a plan's title names (某市2020年政务公开工作要点); not a span (2018-2020年行动计划)
+_TITLE_YEAR = re.compile(r"(?<![\d—–\-~至到])((?:19|20)\d{2})\s*年(?!\s*[—–\-~至到])(?!度?\s*\d)")
+
+
+def _title_year(title: str) -> int | None:
+    years = {int(y) for y in _TITLE_YEAR.findall(title)}
+    spans = re.search(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}", title)
+    return years.pop() if len(years) == 1 and not spans else None
+
+
 def document_mode(
     text: str, kind: DocumentKind, language: str, signed_on: date | None, paras: list[Paragraph] | None = None
 ) -> DocumentMode:
@@ -402,6 +412,9 @@ def document_mode(
     )
     plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
     year = signed_on.year if signed_on else None
+    plan_year = _title_year(title) if plan and not contract else None
+    if plan_year is not None:
+        year = plan_year  # 某市2020年工作要点, issued in December 2019: its 6月底前 is June 2020
     if year is None:
         m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[:3000])
         year = int(m.group(1)) if m else None

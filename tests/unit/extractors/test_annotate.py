@@ -111,3 +111,21 @@ def test_a_dated_heading_dates_the_items_under_it() -> None:
     _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2020, 2, 15))
     dates = {f.finding.start: f.deadline.date for f in found}
     assert sorted(dates.values(), key=str) == [date(2020, 12, 31), date(2020, 12, 31), None]
+
+
+def test_a_plan_for_next_year_issued_in_december_dates_its_months_in_that_year() -> None:
+    text = (
+        "某市2020年政务公开工作要点\n各区县人民政府，市政府各部门：\n"
+        "一、6月底前，各部门要完成本部门政府信息公开目录更新。（责任单位：市政府各部门）\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 12, 20))
+    assert [f.deadline.date for f in found] == [date(2020, 6, 30)]
+
+
+def test_a_plan_over_several_years_keeps_the_signing_year() -> None:
+    text = (
+        "某市2019-2021年数字政府建设行动计划\n各区县人民政府，市政府各部门：\n"
+        "一、6月底前，各部门要完成本部门数据资源目录编制。（责任单位：市政府各部门）\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 3, 1))
+    assert [f.deadline.date for f in found] == [date(2019, 6, 30)]
