@@ -383,6 +383,16 @@ def _strip_connector(chunk: str) -> str:
 _TITLE_YEAR = re.compile(r"(?<![\d—–\-~至到])((?:19|20)\d{2})\s*年(?!\s*[—–\-~至到])(?!度?\s*\d)")
 
 
+#: what a plan's title ends in, to find it under a letterhead (某市人民政府办公室文件 / 附件1)
+_PLAN_TITLE = re.compile(r"(?:方案|要点|计划|规划|意见|通知|任务|清单|措施)\s*$")
+
+
+def _plan_title(text: str) -> str:
+    """The first of the opening lines that reads as a plan's title, else the first line."""
+    lines = [line.strip() for line in text.strip().split("\n")[:6] if line.strip()]
+    return next((line for line in lines if _PLAN_TITLE.search(line)), lines[0] if lines else "")
+
+
 def _title_year(title: str) -> int | None:
     years = {int(y) for y in _TITLE_YEAR.findall(title)}
     spans = re.search(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}", title)
@@ -412,7 +422,7 @@ def document_mode(
     )
     plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
     year = signed_on.year if signed_on else None
-    plan_year = _title_year(title) if plan and not contract else None
+    plan_year = _title_year(_plan_title(text)) if plan and not contract else None
     if plan_year is not None:
         year = plan_year  # 某市2020年工作要点, issued in December 2019: its 6月底前 is June 2020
     if year is None:

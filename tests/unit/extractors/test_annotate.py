@@ -129,3 +129,12 @@ def test_a_plan_over_several_years_keeps_the_signing_year() -> None:
     )
     _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 3, 1))
     assert [f.deadline.date for f in found] == [date(2019, 6, 30)]
+
+
+def test_the_plan_title_under_a_letterhead_gives_the_year() -> None:
+    text = (
+        "附件1\n某市2020年政务公开工作要点\n各区县人民政府，市政府各部门：\n"
+        "一、6月底前，各部门要完成本部门政府信息公开目录更新。（责任单位：市政府各部门）\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 12, 20))
+    assert [f.deadline.date for f in found] == [date(2020, 6, 30)]
