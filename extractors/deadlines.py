@@ -108,9 +108,10 @@ _YEAR_HALF = re.compile(rf"{_YEAR}\s*年\s*(?P<h>上半年|年中|下半年){_BE
 _YEAR_END = re.compile(
     rf"(?P<pre>到|至|截至|截止|于|在|力争|确保|争取)?\s*{_YEAR}\s*年(?:度)?(?P<post>底前|底之前|末前|底|末|年底前|年底|年末|前|之前|以前|内|以内|，|,)?"
 )
-#: ``次年6月底前``, ``明年底``, ``今年一季度``: a year named relative to the document's (次年/明年 the next one)
-_REL_YEAR = r"(?:(?P<rel>次|明|翌|今|当|本)年度?)"
-_NEXT_YEAR = ("次", "明", "翌")
+#: ``明年6月底前``, ``明年底``, ``今年一季度``: a year named relative to the document's (明年 the next one; not
+#: ``次年``/``翌年``, the year after some event: 投产次年)
+_REL_YEAR = r"(?:(?P<rel>明|今|当|本)年度?)"
+_NEXT_YEAR = ("明",)
 #: no year before it: not ``2019年``, ``十二月`` read from its ``二``, nor ``五年中``
 _NO_YEAR_BEFORE = r"(?<![年\d〇零○一二三四五六七八九十两几多])"
 #: ``9月30日前``, ``于11月15日完成``: a day of the document's year (a bare ``12月2日``, a date in a narrative, is
@@ -126,7 +127,7 @@ _NO_YEAR_MONTH = re.compile(
 _NO_YEAR_QUARTER = re.compile(rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
 _NO_YEAR_HALF = re.compile(rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?(?P<h>上半年|下半年|年中(?!期))")
 _THIS_YEAR = re.compile(
-    r"(?:(?P<rel>次|明|翌|今|当|本)年度?(?:内|底前|底|末前|末|(?=完成))|(?<!半)年(?:内|底前|底|末前|末))"
+    r"(?:(?P<rel>明|今|当|本)年度?(?:内|底前|底|末前|末|(?=完成))|(?<![半次翌])年(?:内|底前|底|末前|末))"
 )
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -457,7 +458,7 @@ def _year_only(text: str, year: int | None) -> _Found | None:
 
 
 def _doc_year(year: int, rel: str | None) -> int:
-    """The document's year, or the next one for 次年/明年/翌年."""
+    """The document's year, or the next one for 明年."""
     return year + 1 if rel in _NEXT_YEAR else year
 
 

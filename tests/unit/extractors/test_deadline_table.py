@@ -35,7 +35,9 @@ SIGNED_ON = date(2019, 3, 1)
         ("第三季度末前完成", None, "absolute", "2019-09-30", None),
         ("年中完成", None, "absolute", "2019-06-30", None),
         ("年内完成", None, "absolute", "2019-12-31", None),
-        ("次年6月底前完成", None, "absolute", "2020-06-30", None),
+        ("明年6月底前完成", None, "absolute", "2020-06-30", None),
+        ("项目投产次年6月底前", "signing", "none", None, None),
+        ("投产次年底前完成", "signing", "none", None, None),
         ("明年底前完成", None, "absolute", "2020-12-31", None),
         ("当年完成", None, "absolute", "2019-12-31", None),
         ("2020年12月31日以前", None, "absolute", "2020-12-31", None),
@@ -184,7 +186,7 @@ def test_the_date_of_this_document_is_its_signing(phrase: str) -> None:
         ("二Ｏ二O年六月三十日前", date(2020, 6, 30)),
         ("今年6月底前", date(2019, 6, 30)),
         ("明年一季度完成", date(2020, 3, 31)),
-        ("次年3月31日前", date(2020, 3, 31)),
+        ("明年3月31日前", date(2020, 3, 31)),
     ],
 )
 def test_years_as_typed_or_named(phrase: str, date_: date) -> None:
