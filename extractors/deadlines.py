@@ -155,7 +155,7 @@ _DAY_FIRST_DATE = re.compile(
 )
 _DOTTED_DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])")
 
-_CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
+_CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个日历天|日历天|个自然天|自然天|个月|天|日|周年|周|星期|年)"
 #: a template's blank where the figure goes: ``＿＿``, ``____``, a run of (ideographic) spaces, ``（　　）``
 _BLANK = r"[_＿]+|(?<![0-9０-９零〇一二两三四五六七八九十百千])[ 　]+|[（(][ 　]*[）)]|【[ 　]*】"
 #: …and a blank already squeezed out of the text (``后　　天内`` read as ``后天内``): no figure at all
@@ -168,6 +168,11 @@ _CN_UNITS: dict[str, OffsetUnit] = {
     "自然日": "day",
     "个日历日": "day",
     "日历日": "day",
+    "个日历天": "day",
+    "日历天": "day",
+    "个自然天": "day",
+    "自然天": "day",
+    "周年": "year",
     "个月": "month",
     "天": "day",
     "日": "day",
@@ -499,7 +504,7 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         if unit_word == "日" and re.search(rf"(?:{NUM}|{_BLANK}|年)\s*月\s*$", pre):
             continue  # a calendar date such as 3月31日 or a template's ＿月＿日
         if (
-            unit_word == "年"
+            unit_word in ("年", "周年")
             and not m["post"]
             and not back
             and not (link and link.group(0).strip() in ("后", "之后", "以后", "起", "满"))
