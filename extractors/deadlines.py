@@ -155,7 +155,10 @@ _DAY_FIRST_DATE = re.compile(
 )
 _DOTTED_DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])")
 
-_CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个日历天|日历天|个自然天|自然天|个月|天|日|周年|周|星期|年)"
+_CN_UNIT = (
+    r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个日历天|日历天|个自然天|自然天"
+    r"|个月|天|日|周年|周|星期|年)"
+)
 #: a template's blank where the figure goes: ``＿＿``, ``____``, a run of (ideographic) spaces, ``（　　）``
 _BLANK = r"[_＿]+|(?<![0-9０-９零〇一二两三四五六七八九十百千])[ 　]+|[（(][ 　]*[）)]|【[ 　]*】"
 #: …and a blank already squeezed out of the text (``后　　天内`` read as ``后天内``): no figure at all
@@ -415,6 +418,14 @@ def _absolute(text: str, year: int | None) -> _Found | None:
 _PLAN_PERIOD_END = re.compile(r"“?十(?P<n>[一二三四五])五”?(?:规划)?(?:时期末|期末|末期|末|结束前|底)")
 
 
+#: ``2019—2021年完成改造``: a span of years ends with the last (not a title's span: ``（2019-2021年）``,
+#: ``2019-2021年行动计划``)
+_YEAR_SPAN = re.compile(
+    r"(?<![\d《（(])(?:19|20)\d{2}\s*年?\s*(?:—|–|-|~|～|至|到)\s*(?P<y>(?:19|20)\d{2})\s*年"
+    r"(?!\s*(?:[）)》]|度|\d|[一二三四五六七八九十]+月|[^，。；,;]{0,6}?(?:行动|规划|计划|方案|纲要|要点)))"
+)
+
+
 def _year_only(text: str, year: int | None) -> _Found | None:
     for m in _YEAR_END.finditer(text):
         rest = text[m.end() : m.end() + 3]
@@ -424,6 +435,9 @@ def _year_only(text: str, year: int | None) -> _Found | None:
             continue
         phrase = m.group(0).rstrip("，,")
         return _Found(m.start(), Deadline(kind="absolute", date=date(_year(m["y"]), 12, 31), text=phrase))
+    span = _YEAR_SPAN.search(text)
+    if span:
+        return _Found(span.start(), Deadline(kind="absolute", date=date(int(span["y"]), 12, 31), text=span.group(0)))
     period = _PLAN_PERIOD_END.search(text)
     if period:
         last = date(2005 + 5 * parse_int(period["n"]), 12, 31)

@@ -220,3 +220,17 @@ def test_an_ordinal_day_after_an_event() -> None:
 
 def test_a_plan_period_without_its_end_is_no_date() -> None:
     assert resolve_deadline("“十三五”期间，累计投入", SIGNED_ON, year=2019, default_anchor=None).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "date_"),
+    [
+        ("2019—2021年完成全部老旧小区改造", "absolute", date(2021, 12, 31)),
+        ("2019年-2020年，建成5个园区", "absolute", date(2020, 12, 31)),
+        ("按照《某市2019-2021年行动计划（2019-2021年）》", "none", None),
+        ("2019-2021年行动计划提出", "none", None),
+    ],
+)
+def test_a_span_of_years_ends_with_the_last_unless_it_names_a_plan(phrase: str, kind: str, date_: date | None) -> None:
+    deadline = resolve_deadline(phrase, SIGNED_ON, year=2019, default_anchor=None)
+    assert (deadline.kind, deadline.date) == (kind, date_)
