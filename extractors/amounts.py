@@ -3,7 +3,8 @@
 ``人民币伍仟万元整（¥50,000,000）`` → 50000000 CNY (capitals and figures must agree; the figures win
 otherwise); ``5000万元`` → 50000000; ``6.5亿元`` → 650000000; ``美金500万`` → 5000000 USD; ``US$ 2.5 million``,
 ``RMB 5 million``, ``1,000,000 USD``; ``Rs. 10 crore``.
-Unit prices (``每亩12万元``, ``3万元/亩``), percentages and blanks (``_万元``) are not amounts. A clause's amount is
+Unit prices (``每亩12万元``, ``3万元/亩``), ranges (``10万元至20万元``), percentages and blanks (``_万元``) are not
+amounts. A clause's amount is
 the figure of its duty, not a threshold of its condition: ``投资额在1000万元以上的，给予50万元奖励`` → 500000.
 """
 
@@ -36,7 +37,8 @@ _CN_FACTORS = {
 }
 #: the currency a Chinese prefix (美金500万) or unit (2000万美元) names; 元 alone is yuan
 _CN_CURRENCY = {"美金": "USD", "美元": "USD", "港币": "HKD", "港元": "HKD", "欧元": "EUR"}
-_FIG = r"\d[\d,，]*(?:\.\d+)?"
+#: a figure, also with thousands separated by commas or by single spaces (``2 000万元``, as PDF text may give it)
+_FIG = r"\d[\d,，]*(?: \d{3}(?![\d.]))*(?:\.\d+)?"
 _CN_AMOUNT = re.compile(
     rf"(?P<cur>人民币|美金|美元|港币|港元|欧元|RMB|CNY|¥|￥)?\s*"
     rf"(?P<num>{_FIG}|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾][{CN_NUMERAL}]*)\s*"
@@ -45,7 +47,7 @@ _CN_AMOUNT = re.compile(
 )
 _EN_SCALE_WORD = r"million|billion|thousand|crores?|lakhs?|lacs?"
 _SYMBOL_AMOUNT = re.compile(
-    rf"(?P<cur>¥|￥|RMB|CNY)\s*(?P<num>{_FIG})(?!\s*(?:亿|万|元|%|(?:{_EN_SCALE_WORD})\b))", re.I
+    rf"(?P<cur>¥|￥|RMB|CNY)\s*(?P<num>{_FIG})(?![\d.,，])(?!\s*(?:亿|万|元|%|(?:{_EN_SCALE_WORD})\b))", re.I
 )
 _EN_AMOUNT = re.compile(
     rf"(?P<cur>US\$|USD|\$|Rs\.?|INR|₹|RMB|CNY|EUR|€)\s*(?P<num>{_FIG})\s*"
@@ -93,7 +95,16 @@ _EN_CURRENCY = {
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及|或)?(?:以上|以下|以内|之内)(?:（含）|\(含\))?\s*的")
 #: the rest of the figure's condition up to its closing ``的，`` (also across ``，且…``)
 _CONDITION_REST = re.compile(
-    r"[^，,；;。]*?的\s*[，,]|[^，,；;。]*[，,]\s*(?:且|并且|或者|或|同时)[^，,；;。]*?的\s*[，,]"
+    r"[^，,；;。]*?的(?:项目|企业|单位|主体)?\s*[，,]|[^，,；;。]*[，,]\s*(?:且|并且|或者|或|同时)[^，,；;。]*?的\s*[，,]"
+)
+#: ``年纳税额首次突破1000万元，给予…``, ``凡投资1000万元以上项目，…``: the clause of the figure states a condition
+_CONDITION_BEFORE = re.compile(r"(?:超过|达到|突破|凡|如果|如|若|累计达)[^，,；;。]*$")
+#: ``3000万元至5000万元``, ``3-5万元``, ``10万元到20万元``: a range of sums, no single figure
+_RANGE_AFTER = re.compile(
+    rf"^\s*(?:至|到|~|～|-|—|–)\s*(?:人民币|¥|￥)?\s*(?:\d[\d,，.]*(?![\d,，.])|[{CN_NUMERAL}]+)(?![年月日号个天])"
+)
+_RANGE_BEFORE = re.compile(
+    rf"(?:{_FIG}|[{CN_NUMERAL}]+)\s*(?:万元|亿元|元|万|亿)?\s*(?:至|到|~|～|-|—|–)\s*(?:人民币|¥|￥)?\s*$"
 )
 _RATE_BEFORE = re.compile(r"(?:每|/|／|单价|价格为|标准为|per)\s*(?:[\u4e00-\u9fff]{0,3})?\s*$", re.I)
 _RATE_AFTER = re.compile(r"^\s*(?:/|／|每)\s*[\u4e00-\u9fffA-Za-z]|^\s*per\b", re.I)
@@ -105,6 +116,12 @@ class _Hit:
     end: int
     amount: Amount
 
+    def in_range(self, text: str) -> bool:
+        """One end of a range of sums (``3000万元至5000万元``, ``3-5万元``)."""
+        return bool(
+            _RANGE_AFTER.match(text[self.end :]) or _RANGE_BEFORE.search(text[max(0, self.start - 16) : self.start])
+        )
+
     def in_condition(self, text: str) -> bool:
         """A threshold (``1000万元以上的``) or a figure of the ``…的，`` condition that precedes the duty."""
         rest = text[self.end :]
@@ -115,13 +132,21 @@ def _is_rate(text: str, start: int, end: int) -> bool:
     return bool(_RATE_BEFORE.search(text[max(0, start - 6) : start]) or _RATE_AFTER.match(text[end : end + 4]))
 
 
+#: a line break inside a figure or its unit (``5000\n万元``, ``人民币\n伍仟万元``), as a PDF's wrapped line leaves it
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff0-9,，.])[ \t]*\n\s*(?=[\u4e00-\u9fff0-9,，.])")
+
+
+def _unwrap(text: str) -> str:
+    return _WRAPPED.sub("", text)
+
+
 def _hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     for m in _CN_AMOUNT.finditer(text):
         if _is_rate(text, m.start(), m.end()):
             continue
         try:
-            number = parse_number(m["num"])
+            number = parse_number(m["num"].replace(" ", ""))
         except ValueError:
             continue
         unit = m["unit"]
@@ -139,7 +164,7 @@ def _hits(text: str) -> list[_Hit]:
         )
         if echo:
             try:
-                figure = parse_number(echo["num"]) * _CN_FACTORS.get(echo["unit"] or "元", 1.0)
+                figure = parse_number(echo["num"].replace(" ", "")) * _CN_FACTORS.get(echo["unit"] or "元", 1.0)
             except ValueError:
                 figure = value
             value = figure
@@ -148,14 +173,20 @@ def _hits(text: str) -> list[_Hit]:
     for m in _SYMBOL_AMOUNT.finditer(text):
         if any(h.start <= m.start() < h.end for h in hits) or _is_rate(text, m.start(), m.end()):
             continue
-        hits.append(_Hit(m.start(), m.end(), Amount(value=parse_number(m["num"]), currency="CNY", text=m.group(0))))
+        hits.append(
+            _Hit(
+                m.start(),
+                m.end(),
+                Amount(value=parse_number(m["num"].replace(" ", "")), currency="CNY", text=m.group(0)),
+            )
+        )
     for m in [*_EN_AMOUNT.finditer(text), *_EN_AMOUNT_AFTER.finditer(text)]:
         if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
             continue
         if _is_rate(text, m.start(), m.end()):
             continue
         try:
-            number = parse_number(m["num"])
+            number = parse_number(m["num"].replace(" ", ""))
         except ValueError:
             continue
         scale = _EN_SCALE.get((m["scale"] or "").lower(), 1.0)
@@ -168,11 +199,17 @@ def _hits(text: str) -> list[_Hit]:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every money figure in ``text``, in order, unit prices excluded."""
-    return [h.amount for h in _hits(text)]
+    return [h.amount for h in _hits(_unwrap(text))]
 
 
 def find_amount(text: str) -> Amount | None:
     """The money figure of a clause's duty: the first one outside its condition (``投资额在1000万元以上的，
-    给予50万元奖励`` → 50万元); None when the only figures are thresholds."""
+    给予50万元奖励`` → 50万元); None when the only figures are thresholds or the figure is a range of sums."""
+    text = _unwrap(text)
     hits = _hits(text)
-    return next((h.amount for h in hits if not h.in_condition(text)), None)
+    hit = next((h for h in hits if not h.in_condition(text)), None)
+    if hit is not None and _CONDITION_BEFORE.search(text, max(0, hit.start - 30), hit.start):
+        # a threshold in a condition, when a later clause names the duty's own sum
+        clause_end = min((i for i in (text.find(c, hit.end) for c in "，,；;") if i >= 0), default=len(text))
+        hit = next((h for h in hits if h.start > clause_end and not h.in_condition(text)), hit)
+    return None if hit is None or hit.in_range(text) else hit.amount

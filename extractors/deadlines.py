@@ -4,9 +4,11 @@
 business, with the official calendar):
 
 * ``2019年12月31日前`` → that day; ``2011年10月`` → 2011-10-31; ``到2020年``/``2020年底前`` → 2020-12-31;
-  ``2021年第一季度`` → 2021-03-31; ``上半年`` → 06-30; ``年内``/``6月底`` → in the document's year;
+  ``2021年第一季度`` → 2021-03-31; ``上半年``/``年中`` → 06-30; ``年内``/``6月底``/``9月30日前`` → in the document's
+  year, ``次年6月底``/``明年底`` in the next; ``by March 2021`` → 2021-03-31;
 * ``签订之日起30日内`` → signing + 30 days (the signing day is not counted); ``N个月内``/``N年内`` → the same
-  day of the month N months (years) later, or that month's last day; ``15个工作日内`` → unit ``workday``,
+  day of the month N months (years) later, or that month's last day (``一个季度`` = 3 months, ``半年`` = 6,
+  ``满一年`` = 1 year); ``15个工作日内`` → unit ``workday``,
   date left to the tracker (it needs the State Council calendar);
 * ``取得土地使用权后6个月内`` → relative to another event: anchor ``other``, date null, ``anchor_text`` kept;
   ``期满前3个月``/``提前30日`` count back (offset -3 months, -30 days); ``租赁期满，``/``成立时``/``upon completion
@@ -23,6 +25,7 @@ business, with the official calendar):
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,7 +38,7 @@ from extractors.model import Anchor, Deadline, Offset, OffsetUnit
 from extractors.numbers import EN_NUMBER_WORD, NUM, parse_int
 from extractors.recurrence import schedule_rrule
 
-__all__ = ["apply_offset", "resolve_deadline"]
+__all__ = ["apply_offset", "effective_on_signing", "resolve_deadline"]
 
 
 def apply_offset(anchor: date, offset: Offset) -> date | None:
@@ -105,18 +108,57 @@ _YEAR_HALF = re.compile(rf"{_YEAR}\s*年\s*(?P<h>上半年|年中|下半年){_BE
 _YEAR_END = re.compile(
     rf"(?P<pre>到|至|截至|截止|于|在|力争|确保|争取)?\s*{_YEAR}\s*年(?:度)?(?P<post>底前|底之前|末前|底|末|年底前|年底|年末|前|之前|以前|内|以内|，|,)?"
 )
-_NO_YEAR_MONTH = re.compile(rf"(?<![年\d]){_CN_MONTH}\s*月(?P<post>底前|底|末|中旬前|下旬前|前|之前|以前)")
-_NO_YEAR_QUARTER = re.compile(r"(?<![年\d])(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
-_NO_YEAR_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
-_THIS_YEAR = re.compile(r"(?:本年度|本年|今年|当年)?(?<!半)(?:年内|年底前|年底|年末前|年末)")
+#: ``明年6月底前``, ``明年底``, ``今年一季度``: a year named relative to the document's (明年 the next one; not
+#: ``次年``/``翌年``, the year after some event: 投产次年)
+_REL_YEAR = r"(?:(?P<rel>明|今|当|本)年度?)"
+_NEXT_YEAR = ("明",)
+#: no year before it: not ``2019年``, ``十二月`` read from its ``二``, nor ``五年中``
+_NO_YEAR_BEFORE = r"(?<![年\d〇零○一二三四五六七八九十两几多])"
+#: ``9月30日前``, ``于11月15日完成``: a day of the document's year (a bare ``12月2日``, a date in a narrative, is
+#: not: it needs ``前`` or a preposition of time before it, ``_DUE_ON``)
+_NO_YEAR_DATE = re.compile(
+    rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?{_CN_MONTH}\s*月\s*{_CN_DAY}\s*[日号]"
+    r"(?P<before>之前|以前|前|止|为止)?(?!\s*(?:起|至|到|开始|后|之后|以后))"
+)
+_DUE_ON = re.compile(r"(?:[于在到至]|截至|截止|力争|确保|争取)\s*$")
+_NO_YEAR_MONTH = re.compile(
+    rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?{_CN_MONTH}\s*月(?P<post>底前|底|末|中旬前|下旬前|前|之前|以前)"
+)
+_NO_YEAR_QUARTER = re.compile(rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?")
+_NO_YEAR_HALF = re.compile(rf"{_NO_YEAR_BEFORE}{_REL_YEAR}?(?P<h>上半年|下半年|年中(?!期))")
+_THIS_YEAR = re.compile(
+    r"(?:(?P<rel>明|今|当|本)年度?(?:内|底前|底|末前|末|(?=完成))|(?<![半次翌])年(?:内|底前|底|末前|末))"
+)
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _EN_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
 _EN_DATE_1 = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})", re.I)
 _EN_DATE_2 = re.compile(rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I)
+#: ``by March 2021``, ``no later than the end of June 2020``: the month's last day
+_EN_MONTH_YEAR = re.compile(
+    rf"\b(?:by|before|until|till|in|during|no later than|not later than|on or before|end of)\s+"
+    rf"(?:the\s+end\s+of\s+)?{_EN_MONTH},?\s+(?P<y>\d{{4}})\b",
+    re.I,
+)
+#: ``by the end of 2020``, ``no later than 2021``: the year's last day
+_EN_YEAR_END = re.compile(
+    r"\b(?:by|until|till|no later than|not later than|on or before|end of)\s+(?:the\s+end\s+of\s+)?"
+    r"(?P<y>(?:19|20)\d{2})\b(?!\s*[-/]\d)",
+    re.I,
+)
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+#: ``2020.12.31前``, ``2020/6/30``: a date written with dots or slashes
+#: ``31.12.2020``, ``30/06/2020``: the day first (as English text outside the US writes it), unless the first
+#: figure cannot be a month's day and the second can
+_DAY_FIRST_DATE = re.compile(
+    r"(?<![\d./])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./])"
+)
+_DOTTED_DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])")
 
-_CN_UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个月|天|日|周|星期|年)"
+_CN_UNIT = (
+    r"(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个日历天|日历天|个自然天|自然天"
+    r"|个月|天|日|周年|周|星期|年)"
+)
 #: a template's blank where the figure goes: ``＿＿``, ``____``, a run of (ideographic) spaces, ``（　　）``
 _BLANK = r"[_＿]+|(?<![0-9０-９零〇一二两三四五六七八九十百千])[ 　]+|[（(][ 　]*[）)]|【[ 　]*】"
 #: …and a blank already squeezed out of the text (``后　　天内`` read as ``后天内``): no figure at all
@@ -129,6 +171,11 @@ _CN_UNITS: dict[str, OffsetUnit] = {
     "自然日": "day",
     "个日历日": "day",
     "日历日": "day",
+    "个日历天": "day",
+    "日历天": "day",
+    "个自然天": "day",
+    "自然天": "day",
+    "周年": "year",
     "个月": "month",
     "天": "day",
     "日": "day",
@@ -149,7 +196,7 @@ _PAYS = re.compile(rf"^[^，。；,;]*?(?:{alternation(PAYMENT_VERBS)})")
 _CN_ANCHOR_LEAD = re.compile(r"^.*?(?:自|从|于|在)(?=[^自从于在]*$)")
 _SIGNING = re.compile(
     r"签订|签署|签约|签定|签字|订立本|本协议|本合同"
-    r"|date of (?:this|the) agreement|execution|signing|signature",
+    r"|date of (?:this|the) (?:agreement|contract|mou|memorandum|deed)|date hereof|execution|signing|signature",
     re.I,
 )
 _EFFECTIVE = re.compile(r"生效|effective date", re.I)
@@ -157,7 +204,8 @@ _EFFECTIVE = re.compile(r"生效|effective date", re.I)
 _EN_OFFSET = re.compile(
     rf"(?P<lead>within|not later than|no later than|on a date falling|falling|at least|not exceeding|"
     rf"not more than|a maximum of|after|before|in)?\s*(?:a\s+maximum\s+of\s+|a\s+period\s+of\s+)?"
-    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)\s*(?:\((?P<paren>[^)]*)\)\s*)?"
+    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)(?:st|nd|rd|th)?\s*"
+    r"(?:\((?P<paren>[^)]*)\)\s*)?"
     r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\s+"
     r"(?P<rel>from|after|of|following|upon|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
     re.I,
@@ -234,6 +282,16 @@ _VAGUE = re.compile(
 class _Found:
     start: int
     deadline: Deadline
+    #: False for a date a period starts from or of a past act (``2019年4月1日起``, ``2018年12月5日签订的``)
+    due: bool = True
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_int(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _year(text: str) -> int:
@@ -292,6 +350,24 @@ def _sentence_piece(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+#: ``2019年4月1日起``, ``2019年3月至…``, ``2018年12月5日签订的``: a date the period starts from, or of a past act
+#: the clause refers to, not the date the duty falls due
+_NOT_DUE_AFTER = re.compile(
+    r"\s*(?:起|开始|以来|至|到|—|–|-|~|～"
+    r"|(?:签订|签署|签约|印发|发布|出台|颁布|通过|批准|召开|制定|成立|注册)(?:的|之))"
+)
+
+
+def _first_due(text: str, found: list[_Found]) -> _Found:
+    """The first date of ``found`` the duty falls due on; the first of all when every one starts a period or
+    names a past act."""
+    due = [f for f in found if not _NOT_DUE_AFTER.match(text, f.start + len(f.deadline.text or ""))]
+    if due:
+        return min(due, key=lambda f: f.start)
+    first = min(found, key=lambda f: f.start)
+    return _Found(first.start, first.deadline, due=False)
+
+
 def _absolute(text: str, year: int | None) -> _Found | None:
     found: list[_Found] = []
     for m in _FULL_DATE.finditer(text):
@@ -319,13 +395,35 @@ def _absolute(text: str, year: int | None) -> _Found | None:
             d = _safe_date(int(m["y"]), _MONTHS[m["mon"].lower()], int(m["d"]))
             if d:
                 found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
-    for m in _ISO_DATE.finditer(text):
+    for m in _EN_MONTH_YEAR.finditer(text):
+        d = _month_end(int(m["y"]), _MONTHS[m["mon"].lower()])
+        found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in _DAY_FIRST_DATE.finditer(text):
+        day, month = int(m["a"]), int(m["b"])
+        if month > 12 >= day:
+            day, month = month, day
+        d = _safe_date(int(m["y"]), month, day)
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    for m in [*_ISO_DATE.finditer(text), *_DOTTED_DATE.finditer(text)]:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     if found:
-        return min(found, key=lambda f: f.start)
+        return _first_due(text, found)
     return None
+
+
+#: ``到“十三五”末``, ``十四五期末``: the last day of a five-year plan's period (十三五 = 2016-2020)
+_PLAN_PERIOD_END = re.compile(r"“?十(?P<n>[一二三四五])五”?(?:规划)?(?:时期末|期末|末期|末|结束前|底)")
+
+
+#: ``2019—2021年完成改造``: a span of years ends with the last (not a title's span: ``（2019-2021年）``,
+#: ``2019-2021年行动计划``)
+_YEAR_SPAN = re.compile(
+    r"(?<![\d《（(])(?:19|20)\d{2}\s*年?\s*(?:—|–|-|~|～|至|到)\s*(?P<y>(?:19|20)\d{2})\s*年"
+    r"(?!\s*(?:[）)》]|度|\d|[一二三四五六七八九十]+月|[^，。；,;]{0,6}?(?:行动|规划|计划|方案|纲要|要点)))"
+)
 
 
 def _year_only(text: str, year: int | None) -> _Found | None:
@@ -337,22 +435,50 @@ def _year_only(text: str, year: int | None) -> _Found | None:
             continue
         phrase = m.group(0).rstrip("，,")
         return _Found(m.start(), Deadline(kind="absolute", date=date(_year(m["y"]), 12, 31), text=phrase))
+    span = _YEAR_SPAN.search(text)
+    if span:
+        return _Found(span.start(), Deadline(kind="absolute", date=date(int(span["y"]), 12, 31), text=span.group(0)))
+    period = _PLAN_PERIOD_END.search(text)
+    if period:
+        last = date(2005 + 5 * parse_int(period["n"]), 12, 31)
+        return _Found(period.start(), Deadline(kind="absolute", date=last, text=period.group(0)))
+    by_year = _EN_YEAR_END.search(text)
+    if by_year:
+        year_end = date(int(by_year["y"]), 12, 31)
+        return _Found(by_year.start(), Deadline(kind="absolute", date=year_end, text=by_year.group(0)))
     if year is None:
         return None
+    found: list[_Found] = []
+    for m in _NO_YEAR_DATE.finditer(text):
+        if not (m["before"] or _DUE_ON.search(text, 0, m.start())):
+            continue
+        d = _safe_date(_doc_year(year, m["rel"]), parse_int(m["m"]), parse_int(m["d"]))
+        if d:
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _NO_YEAR_MONTH.finditer(text):
         month = parse_int(m["m"])
-        if 1 <= month <= 12:
-            return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, month), text=m.group(0)))
+        if 1 <= month <= 12 and not any(f.start == m.start() for f in found):
+            d = _month_end(_doc_year(year, m["rel"]), month)
+            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _NO_YEAR_QUARTER.finditer(text):
-        q = parse_int(m["q"])
-        return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, 3 * q), text=m.group(0)))
+        d = _month_end(_doc_year(year, m["rel"]), 3 * parse_int(m["q"]))
+        found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
     for m in _NO_YEAR_HALF.finditer(text):
-        month = 12 if m["h"] == "下半年" else 6
-        return _Found(m.start(), Deadline(kind="absolute", date=_month_end(year, month), text=m.group(0)))
+        d = _month_end(_doc_year(year, m["rel"]), 12 if m["h"] == "下半年" else 6)
+        found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+    if found:
+        return min(found, key=lambda f: f.start)
     m2 = _THIS_YEAR.search(text)
     if m2:
-        return _Found(m2.start(), Deadline(kind="absolute", date=date(year, 12, 31), text=m2.group(0)))
+        return _Found(
+            m2.start(), Deadline(kind="absolute", date=date(_doc_year(year, m2["rel"]), 12, 31), text=m2.group(0))
+        )
     return None
+
+
+def _doc_year(year: int, rel: str | None) -> int:
+    """The document's year, or the next one for 明年."""
+    return year + 1 if rel in _NEXT_YEAR else year
 
 
 def _classify_anchor(anchor_text: str, default: Anchor | None) -> Anchor | None:
@@ -392,10 +518,10 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
         if unit_word == "日" and re.search(rf"(?:{NUM}|{_BLANK}|年)\s*月\s*$", pre):
             continue  # a calendar date such as 3月31日 or a template's ＿月＿日
         if (
-            unit_word == "年"
+            unit_word in ("年", "周年")
             and not m["post"]
             and not back
-            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起"))
+            and not (link and link.group(0).strip() in ("后", "之后", "以后", "起", "满"))
             and not forward
         ):
             continue
@@ -545,18 +671,40 @@ def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None
 
 # --------------------------------------------------------------------------------------------- normalising
 #: ``三十（３０）天``, ``〔十二（１２）个月〕``: a figure written in words with its digits echoed in brackets
-_ECHO = re.compile(r"(?:[零〇一二三四五六七八九十百千两]+)\s*[（(]\s*(?P<d>[0-9０-９]+)\s*[）)]")
+_ECHO = re.compile(
+    r"(?:[零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+)\s*[（(]\s*(?P<d>[0-9０-９]+)\s*[）)]"
+)
 #: ``一九九九年``: a year written digit by digit in Chinese numerals
-_CN_YEAR = re.compile(r"(?P<y>[一二三四五六七八九〇零○]{4})(?=\s*年)")
-_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+#: (also ``二O一九年``, a Latin O typed for 〇)
+_CN_YEAR = re.compile(r"(?P<y>[一二][一二三四五六七八九〇零○OＯ]{3})(?=\s*年)")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0", "Ｏ": "0"}
 
 
 #: ``30（三十）日``: the digits first, the words echoed in brackets
-_ECHO_WORDS = re.compile(r"(?P<d>[0-9０-９]+)\s*[（(]\s*[零〇一二两三四五六七八九十百千]+\s*[）)]")
+_ECHO_WORDS = re.compile(
+    r"(?P<d>[0-9０-９]+)\s*[（(]\s*[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+\s*[）)]"
+)
+
+
+#: ``一个季度内``, ``两个季度后``: a period of quarters, counted in months (not ``一季度``, the first quarter)
+_QUARTERS = re.compile(rf"(?<![上下每第本当])(?P<n>{NUM})\s*个季度(?=之内|以内|内|后|之后|以后)")
+#: ``半年内``: six months (not ``上半年``, ``下半年``)
+_HALF_YEAR = re.compile(r"(?<![上下])半年(?=之内|以内|内|后|之后|以后)")
+#: ``签约后前三个月内``: the first N months after the event, i.e. N months after it
+_FIRST_PERIOD = re.compile(rf"(?<=[后起])前(?=\s*{NUM}\s*(?:个月|个工作日|工作日|天|日|年))")
+#: a line break inside a Chinese phrase (``下半\n年``, ``签\n订之日起``), as a PDF's wrapped line leaves it; spaces
+#: alone may be a template's blank and stay
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff0-9])[ \t]*\n\s*(?=[\u4e00-\u9fff0-9])")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def normalise_phrase(text: str) -> str:
-    """The phrase with echoed numerals reduced to their digits and Chinese-numeral years to Arabic ones."""
+    """The phrase with full-width digits made ASCII, echoed numerals reduced to their digits, Chinese-numeral
+    years made Arabic, and quarter and half-year periods written in months."""
+    text = _WRAPPED.sub("", text.translate(_FULL_WIDTH_DIGITS))
+    text = _QUARTERS.sub(lambda m: f"{3 * parse_int(m['n'])}个月" if _is_number(m["n"]) else m.group(0), text)
+    text = _HALF_YEAR.sub("6个月", text)
+    text = _FIRST_PERIOD.sub("", text)
     text = _ECHO.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
     text = _ECHO_WORDS.sub(lambda m: unicodedata.normalize("NFKC", m["d"]), text)
     text = re.sub(r"〔([^〔〕\n]{1,12})〕", r"\1", text)
@@ -628,18 +776,36 @@ def _at_event(text: str, anchor: date | None, contract: bool) -> Deadline | None
     return _on_event(m.group(0), event)
 
 
+#: ``本协议自双方签字盖章之日起生效``, ``本合同经市政府批准后生效``: when the document takes effect
+_TAKES_EFFECT = re.compile(
+    r"本(?:协议|合同|补充协议)(?:书)?[^。；;\n]{0,8}?(?:自|经|于|在|从)(?P<ev>[^。；;\n]{1,40}?)(?:之日|之时|后|时)?(?:起)?(?:正式)?生效"
+)
+#: …on an act after the signing: an approval, a filing, a payment
+_LATER_ACT = re.compile(r"批准|审批|核准|备案|通过|同意|交纳|缴纳|支付|到位|登记|满足|成就")
+
+
+def effective_on_signing(text: str) -> bool:
+    """Whether the document takes effect when it is signed (``本协议自双方签字盖章之日起生效``), so that a period
+    counted from its effectiveness ends on a known day; False when it takes effect on a later act (``经…批准后
+    生效``). A document that does not say is read as effective on signing."""
+    m = _TAKES_EFFECT.search(text)
+    return not (m and _LATER_ACT.search(m["ev"]))
+
+
 def resolve_deadline(
     phrase: str,
     anchor: date | None = None,
     *,
     year: int | None = None,
     default_anchor: Anchor | None = "signing",
+    effective_is_signing: bool = True,
 ) -> Deadline:
     """Read the deadline of one phrase or clause.
 
     ``anchor`` is the signing date for offsets counted from signing (or effectiveness); ``year`` the
     document's year for phrases without one (年内, 6月底, 上半年); ``default_anchor`` what a bare
-    ``30日内`` counts from (signing in a contract, nothing known in a regulation).
+    ``30日内`` counts from (signing in a contract, nothing known in a regulation); ``effective_is_signing``
+    whether the document takes effect on signing (``effective_on_signing``), so that ``生效之日起30日内`` has a date.
     """
     text = normalise_phrase(phrase.strip())
     if year is None and anchor is not None:
@@ -651,9 +817,15 @@ def resolve_deadline(
     if recurring:
         return recurring
     absolute = _absolute(text, year)
+    if absolute and not absolute.due:  # 根据2018年12月5日签订的协议，…2019年底前: the year's end is the date due
+        year_only = _year_only(text, year)
+        if year_only and year_only.start > absolute.start:
+            return year_only.deadline
     if absolute:
         return absolute.deadline
     relative = _relative_cn(text, anchor, default_anchor) or _relative_en(text, anchor)
+    if relative and relative.anchor == "effective" and not effective_is_signing:
+        return dataclasses.replace(relative, date=None)  # it takes effect on a later act, not yet known
     if relative:
         return relative
     year_only = _year_only(text, year)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import re
 from datetime import date
@@ -220,11 +221,18 @@ def annotate(
     ]
     texts = [clause_text(text, finding) for finding in findings]
     default_anchor: Anchor | None = "signing" if mode.contract else None
+    read = functools.partial(
+        resolve_deadline,
+        anchor=signed_on,
+        year=mode.year,
+        default_anchor=default_anchor,
+        effective_is_signing=mode.effective_is_signing,
+    )
     deadlines = []
     for finding, clause in zip(findings, texts, strict=True):
-        deadline = resolve_deadline(clause, signed_on, year=mode.year, default_anchor=default_anchor)
+        deadline = read(clause)
         if deadline.kind == "none" and deadline.text is None and finding.note:
-            deadline = resolve_deadline(finding.note, signed_on, year=mode.year, default_anchor=default_anchor)
+            deadline = read(finding.note)
         deadlines.append(deadline)
     categories = nlp.categorize(texts, english=language == "en")
     found = [

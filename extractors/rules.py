@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.deadlines import resolve_deadline
+from extractors.deadlines import effective_on_signing, resolve_deadline
 from extractors.lexicon import (
     ADDRESSEE_LINE,
     AGENT_VERBS,
@@ -245,6 +245,7 @@ class DocumentMode:
     plan: bool  # policy plan with responsible-unit notes
     contract: bool  # investment-promotion, PPP or other agreements
     year: int | None  # the document's year, for 年内/6月底
+    effective_is_signing: bool = True  # the document takes effect on signing (生效之日起N日 has a date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +379,26 @@ def _strip_connector(chunk: str) -> str:
     return ADVERB.sub("", c) if not c.startswith("应当") else c
 
 
+#: the one year a plan's title names (某市2020年政务公开工作要点); not a span (2018-2020年行动计划)
+_TITLE_YEAR = re.compile(r"(?<![\d—–\-~至到])((?:19|20)\d{2})\s*年(?!\s*[—–\-~至到])(?!度?\s*\d)")
+
+
+#: what a plan's title ends in, to find it under a letterhead (某市人民政府办公室文件 / 附件1)
+_PLAN_TITLE = re.compile(r"(?:方案|要点|计划|规划|意见|通知|任务|清单|措施)\s*$")
+
+
+def _plan_title(text: str) -> str:
+    """The first of the opening lines that reads as a plan's title, else the first line."""
+    lines = [line.strip() for line in text.strip().split("\n")[:6] if line.strip()]
+    return next((line for line in lines if _PLAN_TITLE.search(line)), lines[0] if lines else "")
+
+
+def _title_year(title: str) -> int | None:
+    years = {int(y) for y in _TITLE_YEAR.findall(title)}
+    spans = re.search(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}", title)
+    return years.pop() if len(years) == 1 and not spans else None
+
+
 def document_mode(
     text: str, kind: DocumentKind, language: str, signed_on: date | None, paras: list[Paragraph] | None = None
 ) -> DocumentMode:
@@ -401,6 +422,9 @@ def document_mode(
     )
     plan = has_notes or (kind == DocumentKind.POLICY_COMMITMENT and not regulation)
     year = signed_on.year if signed_on else None
+    plan_year = _title_year(_plan_title(text)) if plan and not contract else None
+    if plan_year is not None:
+        year = plan_year  # 某市2020年工作要点, issued in December 2019: its 6月底前 is June 2020
     if year is None:
         m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[:3000])
         year = int(m.group(1)) if m else None
@@ -410,6 +434,7 @@ def document_mode(
         plan=plan and not contract,
         contract=contract,
         year=year,
+        effective_is_signing=effective_on_signing(text),
     )
 
 
@@ -1077,6 +1102,8 @@ class _Document:
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
     prev_ended_colon: bool = False
+    #: a heading that is no duty but dates the items under it (一、2020年底前，完成以下重点任务：), and its level
+    dated_heading: tuple[str, str] | None = None
     recital: bool = False  # inside a contract's recitals (鉴于：…), which state facts, not duties
     terms_begun: bool = False  # a chapter or an article has been read: no recitals after it
     lead_subject: str | None = None  # the subject of a lead ``…按以下时间付款；`` whose items name nobody
@@ -1449,11 +1476,37 @@ def _finding(
     note_text = text[note.start : note.end] if note is not None else None
     if note_text is None and at.sub_item and doc.listing.of_obligation and doc.listing.lead_text:
         note_text = doc.listing.lead_text  # a deadline in the lead of an enumeration applies to its items
+    elif doc.dated_heading:  # …and so does a dated heading's to the items under it
+        note_text = f"{note_text}；{doc.dated_heading[0]}" if note_text else doc.dated_heading[0]
     return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
 
 
 #: the words with which a clause announces the items after it (按以下时间, 下列方式, 如下)
 _ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
+
+
+#: paragraph levels from the outermost in
+_LEVEL_DEPTH = ("chapter", "section", "article", "l1", "l2", "l3", "dotted", "paren_num", "alpha", "circled", "dash")
+
+
+def _depth(level: str | None) -> int:
+    return _LEVEL_DEPTH.index(level) if level in _LEVEL_DEPTH else -1
+
+
+def _open_dated_heading(doc: _Document, at: _At) -> None:
+    """A numbered heading ending in ``…：`` that is no duty but states a deadline (一、2020年底前，完成以下任务：)
+    dates the items under it."""
+    body = at.body.strip()
+    level = at.para.level
+    leads = level in _LEVEL_DEPTH and body.endswith(("：", ":"))
+    if level and leads and _concrete(resolve_deadline(body, None, year=doc.mode.year)):
+        doc.dated_heading = (body, level)
+
+
+def _follow_dated_heading(doc: _Document, at: _At) -> None:
+    """The dated heading's reach ends at the next paragraph that is not numbered below it."""
+    if doc.dated_heading and _depth(at.para.level) <= _depth(doc.dated_heading[1]):
+        doc.dated_heading = None
 
 
 def _close_paragraph(doc: _Document, at: _At) -> None:
@@ -1493,12 +1546,14 @@ def find_obligations(
         if index in doc.note_lines:
             continue
         at = _enter_paragraph(doc, index, para)
+        _follow_dated_heading(doc, at)
         if _in_recitals(doc, at) and not _strong_duty(at.body):
             continue
         if _read_notice(doc, at):
             continue
         read = _read_structure(doc, at)
         if read is None:
+            _open_dated_heading(doc, at)
             continue
         at = read
         sents = _sentences_with_notes(doc, at)

@@ -117,3 +117,70 @@ def test_thresholds_and_counts_are_not_the_duty_figure(text: str) -> None:
 
 def test_every_figure_is_still_listed() -> None:
     assert [a.value for a in find_amounts("投资额在1000万元以上的，给予50万元奖励")] == [10_000_000, 500_000]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("乙方投资美金500万", 5_000_000, "USD"),
+        ("The Company shall invest USD 5 million", 5_000_000, "USD"),
+        ("乙方注册资本人民币壹仟万元整", 10_000_000, "CNY"),
+        ("项目总投资5000万元人民币", 50_000_000, "CNY"),
+        ("乙方应支付保证金¥1,000,000", 1_000_000, "CNY"),
+        ("总投资1,000万元", 10_000_000, "CNY"),
+        ("乙方应缴纳履约保证金1000000元人民币", 1_000_000, "CNY"),
+        ("总投资２０００万元", 20_000_000, "CNY"),
+        ("总投资 2 000万元", 20_000_000, "CNY"),
+        ("an amount of 1,000,000 US Dollars", 1_000_000, "USD"),
+        ("支付100万元至甲方账户", 1_000_000, "CNY"),
+        ("乙方应在2020年底前支付100万元至2021年", 1_000_000, "CNY"),
+    ],
+)
+def test_amounts_as_written(text: str, value: float, currency: str) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert (amount.value, amount.currency) == (value, currency)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["投资额为3000万元至5000万元", "补助资金3-5万元", "甲方奖励乙方10万元到20万元", "投资强度不低于300万元/亩"],
+)
+def test_a_range_of_sums_is_no_amount(text: str) -> None:
+    assert find_amount(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("对投资额超过5000万元的项目，给予100万元奖励", 1_000_000),
+        ("年纳税额首次突破1000万元，给予一次性奖励20万元", 200_000),
+        ("凡投资1000万元以上项目，甲方给予10万元补助", 100_000),
+        ("乙方承诺投资总额不低于10亿元，其中固定资产投资8亿元", 1_000_000_000),
+        ("乙方投资总额达到10亿元", 1_000_000_000),
+    ],
+)
+def test_the_duty_sum_not_the_threshold_of_its_condition(text: str, value: float) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert amount.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("支付保证金5000\n万元", 50_000_000), ("人民币\n伍仟万元整", 50_000_000), ("投资5000万\n元", 50_000_000)],
+)
+def test_a_line_break_inside_the_figure(text: str, value: float) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert amount.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("a fee of RMB50 million", 50_000_000), ("a deposit of RMB 2.5 million", 2_500_000), ("RMB 300,000", 300_000)],
+)
+def test_rmb_with_a_scale_word(text: str, value: float) -> None:
+    amount = find_amount(text)
+    assert amount is not None
+    assert (amount.value, amount.currency) == (value, "CNY")

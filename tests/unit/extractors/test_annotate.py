@@ -85,3 +85,56 @@ def test_spacy_is_loaded_only_to_categorize_chinese_obligations() -> None:
     assert _spacy_loaded_after("第一条 本办法自公布之日起施行。", "zh") == [0, False]
     assert _spacy_loaded_after("The Company shall pay the fee within 30 days.", "en") == [1, False]
     assert _spacy_loaded_after("第一条 乙方应当在2020年底前竣工。", "zh") == [1, True]
+
+
+def test_a_period_from_effectiveness_has_a_date_only_when_the_agreement_takes_effect_on_signing() -> None:
+    head = (
+        "园区项目投资协议\n甲方：某某县人民政府\n乙方：某某科技有限公司\n"
+        "第一条 乙方应在本协议生效之日起30日内注册成立项目公司。\n"
+    )
+    validities = {"signing": "自双方签字盖章之日起生效", "approval": "经双方签字盖章并经某某市人民政府批准后生效"}
+    dated = {}
+    for name, validity in validities.items():
+        text = f"{head}第二条 本协议一式四份，{validity}。"
+        _, found = annotate(text, kind=DocumentKind.INVESTMENT_PROMOTION, language="zh", signed_on=date(2019, 3, 1))
+        dated[name] = found[0].deadline.date
+    assert dated == {"signing": date(2019, 3, 31), "approval": None}
+
+
+def test_a_dated_heading_dates_the_items_under_it() -> None:
+    text = (
+        "某区2020年数字政府建设工作要点\n各街道，区直各部门：\n"
+        "一、2020年底前，完成以下重点任务：\n1．建成区级政务数据共享交换平台；\n2．完成政务外网升级改造。\n"
+        "（牵头单位：区大数据局）\n"
+        "二、加强组织保障：\n1．各部门要明确专人负责数据工作。\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2020, 2, 15))
+    dates = {f.finding.start: f.deadline.date for f in found}
+    assert sorted(dates.values(), key=str) == [date(2020, 12, 31), date(2020, 12, 31), None]
+
+
+def test_a_plan_for_next_year_issued_in_december_dates_its_months_in_that_year() -> None:
+    text = (
+        "某市2020年政务公开工作要点\n各区县人民政府，市政府各部门：\n"
+        "一、6月底前，各部门要完成本部门政府信息公开目录更新。（责任单位：市政府各部门）\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 12, 20))
+    assert [f.deadline.date for f in found] == [date(2020, 6, 30)]
+
+
+def test_a_plan_over_several_years_keeps_the_signing_year() -> None:
+    text = (
+        "某市2019-2021年数字政府建设行动计划\n各区县人民政府，市政府各部门：\n"
+        "一、6月底前，各部门要完成本部门数据资源目录编制。（责任单位：市政府各部门）\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 3, 1))
+    assert [f.deadline.date for f in found] == [date(2019, 6, 30)]
+
+
+def test_the_plan_title_under_a_letterhead_gives_the_year() -> None:
+    text = (
+        "附件1\n某市2020年政务公开工作要点\n各区县人民政府，市政府各部门：\n"
+        "一、6月底前，各部门要完成本部门政府信息公开目录更新。（责任单位：市政府各部门）\n"
+    )
+    _, found = annotate(text, kind=DocumentKind.POLICY_COMMITMENT, language="zh", signed_on=date(2019, 12, 20))
+    assert [f.deadline.date for f in found] == [date(2020, 6, 30)]
