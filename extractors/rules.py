@@ -51,7 +51,17 @@ from extractors.parties import (
     role_of_name,
     subject_of,
 )
-from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
+from extractors.segment import (
+    TIME_FIELD,
+    Note,
+    Paragraph,
+    Span,
+    chunks,
+    find_notes,
+    paragraphs,
+    parse_note,
+    sentences,
+)
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 
@@ -1595,7 +1605,7 @@ _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|�
 _NOTE_LINE = re.compile(
     r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
 )
-_DEADLINE_LINE = re.compile(r"^[（(〔\[]?\s*(?:完成时限|完成时间|时间节点|时限要求|完成期限)\s*[:：]")
+_DEADLINE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{TIME_FIELD.pattern})")
 
 
 def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note], set[int]]:

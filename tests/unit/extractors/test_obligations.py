@@ -248,6 +248,26 @@ def test_unit_notes_on_lines_of_their_own() -> None:
     assert result.obligations[0].deadline.date == date(2022, 6, 30)
 
 
+def test_a_note_sentence_after_the_task_names_its_units_and_time() -> None:
+    text = (
+        "行动方案\n一、重点任务\n（一）优化审批服务。要推行工程建设项目联合验收。"
+        "责任单位：市住建局、市规划局，时间：2020年底。\n"
+        "（二）加强要素保障。要建立用地指标周转机制。\n责任单位：市自然资源局\n时间安排：2020年9月底前\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name, o.responsible, o.deadline.date) for o in result.obligations] == [
+        ("要推行工程建设项目联合验收", "市住建局", ("市住建局", "市规划局"), date(2020, 12, 31)),
+        ("要建立用地指标周转机制", "市自然资源局", ("市自然资源局",), date(2020, 9, 30)),
+    ]
+
+
+def test_an_item_number_before_a_month_keeps_the_month() -> None:
+    text = "行动方案\n一、重点任务\n4.10月底前，完成全区政务服务事项梳理。（区政务办负责）\n"
+    (task,) = _extract(text, signed_on=date(2020, 3, 1)).obligations
+    assert task.text == "10月底前，完成全区政务服务事项梳理"
+    assert task.deadline.date == date(2020, 10, 31)
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
