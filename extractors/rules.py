@@ -446,7 +446,15 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
             adverbial = bool(re.match(r"^(?:在|于|自|从)", chunk.strip()))
             two_dates = current_deadline is not None and _concrete(current_deadline)
-            if has_main and not starts_modal and not adverbial and (strong or mode.plan or two_dates):
+            # in a plan a task's completion time after it (推进…改造，年内完成平台建设) is the same task's:
+            # only a second date (…6月底前启动，年底前完成) starts another item
+            completion = deadline.kind in ("absolute", "relative") and not two_dates
+            if (
+                has_main
+                and not starts_modal
+                and not adverbial
+                and (strong or two_dates or (mode.plan and not completion))
+            ):
                 split = True
                 current.split_after_deadline = False
         if (

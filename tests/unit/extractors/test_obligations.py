@@ -268,6 +268,19 @@ def test_an_item_number_before_a_month_keeps_the_month() -> None:
     assert task.deadline.date == date(2020, 10, 31)
 
 
+def test_a_plan_task_keeps_its_completion_time() -> None:
+    text = (
+        "行动方案\n一、重点任务\n1.升级12345热线受理系统，年内完成系统切换。（市政务办负责）\n"
+        "2.6月底前启动园区道路改造，年底前全部完工。（市城管局负责）\n"
+    )
+    result = _extract(text, signed_on=date(2020, 3, 1))
+    assert [(o.text, o.deadline.date) for o in result.obligations] == [
+        ("升级12345热线受理系统，年内完成系统切换", date(2020, 12, 31)),
+        ("6月底前启动园区道路改造", date(2020, 6, 30)),
+        ("年底前全部完工", date(2020, 12, 31)),
+    ]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
