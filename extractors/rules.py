@@ -591,6 +591,7 @@ def _classify(
     scope: _Scope,
     sub_item_of_obligation: bool,
     in_sub_item: bool,
+    plan_item: bool = False,
 ) -> tuple[str | None, str | None]:
     """(basis, modal) of a clause, or (None, None) if it imposes no duty."""
     t = group_text.strip()
@@ -636,7 +637,7 @@ def _classify(
         return "modal", modal.group(0)
     if perm and not note:
         return None, None
-    if note is not None:
+    if note is not None or (plan_item and PLAN_TASK_START.match(core)):
         return "task", None
     directive = NOTICE.search(t) if notice else None
     if directive:
@@ -690,6 +691,17 @@ TOPIC_PHRASE = re.compile(
 )
 #: nouns a bare 政府/国家 only modifies (政府采购, 政府信息, 国家秘密): the clause's subject is the compound
 GOVERNMENT_ATTRIBUTIVE = re.compile(r"^(?:采购|信息|投资|性|资金|资产|债务|购买|秘密|标准|机密|利益|安全)")
+
+
+#: how a task of a plan's numbered item opens when no modal and no note marks it (2.全面摸排…, （三）严格执行…):
+#: an adverb of manner, then a verb of doing the work
+PLAN_TASK_START = re.compile(
+    r"^(?:全面|深入|进一步|大力|加快|加大|积极|切实|着力|持续|扎实|认真|严格|及时|定期|统一|逐步|探索|继续|分类|"
+    r"集中|重点|依法|主动|广泛|不断)*"
+    r"(?:推行|推进|推动|推广|落实|开展|建立|健全|完善|加强|执行|组织|核实|摸排|排查|实施|制定|编制|做好|抓好|强化|"
+    r"优化|深化|提升|提高|规范|简化|压缩|实现|打造|构建|培育|建设|清理|梳理|化解|督促|指导|开通|设立|整合|"
+    r"公布|公开|印发|出台|制定|修订|研究|搭建|畅通|拓展|扩大|严防|防范|查处|处置|办理|完成|落地|召开|举办)"
+)
 
 
 #: the verbs (and prepositions) a modal-less government task starts with, as data
@@ -1043,6 +1055,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
 #: the lead of a list of principles (双方应遵循以下原则：), whose items are what the duty is, not duties
 PRINCIPLES_LEAD = re.compile(r"(?:以下|下列|如下)[^，。；]{0,6}原则\s*[：:]?$")
 _ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
+#: the levels a plan numbers its tasks at, whose bare imperatives are tasks without a note
+PLAN_ITEM_LEVELS = ("l2", "l3", "paren_num", "circled")
 
 
 #: what each basis says of how sure the rules are that the clause is a duty
@@ -1343,6 +1357,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             scope=doc.scope,
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
+            plan_item=mode.plan and not mode.contract and at.para.level in PLAN_ITEM_LEVELS,
         )
         if (
             basis is None
@@ -1356,6 +1371,8 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         subject = _subject(g_text, mode, modal)
         if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
+        if basis == "task" and note is None and PLAN_TASK_START.match(_strip_connector(g_text.strip())):
+            subject = None  # 全面摸排…，全区机关…拖欠情况: a plan's bare task is the plan's own, X is its object
         if basis == "declarative" and mode.regulation:
             subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
         grant = _is_grant(g_text, modal, mode, subject, doc.parties)

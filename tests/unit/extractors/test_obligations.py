@@ -281,6 +281,22 @@ def test_a_plan_task_keeps_its_completion_time() -> None:
     ]
 
 
+def test_bare_imperatives_of_numbered_plan_items_are_tasks_without_a_note() -> None:
+    text = (
+        "专项整治工作方案\n一、总体目标\n全面提升全市物业服务水平。\n二、工作任务\n"
+        "1.摸底排查。全面排查各小区物业企业、业主委员会履职情况。\n"
+        "2.现状分析。全市现有住宅小区三百余个。\n"
+        "3.清理欠费。集中清理截至2019年6月底，各区、各街道拖欠物业企业的费用。\n"
+        "（三）规范收费。进一步规范物业收费行为，严防违规收费。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.role, o.obligor.name) for o in result.obligations] == [
+        ("全面排查各小区物业企业、业主委员会履职情况", "government", None),
+        ("集中清理截至2019年6月底，各区、各街道拖欠物业企业的费用", "government", None),
+        ("进一步规范物业收费行为，严防违规收费", "government", None),
+    ]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
