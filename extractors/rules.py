@@ -637,7 +637,7 @@ def _classify(
         return "modal", modal.group(0)
     if perm and not note:
         return None, None
-    if note is not None or (plan_item and PLAN_TASK_START.match(core)):
+    if note is not None or (plan_item and _bare_task(core)):
         return "task", None
     directive = NOTICE.search(t) if notice else None
     if directive:
@@ -702,6 +702,22 @@ PLAN_TASK_START = re.compile(
     r"优化|深化|提升|提高|规范|简化|压缩|实现|打造|构建|培育|建设|清理|梳理|化解|督促|指导|开通|设立|整合|"
     r"公布|公开|印发|出台|制定|修订|研究|搭建|畅通|拓展|扩大|严防|防范|查处|处置|办理|完成|落地|召开|举办)"
 )
+
+#: the label of a plan's paragraph that states its tasks: 目标任务：…, 具体措施：…
+TASK_LABEL = re.compile(
+    r"^(?:目标任务|工作任务|主要任务|重点任务|具体任务|工作措施|具体措施|主要措施|任务措施)\s*[:：]\s*"
+)
+#: what a task opens with before its verb: a time (2022年底前，…) and the means (依托…系统，…)
+LEADING_TIME = re.compile(
+    r"^(?:[^，。；]{0,14}(?:前|底|年内|以前|之前)\s*[，,]\s*)?"
+    r"(?:(?:依托|围绕|通过|按照|依据|结合|借助|聚焦|针对|对照|对标)[^，。；]{1,30}[，,]\s*)?"
+)
+
+
+def _bare_task(core: str) -> bool:
+    """Whether a clause without a modal is worded as a plan's task: a verb of doing the work, after a time
+    it is to be done by (2022年底前，完成…)."""
+    return bool(PLAN_TASK_START.match(core) or PLAN_TASK_START.match(LEADING_TIME.sub("", core, count=1)))
 
 
 #: the verbs (and prepositions) a modal-less government task starts with, as data
@@ -1298,6 +1314,10 @@ def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[t
     return out
 
 
+#: a modal word that is part of a noun in a title (推行政务服务承诺制。, 规范承诺书格式。): no duty of the title's own
+MODAL_NOUN = re.compile(r"承诺(?=制|书)")
+
+
 def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note: Note | None) -> bool:
     """Pass 5: a sentence that only titles what follows — a task heading （一）建立…机制。, a short title before
     the task (1.加强组织领导。各地要……), an English heading line."""
@@ -1309,7 +1329,7 @@ def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note
         and si == 0
         and not mode.english
         and len(sent_text) <= 40
-        and not STRONG_MODAL.search(sent_text)
+        and not STRONG_MODAL.search(MODAL_NOUN.sub("", sent_text))
         and (count > 1 or note is None or at.next_level in ("l3", "paren_num", "dotted"))
     ):
         return True
@@ -1341,6 +1361,10 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
     s_start = sent.start + (inline.end() if inline else 0)
     if inline and not mode.regulation:
         doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
+    plan_item = mode.plan and not mode.contract and at.para.level in PLAN_ITEM_LEVELS
+    label = TASK_LABEL.match(sent_text) if mode.plan and not mode.contract else None
+    if label:  # 目标任务：2022年底前，完成…: the label names what the sentence is, a task
+        s_start, plan_item = sent.start + label.end(), True
     spans = chunks(text, s_start, sent.end, english=english)
     if not spans:
         return
@@ -1357,7 +1381,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             scope=doc.scope,
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
-            plan_item=mode.plan and not mode.contract and at.para.level in PLAN_ITEM_LEVELS,
+            plan_item=plan_item,
         )
         if (
             basis is None
@@ -1371,7 +1395,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         subject = _subject(g_text, mode, modal)
         if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
-        if basis == "task" and note is None and PLAN_TASK_START.match(_strip_connector(g_text.strip())):
+        if basis == "task" and note is None and _bare_task(_strip_connector(g_text.strip())):
             subject = None  # 全面摸排…，全区机关…拖欠情况: a plan's bare task is the plan's own, X is its object
         if basis == "declarative" and mode.regulation:
             subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject

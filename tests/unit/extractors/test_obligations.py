@@ -297,6 +297,19 @@ def test_bare_imperatives_of_numbered_plan_items_are_tasks_without_a_note() -> N
     ]
 
 
+def test_labelled_task_paragraphs_and_titles_naming_a_commitment_scheme() -> None:
+    text = (
+        "优化营商环境实施方案\n一、主要任务\n（一）打造便利的准入环境\n"
+        "目标任务：2021年6月底前，依托电子证照库，压缩企业开办时间至2个工作日。\n"
+        "（二）推行证明事项告知承诺制。梳理可告知承诺的证明事项清单。（市司法局负责）\n"
+    )
+    result = _extract(text, signed_on=date(2021, 1, 1))
+    assert [(o.text, o.deadline.date) for o in result.obligations] == [
+        ("2021年6月底前，依托电子证照库，压缩企业开办时间至2个工作日", date(2021, 6, 30)),
+        ("梳理可告知承诺的证明事项清单", None),
+    ]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
