@@ -1121,6 +1121,7 @@ class _Document:
     counterparty: Party | None  # the investor, for contract clauses without a subject
     line_notes: dict[int, Note]  # responsible-unit notes on lines of their own, by the paragraph they close
     note_lines: set[int]  # the paragraphs that are such notes
+    table_tasks: set[int]  # the task cells of a table written one cell a line: tasks, never headings
     scope: _Scope = field(default_factory=_Scope)
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
@@ -1159,6 +1160,9 @@ def _start(
             label = mentions.most_common(1)[0][0]
             counterparty = Party(label=label, name=label, role="counterparty")
     line_notes, note_lines = _standalone_notes(text, paras)
+    cell_notes, cell_lines = _cell_tables(text, paras)
+    line_notes, note_lines = {**line_notes, **cell_notes}, note_lines | cell_lines
+    table_tasks = set(cell_notes)
     return _Document(
         text=text,
         mode=mode,
@@ -1169,6 +1173,7 @@ def _start(
         counterparty=counterparty,
         line_notes=line_notes,
         note_lines=note_lines,
+        table_tasks=table_tasks,
         notice=_Notice(running=mode.plan or not mode.contract),
     )
 
@@ -1259,7 +1264,11 @@ def _read_structure(doc: _Document, at: _At) -> _At | None:
         task, row_note = row
         doc.line_notes[at.index] = row_note
         return dataclasses.replace(at, para=Paragraph(task.start, task.end, para.marker, para.level, para.line_start))
-    if not _is_heading(body, para.level, english) or (at.sub_item and doc.listing.of_obligation):
+    if (
+        at.index in doc.table_tasks
+        or not _is_heading(body, para.level, english)
+        or (at.sub_item and doc.listing.of_obligation)
+    ):
         return at
     heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
     owned = _owned_heading(body) if heading is None else None
@@ -1611,7 +1620,8 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
 
 _CELL = re.compile(r"[^\t|｜]+?(?=\s*(?:\t|[|｜]|\s{2,}|$))")
 _HEADER_CELL = re.compile(
-    r"^(?:序号|任务|主要任务|工作任务|重点任务|具体措施|责任单位|牵头单位|配合单位|完成时限|完成时间|时间节点|备注)$"
+    r"^(?:序号|任务|主要任务|工作任务|重点任务|具体任务|任务名称|工作内容|主要内容|具体措施|工作措施|责任单位|牵头单位|"
+    r"配合单位|责任部门|牵头部门|配合部门|完成时限|完成时间|时间节点|完成期限|时限|备注)$"
 )
 
 
@@ -1636,7 +1646,10 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
         (
             i
             for i, c in enumerate(cells)
-            if i > 0 and not _FIELD.search(text[c.start : c.end]) and parse_note(text[c.start : c.end].strip() + "负责")
+            if i > 0
+            and not _FIELD.search(text[c.start : c.end])
+            and not _worded_as_task(text[c.start : c.end].strip())  # 编制园区规划 names 区 but is the task
+            and parse_note(text[c.start : c.end].strip() + "负责")
         ),
         None,
     )
@@ -1646,8 +1659,75 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     units = parse_note(text[cells[unit_idx].start : cells[unit_idx].end].strip() + "负责")
     if not units or len(text[task.start : task.end].strip()) < 6:
         return None
-    note_end = cells[unit_idx + 1].end if unit_idx + 1 < len(cells) else cells[unit_idx].end
-    return task, Note(cells[unit_idx].start, note_end, units)
+    # the cells after the lead unit's: the cooperating units (配合单位), the time limit (完成时限)
+    for cell in cells[unit_idx + 1 :]:
+        more = _unit_cell(text[cell.start : cell.end].strip())
+        units = tuple(dict.fromkeys(units + more))
+    return task, Note(cells[unit_idx].start, cells[-1].end, units)
+
+
+#: what a column of a task table holds, by its header: the number, the task, units, the time limit
+_COLUMN = (
+    ("number", re.compile(r"^序号$")),
+    ("unit", re.compile(r"单位$|部门$")),
+    ("time", re.compile(r"时限|时间|期限|节点")),
+    ("task", re.compile(r"任务|措施|内容|事项|工作")),
+    ("other", re.compile(r"^备注$")),
+)
+
+
+def _column(cell: str) -> str | None:
+    if not _HEADER_CELL.match(cell):
+        return None
+    return next((kind for kind, pattern in _COLUMN if pattern.search(cell)), None)
+
+
+def _cell_tables(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note], set[int]]:
+    """A task table whose cells the text gives one a line (a table copied from a PDF or a web page): a header
+    of three or more cells (序号 / 重点任务 / 责任单位 / 完成时限), then rows of as many lines. Each row's task
+    line is closed by a note of its unit cells (lead first) and its time limit; its other lines are no clauses."""
+    notes: dict[int, Note] = {}
+    lines: set[int] = set()
+    bodies = [text[p.start : p.end].strip() for p in paras]
+    i = 0
+    while i < len(paras):
+        columns: list[str] = []
+        while i + len(columns) < len(paras) and (kind := _column(bodies[i + len(columns)])) is not None:
+            columns.append(kind)
+        if len(columns) < 3 or "task" not in columns or "unit" not in columns:
+            i += max(1, len(columns))
+            continue
+        width = len(columns)
+        lines.update(range(i, i + width))
+        row = i + width
+        while row + width <= len(paras):
+            cells = dict(zip(range(row, row + width), columns, strict=True))
+            number = next((j for j, kind in cells.items() if kind == "number"), None)
+            task = next(j for j, kind in cells.items() if kind == "task")
+            units: tuple[str, ...] = ()
+            for j, kind in cells.items():
+                if kind == "unit":
+                    units += _unit_cell(bodies[j])
+            if (number is not None and not re.fullmatch(r"\d{1,3}[.、]?", bodies[number])) or not units:
+                break
+            ends = [j for j, kind in cells.items() if kind in ("unit", "time")]
+            first_unit = next(j for j, kind in cells.items() if kind == "unit")
+            notes[task] = Note(paras[first_unit].start, paras[max(ends)].end, tuple(dict.fromkeys(units)))
+            lines.update(j for j in cells if j != task)
+            row += width
+        i = row
+    return notes, lines
+
+
+def _worded_as_task(cell: str) -> bool:
+    return bool(PLAN_TASK_START.match(cell) or VERB_START.match(cell) or _DUTY_VERB.match(cell))
+
+
+def _unit_cell(cell: str) -> tuple[str, ...]:
+    """The units a table cell names (区财政局、各街道), none if it is a time or another field."""
+    if _FIELD.search(cell) or re.search(r"\d|年|月|日|长期|持续|每|前$|底$", cell):
+        return ()
+    return parse_note(cell + "负责") or ()
 
 
 _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")

@@ -310,6 +310,32 @@ def test_labelled_task_paragraphs_and_titles_naming_a_commitment_scheme() -> Non
     ]
 
 
+def test_task_table_rows_take_their_cooperating_units_and_time_limit() -> None:
+    text = (
+        "重点工作任务分解表\n| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n"
+        "| 1 | 编制园区产业发展规划 | 县发改局 | 县自然资源局 | 2021年9月底前 |\n"
+    )
+    (task,) = _extract(text, signed_on=date(2021, 1, 1)).obligations
+    assert (task.text, task.responsible, task.deadline.date) == (
+        "编制园区产业发展规划",
+        ("县发改局", "县自然资源局"),
+        date(2021, 9, 30),
+    )
+
+
+def test_task_table_written_one_cell_a_line() -> None:
+    text = (
+        "重点工作任务分解表\n序号\n重点任务\n牵头单位\n完成时限\n"
+        "1\n编制园区产业发展规划\n县发改局\n2021年9月底前\n"
+        "2\n建成农产品冷链物流中心\n县商务局、县供销社\n2021年12月底前\n"
+    )
+    result = _extract(text, signed_on=date(2021, 1, 1))
+    assert [(o.text, o.obligor.name, o.responsible, o.deadline.date) for o in result.obligations] == [
+        ("编制园区产业发展规划", "县发改局", ("县发改局",), date(2021, 9, 30)),
+        ("建成农产品冷链物流中心", "县商务局", ("县商务局", "县供销社"), date(2021, 12, 31)),
+    ]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
