@@ -1765,8 +1765,9 @@ def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note
             last = (owners, longer)
             continue
         last = None
-        if para.level in ("chapter", "section", "l1", "l2"):
-            pending = []
+        siblings = para.level == "l2" and all(paras[j].level == "l2" for j in pending)
+        if para.level in ("chapter", "section", "l1", "l2") and not siblings:
+            pending = []  # （一）…（二）…责任单位：X: a note after sibling items closes them all
         inline = find_notes(text, para.start, para.end)
         if inline:
             if not text[inline[-1].end : para.end].strip():

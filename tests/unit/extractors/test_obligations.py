@@ -336,6 +336,20 @@ def test_task_table_written_one_cell_a_line() -> None:
     ]
 
 
+def test_a_note_after_sibling_items_closes_them_all() -> None:
+    text = (
+        "工作方案\n一、主要任务\n（一）完善路网。加快推进乡村道路硬化。\n"
+        "（二）改善环境。推进农村垃圾集中收运。\n牵头单位：县住建局；配合单位：各乡镇\n"
+        "二、保障措施\n（一）强化督查。建立月通报制度。（县督查室负责）\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [
+        ("加快推进乡村道路硬化", "县住建局"),
+        ("推进农村垃圾集中收运", "县住建局"),
+        ("建立月通报制度", "县督查室"),
+    ]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
