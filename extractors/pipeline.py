@@ -45,7 +45,7 @@ from extractors.model import (
 from extractors.parties import find_parties
 from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding, document_mode, find_obligations
-from extractors.segment import paragraphs, squash, squash_spaces
+from extractors.segment import TIME_FIELD, paragraphs, squash, squash_spaces
 
 _KIND_HINTS = (
     (
@@ -223,6 +223,14 @@ def annotate(
     deadlines = []
     for finding, clause in zip(findings, texts, strict=True):
         deadline = resolve_deadline(clause, signed_on, year=mode.year, default_anchor=default_anchor)
+        field = TIME_FIELD.search(finding.note) if finding.note else None
+        if field is not None and finding.note is not None:
+            # a plan's note that states the time (完成时限：2019年9月底) sets the task's deadline
+            stated = resolve_deadline(
+                finding.note[field.start() :], signed_on, year=mode.year, default_anchor=default_anchor
+            )
+            if stated.kind in ("absolute", "relative", "recurring"):
+                deadline = stated
         if deadline.kind == "none" and deadline.text is None and finding.note:
             deadline = resolve_deadline(finding.note, signed_on, year=mode.year, default_anchor=default_anchor)
         deadlines.append(deadline)

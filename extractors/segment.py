@@ -137,8 +137,11 @@ def _group_lines(text: str) -> list[list[Span]]:
             prev = text[groups[-1][-1].start : groups[-1][-1].end].rstrip()
             joined_prev = "".join(text[s.start : s.end] for s in groups[-1])
             continues = False
+            stripped = line.strip()
             if (prev and prev[-1] in "，、,（(“") or _bracket_depth(joined_prev) > 0:
                 continues = True
+            elif _NOTE_HEAD.match(stripped) or TIME_FIELD.match(stripped):
+                continues = False  # 责任单位：… / 完成时限：… on a line of its own, after a full line of text
             elif level is None and prev and prev[-1] not in _TERMINAL + "：:.":
                 continues = width is not None and len(prev) >= 0.6 * width
             elif level is None and width is not None and len(prev) >= 0.8 * width and prev[-1] not in "：:":

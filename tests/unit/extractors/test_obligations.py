@@ -350,6 +350,15 @@ def test_a_note_after_sibling_items_closes_them_all() -> None:
     ]
 
 
+def test_the_time_a_note_states_is_the_task_deadline() -> None:
+    text = (
+        "工作方案\n一、主要任务\n（一）建设平台。推进政务数据共享平台建设，年内完成平台建设。\n"
+        "责任单位：市大数据局\n时间安排：2021年9月底\n"
+    )
+    (task,) = _extract(text, signed_on=date(2021, 1, 1)).obligations
+    assert (task.deadline.date, task.deadline.text) == (date(2021, 9, 30), "2021年9月底")
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"

@@ -150,3 +150,16 @@ def test_a_note_written_as_a_sentence_after_the_task_is_found() -> None:
     (note,) = find_notes(text, 0, len(text))
     assert text[note.start : note.end] == "责任单位：市住建局、市规划局，时间：2020年底。"
     assert note.units == ("市住建局", "市规划局")
+
+
+def test_a_note_line_after_a_full_line_of_wrapped_text_starts_a_paragraph() -> None:
+    full = "推进全县农村供水管网改造提升工程建设并建立长效管护机制"  # as long as the layout's lines
+    lines = [
+        *([full + "。"] * 8),
+        "（二）完善管护。" + full + "。",
+        "责任单位：县水利局",
+        "完成时限：2021年底前",
+    ]
+    text = "\n".join(lines)
+    bodies = [text[p.start : p.end] for p in paragraphs(text)]
+    assert bodies[-2:] == ["责任单位：县水利局", "完成时限：2021年底前"]
