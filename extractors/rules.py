@@ -52,6 +52,7 @@ from extractors.parties import (
     subject_of,
 )
 from extractors.segment import (
+    NOTE_HEADS,
     TIME_FIELD,
     Note,
     Paragraph,
@@ -1621,7 +1622,7 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
 _CELL = re.compile(r"[^\t|｜]+?(?=\s*(?:\t|[|｜]|\s{2,}|$))")
 _HEADER_CELL = re.compile(
     r"^(?:序号|任务|主要任务|工作任务|重点任务|具体任务|任务名称|工作内容|主要内容|具体措施|工作措施|责任单位|牵头单位|"
-    r"配合单位|责任部门|牵头部门|配合部门|完成时限|完成时间|时间节点|完成期限|时限|备注)$"
+    r"配合单位|责任部门|牵头部门|配合部门|责任主体|实施单位|完成时限|完成时间|时间节点|完成期限|时限|备注)$"
 )
 
 
@@ -1731,9 +1732,7 @@ def _unit_cell(cell: str) -> tuple[str, ...]:
 
 
 _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")
-_NOTE_LINE = re.compile(
-    r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
-)
+_NOTE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{NOTE_HEADS})\s*[:：]")
 _DEADLINE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{TIME_FIELD.pattern})")
 
 

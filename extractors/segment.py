@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "NOTE_HEADS",
     "TIME_FIELD",
     "Note",
     "Paragraph",
@@ -248,8 +249,12 @@ def chunks(text: str, start: int, end: int, *, english: bool = False) -> list[Sp
     return [s for s in (_trim(text, s) for s in out) if s.end > s.start]
 
 
-_NOTE_HEADS = "牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门"
-_NOTE_HEAD = re.compile(rf"(?:{_NOTE_HEADS})\s*[:：]")
+#: the labels a responsible-unit note opens with (those starting 牵头/主办 name the lead)
+NOTE_HEADS = (
+    "牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门|责任主体|主责单位|实施单位|"
+    "牵头处室|责任处室|配合处室|协同单位|协作单位|协助单位|支持单位"
+)
+_NOTE_HEAD = re.compile(rf"(?:{NOTE_HEADS})\s*[:：]")
 #: the time field of a note (责任单位：X，时间：2019年底): the task's deadline, not a unit
 TIME_FIELD = re.compile(
     r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|时间要求|时间安排|进度安排|时限|时间)\s*[:：]"
@@ -284,13 +289,13 @@ def _split_top(s: str) -> list[str]:
 def parse_note(content: str) -> tuple[str, ...] | None:
     """Units of a responsible-unit note, lead first; None if ``content`` is not such a note."""
     content = re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", content.strip()).rstrip("。；;")
-    content = re.sub(rf"。(?=(?:{_NOTE_HEADS}|{TIME_FIELD.pattern}))", "；", content)  # 责任单位：X。时限：Y
+    content = re.sub(rf"。(?=(?:{NOTE_HEADS}|{TIME_FIELD.pattern}))", "；", content)  # 责任单位：X。时限：Y
     if "。" in content or len(content) > 240:
         return None
     if _NOTE_HEAD.search(content):
         lead: list[str] = []
         rest: list[str] = []
-        for part in re.split(rf"[；;]|(?=(?:{_NOTE_HEADS}|{TIME_FIELD.pattern}))", content):
+        for part in re.split(rf"[；;]|(?=(?:{NOTE_HEADS}|{TIME_FIELD.pattern}))", content):
             m = _NOTE_HEAD.search(part)
             if not m or TIME_FIELD.match(part):
                 continue
