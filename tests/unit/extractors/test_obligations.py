@@ -359,6 +359,15 @@ def test_the_time_a_note_states_is_the_task_deadline() -> None:
     assert (task.deadline.date, task.deadline.text) == (date(2021, 9, 30), "2021年9月底")
 
 
+@pytest.mark.parametrize(
+    "task",
+    ["加快村级综合服务站建设", "成立乡村振兴工作专班", "安排专项资金支持冷链建设", "启动老旧小区改造二期工程"],
+)
+def test_a_numbered_plan_item_opening_with_a_verb_of_work_is_a_task(task: str) -> None:
+    text = f"工作方案\n一、主要任务\n3.强化保障。{task}。\n"
+    assert _texts(_extract(text)) == [task]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"
