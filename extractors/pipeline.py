@@ -46,7 +46,7 @@ from extractors.model import (
 from extractors.parties import find_parties
 from extractors.reading import ProgressCallback, read_pages
 from extractors.rules import Finding, document_mode, find_obligations
-from extractors.segment import paragraphs, squash, squash_spaces
+from extractors.segment import TIME_FIELD, paragraphs, squash, squash_spaces
 
 _KIND_HINTS = (
     (
@@ -231,6 +231,12 @@ def annotate(
     deadlines = []
     for finding, clause in zip(findings, texts, strict=True):
         deadline = read(clause)
+        field = TIME_FIELD.search(finding.note) if finding.note else None
+        if field is not None and finding.note is not None:
+            # a plan's note that states the time (完成时限：2019年9月底) sets the task's deadline
+            stated = read(finding.note[field.start() :])
+            if stated.kind in ("absolute", "relative", "recurring"):
+                deadline = stated
         if deadline.kind == "none" and deadline.text is None and finding.note:
             deadline = read(finding.note)
         deadlines.append(deadline)

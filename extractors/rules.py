@@ -51,7 +51,18 @@ from extractors.parties import (
     role_of_name,
     subject_of,
 )
-from extractors.segment import Note, Paragraph, Span, chunks, find_notes, paragraphs, parse_note, sentences
+from extractors.segment import (
+    NOTE_HEADS,
+    TIME_FIELD,
+    Note,
+    Paragraph,
+    Span,
+    chunks,
+    find_notes,
+    paragraphs,
+    parse_note,
+    sentences,
+)
 
 __all__ = ["DocumentMode", "Finding", "document_mode", "find_obligations"]
 
@@ -461,7 +472,15 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             strong = group_modal is not None and group_modal.group(0) not in WEAK_MODALS
             adverbial = bool(re.match(r"^(?:在|于|自|从)", chunk.strip()))
             two_dates = current_deadline is not None and _concrete(current_deadline)
-            if has_main and not starts_modal and not adverbial and (strong or mode.plan or two_dates):
+            # in a plan a task's completion time after it (推进…改造，年内完成平台建设) is the same task's:
+            # only a second date (…6月底前启动，年底前完成) starts another item
+            completion = deadline.kind in ("absolute", "relative") and not two_dates
+            if (
+                has_main
+                and not starts_modal
+                and not adverbial
+                and (strong or two_dates or (mode.plan and not completion))
+            ):
                 split = True
                 current.split_after_deadline = False
         if (
@@ -598,6 +617,7 @@ def _classify(
     scope: _Scope,
     sub_item_of_obligation: bool,
     in_sub_item: bool,
+    plan_item: bool = False,
 ) -> tuple[str | None, str | None]:
     """(basis, modal) of a clause, or (None, None) if it imposes no duty."""
     t = group_text.strip()
@@ -643,7 +663,7 @@ def _classify(
         return "modal", modal.group(0)
     if perm and not note:
         return None, None
-    if note is not None:
+    if note is not None or (plan_item and _bare_task(core)):
         return "task", None
     directive = NOTICE.search(t) if notice else None
     if directive:
@@ -697,6 +717,34 @@ TOPIC_PHRASE = re.compile(
 )
 #: nouns a bare 政府/国家 only modifies (政府采购, 政府信息, 国家秘密): the clause's subject is the compound
 GOVERNMENT_ATTRIBUTIVE = re.compile(r"^(?:采购|信息|投资|性|资金|资产|债务|购买|秘密|标准|机密|利益|安全)")
+
+
+#: how a task of a plan's numbered item opens when no modal and no note marks it (2.全面摸排…, （三）严格执行…):
+#: an adverb of manner, then a verb of doing the work
+PLAN_TASK_START = re.compile(
+    r"^(?:全面|深入|进一步|大力|加快|加大|积极|切实|着力|持续|扎实|认真|严格|及时|定期|统一|逐步|探索|继续|分类|"
+    r"集中|重点|依法|主动|广泛|不断)*"
+    r"(?:推行|推进|推动|推广|落实|开展|建立|健全|完善|加强|执行|组织|核实|摸排|排查|实施|制定|编制|做好|抓好|强化|"
+    r"优化|深化|提升|提高|规范|简化|压缩|实现|打造|构建|培育|建设|清理|梳理|化解|督促|指导|开通|设立|整合|"
+    r"公布|公开|印发|出台|制定|修订|研究|搭建|畅通|拓展|扩大|严防|防范|查处|处置|办理|完成|落地|召开|举办|"
+    r"加快|成立|安排|明确|确保|宣传|培训|监督|检查|配合|协助|负责|牵头|启动|申报|争取|引进|招引|筹建|开发|改造|实行)"
+)
+
+#: the label of a plan's paragraph that states its tasks: 目标任务：…, 具体措施：…
+TASK_LABEL = re.compile(
+    r"^(?:目标任务|工作任务|主要任务|重点任务|具体任务|工作措施|具体措施|主要措施|任务措施)\s*[:：]\s*"
+)
+#: what a task opens with before its verb: a time (2022年底前，…) and the means (依托…系统，…)
+LEADING_TIME = re.compile(
+    r"^(?:[^，。；]{0,14}(?:前|底|年内|以前|之前)\s*[，,]\s*)?"
+    r"(?:(?:依托|围绕|通过|按照|依据|结合|借助|聚焦|针对|对照|对标)[^，。；]{1,30}[，,]\s*)?"
+)
+
+
+def _bare_task(core: str) -> bool:
+    """Whether a clause without a modal is worded as a plan's task: a verb of doing the work, after a time
+    it is to be done by (2022年底前，完成…)."""
+    return bool(PLAN_TASK_START.match(core) or PLAN_TASK_START.match(LEADING_TIME.sub("", core, count=1)))
 
 
 #: the verbs (and prepositions) a modal-less government task starts with, as data
@@ -1050,6 +1098,8 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
 #: the lead of a list of principles (双方应遵循以下原则：), whose items are what the duty is, not duties
 PRINCIPLES_LEAD = re.compile(r"(?:以下|下列|如下)[^，。；]{0,6}原则\s*[：:]?$")
 _ITEM_LEVELS = ("l2", "l3", "paren_num", "alpha", "circled", "dash")
+#: the levels a plan numbers its tasks at, whose bare imperatives are tasks without a note
+PLAN_ITEM_LEVELS = ("l2", "l3", "paren_num", "circled")
 
 
 #: what each basis says of how sure the rules are that the clause is a duty
@@ -1098,6 +1148,7 @@ class _Document:
     counterparty: Party | None  # the investor, for contract clauses without a subject
     line_notes: dict[int, Note]  # responsible-unit notes on lines of their own, by the paragraph they close
     note_lines: set[int]  # the paragraphs that are such notes
+    table_tasks: set[int]  # the task cells of a table written one cell a line: tasks, never headings
     scope: _Scope = field(default_factory=_Scope)
     notice: _Notice = field(default_factory=_Notice)
     listing: _List = field(default_factory=_List)
@@ -1138,6 +1189,9 @@ def _start(
             label = mentions.most_common(1)[0][0]
             counterparty = Party(label=label, name=label, role="counterparty")
     line_notes, note_lines = _standalone_notes(text, paras)
+    cell_notes, cell_lines = _cell_tables(text, paras)
+    line_notes, note_lines = {**line_notes, **cell_notes}, note_lines | cell_lines
+    table_tasks = set(cell_notes)
     return _Document(
         text=text,
         mode=mode,
@@ -1148,6 +1202,7 @@ def _start(
         counterparty=counterparty,
         line_notes=line_notes,
         note_lines=note_lines,
+        table_tasks=table_tasks,
         notice=_Notice(running=mode.plan or not mode.contract),
     )
 
@@ -1238,7 +1293,11 @@ def _read_structure(doc: _Document, at: _At) -> _At | None:
         task, row_note = row
         doc.line_notes[at.index] = row_note
         return dataclasses.replace(at, para=Paragraph(task.start, task.end, para.marker, para.level, para.line_start))
-    if not _is_heading(body, para.level, english) or (at.sub_item and doc.listing.of_obligation):
+    if (
+        at.index in doc.table_tasks
+        or not _is_heading(body, para.level, english)
+        or (at.sub_item and doc.listing.of_obligation)
+    ):
         return at
     heading = DUTY_HEADING.match(re.sub(r"\s+", "", body))
     owned = _owned_heading(body) if heading is None else None
@@ -1293,6 +1352,10 @@ def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[t
     return out
 
 
+#: a modal word that is part of a noun in a title (推行政务服务承诺制。, 规范承诺书格式。): no duty of the title's own
+MODAL_NOUN = re.compile(r"承诺(?=制|书)")
+
+
 def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note: Note | None) -> bool:
     """Pass 5: a sentence that only titles what follows — a task heading （一）建立…机制。, a short title before
     the task (1.加强组织领导。各地要……), an English heading line."""
@@ -1304,7 +1367,7 @@ def _is_title(doc: _Document, at: _At, si: int, count: int, sent_text: str, note
         and si == 0
         and not mode.english
         and len(sent_text) <= 40
-        and not STRONG_MODAL.search(sent_text)
+        and not STRONG_MODAL.search(MODAL_NOUN.sub("", sent_text))
         and (count > 1 or note is None or at.next_level in ("l3", "paren_num", "dotted"))
     ):
         return True
@@ -1336,6 +1399,10 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
     s_start = sent.start + (inline.end() if inline else 0)
     if inline and not mode.regulation:
         doc.scope = _Scope(owner=doc.scope.owner, duty=doc.scope.duty, heading_owner=doc.scope.heading_owner)
+    plan_item = mode.plan and not mode.contract and at.para.level in PLAN_ITEM_LEVELS
+    label = TASK_LABEL.match(sent_text) if mode.plan and not mode.contract else None
+    if label:  # 目标任务：2022年底前，完成…: the label names what the sentence is, a task
+        s_start, plan_item = sent.start + label.end(), True
     spans = chunks(text, s_start, sent.end, english=english)
     if not spans:
         return
@@ -1352,6 +1419,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             scope=doc.scope,
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
+            plan_item=plan_item,
         )
         if (
             basis is None
@@ -1365,6 +1433,8 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         subject = _subject(g_text, mode, modal)
         if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
+        if basis == "task" and note is None and _bare_task(_strip_connector(g_text.strip())):
+            subject = None  # 全面摸排…，全区机关…拖欠情况: a plan's bare task is the plan's own, X is its object
         if basis == "declarative" and mode.regulation:
             subject = _duty_list_owner(g_text) or _government_subject(_main_chunk(g_text.strip())) or subject
         grant = _is_grant(g_text, modal, mode, subject, doc.parties)
@@ -1607,7 +1677,8 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
 
 _CELL = re.compile(r"[^\t|｜]+?(?=\s*(?:\t|[|｜]|\s{2,}|$))")
 _HEADER_CELL = re.compile(
-    r"^(?:序号|任务|主要任务|工作任务|重点任务|具体措施|责任单位|牵头单位|配合单位|完成时限|完成时间|时间节点|备注)$"
+    r"^(?:序号|任务|主要任务|工作任务|重点任务|具体任务|任务名称|工作内容|主要内容|具体措施|工作措施|责任单位|牵头单位|"
+    r"配合单位|责任部门|牵头部门|配合部门|责任主体|实施单位|完成时限|完成时间|时间节点|完成期限|时限|备注)$"
 )
 
 
@@ -1632,7 +1703,10 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
         (
             i
             for i, c in enumerate(cells)
-            if i > 0 and not _FIELD.search(text[c.start : c.end]) and parse_note(text[c.start : c.end].strip() + "负责")
+            if i > 0
+            and not _FIELD.search(text[c.start : c.end])
+            and not _worded_as_task(text[c.start : c.end].strip())  # 编制园区规划 names 区 but is the task
+            and parse_note(text[c.start : c.end].strip() + "负责")
         ),
         None,
     )
@@ -1642,15 +1716,80 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
     units = parse_note(text[cells[unit_idx].start : cells[unit_idx].end].strip() + "负责")
     if not units or len(text[task.start : task.end].strip()) < 6:
         return None
-    note_end = cells[unit_idx + 1].end if unit_idx + 1 < len(cells) else cells[unit_idx].end
-    return task, Note(cells[unit_idx].start, note_end, units)
+    # the cells after the lead unit's: the cooperating units (配合单位), the time limit (完成时限)
+    for cell in cells[unit_idx + 1 :]:
+        more = _unit_cell(text[cell.start : cell.end].strip())
+        units = tuple(dict.fromkeys(units + more))
+    return task, Note(cells[unit_idx].start, cells[-1].end, units)
+
+
+#: what a column of a task table holds, by its header: the number, the task, units, the time limit
+_COLUMN = (
+    ("number", re.compile(r"^序号$")),
+    ("unit", re.compile(r"单位$|部门$")),
+    ("time", re.compile(r"时限|时间|期限|节点")),
+    ("task", re.compile(r"任务|措施|内容|事项|工作")),
+    ("other", re.compile(r"^备注$")),
+)
+
+
+def _column(cell: str) -> str | None:
+    if not _HEADER_CELL.match(cell):
+        return None
+    return next((kind for kind, pattern in _COLUMN if pattern.search(cell)), None)
+
+
+def _cell_tables(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note], set[int]]:
+    """A task table whose cells the text gives one a line (a table copied from a PDF or a web page): a header
+    of three or more cells (序号 / 重点任务 / 责任单位 / 完成时限), then rows of as many lines. Each row's task
+    line is closed by a note of its unit cells (lead first) and its time limit; its other lines are no clauses."""
+    notes: dict[int, Note] = {}
+    lines: set[int] = set()
+    bodies = [text[p.start : p.end].strip() for p in paras]
+    i = 0
+    while i < len(paras):
+        columns: list[str] = []
+        while i + len(columns) < len(paras) and (kind := _column(bodies[i + len(columns)])) is not None:
+            columns.append(kind)
+        if len(columns) < 3 or "task" not in columns or "unit" not in columns:
+            i += max(1, len(columns))
+            continue
+        width = len(columns)
+        lines.update(range(i, i + width))
+        row = i + width
+        while row + width <= len(paras):
+            cells = dict(zip(range(row, row + width), columns, strict=True))
+            number = next((j for j, kind in cells.items() if kind == "number"), None)
+            task = next(j for j, kind in cells.items() if kind == "task")
+            units: tuple[str, ...] = ()
+            for j, kind in cells.items():
+                if kind == "unit":
+                    units += _unit_cell(bodies[j])
+            if (number is not None and not re.fullmatch(r"\d{1,3}[.、]?", bodies[number])) or not units:
+                break
+            ends = [j for j, kind in cells.items() if kind in ("unit", "time")]
+            first_unit = next(j for j, kind in cells.items() if kind == "unit")
+            notes[task] = Note(paras[first_unit].start, paras[max(ends)].end, tuple(dict.fromkeys(units)))
+            lines.update(j for j in cells if j != task)
+            row += width
+        i = row
+    return notes, lines
+
+
+def _worded_as_task(cell: str) -> bool:
+    return bool(PLAN_TASK_START.match(cell) or VERB_START.match(cell) or _DUTY_VERB.match(cell))
+
+
+def _unit_cell(cell: str) -> tuple[str, ...]:
+    """The units a table cell names (区财政局、各街道), none if it is a time or another field."""
+    if _FIELD.search(cell) or re.search(r"\d|年|月|日|长期|持续|每|前$|底$", cell):
+        return ()
+    return parse_note(cell + "负责") or ()
 
 
 _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")
-_NOTE_LINE = re.compile(
-    r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
-)
-_DEADLINE_LINE = re.compile(r"^[（(〔\[]?\s*(?:完成时限|完成时间|时间节点|时限要求|完成期限)\s*[:：]")
+_NOTE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{NOTE_HEADS})\s*[:：]")
+_DEADLINE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{TIME_FIELD.pattern})")
 
 
 def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note], set[int]]:
@@ -1681,8 +1820,9 @@ def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note
             last = (owners, longer)
             continue
         last = None
-        if para.level in ("chapter", "section", "l1", "l2"):
-            pending = []
+        siblings = para.level == "l2" and all(paras[j].level == "l2" for j in pending)
+        if para.level in ("chapter", "section", "l1", "l2") and not siblings:
+            pending = []  # （一）…（二）…责任单位：X: a note after sibling items closes them all
         inline = find_notes(text, para.start, para.end)
         if inline:
             if not text[inline[-1].end : para.end].strip():

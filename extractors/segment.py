@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "NOTE_HEADS",
+    "TIME_FIELD",
     "Note",
     "Paragraph",
     "Span",
@@ -32,8 +34,9 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("article", re.compile(rf"^第[{_CN}\d]+条\s*")),
     ("l1", re.compile(rf"^[{_CN}]+\s*[、.．]\s*")),
     ("l2", re.compile(rf"^[（(]\s*[{_CN}]+\s*[）)]\s*[、.．]?\s*")),
-    ("dotted", re.compile(r"^\d{1,2}(?:\s*[.．]\s*\d{1,2})+[.．]?(?=\s|[\u4e00-\u9fff（(A-Z])\s*")),
-    ("l3", re.compile(r"^\d{1,2}\s*[、.．](?!\d)\s*")),
+    # 4.10月底前: not 4.10 but item 4. whose text opens with a date (10月, 2019年)
+    ("dotted", re.compile(r"^\d{1,2}(?:\s*[.．]\s*\d{1,2})+[.．]?(?=\s|[\u4e00-\u9fff（(A-Z])(?!月)\s*")),
+    ("l3", re.compile(r"^\d{1,2}\s*[、.．](?!\d(?!\d?月|\d{3}年))\s*")),
     ("paren_num", re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
     (
         "alpha",
@@ -135,8 +138,11 @@ def _group_lines(text: str) -> list[list[Span]]:
             prev = text[groups[-1][-1].start : groups[-1][-1].end].rstrip()
             joined_prev = "".join(text[s.start : s.end] for s in groups[-1])
             continues = False
+            stripped = line.strip()
             if (prev and prev[-1] in "，、,（(“") or _bracket_depth(joined_prev) > 0:
                 continues = True
+            elif _NOTE_HEAD.match(stripped) or TIME_FIELD.match(stripped):
+                continues = False  # 责任单位：… / 完成时限：… on a line of its own, after a full line of text
             elif level is None and prev and prev[-1] not in _TERMINAL + "：:.":
                 continues = width is not None and len(prev) >= 0.6 * width
             elif level is None and width is not None and len(prev) >= 0.8 * width and prev[-1] not in "：:":
@@ -243,7 +249,16 @@ def chunks(text: str, start: int, end: int, *, english: bool = False) -> list[Sp
     return [s for s in (_trim(text, s) for s in out) if s.end > s.start]
 
 
-_NOTE_HEAD = re.compile(r"(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]")
+#: the labels a responsible-unit note opens with (those starting 牵头/主办 name the lead)
+NOTE_HEADS = (
+    "牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门|责任主体|主责单位|实施单位|"
+    "牵头处室|责任处室|配合处室|协同单位|协作单位|协助单位|支持单位"
+)
+_NOTE_HEAD = re.compile(rf"(?:{NOTE_HEADS})\s*[:：]")
+#: the time field of a note (责任单位：X，时间：2019年底): the task's deadline, not a unit
+TIME_FIELD = re.compile(
+    r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|时间要求|时间安排|进度安排|时限|时间)\s*[:：]"
+)
 _NOTE_TAIL = re.compile(
     r"(?:按职责分工分别负责|按职责分工负责|按职责负责|分别负责|共同负责|牵头负责|负责落实|牵头|负责|配合|参与)\s*$"
 )
@@ -273,20 +288,19 @@ def _split_top(s: str) -> list[str]:
 
 def parse_note(content: str) -> tuple[str, ...] | None:
     """Units of a responsible-unit note, lead first; None if ``content`` is not such a note."""
-    content = re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", content.strip())
+    content = re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", content.strip()).rstrip("。；;")
+    content = re.sub(rf"。(?=(?:{NOTE_HEADS}|{TIME_FIELD.pattern}))", "；", content)  # 责任单位：X。时限：Y
     if "。" in content or len(content) > 240:
         return None
     if _NOTE_HEAD.search(content):
         lead: list[str] = []
         rest: list[str] = []
-        for part in re.split(
-            r"[；;]|(?=(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：])",
-            content,
-        ):
+        for part in re.split(rf"[；;]|(?=(?:{NOTE_HEADS}|{TIME_FIELD.pattern}))", content):
             m = _NOTE_HEAD.search(part)
-            if not m:
+            if not m or TIME_FIELD.match(part):
                 continue
-            units = [_clean_unit(u) for u in _split_top(part[m.end() :])]
+            # 责任单位：A、B，C按职责分工分别负责: the role words close the list, they are no unit's name
+            units = [_clean_unit(_NOTE_ROLE.sub("", u)) for u in _split_top(part[m.end() :])]
             if part[m.start() : m.start() + 2] in ("牵头", "主办") and not lead:
                 lead.extend(u for u in units if u)
             else:
@@ -321,12 +335,36 @@ def _clean_unit(unit: str) -> str:
     return unit.strip()
 
 
+def _open_note_end(text: str, i: int, end: int) -> int:
+    """Where a note written without brackets (责任单位：X，时间：2019年底。) that starts at ``i`` ends: at the full
+    stop after it, or after the further fields (完成时限：…。) that follow that stop."""
+    j = i
+    while True:
+        stop = text.find("。", j, end)
+        if stop < 0:
+            return end
+        after = stop + 1
+        while after < end and text[after].isspace():
+            after += 1
+        if not (_NOTE_HEAD.match(text, after) or TIME_FIELD.match(text, after)):
+            return stop + 1
+        j = after
+
+
 def find_notes(text: str, start: int, end: int) -> list[Note]:
-    """Responsible-unit notes in ``text[start:end]``: bracketed groups at depth 0 naming units."""
+    """Responsible-unit notes in ``text[start:end]``: bracketed groups at depth 0 naming units, and notes
+    written as a sentence of their own after the task (…办结。责任单位：市自然资源局，时间：2019年底。)."""
     out: list[Note] = []
     i = start
     while i < end:
         ch = text[i]
+        if i > start and text[i - 1] in "。；;" and _NOTE_HEAD.match(text, i):
+            j = _open_note_end(text, i, end)
+            units = parse_note(text[i:j])
+            if units:
+                out.append(Note(i, j, units))
+                i = j
+                continue
         if ch in "（(〔[【":
             depth, j = 0, i
             while j < end:

@@ -196,6 +196,8 @@ MODAL_CASES = [
     (SHALL, "区政府应于年底前完成", True),
     (SHALL, "提供相应的配套条件", False),
     (SHALL, "与之对应的补贴标准", False),
+    (SHALL, "主管部门应对申报材料进行形式审查", True),
+    (SHALL, "积极应对市场风险", False),
     (SHALL, "供应商名录每年更新", False),
     (SHALL, "建立应急处置机制", False),
     (SHALL, "应收账款质押登记", False),

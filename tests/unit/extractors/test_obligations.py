@@ -248,6 +248,126 @@ def test_unit_notes_on_lines_of_their_own() -> None:
     assert result.obligations[0].deadline.date == date(2022, 6, 30)
 
 
+def test_a_note_sentence_after_the_task_names_its_units_and_time() -> None:
+    text = (
+        "行动方案\n一、重点任务\n（一）优化审批服务。要推行工程建设项目联合验收。"
+        "责任单位：市住建局、市规划局，时间：2020年底。\n"
+        "（二）加强要素保障。要建立用地指标周转机制。\n责任单位：市自然资源局\n时间安排：2020年9月底前\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name, o.responsible, o.deadline.date) for o in result.obligations] == [
+        ("要推行工程建设项目联合验收", "市住建局", ("市住建局", "市规划局"), date(2020, 12, 31)),
+        ("要建立用地指标周转机制", "市自然资源局", ("市自然资源局",), date(2020, 9, 30)),
+    ]
+
+
+def test_an_item_number_before_a_month_keeps_the_month() -> None:
+    text = "行动方案\n一、重点任务\n4.10月底前，完成全区政务服务事项梳理。（区政务办负责）\n"
+    (task,) = _extract(text, signed_on=date(2020, 3, 1)).obligations
+    assert task.text == "10月底前，完成全区政务服务事项梳理"
+    assert task.deadline.date == date(2020, 10, 31)
+
+
+def test_a_plan_task_keeps_its_completion_time() -> None:
+    text = (
+        "行动方案\n一、重点任务\n1.升级12345热线受理系统，年内完成系统切换。（市政务办负责）\n"
+        "2.6月底前启动园区道路改造，年底前全部完工。（市城管局负责）\n"
+    )
+    result = _extract(text, signed_on=date(2020, 3, 1))
+    assert [(o.text, o.deadline.date) for o in result.obligations] == [
+        ("升级12345热线受理系统，年内完成系统切换", date(2020, 12, 31)),
+        ("6月底前启动园区道路改造", date(2020, 6, 30)),
+        ("年底前全部完工", date(2020, 12, 31)),
+    ]
+
+
+def test_bare_imperatives_of_numbered_plan_items_are_tasks_without_a_note() -> None:
+    text = (
+        "专项整治工作方案\n一、总体目标\n全面提升全市物业服务水平。\n二、工作任务\n"
+        "1.摸底排查。全面排查各小区物业企业、业主委员会履职情况。\n"
+        "2.现状分析。全市现有住宅小区三百余个。\n"
+        "3.清理欠费。集中清理截至2019年6月底，各区、各街道拖欠物业企业的费用。\n"
+        "（三）规范收费。进一步规范物业收费行为，严防违规收费。\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.role, o.obligor.name) for o in result.obligations] == [
+        ("全面排查各小区物业企业、业主委员会履职情况", "government", None),
+        ("集中清理截至2019年6月底，各区、各街道拖欠物业企业的费用", "government", None),
+        ("进一步规范物业收费行为，严防违规收费", "government", None),
+    ]
+
+
+def test_labelled_task_paragraphs_and_titles_naming_a_commitment_scheme() -> None:
+    text = (
+        "优化营商环境实施方案\n一、主要任务\n（一）打造便利的准入环境\n"
+        "目标任务：2021年6月底前，依托电子证照库，压缩企业开办时间至2个工作日。\n"
+        "（二）推行证明事项告知承诺制。梳理可告知承诺的证明事项清单。（市司法局负责）\n"
+    )
+    result = _extract(text, signed_on=date(2021, 1, 1))
+    assert [(o.text, o.deadline.date) for o in result.obligations] == [
+        ("2021年6月底前，依托电子证照库，压缩企业开办时间至2个工作日", date(2021, 6, 30)),
+        ("梳理可告知承诺的证明事项清单", None),
+    ]
+
+
+def test_task_table_rows_take_their_cooperating_units_and_time_limit() -> None:
+    text = (
+        "重点工作任务分解表\n| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n"
+        "| 1 | 编制园区产业发展规划 | 县发改局 | 县自然资源局 | 2021年9月底前 |\n"
+    )
+    (task,) = _extract(text, signed_on=date(2021, 1, 1)).obligations
+    assert (task.text, task.responsible, task.deadline.date) == (
+        "编制园区产业发展规划",
+        ("县发改局", "县自然资源局"),
+        date(2021, 9, 30),
+    )
+
+
+def test_task_table_written_one_cell_a_line() -> None:
+    text = (
+        "重点工作任务分解表\n序号\n重点任务\n牵头单位\n完成时限\n"
+        "1\n编制园区产业发展规划\n县发改局\n2021年9月底前\n"
+        "2\n建成农产品冷链物流中心\n县商务局、县供销社\n2021年12月底前\n"
+    )
+    result = _extract(text, signed_on=date(2021, 1, 1))
+    assert [(o.text, o.obligor.name, o.responsible, o.deadline.date) for o in result.obligations] == [
+        ("编制园区产业发展规划", "县发改局", ("县发改局",), date(2021, 9, 30)),
+        ("建成农产品冷链物流中心", "县商务局", ("县商务局", "县供销社"), date(2021, 12, 31)),
+    ]
+
+
+def test_a_note_after_sibling_items_closes_them_all() -> None:
+    text = (
+        "工作方案\n一、主要任务\n（一）完善路网。加快推进乡村道路硬化。\n"
+        "（二）改善环境。推进农村垃圾集中收运。\n牵头单位：县住建局；配合单位：各乡镇\n"
+        "二、保障措施\n（一）强化督查。建立月通报制度。（县督查室负责）\n"
+    )
+    result = _extract(text)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [
+        ("加快推进乡村道路硬化", "县住建局"),
+        ("推进农村垃圾集中收运", "县住建局"),
+        ("建立月通报制度", "县督查室"),
+    ]
+
+
+def test_the_time_a_note_states_is_the_task_deadline() -> None:
+    text = (
+        "工作方案\n一、主要任务\n（一）建设平台。推进政务数据共享平台建设，年内完成平台建设。\n"
+        "责任单位：市大数据局\n时间安排：2021年9月底\n"
+    )
+    (task,) = _extract(text, signed_on=date(2021, 1, 1)).obligations
+    assert (task.deadline.date, task.deadline.text) == (date(2021, 9, 30), "2021年9月底")
+
+
+@pytest.mark.parametrize(
+    "task",
+    ["加快村级综合服务站建设", "成立乡村振兴工作专班", "安排专项资金支持冷链建设", "启动老旧小区改造二期工程"],
+)
+def test_a_numbered_plan_item_opening_with_a_verb_of_work_is_a_task(task: str) -> None:
+    text = f"工作方案\n一、主要任务\n3.强化保障。{task}。\n"
+    assert _texts(_extract(text)) == [task]
+
+
 def test_regulation_lists_lead_takes_first_item_and_verb_items_are_duties() -> None:
     text = (
         "某某条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2025年6月1日起施行。\n"

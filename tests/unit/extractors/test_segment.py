@@ -26,6 +26,9 @@ from extractors.segment import chunks, find_notes, paragraphs, parse_note, sente
         ("12.4.1 On or after Appointed Date", "dotted", "12.4.1"),
         ("a) Take all necessary permits", "alpha", "a)"),
         ("甲方应当支付。", None, None),
+        ("4.10月底前，完成全市事项梳理。", "l3", "4."),
+        ("3.2020年底前建成共享平台。", "l3", "3."),
+        ("2.12 项目公司的设立", "dotted", "2.12"),
     ],
 )
 def test_clause_numbers(line: str, level: str | None, marker: str | None) -> None:
@@ -111,6 +114,11 @@ def test_spaces_between_cjk_characters_are_squashed() -> None:
             ("区政府办公室", "区政府有关部门", "各街道（功能区）"),
         ),
         ("责任单位：市市场监管局；完成时限：2021年6月底前", ("市市场监管局",)),
+        ("责任单位：市住建局，时间：2020年底", ("市住建局",)),
+        ("责任单位：区商务局、区财政局，各街道按职责分工负责。", ("区商务局", "区财政局", "各街道")),
+        ("牵头单位：区文旅局。完成时限：2021年3月底前", ("区文旅局",)),
+        ("责任主体：县教育局、县财政局", ("县教育局", "县财政局")),
+        ("配合处室：财务处；牵头处室：规划处", ("规划处", "财务处")),
         ("以下统称受理投诉部门", None),
         ("即：增值税地方政府留成部分50%返还给企业", None),
     ],
@@ -137,3 +145,23 @@ def test_notes_are_found_with_nested_brackets() -> None:
 )
 def test_notes_with_lead_and_cooperating_roles(content: str, units: tuple[str, ...] | None) -> None:
     assert parse_note(content) == units
+
+
+def test_a_note_written_as_a_sentence_after_the_task_is_found() -> None:
+    text = "推行工程建设项目联合验收，十个工作日内办结。责任单位：市住建局、市规划局，时间：2020年底。下一项任务。"
+    (note,) = find_notes(text, 0, len(text))
+    assert text[note.start : note.end] == "责任单位：市住建局、市规划局，时间：2020年底。"
+    assert note.units == ("市住建局", "市规划局")
+
+
+def test_a_note_line_after_a_full_line_of_wrapped_text_starts_a_paragraph() -> None:
+    full = "推进全县农村供水管网改造提升工程建设并建立长效管护机制"  # as long as the layout's lines
+    lines = [
+        *([full + "。"] * 8),
+        "（二）完善管护。" + full + "。",
+        "责任单位：县水利局",
+        "完成时限：2021年底前",
+    ]
+    text = "\n".join(lines)
+    bodies = [text[p.start : p.end] for p in paragraphs(text)]
+    assert bodies[-2:] == ["责任单位：县水利局", "完成时限：2021年底前"]
