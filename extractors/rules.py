@@ -43,6 +43,7 @@ from extractors.lexicon import (
 )
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import (
+    EN_LETTER_LABELS,
     EN_PARTY,
     GOV_WORDS,
     ends_in_head,
@@ -209,7 +210,8 @@ _ONE_PRINCIPAL = alternation(label for label in PRINCIPAL_LABELS if label != "�
 
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
-    r"is\s+responsible\s+for|is\s+required\s+to|will)\b",
+    r"(?:is|are)\s+responsible\s+for|(?:is|are)\s+(?:required|obliged|obligated)\s+to|covenants?\s+(?:to|that)|"
+    r"hereby\s+(?:grants?|agrees?|undertakes?|commits?)|will)\b",
     re.I,
 )
 EN_PERMISSION = re.compile(
@@ -219,14 +221,18 @@ EN_PERMISSION = re.compile(
 )
 EN_PASSIVE = re.compile(
     r"\bshall\s+(?:be\s+)?(?:due|payable|paid|made|completed|submitted|provided|delivered|carried\s+out|borne|"
-    r"obtained|deposited|furnished|maintained|repaid)\b",
+    r"obtained|deposited|furnished|maintained|repaid|(?:not|no)\s+(?:less|lower)\s+than)\b",
     re.I,
 )
 EN_EXCLUDE = re.compile(
     r"for the avoidance of doubt|\bno\s+(?:\w+\s+){0,2}shall\b|\bshall\s+mean\b|\bmeans\b|"
     r"\bshall\s+be\s+deemed\b|"
     r"\bshall\s+be\s+governed\b|arbitration|\bshall\s+stand\s+terminated\b|\bshall\s+be\s+amended\b|"
-    r"\bshall\s+(?:come\s+into|take)\s+(?:force|effect)\b|\bshall\s+be\s+construed\b",
+    r"\bshall\s+(?:come\s+into|take)\s+(?:force|effect)\b|\bshall\s+be\s+construed\b|"
+    # an exclusion of liability, dispute resolution and counterparts are no duties
+    r"\b(?:shall|will)\s+not\s+be\s+(?:liable|responsible)\b|\bshall\s+(?:bear|have)\s+no\s+(?:liability|responsibility)\b|"
+    r"\b(?:friendly|amicable)\s+(?:consultation|negotiation)|\bresolve\s+(?:any|all|such)\s+disputes?\b|"
+    r"\bdisputes?\b[^.;]{0,80}\bshall\s+be\s+(?:settled|resolved|submitted|referred)\b|\bcounterparts\b",
     re.I,
 )
 EN_SPLIT = re.compile(
@@ -235,6 +241,13 @@ EN_SPLIT = re.compile(
 EN_AND = re.compile(r"^(?:and|but)\b", re.I)
 EN_SUBJECT_TO_PAYMENT = re.compile(r"^subject\s+to\s+(?:the\s+)?payment", re.I)
 EN_IMPERATIVE = re.compile(r"^(?:[A-Z][a-z]+|not\s+[a-z]+)(?:,|\s)")
+#: a sub-item of a duty written as a lower-case verb phrase: (a) deliver the Site …; (ii) to provide …; (c) not
+#: sub-contract … — not a noun phrase (the Performance Security; any other documents)
+EN_VERB_ITEM = re.compile(
+    r"^(?:to\s+|not\s+|and\s+|or\s+)*(?!(?:the|a|an|any|all|each|every|such|its|their|his|her|this|that|these|those|"
+    r"other|no|such|in|on|at|of|for|by|with|from|if|where|when|which|who|whose|upon|under|within|after|before|during)\b)"
+    r"[a-z]{2,}(?:-[a-z]+)?\s+\S"
+)
 
 
 # --------------------------------------------------------------------------------------------- values
@@ -376,6 +389,20 @@ def _concrete(deadline: Deadline) -> bool:
 def _strip_connector(chunk: str) -> str:
     c = CONNECTOR.sub("", chunk.strip())
     return ADVERB.sub("", c) if not c.startswith("应当") else c
+
+
+_EN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def paragraph_english(body: str, default: bool) -> bool:
+    """Whether a paragraph is written in English: more English words than Chinese characters (a bilingual
+    contract's English paragraphs, an English clause quoted in a Chinese text); ``default``, the document's
+    language, when it has neither (a clause number, a figure)."""
+    words, cjk = len(_EN_WORD.findall(body)), len(_CJK_CHAR.findall(body))
+    if not words and not cjk:
+        return default
+    return words > cjk
 
 
 def document_mode(
@@ -573,6 +600,7 @@ def _classify(
     scope: _Scope,
     sub_item_of_obligation: bool,
     in_sub_item: bool,
+    labels: tuple[str, ...] = (),
 ) -> tuple[str | None, str | None]:
     """(basis, modal) of a clause, or (None, None) if it imposes no duty."""
     t = group_text.strip()
@@ -583,7 +611,7 @@ def _classify(
             return "modal", "subject to payment"
         for m in EN_MODAL.finditer(EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)):
             if (
-                english_subject(t, m.start())
+                english_subject(t, m.start(), labels)
                 or EN_PASSIVE.search(t)
                 or m.start() < 3
                 or re.match(r"(?i)^(?:and|but|provided)", t)
@@ -591,7 +619,7 @@ def _classify(
                 return "modal", m.group(0)
         if EN_PERMISSION.search(t):
             return None, None
-        if sub_item_of_obligation and EN_IMPERATIVE.match(t):
+        if sub_item_of_obligation and (EN_IMPERATIVE.match(t) or EN_VERB_ITEM.match(t)):
             return "sub_item", None
         return None, None
     if EXCLUDE.search(t) and not LIABILITY.search(t.split("构成犯罪")[0]):
@@ -816,15 +844,15 @@ def _main_chunk(text: str) -> str:
     return parts[0].strip() if parts else text
 
 
-def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str | None:
+def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels: tuple[str, ...] = ()) -> str | None:
     t = group_text.strip()
     if mode.english:
         cleaned = EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)
         for m in EN_MODAL.finditer(cleaned):
-            found = english_subject(t, m.start())
+            found = english_subject(t, m.start(), labels)
             if found:
                 return found
-        return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
+        return english_subject(t, len(t), labels) if EN_PASSIVE.search(t) else None
     t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
@@ -963,6 +991,10 @@ def _party(name: str, parties: tuple[Party, ...], default: Role) -> Party:
         p = labels[clean]
         shown = f"{clean}（{p.name}）" if p.name else clean
         return Party(label=clean, name=shown, role=p.role)
+    letter = labels.get(EN_LETTER_LABELS.get(clean, ""))
+    if letter is not None:  # Party A of a bilingual contract is its 甲方
+        shown = f"{clean}（{letter.name}）" if letter.name else clean
+        return Party(label=letter.label, name=shown, role=letter.role)
     role = role_of_name(clean, parties) or default
     return Party(label=None, name=clean, role=role)
 
@@ -1083,6 +1115,7 @@ class _Document:
     lead_level: str | None = None  # the level of those items, once the first is read
     findings: list[Finding] = field(default_factory=list)
     provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
+    en_labels: tuple[str, ...] = ()  # the English labels the contract defines (the "Investor", Party A)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1111,6 +1144,7 @@ def _start(
             label = mentions.most_common(1)[0][0]
             counterparty = Party(label=label, name=label, role="counterparty")
     line_notes, note_lines = _standalone_notes(text, paras)
+    en_labels = tuple(p.label for p in parties if p.label and re.fullmatch(r"[A-Za-z][\w ]*", p.label))
     return _Document(
         text=text,
         mode=mode,
@@ -1122,6 +1156,7 @@ def _start(
         line_notes=line_notes,
         note_lines=note_lines,
         notice=_Notice(running=mode.plan or not mode.contract),
+        en_labels=en_labels,
     )
 
 
@@ -1325,6 +1360,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             scope=doc.scope,
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
+            labels=doc.en_labels,
         )
         if (
             basis is None
@@ -1335,7 +1371,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         ):
             basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
         prev_basis = basis
-        subject = _subject(g_text, mode, modal)
+        subject = _subject(g_text, mode, modal, doc.en_labels)
         if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
         if basis == "declarative" and mode.regulation:
@@ -1492,6 +1528,7 @@ def find_obligations(
     for index, para in enumerate(doc.paras):
         if index in doc.note_lines:
             continue
+        doc.mode = dataclasses.replace(mode, english=paragraph_english(text[para.start : para.end], mode.english))
         at = _enter_paragraph(doc, index, para)
         if _in_recitals(doc, at) and not _strong_duty(at.body):
             continue

@@ -877,3 +877,90 @@ def test_an_exception_opens_the_clause_and_its_modal_is_not_the_clauses() -> Non
     assert _texts(_extract(_CONTRACT_HEAD + late, IP)) == [late.rstrip("。")]
     right = "乙方擅自转租的，除应赔偿损失外，甲方有权解除合同。"
     assert _texts(_extract(_CONTRACT_HEAD + right, IP)) == []
+
+
+# --------------------------------------------------------------------------------------------- English
+# sentences written for these tests: an investment agreement of a county, a concession, a bilingual contract
+_EN_HEAD = (
+    "INVESTMENT AGREEMENT\n\n"
+    'This Agreement is made between the People\'s Government of Lishui County (hereinafter the "Government") '
+    'and Greenfield Solar Energy Co., Ltd. (hereinafter the "Sponsor").\n\n'
+)
+
+
+def _en(body: str) -> ExtractionResult:
+    return extract((_EN_HEAD + body).encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+
+
+def test_english_paragraphs_of_a_chinese_contract_are_read_as_english() -> None:
+    text = (
+        "投资协议书\n甲方：石门县人民政府\n乙方：远景风电科技有限公司\n"
+        "第一条 甲方应在本协议签订之日起60日内完成项目用地征收。\n"
+        "Article 1 Party A shall complete the acquisition of the Project Land within 60 days from the date of "
+        "this Agreement.\n"
+        "第二条 乙方有权享受县级招商引资优惠政策。\n"
+        "Article 2 Party B shall be entitled to the investment incentives of the County.\n"
+        "Article 3 Party B undertakes to register its operating company in the County.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    assert result.document.language == "zh"
+    english = [o for o in result.obligations if o.text.startswith("Party")]
+    assert [o.text.split()[:2] for o in english] == [["Party", "A"], ["Party", "B"]]
+    assert [o.obligor.role for o in english] == ["government", "counterparty"]
+    assert english[0].obligor.name == "Party A（石门县人民政府）"
+    assert english[0].deadline.date == date(2020, 6, 30)
+
+
+def test_english_sub_items_in_lower_case_are_duties_of_the_lead() -> None:
+    result = _en(
+        "3.1 The Government shall:\n"
+        "(a) hand over the Site to the Sponsor within 90 days from the date of this Agreement;\n"
+        "(b) to arrange the connection of the Site to the public grid;\n"
+        "(c) not levy any fee on the Project other than those set out in Annex 2;\n"
+        "(d) the documents listed in Annex 3.\n"
+    )
+    texts = _texts(result)
+    assert texts[0].startswith("The Government shall:")
+    assert texts[0].endswith("from the date of this Agreement")
+    assert [t.split()[0] for t in texts[1:]] == ["to", "not"]  # (d) is a noun phrase, no duty of its own
+    assert {o.obligor.role for o in result.obligations} == {"government"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "name"),
+    [
+        ("The Lishui County Finance Bureau shall pay the subsidy to the Sponsor.", "government", "Finance Bureau"),
+        ("The Administrative Committee is responsible for the resettlement of residents.", "government", "Committee"),
+        ("The Municipal Development and Reform Commission will approve the tariff.", "government", "Commission"),
+        ("The Sponsor shall bear the cost of the grid connection.", "counterparty", "Greenfield Solar"),
+        ("The EPC Contractor must complete the Works before the Scheduled Date.", "counterparty", "Contractor"),
+        ("Each Party shall keep the terms of this Agreement confidential.", "other", "Party"),
+        ("Both Parties shall cooperate in the approval of the Project.", "other", "Parties"),
+        ("The Government hereby grants to the Sponsor the right to use the Site.", "government", "Government"),
+        ("The Sponsor covenants to maintain the Plant in good repair.", "counterparty", "Sponsor"),
+        ("The relevant departments are responsible for issuing the permits.", "government", None),
+    ],
+)
+def test_english_subjects_are_any_party_or_body_named_by_its_head(sentence: str, role: str, name: str | None) -> None:
+    (ob,) = _en("5.1 " + sentence + "\n").obligations
+    assert ob.obligor.role == role
+    assert name is None or name in (ob.obligor.name or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Government shall not be liable for any indirect loss of the Sponsor.",
+        "Any dispute arising from this Agreement shall be settled by the Parties through friendly consultation.",
+        "The Parties shall try to resolve any dispute by negotiation before arbitration.",
+        "This Agreement is signed in six counterparts, each of which shall be an original.",
+        '"Site" shall mean the land described in Annex 1.',
+        "The Sponsor shall be deemed to have inspected the Site.",
+        "This Agreement shall be governed by the laws of the People's Republic of China.",
+        "The Sponsor may sublet part of the Site with the consent of the Government.",
+        "The Sponsor is entitled to the tax incentives of the Province.",
+        "The Government shall have the right to audit the accounts of the Project.",
+    ],
+)
+def test_english_rights_definitions_exclusions_and_boilerplate_are_not_duties(sentence: str) -> None:
+    assert _texts(_en("5.1 " + sentence + "\n")) == []
