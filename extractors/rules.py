@@ -395,10 +395,10 @@ _EN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
-def paragraph_english(body: str, default: bool) -> bool:
-    """Whether a paragraph is written in English: more English words than Chinese characters (a bilingual
-    contract's English paragraphs, an English clause quoted in a Chinese text); ``default``, the document's
-    language, when it has neither (a clause number, a figure)."""
+def written_in_english(body: str, default: bool) -> bool:
+    """Whether a paragraph or a sentence is written in English: more English words than Chinese characters (a
+    bilingual contract's English paragraphs, the English sentence after its Chinese original); ``default``, the
+    document's or the paragraph's language, when it has neither (a clause number, a figure)."""
     words, cjk = len(_EN_WORD.findall(body)), len(_CJK_CHAR.findall(body))
     if not words and not cjk:
         return default
@@ -1528,7 +1528,8 @@ def find_obligations(
     for index, para in enumerate(doc.paras):
         if index in doc.note_lines:
             continue
-        doc.mode = dataclasses.replace(mode, english=paragraph_english(text[para.start : para.end], mode.english))
+        para_english = written_in_english(text[para.start : para.end], mode.english)
+        doc.mode = dataclasses.replace(mode, english=para_english)
         at = _enter_paragraph(doc, index, para)
         if _in_recitals(doc, at) and not _strong_duty(at.body):
             continue
@@ -1543,6 +1544,7 @@ def find_obligations(
             if si == 0 and at.skip_first:
                 continue
             sent_text = text[sent.start : sent.end]
+            doc.mode = dataclasses.replace(mode, english=written_in_english(sent_text, para_english))
             if not re.search(r"[\u4e00-\u9fffA-Za-z]", sent_text) or _is_title(
                 doc, at, si, len(sents), sent_text, note
             ):

@@ -911,6 +911,22 @@ def test_english_paragraphs_of_a_chinese_contract_are_read_as_english() -> None:
     assert english[0].deadline.date == date(2020, 6, 30)
 
 
+def test_english_sentences_inside_a_chinese_paragraph_are_read_as_english() -> None:
+    text = (
+        "设备采购协议\n甲方：河口县人民政府\n乙方：新禾机电有限公司\n"
+        "第一条 乙方负责设备的安装调试。Party B is responsible for the installation of the equipment. "
+        "甲方有权派员监督。Party A shall have the right to send staff to supervise the installation.\n"
+        "第二条 甲方应当按期支付货款。Party A shall pay the price on time.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    assert [(o.text, o.obligor.role) for o in result.obligations] == [
+        ("乙方负责设备的安装调试", "counterparty"),
+        ("Party B is responsible for the installation of the equipment.", "counterparty"),
+        ("甲方应当按期支付货款", "government"),
+        ("Party A shall pay the price on time.", "government"),
+    ]
+
+
 def test_english_sub_items_in_lower_case_are_duties_of_the_lead() -> None:
     result = _en(
         "3.1 The Government shall:\n"

@@ -53,6 +53,17 @@ def test_english_sentences_keep_abbreviations() -> None:
     ]
 
 
+@pytest.mark.parametrize("english", [False, True])
+def test_english_sentences_of_a_bilingual_paragraph_end_by_the_english_rules(english: bool) -> None:
+    text = "乙方应按期交付设备。Party B shall deliver the equipment to Xinhe Co. Ltd. on time. 甲方负责验收。"
+    got = [text[s.start : s.end] for s in sentences(text, 0, len(text), english=english)]
+    assert got == [
+        "乙方应按期交付设备。",
+        "Party B shall deliver the equipment to Xinhe Co. Ltd. on time.",
+        "甲方负责验收。",
+    ]
+
+
 def test_chinese_full_stop_written_as_ascii_dot_ends_a_sentence() -> None:
     text = "有权代表政府签署本合同. 2.2.1 甲方系代表人民政府签订本合同."
     assert len(sentences(text, 0, len(text))) == 2
