@@ -494,7 +494,35 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
         alias = (m["alias"] or "").strip()
         if alias and not any(p.label == alias for p in parties):
             parties.append(Party(label=alias, name=name, role=role))  # (hereinafter "Party B" or the "Developer")
-    return tuple(parties)
+    return tuple(_english_party_lines(text, head, parties))
+
+
+#: ``Party A: The People's Government of X Town`` at the start of a line; the name runs to a bracket or a gap
+_EN_PARTY_LINE = re.compile(r"^[ \t]*(?P<label>Party\s+[A-D])[ \t]*[:：][ \t]*(?P<rest>[^\n]+)", re.M)
+
+
+def _english_party_lines(text: str, head: str, parties: list[Party]) -> list[Party]:
+    """``parties`` with the English letter labels defined on party lines (``Party A: X``) that no definition
+    named yet (nor, in a bilingual contract, the 甲方 they translate); a label whose name tells no side takes
+    the side opposite the other principal's."""
+    found: list[Party] = []
+    known = {p.label for p in parties}
+    for m in _EN_PARTY_LINE.finditer(head if re.search(r"[\u4e00-\u9fff]", head) else text[:3000]):
+        label = re.sub(r"\s+", " ", m["label"])
+        if label in known or EN_LETTER_LABELS[label] in known:
+            continue
+        name: str | None = re.split(r"\s*[(（;]|\s{2,}", m["rest"])[0].strip(" ,;")
+        if not name or _BLANK.match(name):
+            name = None  # a template's blank: the label is defined, its side is the other's opposite
+        known.add(label)
+        found.append(Party(label=label, name=name, role=(role_of_name(name) if name else None) or "unknown"))
+    sides = {p.label: p.role for p in found}
+    opposite: dict[Role, Role] = {"government": "counterparty", "counterparty": "government"}
+    a, b = sides.get("Party A"), sides.get("Party B")
+    for label, other in (("Party A", b), ("Party B", a)):
+        if sides.get(label) == "unknown" and other in opposite:
+            found = [Party(p.label, p.name, opposite[other]) if p.label == label else p for p in found]
+    return [*parties, *found]
 
 
 # --------------------------------------------------------------------------------------------- subjects
@@ -643,6 +671,16 @@ def english_subject(text: str, modal_start: int, labels: tuple[str, ...] = ()) -
     if last is None or modal_start - last[1] > 60:
         return None
     return last[2]
+
+
+def english_party_at(text: str, pos: int, labels: tuple[str, ...] = ()) -> str | None:
+    """The party named at ``pos`` (``… the obligation of the Concessionaire to``): a defined label or a name."""
+    rest = text[pos:]
+    for label in sorted(labels, key=len, reverse=True):
+        if re.match(rf"(?:the\s+)?{re.escape(label)}\b", rest):
+            return label
+    m = EN_PARTY.match(rest)
+    return _strip_of(m.group(1)) if m else None
 
 
 def _strip_of(name: str) -> str:

@@ -47,6 +47,7 @@ from extractors.parties import (
     EN_PARTY,
     GOV_WORDS,
     ends_in_head,
+    english_party_at,
     english_subject,
     is_actor,
     role_of_name,
@@ -211,11 +212,20 @@ _ONE_PRINCIPAL = alternation(label for label in PRINCIPAL_LABELS if label != "�
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
     r"(?:is|are)\s+responsible\s+for|(?:is|are)\s+(?:required|obliged|obligated)\s+to|covenants?\s+(?:to|that)|"
-    r"hereby\s+(?:grants?|agrees?|undertakes?|commits?)|will)\b",
+    r"hereby\s+(?:grants?|agrees?|undertakes?|commits?)|will|needs?\s+to|"
+    # should as a duty (Party A should complete …), not the inverted condition (Should the Company fail to …)
+    r"should(?!\s+(?:the|any|a|an|either|such|there|it|they|he|she|this|that)\b)|"
+    r"(?:promises?|guarantees?|warrants?)\s+(?:to|that)|"
+    r"(?:is|shall\s+be|will\s+be)\s+the\s+(?:sole\s+)?(?:responsibility|obligation|duty)\s+of)\b",
     re.I,
 )
+#: a duty whose bearer is named after it: It shall be the obligation of the Concessionaire to …
+EN_DUTY_OF = re.compile(
+    r"\b(?:is|shall\s+be|will\s+be)\s+the\s+(?:sole\s+)?(?:responsibility|obligation|duty)\s+of\s+", re.I
+)
 EN_PERMISSION = re.compile(
-    r"\b(?:may|shall\s+be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|has\s+the\s+right|"
+    r"\b(?:may|shall\s*(?:,[^,;]{1,120},\s*)?be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|"
+    r"has\s+the\s+right|"
     r"have\s+the\s+right|at\s+its\s+(?:sole\s+)?discretion|is\s+permitted)\b",
     re.I,
 )
@@ -235,8 +245,12 @@ EN_EXCLUDE = re.compile(
     r"\bdisputes?\b[^.;]{0,80}\bshall\s+be\s+(?:settled|resolved|submitted|referred)\b|\bcounterparts\b",
     re.I,
 )
+#: where an English sentence splits into clauses: a proviso, and a payment it is subject to (…, subject to payment of
+#: Damages) — not the terms it is subject to (subject to and in accordance with this Agreement), an aside
 EN_SPLIT = re.compile(
-    r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|subject\s+to)\b", re.I
+    r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|"
+    r"subject\s+to\s+(?:the\s+)?(?:payment|(?!and\b|the\s+(?:terms|provisions)|this\b|its\b|clause|article|applicable)))\b",
+    re.I,
 )
 EN_AND = re.compile(r"^(?:and|but)\b", re.I)
 EN_SUBJECT_TO_PAYMENT = re.compile(r"^subject\s+to\s+(?:the\s+)?payment", re.I)
@@ -246,7 +260,7 @@ EN_IMPERATIVE = re.compile(r"^(?:[A-Z][a-z]+|not\s+[a-z]+)(?:,|\s)")
 EN_VERB_ITEM = re.compile(
     r"^(?:to\s+|not\s+|and\s+|or\s+)*(?!(?:the|a|an|any|all|each|every|such|its|their|his|her|this|that|these|those|"
     r"other|no|such|in|on|at|of|for|by|with|from|if|where|when|which|who|whose|upon|under|within|after|before|during)\b)"
-    r"[a-z]{2,}(?:-[a-z]+)?\s+\S"
+    r"[a-z]{2,}(?:-[a-z]+)?[\s,]+\S"
 )
 
 
@@ -612,6 +626,7 @@ def _classify(
         for m in EN_MODAL.finditer(EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)):
             if (
                 english_subject(t, m.start(), labels)
+                or EN_DUTY_OF.match(t, m.start())
                 or EN_PASSIVE.search(t)
                 or m.start() < 3
                 or re.match(r"(?i)^(?:and|but|provided)", t)
@@ -849,7 +864,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
     if mode.english:
         cleaned = EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)
         for m in EN_MODAL.finditer(cleaned):
-            found = english_subject(t, m.start(), labels)
+            duty_of = EN_DUTY_OF.match(t, m.start())
+            found = english_party_at(t, duty_of.end(), labels) if duty_of else english_subject(t, m.start(), labels)
             if found:
                 return found
         return english_subject(t, len(t), labels) if EN_PASSIVE.search(t) else None

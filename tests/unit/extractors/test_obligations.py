@@ -976,7 +976,52 @@ def test_english_subjects_are_any_party_or_body_named_by_its_head(sentence: str,
         "The Sponsor may sublet part of the Site with the consent of the Government.",
         "The Sponsor is entitled to the tax incentives of the Province.",
         "The Government shall have the right to audit the accounts of the Project.",
+        "Should the Sponsor fail to pay the rent, the Government may terminate this Agreement.",
     ],
 )
 def test_english_rights_definitions_exclusions_and_boilerplate_are_not_duties(sentence: str) -> None:
     assert _texts(_en("5.1 " + sentence + "\n")) == []
+
+
+_EN_LINES_HEAD = (
+    "LAND DEVELOPMENT AGREEMENT\n\n"
+    "Party A: The People's Government of Dongshan Town\nParty B: Harbour Feed Co., Ltd.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("Party A should complete the relocation of the farmers before 1 July 2020.", "government"),
+        ("Party A promises to connect the site to the town sewer.", "government"),
+        ("Party B guarantees that the feed mill will meet the emission standards.", "counterparty"),
+        ("Party B needs to submit the design plan to the town for the record.", "counterparty"),
+        ("It is the responsibility of Party A to widen the access road.", "government"),
+        ("It shall be the obligation of Party B to insure the buildings.", "counterparty"),
+    ],
+)
+def test_english_duties_of_parties_defined_on_party_lines(sentence: str, role: str) -> None:
+    text = _EN_LINES_HEAD + "Article 3\n3.1 " + sentence + "\n"
+    (ob,) = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False)).obligations
+    assert ob.obligor.role == role
+
+
+def test_a_permission_with_an_aside_after_shall_is_no_duty() -> None:
+    sentence = (
+        "Upon a default, the Government shall, without prejudice to its other remedies, be entitled to the deposit."
+    )
+    assert _texts(_en("7.1 " + sentence + "\n")) == []
+
+
+def test_items_of_a_lead_subject_to_the_agreement_are_its_sub_items() -> None:
+    result = _en(
+        "6.1 The Government undertakes to perform, subject to and in accordance with this Agreement, the following:\n"
+        "(a) approve the layout plan of the Plant;\n"
+        "(b) issue, within 20 days of the application, the construction permit;\n"
+        "(c) observe its obligations under the Annexes.\n"
+    )
+    texts = _texts(result)
+    assert len(texts) == 3
+    assert texts[0].startswith("The Government undertakes")
+    assert "approve the layout plan" in texts[0]
+    assert [t.split()[0] for t in texts[1:]] == ["issue,", "observe"]

@@ -52,6 +52,28 @@ def test_english_letter_labels_aliases_and_bracketed_places_in_names() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            "Party A: Qinghe County People's Government\nParty B: Silver Lake Paper Co., Ltd.\n",
+            {"Party A": "government", "Party B": "counterparty"},
+        ),
+        (
+            "Party A: ________\nParty B: Silver Lake Paper Limited\n",
+            {"Party A": "government", "Party B": "counterparty"},
+        ),
+    ],
+)
+def test_english_party_lines_define_the_letter_labels(lines: str, expected: dict[str, str]) -> None:
+    assert _roles("PURCHASE AGREEMENT\n" + lines + "1. Party B shall pay.\n") == expected
+
+
+def test_a_bilingual_party_line_adds_no_second_party() -> None:
+    text = "协议书\n甲方：青河县人民政府\nParty A: Qinghe County People's Government\n乙方：银湖纸业有限公司\n"
+    assert set(_roles(text)) == {"甲方", "乙方"}
+
+
+@pytest.mark.parametrize(
     ("clause", "subject"),
     [
         ("Within 30 days, the Municipal Finance Bureau shall pay", "Municipal Finance Bureau"),
