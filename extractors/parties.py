@@ -134,6 +134,7 @@ _GOV_KW = (
     "Commission",
     "Board",
     "Bureau",
+    "Office",
     "Committee",
     "Municipality",
     "Administration",
@@ -540,7 +541,7 @@ EN_ACTOR_HEADS = (
     "Government", "Committee", "Authority", "Bureau", "Commission", "Department", "Ministry", "Municipality",
     "Agency", "Administration", "Grantor", "Concessionaire", "Company", "Investor", "Contractor", "Developer",
     "Operator", "Purchaser", "Supplier", "Lessee", "Licensee", "Ltd", "Limited", "Corporation", "Engineer",
-    "Lenders", "Lender",
+    "Lenders", "Lender", "Office",
 )  # fmt: skip
 #: an English party as a clause subject: a capitalised name ending in an actor head (the County Commerce
 #: Bureau, the Independent Engineer), a letter label (Party A) or the parties together or either of them
@@ -548,8 +549,9 @@ EN_PARTY = re.compile(
     rf"\b(?:[Tt]he\s+)?((?:(?:[A-Z][\w'’&-]*|of|and)\s+){{0,6}}?(?:{alternation(EN_ACTOR_HEADS)})\b\.?"
     r"|Party\s+[A-D]\b|(?:[Ee]ither|[Ee]ach|[Bb]oth|[Aa]ny|[Tt]he\s+other)\s+Part(?:y|ies)\b|Parties\b"
     # bodies written in lower case after ``the``: the relevant government departments, the project company
-    r"|(?<=[Tt]he\s)(?:(?:relevant|competent|local|county|municipal|provincial|government|project)\s+){0,3}"
-    r"(?:government|departments?|authorities|bureaus?|agencies|company)\b)"
+    r"|(?:(?<=[Tt]he\s)|(?:[Aa]ll|[Ee]ach|[Ee]very|[Rr]elevant|[Cc]ompetent)\s+)"
+    r"(?:(?:relevant|competent|local|county|municipal|provincial|government|project|district)\s+){0,3}"
+    r"(?:governments?|departments?|authorities|bureaus?|agencies|company|units?|districts?|counties)\b)"
 )
 #: the English letter labels and the Chinese labels they translate (a bilingual contract: Party A = 甲方)
 EN_LETTER_LABELS = {"Party A": "甲方", "Party B": "乙方", "Party C": "丙方", "Party D": "丁方"}
@@ -668,9 +670,15 @@ def english_subject(text: str, modal_start: int, labels: tuple[str, ...] = ()) -
         for m in re.finditer(rf"\b{re.escape(label)}\b", before):
             if last is None or m.end() >= last[1]:  # a defined label before a name that ends like it
                 last = (m.start(), m.end(), label)
-    if last is None or modal_start - last[1] > 60:
+    if last is None:
         return None
+    if modal_start - last[1] > 60 and not _PRONOUN_BEFORE.search(before):
+        return None  # If the Company fails …, it shall pay: the pronoun stands for the party named before it
     return last[2]
+
+
+#: a pronoun subject right before the modal (…, it shall; …, they will)
+_PRONOUN_BEFORE = re.compile(r"(?:^|[\s,])(?:it|they)\s*(?:,[^,]{0,60},\s*)?$")
 
 
 def english_party_at(text: str, pos: int, labels: tuple[str, ...] = ()) -> str | None:

@@ -242,7 +242,10 @@ EN_EXCLUDE = re.compile(
     # an exclusion of liability, dispute resolution and counterparts are no duties
     r"\b(?:shall|will)\s+not\s+be\s+(?:liable|responsible)\b|\bshall\s+(?:bear|have)\s+no\s+(?:liability|responsibility)\b|"
     r"\b(?:friendly|amicable)\s+(?:consultation|negotiation)|\bresolve\s+(?:any|all|such)\s+disputes?\b|"
-    r"\bdisputes?\b[^.;]{0,80}\bshall\s+be\s+(?:settled|resolved|submitted|referred)\b|\bcounterparts\b",
+    r"\bdisputes?\b[^.;]{0,80}\bshall\s+be\s+(?:settled|resolved|submitted|referred)\b|\bcounterparts\b|"
+    # the copies the contract is made in, and how it is amended
+    r"\b(?:made|executed|signed)\s+in\s+(?:\w+\s+){0,3}(?:originals|duplicate|triplicate|quadruplicate)\b|"
+    r"\b(?:amendments?|modifications?|supplements?|variations?)\s+(?:to|of)\s+this\s+(?:Agreement|Contract)\b",
     re.I,
 )
 #: where an English sentence splits into clauses: a proviso, and a payment it is subject to (…, subject to payment of
@@ -634,6 +637,8 @@ def _classify(
                 return "modal", m.group(0)
         if EN_PERMISSION.search(t):
             return None, None
+        if note is not None:
+            return "task", None  # a plan's task closed by its note: Establish a green channel … (Lead unit: X)
         if sub_item_of_obligation and (EN_IMPERATIVE.match(t) or EN_VERB_ITEM.match(t)):
             return "sub_item", None
         return None, None
@@ -1056,8 +1061,13 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     if level in ("chapter", "section"):
         return True
     terminal = re.search(r"[。；！？;!?]|\.\s|\.$", b)
-    if english:
-        return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
+    if english:  # Completion of Works. / Main Tasks / ARTICLE 5 OBLIGATIONS OF THE CONCESSIONAIRE
+        words = len(b.split())
+        return bool(
+            len(b) <= 80
+            and not EN_MODAL.search(b)
+            and ((b.endswith(".") and words <= 8) or (not re.search(r"[.;:,!?]$", b) and words <= 12))
+        )
     if _duty_list_owner(b):
         return False  # 市热线工作机构主要职责：the lead of a list of duties, not a title
     if NOUN_TITLE.search(b):
@@ -1286,7 +1296,7 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     """Pass 4: the paragraph's sentences, each with the responsible-unit note that closes it — the inline note
     after it (（市X局负责）), else the note on a line of its own or the table row's unit cell."""
     text, para, english = doc.text, at.para, doc.mode.english
-    notes = find_notes(text, para.start, para.end) if not english else []
+    notes = find_notes(text, para.start, para.end)  # (Lead unit: …) in English plans too
     regions: list[tuple[int, int, Note | None]] = []
     pos = para.start
     for found in notes:
@@ -1649,6 +1659,8 @@ def _table_row(text: str, para: Paragraph) -> tuple[Span, Note] | None:
 _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")
 _NOTE_LINE = re.compile(
     r"^[（(〔\[]?\s*(?:牵头单位|责任单位|配合单位|参与单位|主办单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
+    r"|^[（(\[]?\s*(?:Lead(?:ing)?|Responsible)\s+(?:units?|departments?|bod(?:y|ies)|agenc(?:y|ies))\s*[:：]",
+    re.I,
 )
 _DEADLINE_LINE = re.compile(r"^[（(〔\[]?\s*(?:完成时限|完成时间|时间节点|时限要求|完成期限)\s*[:：]")
 
@@ -1685,7 +1697,8 @@ def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note
             pending = []
         inline = find_notes(text, para.start, para.end)
         if inline:
-            if not text[inline[-1].end : para.end].strip():
+            english_note = not _CJK_CHAR.search(text[inline[-1].start : inline[-1].end])
+            if not text[inline[-1].end : para.end].strip() and not english_note:
                 for j in pending:  # 1.…。 2.…。（市X局负责）: the note closes the earlier tasks too
                     assigned[j] = inline[-1]
             pending = []

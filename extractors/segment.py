@@ -281,8 +281,34 @@ def _split_top(s: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+#: an English plan's note: (Lead unit: X; cooperating units: Y, Z), (Responsible units: X and Y)
+_EN_NOTE_PART = re.compile(
+    r"^\s*(?P<role>lead(?:ing)?|responsible|cooperating|co-operating|participating|supporting)\s+"
+    r"(?:units?|departments?|bod(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?)\s*[:：]\s*(?P<units>.+?)\s*$",
+    re.I,
+)
+
+
+def _parse_english_note(content: str) -> tuple[str, ...] | None:
+    """Units of an English responsible-unit note, lead units first; None if ``content`` is not one."""
+    leads: list[str] = []
+    others: list[str] = []
+    for part in re.split(r"[;；]", content):
+        if not part.strip():
+            continue
+        m = _EN_NOTE_PART.match(part)
+        if m is None:
+            return None
+        units = [u.strip(" .") for u in re.split(r",\s*(?:and\s+)?|、", m["units"]) if u.strip(" .")]
+        (leads if m["role"].lower().startswith(("lead", "responsible")) else others).extend(units)
+    units_all = tuple(dict.fromkeys(leads + others))
+    return units_all or None
+
+
 def parse_note(content: str) -> tuple[str, ...] | None:
     """Units of a responsible-unit note, lead first; None if ``content`` is not such a note."""
+    if not re.search(r"[\u4e00-\u9fff]", content) and _EN_NOTE_PART.match(re.split(r"[;；]", content)[0]):
+        return _parse_english_note(content)
     content = re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", content.strip())
     if "。" in content or len(content) > 240:
         return None

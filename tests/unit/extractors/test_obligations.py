@@ -977,6 +977,8 @@ def test_english_subjects_are_any_party_or_body_named_by_its_head(sentence: str,
         "The Sponsor is entitled to the tax incentives of the Province.",
         "The Government shall have the right to audit the accounts of the Project.",
         "Should the Sponsor fail to pay the rent, the Government may terminate this Agreement.",
+        "This Agreement shall be executed in three originals of equal force.",
+        "Any amendment to this Agreement shall be made in writing and signed by both Parties.",
     ],
 )
 def test_english_rights_definitions_exclusions_and_boilerplate_are_not_duties(sentence: str) -> None:
@@ -1025,3 +1027,35 @@ def test_items_of_a_lead_subject_to_the_agreement_are_its_sub_items() -> None:
     assert texts[0].startswith("The Government undertakes")
     assert "approve the layout plan" in texts[0]
     assert [t.split()[0] for t in texts[1:]] == ["issue,", "observe"]
+
+
+def test_a_pronoun_subject_after_a_long_condition_is_the_party_named_before() -> None:
+    sentence = (
+        "If the Sponsor fails to complete the grid connection before the date fixed in the timetable of Annex 4, "
+        "it shall pay a penalty to the Government."
+    )
+    (ob,) = _en("8.2 " + sentence + "\n").obligations
+    assert ob.obligor.label == "Sponsor"
+
+
+def test_an_english_plan_reads_its_tasks_with_their_lead_units() -> None:
+    text = (
+        "WORK PLAN OF LINQU COUNTY FOR PROMOTING PRIVATE INVESTMENT\n\n"
+        "Key Tasks\n"
+        "1. Publish a list of projects open to private capital every quarter. (Lead unit: County Development and "
+        "Reform Bureau; cooperating units: County Finance Bureau, County Natural Resources Bureau)\n"
+        "2. The approval time of enterprise investment projects shall be shortened to 30 working days. "
+        "(Responsible unit: County Administrative Approval Bureau)\n"
+        "3. All departments shall report the progress of their tasks to the County Government Office.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    obligations = result.obligations
+    assert [o.text.split()[0] for o in obligations] == ["Publish", "The", "All"]
+    assert [o.obligor.role for o in obligations] == ["government"] * 3
+    assert obligations[0].obligor.name == "County Development and Reform Bureau"
+    assert obligations[0].responsible == (
+        "County Development and Reform Bureau",
+        "County Finance Bureau",
+        "County Natural Resources Bureau",
+    )
+    assert obligations[1].obligor.name == "County Administrative Approval Bureau"

@@ -148,3 +148,18 @@ def test_notes_are_found_with_nested_brackets() -> None:
 )
 def test_notes_with_lead_and_cooperating_roles(content: str, units: tuple[str, ...] | None) -> None:
     assert parse_note(content) == units
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        ("Lead unit: City Commerce Bureau; cooperating units: City Finance Bureau, City Tax Bureau",
+         ("City Commerce Bureau", "City Finance Bureau", "City Tax Bureau")),
+        ("Responsible units: City Housing and Urban-Rural Development Bureau",
+         ("City Housing and Urban-Rural Development Bureau",)),
+        ("before the Appointed Date", None),
+        ("Lead unit: City Commerce Bureau; see Annex 2", None),
+    ],
+)  # fmt: skip
+def test_english_responsible_unit_notes(content: str, units: tuple[str, ...] | None) -> None:
+    assert parse_note(content) == units
