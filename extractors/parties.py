@@ -670,11 +670,36 @@ def english_subject(text: str, modal_start: int, labels: tuple[str, ...] = ()) -
         for m in re.finditer(rf"\b{re.escape(label)}\b", before):
             if last is None or m.end() >= last[1]:  # a defined label before a name that ends like it
                 last = (m.start(), m.end(), label)
-    if last is None:
-        return None
-    if modal_start - last[1] > 60 and not _PRONOUN_BEFORE.search(before):
-        return None  # If the Company fails …, it shall pay: the pronoun stands for the party named before it
+    if last is None or (modal_start - last[1] > 60 and not _PRONOUN_BEFORE.search(before)):
+        # If the Company fails …, it shall pay: the pronoun stands for the party named before it
+        return _noun_phrase_subject(before)
+    if re.match(rf"\s+{_EN_LOWER_HEADS.pattern}", before[last[1] :], re.I):
+        return _noun_phrase_subject(before) or last[2]  # Government organs shall: the name only modifies
     return last[2]
+
+
+#: the head nouns of bodies a regulation names in lower case (people's governments at or above the county
+#: level, government organs and public institutions, large enterprises)
+_EN_LOWER_HEADS = re.compile(
+    r"\b(?:governments?|organs?|institutions?|departments?|authorit(?:y|ies)|bureaus?|agenc(?:y|ies)|enterprises?|"
+    r"compan(?:y|ies)|units?|entities|committees?|commissions?|offices?|operators?|investors?)\b",
+    re.I,
+)
+
+
+def _noun_phrase_subject(before: str) -> str | None:
+    """The whole noun phrase a clause opens with before its modal, when it names bodies by a head noun in
+    lower case: at most 12 words after the last comma, no verb-like connective inside."""
+    np = re.split(r"[,;:]", before)[-1].strip()
+    np = re.sub(r"^(?:Article\s+\d+\s+)?(?:[Tt]he\s+)?", "", np)
+    if (
+        not np
+        or len(np.split()) > 12
+        or not _EN_LOWER_HEADS.search(np)
+        or re.search(r"\b(?:if|where|when|that)\b", np, re.I)
+    ):
+        return None
+    return np
 
 
 #: a pronoun subject right before the modal (…, it shall; …, they will)

@@ -212,7 +212,7 @@ _ONE_PRINCIPAL = alternation(label for label in PRINCIPAL_LABELS if label != "�
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
     r"(?:is|are)\s+responsible\s+for|(?:is|are)\s+(?:required|obliged|obligated)\s+to|covenants?\s+(?:to|that)|"
-    r"hereby\s+(?:grants?|agrees?|undertakes?|commits?)|will|needs?\s+to|"
+    r"hereby\s+(?:grants?|agrees?|undertakes?|commits?)|will|needs?\s+to|may\s+not|"
     # should as a duty (Party A should complete …), not the inverted condition (Should the Company fail to …)
     r"should(?!\s+(?:the|any|a|an|either|such|there|it|they|he|she|this|that)\b)|"
     r"(?:promises?|guarantees?|warrants?)\s+(?:to|that)|"
@@ -224,7 +224,7 @@ EN_DUTY_OF = re.compile(
     r"\b(?:is|shall\s+be|will\s+be)\s+the\s+(?:sole\s+)?(?:responsibility|obligation|duty)\s+of\s+", re.I
 )
 EN_PERMISSION = re.compile(
-    r"\b(?:may|shall\s*(?:,[^,;]{1,120},\s*)?be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|"
+    r"\b(?:may(?!\s+not\b)|shall\s*(?:,[^,;]{1,120},\s*)?be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|"
     r"has\s+the\s+right|"
     r"have\s+the\s+right|at\s+its\s+(?:sole\s+)?discretion|is\s+permitted)\b",
     re.I,
@@ -245,7 +245,8 @@ EN_EXCLUDE = re.compile(
     r"\bdisputes?\b[^.;]{0,80}\bshall\s+be\s+(?:settled|resolved|submitted|referred)\b|\bcounterparts\b|"
     # the copies the contract is made in, and how it is amended
     r"\b(?:made|executed|signed)\s+in\s+(?:\w+\s+){0,3}(?:originals|duplicate|triplicate|quadruplicate)\b|"
-    r"\b(?:amendments?|modifications?|supplements?|variations?)\s+(?:to|of)\s+this\s+(?:Agreement|Contract)\b",
+    r"\b(?:amendments?|modifications?|supplements?|variations?)\s+(?:to|of)\s+this\s+(?:Agreement|Contract)\b|"
+    r"\bshall\s+(?:not\s+)?apply\b|\bshall\s+prevail\b",
     re.I,
 )
 #: where an English sentence splits into clauses: a proviso, and a payment it is subject to (…, subject to payment of
@@ -633,6 +634,7 @@ def _classify(
                 or EN_PASSIVE.search(t)
                 or m.start() < 3
                 or re.match(r"(?i)^(?:and|but|provided)", t)
+                or not mode.contract  # a plan's or a regulation's clause binds whoever it names, or the state
             ):
                 return "modal", m.group(0)
         if EN_PERMISSION.search(t):

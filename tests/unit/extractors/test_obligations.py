@@ -1059,3 +1059,41 @@ def test_an_english_plan_reads_its_tasks_with_their_lead_units() -> None:
         "County Natural Resources Bureau",
     )
     assert obligations[1].obligor.name == "County Administrative Approval Bureau"
+
+
+@pytest.mark.parametrize(
+    ("article", "role", "name"),
+    [
+        ("People's governments at or above the county level shall organise the training of officials.", "government",
+         "People's governments at or above the county level"),
+        ("Government organs and state-owned enterprises shall publish their payment records.", "other",
+         "Government organs and state-owned enterprises"),
+        ("Large enterprises shall not delay payments to their suppliers.", "counterparty", "Large enterprises"),
+        ("Government organs may not require suppliers to pay a deposit.", "government", "Government organs"),
+        ("The body in charge of the statistics of the province under the provincial government shall publish "
+         "the payment data.", "government", None),
+        # a regulation's clause that names nobody binds the state
+        ("The payment data of each quarter shall be published within 15 days after the quarter ends.", "government",
+         None),
+    ],
+)  # fmt: skip
+def test_an_english_regulation_names_bodies_in_lower_case(article: str, role: str, name: str | None) -> None:
+    text = "REGULATIONS OF EASTLAKE PROVINCE ON PAYMENTS\n\nArticle 5 " + article + "\n"
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    (ob,) = result.obligations
+    assert ob.obligor.role == role
+    assert name is None or ob.obligor.name == name
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "These Regulations shall apply to the payment of goods purchased by government organs.",
+        "Where other laws provide otherwise, those provisions shall prevail.",
+        "The State encourages large enterprises to pay their suppliers in advance.",
+        "Government organs may entrust a bank with the payment.",
+    ],
+)
+def test_an_english_regulation_s_scope_and_permissions_are_no_duties(article: str) -> None:
+    text = "REGULATIONS OF EASTLAKE PROVINCE ON PAYMENTS\n\nArticle 5 " + article + "\n"
+    assert _texts(extract(text.encode("utf-8"), ExtractOptions(learned=False))) == []
