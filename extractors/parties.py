@@ -499,7 +499,10 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
 
 
 #: ``Party A: The People's Government of X Town`` at the start of a line; the name runs to a bracket or a gap
-_EN_PARTY_LINE = re.compile(r"^[ \t]*(?P<label>Party\s+[A-D])[ \t]*[:：][ \t]*(?P<rest>[^\n]+)", re.M)
+#: (the next label may follow on the same line when wrapped PDF lines were joined)
+_EN_PARTY_LINE = re.compile(
+    r"(?:^|(?<=\s))(?P<label>Party\s+[A-D])[ \t]*[:：][ \t]*(?P<rest>[^\n]+?)(?=\s+Party\s+[A-D]\s*[:：]|[ \t]*$)", re.M
+)
 
 
 def _english_party_lines(text: str, head: str, parties: list[Party]) -> list[Party]:
@@ -546,7 +549,7 @@ EN_ACTOR_HEADS = (
 #: an English party as a clause subject: a capitalised name ending in an actor head (the County Commerce
 #: Bureau, the Independent Engineer), a letter label (Party A) or the parties together or either of them
 EN_PARTY = re.compile(
-    rf"\b(?:[Tt]he\s+)?((?:(?:[A-Z][\w'’&-]*|of|and)\s+){{0,6}}?(?:{alternation(EN_ACTOR_HEADS)})\b\.?"
+    rf"\b(?:[Tt]he\s+)?((?:(?:[A-Z][\w'’&-]*|of|and)\s+){{0,6}}(?:{alternation(EN_ACTOR_HEADS)})\b\.?"
     r"|Party\s+[A-D]\b|(?:[Ee]ither|[Ee]ach|[Bb]oth|[Aa]ny|[Tt]he\s+other)\s+Part(?:y|ies)\b|Parties\b"
     # bodies written in lower case after ``the``: the relevant government departments, the project company
     r"|(?:(?<=[Tt]he\s)|(?:[Aa]ll|[Ee]ach|[Ee]very|[Rr]elevant|[Cc]ompetent)\s+)"

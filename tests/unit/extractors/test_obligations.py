@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import pytest
@@ -1097,3 +1098,18 @@ def test_an_english_regulation_names_bodies_in_lower_case(article: str, role: st
 def test_an_english_regulation_s_scope_and_permissions_are_no_duties(article: str) -> None:
     text = "REGULATIONS OF EASTLAKE PROVINCE ON PAYMENTS\n\nArticle 5 " + article + "\n"
     assert _texts(extract(text.encode("utf-8"), ExtractOptions(learned=False))) == []
+
+
+def test_a_wrapped_english_line_keeps_its_deadline() -> None:
+    """A PDF wraps lines inside a deadline phrase (5 working\\ndays); the deadline reader sees one line."""
+    filler = "The Authority shall maintain the approach roads to the Site in good repair at its own cost. " * 3
+    body = textwrap.fill(
+        filler + "The Concessionaire shall deliver the performance security to the Independent Engineer "
+        "within 5 working days after the date of its receipt. " + filler,
+        width=65,
+    )
+    assert "working\ndays" in body
+    text = "CONCESSION AGREEMENT\n\n" + body + "\n"
+    obligations = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False)).obligations
+    (ob,) = [o for o in obligations if "performance security" in o.text]
+    assert ob.deadline.offset == Offset(5, "workday")

@@ -68,6 +68,14 @@ def test_english_party_lines_define_the_letter_labels(lines: str, expected: dict
     assert _roles("PURCHASE AGREEMENT\n" + lines + "1. Party B shall pay.\n") == expected
 
 
+def test_english_party_lines_joined_by_a_pdf_layout_are_two_parties() -> None:
+    text = "PURCHASE AGREEMENT\nParty A: Qinghe County People's Government Party B: Silver Lake Paper Co., Ltd.\n"
+    assert {p.label: p.name for p in find_parties(text)} == {
+        "Party A": "Qinghe County People's Government",
+        "Party B": "Silver Lake Paper Co., Ltd.",
+    }
+
+
 def test_a_bilingual_party_line_adds_no_second_party() -> None:
     text = "协议书\n甲方：青河县人民政府\nParty A: Qinghe County People's Government\n乙方：银湖纸业有限公司\n"
     assert set(_roles(text)) == {"甲方", "乙方"}
@@ -77,6 +85,7 @@ def test_a_bilingual_party_line_adds_no_second_party() -> None:
     ("clause", "subject"),
     [
         ("Within 30 days, the Municipal Finance Bureau shall pay", "Municipal Finance Bureau"),
+        ("The Municipal Government Supervision Office shall", "Municipal Government Supervision Office"),
         ("The Concessionaire and the Authority shall", "Authority"),
         ("Either Party shall", "Either Party"),
         ("Party B will", "Party B"),
