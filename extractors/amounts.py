@@ -47,7 +47,7 @@ _CN_AMOUNT = re.compile(
 )
 _EN_SCALE_WORD = r"million|billion|thousand|crores?|lakhs?|lacs?"
 _SYMBOL_AMOUNT = re.compile(
-    rf"(?P<cur>¥|￥|RMB|CNY)\s*(?P<num>{_FIG})(?![\d.,，])(?!\s*(?:亿|万|元|%|(?:{_EN_SCALE_WORD})\b))", re.I
+    rf"(?P<cur>¥|￥|RMB|CNY)\s*(?P<num>{_FIG})(?![\d])(?![.,，]\d)(?!\s*(?:亿|万|元|%|(?:{_EN_SCALE_WORD})\b))", re.I
 )
 _EN_AMOUNT = re.compile(
     rf"(?P<cur>US\$|USD|\$|Rs\.?|INR|₹|RMB|CNY|EUR|€)\s*(?P<num>{_FIG})\s*"

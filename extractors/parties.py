@@ -124,6 +124,7 @@ _GOV_KW = (
     "招商",
     "审计",
     "Authority",
+    "Authorities",
     "Government",
     "Agency",
     "Ministry",
@@ -132,6 +133,11 @@ _GOV_KW = (
     "Municipal",
     "Commission",
     "Board",
+    "Bureau",
+    "Office",
+    "Committee",
+    "Municipality",
+    "Administration",
 )
 _PRIV_KW = (
     "Ltd",
@@ -171,6 +177,9 @@ _PRIV_KW = (
     "Lessee",
     "Supplier",
     "SPV",
+    "Co.",
+    "Holdings",
+    "Enterprise",
 )
 
 
@@ -321,10 +330,13 @@ _DEF_ALIAS = re.compile(
 #: ``X为一方`` (… 双方)
 _DEF_ONE_SIDE = re.compile(r"(?P<name>[^，,。；;：:\n]{2,40}?)(?<![作成视称])为(?P<label>[甲乙丙丁])方")
 _DEF_EN = re.compile(
-    r"(?P<name>[A-Z][\w&.,' -]{2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*"
+    r"(?P<name>[A-Z](?:[\w&.,'’ -]|\([A-Z][a-z]+\)){2,120}?)\s*\(\s*(?:hereinafter|herein)?\s*"
     r"(?:referred to as|called)?\s*(?:the\s+)?"
-    r"[\"“](?P<label>[A-Z][\w ]{1,30})[\"”]",
+    r"[\"“](?P<label>[A-Z][\w ]{1,30})[\"”]"
+    r"(?:\s*(?:,|or|and)\s*(?:the\s+)?[\"“](?P<alias>[A-Z][\w ]{1,30})[\"”])?",
 )
+#: what comes before a defined English name in its sentence: ``This Agreement is made between``, ``and``
+_EN_BEFORE_NAME = re.compile(r"^.*\b(?:between|by|with|is made|entered into)\b|^\s*(?:and|Party\s+[A-D]\s*:)\s+")
 _BLANK = re.compile(r"^[\s_＿.…·※*×xX　\-—（）()]*$")
 #: where a defined name ends on its line: the next label, a note field, or a wide gap
 _NAME_END = re.compile(
@@ -475,12 +487,46 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
         label = m["label"].strip()
         if any(p.label == label for p in parties):
             continue
-        name = re.split(r"\b(?:between|and|by|with|is made|entered into)\b", m["name"])[-1].strip(" ,")
+        name = re.sub(r"^[Tt]he\s+", "", _EN_BEFORE_NAME.sub("", m["name"]).strip(" ,"))
         role = role_of_name(label) or role_of_name(name)
         if role is None:
             continue
         parties.append(Party(label=label, name=name, role=role))
-    return tuple(parties)
+        alias = (m["alias"] or "").strip()
+        if alias and not any(p.label == alias for p in parties):
+            parties.append(Party(label=alias, name=name, role=role))  # (hereinafter "Party B" or the "Developer")
+    return tuple(_english_party_lines(text, head, parties))
+
+
+#: ``Party A: The People's Government of X Town`` at the start of a line; the name runs to a bracket or a gap
+#: (the next label may follow on the same line when wrapped PDF lines were joined)
+_EN_PARTY_LINE = re.compile(
+    r"(?:^|(?<=\s))(?P<label>Party\s+[A-D])[ \t]*[:：][ \t]*(?P<rest>[^\n]+?)(?=\s+Party\s+[A-D]\s*[:：]|[ \t]*$)", re.M
+)
+
+
+def _english_party_lines(text: str, head: str, parties: list[Party]) -> list[Party]:
+    """``parties`` with the English letter labels defined on party lines (``Party A: X``) that no definition
+    named yet (nor, in a bilingual contract, the 甲方 they translate); a label whose name tells no side takes
+    the side opposite the other principal's."""
+    found: list[Party] = []
+    known = {p.label for p in parties}
+    for m in _EN_PARTY_LINE.finditer(head if re.search(r"[\u4e00-\u9fff]", head) else text[:3000]):
+        label = re.sub(r"\s+", " ", m["label"])
+        if label in known or EN_LETTER_LABELS[label] in known:
+            continue
+        name: str | None = re.split(r"\s*[(（;]|\s{2,}", m["rest"])[0].strip(" ,;")
+        if not name or _BLANK.match(name):
+            name = None  # a template's blank: the label is defined, its side is the other's opposite
+        known.add(label)
+        found.append(Party(label=label, name=name, role=(role_of_name(name) if name else None) or "unknown"))
+    sides = {p.label: p.role for p in found}
+    opposite: dict[Role, Role] = {"government": "counterparty", "counterparty": "government"}
+    a, b = sides.get("Party A"), sides.get("Party B")
+    for label, other in (("Party A", b), ("Party B", a)):
+        if sides.get(label) == "unknown" and other in opposite:
+            found = [Party(p.label, p.name, opposite[other]) if p.label == label else p for p in found]
+    return [*parties, *found]
 
 
 # --------------------------------------------------------------------------------------------- subjects
@@ -493,10 +539,25 @@ _SUBJECT_END = re.compile(
     r"实施|开展|组织|做好|落实|(?<=[\u4e00-\u9fff]{2})委托(?![方人书])|每年|定期|及时|当(?!事)|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
     r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|"
 )
+#: the nouns that make an English noun phrase a party or a body (its side is read by ``role_of_name``)
+EN_ACTOR_HEADS = (
+    "Government", "Committee", "Authority", "Bureau", "Commission", "Department", "Ministry", "Municipality",
+    "Agency", "Administration", "Grantor", "Concessionaire", "Company", "Investor", "Contractor", "Developer",
+    "Operator", "Purchaser", "Supplier", "Lessee", "Licensee", "Ltd", "Limited", "Corporation", "Engineer",
+    "Lenders", "Lender", "Office",
+)  # fmt: skip
+#: an English party as a clause subject: a capitalised name ending in an actor head (the County Commerce
+#: Bureau, the Independent Engineer), a letter label (Party A) or the parties together or either of them
 EN_PARTY = re.compile(
-    r"\b(?:the\s+)?(Concessionaire|Authority|Government|Company|Developer|Contractor|Operator|Investor|Grantor|"
-    r"Purchaser|Supplier|Lenders?|Independent Engineer|Parties|Party\s+[A-D]|either Party|each Party)\b"
+    rf"\b(?:[Tt]he\s+)?((?:(?:[A-Z][\w'’&-]*|of|and)\s+){{0,6}}(?:{alternation(EN_ACTOR_HEADS)})\b\.?"
+    r"|Party\s+[A-D]\b|(?:[Ee]ither|[Ee]ach|[Bb]oth|[Aa]ny|[Tt]he\s+other)\s+Part(?:y|ies)\b|Parties\b"
+    # bodies written in lower case after ``the``: the relevant government departments, the project company
+    r"|(?:(?<=[Tt]he\s)|(?:[Aa]ll|[Ee]ach|[Ee]very|[Rr]elevant|[Cc]ompetent)\s+)"
+    r"(?:(?:relevant|competent|local|county|municipal|provincial|government|project|district)\s+){0,3}"
+    r"(?:governments?|departments?|authorities|bureaus?|agencies|company|units?|districts?|counties)\b)"
 )
+#: the English letter labels and the Chinese labels they translate (a bilingual contract: Party A = 甲方)
+EN_LETTER_LABELS = {"Party A": "甲方", "Party B": "乙方", "Party C": "丙方", "Party D": "丁方"}
 
 
 def subject_of(text: str, english: bool = False) -> str | None:
@@ -600,12 +661,64 @@ def _role_noun_before_modal(s: str, end: int | None) -> str | None:
     return np
 
 
-def english_subject(text: str, modal_start: int) -> str | None:
-    """The party named closest before an English modal (``the Concessionaire shall``)."""
+def english_subject(text: str, modal_start: int, labels: tuple[str, ...] = ()) -> str | None:
+    """The party named closest before an English modal (``the Concessionaire shall``, ``the County Commerce
+    Bureau is responsible for``, ``Each Party shall``): a capitalised name ending in an actor head, a letter
+    label, or any label the contract defines (``labels``: the "Investor", the "Park Operator")."""
     before = text[:modal_start]
-    last = None
+    last: tuple[int, int, str] | None = None
     for m in EN_PARTY.finditer(before):
-        last = m
-    if last is None or modal_start - last.end() > 60:
+        last = (m.start(1), m.end(1), _strip_of(m.group(1)))
+    for label in labels:
+        for m in re.finditer(rf"\b{re.escape(label)}\b", before):
+            if last is None or m.end() >= last[1]:  # a defined label before a name that ends like it
+                last = (m.start(), m.end(), label)
+    if last is None or (modal_start - last[1] > 60 and not _PRONOUN_BEFORE.search(before)):
+        # If the Company fails …, it shall pay: the pronoun stands for the party named before it
+        return _noun_phrase_subject(before)
+    if re.match(rf"\s+{_EN_LOWER_HEADS.pattern}", before[last[1] :], re.I):
+        return _noun_phrase_subject(before) or last[2]  # Government organs shall: the name only modifies
+    return last[2]
+
+
+#: the head nouns of bodies a regulation names in lower case (people's governments at or above the county
+#: level, government organs and public institutions, large enterprises)
+_EN_LOWER_HEADS = re.compile(
+    r"\b(?:governments?|organs?|institutions?|departments?|authorit(?:y|ies)|bureaus?|agenc(?:y|ies)|enterprises?|"
+    r"compan(?:y|ies)|units?|entities|committees?|commissions?|offices?|operators?|investors?)\b",
+    re.I,
+)
+
+
+def _noun_phrase_subject(before: str) -> str | None:
+    """The whole noun phrase a clause opens with before its modal, when it names bodies by a head noun in
+    lower case: at most 12 words after the last comma, no verb-like connective inside."""
+    np = re.split(r"[,;:]", before)[-1].strip()
+    np = re.sub(r"^(?:Article\s+\d+\s+)?(?:[Tt]he\s+)?", "", np)
+    if (
+        not np
+        or len(np.split()) > 12
+        or not _EN_LOWER_HEADS.search(np)
+        or re.search(r"\b(?:if|where|when|that)\b", np, re.I)
+    ):
         return None
-    return last.group(1)
+    return np
+
+
+#: a pronoun subject right before the modal (…, it shall; …, they will)
+_PRONOUN_BEFORE = re.compile(r"(?:^|[\s,])(?:it|they)\s*(?:,[^,]{0,60},\s*)?$")
+
+
+def english_party_at(text: str, pos: int, labels: tuple[str, ...] = ()) -> str | None:
+    """The party named at ``pos`` (``… the obligation of the Concessionaire to``): a defined label or a name."""
+    rest = text[pos:]
+    for label in sorted(labels, key=len, reverse=True):
+        if re.match(rf"(?:the\s+)?{re.escape(label)}\b", rest):
+            return label
+    m = EN_PARTY.match(rest)
+    return _strip_of(m.group(1)) if m else None
+
+
+def _strip_of(name: str) -> str:
+    """A name without a leading connective it picked up (``and the Authority`` → ``Authority``)."""
+    return re.sub(r"^(?:(?:of|and)\s+)+", "", name).rstrip(".") if not name.endswith("Co.") else name

@@ -199,9 +199,12 @@ class Found:
 
 
 def clause_text(text: str, finding: Finding) -> str:
-    """The clause text of a finding, without line-wrap spaces between CJK characters."""
+    """The clause text of a finding, without line-wrap spaces between CJK characters, and with a wrapped line of
+    English joined by one space (within 20 working\ndays is within 20 working days)."""
     clause = text[finding.start : finding.end]
-    return squash_spaces(re.sub(r"(?<=[\u4e00-\u9fff\d])\s*\n\s*(?=[\u4e00-\u9fff\d])", "", clause))
+    clause = re.sub(r"(?<=[\u4e00-\u9fff\d])\s*\n\s*(?=[\u4e00-\u9fff\d])", "", clause)
+    clause = re.sub(r"(?<=[A-Za-z0-9,;)])[ \t]*\n[ \t]*(?=[A-Za-z0-9(])", " ", clause)
+    return squash_spaces(clause)
 
 
 def annotate(

@@ -43,9 +43,11 @@ from extractors.lexicon import (
 )
 from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import (
+    EN_LETTER_LABELS,
     EN_PARTY,
     GOV_WORDS,
     ends_in_head,
+    english_party_at,
     english_subject,
     is_actor,
     role_of_name,
@@ -220,32 +222,61 @@ _ONE_PRINCIPAL = alternation(label for label in PRINCIPAL_LABELS if label != "�
 
 EN_MODAL = re.compile(
     r"\b(?:shall|must|agrees?\s+(?:and\s+undertakes\s+)?(?:to|that)|undertakes?\s+(?:to|that)|"
-    r"is\s+responsible\s+for|is\s+required\s+to|will)\b",
+    r"(?:is|are)\s+responsible\s+for|(?:is|are)\s+(?:required|obliged|obligated)\s+to|covenants?\s+(?:to|that)|"
+    r"hereby\s+(?:grants?|agrees?|undertakes?|commits?)|will|needs?\s+to|may\s+not|"
+    # should as a duty (Party A should complete …), not the inverted condition (Should the Company fail to …)
+    r"should(?!\s+(?:the|any|a|an|either|such|there|it|they|he|she|this|that)\b)|"
+    r"(?:promises?|guarantees?|warrants?)\s+(?:to|that)|"
+    r"(?:is|shall\s+be|will\s+be)\s+the\s+(?:sole\s+)?(?:responsibility|obligation|duty)\s+of)\b",
     re.I,
 )
+#: a duty whose bearer is named after it: It shall be the obligation of the Concessionaire to …
+EN_DUTY_OF = re.compile(
+    r"\b(?:is|shall\s+be|will\s+be)\s+the\s+(?:sole\s+)?(?:responsibility|obligation|duty)\s+of\s+", re.I
+)
 EN_PERMISSION = re.compile(
-    r"\b(?:may|shall\s+be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|has\s+the\s+right|"
+    r"\b(?:may(?!\s+not\b)|shall\s*(?:,[^,;]{1,120},\s*)?be\s+entitled|is\s+entitled|are\s+entitled|shall\s+have\s+the\s+right|"
+    r"has\s+the\s+right|"
     r"have\s+the\s+right|at\s+its\s+(?:sole\s+)?discretion|is\s+permitted)\b",
     re.I,
 )
 EN_PASSIVE = re.compile(
     r"\bshall\s+(?:be\s+)?(?:due|payable|paid|made|completed|submitted|provided|delivered|carried\s+out|borne|"
-    r"obtained|deposited|furnished|maintained|repaid)\b",
+    r"obtained|deposited|furnished|maintained|repaid|(?:not|no)\s+(?:less|lower)\s+than)\b",
     re.I,
 )
 EN_EXCLUDE = re.compile(
     r"for the avoidance of doubt|\bno\s+(?:\w+\s+){0,2}shall\b|\bshall\s+mean\b|\bmeans\b|"
     r"\bshall\s+be\s+deemed\b|"
     r"\bshall\s+be\s+governed\b|arbitration|\bshall\s+stand\s+terminated\b|\bshall\s+be\s+amended\b|"
-    r"\bshall\s+(?:come\s+into|take)\s+(?:force|effect)\b|\bshall\s+be\s+construed\b",
+    r"\bshall\s+(?:come\s+into|take)\s+(?:force|effect)\b|\bshall\s+be\s+construed\b|"
+    # an exclusion of liability, dispute resolution and counterparts are no duties
+    r"\b(?:shall|will)\s+not\s+be\s+(?:liable|responsible)\b|\bshall\s+(?:bear|have)\s+no\s+(?:liability|responsibility)\b|"
+    r"\b(?:friendly|amicable)\s+(?:consultation|negotiation)|\bresolve\s+(?:any|all|such)\s+disputes?\b|"
+    r"\bdisputes?\b[^.;]{0,80}\bshall\s+be\s+(?:settled|resolved|submitted|referred)\b|\bcounterparts\b|"
+    # the copies the contract is made in, and how it is amended
+    r"\b(?:made|executed|signed)\s+in\s+(?:\w+\s+){0,3}(?:originals|duplicate|triplicate|quadruplicate)\b|"
+    r"\b(?:amendments?|modifications?|supplements?|variations?)\s+(?:to|of)\s+this\s+(?:Agreement|Contract)\b|"
+    r"\bshall\s+(?:not\s+)?apply\b|\bshall\s+prevail\b",
     re.I,
 )
+#: where an English sentence splits into clauses: a proviso, and a payment it is subject to (…, subject to payment of
+#: Damages) — not the terms it is subject to (subject to and in accordance with this Agreement), an aside
 EN_SPLIT = re.compile(
-    r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|subject\s+to)\b", re.I
+    r"^(?:and\s+|but\s+)?(?:provided\s*,?\s*(?:further|however|always)?\s*,?\s*that|"
+    r"subject\s+to\s+(?:the\s+)?(?:payment|(?!and\b|the\s+(?:terms|provisions)|this\b|its\b|clause|article|applicable)))\b",
+    re.I,
 )
 EN_AND = re.compile(r"^(?:and|but)\b", re.I)
 EN_SUBJECT_TO_PAYMENT = re.compile(r"^subject\s+to\s+(?:the\s+)?payment", re.I)
 EN_IMPERATIVE = re.compile(r"^(?:[A-Z][a-z]+|not\s+[a-z]+)(?:,|\s)")
+#: a sub-item of a duty written as a lower-case verb phrase: (a) deliver the Site …; (ii) to provide …; (c) not
+#: sub-contract … — not a noun phrase (the Performance Security; any other documents)
+EN_VERB_ITEM = re.compile(
+    r"^(?:to\s+|not\s+|and\s+|or\s+)*(?!(?:the|a|an|any|all|each|every|such|its|their|his|her|this|that|these|those|"
+    r"other|no|such|in|on|at|of|for|by|with|from|if|where|when|which|who|whose|upon|under|within|after|before|during)\b)"
+    r"[a-z]{2,}(?:-[a-z]+)?[\s,]+\S"
+)
 
 
 # --------------------------------------------------------------------------------------------- values
@@ -408,6 +439,20 @@ def _title_year(title: str) -> int | None:
     years = {int(y) for y in _TITLE_YEAR.findall(title)}
     spans = re.search(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}", title)
     return years.pop() if len(years) == 1 and not spans else None
+
+
+_EN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def written_in_english(body: str, default: bool) -> bool:
+    """Whether a paragraph or a sentence is written in English: more English words than Chinese characters (a
+    bilingual contract's English paragraphs, the English sentence after its Chinese original); ``default``, the
+    document's or the paragraph's language, when it has neither (a clause number, a figure)."""
+    words, cjk = len(_EN_WORD.findall(body)), len(_CJK_CHAR.findall(body))
+    if not words and not cjk:
+        return default
+    return words > cjk
 
 
 def document_mode(
@@ -618,6 +663,7 @@ def _classify(
     sub_item_of_obligation: bool,
     in_sub_item: bool,
     plan_item: bool = False,
+    labels: tuple[str, ...] = (),
 ) -> tuple[str | None, str | None]:
     """(basis, modal) of a clause, or (None, None) if it imposes no duty."""
     t = group_text.strip()
@@ -628,15 +674,19 @@ def _classify(
             return "modal", "subject to payment"
         for m in EN_MODAL.finditer(EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)):
             if (
-                english_subject(t, m.start())
+                english_subject(t, m.start(), labels)
+                or EN_DUTY_OF.match(t, m.start())
                 or EN_PASSIVE.search(t)
                 or m.start() < 3
                 or re.match(r"(?i)^(?:and|but|provided)", t)
+                or not mode.contract  # a plan's or a regulation's clause binds whoever it names, or the state
             ):
                 return "modal", m.group(0)
         if EN_PERMISSION.search(t):
             return None, None
-        if sub_item_of_obligation and EN_IMPERATIVE.match(t):
+        if note is not None:
+            return "task", None  # a plan's task closed by its note: Establish a green channel … (Lead unit: X)
+        if sub_item_of_obligation and (EN_IMPERATIVE.match(t) or EN_VERB_ITEM.match(t)):
             return "sub_item", None
         return None, None
     if EXCLUDE.search(t) and not LIABILITY.search(t.split("构成犯罪")[0]):
@@ -889,15 +939,16 @@ def _main_chunk(text: str) -> str:
     return parts[0].strip() if parts else text
 
 
-def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str | None:
+def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels: tuple[str, ...] = ()) -> str | None:
     t = group_text.strip()
     if mode.english:
         cleaned = EN_PERMISSION.sub(lambda x: " " * len(x.group(0)), t)
         for m in EN_MODAL.finditer(cleaned):
-            found = english_subject(t, m.start())
+            duty_of = EN_DUTY_OF.match(t, m.start())
+            found = english_party_at(t, duty_of.end(), labels) if duty_of else english_subject(t, m.start(), labels)
             if found:
                 return found
-        return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
+        return english_subject(t, len(t), labels) if EN_PASSIVE.search(t) else None
     t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
@@ -1036,6 +1087,10 @@ def _party(name: str, parties: tuple[Party, ...], default: Role) -> Party:
         p = labels[clean]
         shown = f"{clean}（{p.name}）" if p.name else clean
         return Party(label=clean, name=shown, role=p.role)
+    letter = labels.get(EN_LETTER_LABELS.get(clean, ""))
+    if letter is not None:  # Party A of a bilingual contract is its 甲方
+        shown = f"{clean}（{letter.name}）" if letter.name else clean
+        return Party(label=letter.label, name=shown, role=letter.role)
     role = role_of_name(clean, parties) or default
     return Party(label=None, name=clean, role=role)
 
@@ -1081,8 +1136,13 @@ def _is_heading(body: str, level: str | None, english: bool) -> bool:
     if level in ("chapter", "section"):
         return True
     terminal = re.search(r"[。；！？;!?]|\.\s|\.$", b)
-    if english:
-        return bool(len(b) <= 80 and not EN_MODAL.search(b) and (b.endswith(".") and len(b.split()) <= 8))
+    if english:  # Completion of Works. / Main Tasks / ARTICLE 5 OBLIGATIONS OF THE CONCESSIONAIRE
+        words = len(b.split())
+        return bool(
+            len(b) <= 80
+            and not EN_MODAL.search(b)
+            and ((b.endswith(".") and words <= 8) or (not re.search(r"[.;:,!?]$", b) and words <= 12))
+        )
     if _duty_list_owner(b):
         return False  # 市热线工作机构主要职责：the lead of a list of duties, not a title
     if NOUN_TITLE.search(b):
@@ -1161,6 +1221,7 @@ class _Document:
     lead_level: str | None = None  # the level of those items, once the first is read
     findings: list[Finding] = field(default_factory=list)
     provenances: list[str] = field(default_factory=list)  # per finding: named, sideless or nameless
+    en_labels: tuple[str, ...] = ()  # the English labels the contract defines (the "Investor", Party A)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1192,6 +1253,7 @@ def _start(
     cell_notes, cell_lines = _cell_tables(text, paras)
     line_notes, note_lines = {**line_notes, **cell_notes}, note_lines | cell_lines
     table_tasks = set(cell_notes)
+    en_labels = tuple(p.label for p in parties if p.label and re.fullmatch(r"[A-Za-z][\w ]*", p.label))
     return _Document(
         text=text,
         mode=mode,
@@ -1204,6 +1266,7 @@ def _start(
         note_lines=note_lines,
         table_tasks=table_tasks,
         notice=_Notice(running=mode.plan or not mode.contract),
+        en_labels=en_labels,
     )
 
 
@@ -1321,7 +1384,7 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     """Pass 4: the paragraph's sentences, each with the responsible-unit note that closes it — the inline note
     after it (（市X局负责）), else the note on a line of its own or the table row's unit cell."""
     text, para, english = doc.text, at.para, doc.mode.english
-    notes = find_notes(text, para.start, para.end) if not english else []
+    notes = find_notes(text, para.start, para.end)  # (Lead unit: …) in English plans too
     regions: list[tuple[int, int, Note | None]] = []
     pos = para.start
     for found in notes:
@@ -1420,6 +1483,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             sub_item_of_obligation=at.sub_item and doc.listing.of_obligation,
             in_sub_item=at.sub_item,
             plan_item=plan_item,
+            labels=doc.en_labels,
         )
         if (
             basis is None
@@ -1430,7 +1494,7 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
         ):
             basis = prev_basis  # the same duty with another deadline: 并在该期限内完成…
         prev_basis = basis
-        subject = _subject(g_text, mode, modal)
+        subject = _subject(g_text, mode, modal, doc.en_labels)
         if basis == "sub_item" and (VERB_START.match(g_text.strip()) or _DUTY_VERB.match(g_text.strip())):
             subject = None  # （二）协调、督促X单位…: the item's verb has the lead's subject, X is its object
         if basis == "task" and note is None and _bare_task(_strip_connector(g_text.strip())):
@@ -1615,6 +1679,8 @@ def find_obligations(
     for index, para in enumerate(doc.paras):
         if index in doc.note_lines:
             continue
+        para_english = written_in_english(text[para.start : para.end], mode.english)
+        doc.mode = dataclasses.replace(mode, english=para_english)
         at = _enter_paragraph(doc, index, para)
         _follow_dated_heading(doc, at)
         if _in_recitals(doc, at) and not _strong_duty(at.body):
@@ -1631,6 +1697,7 @@ def find_obligations(
             if si == 0 and at.skip_first:
                 continue
             sent_text = text[sent.start : sent.end]
+            doc.mode = dataclasses.replace(mode, english=written_in_english(sent_text, para_english))
             if not re.search(r"[\u4e00-\u9fffA-Za-z]", sent_text) or _is_title(
                 doc, at, si, len(sents), sent_text, note
             ):
@@ -1788,7 +1855,11 @@ def _unit_cell(cell: str) -> tuple[str, ...]:
 
 
 _NOUN_ITEM = re.compile(r"的(?:其他)?(?:事项|情形|情况|行为|内容|条件|职责|职能|文件|材料)[；;。，,]?\s*$")
-_NOTE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{NOTE_HEADS})\s*[:：]")
+_NOTE_LINE = re.compile(
+    rf"^[（(〔\[]?\s*(?:{NOTE_HEADS})\s*[:：]"
+    r"|^[（(\[]?\s*(?:Lead(?:ing)?|Responsible)\s+(?:units?|departments?|bod(?:y|ies)|agenc(?:y|ies))\s*[:：]",
+    re.I,
+)
 _DEADLINE_LINE = re.compile(rf"^[（(〔\[]?\s*(?:{TIME_FIELD.pattern})")
 
 
@@ -1825,7 +1896,8 @@ def _standalone_notes(text: str, paras: list[Paragraph]) -> tuple[dict[int, Note
             pending = []  # （一）…（二）…责任单位：X: a note after sibling items closes them all
         inline = find_notes(text, para.start, para.end)
         if inline:
-            if not text[inline[-1].end : para.end].strip():
+            english_note = not _CJK_CHAR.search(text[inline[-1].start : inline[-1].end])
+            if not text[inline[-1].end : para.end].strip() and not english_note:
                 for j in pending:  # 1.…。 2.…。（市X局负责）: the note closes the earlier tasks too
                     assigned[j] = inline[-1]
             pending = []

@@ -5,7 +5,8 @@ responsible-unit notes of policy plans. Everything is a character span into the 
   lines have a fixed layout width (a PDF) does not end a paragraph; a clause number always starts one.
 * Clause numbers: 第X章/节/条, 一、, （一）, 1. / 1、, 1）/（1）, 1.1 / 2.3.1, a) / (a) / Ａ． / （ⅱ）, ①, dash
   items, Article 5.
-* Sentences end at 。！？；!?; (and a full stop that ends a sentence), never inside brackets or quotes.
+* Sentences end at 。！？；!?; (and a full stop that ends a sentence), never inside brackets or quotes; a full
+  stop ends an English sentence by the English rules (not after Co. or etc.) in a Chinese paragraph too.
 """
 
 from __future__ import annotations
@@ -202,11 +203,12 @@ def sentences(text: str, start: int, end: int, *, english: bool = False) -> list
             if ch == "." and i + 1 <= end:
                 nxt = text[i + 1] if i + 1 < end else " "
                 prev = text[sent_start:i]
-                if english:
-                    boundary = (
+                if english or _latin_sentence(prev):  # an English sentence of a Chinese paragraph, too
+                    after = text[i + 2] if i + 2 < end else ""
+                    boundary = _cjk(nxt) or (
                         nxt.isspace()
                         and not _EN_ABBREV.search(prev)
-                        and (i + 2 >= end or text[i + 2].isupper() or text[i + 2].isdigit() or text[i + 2] in '("“')
+                        and (not after or after.isupper() or after.isdigit() or after in '("“' or _cjk(after))
                     )
                 else:
                     boundary = bool(prev) and not prev[-1].isdigit() and (nxt.isspace() or _cjk(nxt))
@@ -219,6 +221,14 @@ def sentences(text: str, start: int, end: int, *, english: bool = False) -> list
     if sent_start < end:
         out.append(Span(sent_start, end))
     return [s for s in (_trim(text, s) for s in out) if s.end > s.start]
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _latin_sentence(prev: str) -> bool:
+    """Whether the sentence read so far is written in English: no CJK character, some English words."""
+    return not any(_cjk(ch) for ch in prev) and len(_LATIN_WORD.findall(prev)) >= 2
 
 
 def _trim(text: str, span: Span) -> Span:
@@ -286,8 +296,34 @@ def _split_top(s: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+#: an English plan's note: (Lead unit: X; cooperating units: Y, Z), (Responsible units: X and Y)
+_EN_NOTE_PART = re.compile(
+    r"^\s*(?P<role>lead(?:ing)?|responsible|cooperating|co-operating|participating|supporting)\s+"
+    r"(?:units?|departments?|bod(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?)\s*[:：]\s*(?P<units>.+?)\s*$",
+    re.I,
+)
+
+
+def _parse_english_note(content: str) -> tuple[str, ...] | None:
+    """Units of an English responsible-unit note, lead units first; None if ``content`` is not one."""
+    leads: list[str] = []
+    others: list[str] = []
+    for part in re.split(r"[;；]", content):
+        if not part.strip():
+            continue
+        m = _EN_NOTE_PART.match(part)
+        if m is None:
+            return None
+        units = [u.strip(" .") for u in re.split(r",\s*(?:and\s+)?|、", m["units"]) if u.strip(" .")]
+        (leads if m["role"].lower().startswith(("lead", "responsible")) else others).extend(units)
+    units_all = tuple(dict.fromkeys(leads + others))
+    return units_all or None
+
+
 def parse_note(content: str) -> tuple[str, ...] | None:
     """Units of a responsible-unit note, lead first; None if ``content`` is not such a note."""
+    if not re.search(r"[\u4e00-\u9fff]", content) and _EN_NOTE_PART.match(re.split(r"[;；]", content)[0]):
+        return _parse_english_note(content)
     content = re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", content.strip()).rstrip("。；;")
     content = re.sub(rf"。(?=(?:{NOTE_HEADS}|{TIME_FIELD.pattern}))", "；", content)  # 责任单位：X。时限：Y
     if "。" in content or len(content) > 240:

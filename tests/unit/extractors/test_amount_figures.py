@@ -24,6 +24,10 @@ from extractors.numbers import parse_number
         ("USD 750,000", 750_000, "USD"),
         ("Rs. 10 crore", 100_000_000, "INR"),
         ("INR 5,000,000", 5_000_000, "INR"),
+        # a round figure with a scale word after the currency: not its first digit alone (RMB 2)
+        ("a deposit of RMB 20 million", 20_000_000, "CNY"),
+        ("no less than RMB 350 million in total", 350_000_000, "CNY"),
+        ("RMB 1,500,000.", 1_500_000, "CNY"),
     ],
 )
 def test_amounts(text: str, value: float, currency: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import pytest
@@ -997,3 +998,238 @@ def test_an_exception_opens_the_clause_and_its_modal_is_not_the_clauses() -> Non
     assert _texts(_extract(_CONTRACT_HEAD + late, IP)) == [late.rstrip("。")]
     right = "乙方擅自转租的，除应赔偿损失外，甲方有权解除合同。"
     assert _texts(_extract(_CONTRACT_HEAD + right, IP)) == []
+
+
+# --------------------------------------------------------------------------------------------- English
+# sentences written for these tests: an investment agreement of a county, a concession, a bilingual contract
+_EN_HEAD = (
+    "INVESTMENT AGREEMENT\n\n"
+    'This Agreement is made between the People\'s Government of Lishui County (hereinafter the "Government") '
+    'and Greenfield Solar Energy Co., Ltd. (hereinafter the "Sponsor").\n\n'
+)
+
+
+def _en(body: str) -> ExtractionResult:
+    return extract((_EN_HEAD + body).encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+
+
+def test_english_paragraphs_of_a_chinese_contract_are_read_as_english() -> None:
+    text = (
+        "投资协议书\n甲方：石门县人民政府\n乙方：远景风电科技有限公司\n"
+        "第一条 甲方应在本协议签订之日起60日内完成项目用地征收。\n"
+        "Article 1 Party A shall complete the acquisition of the Project Land within 60 days from the date of "
+        "this Agreement.\n"
+        "第二条 乙方有权享受县级招商引资优惠政策。\n"
+        "Article 2 Party B shall be entitled to the investment incentives of the County.\n"
+        "Article 3 Party B undertakes to register its operating company in the County.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    assert result.document.language == "zh"
+    english = [o for o in result.obligations if o.text.startswith("Party")]
+    assert [o.text.split()[:2] for o in english] == [["Party", "A"], ["Party", "B"]]
+    assert [o.obligor.role for o in english] == ["government", "counterparty"]
+    assert english[0].obligor.name == "Party A（石门县人民政府）"
+    assert english[0].deadline.date == date(2020, 6, 30)
+
+
+def test_english_sentences_inside_a_chinese_paragraph_are_read_as_english() -> None:
+    text = (
+        "设备采购协议\n甲方：河口县人民政府\n乙方：新禾机电有限公司\n"
+        "第一条 乙方负责设备的安装调试。Party B is responsible for the installation of the equipment. "
+        "甲方有权派员监督。Party A shall have the right to send staff to supervise the installation.\n"
+        "第二条 甲方应当按期支付货款。Party A shall pay the price on time.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    assert [(o.text, o.obligor.role) for o in result.obligations] == [
+        ("乙方负责设备的安装调试", "counterparty"),
+        ("Party B is responsible for the installation of the equipment.", "counterparty"),
+        ("甲方应当按期支付货款", "government"),
+        ("Party A shall pay the price on time.", "government"),
+    ]
+
+
+def test_english_sub_items_in_lower_case_are_duties_of_the_lead() -> None:
+    result = _en(
+        "3.1 The Government shall:\n"
+        "(a) hand over the Site to the Sponsor within 90 days from the date of this Agreement;\n"
+        "(b) to arrange the connection of the Site to the public grid;\n"
+        "(c) not levy any fee on the Project other than those set out in Annex 2;\n"
+        "(d) the documents listed in Annex 3.\n"
+    )
+    texts = _texts(result)
+    assert texts[0].startswith("The Government shall:")
+    assert texts[0].endswith("from the date of this Agreement")
+    assert [t.split()[0] for t in texts[1:]] == ["to", "not"]  # (d) is a noun phrase, no duty of its own
+    assert {o.obligor.role for o in result.obligations} == {"government"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "name"),
+    [
+        ("The Lishui County Finance Bureau shall pay the subsidy to the Sponsor.", "government", "Finance Bureau"),
+        ("The Administrative Committee is responsible for the resettlement of residents.", "government", "Committee"),
+        ("The Municipal Development and Reform Commission will approve the tariff.", "government", "Commission"),
+        ("The Sponsor shall bear the cost of the grid connection.", "counterparty", "Greenfield Solar"),
+        ("The EPC Contractor must complete the Works before the Scheduled Date.", "counterparty", "Contractor"),
+        ("Each Party shall keep the terms of this Agreement confidential.", "other", "Party"),
+        ("Both Parties shall cooperate in the approval of the Project.", "other", "Parties"),
+        ("The Government hereby grants to the Sponsor the right to use the Site.", "government", "Government"),
+        ("The Sponsor covenants to maintain the Plant in good repair.", "counterparty", "Sponsor"),
+        ("The relevant departments are responsible for issuing the permits.", "government", None),
+    ],
+)
+def test_english_subjects_are_any_party_or_body_named_by_its_head(sentence: str, role: str, name: str | None) -> None:
+    (ob,) = _en("5.1 " + sentence + "\n").obligations
+    assert ob.obligor.role == role
+    assert name is None or name in (ob.obligor.name or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Government shall not be liable for any indirect loss of the Sponsor.",
+        "Any dispute arising from this Agreement shall be settled by the Parties through friendly consultation.",
+        "The Parties shall try to resolve any dispute by negotiation before arbitration.",
+        "This Agreement is signed in six counterparts, each of which shall be an original.",
+        '"Site" shall mean the land described in Annex 1.',
+        "The Sponsor shall be deemed to have inspected the Site.",
+        "This Agreement shall be governed by the laws of the People's Republic of China.",
+        "The Sponsor may sublet part of the Site with the consent of the Government.",
+        "The Sponsor is entitled to the tax incentives of the Province.",
+        "The Government shall have the right to audit the accounts of the Project.",
+        "Should the Sponsor fail to pay the rent, the Government may terminate this Agreement.",
+        "This Agreement shall be executed in three originals of equal force.",
+        "Any amendment to this Agreement shall be made in writing and signed by both Parties.",
+    ],
+)
+def test_english_rights_definitions_exclusions_and_boilerplate_are_not_duties(sentence: str) -> None:
+    assert _texts(_en("5.1 " + sentence + "\n")) == []
+
+
+_EN_LINES_HEAD = (
+    "LAND DEVELOPMENT AGREEMENT\n\n"
+    "Party A: The People's Government of Dongshan Town\nParty B: Harbour Feed Co., Ltd.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("Party A should complete the relocation of the farmers before 1 July 2020.", "government"),
+        ("Party A promises to connect the site to the town sewer.", "government"),
+        ("Party B guarantees that the feed mill will meet the emission standards.", "counterparty"),
+        ("Party B needs to submit the design plan to the town for the record.", "counterparty"),
+        ("It is the responsibility of Party A to widen the access road.", "government"),
+        ("It shall be the obligation of Party B to insure the buildings.", "counterparty"),
+    ],
+)
+def test_english_duties_of_parties_defined_on_party_lines(sentence: str, role: str) -> None:
+    text = _EN_LINES_HEAD + "Article 3\n3.1 " + sentence + "\n"
+    (ob,) = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False)).obligations
+    assert ob.obligor.role == role
+
+
+def test_a_permission_with_an_aside_after_shall_is_no_duty() -> None:
+    sentence = (
+        "Upon a default, the Government shall, without prejudice to its other remedies, be entitled to the deposit."
+    )
+    assert _texts(_en("7.1 " + sentence + "\n")) == []
+
+
+def test_items_of_a_lead_subject_to_the_agreement_are_its_sub_items() -> None:
+    result = _en(
+        "6.1 The Government undertakes to perform, subject to and in accordance with this Agreement, the following:\n"
+        "(a) approve the layout plan of the Plant;\n"
+        "(b) issue, within 20 days of the application, the construction permit;\n"
+        "(c) observe its obligations under the Annexes.\n"
+    )
+    texts = _texts(result)
+    assert len(texts) == 3
+    assert texts[0].startswith("The Government undertakes")
+    assert "approve the layout plan" in texts[0]
+    assert [t.split()[0] for t in texts[1:]] == ["issue,", "observe"]
+
+
+def test_a_pronoun_subject_after_a_long_condition_is_the_party_named_before() -> None:
+    sentence = (
+        "If the Sponsor fails to complete the grid connection before the date fixed in the timetable of Annex 4, "
+        "it shall pay a penalty to the Government."
+    )
+    (ob,) = _en("8.2 " + sentence + "\n").obligations
+    assert ob.obligor.label == "Sponsor"
+
+
+def test_an_english_plan_reads_its_tasks_with_their_lead_units() -> None:
+    text = (
+        "WORK PLAN OF LINQU COUNTY FOR PROMOTING PRIVATE INVESTMENT\n\n"
+        "Key Tasks\n"
+        "1. Publish a list of projects open to private capital every quarter. (Lead unit: County Development and "
+        "Reform Bureau; cooperating units: County Finance Bureau, County Natural Resources Bureau)\n"
+        "2. The approval time of enterprise investment projects shall be shortened to 30 working days. "
+        "(Responsible unit: County Administrative Approval Bureau)\n"
+        "3. All departments shall report the progress of their tasks to the County Government Office.\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    obligations = result.obligations
+    assert [o.text.split()[0] for o in obligations] == ["Publish", "The", "All"]
+    assert [o.obligor.role for o in obligations] == ["government"] * 3
+    assert obligations[0].obligor.name == "County Development and Reform Bureau"
+    assert obligations[0].responsible == (
+        "County Development and Reform Bureau",
+        "County Finance Bureau",
+        "County Natural Resources Bureau",
+    )
+    assert obligations[1].obligor.name == "County Administrative Approval Bureau"
+
+
+@pytest.mark.parametrize(
+    ("article", "role", "name"),
+    [
+        ("People's governments at or above the county level shall organise the training of officials.", "government",
+         "People's governments at or above the county level"),
+        ("Government organs and state-owned enterprises shall publish their payment records.", "other",
+         "Government organs and state-owned enterprises"),
+        ("Large enterprises shall not delay payments to their suppliers.", "counterparty", "Large enterprises"),
+        ("Government organs may not require suppliers to pay a deposit.", "government", "Government organs"),
+        ("The body in charge of the statistics of the province under the provincial government shall publish "
+         "the payment data.", "government", None),
+        # a regulation's clause that names nobody binds the state
+        ("The payment data of each quarter shall be published within 15 days after the quarter ends.", "government",
+         None),
+    ],
+)  # fmt: skip
+def test_an_english_regulation_names_bodies_in_lower_case(article: str, role: str, name: str | None) -> None:
+    text = "REGULATIONS OF EASTLAKE PROVINCE ON PAYMENTS\n\nArticle 5 " + article + "\n"
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False))
+    (ob,) = result.obligations
+    assert ob.obligor.role == role
+    assert name is None or ob.obligor.name == name
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "These Regulations shall apply to the payment of goods purchased by government organs.",
+        "Where other laws provide otherwise, those provisions shall prevail.",
+        "The State encourages large enterprises to pay their suppliers in advance.",
+        "Government organs may entrust a bank with the payment.",
+    ],
+)
+def test_an_english_regulation_s_scope_and_permissions_are_no_duties(article: str) -> None:
+    text = "REGULATIONS OF EASTLAKE PROVINCE ON PAYMENTS\n\nArticle 5 " + article + "\n"
+    assert _texts(extract(text.encode("utf-8"), ExtractOptions(learned=False))) == []
+
+
+def test_a_wrapped_english_line_keeps_its_deadline() -> None:
+    """A PDF wraps lines inside a deadline phrase (5 working\\ndays); the deadline reader sees one line."""
+    filler = "The Authority shall maintain the approach roads to the Site in good repair at its own cost. " * 3
+    body = textwrap.fill(
+        filler + "The Concessionaire shall deliver the performance security to the Independent Engineer "
+        "within 5 working days after the date of its receipt. " + filler,
+        width=65,
+    )
+    assert "working\ndays" in body
+    text = "CONCESSION AGREEMENT\n\n" + body + "\n"
+    obligations = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False)).obligations
+    (ob,) = [o for o in obligations if "performance security" in o.text]
+    assert ob.deadline.offset == Offset(5, "workday")

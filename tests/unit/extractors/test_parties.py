@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from extractors.parties import find_parties, is_actor, role_of_name, subject_of
+from extractors.parties import english_subject, find_parties, is_actor, role_of_name, subject_of
 
 
 def _roles(text: str) -> dict[str | None, str]:
@@ -37,6 +37,65 @@ def test_english_definitions() -> None:
     assert parties == {"Authority": "government", "Company": "counterparty"}
 
 
+def test_english_letter_labels_aliases_and_bracketed_places_in_names() -> None:
+    text = (
+        "This Contract is signed by and between the Management Committee of Qiantang Economic and Technological "
+        'Development Zone ("Party A") and Nova Materials (Ningbo) Co., Ltd. (hereinafter "Party B" or the '
+        '"Developer").'
+    )
+    parties = {p.label: (p.role, p.name) for p in find_parties(text)}
+    assert parties == {
+        "Party A": ("government", "Management Committee of Qiantang Economic and Technological Development Zone"),
+        "Party B": ("counterparty", "Nova Materials (Ningbo) Co., Ltd."),
+        "Developer": ("counterparty", "Nova Materials (Ningbo) Co., Ltd."),
+    }
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            "Party A: Qinghe County People's Government\nParty B: Silver Lake Paper Co., Ltd.\n",
+            {"Party A": "government", "Party B": "counterparty"},
+        ),
+        (
+            "Party A: ________\nParty B: Silver Lake Paper Limited\n",
+            {"Party A": "government", "Party B": "counterparty"},
+        ),
+    ],
+)
+def test_english_party_lines_define_the_letter_labels(lines: str, expected: dict[str, str]) -> None:
+    assert _roles("PURCHASE AGREEMENT\n" + lines + "1. Party B shall pay.\n") == expected
+
+
+def test_english_party_lines_joined_by_a_pdf_layout_are_two_parties() -> None:
+    text = "PURCHASE AGREEMENT\nParty A: Qinghe County People's Government Party B: Silver Lake Paper Co., Ltd.\n"
+    assert {p.label: p.name for p in find_parties(text)} == {
+        "Party A": "Qinghe County People's Government",
+        "Party B": "Silver Lake Paper Co., Ltd.",
+    }
+
+
+def test_a_bilingual_party_line_adds_no_second_party() -> None:
+    text = "协议书\n甲方：青河县人民政府\nParty A: Qinghe County People's Government\n乙方：银湖纸业有限公司\n"
+    assert set(_roles(text)) == {"甲方", "乙方"}
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("Within 30 days, the Municipal Finance Bureau shall pay", "Municipal Finance Bureau"),
+        ("The Municipal Government Supervision Office shall", "Municipal Government Supervision Office"),
+        ("The Concessionaire and the Authority shall", "Authority"),
+        ("Either Party shall", "Either Party"),
+        ("Party B will", "Party B"),
+        ("the Sponsor shall", "Sponsor"),
+    ],
+)
+def test_the_english_subject_before_a_modal(clause: str, subject: str) -> None:
+    assert english_subject(clause, clause.rindex(" ") + 1, ("Sponsor",)) == subject
+
+
 @pytest.mark.parametrize(
     ("name", "role"),
     [
@@ -50,6 +109,10 @@ def test_english_definitions() -> None:
         ("中小企业", "counterparty"),
         ("Concessionaire", "counterparty"),
         ("Authority", "government"),
+        ("County Commerce Bureau", "government"),
+        ("Administrative Committee", "government"),
+        ("Municipality of Lishui", "government"),
+        ("Orion Holdings", "counterparty"),
         ("机关、事业单位和大型企业", "other"),
         ("事业单位、国有大型企业", "other"),
         ("甲乙双方", "other"),

@@ -56,6 +56,17 @@ def test_english_sentences_keep_abbreviations() -> None:
     ]
 
 
+@pytest.mark.parametrize("english", [False, True])
+def test_english_sentences_of_a_bilingual_paragraph_end_by_the_english_rules(english: bool) -> None:
+    text = "乙方应按期交付设备。Party B shall deliver the equipment to Xinhe Co. Ltd. on time. 甲方负责验收。"
+    got = [text[s.start : s.end] for s in sentences(text, 0, len(text), english=english)]
+    assert got == [
+        "乙方应按期交付设备。",
+        "Party B shall deliver the equipment to Xinhe Co. Ltd. on time.",
+        "甲方负责验收。",
+    ]
+
+
 def test_chinese_full_stop_written_as_ascii_dot_ends_a_sentence() -> None:
     text = "有权代表政府签署本合同. 2.2.1 甲方系代表人民政府签订本合同."
     assert len(sentences(text, 0, len(text))) == 2
@@ -165,3 +176,18 @@ def test_a_note_line_after_a_full_line_of_wrapped_text_starts_a_paragraph() -> N
     text = "\n".join(lines)
     bodies = [text[p.start : p.end] for p in paragraphs(text)]
     assert bodies[-2:] == ["责任单位：县水利局", "完成时限：2021年底前"]
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        ("Lead unit: City Commerce Bureau; cooperating units: City Finance Bureau, City Tax Bureau",
+         ("City Commerce Bureau", "City Finance Bureau", "City Tax Bureau")),
+        ("Responsible units: City Housing and Urban-Rural Development Bureau",
+         ("City Housing and Urban-Rural Development Bureau",)),
+        ("before the Appointed Date", None),
+        ("Lead unit: City Commerce Bureau; see Annex 2", None),
+    ],
+)  # fmt: skip
+def test_english_responsible_unit_notes(content: str, units: tuple[str, ...] | None) -> None:
+    assert parse_note(content) == units
