@@ -838,6 +838,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and _weak_or_none(p)):
             continue
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
+        organ = set_up_organ(p) if mode.contract and _modal(p, False) is None else None
+        if organ is not None:
+            return organ[0]  # 合营公司设管理机构，负责…: the organ owes what it is set up for
         if np and is_actor(np):
             owner = re.match(rf"({_PRINCIPAL})(?:[^，、和及与的]{{0,6}}的|(?=[^、和及与]{{1,12}}$))", np)
             if _modal(p, False) is None:
@@ -867,6 +870,22 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
         return None
     return None
+
+
+#: a body a party sets up, whose duties the clause then states: 合营公司设管理机构，负责…; 公司设总会计师一人，负责…
+_SET_UP = re.compile(
+    r"^(?P<owner>[^，。；、]{2,16}?)(?:下)?设(?:立|置)?(?P<organ>[^，。；]{2,20}?(?:部|处|室|组|会|机构|师|员|经理))"
+    r"(?:各|共)?(?:[一二三四五六七八九十两若干\d]+(?:人|名))?$"
+)
+
+
+def set_up_organ(chunk: str) -> tuple[str, str] | None:
+    """(organ, owner) when ``chunk`` is ``X设Y`` and X is an actor: Y is the organ of X that the clause's duty
+    is for (合作公司设经理部，负责日常经营管理 → 经理部, of 合作公司)."""
+    m = _SET_UP.match(chunk.strip().rstrip("，,；;。"))
+    if m is None or not is_actor(m["owner"]) or not ends_in_head(m["owner"]):
+        return None
+    return m["organ"], m["owner"]
 
 
 def _weak_or_none(chunk: str) -> bool:
@@ -934,12 +953,14 @@ _ACTOR_VERB = re.compile(
 
 
 _PREPOSITION_START = re.compile(r"^(?:向|对|在|从|于|由|把|将|为|与|给|经|按|依|据|自|以|除|当|如|若|凡)")
+#: a chunk that lists what something covers (包括机构设置、人员配备): the nouns after it name no actor
+_LIST_START = re.compile(r"^(?:包括|包含|含|例如|诸如|其中)")
 
 
 def _leading_actor(chunk: str) -> str | None:
     """The actor a chunk starts with when a verb follows its name with no word between that ends a subject
     (受理机关收到申请材料, 行政机关编制、公布): the longest such name, if it ends in an actor's head."""
-    if _PREPOSITION_START.match(chunk):
+    if _PREPOSITION_START.match(chunk) or _LIST_START.match(chunk):
         return None  # 向境外组织提供…, 由国务院…: the actor there is an object or an agent, not the subject
     for k in range(min(len(chunk) - 2, 30), 1, -1):
         head = chunk[:k]
@@ -1408,6 +1429,10 @@ def _obligor(
         # a named body whose side its name does not tell: in a regulation it may be either
         # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
         obligor = _party(name, doc.parties, "other" if mode.regulation else doc.default_role)
+        organ = set_up_organ(_main_chunk(g_text)) if mode.contract else None
+        if organ is not None and organ[0] == name:
+            # a party's organ (经理部, 管理机构) is on its party's side, whatever its name would say
+            obligor = Party(label=None, name=name, role=_party(organ[1], doc.parties, doc.default_role).role)
         if obligor.label is None and role_of_name(obligor.name or "", doc.parties) is None:
             provenance = "sideless"
         if english and obligor.role == "unknown":

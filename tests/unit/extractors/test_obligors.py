@@ -246,3 +246,41 @@ def test_an_attributive_topic_in_a_chunk_of_its_own_is_owned() -> None:
     assert _subject("项目公司的全部经营活动，必须符合国家有关规定", _CONTRACT, None) == "项目公司"
     # … but a modal chunk that names its own subject keeps it
     assert _subject("合资企业的年度报表，乙方应当及时报送", _CONTRACT, None) == "乙方"
+
+
+def test_a_list_of_what_a_right_covers_names_no_subject_for_the_items_after_it() -> None:
+    # written for this test: 包括机构设置 lists what the right covers; 机构 there is no actor
+    text = (
+        "厂房承包经营合同\n甲方：东岭镇集体资产管理办公室\n乙方：周某\n"
+        "三、乙方的权利和义务：\n"
+        "（１）对承包的车间享有经营自主权，包括机构设置、人员配备，以及工资分配方式的确定等。\n"
+        "（２）必须按月报送财务报表。\n"
+    )
+    assert dict(_obligors(text))["必须按月报送财务报表"] == "乙方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "organ"),
+    [
+        ("合资公司设财务部，负责公司的会计核算", "财务部"),
+        ("项目公司设监理组，负责工程质量的检查", "监理组"),
+        ("合作企业设总工程师一人，负责生产技术工作", "总工程师"),
+    ],
+)
+def test_the_organ_a_party_sets_up_owes_what_it_is_set_up_for(clause: str, organ: str) -> None:
+    # written for this test: the chunk after 设 names whose duty 负责… is
+    assert _subject(clause, _CONTRACT, None) == organ
+
+
+def test_a_party_that_sets_up_an_organ_gives_it_its_side() -> None:
+    # written for this test: 管理机构 alone would read as a government body; set up by the company, it is not
+    text = (
+        "合资经营合同\n甲方：北川投资有限公司\n乙方：西林贸易有限公司\n"
+        "第九条 合资公司设管理机构，负责公司的日常经营管理工作。\n"
+    )
+    assert _roles_and_names(text) == [("管理机构", "counterparty")]
+
+
+def test_a_party_that_sets_up_a_company_keeps_the_duty() -> None:
+    # written for this test: 项目公司 is no organ of 乙方 but the company it founds; 乙方 stays the subject
+    assert _subject("乙方设立项目公司，负责项目的建设", _CONTRACT, None) == "乙方"
