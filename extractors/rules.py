@@ -127,6 +127,11 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
     ),
     ("deeming", re.compile(r"视为|视同|即为")),
+    # the form a proof must take, not a duty of a party: 该证明文件应由当地公证机构出具
+    (
+        "evidence",
+        re.compile(r"证明(?:文件|材料|书)?[^，。；]{0,4}(?:应当?|须|必须)?由[^，。；]{1,30}?(?:出具|证明|公证)"),
+    ),
     (
         "formality",  # the contract itself must be approved, notarised or signed: 本合同须经…批准
         re.compile(
@@ -196,6 +201,8 @@ def _owned_heading(body: str) -> re.Match[str] | None:
     return m
 
 
+#: a sentence that states a body's duties in its predicate: 总经理的职责是执行董事会的决议
+DUTIES_ARE = re.compile(r"^(?P<owner>[^，。；：:的]{2,16}?)的(?:主要|具体)?(?:职责|职权|任务)(?:是|为)(?![：:\s]*$)")
 #: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
 DUTY_LIST_LEAD = re.compile(
     r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
@@ -643,6 +650,8 @@ def _classify(
             return "declarative", None
     if mode.contract and by_agent(t):
         return "commitment", None
+    if mode.contract and not in_sub_item and _duties_owner(t):
+        return "declarative", None  # 总经理的职责是执行董事会的决议
     if mode.contract and not in_sub_item and _party_act(_main_chunk(t)) and not EXEMPTION.search(t):
         return "declarative", None
     if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(_main_chunk(t))):
@@ -829,7 +838,7 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
-    agent = by_agent(t) if mode.contract else None
+    agent = (by_agent(t) or _duties_owner(t)) if mode.contract else None
     if agent:
         return agent
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
@@ -1022,6 +1031,15 @@ def _duty_list_owner(text: str) -> str | None:
         return None
     owner = (m["owner2"] or m["owner"]).strip()
     return owner if is_actor(owner) else None
+
+
+def _duties_owner(text: str) -> str | None:
+    """The actor whose duties ``text`` states as its predicate (总经理的职责是…, 监事会的主要职权为…)."""
+    m = DUTIES_ARE.match(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip()))
+    if m is None:
+        return None
+    owner = m["owner"]
+    return owner if is_actor(owner) or _OFFICER_START.fullmatch(owner) else None
 
 
 def _is_heading(body: str, level: str | None, english: bool) -> bool:

@@ -418,6 +418,8 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("滞纳金的计算方法为：＿＿＿＿", "form_field"),
         ("以划拨方式取得用地的，应当填划拨决定书的文号。", "form_instruction"),
         ("甲、乙方根据《中华人民共和国公司法》的规定，同意在某市共同投资设立某某科技有限公司。", "founding"),
+        ("遭受洪水的一方，其证明材料须由当地公证机关出具。", "evidence"),
+        ("上述证明书应当由项目所在地的商会证明。", "evidence"),
     ],
 )
 def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
@@ -877,3 +879,24 @@ def test_an_exception_opens_the_clause_and_its_modal_is_not_the_clauses() -> Non
     assert _texts(_extract(_CONTRACT_HEAD + late, IP)) == [late.rstrip("。")]
     right = "乙方擅自转租的，除应赔偿损失外，甲方有权解除合同。"
     assert _texts(_extract(_CONTRACT_HEAD + right, IP)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "obligor"),
+    [
+        # written for this test: the predicate states whose duties they are, without a modal
+        ("总经理的职责是主持公司的生产经营工作，组织实施董事会的决议。", "总经理"),
+        ("董事会的主要职责为决定公司的经营计划和投资方案。", "董事会"),
+    ],
+)
+def test_a_sentence_stating_a_bodys_duties_is_a_duty_of_that_body(sentence: str, obligor: str) -> None:
+    result = _extract(_CONTRACT_HEAD + sentence, IP)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [(sentence.rstrip("。"), obligor)]
+
+
+def test_a_heading_naming_a_bodys_duties_is_no_duty() -> None:
+    # written for this test: the colon announces the list; it states no duty itself
+    from extractors.rules import _duties_owner
+
+    assert _duties_owner("总经理的职责是：") is None
+    assert _duties_owner("本协议的目的是促进项目建设") is None
