@@ -1287,7 +1287,43 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     for r_start, r_end, note in regions:
         for s in sentences(text, r_start, r_end, english=english):
             sent_spans.append((s, note or doc.line_notes.get(at.index)))
-    return _merge_breakdown(text, _merge_liability(text, sent_spans))
+    sent_spans = _merge_breakdown(text, _merge_liability(text, sent_spans))
+    if doc.mode.contract and not english:
+        sent_spans = [(part, note) for span, note in sent_spans for part in _aside_clauses(text, span)]
+    return sent_spans
+
+
+#: an aside that explains rather than states a clause: a note, a definition, an example, a scope
+_EXPLAINING_ASIDE = re.compile(r"^[（(]\s*(?:注|说明|备注|即|指|含|包括|不含|不包括|如|例如|以下|下称|简称|大写|小写)")
+
+
+def _aside_clauses(text: str, span: Span) -> list[Span]:
+    """A contract sentence with a bracketed clause of its own inside it (…全部交给甲方拆除（乙方自行拆除的，甲方
+    应付给乙方拆除费）): the parts outside the bracket and the clause inside it are read apart, since the aside
+    has its own obligor or condition. Asides that explain (注：…, 即…, 以下简称…) or hold no duty of their own stay."""
+    body = text[span.start : span.end]
+    cuts: list[tuple[int, int]] = []  # (open, close) offsets in ``text`` of the asides read apart
+    for m in _ASIDE.finditer(body):
+        inner = m.group(0)[1:-1]
+        before = body[: m.start()]
+        if (
+            len(inner) >= 8
+            and len(re.findall(r"[\u4e00-\u9fff]", before)) >= 4
+            and not _EXPLAINING_ASIDE.match(m.group(0))
+            and (_strong_duty(inner) or by_agent(inner) is not None)
+            and not _permission(inner, False)
+        ):
+            cuts.append((span.start + m.start(), span.start + m.end()))
+    if not cuts:
+        return [span]
+    parts: list[Span] = []
+    pos = span.start
+    for open_at, close_at in cuts:
+        parts.append(Span(pos, open_at))
+        parts.extend(sentences(text, open_at + 1, close_at - 1))
+        pos = close_at
+    parts.append(Span(pos, span.end))
+    return [p for p in parts if re.search(r"[\u4e00-\u9fff]", text[p.start : p.end])]
 
 
 def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:

@@ -900,3 +900,24 @@ def test_a_heading_naming_a_bodys_duties_is_no_duty() -> None:
 
     assert _duties_owner("总经理的职责是：") is None
     assert _duties_owner("本协议的目的是促进项目建设") is None
+
+
+def test_a_bracketed_clause_with_its_own_duty_is_read_apart() -> None:
+    # written for this test: the aside has its own condition and obligor; the clause outside it is a duty too
+    sentence = "乙方应于2021年5月1日前腾空仓库（仓库内的设备由甲方负责拆除，甲方应承担拆除费用）。"
+    texts = _texts(_extract(_CONTRACT_HEAD + sentence, IP))
+    assert texts[0] == "乙方应于2021年5月1日前腾空仓库"
+    assert "仓库内的设备由甲方负责拆除" in texts[1]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # written for this test: asides that explain, or hold no duty of their own, stay with their clause
+        "乙方应于2021年5月1日前支付租金（即第一季度的租金，按月计算共三个月）。",
+        "乙方应按时缴纳水费（注：水价应按物价部门的规定执行）。",
+        "乙方应当按期交付厂房（乙方可以分批交付，每批不少于两栋）。",
+    ],
+)
+def test_an_aside_that_explains_stays_with_its_clause(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
