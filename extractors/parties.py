@@ -17,6 +17,7 @@ from extractors.lexicon import (
     MUST,
     NEED,
     NOT_BODY_WORDS,
+    PRINCIPAL_LABELS,
     RESPONSIBLE,
     SHALL,
     alternation,
@@ -547,6 +548,8 @@ def _name_with_verb_inside(s: str, end: int | None) -> str | None:
     各级国家机关、群团组织和事业单位进行…, 其他组织向… — when the longer phrase ends in an actor's head."""
     if end is None or not _NOUN_FORMING_VERB.match(s, end):
         return None
+    if s[:end] in PRINCIPAL_LABELS:
+        return None  # 乙方保证…转让给合营公司: a party's label is a whole name, the verb after it is its own
     stops = (
         m.start()
         for m in _SUBJECT_END.finditer(s, end + 1)

@@ -178,6 +178,8 @@ CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
 CONDITION_END = re.compile(r"(?:的|时|后|前|内|下|中|外|之际|期间|之后|以后|以前|之前)$")
+#: a purpose a clause opens with, whose 保证/确保 is no duty of its own: 为保证合同的履行，…
+PURPOSE = re.compile(r"^为(?:了)?(?:保证|确保|保障|便于|履行|使)")
 CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|当|经|待|自|根据|按照)")
 #: a title that names a duty as a noun: 甲方关于装饰、设备标准承诺的违约责任, 出租方的保证
 NOUN_TITLE = re.compile(r"^[^，。；：:]{2,38}的(?:承诺|违约责任|责任|义务|保证|权利和义务|权利义务)$")
@@ -846,6 +848,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         p = p.strip()
         if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and _weak_or_none(p)):
             continue
+        if i + 1 < len(parts) and PURPOSE.match(p):
+            continue  # 为保证本合同的履行，甲、乙方应…: the purpose's verb is no modal of a subject
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
         organ = set_up_organ(p) if mode.contract and _modal(p, False) is None else None
         if organ is not None:

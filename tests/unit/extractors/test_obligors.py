@@ -284,3 +284,22 @@ def test_a_party_that_sets_up_an_organ_gives_it_its_side() -> None:
 def test_a_party_that_sets_up_a_company_keeps_the_duty() -> None:
     # written for this test: 项目公司 is no organ of 乙方 but the company it founds; 乙方 stays the subject
     assert _subject("乙方设立项目公司，负责项目的建设", _CONTRACT, None) == "乙方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: a party's label is a whole name; 保证/组织 after it is its verb, not part of a name
+        ("乙方保证所供设备全部移交给合资公司", "乙方"),
+        ("甲方组织区内有关单位召开协调会", "甲方"),
+    ],
+)
+def test_a_partys_label_is_not_read_on_into_the_object_of_its_verb(clause: str, subject: str) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) == subject
+
+
+def test_a_purpose_before_the_subject_is_skipped() -> None:
+    # written for this test: 为确保… is a purpose; the subject of the duty is named after it
+    assert _subject("为确保工程按期完工，甲、乙各方应相互提供履约保函", _CONTRACT, None) == "甲、乙各方"
