@@ -569,6 +569,8 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
             return True
+        if _modal(group_text, False) and PERMISSION.match(re.sub(r"^(?:并|也|还|则|亦)", "", after)):
+            return True  # …应偿付违约金，甲方并可向法院起诉: another party's right is a clause of its own
     return False
 
 
@@ -762,7 +764,12 @@ def by_agent(text: str) -> str | None:
         rest = re.split(r"[，,。；;]", text[m.end() :], maxsplit=1)[0]
         end = _shortest_actor(rest)
         head = _shortest_actor(rest[end:]) if end else 0
-        if head and is_actor(rest[end : end + head]) and not _DUTY_VERB.match(rest[end:]):
+        if (
+            head
+            and is_actor(rest[end : end + head])
+            and not _DUTY_VERB.match(rest[end:])
+            and not _ACTOR_VERB.match(rest[end:])
+        ):
             end += head  # 合作公司董事会: a body of the actor
         while end and end < len(rest) - 1 and rest[end] in "、和与及同":
             more = _shortest_actor(rest[end + 1 :])

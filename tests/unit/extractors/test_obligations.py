@@ -921,3 +921,17 @@ def test_a_bracketed_clause_with_its_own_duty_is_read_apart() -> None:
 )
 def test_an_aside_that_explains_stays_with_its_clause(sentence: str) -> None:
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_another_partys_right_after_a_duty_is_a_clause_of_its_own() -> None:
+    # written for this test: the court clause after the right would otherwise rule the duty out with it
+    sentence = "乙方逾期交付厂房的，应按日向甲方支付违约金，甲方并可向当地人民法院起诉。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["乙方逾期交付厂房的，应按日向甲方支付违约金"]
+
+
+def test_by_x_stops_at_the_actor_before_a_verb_of_asking() -> None:
+    # written for this test: 申请…部门 is what 甲方 does, not a body of 甲方
+    from extractors.rules import by_agent
+
+    assert by_agent("由甲方申请区城管部门对违章建筑限期拆除") == "甲方"
+    assert by_agent("由合资公司董事会召集并主持") == "合资公司董事会"
