@@ -562,6 +562,13 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         and _acts("".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead))
     ):
         return True  # 按基数租金缴纳，不足部分由承租人抵补: another body acts
+    main = "".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead)
+    if mode.contract and main and _party_act(_main_chunk(main)):
+        if bare and not REFERRAL.match(stripped):
+            return True  # 乙方全面履行合同约定的义务，可按程序申请…: the right after the act is a clause of its own
+        own = re.match(_ONE_PRINCIPAL, c)
+        if own and _party_act(c) and not main.startswith(own.group(0)):
+            return True  # 甲方按程序将地块挂牌，乙方通过摘牌取得…: another party's act
     np = subject_of(c)
     if np and is_actor(np) and len(np) < len(c) and not (mode.contract and c.startswith("由") and not group_modal):
         # (…范围内的必要修改，由承包方负责: a topic without a modal is the 由-clause's own)
@@ -814,7 +821,16 @@ def _party_act(main: str) -> bool:
     rest = re.sub(r"^(?:均|一律|每年|每月|应)", "", ADVERB.sub("", main[len(np) :].lstrip()))
     if len(rest) < 4 or DESCRIPTIVE_PREDICATE.match(rest) or TOPIC_PHRASE.match(rest):
         return False
+    if _MANNER.match(rest):
+        # 各方按其出资比例分担亏损, 甲方按程序将地块挂牌: a manner before the verb of the act
+        return bool(_DUTY_VERB.search(rest) or COMMIT_VERB.search(rest) or _PARTY_VERB.search(rest))
     return bool(_DUTY_VERB.match(rest) or VERB_START.match(rest) or COMMIT_VERB.match(rest))
+
+
+#: a manner or means a party's act may open with: 按其出资比例, 按程序, 通过公开摘牌的方式, 全面
+_MANNER = re.compile(r"^(?:按(?!照)|依|凭|通过|全面|共同|分别)")
+#: verbs of a party's own act, besides the duty and commitment verbs: 分享, 分担, 挂牌, 履行
+_PARTY_VERB = re.compile(r"分享|分担|挂牌|履行|取得|使用|购买|投保|聘请|派|指派|召开|签订|订立|缴付|偿还|分配")
 
 
 def _describes_a_sum(text: str) -> bool:
@@ -844,6 +860,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
                 return found
         return english_subject(t, len(t)) if EN_PASSIVE.search(t) else None
     t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
+    label = INLINE_LABEL.match(t) if mode.contract else None
+    if label and not is_actor(re.sub(r"(?:承诺|保证|同意|责任|义务)?[：:]$", "", label.group(0))):
+        t = t[label.end() :]  # 供地方式：甲方按程序将地块挂牌: the label names no party (乙方承诺：… does)
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)

@@ -935,3 +935,40 @@ def test_by_x_stops_at_the_actor_before_a_verb_of_asking() -> None:
 
     assert by_agent("由甲方申请区城管部门对违章建筑限期拆除") == "甲方"
     assert by_agent("由合资公司董事会召集并主持") == "合资公司董事会"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # written for this test: a manner or means before the verb of a party's act without a modal
+        "双方按各自的出资比例分担项目的经营亏损。",
+        "各方按出资比例分享公司的利润。",
+        "合资公司通过公开招标的方式聘请审计机构。",
+    ],
+)
+def test_a_party_act_with_a_manner_before_its_verb_is_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_party_with_a_manner_but_no_act_is_no_duty() -> None:
+    # written for this test: 按 starts no act when no verb of one follows
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方按行业分类属于装备制造业。", IP)) == []
+
+
+def test_another_partys_act_or_a_right_after_a_party_act_is_a_clause_of_its_own() -> None:
+    # written for this test: the two acts have different obligors; the right after an act is no duty
+    texts = _texts(
+        _extract(
+            _CONTRACT_HEAD
+            + "甲方按程序将地块挂牌出让，乙方通过竞买取得土地使用权。乙方按期缴纳租金，可申请减免物业费。",
+            IP,
+        )
+    )
+    assert texts == ["甲方按程序将地块挂牌出让", "乙方通过竞买取得土地使用权", "乙方按期缴纳租金"]
+
+
+def test_an_inline_label_before_the_clause_names_no_party() -> None:
+    # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
+    result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
+    assert [o.obligor.label for o in result.obligations] == ["乙方", "乙方"]
+    assert all("供地方式" not in (o.obligor.name or "") for o in result.obligations)
