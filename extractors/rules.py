@@ -564,7 +564,7 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         return True  # 按基数租金缴纳，不足部分由承租人抵补: another body acts
     main = "".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead)
     if mode.contract and main and _party_act(_main_chunk(main)):
-        if bare and not REFERRAL.match(stripped):
+        if PERMISSION.match(stripped):
             return True  # 乙方全面履行合同约定的义务，可按程序申请…: the right after the act is a clause of its own
         own = re.match(_ONE_PRINCIPAL, c)
         if own and _party_act(c) and not main.startswith(own.group(0)):

@@ -972,3 +972,9 @@ def test_an_inline_label_before_the_clause_names_no_party() -> None:
     result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
     assert [o.obligor.label for o in result.obligations] == ["乙方", "乙方"]
     assert all("供地方式" not in (o.obligor.name or "") for o in result.obligations)
+
+
+def test_a_modal_after_a_topic_with_its_party_stays_one_clause() -> None:
+    # written for this test: 乙方对…资料 is the topic of the duty after it, not an act of its own
+    sentence = "乙方对向合资公司提供的技术资料，应开列详细清单并按期交付。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
