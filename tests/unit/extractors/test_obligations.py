@@ -975,6 +975,6 @@ def test_an_inline_label_before_the_clause_names_no_party() -> None:
 
 
 def test_a_modal_after_a_topic_with_its_party_stays_one_clause() -> None:
-    # written for this test: 乙方对…资料 is the topic of the duty after it, not an act of its own
-    sentence = "乙方对向合资公司提供的技术资料，应开列详细清单并按期交付。"
+    # written for this test: 合资公司对…人员 is the topic of the duty after it, not an act of its own
+    sentence = "合资公司对聘用的人员，应进行岗前培训。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
