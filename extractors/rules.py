@@ -468,6 +468,8 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             leads = _leads([text[s.start : s.end] for s in current.spans])
             while len(current.spans) > 1 and leads.pop():
                 moved.insert(0, current.spans.pop())
+            if mode.contract and not groups and not moved and _bare_event(text[current.start : current.end]):
+                moved, current.spans = current.spans, []  # 合营期满或提前终止合营，合营公司应…: the event's clause
             if current.spans:
                 groups.append(current)
             current = _Group(spans=[*moved, span], by_deadline=by_deadline)
@@ -482,6 +484,26 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
     if current.spans:
         groups.append(current)
     return groups
+
+
+def _bare_event(chunk: str) -> bool:
+    """A contract sentence's opening chunk that only names an event, with no actor, act or marker of a condition
+    (合营期满或提前终止合营，…): the condition of the clause after it."""
+    c = chunk.strip().rstrip("，,")
+    np = subject_of(c)
+    return (
+        len(c) <= 20
+        and not _acts(c)
+        and not (np and is_actor(np))
+        and not _leading_actor(c)
+        and not re.search(r"[：:（(]", c)
+    )
+
+
+def _past_bare_event(text: str) -> str:
+    """``text`` after the event it opens with, if it opens with one and goes on (终止合同，乙方按…支付违约金)."""
+    first, sep, rest = text.partition("，")
+    return rest if sep and rest.strip() and _bare_event(first) else text
 
 
 #: the time an instalment of a payment schedule falls due, at the start of its chunk: 12个月后, 三十日内, 次年
@@ -663,12 +685,13 @@ def _classify(
         return "commitment", None
     if mode.contract and not in_sub_item and _duties_owner(t):
         return "declarative", None  # 总经理的职责是执行董事会的决议
-    if mode.contract and not in_sub_item and _party_act(_main_chunk(t)) and not EXEMPTION.search(t):
+    main = _main_chunk(_past_bare_event(t)) if mode.contract else ""  # 终止合同，乙方按…支付违约金
+    if mode.contract and not in_sub_item and _party_act(main) and not EXEMPTION.search(t):
         return "declarative", None
-    if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(_main_chunk(t))):
+    if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(main)):
         return "commitment", None  # 劳动合同订立后，报当地劳动部门备案: a filing with an authority
     if mode.contract and COMMIT_VERB.search(t):
-        np = subject_of(_main_chunk(t))
+        np = subject_of(main)
         if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):

@@ -978,3 +978,23 @@ def test_a_modal_after_a_topic_with_its_party_stays_one_clause() -> None:
     # written for this test: 合资公司对…人员 is the topic of the duty after it, not an act of its own
     sentence = "合资公司对聘用的人员，应进行岗前培训。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # written for this test: an opening chunk that only names an event is the condition of the clause after it
+        "合作期满或提前终止合作，合作公司应依法组织清算。",
+        "解除合同，乙方按已付租金的百分之十向甲方支付违约金。",
+    ],
+)
+def test_an_event_a_sentence_opens_with_stays_with_its_clause(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_an_opening_chunk_with_an_act_of_its_own_is_no_bare_event() -> None:
+    from extractors.rules import _bare_event
+
+    assert _bare_event("租期届满或提前解约，")
+    assert not _bare_event("乙方按月缴纳租金，")
+    assert not _bare_event("甲方应于五日内验收，")
