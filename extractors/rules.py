@@ -1319,7 +1319,7 @@ def _read_structure(doc: _Document, at: _At) -> _At | None:
         and not re.search(r"[，,]", body)
     ):
         doc.notice.running = False  # the plan itself begins
-    doc.prev_ended_colon = body.strip().endswith(("：", ":"))
+    doc.prev_ended_colon = _ends_with_colon(body)
     return None
 
 
@@ -1584,6 +1584,15 @@ def _finding(
     return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
 
 
+#: a template note a lead may close with after its colon: …提供如下保证：（注：在…合同才有此条款。）
+_TRAILING_NOTE = re.compile(r"[（(]\s*注\s*[：:][^（()）]*[）)]\s*$")
+
+
+def _ends_with_colon(body: str) -> bool:
+    """Whether a paragraph ends in ``：`` and so announces items, a template note after the colon aside."""
+    return _TRAILING_NOTE.sub("", body.strip()).rstrip().endswith(("：", ":"))
+
+
 #: the words with which a clause announces the items after it (按以下时间, 下列方式, 如下)
 _ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
 
@@ -1591,7 +1600,7 @@ _ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
 def _close_paragraph(doc: _Document, at: _At) -> None:
     """Pass 7: a paragraph ending in ``…：`` whose last clause was a duty leads a list: its items are that duty's
     sub-items, or the conditions of a liability (有下列情形之一的)."""
-    doc.prev_ended_colon = at.body.strip().endswith(("：", ":"))
+    doc.prev_ended_colon = _ends_with_colon(at.body)
     if not at.sub_item and doc.lead_level is None:
         # a lead that announces its items without a colon: 乙方应当按以下时间如期将房价款交付甲方；
         announces = _ANNOUNCES_ITEMS.search(at.body) and not doc.prev_ended_colon

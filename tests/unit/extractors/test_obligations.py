@@ -998,3 +998,15 @@ def test_an_opening_chunk_with_an_act_of_its_own_is_no_bare_event() -> None:
     assert _bare_event("租期届满或提前解约，")
     assert not _bare_event("乙方按月缴纳租金，")
     assert not _bare_event("甲方应于五日内验收，")
+
+
+def test_a_lead_that_closes_with_a_template_note_after_its_colon_still_leads_its_items() -> None:
+    # written for this test: the note after the colon does not end the list the lead announces
+    text = (
+        _CONTRACT_HEAD + "第八条 乙方对所供设备提供如下保证：（注：仅在乙方供应设备时订立此条。）\n"
+        "１．乙方保证所供设备是全新的；\n２．乙方保证按期完成设备的安装调试。\n"
+    )
+    texts = _texts(_extract(text, IP))
+    assert texts[0].startswith("乙方对所供设备提供如下保证")
+    assert texts[0].endswith("乙方保证所供设备是全新的")
+    assert len(texts) == 2
