@@ -924,7 +924,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
         for q in parts[:i]:
             nq = subject_of(q.strip())
             if nq and is_actor(nq) and not nq.endswith("的"):  # a whole 的-condition is not its subject
-                return nq
+                acting = re.match(rf"({_PRINCIPAL})(?=[^、和及与（(]{{1,12}}$)", nq)
+                return acting.group(1) if acting else nq  # 甲方收到租金后，应…: the party that receives
             if _RELATIVE_ACTOR.search(q.strip()) and is_actor(q.strip()):
                 return q.strip()  # 遇有不可抗力的一方，应…: the whole chunk names the actor
             lead = _leading_actor(q.strip())

@@ -303,3 +303,8 @@ def test_a_partys_label_is_not_read_on_into_the_object_of_its_verb(clause: str, 
 def test_a_purpose_before_the_subject_is_skipped() -> None:
     # written for this test: 为确保… is a purpose; the subject of the duty is named after it
     assert _subject("为确保工程按期完工，甲、乙各方应相互提供履约保函", _CONTRACT, None) == "甲、乙各方"
+
+
+def test_a_party_in_a_leading_condition_is_named_by_its_label() -> None:
+    # written for this test: the condition's subject is 甲方, not 甲方收到款项后
+    assert _subject("甲方收到款项后，应在三日内开具发票", _CONTRACT, None) == "甲方"
