@@ -308,3 +308,18 @@ def test_a_purpose_before_the_subject_is_skipped() -> None:
 def test_a_party_in_a_leading_condition_is_named_by_its_label() -> None:
     # written for this test: the condition's subject is 甲方, not 甲方收到款项后
     assert _subject("甲方收到款项后，应在三日内开具发票", _CONTRACT, None) == "甲方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: a verb of paying or handing over ends the subject, or starts a clause without one
+        ("即付给甲方履约保证金十万元", None),
+        ("租户缴纳物业费二百元", "租户"),
+        ("园区拨给乙方启动资金", "园区"),
+    ],
+)
+def test_a_verb_of_paying_ends_the_subject(clause: str, subject: str | None) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) == subject
