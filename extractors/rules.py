@@ -811,6 +811,8 @@ def by_agent(text: str) -> str | None:
         verb = rest[end:]
         if len(verb) < 2 or _NOT_AGENCY.match(verb) or _COMPETENCE.match(verb) or "的" in verb[:5]:
             continue
+        if PERMISSION.match(verb):
+            continue  # 甲方同意由乙方享有…经营权: a right granted, not an act of 乙方
         if re.search(r"的(?:占|为|是)|的$", verb) or re.search(r"已$", text[: m.start()]):
             continue
         return rest[:end]

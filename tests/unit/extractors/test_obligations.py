@@ -1010,3 +1010,11 @@ def test_a_lead_that_closes_with_a_template_note_after_its_colon_still_leads_its
     assert texts[0].startswith("乙方对所供设备提供如下保证")
     assert texts[0].endswith("乙方保证所供设备是全新的")
     assert len(texts) == 2
+
+
+def test_by_x_with_a_right_names_no_actor() -> None:
+    # written for this test: 由乙方享有 grants 乙方 a right; the party that agrees owes the grant
+    from extractors.rules import by_agent
+
+    assert by_agent("甲方同意由乙方享有该地块十年的经营权") is None
+    assert by_agent("甲方同意由乙方负责该地块的平整") == "乙方"
