@@ -1346,7 +1346,27 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     sent_spans = _merge_breakdown(text, _merge_liability(text, sent_spans))
     if doc.mode.contract and not english:
         sent_spans = [(part, note) for span, note in sent_spans for part in _aside_clauses(text, span)]
+        sent_spans = _merge_short_complements(text, sent_spans)
     return sent_spans
+
+
+def _merge_short_complements(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
+    """``…对公司造成的经济损失；应负赔偿责任`` is one clause: a very short complement after ``；`` with a modal and no
+    subject of its own (应负赔偿责任, 并承担费用) completes the clause before it."""
+    out: list[tuple[Span, Note | None]] = []
+    for span, note in sents:
+        body = text[span.start : span.end].rstrip("。；;，, ")
+        core = _strip_connector(body)
+        if (
+            out
+            and text[out[-1][0].start : out[-1][0].end].rstrip().endswith(("；", ";"))
+            and len(body) <= 8
+            and STRONG_MODAL.match(core)
+        ):
+            out[-1] = (Span(out[-1][0].start, span.end), out[-1][1])
+            continue
+        out.append((span, note))
+    return out
 
 
 #: an aside that explains rather than states a clause: a note, a definition, an example, a scope

@@ -1018,3 +1018,10 @@ def test_by_x_with_a_right_names_no_actor() -> None:
 
     assert by_agent("甲方同意由乙方享有该地块十年的经营权") is None
     assert by_agent("甲方同意由乙方负责该地块的平整") == "乙方"
+
+
+def test_a_short_complement_after_a_semicolon_completes_the_clause_before_it() -> None:
+    # written for this test: 应负赔偿责任 has no subject of its own; it is the sanction of the clause before it
+    sentence = "监理人员玩忽职守，经甲方查实，予以撤换，给乙方造成损失；应负赔偿责任。"
+    texts = _texts(_extract(_CONTRACT_HEAD + sentence, IP))
+    assert texts[-1].endswith("给乙方造成损失；应负赔偿责任")
