@@ -45,6 +45,7 @@ from extractors.model import Deadline, DocumentKind, Party, Role
 from extractors.parties import (
     EN_PARTY,
     GOV_WORDS,
+    ROLE_NOUNS,
     ends_in_head,
     english_subject,
     is_actor,
@@ -933,6 +934,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None) -> str
             lead = _leading_actor(q.strip())
             if lead is not None:
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
+            label = _CONTRACT_LABEL.match(q.strip()) if mode.contract else None
+            if label is not None and not q.strip().rstrip("，,").endswith("的"):  # 丙方租用…的: the case, not who
+                return label.group(1)  # 委托方超过约定日期付费时，应偿付违约金: the party the condition names
         return None
     return None
 
@@ -980,6 +984,12 @@ def _placed_clause(chunk: str) -> bool:
 
 #: a chunk that is a whole noun phrase headed by a party noun after its relative clause (遇有…的一方)
 _RELATIVE_ACTOR = re.compile(r"的(?:一方|当事人|当事方|单位|企业|公司)$")
+
+
+#: a contract party's label at the start of a condition, before the verb of the condition (委托方超过…时)
+_CONTRACT_LABEL = re.compile(
+    rf"^({alternation(sorted({*PRINCIPAL_LABELS, '丁方', *ROLE_NOUNS}, key=len, reverse=True))})(?![的之和及与、或（(])"
+)
 
 
 def _own_subject(rest: list[str]) -> str | None:

@@ -323,3 +323,15 @@ def test_a_verb_of_paying_ends_the_subject(clause: str, subject: str | None) -> 
     from extractors.parties import subject_of
 
     assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: the party's label opens the condition; the clause after it has no subject
+        ("承租方超过约定期限交还设备时，应按日支付滞纳金", "承租方"),
+        ("供方除免收运费外，还应赔偿需方的损失", "供方"),
+    ],
+)
+def test_a_party_label_opening_the_condition_owes_the_clause(clause: str, subject: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
