@@ -335,3 +335,17 @@ def test_a_verb_of_paying_ends_the_subject(clause: str, subject: str | None) -> 
 )
 def test_a_party_label_opening_the_condition_owes_the_clause(clause: str, subject: str) -> None:
     assert _subject(clause, _CONTRACT, None) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: an adverb between the subject and its modal or verb ends the subject
+        ("守约方仍应按期履行交货义务", "守约方"),
+        ("监理单位具体负责施工现场的质量检查", "监理单位"),
+    ],
+)
+def test_an_adverb_after_the_subject_ends_it(clause: str, subject: str) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) == subject
