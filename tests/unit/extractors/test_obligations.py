@@ -1025,3 +1025,9 @@ def test_a_short_complement_after_a_semicolon_completes_the_clause_before_it() -
     sentence = "监理人员玩忽职守，经甲方查实，予以撤换，给乙方造成损失；应负赔偿责任。"
     texts = _texts(_extract(_CONTRACT_HEAD + sentence, IP))
     assert texts[-1].endswith("给乙方造成损失；应负赔偿责任")
+
+
+def test_a_party_handing_over_or_paying_without_a_modal_commits_to_it() -> None:
+    # written for this test: 交给/付给 are commitment verbs of the party the clause opens with
+    sentence = "乙方在园区内的旧厂房共三栋，全部交给甲方拆除。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
