@@ -1031,3 +1031,12 @@ def test_a_party_handing_over_or_paying_without_a_modal_commits_to_it() -> None:
     # written for this test: 交给/付给 are commitment verbs of the party the clause opens with
     sentence = "乙方在园区内的旧厂房共三栋，全部交给甲方拆除。"
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_training_item_under_a_duty_lead_is_a_sub_item() -> None:
+    # written for this test: 培训… is a verb-phrase item of the lead's duty, like 提供… and 承担…
+    text = (
+        _CONTRACT_HEAD + "第五条 乙方应负责办理下列事宜：\n（一）提供设备安装所需的技术人员；\n"
+        "（二）培训合资公司的技术工人；\n（三）承担技术人员的差旅费用。\n"
+    )
+    assert "培训合资公司的技术工人" in _texts(_extract(text, IP))
