@@ -1562,7 +1562,7 @@ def _obligor(
         name is None
         and mode.contract
         and counterparty is not None
-        and re.search(r"到位|付清|投资|缴纳|注册资本", g_text)
+        and re.search(r"到位|付清|投资|缴纳|注册资本|开工|竣工|投产|达产|建成", g_text)
     ):
         name = counterparty.label
     if name:

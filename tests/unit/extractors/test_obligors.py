@@ -349,3 +349,9 @@ def test_an_adverb_after_the_subject_ends_it(clause: str, subject: str) -> None:
     from extractors.parties import subject_of
 
     assert subject_of(clause) == subject
+
+
+def test_a_projects_milestone_that_names_nobody_is_the_investors() -> None:
+    # written for this test: 本项目 names no party; building and starting production are the investor's duty
+    text = "项目投资协议\n甲方：某某区管委会\n乙方：某某材料有限公司\n第五条 本项目应于2022年6月30日前竣工投产。\n"
+    assert dict(_obligors(text))["本项目应于2022年6月30日前竣工投产"] == "乙方"
