@@ -17,6 +17,7 @@ from extractors.lexicon import (
     MUST,
     NEED,
     NOT_BODY_WORDS,
+    PRINCIPAL_LABELS,
     RESPONSIBLE,
     SHALL,
     alternation,
@@ -537,7 +538,7 @@ _SUBJECT_END = re.compile(
     rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
     r"实施|开展|组织|做好|落实|(?<=[\u4e00-\u9fff]{2})委托(?![方人书])|每年|定期|及时|当(?!事)|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
-    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|违反|违约|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|"
+    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|付给|交给|拨给|交纳|缴纳|仍|具体(?=负责|承担|办理|实施)|违反|违约|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|"
 )
 #: the nouns that make an English noun phrase a party or a body (its side is read by ``role_of_name``)
 EN_ACTOR_HEADS = (
@@ -608,6 +609,8 @@ def _name_with_verb_inside(s: str, end: int | None) -> str | None:
     各级国家机关、群团组织和事业单位进行…, 其他组织向… — when the longer phrase ends in an actor's head."""
     if end is None or not _NOUN_FORMING_VERB.match(s, end):
         return None
+    if s[:end] in PRINCIPAL_LABELS:
+        return None  # 乙方保证…转让给合营公司: a party's label is a whole name, the verb after it is its own
     stops = (
         m.start()
         for m in _SUBJECT_END.finditer(s, end + 1)

@@ -46,6 +46,7 @@ from extractors.parties import (
     EN_LETTER_LABELS,
     EN_PARTY,
     GOV_WORDS,
+    ROLE_NOUNS,
     ends_in_head,
     english_party_at,
     english_subject,
@@ -140,6 +141,11 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"还(?:应当?|须)?(?:包括|包含)|(?:应当?|须)由[^，。；]{1,20}组成"),
     ),
     ("deeming", re.compile(r"视为|视同|即为")),
+    # the form a proof must take, not a duty of a party: 该证明文件应由当地公证机构出具
+    (
+        "evidence",
+        re.compile(r"证明(?:文件|材料|书)?[^，。；]{0,4}(?:应当?|须|必须)?由[^，。；]{1,30}?(?:出具|证明|公证)"),
+    ),
     (
         "formality",  # the contract itself must be approved, notarised or signed: 本合同须经…批准
         re.compile(
@@ -171,7 +177,7 @@ VERB_START = re.compile(
     r"做好|督促|报告|报送|公开|公布|收集|核实|处理|调查|处置|接受|参与|参加|遵守|缴纳|对|向|将|把|拟订|起草|会同)"
 )
 COMMIT_VERB = re.compile(
-    r"(?:提供|返还|支付|付清|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
+    r"(?:提供|返还|支付|付清|付给|交给|拨给|培训|到位|缴纳|交付|完成|开工|竣工|投产|迁入|注册|落户|办理|协助|配合|出让|移交|补偿|赔偿|承继|"
     r"解决|投资|建成|不低于|不少于|达到)(?!的)"
 )
 #: a sum of money, written or left blank in a template (1100元, 6.5亿元, ＿＿万元)
@@ -186,6 +192,8 @@ CONNECTOR = re.compile(r"^(?:并且|并|但是|但|同时|且|以及|而且|还|
 ADVERB = re.compile(r"^(?:严格|依法|依规|及时|切实|认真|积极|主动|必要时|原则上|应当|务必)")
 NOTICE = re.compile(r"请[^，。；]{0,12}(?:实施|落实|执行|贯彻|遵照|遵循|反映|报送|研究|抓好|做好|认真|组织)")
 CONDITION_END = re.compile(r"(?:的|时|后|前|内|下|中|外|之际|期间|之后|以后|以前|之前)$")
+#: a purpose a clause opens with, whose 保证/确保 is no duty of its own: 为保证合同的履行，…
+PURPOSE = re.compile(r"^为(?:了)?(?:保证|确保|保障|便于|履行|使)")
 CONDITION_START = re.compile(r"^(?:在|如|若|如果|凡|对于|除|为了|为|当|经|待|自|根据|按照)")
 #: a title that names a duty as a noun: 甲方关于装饰、设备标准承诺的违约责任, 出租方的保证
 NOUN_TITLE = re.compile(r"^[^，。；：:]{2,38}的(?:承诺|违约责任|责任|义务|保证|权利和义务|权利义务)$")
@@ -209,6 +217,8 @@ def _owned_heading(body: str) -> re.Match[str] | None:
     return m
 
 
+#: a sentence that states a body's duties in its predicate: 总经理的职责是执行董事会的决议
+DUTIES_ARE = re.compile(r"^(?P<owner>[^，。；：:的]{2,16}?)的(?:主要|具体)?(?:职责|职权|任务)(?:是|为)(?![：:\s]*$)")
 #: the lead of a list of a body's duties: X主要职责：, X的具体职能是：, X履行下列职责：
 DUTY_LIST_LEAD = re.compile(
     r"^(?P<owner2>[^，,。；;：:]{2,40}?)(?:应当|应)?(?:履行|承担|负责)(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:职责|职能|任务)\s*[：:]\s*$|"
@@ -548,6 +558,8 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             leads = _leads([text[s.start : s.end] for s in current.spans])
             while len(current.spans) > 1 and leads.pop():
                 moved.insert(0, current.spans.pop())
+            if mode.contract and not groups and not moved and _bare_event(text[current.start : current.end]):
+                moved, current.spans = current.spans, []  # 合营期满或提前终止合营，合营公司应…: the event's clause
             if current.spans:
                 groups.append(current)
             current = _Group(spans=[*moved, span], by_deadline=by_deadline)
@@ -562,6 +574,26 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
     if current.spans:
         groups.append(current)
     return groups
+
+
+def _bare_event(chunk: str) -> bool:
+    """A contract sentence's opening chunk that only names an event, with no actor, act or marker of a condition
+    (合营期满或提前终止合营，…): the condition of the clause after it."""
+    c = chunk.strip().rstrip("，,")
+    np = subject_of(c)
+    return (
+        len(c) <= 20
+        and not _acts(c)
+        and not (np and is_actor(np))
+        and not _leading_actor(c)
+        and not re.search(r"[：:（(]", c)
+    )
+
+
+def _past_bare_event(text: str) -> str:
+    """``text`` after the event it opens with, if it opens with one and goes on (终止合同，乙方按…支付违约金)."""
+    first, sep, rest = text.partition("，")
+    return rest if sep and rest.strip() and _bare_event(first) else text
 
 
 #: the time an instalment of a payment schedule falls due, at the start of its chunk: 12个月后, 三十日内, 次年
@@ -642,6 +674,13 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         and _acts("".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead))
     ):
         return True  # 按基数租金缴纳，不足部分由承租人抵补: another body acts
+    main = "".join(p for p, lead in zip(pieces, _leads(pieces), strict=True) if not lead)
+    if mode.contract and main and _party_act(_main_chunk(main)):
+        if PERMISSION.match(stripped):
+            return True  # 乙方全面履行合同约定的义务，可按程序申请…: the right after the act is a clause of its own
+        own = re.match(_ONE_PRINCIPAL, c)
+        if own and _party_act(c) and not main.startswith(own.group(0)):
+            return True  # 甲方按程序将地块挂牌，乙方通过摘牌取得…: another party's act
     np = subject_of(c)
     if np and is_actor(np) and len(np) < len(c) and not (mode.contract and c.startswith("由") and not group_modal):
         # (…范围内的必要修改，由承包方负责: a topic without a modal is the 由-clause's own)
@@ -649,6 +688,8 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
             return True
+        if _modal(group_text, False) and PERMISSION.match(re.sub(r"^(?:并|也|还|则|亦)", "", after)):
+            return True  # …应偿付违约金，甲方并可向法院起诉: another party's right is a clause of its own
     return False
 
 
@@ -738,12 +779,15 @@ def _classify(
             return "declarative", None
     if mode.contract and by_agent(t):
         return "commitment", None
-    if mode.contract and not in_sub_item and _party_act(_main_chunk(t)) and not EXEMPTION.search(t):
+    if mode.contract and not in_sub_item and _duties_owner(t):
+        return "declarative", None  # 总经理的职责是执行董事会的决议
+    main = _main_chunk(_past_bare_event(t)) if mode.contract else ""  # 终止合同，乙方按…支付违约金
+    if mode.contract and not in_sub_item and _party_act(main) and not EXEMPTION.search(t):
         return "declarative", None
-    if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(_main_chunk(t))):
+    if mode.contract and REPORT_TO_AUTHORITY.match(_strip_connector(main)):
         return "commitment", None  # 劳动合同订立后，报当地劳动部门备案: a filing with an authority
     if mode.contract and COMMIT_VERB.search(t):
-        np = subject_of(_main_chunk(t))
+        np = subject_of(main)
         if BY_WHOM.search(t) or (np and re.match(_ONE_PRINCIPAL, np)):
             return "commitment", None
         if _concrete(resolve_deadline(t, None, year=mode.year)):
@@ -874,7 +918,12 @@ def by_agent(text: str) -> str | None:
         rest = re.split(r"[，,。；;]", text[m.end() :], maxsplit=1)[0]
         end = _shortest_actor(rest)
         head = _shortest_actor(rest[end:]) if end else 0
-        if head and is_actor(rest[end : end + head]) and not _DUTY_VERB.match(rest[end:]):
+        if (
+            head
+            and is_actor(rest[end : end + head])
+            and not _DUTY_VERB.match(rest[end:])
+            and not _ACTOR_VERB.match(rest[end:])
+        ):
             end += head  # 合作公司董事会: a body of the actor
         while end and end < len(rest) - 1 and rest[end] in "、和与及同":
             more = _shortest_actor(rest[end + 1 :])
@@ -886,6 +935,8 @@ def by_agent(text: str) -> str | None:
         verb = rest[end:]
         if len(verb) < 2 or _NOT_AGENCY.match(verb) or _COMPETENCE.match(verb) or "的" in verb[:5]:
             continue
+        if PERMISSION.match(verb):
+            continue  # 甲方同意由乙方享有…经营权: a right granted, not an act of 乙方
         if re.search(r"的(?:占|为|是)|的$", verb) or re.search(r"已$", text[: m.start()]):
             continue
         return rest[:end]
@@ -919,7 +970,16 @@ def _party_act(main: str) -> bool:
     rest = re.sub(r"^(?:均|一律|每年|每月|应)", "", ADVERB.sub("", main[len(np) :].lstrip()))
     if len(rest) < 4 or DESCRIPTIVE_PREDICATE.match(rest) or TOPIC_PHRASE.match(rest):
         return False
+    if _MANNER.match(rest):
+        # 各方按其出资比例分担亏损, 甲方按程序将地块挂牌: a manner before the verb of the act
+        return bool(_DUTY_VERB.search(rest) or COMMIT_VERB.search(rest) or _PARTY_VERB.search(rest))
     return bool(_DUTY_VERB.match(rest) or VERB_START.match(rest) or COMMIT_VERB.match(rest))
+
+
+#: a manner or means a party's act may open with: 按其出资比例, 按程序, 通过公开摘牌的方式, 全面
+_MANNER = re.compile(r"^(?:按(?!照)|依|凭|通过|全面|共同|分别)")
+#: verbs of a party's own act, besides the duty and commitment verbs: 分享, 分担, 挂牌, 履行
+_PARTY_VERB = re.compile(r"分享|分担|挂牌|履行|取得|使用|购买|投保|聘请|派|指派|召开|签订|订立|缴付|偿还|分配")
 
 
 def _describes_a_sum(text: str) -> bool:
@@ -950,10 +1010,13 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
                 return found
         return english_subject(t, len(t), labels) if EN_PASSIVE.search(t) else None
     t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", t)
+    label = INLINE_LABEL.match(t) if mode.contract else None
+    if label and not is_actor(re.sub(r"(?:承诺|保证|同意|责任|义务)?[：:]$", "", label.group(0))):
+        t = t[label.end() :]  # 供地方式：甲方按程序将地块挂牌: the label names no party (乙方承诺：… does)
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
-    agent = by_agent(t) if mode.contract else None
+    agent = (by_agent(t) or _duties_owner(t)) if mode.contract else None
     if agent:
         return agent
     parts = [p for p in re.split(r"[，,]", t) if p.strip()]
@@ -961,7 +1024,12 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
         p = p.strip()
         if (_is_condition(p) and not _placed_clause(p)) or (CONDITION_START.match(p) and _weak_or_none(p)):
             continue
+        if i + 1 < len(parts) and PURPOSE.match(p):
+            continue  # 为保证本合同的履行，甲、乙方应…: the purpose's verb is no modal of a subject
         np = subject_of(_strip_connector(p) if CONNECTOR.match(p) else p)
+        organ = set_up_organ(p) if mode.contract and _modal(p, False) is None else None
+        if organ is not None:
+            return organ[0]  # 合营公司设管理机构，负责…: the organ owes what it is set up for
         if np and is_actor(np):
             owner = re.match(rf"({_PRINCIPAL})(?:[^，、和及与的]{{0,6}}的|(?=[^、和及与]{{1,12}}$))", np)
             if _modal(p, False) is None:
@@ -983,14 +1051,34 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
         for q in parts[:i]:
             nq = subject_of(q.strip())
             if nq and is_actor(nq) and not nq.endswith("的"):  # a whole 的-condition is not its subject
-                return nq
+                acting = re.match(rf"({_PRINCIPAL})(?=[^、和及与（(]{{1,12}}$)", nq)
+                return acting.group(1) if acting else nq  # 甲方收到租金后，应…: the party that receives
             if _RELATIVE_ACTOR.search(q.strip()) and is_actor(q.strip()):
                 return q.strip()  # 遇有不可抗力的一方，应…: the whole chunk names the actor
             lead = _leading_actor(q.strip())
             if lead is not None:
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
+            label = _CONTRACT_LABEL.match(q.strip()) if mode.contract else None
+            if label is not None and not q.strip().rstrip("，,").endswith("的"):  # 丙方租用…的: the case, not who
+                return label.group(1)  # 委托方超过约定日期付费时，应偿付违约金: the party the condition names
         return None
     return None
+
+
+#: a body a party sets up, whose duties the clause then states: 合营公司设管理机构，负责…; 公司设总会计师一人，负责…
+_SET_UP = re.compile(
+    r"^(?P<owner>[^，。；、]{2,16}?)(?:下)?设(?:立|置)?(?P<organ>[^，。；]{2,20}?(?:部|处|室|组|会|机构|师|员|经理))"
+    r"(?:各|共)?(?:[一二三四五六七八九十两若干\d]+(?:人|名))?$"
+)
+
+
+def set_up_organ(chunk: str) -> tuple[str, str] | None:
+    """(organ, owner) when ``chunk`` is ``X设Y`` and X is an actor: Y is the organ of X that the clause's duty
+    is for (合作公司设经理部，负责日常经营管理 → 经理部, of 合作公司)."""
+    m = _SET_UP.match(chunk.strip().rstrip("，,；;。"))
+    if m is None or not is_actor(m["owner"]) or not ends_in_head(m["owner"]):
+        return None
+    return m["organ"], m["owner"]
 
 
 def _weak_or_none(chunk: str) -> bool:
@@ -1020,6 +1108,12 @@ def _placed_clause(chunk: str) -> bool:
 
 #: a chunk that is a whole noun phrase headed by a party noun after its relative clause (遇有…的一方)
 _RELATIVE_ACTOR = re.compile(r"的(?:一方|当事人|当事方|单位|企业|公司)$")
+
+
+#: a contract party's label at the start of a condition, before the verb of the condition (委托方超过…时)
+_CONTRACT_LABEL = re.compile(
+    rf"^({alternation(sorted({*PRINCIPAL_LABELS, '丁方', *ROLE_NOUNS}, key=len, reverse=True))})(?![的之和及与、或（(])"
+)
 
 
 def _own_subject(rest: list[str]) -> str | None:
@@ -1058,12 +1152,14 @@ _ACTOR_VERB = re.compile(
 
 
 _PREPOSITION_START = re.compile(r"^(?:向|对|在|从|于|由|把|将|为|与|给|经|按|依|据|自|以|除|当|如|若|凡)")
+#: a chunk that lists what something covers (包括机构设置、人员配备): the nouns after it name no actor
+_LIST_START = re.compile(r"^(?:包括|包含|含|例如|诸如|其中)")
 
 
 def _leading_actor(chunk: str) -> str | None:
     """The actor a chunk starts with when a verb follows its name with no word between that ends a subject
     (受理机关收到申请材料, 行政机关编制、公布): the longest such name, if it ends in an actor's head."""
-    if _PREPOSITION_START.match(chunk):
+    if _PREPOSITION_START.match(chunk) or _LIST_START.match(chunk):
         return None  # 向境外组织提供…, 由国务院…: the actor there is an object or an agent, not the subject
     for k in range(min(len(chunk) - 2, 30), 1, -1):
         head = chunk[:k]
@@ -1129,6 +1225,15 @@ def _duty_list_owner(text: str) -> str | None:
         return None
     owner = (m["owner2"] or m["owner"]).strip()
     return owner if is_actor(owner) else None
+
+
+def _duties_owner(text: str) -> str | None:
+    """The actor whose duties ``text`` states as its predicate (总经理的职责是…, 监事会的主要职权为…)."""
+    m = DUTIES_ARE.match(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip()))
+    if m is None:
+        return None
+    owner = m["owner"]
+    return owner if is_actor(owner) or _OFFICER_START.fullmatch(owner) else None
 
 
 def _is_heading(body: str, level: str | None, english: bool) -> bool:
@@ -1376,7 +1481,7 @@ def _read_structure(doc: _Document, at: _At) -> _At | None:
         and not re.search(r"[，,]", body)
     ):
         doc.notice.running = False  # the plan itself begins
-    doc.prev_ended_colon = body.strip().endswith(("：", ":"))
+    doc.prev_ended_colon = _ends_with_colon(body)
     return None
 
 
@@ -1397,7 +1502,63 @@ def _sentences_with_notes(doc: _Document, at: _At) -> list[tuple[Span, Note | No
     for r_start, r_end, note in regions:
         for s in sentences(text, r_start, r_end, english=english):
             sent_spans.append((s, note or doc.line_notes.get(at.index)))
-    return _merge_breakdown(text, _merge_liability(text, sent_spans))
+    sent_spans = _merge_breakdown(text, _merge_liability(text, sent_spans))
+    if doc.mode.contract and not english:
+        sent_spans = [(part, note) for span, note in sent_spans for part in _aside_clauses(text, span)]
+        sent_spans = _merge_short_complements(text, sent_spans)
+    return sent_spans
+
+
+def _merge_short_complements(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
+    """``…对公司造成的经济损失；应负赔偿责任`` is one clause: a very short complement after ``；`` with a modal and no
+    subject of its own (应负赔偿责任, 并承担费用) completes the clause before it."""
+    out: list[tuple[Span, Note | None]] = []
+    for span, note in sents:
+        body = text[span.start : span.end].rstrip("。；;，, ")
+        core = _strip_connector(body)
+        if (
+            out
+            and text[out[-1][0].start : out[-1][0].end].rstrip().endswith(("；", ";"))
+            and len(body) <= 8
+            and STRONG_MODAL.match(core)
+        ):
+            out[-1] = (Span(out[-1][0].start, span.end), out[-1][1])
+            continue
+        out.append((span, note))
+    return out
+
+
+#: an aside that explains rather than states a clause: a note, a definition, an example, a scope
+_EXPLAINING_ASIDE = re.compile(r"^[（(]\s*(?:注|说明|备注|即|指|含|包括|不含|不包括|如|例如|以下|下称|简称|大写|小写)")
+
+
+def _aside_clauses(text: str, span: Span) -> list[Span]:
+    """A contract sentence with a bracketed clause of its own inside it (…全部交给甲方拆除（乙方自行拆除的，甲方
+    应付给乙方拆除费）): the parts outside the bracket and the clause inside it are read apart, since the aside
+    has its own obligor or condition. Asides that explain (注：…, 即…, 以下简称…) or hold no duty of their own stay."""
+    body = text[span.start : span.end]
+    cuts: list[tuple[int, int]] = []  # (open, close) offsets in ``text`` of the asides read apart
+    for m in _ASIDE.finditer(body):
+        inner = m.group(0)[1:-1]
+        before = body[: m.start()]
+        if (
+            len(inner) >= 8
+            and len(re.findall(r"[\u4e00-\u9fff]", before)) >= 4
+            and not _EXPLAINING_ASIDE.match(m.group(0))
+            and (_strong_duty(inner) or by_agent(inner) is not None)
+            and not _permission(inner, False)
+        ):
+            cuts.append((span.start + m.start(), span.start + m.end()))
+    if not cuts:
+        return [span]
+    parts: list[Span] = []
+    pos = span.start
+    for open_at, close_at in cuts:
+        parts.append(Span(pos, open_at))
+        parts.extend(sentences(text, open_at + 1, close_at - 1))
+        pos = close_at
+    parts.append(Span(pos, span.end))
+    return [p for p in parts if re.search(r"[\u4e00-\u9fff]", text[p.start : p.end])]
 
 
 def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
@@ -1562,13 +1723,17 @@ def _obligor(
         name is None
         and mode.contract
         and counterparty is not None
-        and re.search(r"到位|付清|投资|缴纳|注册资本", g_text)
+        and re.search(r"到位|付清|投资|缴纳|注册资本|开工|竣工|投产|达产|建成", g_text)
     ):
         name = counterparty.label
     if name:
         # a named body whose side its name does not tell: in a regulation it may be either
         # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
         obligor = _party(name, doc.parties, "other" if mode.regulation else doc.default_role)
+        organ = set_up_organ(_main_chunk(g_text)) if mode.contract else None
+        if organ is not None and organ[0] == name:
+            # a party's organ (经理部, 管理机构) is on its party's side, whatever its name would say
+            obligor = Party(label=None, name=name, role=_party(organ[1], doc.parties, doc.default_role).role)
         if obligor.label is None and role_of_name(obligor.name or "", doc.parties) is None:
             provenance = "sideless"
         if english and obligor.role == "unknown":
@@ -1615,6 +1780,15 @@ def _finding(
     return Finding(start, end, obligor, responsible, basis, modal, conditions, CONFIDENCE[basis], note_text)
 
 
+#: a template note a lead may close with after its colon: …提供如下保证：（注：在…合同才有此条款。）
+_TRAILING_NOTE = re.compile(r"[（(]\s*注\s*[：:][^（()）]*[）)]\s*$")
+
+
+def _ends_with_colon(body: str) -> bool:
+    """Whether a paragraph ends in ``：`` and so announces items, a template note after the colon aside."""
+    return _TRAILING_NOTE.sub("", body.strip()).rstrip().endswith(("：", ":"))
+
+
 #: the words with which a clause announces the items after it (按以下时间, 下列方式, 如下)
 _ANNOUNCES_ITEMS = re.compile(r"以下|下列|如下")
 
@@ -1646,7 +1820,7 @@ def _follow_dated_heading(doc: _Document, at: _At) -> None:
 def _close_paragraph(doc: _Document, at: _At) -> None:
     """Pass 7: a paragraph ending in ``…：`` whose last clause was a duty leads a list: its items are that duty's
     sub-items, or the conditions of a liability (有下列情形之一的)."""
-    doc.prev_ended_colon = at.body.strip().endswith(("：", ":"))
+    doc.prev_ended_colon = _ends_with_colon(at.body)
     if not at.sub_item and doc.lead_level is None:
         # a lead that announces its items without a colon: 乙方应当按以下时间如期将房价款交付甲方；
         announces = _ANNOUNCES_ITEMS.search(at.body) and not doc.prev_ended_colon

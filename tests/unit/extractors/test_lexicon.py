@@ -202,6 +202,8 @@ MODAL_CASES = [
     (SHALL, "建立应急处置机制", False),
     (SHALL, "应收账款质押登记", False),
     (SHALL, "及时回应群众关切", False),
+    (SHALL, "乙方验收时应邀请监理单位参加", True),
+    (SHALL, "专家应邀出席论证会", False),
     (HAVE_TO, "各镇街要加强巡查", True),
     (HAVE_TO, "主要任务分解如下", False),
     (HAVE_TO, "按照上级要求执行", False),

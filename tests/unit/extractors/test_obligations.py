@@ -539,6 +539,8 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
         ("滞纳金的计算方法为：＿＿＿＿", "form_field"),
         ("以划拨方式取得用地的，应当填划拨决定书的文号。", "form_instruction"),
         ("甲、乙方根据《中华人民共和国公司法》的规定，同意在某市共同投资设立某某科技有限公司。", "founding"),
+        ("遭受洪水的一方，其证明材料须由当地公证机关出具。", "evidence"),
+        ("上述证明书应当由项目所在地的商会证明。", "evidence"),
     ],
 )
 def test_clauses_with_a_modal_that_impose_no_duty(sentence: str, kind: str) -> None:
@@ -1233,3 +1235,164 @@ def test_a_wrapped_english_line_keeps_its_deadline() -> None:
     obligations = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2020, 5, 1), learned=False)).obligations
     (ob,) = [o for o in obligations if "performance security" in o.text]
     assert ob.deadline.offset == Offset(5, "workday")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "obligor"),
+    [
+        # written for this test: the predicate states whose duties they are, without a modal
+        ("总经理的职责是主持公司的生产经营工作，组织实施董事会的决议。", "总经理"),
+        ("董事会的主要职责为决定公司的经营计划和投资方案。", "董事会"),
+    ],
+)
+def test_a_sentence_stating_a_bodys_duties_is_a_duty_of_that_body(sentence: str, obligor: str) -> None:
+    result = _extract(_CONTRACT_HEAD + sentence, IP)
+    assert [(o.text, o.obligor.name) for o in result.obligations] == [(sentence.rstrip("。"), obligor)]
+
+
+def test_a_heading_naming_a_bodys_duties_is_no_duty() -> None:
+    # written for this test: the colon announces the list; it states no duty itself
+    from extractors.rules import _duties_owner
+
+    assert _duties_owner("总经理的职责是：") is None
+    assert _duties_owner("本协议的目的是促进项目建设") is None
+
+
+def test_a_bracketed_clause_with_its_own_duty_is_read_apart() -> None:
+    # written for this test: the aside has its own condition and obligor; the clause outside it is a duty too
+    sentence = "乙方应于2021年5月1日前腾空仓库（仓库内的设备由甲方负责拆除，甲方应承担拆除费用）。"
+    texts = _texts(_extract(_CONTRACT_HEAD + sentence, IP))
+    assert texts[0] == "乙方应于2021年5月1日前腾空仓库"
+    assert "仓库内的设备由甲方负责拆除" in texts[1]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # written for this test: asides that explain, or hold no duty of their own, stay with their clause
+        "乙方应于2021年5月1日前支付租金（即第一季度的租金，按月计算共三个月）。",
+        "乙方应按时缴纳水费（注：水价应按物价部门的规定执行）。",
+        "乙方应当按期交付厂房（乙方可以分批交付，每批不少于两栋）。",
+    ],
+)
+def test_an_aside_that_explains_stays_with_its_clause(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_another_partys_right_after_a_duty_is_a_clause_of_its_own() -> None:
+    # written for this test: the court clause after the right would otherwise rule the duty out with it
+    sentence = "乙方逾期交付厂房的，应按日向甲方支付违约金，甲方并可向当地人民法院起诉。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == ["乙方逾期交付厂房的，应按日向甲方支付违约金"]
+
+
+def test_by_x_stops_at_the_actor_before_a_verb_of_asking() -> None:
+    # written for this test: 申请…部门 is what 甲方 does, not a body of 甲方
+    from extractors.rules import by_agent
+
+    assert by_agent("由甲方申请区城管部门对违章建筑限期拆除") == "甲方"
+    assert by_agent("由合资公司董事会召集并主持") == "合资公司董事会"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # written for this test: a manner or means before the verb of a party's act without a modal
+        "双方按各自的出资比例分担项目的经营亏损。",
+        "各方按出资比例分享公司的利润。",
+        "合资公司通过公开招标的方式聘请审计机构。",
+    ],
+)
+def test_a_party_act_with_a_manner_before_its_verb_is_a_duty(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_party_with_a_manner_but_no_act_is_no_duty() -> None:
+    # written for this test: 按 starts no act when no verb of one follows
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方按行业分类属于装备制造业。", IP)) == []
+
+
+def test_another_partys_act_or_a_right_after_a_party_act_is_a_clause_of_its_own() -> None:
+    # written for this test: the two acts have different obligors; the right after an act is no duty
+    texts = _texts(
+        _extract(
+            _CONTRACT_HEAD
+            + "甲方按程序将地块挂牌出让，乙方通过竞买取得土地使用权。乙方按期缴纳租金，可申请减免物业费。",
+            IP,
+        )
+    )
+    assert texts == ["甲方按程序将地块挂牌出让", "乙方通过竞买取得土地使用权", "乙方按期缴纳租金"]
+
+
+def test_an_inline_label_before_the_clause_names_no_party() -> None:
+    # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
+    result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
+    assert [o.obligor.label for o in result.obligations] == ["乙方", "乙方"]
+    assert all("供地方式" not in (o.obligor.name or "") for o in result.obligations)
+
+
+def test_a_modal_after_a_topic_with_its_party_stays_one_clause() -> None:
+    # written for this test: 合资公司对…人员 is the topic of the duty after it, not an act of its own
+    sentence = "合资公司对聘用的人员，应进行岗前培训。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # written for this test: an opening chunk that only names an event is the condition of the clause after it
+        "合作期满或提前终止合作，合作公司应依法组织清算。",
+        "解除合同，乙方按已付租金的百分之十向甲方支付违约金。",
+    ],
+)
+def test_an_event_a_sentence_opens_with_stays_with_its_clause(sentence: str) -> None:
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_an_opening_chunk_with_an_act_of_its_own_is_no_bare_event() -> None:
+    from extractors.rules import _bare_event
+
+    assert _bare_event("租期届满或提前解约，")
+    assert not _bare_event("乙方按月缴纳租金，")
+    assert not _bare_event("甲方应于五日内验收，")
+
+
+def test_a_lead_that_closes_with_a_template_note_after_its_colon_still_leads_its_items() -> None:
+    # written for this test: the note after the colon does not end the list the lead announces
+    text = (
+        _CONTRACT_HEAD + "第八条 乙方对所供设备提供如下保证：（注：仅在乙方供应设备时订立此条。）\n"
+        "１．乙方保证所供设备是全新的；\n２．乙方保证按期完成设备的安装调试。\n"
+    )
+    texts = _texts(_extract(text, IP))
+    assert texts[0].startswith("乙方对所供设备提供如下保证")
+    assert texts[0].endswith("乙方保证所供设备是全新的")
+    assert len(texts) == 2
+
+
+def test_by_x_with_a_right_names_no_actor() -> None:
+    # written for this test: 由乙方享有 grants 乙方 a right; the party that agrees owes the grant
+    from extractors.rules import by_agent
+
+    assert by_agent("甲方同意由乙方享有该地块十年的经营权") is None
+    assert by_agent("甲方同意由乙方负责该地块的平整") == "乙方"
+
+
+def test_a_short_complement_after_a_semicolon_completes_the_clause_before_it() -> None:
+    # written for this test: 应负赔偿责任 has no subject of its own; it is the sanction of the clause before it
+    sentence = "监理人员玩忽职守，经甲方查实，予以撤换，给乙方造成损失；应负赔偿责任。"
+    texts = _texts(_extract(_CONTRACT_HEAD + sentence, IP))
+    assert texts[-1].endswith("给乙方造成损失；应负赔偿责任")
+
+
+def test_a_party_handing_over_or_paying_without_a_modal_commits_to_it() -> None:
+    # written for this test: 交给/付给 are commitment verbs of the party the clause opens with
+    sentence = "乙方在园区内的旧厂房共三栋，全部交给甲方拆除。"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == [sentence.rstrip("。")]
+
+
+def test_a_training_item_under_a_duty_lead_is_a_sub_item() -> None:
+    # written for this test: 培训… is a verb-phrase item of the lead's duty, like 提供… and 承担…
+    text = (
+        _CONTRACT_HEAD + "第五条 乙方应负责办理下列事宜：\n（一）提供设备安装所需的技术人员；\n"
+        "（二）培训合资公司的技术工人；\n（三）承担技术人员的差旅费用。\n"
+    )
+    assert "培训合资公司的技术工人" in _texts(_extract(text, IP))

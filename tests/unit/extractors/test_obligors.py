@@ -246,3 +246,112 @@ def test_an_attributive_topic_in_a_chunk_of_its_own_is_owned() -> None:
     assert _subject("项目公司的全部经营活动，必须符合国家有关规定", _CONTRACT, None) == "项目公司"
     # … but a modal chunk that names its own subject keeps it
     assert _subject("合资企业的年度报表，乙方应当及时报送", _CONTRACT, None) == "乙方"
+
+
+def test_a_list_of_what_a_right_covers_names_no_subject_for_the_items_after_it() -> None:
+    # written for this test: 包括机构设置 lists what the right covers; 机构 there is no actor
+    text = (
+        "厂房承包经营合同\n甲方：东岭镇集体资产管理办公室\n乙方：周某\n"
+        "三、乙方的权利和义务：\n"
+        "（１）对承包的车间享有经营自主权，包括机构设置、人员配备，以及工资分配方式的确定等。\n"
+        "（２）必须按月报送财务报表。\n"
+    )
+    assert dict(_obligors(text))["必须按月报送财务报表"] == "乙方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "organ"),
+    [
+        ("合资公司设财务部，负责公司的会计核算", "财务部"),
+        ("项目公司设监理组，负责工程质量的检查", "监理组"),
+        ("合作企业设总工程师一人，负责生产技术工作", "总工程师"),
+    ],
+)
+def test_the_organ_a_party_sets_up_owes_what_it_is_set_up_for(clause: str, organ: str) -> None:
+    # written for this test: the chunk after 设 names whose duty 负责… is
+    assert _subject(clause, _CONTRACT, None) == organ
+
+
+def test_a_party_that_sets_up_an_organ_gives_it_its_side() -> None:
+    # written for this test: 管理机构 alone would read as a government body; set up by the company, it is not
+    text = (
+        "合资经营合同\n甲方：北川投资有限公司\n乙方：西林贸易有限公司\n"
+        "第九条 合资公司设管理机构，负责公司的日常经营管理工作。\n"
+    )
+    assert _roles_and_names(text) == [("管理机构", "counterparty")]
+
+
+def test_a_party_that_sets_up_a_company_keeps_the_duty() -> None:
+    # written for this test: 项目公司 is no organ of 乙方 but the company it founds; 乙方 stays the subject
+    assert _subject("乙方设立项目公司，负责项目的建设", _CONTRACT, None) == "乙方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: a party's label is a whole name; 保证/组织 after it is its verb, not part of a name
+        ("乙方保证所供设备全部移交给合资公司", "乙方"),
+        ("甲方组织区内有关单位召开协调会", "甲方"),
+    ],
+)
+def test_a_partys_label_is_not_read_on_into_the_object_of_its_verb(clause: str, subject: str) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) == subject
+
+
+def test_a_purpose_before_the_subject_is_skipped() -> None:
+    # written for this test: 为确保… is a purpose; the subject of the duty is named after it
+    assert _subject("为确保工程按期完工，甲、乙各方应相互提供履约保函", _CONTRACT, None) == "甲、乙各方"
+
+
+def test_a_party_in_a_leading_condition_is_named_by_its_label() -> None:
+    # written for this test: the condition's subject is 甲方, not 甲方收到款项后
+    assert _subject("甲方收到款项后，应在三日内开具发票", _CONTRACT, None) == "甲方"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: a verb of paying or handing over ends the subject, or starts a clause without one
+        ("即付给甲方履约保证金十万元", None),
+        ("租户缴纳物业费二百元", "租户"),
+        ("园区拨给乙方启动资金", "园区"),
+    ],
+)
+def test_a_verb_of_paying_ends_the_subject(clause: str, subject: str | None) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: the party's label opens the condition; the clause after it has no subject
+        ("承租方超过约定期限交还设备时，应按日支付滞纳金", "承租方"),
+        ("供方除免收运费外，还应赔偿需方的损失", "供方"),
+    ],
+)
+def test_a_party_label_opening_the_condition_owes_the_clause(clause: str, subject: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: an adverb between the subject and its modal or verb ends the subject
+        ("守约方仍应按期履行交货义务", "守约方"),
+        ("监理单位具体负责施工现场的质量检查", "监理单位"),
+    ],
+)
+def test_an_adverb_after_the_subject_ends_it(clause: str, subject: str) -> None:
+    from extractors.parties import subject_of
+
+    assert subject_of(clause) == subject
+
+
+def test_a_projects_milestone_that_names_nobody_is_the_investors() -> None:
+    # written for this test: 本项目 names no party; building and starting production are the investor's duty
+    text = "项目投资协议\n甲方：某某区管委会\n乙方：某某材料有限公司\n第五条 本项目应于2022年6月30日前竣工投产。\n"
+    assert dict(_obligors(text))["本项目应于2022年6月30日前竣工投产"] == "乙方"
