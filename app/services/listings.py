@@ -80,10 +80,11 @@ async def rows_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of ``query`` as rows of ``columns`` (and ``named`` related columns; no models built: that was
     most of a 50-row page), and the whole query's row count, in one statement: the count is a scalar sub-query
-    of the page's SELECT, as the hand-written reference of ``benchmarks/api.py`` does (each statement is a hand-off
-    to aiosqlite's thread or a round trip to PostgreSQL; the count ran as a second statement before). Not ``COUNT(*) OVER ()``: it makes PostgreSQL sort
-    every row in the scope before the LIMIT (100,000 obligations: 51 → 1.5 pages/s in ``benchmarks/api.py``).
-    A page past the end has no row to carry the count, so then the count runs alone."""
+    of the page's SELECT, as the hand-written reference of ``benchmarks/api.py`` does (each statement is a
+    hand-off to aiosqlite's thread or a round trip to PostgreSQL; the count ran as a second statement before).
+    Not ``COUNT(*) OVER ()``: it makes PostgreSQL sort every row in the scope before the LIMIT (100,000
+    obligations: 51 → 1.5 pages/s in ``benchmarks/api.py``). A page past the end has no row to carry the
+    count, so then the count runs alone."""
     page = query.order_by(*order).offset(offset).limit(limit).values(*columns, **named)
     count = query.count()
     for part in (page, count):
