@@ -100,6 +100,10 @@ EXCLUDE = re.compile(
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
+#: a party as the subject of a strong modal, which makes a template note a duty of its own
+_NOTE_BINDS_PARTY = r"(?<![非对由向与])(?:[甲乙丙丁]方|双方|各方)\s*(?:应当|应|必须|须)"
+#: a template note on a line of its own: （注：…）
+_WHOLE_NOTE = re.compile(r"^[（(]\s*注\s*[：:]([^（()）]*)[）)]\s*[。；]?$")
 #: clauses that carry a modal but impose no duty, by kind (each kind has a test on sentences of its own)
 NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
@@ -108,7 +112,11 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a template's field left blank: 违约金的计算方法为：＿＿, 各方应得的数额＿＿, 交售时间是＿＿
     ("form_field", re.compile(r"^(?=[^，。；]*(?:的|为|是|[：:]))[^，。；＿_]{2,20}?[：:]?\s*[＿_]{3,}$")),
     ("drawn_table", re.compile(r"[\u2500-\u257f]")),  # a table drawn with box characters: │承包│土地级别│
-    ("template_note", re.compile(r"^[（(【]\s*注\s*[：:][^）)】]*[）)】]$")),
+    # …unless the note binds a party itself: （注：以设备出资时，甲、乙双方应另行签订协议。）
+    (
+        "template_note",
+        re.compile(r"^[（(【]\s*注\s*[：:](?![^）)】]*" + _NOTE_BINDS_PARTY + r")[^）)】]*[）)】]$"),
+    ),
     (
         "form_instruction",
         re.compile(
@@ -1537,6 +1545,10 @@ def _aside_clauses(text: str, span: Span) -> list[Span]:
     应付给乙方拆除费）): the parts outside the bracket and the clause inside it are read apart, since the aside
     has its own obligor or condition. Asides that explain (注：…, 即…, 以下简称…) or hold no duty of their own stay."""
     body = text[span.start : span.end]
+    whole = _WHOLE_NOTE.match(body)
+    if whole and re.search(_NOTE_BINDS_PARTY, whole.group(1)):
+        # （注：…，以设备出资时，甲、乙双方应另行签订协议。）: the note's sentences are read as clauses
+        return sentences(text, span.start + whole.start(1), span.start + whole.end(1))
     cuts: list[tuple[int, int]] = []  # (open, close) offsets in ``text`` of the asides read apart
     for m in _ASIDE.finditer(body):
         inner = m.group(0)[1:-1]

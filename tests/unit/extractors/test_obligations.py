@@ -737,6 +737,21 @@ def test_a_bracketed_template_note_is_no_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
 
 
+def test_a_template_note_that_binds_a_party_is_read_as_clauses() -> None:
+    note_line = "（注：乙方以专利技术作价出资时，甲、乙双方须另行签订评估协议，作为本协议附件。）"
+    text = _CONTRACT_HEAD + "第五条 乙方以现金出资。\n" + note_line + "\n"
+    result = _extract(text, IP)
+    assert "乙方以专利技术作价出资时，甲、乙双方须另行签订评估协议，作为本协议附件" in _texts(result)
+    note = next(o for o in result.obligations if "评估协议" in o.text)
+    assert note.obligor is not None
+    assert note.obligor.role == "other"
+
+
+def test_a_note_naming_the_parties_without_binding_them_stays_no_duty() -> None:
+    sentence = "（注：违约金比例由双方商定，对甲方应写明上限。）"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
 def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
 
