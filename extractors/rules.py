@@ -1738,6 +1738,8 @@ def _obligor(
         and re.search(r"到位|付清|投资|缴纳|注册资本|开工|竣工|投产|达产|建成", g_text)
     ):
         name = counterparty.label
+    if name and mode.contract:
+        name = _not_the_payee(doc, g_text, name)
     if name:
         # a named body whose side its name does not tell: in a regulation it may be either
         # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
@@ -1756,6 +1758,28 @@ def _obligor(
     if subject is None and scope.subject is None and name:
         scope.subject = name
     return obligor, (), provenance
+
+
+#: the party a clause pays or hands something to: 向甲方偿付违约金, 向乙方支付
+_PAYEE = re.compile(
+    r"(?:应当|应|须|必须)[^，,。；;向]{0,20}向(甲方|乙方)(?:一次性)?(?:支付|偿付|赔偿|交付|缴纳|交纳|退还|偿还|付给|赔付)"
+)
+
+
+def _not_the_payee(doc: _Document, g_text: str, name: str) -> str:
+    """A party does not pay itself: when the subject a contract clause was given (the one before it, or the
+    agent of an earlier part: …由甲方通知乙方，逾期的，应向甲方偿付违约金) is the party its modal pays, the other
+    of 甲方/乙方 owes it."""
+    payee = _PAYEE.search(g_text)
+    if payee is None:
+        return name
+    label = _party(name, doc.parties, doc.default_role).label
+    if label is None and name.startswith(payee.group(1)):
+        label = payee.group(1)  # an agent read with its verb: 由甲方报请有关部门…
+    if label != payee.group(1):
+        return name
+    other = "乙方" if payee.group(1) == "甲方" else "甲方"
+    return other if any(p.label == other for p in doc.parties) else name
 
 
 def _finding(

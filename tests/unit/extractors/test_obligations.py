@@ -752,6 +752,24 @@ def test_a_note_naming_the_parties_without_binding_them_stays_no_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
 
 
+def test_a_party_does_not_pay_itself() -> None:
+    text = (
+        _CONTRACT_HEAD
+        + "第九条 乙方未按期清运渣土的，由甲方报请有关部门责令乙方限期清运，"
+        + "如逾期仍不清运的，每逾期一日，应向甲方支付违约金＿＿元。\n"
+    )
+    (finding,) = _extract(text, IP).obligations
+    assert finding.obligor is not None
+    assert finding.obligor.label == "乙方"
+
+
+def test_the_payer_named_before_its_modal_stays_the_obligor() -> None:
+    text = _CONTRACT_HEAD + "第九条 甲方验收合格后，乙方应向甲方支付保证金＿＿元。\n"
+    (finding,) = _extract(text, IP).obligations
+    assert finding.obligor is not None
+    assert finding.obligor.label == "乙方"
+
+
 def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
 
