@@ -389,6 +389,10 @@ def _permission(text: str, english: bool) -> bool:
 _ASIDE = re.compile(r"[（(][^（()）]*[）)]")
 #: a breakdown of a sum into parts: 投资总额为＿元，其中：现金＿元；设备＿元
 BREAKDOWN = re.compile(r"其中[：:]")
+#: a part of a capital breakdown that names a party's own share: 甲方＿＿元，占＿＿％ / 乙方出资50万元，占25%
+CONTRIBUTION_SHARE = re.compile(
+    r"^(?:其中[：:])?\s*(?P<party>[甲乙丙丁]方)(?:出资|认缴)?(?:人民币)?[\d.,＿_]+(?:万|亿)?元[，,]\s*占[^，。；]{0,12}[％%]"
+)
 TRAILING_ASIDE = re.compile(r"[（(][^（()）]*[）)]$")
 
 
@@ -1573,13 +1577,35 @@ def _aside_clauses(text: str, span: Span) -> list[Span]:
     return [p for p in parts if re.search(r"[\u4e00-\u9fff]", text[p.start : p.end])]
 
 
+#: the shares before a party's share in a capital breakdown, back to its 其中：
+_SHARES_BEFORE = re.compile(r"其中[：:](?:\s*[甲乙丙丁]方[^，。；]*?元[，,]\s*占[^，。；]{0,12}[％%][；;，,]\s*)*$")
+
+
+def _share_of_breakdown(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a party's share in a breakdown that opens with 其中： (其中：甲方＿元，占＿％；
+    乙方＿元，占＿％) — not a form field of shares (出资比例：甲方＿元，占＿％)."""
+    if not CONTRIBUTION_SHARE.match(text[start:end]):
+        return False
+    if BREAKDOWN.match(text[start:end]):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_SHARES_BEFORE.search(text[line_start:start]))
+
+
 def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
     """``投资总额为＿元，其中：现金＿元；设备＿元；其他＿元`` is one item: the parts of a breakdown (其中：) are noun
     phrases of the sentence that opens it, not sentences of their own."""
     out: list[tuple[Span, Note | None]] = []
-    in_breakdown = False
+    in_breakdown = in_shares = False
     for span, note in sents:
         body = text[span.start : span.end]
+        share = CONTRIBUTION_SHARE.match(body)
+        if share and (BREAKDOWN.match(body) or in_shares):
+            # 其中：甲方＿元，占＿％；乙方＿元，占＿％: each party's share of the capital is its own duty
+            out.append((span, note))
+            in_breakdown, in_shares = False, True
+            continue
+        in_shares = False
         if in_breakdown and len(body) <= 40 and not STRONG_MODAL.search(body) and not COMMIT_VERB.search(body):
             out[-1] = (Span(out[-1][0].start, span.end), out[-1][1])  # a further part: 设备＿元；
             continue
@@ -1658,6 +1684,8 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             plan_item=plan_item,
             labels=doc.en_labels,
         )
+        if basis is None and mode.contract and _share_of_breakdown(text, group.start, group.end):
+            basis = "declarative"  # 其中：甲方＿元，占＿％: a party's share of the capital it contributes
         if (
             basis is None
             and group.by_deadline

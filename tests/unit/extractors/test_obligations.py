@@ -770,6 +770,20 @@ def test_the_payer_named_before_its_modal_stays_the_obligor() -> None:
     assert finding.obligor.label == "乙方"
 
 
+def test_each_party_share_of_a_capital_breakdown_is_its_own_duty() -> None:
+    text = (
+        _CONTRACT_HEAD + "第六条 项目公司注册资本为＿＿万元。其中：甲方＿＿万元，占＿＿％；乙方＿＿万元，占＿＿％。\n"
+    )
+    shares = [o for o in _extract(text, IP).obligations if "占" in o.text]
+    assert [o.obligor.label if o.obligor else None for o in shares] == ["甲方", "乙方"]
+    assert "乙方＿＿万元，占＿＿％" in _texts(_extract(text, IP))
+
+
+def test_a_form_field_listing_the_shares_is_no_duty() -> None:
+    text = _CONTRACT_HEAD + "第六条 各方认缴额及比例：甲方＿＿万元，占＿＿％；乙方＿＿万元，占＿＿％。\n"
+    assert [t for t in _texts(_extract(text, IP)) if "占" in t] == []
+
+
 def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
 
