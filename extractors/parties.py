@@ -319,8 +319,11 @@ ROLE_NOUNS = (
 _LETTER_LABELS = ("甲方", "乙方", "丙方", "丁方")
 _LABEL_ALT = "|".join(sorted((*_LETTER_LABELS, *ROLE_NOUNS), key=len, reverse=True))
 #: ``甲方：X`` / ``发包方（甲方）：X`` at the start of a line; the name runs to the next label or note
+#: (also a letter label spaced out, 甲　方：X; a label with 名称/全称, 甲方名称：X; any -方 noun that names its letter,
+#: 招商方（甲方）：X)
 _DEF_LINE = re.compile(
-    rf"^[ \t]*(?P<label>{_LABEL_ALT})[ \t]*(?:[（(](?P<alias>[^）)\n]{{1,8}})[）)])?[ \t]*[：:][ \t]*(?P<rest>[^\n]*)",
+    rf"^[ \t　]*(?P<label>{_LABEL_ALT}|[甲乙丙丁][ \t　]+方|[\u4e00-\u9fff]{{1,4}}方(?=[（(][甲乙丙丁]方[）)]))"
+    r"(?:名称|全称)?[ \t　]*(?:[（(](?P<alias>[^）)\n]{1,8})[）)])?(?:名称|全称)?[ \t　]*[：:][ \t　]*(?P<rest>[^\n]*)",
     re.M,
 )
 #: ``X（以下简称“L”）`` / ``X（下称L）`` / ``X，以下简称甲方`` / ``X（简称L）`` — any short label, one letter too
@@ -424,7 +427,7 @@ def find_parties(text: str, kind_hint: str | None = None) -> tuple[Party, ...]:
         line = m.group(0)
         if _SIGNATURE.search(line) and not re.search(r"简称|下称", line):
             continue
-        label, rest = m["label"], m["rest"]
+        label, rest = re.sub(r"[ \t　]+", "", m["label"]), m["rest"]
         short = re.search(r"(?:以下|下文)?(?:简|统)?称(?:为)?\s*[“\"]?(甲方|乙方|丙方|丁方)", rest)
         alias = m["alias"] if m["alias"] in _LETTER_LABELS else (short.group(1) if short else None)
         name = _clean_name(rest)

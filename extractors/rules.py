@@ -100,6 +100,10 @@ EXCLUDE = re.compile(
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
     r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
 )
+#: a party as the subject of a strong modal, which makes a template note a duty of its own
+_NOTE_BINDS_PARTY = r"(?<![非对由向与])(?:[甲乙丙丁]方|双方|各方)\s*(?:应当|应|必须|须)"
+#: a template note on a line of its own: （注：…）
+_WHOLE_NOTE = re.compile(r"^[（(]\s*注\s*[：:]([^（()）]*)[）)]\s*[。；]?$")
 #: clauses that carry a modal but impose no duty, by kind (each kind has a test on sentences of its own)
 NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("validity", re.compile(r"之日起(?:生效|施行)|(?:方|才)(?:能|可)?(?:生效|有效)|后(?:方|才)?生效|(?:即|始)行?生效")),
@@ -108,7 +112,11 @@ NON_DUTY: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a template's field left blank: 违约金的计算方法为：＿＿, 各方应得的数额＿＿, 交售时间是＿＿
     ("form_field", re.compile(r"^(?=[^，。；]*(?:的|为|是|[：:]))[^，。；＿_]{2,20}?[：:]?\s*[＿_]{3,}$")),
     ("drawn_table", re.compile(r"[\u2500-\u257f]")),  # a table drawn with box characters: │承包│土地级别│
-    ("template_note", re.compile(r"^[（(【]\s*注\s*[：:][^）)】]*[）)】]$")),
+    # …unless the note binds a party itself: （注：以设备出资时，甲、乙双方应另行签订协议。）
+    (
+        "template_note",
+        re.compile(r"^[（(【]\s*注\s*[：:](?![^）)】]*" + _NOTE_BINDS_PARTY + r")[^）)】]*[）)】]$"),
+    ),
     (
         "form_instruction",
         re.compile(
@@ -381,6 +389,10 @@ def _permission(text: str, english: bool) -> bool:
 _ASIDE = re.compile(r"[（(][^（()）]*[）)]")
 #: a breakdown of a sum into parts: 投资总额为＿元，其中：现金＿元；设备＿元
 BREAKDOWN = re.compile(r"其中[：:]")
+#: a part of a capital breakdown that names a party's own share: 甲方＿＿元，占＿＿％ / 乙方出资50万元，占25%
+CONTRIBUTION_SHARE = re.compile(
+    r"^(?:其中[：:])?\s*(?P<party>[甲乙丙丁]方)(?:出资|认缴)?(?:人民币)?[\d.,＿_]+(?:万|亿)?元[，,]\s*占[^，。；]{0,12}[％%]"
+)
 TRAILING_ASIDE = re.compile(r"[（(][^（()）]*[）)]$")
 
 
@@ -1537,6 +1549,10 @@ def _aside_clauses(text: str, span: Span) -> list[Span]:
     应付给乙方拆除费）): the parts outside the bracket and the clause inside it are read apart, since the aside
     has its own obligor or condition. Asides that explain (注：…, 即…, 以下简称…) or hold no duty of their own stay."""
     body = text[span.start : span.end]
+    whole = _WHOLE_NOTE.match(body)
+    if whole and re.search(_NOTE_BINDS_PARTY, whole.group(1)):
+        # （注：…，以设备出资时，甲、乙双方应另行签订协议。）: the note's sentences are read as clauses
+        return sentences(text, span.start + whole.start(1), span.start + whole.end(1))
     cuts: list[tuple[int, int]] = []  # (open, close) offsets in ``text`` of the asides read apart
     for m in _ASIDE.finditer(body):
         inner = m.group(0)[1:-1]
@@ -1561,13 +1577,35 @@ def _aside_clauses(text: str, span: Span) -> list[Span]:
     return [p for p in parts if re.search(r"[\u4e00-\u9fff]", text[p.start : p.end])]
 
 
+#: the shares before a party's share in a capital breakdown, back to its 其中：
+_SHARES_BEFORE = re.compile(r"其中[：:](?:\s*[甲乙丙丁]方[^，。；]*?元[，,]\s*占[^，。；]{0,12}[％%][；;，,]\s*)*$")
+
+
+def _share_of_breakdown(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a party's share in a breakdown that opens with 其中： (其中：甲方＿元，占＿％；
+    乙方＿元，占＿％) — not a form field of shares (出资比例：甲方＿元，占＿％)."""
+    if not CONTRIBUTION_SHARE.match(text[start:end]):
+        return False
+    if BREAKDOWN.match(text[start:end]):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_SHARES_BEFORE.search(text[line_start:start]))
+
+
 def _merge_breakdown(text: str, sents: list[tuple[Span, Note | None]]) -> list[tuple[Span, Note | None]]:
     """``投资总额为＿元，其中：现金＿元；设备＿元；其他＿元`` is one item: the parts of a breakdown (其中：) are noun
     phrases of the sentence that opens it, not sentences of their own."""
     out: list[tuple[Span, Note | None]] = []
-    in_breakdown = False
+    in_breakdown = in_shares = False
     for span, note in sents:
         body = text[span.start : span.end]
+        share = CONTRIBUTION_SHARE.match(body)
+        if share and (BREAKDOWN.match(body) or in_shares):
+            # 其中：甲方＿元，占＿％；乙方＿元，占＿％: each party's share of the capital is its own duty
+            out.append((span, note))
+            in_breakdown, in_shares = False, True
+            continue
+        in_shares = False
         if in_breakdown and len(body) <= 40 and not STRONG_MODAL.search(body) and not COMMIT_VERB.search(body):
             out[-1] = (Span(out[-1][0].start, span.end), out[-1][1])  # a further part: 设备＿元；
             continue
@@ -1646,6 +1684,8 @@ def _read_sentence(doc: _Document, at: _At, sent: Span, note: Note | None) -> No
             plan_item=plan_item,
             labels=doc.en_labels,
         )
+        if basis is None and mode.contract and _share_of_breakdown(text, group.start, group.end):
+            basis = "declarative"  # 其中：甲方＿元，占＿％: a party's share of the capital it contributes
         if (
             basis is None
             and group.by_deadline
@@ -1726,6 +1766,8 @@ def _obligor(
         and re.search(r"到位|付清|投资|缴纳|注册资本|开工|竣工|投产|达产|建成", g_text)
     ):
         name = counterparty.label
+    if name and mode.contract:
+        name = _not_the_payee(doc, g_text, name)
     if name:
         # a named body whose side its name does not tell: in a regulation it may be either
         # (项目单位, 招标人), so ``other``; a clause that names nobody takes the default
@@ -1744,6 +1786,28 @@ def _obligor(
     if subject is None and scope.subject is None and name:
         scope.subject = name
     return obligor, (), provenance
+
+
+#: the party a clause pays or hands something to: 向甲方偿付违约金, 向乙方支付
+_PAYEE = re.compile(
+    r"(?:应当|应|须|必须)[^，,。；;向]{0,20}向(甲方|乙方)(?:一次性)?(?:支付|偿付|赔偿|交付|缴纳|交纳|退还|偿还|付给|赔付)"
+)
+
+
+def _not_the_payee(doc: _Document, g_text: str, name: str) -> str:
+    """A party does not pay itself: when the subject a contract clause was given (the one before it, or the
+    agent of an earlier part: …由甲方通知乙方，逾期的，应向甲方偿付违约金) is the party its modal pays, the other
+    of 甲方/乙方 owes it."""
+    payee = _PAYEE.search(g_text)
+    if payee is None:
+        return name
+    label = _party(name, doc.parties, doc.default_role).label
+    if label is None and name.startswith(payee.group(1)):
+        label = payee.group(1)  # an agent read with its verb: 由甲方报请有关部门…
+    if label != payee.group(1):
+        return name
+    other = "乙方" if payee.group(1) == "甲方" else "甲方"
+    return other if any(p.label == other for p in doc.parties) else name
 
 
 def _finding(

@@ -737,6 +737,53 @@ def test_a_bracketed_template_note_is_no_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
 
 
+def test_a_template_note_that_binds_a_party_is_read_as_clauses() -> None:
+    note_line = "（注：乙方以专利技术作价出资时，甲、乙双方须另行签订评估协议，作为本协议附件。）"
+    text = _CONTRACT_HEAD + "第五条 乙方以现金出资。\n" + note_line + "\n"
+    result = _extract(text, IP)
+    assert "乙方以专利技术作价出资时，甲、乙双方须另行签订评估协议，作为本协议附件" in _texts(result)
+    note = next(o for o in result.obligations if "评估协议" in o.text)
+    assert note.obligor is not None
+    assert note.obligor.role == "other"
+
+
+def test_a_note_naming_the_parties_without_binding_them_stays_no_duty() -> None:
+    sentence = "（注：违约金比例由双方商定，对甲方应写明上限。）"
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
+def test_a_party_does_not_pay_itself() -> None:
+    text = (
+        _CONTRACT_HEAD
+        + "第九条 乙方未按期清运渣土的，由甲方报请有关部门责令乙方限期清运，"
+        + "如逾期仍不清运的，每逾期一日，应向甲方支付违约金＿＿元。\n"
+    )
+    (finding,) = _extract(text, IP).obligations
+    assert finding.obligor is not None
+    assert finding.obligor.label == "乙方"
+
+
+def test_the_payer_named_before_its_modal_stays_the_obligor() -> None:
+    text = _CONTRACT_HEAD + "第九条 甲方验收合格后，乙方应向甲方支付保证金＿＿元。\n"
+    (finding,) = _extract(text, IP).obligations
+    assert finding.obligor is not None
+    assert finding.obligor.label == "乙方"
+
+
+def test_each_party_share_of_a_capital_breakdown_is_its_own_duty() -> None:
+    text = (
+        _CONTRACT_HEAD + "第六条 项目公司注册资本为＿＿万元。其中：甲方＿＿万元，占＿＿％；乙方＿＿万元，占＿＿％。\n"
+    )
+    shares = [o for o in _extract(text, IP).obligations if "占" in o.text]
+    assert [o.obligor.label if o.obligor else None for o in shares] == ["甲方", "乙方"]
+    assert "乙方＿＿万元，占＿＿％" in _texts(_extract(text, IP))
+
+
+def test_a_form_field_listing_the_shares_is_no_duty() -> None:
+    text = _CONTRACT_HEAD + "第六条 各方认缴额及比例：甲方＿＿万元，占＿＿％；乙方＿＿万元，占＿＿％。\n"
+    assert [t for t in _texts(_extract(text, IP)) if "占" in t] == []
+
+
 def test_a_permissive_aside_neither_vetoes_nor_makes_a_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "乙方职工的社保关系保持不变（如需转移，可由甲方协助办理）。", IP)) == []
 

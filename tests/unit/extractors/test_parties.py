@@ -18,6 +18,24 @@ def test_roles_follow_the_defined_names() -> None:
     assert _roles(text) == {"甲方": "government", "乙方": "counterparty"}
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "甲　方：某某县农业农村局\n乙　方：某某种业有限公司\n",  # a letter label spaced out
+        "甲 方：某某县农业农村局\n乙 方：某某种业有限公司\n",
+        "甲方名称：某某县农业农村局\n乙方名称：某某种业有限公司\n",  # the label with 名称/全称
+        "甲方全称：某某县农业农村局\n乙方全称：某某种业有限公司\n",
+        "合作方（甲方）：某某县农业农村局\n引进方（乙方）：某某种业有限公司\n",  # any -方 noun naming its letter
+    ],
+)
+def test_party_lines_in_other_forms_name_their_parties(head: str) -> None:
+    parties = {p.label: p for p in find_parties(head + "乙方应当按期投产。甲方应当协助办理手续。")}
+    assert parties["甲方"].name == "某某县农业农村局"
+    assert parties["甲方"].role == "government"
+    assert parties["乙方"].name == "某某种业有限公司"
+    assert parties["乙方"].role == "counterparty"
+
+
 def test_roles_follow_substance_when_the_investor_is_party_a() -> None:
     text = "甲方：\n乙方：\n就甲方迁入乙方工业园区事宜达成协议。甲方落户乙方园区之后，乙方负责提供土地。"
     assert _roles(text) == {"甲方": "counterparty", "乙方": "government"}
