@@ -67,6 +67,11 @@ _OTHER_KW = (
     "行业协会",
     "商会",
     "新闻媒体",
+    # the press and trade bodies, whatever jurisdiction they serve (本市报纸、广播、电视等媒体, 中小企业协会)
+    "媒体",
+    "协会",
+    "行业组织",
+    # enterprises and public institutions at once: a mixed group in one word
     "被投诉人",
     "社会组织",
     "任何单位",
@@ -167,6 +172,7 @@ _PRIV_KW = (
     "供应商",
     "投诉人",
     "申请人",
+    # the public a regulation serves: callers, informants, the expropriated, citizens and legal persons
     "厂",
     "Concessionaire",
     "Company",

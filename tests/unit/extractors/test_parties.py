@@ -487,3 +487,17 @@ def test_include_starts_no_name() -> None:
 def test_a_liaison_unit_is_one_name() -> None:
     # written for this test: 对 inside 对接 is no preposition
     assert subject_of("招商对接单位负责项目的初步评估") == "招商对接单位"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # written for this test: the press and trade bodies are of no side, even beside a jurisdiction's word
+        "县电台、报刊等媒体",
+        "本省晚报、网站等媒体",
+        "物流协会和其他物流行业组织",
+        "本区餐饮协会",
+    ],
+)
+def test_the_press_and_trade_bodies_are_of_no_side(name: str) -> None:
+    assert role_of_name(name) == "other"
