@@ -27,6 +27,7 @@ from extractors.model import Party, Role
 
 __all__ = [
     "GOV_WORDS",
+    "PUBLIC_NAMES",
     "ends_in_head",
     "find_parties",
     "is_actor",
@@ -172,6 +173,18 @@ _PRIV_KW = (
     "供应商",
     "投诉人",
     "申请人",
+    # the public a regulation serves (PUBLIC_NAMES): callers, informants, the expropriated, citizens, legal persons
+    "来电人",
+    "来信人",
+    "来访人",
+    "举报人",
+    "控告人",
+    "被征收人",
+    "服务对象",
+    "公民",
+    "法人",
+    "自然人",
+    "信息主体",
     # the public a regulation serves: callers, informants, the expropriated, citizens and legal persons
     "厂",
     "Concessionaire",
@@ -189,6 +202,10 @@ _PRIV_KW = (
     "Enterprise",
 )
 
+
+#: the public a regulation serves, named by what it does towards the administration (来电人, 被征收人, 公民):
+#: counterparty, but not an addressee of the regulation's rules for its own bodies
+PUBLIC_NAMES = re.compile(r"(?:来电|来信|来访|举报|控告|被征收)人$|服务对象$|^(?:公民|法人|自然人|信息主体)")
 
 #: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
 GOVERNMENT_ACTORS = load_words("government_actors.txt")

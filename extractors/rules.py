@@ -46,6 +46,7 @@ from extractors.parties import (
     EN_LETTER_LABELS,
     EN_PARTY,
     GOV_WORDS,
+    PUBLIC_NAMES,
     ROLE_NOUNS,
     ends_in_head,
     english_party_at,
@@ -1897,7 +1898,11 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     elsewhere (a procurement or tendering regulation, where 采购人, 供应商 and 代理机构 all bear duties) such a
     unit stays ``other``, and so does a clause that names nobody (禁止…, 招标文件应当载明…): it binds whoever
     acts, not the administration alone."""
-    bodies = {(f.obligor.name, f.obligor.role) for f, p in zip(findings, provenances, strict=True) if p == "named"}
+    bodies = {
+        (f.obligor.name, f.obligor.role)
+        for f, p in zip(findings, provenances, strict=True)
+        if p == "named" and not PUBLIC_NAMES.search(f.obligor.name or "")  # the public it serves is no addressee
+    }
     named = Counter(role for _, role in bodies)  # each duty-bearer once, however many clauses it owes
     total = named["government"] + named["counterparty"] + named["other"]
     if not total or named["government"] < ADMINISTRATION_SHARE * total:

@@ -517,6 +517,21 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
     assert _rule_roles(market)["窗口承办单位"] == "other"
 
 
+def test_the_public_a_regulation_serves_is_counterparty_and_no_addressee() -> None:
+    # written for this test: callers of a hotline are the public (counterparty), and their duties do not make
+    # a regulation addressed to the administration one addressed to every side
+    text = (
+        "某市便民热线条例\n第一条 为了规范便民热线，制定本条例。\n"
+        "第二条 市人民政府应当统筹便民热线工作。\n第三条 市热线工作机构应当受理来电。\n"
+        "第四条 区人民政府应当设立热线分中心。\n第五条 来电人应当如实反映问题。\n"
+        "第六条 举报人应当提供必要线索。\n第七条 窗口承办单位应当在三个工作日内答复来电人。\n"
+    )
+    roles = _rule_roles(text)
+    assert roles["来电人"] == "counterparty"
+    assert roles["举报人"] == "counterparty"
+    assert roles["窗口承办单位"] == "government"
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [

@@ -501,3 +501,12 @@ def test_a_liaison_unit_is_one_name() -> None:
 )
 def test_the_press_and_trade_bodies_are_of_no_side(name: str) -> None:
     assert role_of_name(name) == "other"
+
+
+@pytest.mark.parametrize(
+    "name",
+    # written for this test: the public a regulation serves
+    ["来电人", "来访人", "被征收人", "公民、法人或者其他组织", "自然人", "信息主体", "热线服务对象"],
+)
+def test_the_public_is_counterparty(name: str) -> None:
+    assert role_of_name(name) == "counterparty"
