@@ -1880,7 +1880,7 @@ def find_obligations(
             _read_sentence(doc, at, sent, note)
         _close_paragraph(doc, at)
     if mode.regulation:
-        return _sides_from_the_document(doc.findings, doc.provenances)
+        return _sides_from_the_document(doc.findings, doc.provenances, text)
     return doc.findings
 
 
@@ -1889,7 +1889,12 @@ def find_obligations(
 ADMINISTRATION_SHARE = 0.75
 
 
-def _sides_from_the_document(findings: list[Finding], provenances: list[str]) -> list[Finding]:
+#: a clause that names nobody and binds whoever acts, whoever the regulation addresses: a bare prohibition
+#: (禁止强制企业…, 禁止设置…); a principle every actor follows (…应当遵循…原则) was tried too and cost role
+_EVERYONES_RULE = re.compile(r"^禁止")
+
+
+def _sides_from_the_document(findings: list[Finding], provenances: list[str], text: str = "") -> list[Finding]:
     """A regulation's bodies whose names do not tell their side take the side of its addressees.
 
     A regulation that addresses the administration (three in four of the duty-bearers its names place are
@@ -1916,6 +1921,8 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     return [
         dataclasses.replace(f, obligor=Party(label=f.obligor.label, name=f.obligor.name, role="government"))
         if p == "sideless"
+        else dataclasses.replace(f, obligor=Party(label=None, name=None, role="other"))
+        if p == "nameless" and f.basis != "notice" and _EVERYONES_RULE.search(text[f.start : f.end])
         else f
         for f, p in zip(findings, provenances, strict=True)
     ]

@@ -517,6 +517,20 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
     assert _rule_roles(market)["窗口承办单位"] == "other"
 
 
+def test_a_bare_prohibition_binds_whoever_acts_even_in_a_regulation_for_the_administration() -> None:
+    # written for this test: 禁止… names nobody and binds every actor; a subject-less 应当 clause stays the state's
+    text = (
+        "某市营商环境条例\n第一条 为了优化营商环境，制定本条例。\n"
+        "第二条 市人民政府应当统筹营商环境工作。\n第三条 区人民政府应当设立企业服务窗口。\n"
+        "第四条 市商务局应当公布办事指南。\n第五条 禁止向市场主体摊派费用。\n"
+        "第六条 应当每年评估营商环境。\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    roles = {o.text: o.obligor.role for o in result.obligations}
+    assert roles["禁止向市场主体摊派费用"] == "other"
+    assert roles["应当每年评估营商环境"] == "government"
+
+
 def test_the_public_a_regulation_serves_is_counterparty_and_no_addressee() -> None:
     # written for this test: callers of a hotline are the public (counterparty), and their duties do not make
     # a regulation addressed to the administration one addressed to every side
