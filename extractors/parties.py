@@ -603,6 +603,8 @@ def subject_of(text: str, english: bool = False) -> str | None:
         return whole
     if end is not None and end < 2:
         return None  # the clause starts with its verb: no subject of its own
+    if end is not None and s[:end] == "政府" and s.startswith("采购", end):
+        return None  # 政府采购…: the activity (政府采购合同, 政府采购法第二十条…), not the government purchasing
     if _TASK_VERB_FIRST.match(s):
         return None  # 提高担保机构的风险容忍度: a task's verb and its object, no subject
     np = s[:end] if end is not None else s
