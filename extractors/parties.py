@@ -263,6 +263,9 @@ _OTHER_HEAD = re.compile(r"(?:专家|成员|单位|组织|团体|人|者|主体|
 _GENERIC_CONJUNCT = re.compile(r"^(?:其他|有关|相关|其|各|本)?(?:单位|人员|工作人员|个人|组织|部门)$")
 
 
+_UNITS_AND_PERSONS = re.compile(r"单位(?:和|与|或者|及|以及)(?:其他)?(?:个人|人员)$")
+
+
 def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
     """Role of a named body or group; mixed groups of government and private bodies are ``other``."""
     name = re.sub(r"\s+", "", name) if re.search(r"[\u4e00-\u9fff]", name) else name
@@ -293,7 +296,8 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
         elif len(parts) > 1 and not _GENERIC_CONJUNCT.match(part) and _OTHER_HEAD.search(part) and is_actor(part):
             unsided = True
     if not roles:
-        return None
+        # units and persons at once (有关单位和人员, 前款规定的单位和个人): whoever acts, of no side
+        return "other" if _UNITS_AND_PERSONS.search(name) else None
     if "other" in roles or len(roles) > 1 or unsided or len(named_parties) > 1:
         return "other"
     return roles.pop()

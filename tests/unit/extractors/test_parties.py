@@ -525,3 +525,17 @@ def test_the_public_is_counterparty(name: str) -> None:
 )
 def test_government_procurement_is_no_subject(clause: str, subject: str | None) -> None:
     assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        # written for this test: units and persons at once are of no side
+        ("相关单位和人员", "other"),
+        ("上述单位或者个人", "other"),
+        # … but a unit with its own staff is the unit, whose side the name does not tell
+        ("相关单位及其工作人员", None),
+    ],
+)
+def test_units_and_persons_together_are_of_no_side(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
