@@ -1425,3 +1425,13 @@ def test_a_training_item_under_a_duty_lead_is_a_sub_item() -> None:
         "（二）培训合资公司的技术工人；\n（三）承担技术人员的差旅费用。\n"
     )
     assert "培训合资公司的技术工人" in _texts(_extract(text, IP))
+
+
+@pytest.mark.parametrize("scope", ["本市推进物流发展工作适用本条例。", "本省扶持农业合作社的工作适用本办法。"])
+def test_a_scope_clause_is_no_obligation(scope: str) -> None:
+    # written for this test: 适用本条例 states what a regulation covers, though 本市推进… reads as a task
+    text = (
+        "某市物流发展条例\n第一条 为了促进物流发展，制定本条例。\n"
+        f"第二条 {scope}\n第三条 市交通运输局应当编制物流规划。\n"
+    )
+    assert _texts(_extract(text)) == ["市交通运输局应当编制物流规划"]
