@@ -27,6 +27,7 @@ from extractors.model import Party, Role
 
 __all__ = [
     "GOV_WORDS",
+    "PUBLIC_NAMES",
     "ends_in_head",
     "find_parties",
     "is_actor",
@@ -67,6 +68,11 @@ _OTHER_KW = (
     "行业协会",
     "商会",
     "新闻媒体",
+    # the press and trade bodies, whatever jurisdiction they serve (本市报纸、广播、电视等媒体, 中小企业协会)
+    "媒体",
+    "协会",
+    "行业组织",
+    # enterprises and public institutions at once: a mixed group in one word
     "被投诉人",
     "社会组织",
     "任何单位",
@@ -167,6 +173,19 @@ _PRIV_KW = (
     "供应商",
     "投诉人",
     "申请人",
+    # the public a regulation serves (PUBLIC_NAMES): callers, informants, the expropriated, citizens, legal persons
+    "来电人",
+    "来信人",
+    "来访人",
+    "举报人",
+    "控告人",
+    "被征收人",
+    "服务对象",
+    "公民",
+    "法人",
+    "自然人",
+    "信息主体",
+    # the public a regulation serves: callers, informants, the expropriated, citizens and legal persons
     "厂",
     "Concessionaire",
     "Company",
@@ -183,6 +202,10 @@ _PRIV_KW = (
     "Enterprise",
 )
 
+
+#: the public a regulation serves, named by what it does towards the administration (来电人, 被征收人, 公民):
+#: counterparty, but not an addressee of the regulation's rules for its own bodies
+PUBLIC_NAMES = re.compile(r"(?:来电|来信|来访|举报|控告|被征收)人$|服务对象$|^(?:公民|法人|自然人|信息主体)")
 
 #: the administration named by its jurisdiction or by a head of its own (本市, 本省, 海关), as data
 GOVERNMENT_ACTORS = load_words("government_actors.txt")
@@ -240,6 +263,9 @@ _OTHER_HEAD = re.compile(r"(?:专家|成员|单位|组织|团体|人|者|主体|
 _GENERIC_CONJUNCT = re.compile(r"^(?:其他|有关|相关|其|各|本)?(?:单位|人员|工作人员|个人|组织|部门)$")
 
 
+_UNITS_AND_PERSONS = re.compile(r"单位(?:和|与|或者|及|以及)(?:其他)?(?:个人|人员)$")
+
+
 def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
     """Role of a named body or group; mixed groups of government and private bodies are ``other``."""
     name = re.sub(r"\s+", "", name) if re.search(r"[\u4e00-\u9fff]", name) else name
@@ -270,7 +296,8 @@ def role_of_name(name: str, parties: tuple[Party, ...] = ()) -> Role | None:
         elif len(parts) > 1 and not _GENERIC_CONJUNCT.match(part) and _OTHER_HEAD.search(part) and is_actor(part):
             unsided = True
     if not roles:
-        return None
+        # units and persons at once (有关单位和人员, 前款规定的单位和个人): whoever acts, of no side
+        return "other" if _UNITS_AND_PERSONS.search(name) else None
     if "other" in roles or len(roles) > 1 or unsided or len(named_parties) > 1:
         return "other"
     return roles.pop()
@@ -583,6 +610,8 @@ def subject_of(text: str, english: bool = False) -> str | None:
         return whole
     if end is not None and end < 2:
         return None  # the clause starts with its verb: no subject of its own
+    if end is not None and s[:end] == "政府" and s.startswith("采购", end):
+        return None  # 政府采购…: the activity (政府采购合同, 政府采购法第二十条…), not the government purchasing
     if _TASK_VERB_FIRST.match(s):
         return None  # 提高担保机构的风险容忍度: a task's verb and its object, no subject
     np = s[:end] if end is not None else s

@@ -46,6 +46,7 @@ from extractors.parties import (
     EN_LETTER_LABELS,
     EN_PARTY,
     GOV_WORDS,
+    PUBLIC_NAMES,
     ROLE_NOUNS,
     ends_in_head,
     english_party_at,
@@ -98,7 +99,8 @@ EXCLUDE = re.compile(
     r"一式[^，。；]{0,6}份|协商解决|协商不成|提交[^，。；]{0,20}仲裁|仲裁委员会|人民法院[^，。；]{0,6}(?:起诉|诉讼)|"
     r"未尽事宜|未尽事项|具有同等法律效力|达成(?:如下|以下)协议|经(?:过)?友好协商|"
     r"(?:修改|修订|变更|补充)[^，。；]{0,12}(?:须|应|应当)(?:经|由)?(?:甲乙)?双方|"
-    r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)"
+    r"依法追究刑事责任|制定本(?:条例|办法|规定|方案|实施方案|意见|细则)|"
+    r"适用本(?:条例|办法|规定|细则)(?=$|[。；，,])"  # scope: 本市…工作适用本条例
 )
 #: a party as the subject of a strong modal, which makes a template note a duty of its own
 _NOTE_BINDS_PARTY = r"(?<![非对由向与])(?:[甲乙丙丁]方|双方|各方)\s*(?:应当|应|必须|须)"
@@ -1943,7 +1945,7 @@ def find_obligations(
             _read_sentence(doc, at, sent, note)
         _close_paragraph(doc, at)
     if mode.regulation:
-        return _sides_from_the_document(doc.findings, doc.provenances)
+        return _sides_from_the_document(doc.findings, doc.provenances, text)
     return doc.findings
 
 
@@ -1952,7 +1954,12 @@ def find_obligations(
 ADMINISTRATION_SHARE = 0.75
 
 
-def _sides_from_the_document(findings: list[Finding], provenances: list[str]) -> list[Finding]:
+#: a clause that names nobody and binds whoever acts, whoever the regulation addresses: a bare prohibition
+#: (禁止强制企业…, 禁止设置…); a principle every actor follows (…应当遵循…原则) was tried too and cost role
+_EVERYONES_RULE = re.compile(r"^禁止")
+
+
+def _sides_from_the_document(findings: list[Finding], provenances: list[str], text: str = "") -> list[Finding]:
     """A regulation's bodies whose names do not tell their side take the side of its addressees.
 
     A regulation that addresses the administration (three in four of the duty-bearers its names place are
@@ -1961,7 +1968,11 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     elsewhere (a procurement or tendering regulation, where 采购人, 供应商 and 代理机构 all bear duties) such a
     unit stays ``other``, and so does a clause that names nobody (禁止…, 招标文件应当载明…): it binds whoever
     acts, not the administration alone."""
-    bodies = {(f.obligor.name, f.obligor.role) for f, p in zip(findings, provenances, strict=True) if p == "named"}
+    bodies = {
+        (f.obligor.name, f.obligor.role)
+        for f, p in zip(findings, provenances, strict=True)
+        if p == "named" and not PUBLIC_NAMES.search(f.obligor.name or "")  # the public it serves is no addressee
+    }
     named = Counter(role for _, role in bodies)  # each duty-bearer once, however many clauses it owes
     total = named["government"] + named["counterparty"] + named["other"]
     if not total or named["government"] < ADMINISTRATION_SHARE * total:
@@ -1975,6 +1986,8 @@ def _sides_from_the_document(findings: list[Finding], provenances: list[str]) ->
     return [
         dataclasses.replace(f, obligor=Party(label=f.obligor.label, name=f.obligor.name, role="government"))
         if p == "sideless"
+        else dataclasses.replace(f, obligor=Party(label=None, name=None, role="other"))
+        if p == "nameless" and f.basis != "notice" and _EVERYONES_RULE.search(text[f.start : f.end])
         else f
         for f, p in zip(findings, provenances, strict=True)
     ]

@@ -517,6 +517,35 @@ def test_units_of_no_stated_side_take_the_side_of_the_regulations_addressees() -
     assert _rule_roles(market)["窗口承办单位"] == "other"
 
 
+def test_a_bare_prohibition_binds_whoever_acts_even_in_a_regulation_for_the_administration() -> None:
+    # written for this test: 禁止… names nobody and binds every actor; a subject-less 应当 clause stays the state's
+    text = (
+        "某市营商环境条例\n第一条 为了优化营商环境，制定本条例。\n"
+        "第二条 市人民政府应当统筹营商环境工作。\n第三条 区人民政府应当设立企业服务窗口。\n"
+        "第四条 市商务局应当公布办事指南。\n第五条 禁止向市场主体摊派费用。\n"
+        "第六条 应当每年评估营商环境。\n"
+    )
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    roles = {o.text: o.obligor.role for o in result.obligations}
+    assert roles["禁止向市场主体摊派费用"] == "other"
+    assert roles["应当每年评估营商环境"] == "government"
+
+
+def test_the_public_a_regulation_serves_is_counterparty_and_no_addressee() -> None:
+    # written for this test: callers of a hotline are the public (counterparty), and their duties do not make
+    # a regulation addressed to the administration one addressed to every side
+    text = (
+        "某市便民热线条例\n第一条 为了规范便民热线，制定本条例。\n"
+        "第二条 市人民政府应当统筹便民热线工作。\n第三条 市热线工作机构应当受理来电。\n"
+        "第四条 区人民政府应当设立热线分中心。\n第五条 来电人应当如实反映问题。\n"
+        "第六条 举报人应当提供必要线索。\n第七条 窗口承办单位应当在三个工作日内答复来电人。\n"
+    )
+    roles = _rule_roles(text)
+    assert roles["来电人"] == "counterparty"
+    assert roles["举报人"] == "counterparty"
+    assert roles["窗口承办单位"] == "government"
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
@@ -1443,3 +1472,13 @@ def test_a_training_item_under_a_duty_lead_is_a_sub_item() -> None:
         "（二）培训合资公司的技术工人；\n（三）承担技术人员的差旅费用。\n"
     )
     assert "培训合资公司的技术工人" in _texts(_extract(text, IP))
+
+
+@pytest.mark.parametrize("scope", ["本市推进物流发展工作适用本条例。", "本省扶持农业合作社的工作适用本办法。"])
+def test_a_scope_clause_is_no_obligation(scope: str) -> None:
+    # written for this test: 适用本条例 states what a regulation covers, though 本市推进… reads as a task
+    text = (
+        "某市物流发展条例\n第一条 为了促进物流发展，制定本条例。\n"
+        f"第二条 {scope}\n第三条 市交通运输局应当编制物流规划。\n"
+    )
+    assert _texts(_extract(text)) == ["市交通运输局应当编制物流规划"]

@@ -134,11 +134,12 @@ def test_a_clause_that_names_nobody_takes_the_side_of_the_regulations_addressees
         "第四条 拍卖代理机构不得泄露竞买人信息。\n第五条 禁止以暴力手段干扰拍卖现场秩序。\n"
     )
     assert _roles_and_names(market)[-1] == (None, "other")
-    # … and in one addressed to the administration, the administration
+    # … and in one addressed to the administration, the administration (but a bare 禁止… binds whoever acts there
+    # too: test_a_bare_prohibition_binds_whoever_acts_even_in_a_regulation_for_the_administration)
     administration = (
         "某市行政审批服务条例\n第一条 为了规范审批服务，制定本条例。\n"
         "第二条 市人民政府应当统筹全市审批服务工作。\n第三条 区人民政府应当设立审批服务窗口。\n"
-        "第四条 市审批服务管理局应当公布办事指南。\n第五条 禁止在办事指南以外增设审批条件。\n"
+        "第四条 市审批服务管理局应当公布办事指南。\n第五条 不得在办事指南以外增设审批条件。\n"
     )
     assert _roles_and_names(administration)[-1] == (None, "government")
 

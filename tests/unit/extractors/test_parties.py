@@ -460,11 +460,11 @@ def test_where_a_subject_ends(clause: str, subject: str) -> None:
         ("拍卖当事人违反约定的，应当赔偿损失", "拍卖当事人"),
         # a name read past its verb to the noun of a person, before a verb that ends no subject
         ("政府采购评审专家有回避情形的", "政府采购评审专家"),
-        # … but not into another word (评审方法 holds 方, no party)
-        ("政府采购评审方法分为两种", "政府"),
+        # … but not into another word (评审方法 holds 方, no party; 政府采购 is the activity, no subject either)
+        ("政府采购评审方法分为两种", None),
     ],
 )
-def test_a_name_read_past_a_verb_ends_at_a_person_or_a_body(clause: str, subject: str) -> None:
+def test_a_name_read_past_a_verb_ends_at_a_person_or_a_body(clause: str, subject: str | None) -> None:
     assert subject_of(clause) == subject
 
 
@@ -505,3 +505,55 @@ def test_include_starts_no_name() -> None:
 def test_a_liaison_unit_is_one_name() -> None:
     # written for this test: 对 inside 对接 is no preposition
     assert subject_of("招商对接单位负责项目的初步评估") == "招商对接单位"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # written for this test: the press and trade bodies are of no side, even beside a jurisdiction's word
+        "县电台、报刊等媒体",
+        "本省晚报、网站等媒体",
+        "物流协会和其他物流行业组织",
+        "本区餐饮协会",
+    ],
+)
+def test_the_press_and_trade_bodies_are_of_no_side(name: str) -> None:
+    assert role_of_name(name) == "other"
+
+
+@pytest.mark.parametrize(
+    "name",
+    # written for this test: the public a regulation serves
+    ["来电人", "来访人", "被征收人", "公民、法人或者其他组织", "自然人", "信息主体", "热线服务对象"],
+)
+def test_the_public_is_counterparty(name: str) -> None:
+    assert role_of_name(name) == "counterparty"
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # written for this test: 政府采购 is the activity, not the government purchasing
+        ("政府采购档案应当妥善保存十五年", None),
+        ("政府采购法第九条所称的政策目标，应当在采购文件中载明", None),
+        # … but a body named after it, and the government itself, are subjects
+        ("政府采购监督管理部门应当公布投诉渠道", "政府采购监督管理部门"),
+        ("政府应当公布采购目录", "政府"),
+    ],
+)
+def test_government_procurement_is_no_subject(clause: str, subject: str | None) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        # written for this test: units and persons at once are of no side
+        ("相关单位和人员", "other"),
+        ("上述单位或者个人", "other"),
+        # … but a unit with its own staff is the unit, whose side the name does not tell
+        ("相关单位及其工作人员", None),
+    ],
+)
+def test_units_and_persons_together_are_of_no_side(name: str, role: str | None) -> None:
+    assert role_of_name(name) == role
