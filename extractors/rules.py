@@ -681,6 +681,8 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         own = re.match(_ONE_PRINCIPAL, c)
         if own and _party_act(c) and not main.startswith(own.group(0)):
             return True  # 甲方按程序将地块挂牌，乙方通过摘牌取得…: another party's act
+        if starts_modal and CONNECTOR.match(c) and not group_modal:
+            return True  # 乙方负责编制计划，并应及时修订该计划: the duty stated after the party's act is another item
     np = subject_of(c)
     if np and is_actor(np) and len(np) < len(c) and not (mode.contract and c.startswith("由") and not group_modal):
         # (…范围内的必要修改，由承包方负责: a topic without a modal is the 由-clause's own)

@@ -1323,6 +1323,17 @@ def test_another_partys_act_or_a_right_after_a_party_act_is_a_clause_of_its_own(
     assert texts == ["甲方按程序将地块挂牌出让", "乙方通过竞买取得土地使用权", "乙方按期缴纳租金"]
 
 
+def test_a_duty_with_its_own_modal_after_a_party_act_is_a_clause_of_its_own() -> None:
+    # written for this test: the act is stated without a modal, the revision after it with 并应
+    texts = _texts(
+        _extract(
+            _CONTRACT_HEAD + "项目公司在运营开始前编制设施养护规程，并应根据养护的实际情况及时对该规程进行修订。",
+            IP,
+        )
+    )
+    assert texts == ["项目公司在运营开始前编制设施养护规程", "并应根据养护的实际情况及时对该规程进行修订"]
+
+
 def test_an_inline_label_before_the_clause_names_no_party() -> None:
     # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
     result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
