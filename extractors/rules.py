@@ -530,11 +530,14 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             # in a plan a task's completion time after it (推进…改造，年内完成平台建设) is the same task's:
             # only a second date (…6月底前启动，年底前完成) starts another item
             completion = deadline.kind in ("absolute", "relative") and not two_dates
+            # a contract's act stated without a modal, then another act with its own time (甲方授权乙方…建设，
+            # 并在特许期满之日移交…): the later act is an item of its own
+            declared = mode.contract and bool(CONNECTOR.match(chunk.strip())) and _party_act(group_text)
             if (
                 has_main
                 and not starts_modal
                 and not adverbial
-                and (strong or two_dates or (mode.plan and not completion))
+                and (strong or two_dates or declared or (mode.plan and not completion))
             ):
                 split = True
                 current.split_after_deadline = False
@@ -1018,6 +1021,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
+    grantee = AUTHORISED.match(t) if mode.contract else None
+    if grantee:
+        return grantee.group("grantee")  # 甲方授权乙方在特许期内建设…: the authorised party does the acts
     agent = (by_agent(t) or _duties_owner(t)) if mode.contract else None
     if agent:
         return agent
@@ -1065,6 +1071,13 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
                 return label.group(1)  # 委托方超过约定日期付费时，应偿付违约金: the party the condition names
         return None
     return None
+
+
+#: a party authorising another to act (甲方授权乙方在特许经营期内建设…): the acts after it are the grantee's; a
+#: right or a concession granted (甲方授权乙方享有特许经营权) is the grantor's grant
+AUTHORISED = re.compile(
+    rf"^(?:即|同时)?(?:{_ONE_PRINCIPAL})授权(?P<grantee>{_ONE_PRINCIPAL})(?![^，。；]{{0,30}}(?:享有|行使|权利|权))"
+)
 
 
 #: a body a party sets up, whose duties the clause then states: 合营公司设管理机构，负责…; 公司设总会计师一人，负责…

@@ -1334,6 +1334,27 @@ def test_a_duty_with_its_own_modal_after_a_party_act_is_a_clause_of_its_own() ->
     assert texts == ["项目公司在运营开始前编制设施养护规程", "并应根据养护的实际情况及时对该规程进行修订"]
 
 
+def test_the_authorised_party_owes_the_acts_it_is_authorised_to_and_a_later_timed_act_is_its_own_item() -> None:
+    # written for this test: 甲方 authorises 乙方 to build and run the plant; the hand-over has a time of its own
+    result = _extract(
+        _CONTRACT_HEAD + "甲方授权乙方在合作期内按批准的方案建设厂房，按约定的标准提供物业服务，"
+        "并在合作期满之日将厂房无偿移交给甲方。",
+        IP,
+    )
+    assert _texts(result) == [
+        "甲方授权乙方在合作期内按批准的方案建设厂房，按约定的标准提供物业服务",
+        "并在合作期满之日将厂房无偿移交给甲方",
+    ]
+    assert [o.obligor.label for o in result.obligations] == ["乙方", "乙方"]
+    assert [o.deadline.kind for o in result.obligations] == ["none", "relative"]
+
+
+def test_the_authorised_party_owes_the_duty_it_is_authorised_to_take_on() -> None:
+    # written for this test: 乙方 is authorised to be responsible for the upkeep
+    result = _extract(_CONTRACT_HEAD + "甲方授权乙方负责厂房的日常管理。", IP)
+    assert [o.obligor.label for o in result.obligations] == ["乙方"]
+
+
 def test_an_inline_label_before_the_clause_names_no_party() -> None:
     # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
     result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
