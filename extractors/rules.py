@@ -342,7 +342,11 @@ class _Group:
 # --------------------------------------------------------------------------------------------- helpers
 #: what no modal of a clause's own is in: a consent it is conditional on (经甲方同意), a duty it is exempted from
 #: (甲方无须承担责任, 乙方不必提供担保), the exception it is stated beside (除应履行的义务外，甲方有权…)
-EXEMPTED = re.compile(r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*|除[^，。；]{1,30}外(?=[，,])")
+EXEMPTED = re.compile(
+    r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*|除[^，。；]{1,30}外(?=[，,])"
+    # what a party may ask another to give is no duty of its own: 乙方可提请主管部门给予奖励
+    r"|(?:可|可以|有权)(?:提请|申请|请求|要求)[^，。；]{0,20}?(?:给予|授予|同意)"
+)
 
 
 def _modal(text: str, english: bool) -> re.Match[str] | None:
@@ -631,6 +635,11 @@ def _chunk_deadline(chunk: str, mode: DocumentMode, anchor: date | None) -> Dead
 SHORT_COMPLEMENT = 5
 
 
+#: a prepositional phrase between a clause's subject and its modal: what the duty is about (对此申请),
+#: towards whom (向项目公司) or on what (就该事项)
+OBJECT_PHRASE = re.compile(r"^(?:对|就|向)[^，。；]{2,}")
+
+
 def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode: DocumentMode) -> bool:
     if mode.english:
         c = chunk.strip()
@@ -693,6 +702,9 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
             return True
+        modal = _modal(after, False) if mode.contract and OBJECT_PHRASE.match(after) else None
+        if modal is not None and modal.start() <= 18 and not re.search(r"[，,；;]", after[: modal.start()]):
+            return True  # …，主管部门对此奖励申请应予以批准: the body's duty after what it is about
         if _modal(group_text, False) and PERMISSION.match(re.sub(r"^(?:并|也|还|则|亦)", "", after)):
             return True  # …应偿付违约金，甲方并可向法院起诉: another party's right is a clause of its own
     return False

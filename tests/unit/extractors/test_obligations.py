@@ -1355,6 +1355,18 @@ def test_the_authorised_party_owes_the_duty_it_is_authorised_to_take_on() -> Non
     assert [o.obligor.label for o in result.obligations] == ["乙方"]
 
 
+def test_a_body_with_its_duty_after_what_the_duty_is_about_is_a_clause_of_its_own() -> None:
+    # written for this test: 主管部门对该项补贴申请应… follows the company's duty in the same sentence
+    result = _extract(_CONTRACT_HEAD + "乙方应按时提交补贴申请材料，主管部门对该项补贴申请应及时予以答复。", IP)
+    assert _texts(result) == ["乙方应按时提交补贴申请材料", "主管部门对该项补贴申请应及时予以答复"]
+    assert [o.obligor.role for o in result.obligations] == ["counterparty", "government"]
+
+
+def test_what_a_party_may_ask_another_to_give_is_no_duty() -> None:
+    # written for this test: 给予 is the body's act that 乙方 may ask for, not a duty of 乙方
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方可提请甲方给予租金减免，减免标准可参照同类园区确定。", IP)) == []
+
+
 def test_an_inline_label_before_the_clause_names_no_party() -> None:
     # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
     result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
