@@ -1367,6 +1367,18 @@ def test_what_a_party_may_ask_another_to_give_is_no_duty() -> None:
     assert _texts(_extract(_CONTRACT_HEAD + "乙方可提请甲方给予租金减免，减免标准可参照同类园区确定。", IP)) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方年产值超过一亿元的，乙方可提请甲方组织表彰，表彰标准可参考同类园区的投资分摊提取一定比例。",
+        "乙方可提请甲方组织验收。",
+    ],
+)
+def test_what_a_party_may_propose_or_refer_to_is_no_duty(sentence: str) -> None:
+    # written for this test: 可提请 / 可参考 grant a right, as 可申请 / 可参照 do
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
 def test_an_inline_label_before_the_clause_names_no_party() -> None:
     # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
     result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)
