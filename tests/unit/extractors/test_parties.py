@@ -487,3 +487,17 @@ def test_include_starts_no_name() -> None:
 def test_a_liaison_unit_is_one_name() -> None:
     # written for this test: 对 inside 对接 is no preposition
     assert subject_of("招商对接单位负责项目的初步评估") == "招商对接单位"
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        # written for this test: the parties of a PPP or concession text by their role nouns
+        ("项目授权主体", "government"),
+        ("项目融资机构", "counterparty"),
+        ("供热项目特许经营者", "counterparty"),
+        ("融资机构", "counterparty"),
+    ],
+)
+def test_role_of_a_ppp_party_noun(name: str, role: str) -> None:
+    assert role_of_name(name) == role
