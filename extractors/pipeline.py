@@ -71,6 +71,12 @@ _KIND_HINTS = (
 )
 
 
+#: what only a PPP contract speaks of, besides its name (PPP, 特许经营): the government's implementing agency, the
+#: payment mechanisms of a PPP project, the project facilities the project company operates and maintains; read
+#: only in a text already known to be an agreement (a plan may name an 实施机构 too)
+_PPP_CONTRACT = re.compile(r"实施机构|可行性缺口补助|政府付费|使用者付费|特许期|项目设施|运营维护|运维")
+
+
 #: what a document calls itself: the last word of its title (合同 / 办法 / 通知 …)
 _TITLE_END = (
     (
@@ -119,6 +125,12 @@ def _title_kind(line: str) -> DocumentKind | None:
     return None
 
 
+def _ppp(text: str) -> bool:
+    """Whether an agreement is a PPP one: it names itself so (PPP, 特许经营) or speaks of what only a PPP
+    agreement has."""
+    return bool(_KIND_HINTS[0][1].search(text) or _PPP_CONTRACT.search(text))
+
+
 def detect_kind(text: str) -> DocumentKind:
     """The kind a document calls itself in its title, else what its opening text is about.
 
@@ -127,19 +139,18 @@ def detect_kind(text: str) -> DocumentKind:
     head = text[:3000]
     lines = [line for line in head.splitlines()[:4] if line.strip()]
     title = "\n".join(lines)
-    ppp = _KIND_HINTS[0][1]
     for line in lines:
         kind = _title_kind(line)
         if kind == DocumentKind.INVESTMENT_PROMOTION:
-            return DocumentKind.PPP if ppp.search(title) or ppp.search(head) else kind
+            return DocumentKind.PPP if _ppp(head) else kind
         if kind is not None:
             return kind
     if len(_PARTY_LINE.findall(head)) >= 2:  # 甲方：… 乙方：… at the head: an agreement whatever its title
-        return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION
+        return DocumentKind.PPP if _ppp(head) else DocumentKind.INVESTMENT_PROMOTION
     if ADDRESSEE_LINE.search(head[:300]):  # 各区县人民政府，市直各部门： — a notice
         return DocumentKind.POLICY_COMMITMENT
     if len(_CONTRACT_TALK.findall(head)) >= 2:  # an excerpt that talks of its parties (项目公司 应…, 本协议…)
-        return DocumentKind.PPP if ppp.search(head) else DocumentKind.INVESTMENT_PROMOTION
+        return DocumentKind.PPP if _ppp(head) else DocumentKind.INVESTMENT_PROMOTION
     for kind, pattern in _KIND_HINTS:  # the title decides first, then the opening text
         if pattern.search(title):
             return kind

@@ -89,7 +89,7 @@ WEAK_MODALS = ("将", "予以", "给予", "同意")
 PERMISSION = MaskedPattern(
     re.compile(
         r"有权|可以|可适当|享有|拥有[^，。；]{0,20}权|有权利|不必|无须|无需|保留[^，。；]{0,20}权利|"
-        r"可(?=[向对在按将于由]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照)"
+        r"可(?=[向对在按将于由]|要求|申请|提出|选择|委托|采取|根据|自行|另行|予以|请求|解除|终止|拒绝|单方|直接|通过|酌情|参照|参考|提请)"
     ),
     ("有权", "可", "可以"),
 )
@@ -352,7 +352,11 @@ class _Group:
 # --------------------------------------------------------------------------------------------- helpers
 #: what no modal of a clause's own is in: a consent it is conditional on (经甲方同意), a duty it is exempted from
 #: (甲方无须承担责任, 乙方不必提供担保), the exception it is stated beside (除应履行的义务外，甲方有权…)
-EXEMPTED = re.compile(r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*|除[^，。；]{1,30}外(?=[，,])")
+EXEMPTED = re.compile(
+    r"经[^，。；]{0,12}同意|(?:无须|无需|不必|毋须)[^，。；]*|除[^，。；]{1,30}外(?=[，,])"
+    # what a party may ask another to give is no duty of its own: 乙方可提请主管部门给予奖励
+    r"|(?:可|可以|有权)(?:提请|申请|请求|要求)[^，。；]{0,20}?(?:给予|授予|同意)"
+)
 
 
 def _modal(text: str, english: bool) -> re.Match[str] | None:
@@ -544,11 +548,14 @@ def _group_chunks(text: str, spans: list[Span], mode: DocumentMode, anchor: date
             # in a plan a task's completion time after it (推进…改造，年内完成平台建设) is the same task's:
             # only a second date (…6月底前启动，年底前完成) starts another item
             completion = deadline.kind in ("absolute", "relative") and not two_dates
+            # a contract's act stated without a modal, then another act with its own time (甲方授权乙方…建设，
+            # 并在特许期满之日移交…): the later act is an item of its own
+            declared = mode.contract and bool(CONNECTOR.match(chunk.strip())) and _party_act(group_text)
             if (
                 has_main
                 and not starts_modal
                 and not adverbial
-                and (strong or two_dates or (mode.plan and not completion))
+                and (strong or two_dates or declared or (mode.plan and not completion))
             ):
                 split = True
                 current.split_after_deadline = False
@@ -642,6 +649,11 @@ def _chunk_deadline(chunk: str, mode: DocumentMode, anchor: date | None) -> Dead
 SHORT_COMPLEMENT = 5
 
 
+#: a prepositional phrase between a clause's subject and its modal: what the duty is about (对此申请),
+#: towards whom (向项目公司) or on what (就该事项)
+OBJECT_PHRASE = re.compile(r"^(?:对|就|向)[^，。；]{2,}")
+
+
 def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode: DocumentMode) -> bool:
     if mode.english:
         c = chunk.strip()
@@ -695,6 +707,8 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         own = re.match(_ONE_PRINCIPAL, c)
         if own and _party_act(c) and not main.startswith(own.group(0)):
             return True  # 甲方按程序将地块挂牌，乙方通过摘牌取得…: another party's act
+        if starts_modal and CONNECTOR.match(c) and not group_modal:
+            return True  # 乙方负责编制计划，并应及时修订该计划: the duty stated after the party's act is another item
     np = subject_of(c)
     if np and is_actor(np) and len(np) < len(c) and not (mode.contract and c.startswith("由") and not group_modal):
         # (…范围内的必要修改，由承包方负责: a topic without a modal is the 由-clause's own)
@@ -702,6 +716,9 @@ def _splits(chunk: str, group_text: str, following: list[Span], text: str, mode:
         after = ADVERB.sub("", after)
         if STRONG_MODAL.match(after) or re.match(r"^[^，。；]{0,4}(?:应当|应|要|须|必须|不得|负责)", after):
             return True
+        modal = _modal(after, False) if mode.contract and OBJECT_PHRASE.match(after) else None
+        if modal is not None and modal.start() <= 18 and not re.search(r"[，,；;]", after[: modal.start()]):
+            return True  # …，主管部门对此奖励申请应予以批准: the body's duty after what it is about
         if _modal(group_text, False) and PERMISSION.match(re.sub(r"^(?:并|也|还|则|亦)", "", after)):
             return True  # …应偿付违约金，甲方并可向法院起诉: another party's right is a clause of its own
     return False
@@ -1030,6 +1047,9 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
     by = BY_WHOM.search(t) or _PASSIVE_AGENT.search(t)
     if by and is_actor(by.group(1)):
         return by.group(1)
+    grantee = AUTHORISED.match(t) if mode.contract else None
+    if grantee:
+        return grantee.group("grantee")  # 甲方授权乙方在特许期内建设…: the authorised party does the acts
     agent = (by_agent(t) or _duties_owner(t)) if mode.contract else None
     if agent:
         return agent
@@ -1077,6 +1097,13 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
                 return label.group(1)  # 委托方超过约定日期付费时，应偿付违约金: the party the condition names
         return None
     return None
+
+
+#: a party authorising another to act (甲方授权乙方在特许经营期内建设…): the acts after it are the grantee's; a
+#: right or a concession granted (甲方授权乙方享有特许经营权) is the grantor's grant
+AUTHORISED = re.compile(
+    rf"^(?:即|同时)?(?:{_ONE_PRINCIPAL})授权(?P<grantee>{_ONE_PRINCIPAL})(?![^，。；]{{0,30}}(?:享有|行使|权利|权))"
+)
 
 
 #: a body a party sets up, whose duties the clause then states: 合营公司设管理机构，负责…; 公司设总会计师一人，负责…

@@ -116,3 +116,21 @@ def test_document_mode(text: str, kind: DocumentKind, regulation: bool, plan: bo
     assert detect_kind(text) == kind
     mode = document_mode(text, kind, "zh", None)
     assert (mode.regulation, mode.plan, mode.contract) == (regulation, plan, contract)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an excerpt of a PPP contract that never names itself one: the project company operates the facilities
+        "项目公司应按照运营维护手册对管网进行巡检。\n本协议项下的项目设施由项目公司负责维修。\n",
+        # a contract titled as an agreement whose payment mechanism is a PPP one
+        "城区停车场建设运营合同\n甲方按年度向乙方支付可行性缺口补助。\n",
+        "甲方：某县住房和城乡建设局（实施机构）\n乙方：某某环保有限公司\n",
+    ],
+)
+def test_an_agreement_about_ppp_terms_is_ppp(text: str) -> None:
+    assert detect_kind(text) == DocumentKind.PPP
+
+
+def test_a_plan_naming_an_implementing_agency_stays_a_plan() -> None:
+    assert detect_kind("老旧小区改造工作方案\n各实施机构应于6月底前报送计划。\n") == DocumentKind.POLICY_COMMITMENT

@@ -1399,6 +1399,62 @@ def test_another_partys_act_or_a_right_after_a_party_act_is_a_clause_of_its_own(
     assert texts == ["甲方按程序将地块挂牌出让", "乙方通过竞买取得土地使用权", "乙方按期缴纳租金"]
 
 
+def test_a_duty_with_its_own_modal_after_a_party_act_is_a_clause_of_its_own() -> None:
+    # written for this test: the act is stated without a modal, the revision after it with 并应
+    texts = _texts(
+        _extract(
+            _CONTRACT_HEAD + "项目公司在运营开始前编制设施养护规程，并应根据养护的实际情况及时对该规程进行修订。",
+            IP,
+        )
+    )
+    assert texts == ["项目公司在运营开始前编制设施养护规程", "并应根据养护的实际情况及时对该规程进行修订"]
+
+
+def test_the_authorised_party_owes_the_acts_it_is_authorised_to_and_a_later_timed_act_is_its_own_item() -> None:
+    # written for this test: 甲方 authorises 乙方 to build and run the plant; the hand-over has a time of its own
+    result = _extract(
+        _CONTRACT_HEAD + "甲方授权乙方在合作期内按批准的方案建设厂房，按约定的标准提供物业服务，"
+        "并在合作期满之日将厂房无偿移交给甲方。",
+        IP,
+    )
+    assert _texts(result) == [
+        "甲方授权乙方在合作期内按批准的方案建设厂房，按约定的标准提供物业服务",
+        "并在合作期满之日将厂房无偿移交给甲方",
+    ]
+    assert [o.obligor.label for o in result.obligations] == ["乙方", "乙方"]
+    assert [o.deadline.kind for o in result.obligations] == ["none", "relative"]
+
+
+def test_the_authorised_party_owes_the_duty_it_is_authorised_to_take_on() -> None:
+    # written for this test: 乙方 is authorised to be responsible for the upkeep
+    result = _extract(_CONTRACT_HEAD + "甲方授权乙方负责厂房的日常管理。", IP)
+    assert [o.obligor.label for o in result.obligations] == ["乙方"]
+
+
+def test_a_body_with_its_duty_after_what_the_duty_is_about_is_a_clause_of_its_own() -> None:
+    # written for this test: 主管部门对该项补贴申请应… follows the company's duty in the same sentence
+    result = _extract(_CONTRACT_HEAD + "乙方应按时提交补贴申请材料，主管部门对该项补贴申请应及时予以答复。", IP)
+    assert _texts(result) == ["乙方应按时提交补贴申请材料", "主管部门对该项补贴申请应及时予以答复"]
+    assert [o.obligor.role for o in result.obligations] == ["counterparty", "government"]
+
+
+def test_what_a_party_may_ask_another_to_give_is_no_duty() -> None:
+    # written for this test: 给予 is the body's act that 乙方 may ask for, not a duty of 乙方
+    assert _texts(_extract(_CONTRACT_HEAD + "乙方可提请甲方给予租金减免，减免标准可参照同类园区确定。", IP)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙方年产值超过一亿元的，乙方可提请甲方组织表彰，表彰标准可参考同类园区的投资分摊提取一定比例。",
+        "乙方可提请甲方组织验收。",
+    ],
+)
+def test_what_a_party_may_propose_or_refer_to_is_no_duty(sentence: str) -> None:
+    # written for this test: 可提请 / 可参考 grant a right, as 可申请 / 可参照 do
+    assert _texts(_extract(_CONTRACT_HEAD + sentence, IP)) == []
+
+
 def test_an_inline_label_before_the_clause_names_no_party() -> None:
     # written for this test: 供地方式： is a label; 乙方承诺： names the party itself
     result = _extract(_CONTRACT_HEAD + "供地方式：乙方按程序竞买取得项目用地。\n乙方承诺：按期开工建设。", IP)

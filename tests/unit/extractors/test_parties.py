@@ -557,3 +557,17 @@ def test_government_procurement_is_no_subject(clause: str, subject: str | None) 
 )
 def test_units_and_persons_together_are_of_no_side(name: str, role: str | None) -> None:
     assert role_of_name(name) == role
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        # written for this test: the parties of a PPP or concession text by their role nouns
+        ("项目授权主体", "government"),
+        ("项目融资机构", "counterparty"),
+        ("供热项目特许经营者", "counterparty"),
+        ("融资机构", "counterparty"),
+    ],
+)
+def test_role_of_a_ppp_party_noun(name: str, role: str) -> None:
+    assert role_of_name(name) == role
