@@ -19,7 +19,11 @@ business, with the official calendar):
   echoed numerals (``三十（３０）天``, ``30（三十）日``) and Chinese-numeral years (``二〇二五年底``) are read as
   digits;
 * ``每年6月30日前``, ``每季度``, ``定期``, ``monthly`` → recurring with ``recurrence``;
-* ``尽快``, ``及时``, ``forthwith`` → kind ``none`` with the phrase in ``text``.
+* ``尽快``, ``及时``, ``forthwith`` → kind ``none`` with the phrase in ``text``;
+* English: ``before the commencement of X``/``after X is put into operation`` → relative to another event, no
+  offset; ``at the time of X`` → offset 0; a bare ``within 20 working days`` counts from the default anchor;
+  ``not later than 15 days before`` counts back from the act; ``for a term of 30 years from X`` is a duration,
+  no deadline; ``no later than 30 September 2019`` keeps its lead in ``text``.
 """
 
 from __future__ import annotations
@@ -146,6 +150,11 @@ _EN_YEAR_END = re.compile(
     r"(?P<y>(?:19|20)\d{2})\b(?!\s*[-/]\d)",
     re.I,
 )
+#: ``no later than``, ``on or before`` before an English date: part of the deadline's text (as ``前`` after a
+#: Chinese one)
+_EN_DATE_LEAD = re.compile(
+    r"\b(?:no later than|not later than|on or before|by|before|until|till|prior to|on)\s+(?:the\s+)?$", re.I
+)
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 #: ``2020.12.31前``, ``2020/6/30``: a date written with dots or slashes
 #: ``31.12.2020``, ``30/06/2020``: the day first (as English text outside the US writes it), unless the first
@@ -210,6 +219,20 @@ _EN_OFFSET = re.compile(
     r"(?P<rel>from|after|of|following|upon|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
     re.I,
 )
+#: ``for a term of 30 years``, ``a period of 5 years``: how long a duty lasts
+_TERM_EN = re.compile(
+    r"\b(?:for|term|duration|tenure|validity)(?:\s+of)?\s+"
+    r"(?:(?:a|an|the)\s+(?:(?:initial|further)\s+)?(?:term|period|duration)\s+of\s+)?$",
+    re.I,
+)
+_EN_BARE_PERIOD = re.compile(
+    rf"\b(?P<lead>within|not later than|no later than|at least)\s+(?:a\s+(?:maximum\s+|period\s+)of\s+)?"
+    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)\s*"
+    r"(?:\((?P<paren>[^)]*)\)\s*)?"
+    r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\b"
+    r"(?P<back>\s+(?:before|prior to|in advance|beforehand))?",
+    re.I,
+)
 _EN_UNITS: dict[str, OffsetUnit] = {
     "business": "workday",
     "working": "workday",
@@ -267,7 +290,23 @@ _PERIOD_CN = re.compile(r"在(?:该|上述|前述|此)期限内")
 _BEFORE_HAND_CN = re.compile(r"事先|预先|事前")
 _EVENT_EN = re.compile(
     r"\b(?P<rel>before|prior to|within)\s+(?:the\s+)?(?P<ev>[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*)*)"
-    r"|\bprior to\s+(?:the\s+)?(?P<ev2>[a-z][\w-]*(?:\s+(?:of\s+(?:the\s+)?)?[a-z][\w-]*){0,4})"
+    r"|\b(?:prior to|before)\s+(?:the\s+)?(?!(?:it|they|them|that|this|which|such|any|or|and|then|now)\b)"
+    r"(?P<ev2>[a-z][\w-]*(?:\s+(?:of\s+(?:the\s+)?)?[a-z][\w-]*){0,4})"
+)
+#: ``after the project is put into operation``, ``after completion of the Works``: after another event, no
+#: period stated
+_AFTER_EN = re.compile(
+    r"(?<![-\w])after\s+(?:the\s+)?(?P<ev>"
+    r"(?:[\w-]+\s+){1,4}?(?:is|are|has\s+been|have\s+been)\s+(?:[a-z]+ed|put|built|made|paid|done|sold)\b"
+    r"(?:\s+(?:into|in|to)\s+[a-z]+)?"
+    r"|(?:completion|commissioning|commencement|expiry|expiration|termination|handover|acceptance|approval)"
+    r"(?:\s+of\s+(?:the\s+|this\s+)?[\w-]+(?:\s+[A-Z][\w-]*){0,3})?)",
+    re.I,
+)
+#: ``at the time of handover``: due when the event happens (offset 0), as ``X时``
+_AT_TIME_OF_EN = re.compile(
+    r"\bat\s+the\s+time\s+of\s+(?:the\s+)?(?P<ev>[\w-]+(?:\s+(?!(?:shall|and|or|by|to|within)\b)[\w-]+){0,5})",
+    re.I,
 )
 
 _VAGUE = re.compile(
@@ -338,16 +377,9 @@ def _recurring(text: str) -> Deadline | None:
             rec, off = "yearly", Offset(1, "year")
         if m.group(0).lower() == "periodically":
             rec, off = "periodic", None
-        phrase = _sentence_piece(text, m.start(), m.end())
+        phrase = m.group(0)  # the phrase, not the clause around it (as 每月 in Chinese)
         return Deadline(kind="recurring", text=phrase, recurrence=schedule_rrule(rec, phrase) or rec, offset=off)
     return None
-
-
-def _sentence_piece(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(sep, 0, start) for sep in ",;，；") + 1
-    rights = [i for i in (text.find(sep, end) for sep in ",;，；") if i >= 0]
-    right = min(rights) if rights else len(text)
-    return text[left:right].strip()
 
 
 #: ``2019年4月1日起``, ``2019年3月至…``, ``2018年12月5日签订的``: a date the period starts from, or of a past act
@@ -394,7 +426,9 @@ def _absolute(text: str, year: int | None) -> _Found | None:
         for m in pattern.finditer(text):
             d = _safe_date(int(m["y"]), _MONTHS[m["mon"].lower()], int(m["d"]))
             if d:
-                found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+                lead = _EN_DATE_LEAD.search(text, 0, m.start())
+                start = lead.start() if lead else m.start()
+                found.append(_Found(start, Deadline(kind="absolute", date=d, text=text[start : m.end()])))
     for m in _EN_MONTH_YEAR.finditer(text):
         d = _month_end(int(m["y"]), _MONTHS[m["mon"].lower()])
         found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
@@ -573,10 +607,14 @@ def _relative_cn(text: str, signed_on: date | None, default_anchor: Anchor | Non
     return None
 
 
-def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
-    m = _EN_OFFSET.search(text)
+def _relative_en(text: str, signed_on: date | None, default_anchor: Anchor | None = "signing") -> Deadline | None:
+    found = list(_EN_OFFSET.finditer(text))
+    m = next((m for m in found if not _is_term(text, m)), None)
     if not m:
-        return None
+        bare = _bare_period_en(text, signed_on, default_anchor)
+        if bare is None and found:
+            return Deadline()  # only a term (for 30 years after X): the event it counts from is no due time either
+        return bare
     raw = m["paren"] if m["paren"] and re.fullmatch(r"\s*\d+\s*", m["paren"]) else m["n"]
     try:
         n = parse_int(raw)
@@ -600,6 +638,31 @@ def _relative_en(text: str, signed_on: date | None) -> Deadline | None:
         anchor=anchor,
         anchor_text=anchor_text,
     )
+
+
+def _is_term(text: str, m: re.Match[str]) -> bool:
+    """Whether an English period is a term the duty lasts (``for a term of 30 years from the Handover Date``), not
+    a time by which it falls due."""
+    return m["lead"] is None and bool(_TERM_EN.search(text, 0, m.start("n")))
+
+
+def _bare_period_en(text: str, signed_on: date | None, default_anchor: Anchor | None) -> Deadline | None:
+    """``within 20 working days`` (from the default anchor, as a bare ``30日内``), ``not later than 15 days
+    before`` (counted back from the act itself, as ``提前30日``)."""
+    m = _EN_BARE_PERIOD.search(text)
+    if not m or (m["lead"].lower() == "at least" and not m["back"]):
+        return None
+    raw = m["paren"] if m["paren"] and re.fullmatch(r"\s*\d+\s*", m["paren"]) else m["n"]
+    try:
+        n = parse_int(raw)
+    except ValueError:
+        return None
+    word = m["unit"].lower().split()[0]
+    unit = _EN_UNITS[word] if word in _EN_UNITS else _EN_UNITS[word.removesuffix("s")]
+    anchor = "other" if m["back"] else default_anchor
+    offset = Offset(-n if m["back"] else n, unit)
+    resolved = apply_offset(signed_on, offset) if signed_on and anchor == "signing" else None
+    return Deadline(kind="relative", date=resolved, text=m.group(0).strip(), offset=offset, anchor=anchor)
 
 
 def _signs_contract(event: str, contract: bool) -> bool:
@@ -663,9 +726,12 @@ def _event(text: str, signed_on: date | None, contract: bool) -> Deadline | None
     m = _EVENT_EN.search(text)
     if m:
         return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"] or m["ev2"])
-    m = _UPON_EN.search(text)
+    m = _UPON_EN.search(text) or _AT_TIME_OF_EN.search(text)
     if m and not _VAGUE.search(text):  # "upon Financial Close … forthwith": the vague word decides
         return Deadline(kind="relative", text=m.group(0), offset=Offset(0, "day"), anchor="other", anchor_text=m["ev"])
+    m = _AFTER_EN.search(text)
+    if m and not _VAGUE.search(text):
+        return Deadline(kind="relative", text=m.group(0), anchor="other", anchor_text=m["ev"])
     return None
 
 
@@ -823,7 +889,7 @@ def resolve_deadline(
             return year_only.deadline
     if absolute:
         return absolute.deadline
-    relative = _relative_cn(text, anchor, default_anchor) or _relative_en(text, anchor)
+    relative = _relative_cn(text, anchor, default_anchor) or _relative_en(text, anchor, default_anchor)
     if relative and relative.anchor == "effective" and not effective_is_signing:
         return dataclasses.replace(relative, date=None)  # it takes effect on a later act, not yet known
     if relative:
