@@ -78,7 +78,9 @@ _RECURRING_CN = re.compile(
     rf"|连续(?P<n>{NUM})年"
 )
 _RECURRING_EN = re.compile(
-    r"\b(?P<u>monthly|annually|yearly|quarterly|weekly)\b|\b(?:every|each)\s+(?:calendar\s+|financial\s+)?"
+    r"\b(?P<half>semi-?annually|half-?yearly|bi-?annually|twice\s+a\s+year)\b"
+    rf"|\bevery\s+(?P<n>\d+|{EN_NUMBER_WORD})\s+(?P<u3>weeks|months|years)\b"
+    r"|\b(?P<u>monthly|annually|yearly|quarterly|weekly)\b|\b(?:every|each)\s+(?:calendar\s+|financial\s+)?"
     r"(?P<u2>week|month|year|quarter)\b|\brespective\s+(?:accounting|financial)\s+year\b|\bperiodically\b",
     re.I,
 )
@@ -154,6 +156,12 @@ _EN_YEAR_END = re.compile(
 #: Chinese one)
 _EN_DATE_LEAD = re.compile(
     r"\b(?:no later than|not later than|on or before|by|before|until|till|prior to|on)\s+(?:the\s+)?$", re.I
+)
+#: ``by the end of this year``, ``before the end of next year``: the last day of the document's year (or the next)
+_EN_THIS_YEAR_END = re.compile(
+    r"\b(?:by|before|until|till|no later than|not later than|on or before|prior to|within)\s+the\s+end\s+of\s+"
+    r"(?:the\s+(?:current\s+)?|this\s+|(?P<next>next\s+))(?:calendar\s+)?year\b",
+    re.I,
 )
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 #: ``2020.12.31前``, ``2020/6/30``: a date written with dots or slashes
@@ -370,6 +378,23 @@ def _recurring(text: str) -> Deadline | None:
                 phrase += "定期"
         return Deadline(kind="recurring", text=phrase, recurrence=schedule_rrule(rec, phrase) or rec, offset=off)
     m = _RECURRING_EN.search(text)
+    if m and m["half"]:  # "semiannual": schedule_rrule reads "half-yearly" as its "yearly"
+        return Deadline(
+            kind="recurring", text=m.group(0), recurrence=schedule_rrule("semiannual"), offset=Offset(6, "month")
+        )
+    if m and m["u3"]:  # every six months, every 2 weeks
+        n = parse_int(m["n"])
+        every: OffsetUnit = _EN_UNITS[m["u3"].lower().removesuffix("s")]
+        word = {
+            (1, "week"): "weekly",  # the words schedule_rrule knows
+            (1, "month"): "monthly",
+            (3, "month"): "quarterly",
+            (6, "month"): "semiannual",
+            (12, "month"): "annually",
+            (1, "year"): "annually",
+        }.get((n, every))
+        rule = schedule_rrule(word) if word else None
+        return Deadline(kind="recurring", text=m.group(0), recurrence=rule or "periodic", offset=Offset(n, every))
     if m:
         word = (m["u"] or m["u2"] or "year").lower()
         rec, off = _RECURRENCE.get(word, ("periodic", None))
@@ -400,6 +425,13 @@ def _first_due(text: str, found: list[_Found]) -> _Found:
     return _Found(first.start, first.deadline, due=False)
 
 
+def _lead_en(text: str, m: re.Match[str], d: date) -> _Found:
+    """A date due on ``d``, its text with the English lead before it (``no later than 31 March 2020``)."""
+    lead = _EN_DATE_LEAD.search(text, 0, m.start())
+    start = lead.start() if lead else m.start()
+    return _Found(start, Deadline(kind="absolute", date=d, text=text[start : m.end()]))
+
+
 def _absolute(text: str, year: int | None) -> _Found | None:
     found: list[_Found] = []
     for m in _FULL_DATE.finditer(text):
@@ -426,9 +458,7 @@ def _absolute(text: str, year: int | None) -> _Found | None:
         for m in pattern.finditer(text):
             d = _safe_date(int(m["y"]), _MONTHS[m["mon"].lower()], int(m["d"]))
             if d:
-                lead = _EN_DATE_LEAD.search(text, 0, m.start())
-                start = lead.start() if lead else m.start()
-                found.append(_Found(start, Deadline(kind="absolute", date=d, text=text[start : m.end()])))
+                found.append(_lead_en(text, m, d))
     for m in _EN_MONTH_YEAR.finditer(text):
         d = _month_end(int(m["y"]), _MONTHS[m["mon"].lower()])
         found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
@@ -438,11 +468,11 @@ def _absolute(text: str, year: int | None) -> _Found | None:
             day, month = month, day
         d = _safe_date(int(m["y"]), month, day)
         if d:
-            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+            found.append(_lead_en(text, m, d))
     for m in [*_ISO_DATE.finditer(text), *_DOTTED_DATE.finditer(text)]:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
-            found.append(_Found(m.start(), Deadline(kind="absolute", date=d, text=m.group(0))))
+            found.append(_lead_en(text, m, d))
     if found:
         return _first_due(text, found)
     return None
@@ -482,6 +512,10 @@ def _year_only(text: str, year: int | None) -> _Found | None:
         return _Found(by_year.start(), Deadline(kind="absolute", date=year_end, text=by_year.group(0)))
     if year is None:
         return None
+    this_year = _EN_THIS_YEAR_END.search(text)
+    if this_year:
+        last = date(year + (1 if this_year["next"] else 0), 12, 31)
+        return _Found(this_year.start(), Deadline(kind="absolute", date=last, text=this_year.group(0)))
     found: list[_Found] = []
     for m in _NO_YEAR_DATE.finditer(text):
         if not (m["before"] or _DUE_ON.search(text, 0, m.start())):
