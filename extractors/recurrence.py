@@ -95,5 +95,6 @@ def schedule_rrule(recurrence: str | None, text: str | None = None) -> str | Non
         rule = _YEARLY.format(month=12, day=-1)
     if rule is None:
         lowered = combined.lower()
-        rule = next((r for word, r in _ENGLISH.items() if re.search(rf"\b{re.escape(word)}\b", lowered)), None)
+        words = sorted(_ENGLISH, key=len, reverse=True)  # half-yearly before yearly, which it contains
+        rule = next((_ENGLISH[w] for w in words if re.search(rf"\b{re.escape(w)}\b", lowered)), None)
     return f"RRULE:{rule}{count}" if rule else None

@@ -68,3 +68,9 @@ def test_schedules_become_rrules_the_tracker_reads(
 )
 def test_no_schedule_no_rrule(recurrence: str | None, text: str | None) -> None:
     assert schedule_rrule(recurrence, text) is None
+
+
+@pytest.mark.parametrize("word", ["half-yearly", "Half-yearly reports", "submitted half_yearly"])
+def test_half_yearly_is_not_yearly(word: str) -> None:
+    """``yearly`` is inside ``half-yearly`` (a word boundary at the hyphen): the longer word is read first."""
+    assert schedule_rrule(word) == "RRULE:FREQ=MONTHLY;INTERVAL=6;BYMONTH=6,12;BYMONTHDAY=-1"
