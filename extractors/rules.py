@@ -1157,6 +1157,19 @@ _CONTRACT_LABEL = re.compile(
 )
 
 
+def _main_clause_subject(text: str) -> str | None:
+    """The actor that the first chunk after a clause's conditions names before its own modal (采购人拒不改正的，
+    采购代理机构应当… → 采购代理机构); None when that chunk has no modal or no subject (…的，处…罚款), for then
+    the actor a condition names is the one the clause is about, not the one that acts."""
+    parts = [p.strip() for p in re.split(r"[，,]", text) if p.strip()]
+    for part, lead in zip(parts, _leads(parts), strict=True):
+        if lead:
+            continue
+        np = subject_of(_strip_connector(part) if CONNECTOR.match(part) else part)
+        return np if np and _modal(part, False) and is_actor(np) and ends_in_head(np) else None
+    return None
+
+
 def _own_subject(rest: list[str]) -> str | None:
     """The actor subject of the first chunk in ``rest`` with a modal, if it names one."""
     for q in rest:
@@ -1781,6 +1794,9 @@ def _obligor(
         return Party(label=None, name=doc.notice.addressees[0], role="government"), doc.notice.addressees, "named"
     if basis == "liability":
         by = BY_WHOM.search(g_text)
+        if by is None and (enforcer := _main_clause_subject(g_text)) is not None:
+            # 经营者…的，市场监督管理部门应当责令改正: the body before the modal enforces, not the condition's
+            return _party(enforcer, doc.parties, "government"), (), "named"  # the enforcer is the administration
         name = by.group(1) if by else None
         return Party(label=None, name=name, role="government") if name else Party(None, None, "government"), (), "named"
     provenance = "named"

@@ -1,0 +1,78 @@
+"""Who owes a clause that opens with a condition (issue 9): in ``X…的，Y应当…``, ``如X…，Y应…`` and ``X…时，Y应…``
+the obligor is Y, the subject before the modal, not X, the condition's subject; when no Y is named
+(``X逾期付款的，应当支付违约金``) the condition's subject owes it. A 的 inside a name (…部门的工作人员) makes no
+condition.
+
+Every sentence here is written for these tests, not taken from any corpus document."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors import ExtractOptions, extract
+from extractors.rules import DocumentMode, _subject
+
+_CONTRACT = DocumentMode(english=False, regulation=False, plan=False, contract=True, year=None)
+_REGULATION = DocumentMode(english=False, regulation=True, plan=False, contract=False, year=None)
+_PLAN = DocumentMode(english=False, regulation=False, plan=True, contract=False, year=None)
+
+
+@pytest.mark.parametrize(
+    ("mode", "clause", "obligor"),
+    [
+        # a named Y after the condition owes the clause
+        (_CONTRACT, "乙方逾期付款的，甲方应当书面催告", "甲方"),
+        (_CONTRACT, "乙方逾期的，甲方有权解除合同", "甲方"),
+        (_CONTRACT, "甲方未按期交付场地的，乙方有权顺延工期", "乙方"),
+        (_CONTRACT, "乙方逾期支付租金超过三十日的，甲方有权解除本合同", "甲方"),
+        (_CONTRACT, "如乙方未按时完工，甲方应当扣减履约保证金", "甲方"),
+        (_CONTRACT, "如甲方延迟付款，乙方可以暂停供货", "乙方"),
+        (_CONTRACT, "若乙方违约，甲方有权没收保证金", "甲方"),
+        (_CONTRACT, "乙方交付货物时，甲方应当当场验收", "甲方"),
+        (_CONTRACT, "乙方提出书面申请后，甲方应当在十日内答复", "甲方"),
+        (_REGULATION, "采购人拒不改正的，采购代理机构应当向财政部门报告", "采购代理机构"),
+        (_REGULATION, "供应商提出质疑的，采购人应当在七个工作日内答复", "采购人"),
+        (_REGULATION, "申请人提交材料不齐全的，受理机关应当一次性告知", "受理机关"),
+        (_REGULATION, "投诉人撤回投诉的，财政部门应当终止投诉处理", "财政部门"),
+        (_REGULATION, "企业申请补贴时，区人民政府应当在十日内审核", "区人民政府"),
+        (_PLAN, "项目单位未按期开工的，县发展改革局应当收回补助资金", "县发展改革局"),
+        (_PLAN, "企业完成年度目标的，市财政局按规定给予奖励", "市财政局"),
+        # nested conditions: the last chunk before the modal names the obligor
+        (_REGULATION, "供应商对答复不满意的，或者采购人未在规定期限内答复的，供应商可以向财政部门投诉", "供应商"),
+        # no Y: the condition's subject owes the clause
+        (_CONTRACT, "乙方逾期付款的，应当支付违约金", "乙方"),
+        (_CONTRACT, "乙方收到款项后，应当开具发票", "乙方"),
+        (_REGULATION, "当事人对处罚决定不服的，可以申请行政复议", "当事人"),
+        # a 的 inside a name is no condition
+        (_REGULATION, "政府采购监督管理部门的工作人员应当依法履行职责", "政府采购监督管理部门的工作人员"),
+    ],
+)
+def test_the_subject_before_the_modal_owes_a_conditional_clause(mode: DocumentMode, clause: str, obligor: str) -> None:
+    assert _subject(clause, mode, None) == obligor
+
+
+def _obligors(text: str) -> list[tuple[str, str | None, str]]:
+    result = extract(text.encode("utf-8"), ExtractOptions(signed_on=date(2021, 6, 1), learned=False))
+    return [(o.text, o.obligor.name, o.obligor.role) for o in result.obligations]
+
+
+_REGULATION_HEAD = "某市公共资源交易管理办法\n第一条 为规范公共资源交易活动，制定本办法。\n"
+
+
+@pytest.mark.parametrize(
+    ("article", "obligor", "role"),
+    [
+        # a liability clause whose enforcing body stands before the modal: that body, not the offender
+        ("经营者未按规定报送年度报告的，市场监督管理部门应当责令改正。", "市场监督管理部门", "government"),
+        ("交易主体有弄虚作假行为的，监督部门应当依法予以处罚。", "监督部门", "government"),
+        ("代理机构拒不改正的，采购单位应当向行政监督部门报告，行政监督部门应当依法处理。", "采购单位", "government"),
+        # … and one that names no enforcer keeps none, whatever the condition names
+        ("代理机构违反规定，情节严重的，处一万元以上三万元以下的罚款。", None, "government"),
+        ("交易中心的工作人员泄露保密信息的，应当依法给予处分。", None, "government"),
+    ],
+)
+def test_the_body_before_a_liabilitys_modal_enforces_it(article: str, obligor: str | None, role: str) -> None:
+    found = _obligors(f"{_REGULATION_HEAD}第二条 {article}\n")
+    assert [(name, r) for _, name, r in found] == [(obligor, role)]
