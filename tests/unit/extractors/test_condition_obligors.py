@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from extractors import ExtractOptions, extract
+from extractors.parties import subject_of
 from extractors.rules import DocumentMode, _subject
 
 _CONTRACT = DocumentMode(english=False, regulation=False, plan=False, contract=True, year=None)
@@ -76,3 +77,49 @@ _REGULATION_HEAD = "某市公共资源交易管理办法\n第一条 为规范公
 def test_the_body_before_a_liabilitys_modal_enforces_it(article: str, obligor: str | None, role: str) -> None:
     found = _obligors(f"{_REGULATION_HEAD}第二条 {article}\n")
     assert [(name, r) for _, name, r in found] == [(obligor, role)]
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        # the subject before the modal, not the condition's
+        ("乙方逾期的，甲方应当支付违约金", "甲方"),
+        ("采购人拒不改正的，采购代理机构应当向财政部门报告", "采购代理机构"),
+        ("如甲方延迟付款，乙方可以暂停供货", "乙方"),
+        ("乙方交付货物时，甲方应当当场验收", "甲方"),
+        # no subject after the condition: the condition's own
+        ("乙方逾期付款的，应当支付违约金", "乙方"),
+        # no condition
+        ("甲方应当在十日内付款", "甲方"),
+        ("政府采购监督管理部门的工作人员应当依法履行职责", "政府采购监督管理部门的工作人员"),
+    ],
+)
+def test_subject_of_a_clause_that_opens_with_a_condition(clause: str, subject: str) -> None:
+    assert subject_of(clause) == subject
+
+
+@pytest.mark.parametrize(
+    ("mode", "clause", "obligor"),
+    [
+        # 发现 ends the condition's subject: it is the verb, not part of the name
+        (_REGULATION, "监督部门发现交易主体有违规行为的，应当责令其改正", "监督部门"),
+        (_REGULATION, "承办单位发现诉求涉及其他部门职责的，应当及时转办", "承办单位"),
+        (_CONTRACT, "乙方发现设备存在缺陷的，应当及时通知甲方", "乙方"),
+    ],
+)
+def test_the_actor_of_a_condition_that_discovers_owes_the_clause_after_it(
+    mode: DocumentMode, clause: str, obligor: str
+) -> None:
+    assert _subject(clause, mode, None) == obligor
+
+
+@pytest.mark.parametrize(
+    ("chunk", "subject"),
+    [
+        ("违法行为人拒绝接受检查", "违法行为人"),  # 为 inside 行为 ends no subject
+        ("失信行为人逾期未履行", "失信行为人"),
+        ("乙方为甲方提供担保", "乙方"),  # … as a preposition it does
+    ],
+)
+def test_wei_inside_a_noun_ends_no_subject(chunk: str, subject: str) -> None:
+    assert subject_of(chunk) == subject
