@@ -123,3 +123,19 @@ def test_the_actor_of_a_condition_that_discovers_owes_the_clause_after_it(
 )
 def test_wei_inside_a_noun_ends_no_subject(chunk: str, subject: str) -> None:
     assert subject_of(chunk) == subject
+
+
+@pytest.mark.parametrize(
+    ("clause", "obligor"),
+    [
+        # 违约方/违约人 is a party's name, not the verb 违约 before its subject
+        ("如双方同意延期交货，违约方仍应支付延期违约金", "违约方"),
+        ("违约方应当赔偿守约方的直接损失", "违约方"),
+        ("违约人应当在十日内支付违约金", "违约人"),
+        # … and 违约 as the verb still ends the condition's subject
+        ("乙方违约的，甲方有权解除合同", "甲方"),
+        ("甲方违约造成乙方损失的，应当赔偿", "甲方"),
+    ],
+)
+def test_the_party_in_breach_is_named_by_its_label(clause: str, obligor: str) -> None:
+    assert _subject(clause, _CONTRACT, None) == obligor
