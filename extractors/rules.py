@@ -1093,7 +1093,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
             if lead is not None:
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
             label = _CONTRACT_LABEL.match(q.strip()) if mode.contract else None
-            if label is not None and not q.strip().rstrip("，,").endswith("的"):  # 丙方租用…的: the case, not who
+            # 丙方租用…的，堆放期间不收费: the case, not who; 甲方提前解约的，应当赔偿…: the modal has no subject but X
+            if label is not None and (not q.strip().rstrip("，,").endswith("的") or _BARE_MODAL.match(p)):
                 return label.group(1)  # 委托方超过约定日期付费时，应偿付违约金: the party the condition names
         return None
     return None
@@ -1150,6 +1151,9 @@ def _placed_clause(chunk: str) -> bool:
 #: a chunk that is a whole noun phrase headed by a party noun after its relative clause (遇有…的一方)
 _RELATIVE_ACTOR = re.compile(r"的(?:一方|当事人|当事方|单位|企业|公司)$")
 
+
+#: a clause that starts with its modal, naming no subject of its own (…的，应当赔偿…; …的，还应支付…)
+_BARE_MODAL = re.compile(r"^(?:还|也|均|仍|并)?(?:应当|应|须|必须|有权|可以)")
 
 #: a contract party's label at the start of a condition, before the verb of the condition (委托方超过…时)
 _CONTRACT_LABEL = re.compile(

@@ -139,3 +139,18 @@ def test_wei_inside_a_noun_ends_no_subject(chunk: str, subject: str) -> None:
 )
 def test_the_party_in_breach_is_named_by_its_label(clause: str, obligor: str) -> None:
     assert _subject(clause, _CONTRACT, None) == obligor
+
+
+@pytest.mark.parametrize(
+    ("clause", "obligor"),
+    [
+        # no Y: the modal that starts the clause has the party the condition names as its subject
+        ("甲方提前解约的，应当赔偿乙方损失", "甲方"),
+        ("承租方擅自转租的，应当支付违约金", "承租方"),
+        ("乙方未按期交房的，还应退还定金", "乙方"),
+        # … but a clause that opens with a topic of its own states the case, not who owes
+        ("丙方借用甲方的场地办展的，展出期间不收场地费", None),
+    ],
+)
+def test_the_party_a_de_condition_names_owes_a_clause_with_no_subject(clause: str, obligor: str | None) -> None:
+    assert _subject(clause, _CONTRACT, None) == obligor
