@@ -566,12 +566,12 @@ def _english_party_lines(text: str, head: str, parties: list[Party]) -> list[Par
 # --------------------------------------------------------------------------------------------- subjects
 #: words that end a Chinese subject noun phrase (prepositions, modals, adverbs and common task verbs)
 _SUBJECT_END = re.compile(
-    r"对(?!外|接)|(?<!所)在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|为(?!准)|"
+    r"对(?!外|接)|(?<!所)在|从|向|于|按照|按|依照|依据|依法|依托|通过|使用|采购|与|(?<![合共协])同(?!级|志|意)|自(?!治|行|测|主|律)|将|把|以(?![上下内外前后])|根据|结合|会同|(?<!行)为(?!准)|"
     rf"应当|{SHALL}|{HAVE_TO}|{MUST}|必须|"
     rf"{NEED}|有责任|不得|严禁|禁止|负总责|{RESPONSIBLE}|"
     r"承担|保证|确保|承诺|同意|有义务|负有|可以|可|有权|享有|率先|带头|切实|严格|认真|加快|加强|加大|建立|推进|进行|"
     r"实施|开展|组织|做好|落实|(?<=[\u4e00-\u9fff]{2})委托(?![方人书])|每年|定期|及时|当(?!事)|已|未|均|也|都|共同|各自|协助|配合|提供|给予|授予|承继|系|是|作为|"
-    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|付给|交给|拨给|交纳|缴纳|仍|具体(?=负责|承担|办理|实施)|违反|违约|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|"
+    r"迁入|落户|招聘|获得|享受|遵守|接受|支付|付给|交给|拨给|交纳|缴纳|仍|具体(?=负责|承担|办理|实施)|违反|违约(?![方人])|拖欠|迟延|逾期|拒绝|(?<=[\u4e00-\u9fff]{2})不(?![动良可])|办理|完成|受(?!理|托)|经(?!济|营|费|办|理)|如|若|出让|返还|发现|"
 )
 #: the nouns that make an English noun phrase a party or a body (its side is read by ``role_of_name``)
 EN_ACTOR_HEADS = (
@@ -595,7 +595,8 @@ EN_LETTER_LABELS = {"Party A": "甲方", "Party B": "乙方", "Party C": "丙方
 
 
 def subject_of(text: str, english: bool = False) -> str | None:
-    """The subject noun phrase at the start of a clause (before its modal or main verb), if any."""
+    """The subject noun phrase at the start of a clause (before its modal or main verb), if any; of a clause that
+    opens with a condition (乙方逾期的，甲方应当…), the subject of the clause after it when that names one."""
     if english:
         return None
     s = text.strip()
@@ -603,6 +604,11 @@ def subject_of(text: str, english: bool = False) -> str | None:
     m = re.match(rf"^由([^，。；]{{1,30}}?)(?:{alternation(AGENT_VERBS)})", s)
     if m:
         return m.group(1)
+    cond = _LEADING_CONDITION.match(s)
+    if cond and not _SUBJECT_MODAL.search(cond["condition"]):
+        own = subject_of(cond["clause"])
+        if own and is_actor(own):
+            return own  # 乙方逾期的，甲方应当…: the clause's own subject, not the condition's
     end = None
     for m2 in _SUBJECT_END.finditer(s):
         if m2.group(0):
@@ -622,6 +628,13 @@ def subject_of(text: str, english: bool = False) -> str | None:
         return None  # a noun phrase spans no comma: "乙方用…周转的，周转期间免收房租" is a condition and its clause
     return np.strip(" ，,") or None
 
+
+#: a condition a clause opens with (乙方逾期付款的，… / 如甲方延迟付款，… / 乙方交货时，…) and the clause after it
+_LEADING_CONDITION = re.compile(
+    r"^(?P<condition>(?:如果|如若|若|如(?![期实数约下])|倘若)[^，,；;。]{1,60}|[^，,；;。]{1,60}?(?:的|时|后))"
+    r"[，,](?P<clause>[^，,；;。].*)$",
+    re.S,
+)
 
 #: verbs that start a task and never a name (提高担保机构…, 支持中小企业…)
 _TASK_VERB_FIRST = re.compile(

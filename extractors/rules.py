@@ -1093,7 +1093,8 @@ def _subject(group_text: str, mode: DocumentMode, modal_text: str | None, labels
             if lead is not None:
                 return lead  # 受理机关收到申请，能够当场办理的，应当…
             label = _CONTRACT_LABEL.match(q.strip()) if mode.contract else None
-            if label is not None and not q.strip().rstrip("，,").endswith("的"):  # 丙方租用…的: the case, not who
+            # 丙方租用…的，堆放期间不收费: the case, not who; 甲方提前解约的，应当赔偿…: the modal has no subject but X
+            if label is not None and (not q.strip().rstrip("，,").endswith("的") or _BARE_MODAL.match(p)):
                 return label.group(1)  # 委托方超过约定日期付费时，应偿付违约金: the party the condition names
         return None
     return None
@@ -1151,10 +1152,26 @@ def _placed_clause(chunk: str) -> bool:
 _RELATIVE_ACTOR = re.compile(r"的(?:一方|当事人|当事方|单位|企业|公司)$")
 
 
+#: a clause that starts with its modal, naming no subject of its own (…的，应当赔偿…; …的，还应支付…)
+_BARE_MODAL = re.compile(r"^(?:还|也|均|仍|并)?(?:应当|应|须|必须|有权|可以)")
+
 #: a contract party's label at the start of a condition, before the verb of the condition (委托方超过…时)
 _CONTRACT_LABEL = re.compile(
     rf"^({alternation(sorted({*PRINCIPAL_LABELS, '丁方', *ROLE_NOUNS}, key=len, reverse=True))})(?![的之和及与、或（(])"
 )
+
+
+def _main_clause_subject(text: str) -> str | None:
+    """The actor that the first chunk after a clause's conditions names before its own modal (采购人拒不改正的，
+    采购代理机构应当… → 采购代理机构); None when that chunk has no modal or no subject (…的，处…罚款), for then
+    the actor a condition names is the one the clause is about, not the one that acts."""
+    parts = [p.strip() for p in re.split(r"[，,]", text) if p.strip()]
+    for part, lead in zip(parts, _leads(parts), strict=True):
+        if lead:
+            continue
+        np = subject_of(_strip_connector(part) if CONNECTOR.match(part) else part)
+        return np if np and _modal(part, False) and is_actor(np) and ends_in_head(np) else None
+    return None
 
 
 def _own_subject(rest: list[str]) -> str | None:
@@ -1781,6 +1798,9 @@ def _obligor(
         return Party(label=None, name=doc.notice.addressees[0], role="government"), doc.notice.addressees, "named"
     if basis == "liability":
         by = BY_WHOM.search(g_text)
+        if by is None and (enforcer := _main_clause_subject(g_text)) is not None:
+            # 经营者…的，市场监督管理部门应当责令改正: the body before the modal enforces, not the condition's
+            return _party(enforcer, doc.parties, "government"), (), "named"  # the enforcer is the administration
         name = by.group(1) if by else None
         return Party(label=None, name=name, role="government") if name else Party(None, None, "government"), (), "named"
     provenance = "named"
