@@ -218,12 +218,16 @@ _SIGNING = re.compile(
 )
 _EFFECTIVE = re.compile(r"生效|effective date", re.I)
 
+#: an English count of days, weeks, months or years (``30``, ``thirty``, ``one hundred and twenty``), the figure
+#: echoed in brackets (``thirty (30) days``) and the unit: one spelling for every English period pattern
+_EN_COUNT = rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)"
+_EN_ECHO = r"(?:\((?P<paren>[^)]*)\)\s*)?"
+_EN_UNIT = r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)"
+
 _EN_OFFSET = re.compile(
     rf"(?P<lead>within|not later than|no later than|on a date falling|falling|at least|not exceeding|"
     rf"not more than|a maximum of|after|before|in)?\s*(?:a\s+maximum\s+of\s+|a\s+period\s+of\s+)?"
-    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)(?:st|nd|rd|th)?\s*"
-    r"(?:\((?P<paren>[^)]*)\)\s*)?"
-    r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\s+"
+    rf"{_EN_COUNT}(?:st|nd|rd|th)?\s*{_EN_ECHO}{_EN_UNIT}\s+"
     r"(?P<rel>from|after|of|following|upon|prior to|before|preceding)\s+(?P<anchor>[^,.;()]{2,80})",
     re.I,
 )
@@ -235,9 +239,7 @@ _TERM_EN = re.compile(
 )
 _EN_BARE_PERIOD = re.compile(
     rf"\b(?P<lead>within|not later than|no later than|at least)\s+(?:a\s+(?:maximum\s+|period\s+)of\s+)?"
-    rf"(?P<n>\d+|{EN_NUMBER_WORD}(?:[\s-]+(?:{EN_NUMBER_WORD}|hundred|thousand|and))*)\s*"
-    r"(?:\((?P<paren>[^)]*)\)\s*)?"
-    r"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)\b"
+    rf"{_EN_COUNT}\s*{_EN_ECHO}{_EN_UNIT}\b"
     r"(?P<back>\s+(?:before|prior to|in advance|beforehand))?",
     re.I,
 )
